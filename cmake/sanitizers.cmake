@@ -1,0 +1,12 @@
+# FLOW_SANITIZE_THREAD / FLOW_SANITIZE_ADDRESS apply to every target in the build.
+if(FLOW_SANITIZE_THREAD AND FLOW_SANITIZE_ADDRESS)
+  message(FATAL_ERROR "FLOW_SANITIZE_THREAD and FLOW_SANITIZE_ADDRESS cannot be combined")
+endif()
+if(FLOW_SANITIZE_THREAD)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
+if(FLOW_SANITIZE_ADDRESS)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

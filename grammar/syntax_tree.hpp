@@ -1,0 +1,86 @@
+#pragma once
+// The syntax tree: what the file says, in order, before any name is resolved or
+// any default applied. Built by parser.cpp from the PEGTL grammar; read by the
+// checker (runtime/check). Holds no PEGTL types.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "runtime/model/model.hpp"
+#include "runtime/model/source_location.hpp"
+#include "runtime/model/value.hpp"
+
+namespace flow::syntax {
+
+struct Literal {
+  Value value;
+  SourceLocation location;
+  std::size_t width = 1;  ///< length of the literal's text, for carets
+};
+
+struct Name {
+  std::string text;
+  SourceLocation location;
+};
+
+/// `key=value` inside `[...]`.
+struct Attribute {
+  Name key;
+  Literal value;
+};
+
+/// An operator argument: positional (`delay(10ms)`) or named (`count=100`).
+struct Argument {
+  std::optional<Name> name;
+  Literal value;
+};
+
+/// `op(arg, key=value)`.
+struct OperatorCall {
+  Name name;
+  std::vector<Argument> args;
+};
+
+/// `source|stage|sink NAME = op(...) | op(...) [attrs]`.
+struct NodeDecl {
+  NodeKind kind = NodeKind::Stage;
+  SourceLocation keyword_location;
+  Name name;
+  std::vector<OperatorCall> chain;
+  std::vector<Attribute> attributes;
+};
+
+/// One step of an edge chain: a single node or a DOT-style group `{a, b}`.
+struct EdgeStep {
+  std::vector<Name> nodes;
+};
+
+/// `a -> {b, c} -> d [attrs]`. arrows[i] is the location of the `->` between steps[i] and steps[i+1].
+struct EdgeChain {
+  std::vector<EdgeStep> steps;
+  std::vector<SourceLocation> arrows;
+  std::vector<Attribute> attributes;
+};
+
+/// `edge [...]`, `source [...]`, `stage [...]`, `sink [...]`: defaults for what is declared after.
+struct Defaults {
+  enum class Target { Edge, Source, Stage, Sink };
+  Target target = Target::Edge;
+  SourceLocation location;
+  std::vector<Attribute> attributes;
+};
+
+/// `pipeline NAME [attrs]`.
+struct Header {
+  Name name;
+  std::vector<Attribute> attributes;
+};
+
+using Statement = std::variant<Header, NodeDecl, EdgeChain, Defaults>;
+
+struct File {
+  std::vector<Statement> statements;  ///< in source order
+};
+
+}  // namespace flow::syntax

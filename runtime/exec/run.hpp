@@ -1,0 +1,28 @@
+#pragma once
+// Run a checked pipeline on a oneTBB flow graph and measure it. The only
+// public entry point into the runtime; TBB stays behind it.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "runtime/model/metrics.hpp"
+#include "runtime/model/model.hpp"
+#include "runtime/ops/registry.hpp"
+
+namespace flow {
+
+struct RunOptions {
+  int threads = 0;                                       ///< worker pool size; 0 = all cores
+  std::optional<std::chrono::nanoseconds> duration;      ///< stop the sources after this long, then drain
+  std::optional<std::uint64_t> memory_limit;             ///< bytes held in messages; passing it fails the run
+  std::optional<std::chrono::nanoseconds> report_every;  ///< call on_report at this interval
+  std::function<void(const RunMetrics&)> on_report;      ///< a live snapshot (status Running), from a monitor thread
+  const std::atomic<bool>* interrupt = nullptr;          ///< set (e.g. by SIGINT): stop sources, drain, status Interrupted
+};
+
+/// Runs to completion. Never throws for a failed run: the status and error say so.
+RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& options);
+
+}  // namespace flow

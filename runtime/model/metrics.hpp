@@ -1,0 +1,87 @@
+#pragma once
+// What a run measured: plain data filled by the runtime (runtime/exec), written
+// as JSON, summaries, reports and traces by runtime/output and cli/, and read
+// back from JSON by `flow dot --metrics`. The JSON shape is in docs/metrics.md.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/model/model.hpp"
+
+namespace flow {
+
+enum class RunStatus { Running, Ok, Failed, Interrupted };
+const char* to_string(RunStatus status);  ///< "running", "ok", "failed", "interrupted"
+
+struct EdgeMetrics {
+  std::string from, to;
+  std::optional<std::uint64_t> capacity;  ///< nullopt = unbounded
+  Overflow policy = Overflow::Block;
+  std::uint64_t in = 0;           ///< messages offered by the producer and accepted or dropped
+  std::uint64_t out = 0;          ///< messages taken by the consumer
+  std::uint64_t dropped = 0;      ///< discarded by drop_newest / drop_oldest
+  std::uint64_t held = 0;         ///< messages held now (at the end: 0 after a clean run)
+  std::uint64_t high_water = 0;   ///< most messages ever held at once
+  std::uint64_t bytes_held = 0;   ///< payload bytes held now
+  std::uint64_t high_water_bytes = 0;
+  double blocked_s = 0;           ///< total time producers spent waiting for room
+  double full_s = 0;              ///< time the edge spent full (held == capacity, or byte limit reached)
+};
+
+struct NodeMetrics {
+  std::string name;
+  NodeKind kind = NodeKind::Stage;
+  int workers = 1;
+  std::uint64_t in = 0;        ///< messages taken from input edges (a source: messages produced)
+  std::uint64_t out = 0;       ///< messages emitted to output edges (a sink: delivered)
+  std::uint64_t errors = 0;    ///< messages whose operator failed (on_error)
+  std::uint64_t filtered = 0;  ///< messages removed by an operator (grep, sample, …)
+  double busy_s = 0;           ///< worker-seconds spent working or waiting on a timer for a message
+  double busy = 0;             ///< busy_s / (workers × elapsed), 0..1
+  double latency_p50_s = 0;    ///< time one unit of work took in this node
+  double latency_p99_s = 0;
+};
+
+struct SinkMetrics {
+  std::string name;
+  std::uint64_t delivered = 0;  ///< messages (batch members counted one by one)
+  double latency_p50_s = 0;     ///< end to end: creation at a source → end of this sink's chain
+  double latency_p99_s = 0;
+  double latency_max_s = 0;
+};
+
+/// Per source: produced = delivered + dropped + filtered + errors, when the run was not failed.
+struct SourceBalance {
+  std::string name;
+  std::uint64_t produced = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t filtered = 0;
+  std::uint64_t errors = 0;
+  std::optional<std::uint64_t> expected;  ///< the source's count, when it has one (progress)
+};
+
+struct Bottleneck {
+  std::string node;    ///< "" when none could be named
+  std::string reason;  ///< e.g. "1 worker busy 98 %, its input edge 5/5 for 92 % of the run"
+};
+
+struct RunMetrics {
+  std::string pipeline;
+  RunStatus status = RunStatus::Running;
+  std::optional<std::string> error;  ///< one line, naming the node or edge, when failed
+  double elapsed_s = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  double messages_per_s = 0;  ///< delivered at all sinks / elapsed
+  double latency_p50_s = 0;   ///< end to end, over all sinks
+  double latency_p99_s = 0;
+  double latency_max_s = 0;
+  Bottleneck bottleneck;
+  std::vector<NodeMetrics> nodes;  ///< in the pipeline's node order
+  std::vector<EdgeMetrics> edges;  ///< in the pipeline's edge order
+  std::vector<SinkMetrics> sinks;
+  std::vector<SourceBalance> sources;
+};
+
+}  // namespace flow

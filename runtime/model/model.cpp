@@ -1,0 +1,42 @@
+#include "runtime/model/model.hpp"
+
+#include <fmt/format.h>
+
+namespace flow {
+
+const char* to_string(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::Source: return "source";
+    case NodeKind::Stage: return "stage";
+    case NodeKind::Sink: return "sink";
+  }
+  return "?";
+}
+
+const char* to_string(Overflow policy) {
+  switch (policy) {
+    case Overflow::Block: return "block";
+    case Overflow::DropNewest: return "drop_newest";
+    case Overflow::DropOldest: return "drop_oldest";
+    case Overflow::Fail: return "fail";
+  }
+  return "?";
+}
+
+const char* to_string(Fanout fanout) { return fanout == Fanout::Broadcast ? "broadcast" : "round_robin"; }
+
+const char* to_string(OnError on_error) { return on_error == OnError::Fail ? "fail" : "skip"; }
+
+std::optional<NodeId> Pipeline::find_node(const std::string& wanted) const {
+  for (NodeId id = 0; id < nodes.size(); ++id) {
+    if (nodes[id].name == wanted) return id;
+  }
+  return std::nullopt;
+}
+
+std::string Pipeline::edge_name(EdgeId id) const {
+  const auto& edge = edges.at(id);
+  return fmt::format("{} -> {}", nodes.at(edge.from).name, nodes.at(edge.to).name);
+}
+
+}  // namespace flow

@@ -1,0 +1,76 @@
+#pragma once
+// The graph model: plain data describing a checked pipeline. It knows neither
+// PEGTL nor TBB; the checker builds it, the DOT writer, the planner and the
+// runtime read it.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "source_location.hpp"
+#include "value.hpp"
+
+namespace flow {
+
+enum class NodeKind { Source, Stage, Sink };
+enum class Overflow { Block, DropNewest, DropOldest, Fail };
+enum class Fanout { Broadcast, RoundRobin };
+enum class OnError { Fail, Skip };
+
+const char* to_string(NodeKind kind);    ///< "source", "stage", "sink"
+const char* to_string(Overflow policy);  ///< "block", "drop_newest", "drop_oldest", "fail"
+const char* to_string(Fanout fanout);    ///< "broadcast", "round_robin"
+const char* to_string(OnError on_error); ///< "fail", "skip"
+
+/// One operator of a node's fused chain, with every argument resolved
+/// (positional arguments named, defaults filled in, values of the declared kind).
+struct OperatorCall {
+  std::string name;
+  std::map<std::string, Value> args;
+  SourceLocation location;
+};
+
+using NodeId = std::size_t;
+using EdgeId = std::size_t;
+
+struct Node {
+  std::string name;
+  NodeKind kind = NodeKind::Stage;
+  std::vector<OperatorCall> chain;  ///< run fused, in order, in one worker
+  int workers = 1;
+  bool ordered = false;
+  Fanout fanout = Fanout::Broadcast;
+  OnError on_error = OnError::Fail;
+  std::vector<EdgeId> inputs;   ///< edges entering, in declaration order
+  std::vector<EdgeId> outputs;  ///< edges leaving, in declaration order
+  SourceLocation location;      ///< of the node's name in its declaration
+};
+
+struct Edge {
+  NodeId from = 0;
+  NodeId to = 0;
+  std::optional<std::uint64_t> capacity;   ///< messages; nullopt = unbounded
+  Overflow overflow = Overflow::Block;
+  std::optional<std::uint64_t> max_bytes;  ///< payload bytes held; nullopt = no byte limit
+  SourceLocation location;                 ///< of the `->` that declared it
+};
+
+struct Pipeline {
+  std::string name;
+  std::vector<Node> nodes;  ///< in declaration order
+  std::vector<Edge> edges;  ///< in declaration order
+  std::uint64_t max_in_flight = 0;              ///< resolved: default = sum of capacities and workers
+  bool max_in_flight_explicit = false;          ///< set by the file (or --set), not the default
+  std::optional<Duration> report;               ///< report interval from the header
+  std::shared_ptr<const SourceFile> file;       ///< for diagnostics after checking
+
+  /// Index of the node called `name`, if any.
+  std::optional<NodeId> find_node(const std::string& name) const;
+  /// "a -> b", for messages that name an edge.
+  std::string edge_name(EdgeId id) const;
+};
+
+}  // namespace flow

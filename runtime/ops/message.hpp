@@ -1,0 +1,28 @@
+#pragma once
+// A message as it moves through a running pipeline.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace flow {
+
+using Clock = std::chrono::steady_clock;
+
+struct Message {
+  std::string payload;
+  std::vector<Message> members;  ///< non-empty: this message is a batch (made by `batch`)
+  std::uint32_t source = 0;      ///< NodeId of the source that made it (a batch: its first member's)
+  Clock::time_point created{};   ///< when the source made it, for end-to-end latency
+
+  bool is_batch() const { return !members.empty(); }
+  /// Payload bytes held: the payload, or the members' payloads for a batch.
+  std::size_t bytes() const;
+  /// Messages it stands for at a sink: 1, or the number of members of a batch (recursively).
+  std::size_t count() const;
+};
+
+/// Messages moved together between nodes and through an operator chain.
+using Chunk = std::vector<Message>;
+
+}  // namespace flow

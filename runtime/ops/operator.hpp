@@ -1,0 +1,66 @@
+#pragma once
+// The interface between the runtime and an operator. Built-in operators and a
+// user's own C++ operators implement it the same way and register in the
+// OperatorRegistry (registry.hpp). Nothing here knows TBB.
+#include <cstddef>
+#include <optional>
+
+#include "runtime/ops/message.hpp"
+
+namespace flow {
+
+/// What an operator may ask of the runtime while it works.
+class OperatorContext {
+ public:
+  virtual ~OperatorContext() = default;
+  /// Count `message` as filtered out by this operator (it is then not in the output).
+  virtual void filtered(const Message& message) = 0;
+};
+
+/// A stage or sink operator. One instance per node, shared by the node's
+/// workers: implementations that keep state must be thread-safe.
+class Operator {
+ public:
+  virtual ~Operator() = default;
+
+  /// Transforms `messages` in place (filter, rewrite, split, merge). Every message
+  /// removed must be reported with `context.filtered`. A sink's last operator leaves
+  /// in `messages` what it delivered. Throwing marks the chunk as failed (on_error).
+  virtual void apply(Chunk& messages, OperatorContext& context) = 0;
+
+  /// For operators that take time without using a CPU (delay, throttle): the
+  /// earliest time `messages`, arriving at `now`, may go on to the next operator.
+  /// The runtime waits on a timer, never on a sleeping worker thread.
+  virtual std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) {
+    (void)messages; (void)now;
+    return std::nullopt;
+  }
+
+  /// True when each message costs time (delay, spin, throttle): the runtime then
+  /// hands each worker one message at a time so `workers` means real concurrency.
+  virtual bool costly() const { return false; }
+
+  /// For operators that hold messages back (batch): when the held ones must be
+  /// flushed, and the flush itself. The runtime also flushes at end of input.
+  virtual std::optional<Clock::time_point> flush_deadline() const { return std::nullopt; }
+  virtual void flush(Chunk& out) { (void)out; }
+};
+
+/// What a source produced in one pull.
+struct SourcePull {
+  bool exhausted = false;                    ///< no more messages, ever
+  std::optional<Clock::time_point> next_at;  ///< nothing now: pull again at this time (rate, burst)
+};
+
+/// The first operator of a source node.
+class SourceOperator {
+ public:
+  virtual ~SourceOperator() = default;
+  /// Appends at most `max` new messages to `out` (payload only; the runtime stamps
+  /// source and created time). Called by one thread at a time.
+  virtual SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) = 0;
+  /// Messages the source will produce in all, when known (for progress reports).
+  virtual std::optional<std::uint64_t> expected_count() const { return std::nullopt; }
+};
+
+}  // namespace flow

@@ -1,0 +1,58 @@
+#pragma once
+// The operator registry: name, role, typed arguments and factory of every
+// operator. Built-ins register through the same `add` a user's operator would.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/model/model.hpp"
+#include "runtime/model/value.hpp"
+#include "runtime/ops/operator.hpp"
+
+namespace flow {
+
+enum class Role { Source, Stage, Sink };
+const char* to_string(Role role);  ///< "source", "stage", "sink"
+
+struct ArgumentSpec {
+  std::string name;
+  ValueKind kind;                ///< an Integer is also accepted where a Decimal is due
+  std::optional<Value> fallback; ///< nullopt: required
+  bool positional = false;       ///< may be given without `name=` (in declaration order)
+};
+
+struct OperatorSpec {
+  std::string name;
+  Role role = Role::Stage;
+  std::vector<ArgumentSpec> args;
+  std::string summary;  ///< one line, for --help and docs
+  /// Exactly one of these is set: make_source for Role::Source, make for the others.
+  std::function<std::unique_ptr<SourceOperator>(const OperatorCall&)> make_source;
+  std::function<std::unique_ptr<Operator>(const OperatorCall&)> make;
+  /// Optional extra check on resolved arguments (e.g. a regex that must compile,
+  /// `count >= 0`). Returns "" when fine, else the message; `argument` names the
+  /// offending argument for the caret.
+  std::function<std::string(const OperatorCall&, std::string& argument)> validate;
+};
+
+class OperatorRegistry {
+ public:
+  /// Registers an operator; a second one with the same name replaces the first.
+  void add(OperatorSpec spec);
+  const OperatorSpec* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, OperatorSpec> specs_;
+};
+
+/// A registry holding every built-in operator of language version 0.
+const OperatorRegistry& builtin_operators();
+
+/// Registers the built-ins into `registry` (what builtin_operators() does once).
+void register_builtin_operators(OperatorRegistry& registry);
+
+}  // namespace flow
