@@ -20,7 +20,8 @@ const char* to_string(Role role);  ///< "source", "stage", "sink"
 struct ArgumentSpec {
   std::string name;
   ValueKind kind;                ///< an Integer is also accepted where a Decimal is due
-  std::optional<Value> fallback; ///< nullopt: required
+  bool required = false;         ///< must be given
+  std::optional<Value> fallback; ///< filled in when not given; nullopt and not required: left out of OperatorCall::args
   bool positional = false;       ///< may be given without `name=` (in declaration order)
 };
 
