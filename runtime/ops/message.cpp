@@ -1,0 +1,19 @@
+#include "runtime/ops/message.hpp"
+
+namespace flow {
+
+std::size_t Message::bytes() const {
+  if (!is_batch()) return payload.size();
+  std::size_t total = payload.size();
+  for (const auto& member : members) total += member.bytes();
+  return total;
+}
+
+std::size_t Message::count() const {
+  if (!is_batch()) return 1;
+  std::size_t total = 0;
+  for (const auto& member : members) total += member.count();
+  return total;
+}
+
+}  // namespace flow
