@@ -1,0 +1,57 @@
+// `flow dot FILE [--metrics RUN.json] [--format dot|mermaid]`: the topology as
+// a picture, optionally coloured by a finished run.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/load.hpp"
+#include "runtime/output/dot.hpp"
+#include "runtime/output/mermaid.hpp"
+#include "runtime/output/metrics_json.hpp"
+
+namespace flow::cli {
+namespace {
+
+struct DotOptions {
+  std::string file;
+  std::string metrics;  // "" = the topology alone
+  std::string format = "dot";
+};
+
+std::optional<RunMetrics> read_metrics(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return print_error(fmt::format("cannot open '{}'", path)), std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  auto metrics = metrics_from_json(text.str(), error);
+  if (!metrics) print_error(fmt::format("{}: {}", path, error));
+  return metrics;
+}
+
+int draw(const DotOptions& options) {
+  auto pipeline = load_pipeline(options.file);
+  if (!pipeline) return exit_usage;
+  std::optional<RunMetrics> metrics;
+  if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
+  const RunMetrics* run = metrics ? &*metrics : nullptr;
+  fmt::print("{}", options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
+  return 0;
+}
+
+}  // namespace
+
+Handler setup_dot(CLI::App& app) {
+  auto options = std::make_shared<DotOptions>();
+  app.add_option("file", options->file, "the .flow file to draw")->required();
+  app.add_option("--metrics", options->metrics,
+                 "colour the graph by a finished run: the JSON written by `flow run --metrics-json`");
+  app.add_option("--format", options->format, "output format: dot (Graphviz, default) or mermaid")
+      ->check(CLI::IsMember({"dot", "mermaid"}));
+  return [options] { return draw(*options); };
+}
+
+}  // namespace flow::cli

@@ -1,0 +1,60 @@
+// `flow plot TRACE [-o OUT.svg]`: the trace of a run as a picture of queue
+// depth over time (backpressure building up and draining).
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/load.hpp"
+#include "cli/plot_svg.hpp"
+
+namespace flow::cli {
+namespace {
+
+struct PlotOptions {
+  std::string trace;
+  std::string output;  // "" = standard output
+};
+
+int plot(const PlotOptions& options) {
+  std::ifstream in(options.trace, std::ios::binary);
+  if (!in) {
+    print_error(fmt::format("cannot open '{}'", options.trace));
+    return exit_usage;
+  }
+  std::stringstream csv;
+  csv << in.rdbuf();
+  std::string error;
+  auto series = read_trace_edges(csv.str(), error);
+  if (!series) {
+    print_error(fmt::format("{}: {}", options.trace, error));
+    return exit_usage;
+  }
+  auto title = fmt::format("queue depth over time: {}", std::filesystem::path(options.trace).filename().string());
+  auto svg = plot_svg(*series, title);
+  if (options.output.empty()) {
+    fmt::print("{}", svg);
+    return 0;
+  }
+  std::ofstream out(options.output, std::ios::binary);
+  out << svg;
+  if (!out.flush()) {
+    print_error(fmt::format("cannot write '{}'", options.output));
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Handler setup_plot(CLI::App& app) {
+  auto options = std::make_shared<PlotOptions>();
+  app.add_option("trace", options->trace, "a CSV written by `flow run --trace`")->required();
+  app.add_option("-o,--output", options->output, "write the SVG here instead of standard output");
+  return [options] { return plot(*options); };
+}
+
+}  // namespace flow::cli

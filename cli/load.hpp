@@ -1,0 +1,23 @@
+#pragma once
+// Reading a .flow file and checking it, shared by every command that needs a
+// pipeline: diagnostics go to standard error, rendered by the one renderer.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/check/check.hpp"
+#include "runtime/model/model.hpp"
+
+namespace flow::cli {
+
+/// Exit status of a usage, parse or check error.
+inline constexpr int exit_usage = 2;
+
+/// Reads and checks `path`, printing every diagnostic (warnings too) to stderr.
+/// Returns the pipeline when there is no error.
+std::optional<Pipeline> load_pipeline(const std::string& path, const std::vector<Override>& overrides = {});
+
+/// Prints `flow: error: MESSAGE` to stderr.
+void print_error(const std::string& message);
+
+}  // namespace flow::cli

@@ -1,0 +1,57 @@
+#include "cli/options.hpp"
+
+#include <fmt/format.h>
+
+#include "grammar/parser.hpp"
+
+namespace flow::cli {
+namespace {
+
+// One value in the language's syntax, or an error naming what was expected.
+std::optional<Value> parse_literal(const std::string& text, const char* expected, std::string& error) {
+  std::string parse_error;
+  auto literal = parse_value(text, parse_error);
+  if (!literal) {
+    error = fmt::format("'{}' is not {} ({})", text, expected, parse_error);
+    return std::nullopt;
+  }
+  return literal->value;
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, std::string& error) {
+  auto value = parse_literal(text, "a duration such as 500ms", error);
+  if (!value) return std::nullopt;
+  if (const auto* duration = std::get_if<Duration>(&*value)) {
+    if (duration->value.count() > 0) return duration->value;
+    error = fmt::format("'{}' must be longer than zero", text);
+    return std::nullopt;
+  }
+  error = fmt::format("'{}' is {}, expected a duration such as 500ms", text, describe(kind_of(*value)));
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_size(const std::string& text, std::string& error) {
+  auto value = parse_literal(text, "a size such as 64MiB", error);
+  if (!value) return std::nullopt;
+  if (const auto* size = std::get_if<Size>(&*value)) return size->bytes;
+  error = fmt::format("'{}' is {}, expected a size such as 64MiB", text, describe(kind_of(*value)));
+  return std::nullopt;
+}
+
+std::optional<Override> parse_override(const std::string& text, std::string& error) {
+  auto equals = text.find('=');
+  auto dot = text.find('.');
+  if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 || dot + 1 == equals) {
+    error = fmt::format("'{}' is not NODE.KEY=VALUE (e.g. ingest.count=1000)", text);
+    return std::nullopt;
+  }
+  if (equals + 1 == text.size()) {
+    error = fmt::format("'{}' has no value after '='", text);
+    return std::nullopt;
+  }
+  return Override{text.substr(0, dot), text.substr(dot + 1, equals - dot - 1), text.substr(equals + 1)};
+}
+
+}  // namespace flow::cli

@@ -1,0 +1,23 @@
+#pragma once
+// Command-line values written in the language's own syntax: durations (`500ms`),
+// sizes (`64MiB`) and `--set NODE.KEY=VALUE` overrides.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "runtime/check/check.hpp"
+
+namespace flow::cli {
+
+/// Parses a duration such as `500ms` or `1.5s`; nullopt with `error` set otherwise.
+std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, std::string& error);
+
+/// Parses a size such as `64MiB` or `16B`; nullopt with `error` set otherwise.
+std::optional<std::uint64_t> parse_size(const std::string& text, std::string& error);
+
+/// Splits `NODE.KEY=VALUE` into an Override; nullopt with `error` set when malformed.
+/// The value is checked later by `flow::load`, which reports it against the node.
+std::optional<Override> parse_override(const std::string& text, std::string& error);
+
+}  // namespace flow::cli

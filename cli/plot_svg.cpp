@@ -1,0 +1,156 @@
+#include "cli/plot_svg.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "cli/trace.hpp"
+
+namespace flow::cli {
+namespace {
+
+constexpr double width = 800, height = 420;
+constexpr double left = 60, right = 190, top = 40, bottom = 50;
+constexpr const char* palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+std::vector<std::string> split(const std::string& line, char separator) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, separator)) fields.push_back(field);
+  if (!line.empty() && line.back() == separator) fields.emplace_back();
+  return fields;
+}
+
+std::optional<double> number(const std::string& text) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A step of 1, 2 or 5 times a power of ten giving about five ticks up to `top_value`.
+double tick_step(double top_value) {
+  double raw = top_value / 5.0;
+  double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double factor : {1.0, 2.0, 5.0}) {
+    if (factor * power >= raw) return factor * power;
+  }
+  return 10.0 * power;
+}
+
+struct Frame {
+  double max_time, max_held;
+  double x(double t) const { return left + t / max_time * (width - left - right); }
+  double y(double held) const { return height - bottom - held / max_held * (height - top - bottom); }
+};
+
+std::string axes(const Frame& frame) {
+  std::string svg = fmt::format(
+      "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n"
+      "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{3}\" stroke=\"black\"/>\n",
+      left, height - bottom, width - right, top);
+  for (double t = 0, step = tick_step(frame.max_time); t <= frame.max_time + step / 1e6; t += step) {
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:g}</text>\n", frame.x(t),
+                       height - bottom + 18, t);
+  }
+  for (double h = 0, step = tick_step(frame.max_held); h <= frame.max_held + step / 1e6; h += step) {
+    svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:g}</text>\n", left - 6,
+                       frame.y(h) + 4, h);
+    svg += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", left,
+                       frame.y(h), width - right, frame.y(h));
+  }
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">time (s)</text>\n",
+                     (left + width - right) / 2, height - 12);
+  svg += fmt::format("<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {0})\">"
+                     "messages held</text>\n",
+                     (top + height - bottom) / 2);
+  return svg;
+}
+
+std::string lines_and_legend(const Frame& frame, const std::vector<Series>& series) {
+  std::string svg;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const char* colour = palette[i % std::size(palette)];
+    std::string points;
+    for (auto [t, held] : series[i].points) points += fmt::format("{:.1f},{:.1f} ", frame.x(t), frame.y(held));
+    svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", colour, points);
+    double y = top + 20.0 * static_cast<double>(i);
+    svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>\n",
+                       width - right + 15, y, width - right + 35, colour);
+    svg += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", width - right + 40, y + 4,
+                       xml_escape(series[i].name));
+  }
+  return svg;
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::optional<std::vector<Series>> read_trace_edges(const std::string& csv, std::string& error) {
+  std::istringstream in(csv);
+  std::string line;
+  if (!std::getline(in, line) || line != trace_header) {
+    error = fmt::format("not a flow trace: the first line must be '{}'", trace_header);
+    return std::nullopt;
+  }
+  std::vector<Series> series;
+  for (std::size_t number_of_line = 2; std::getline(in, line); ++number_of_line) {
+    if (line.empty()) continue;
+    auto fields = split(line, ',');
+    auto time = fields.size() == 8 ? number(fields[0]) : std::nullopt;
+    if (!time || (fields[1] != "edge" && fields[1] != "node")) {
+      error = fmt::format("line {}: malformed trace row '{}'", number_of_line, line);
+      return std::nullopt;
+    }
+    if (fields[1] != "edge") continue;
+    auto held = number(fields[3]);
+    if (!held) {
+      error = fmt::format("line {}: 'held' is not a number in '{}'", number_of_line, line);
+      return std::nullopt;
+    }
+    auto it = std::find_if(series.begin(), series.end(), [&](const Series& s) { return s.name == fields[2]; });
+    if (it == series.end()) it = series.insert(series.end(), Series{fields[2], {}});
+    it->points.emplace_back(*time, *held);
+  }
+  return series;
+}
+
+std::string plot_svg(const std::vector<Series>& series, const std::string& title) {
+  Frame frame{0, 0};
+  for (const auto& s : series) {
+    for (auto [t, held] : s.points) {
+      frame.max_time = std::max(frame.max_time, t);
+      frame.max_held = std::max(frame.max_held, held);
+    }
+  }
+  // Leave room above the highest line; an empty trace still gets sane axes.
+  frame.max_time = frame.max_time > 0 ? frame.max_time : 1.0;
+  frame.max_held = std::max(1.0, std::ceil(frame.max_held * 1.1));
+  auto svg = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      "<text x=\"{2}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{3}</text>\n",
+      width, height, (left + width - right) / 2, xml_escape(title));
+  return svg + axes(frame) + lines_and_legend(frame, series) + "</svg>\n";
+}
+
+}  // namespace flow::cli

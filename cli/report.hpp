@@ -1,0 +1,38 @@
+#pragma once
+// Live progress reports during `flow run --report`: on a terminal a table
+// redrawn in place, otherwise one plain line per report (format in
+// docs/commands.md; tests parse it).
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/model/metrics.hpp"
+
+namespace flow::cli {
+
+/// `[0.50s] ingest->validate 5/5 validate->process 5/5 | bottleneck process`
+/// (`inf` as the capacity of an unbounded edge, `-` when no bottleneck is named).
+std::string report_line(const RunMetrics& snapshot);
+
+/// The terminal table for `snapshot`, one string per row, with ANSI colours.
+/// `previous` (the last snapshot, if any) gives the rates.
+std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetrics* previous);
+
+/// Prints reports to one stream, as lines or as a table redrawn in place.
+class Reporter {
+ public:
+  /// `terminal`: redraw a table with cursor moves instead of printing lines.
+  Reporter(std::FILE* out, bool terminal);
+
+  /// Prints one report for `snapshot` (its bottleneck already filled in).
+  void report(const RunMetrics& snapshot);
+
+ private:
+  std::FILE* out_;
+  bool terminal_;
+  std::size_t rows_drawn_ = 0;
+  std::optional<RunMetrics> previous_;
+};
+
+}  // namespace flow::cli

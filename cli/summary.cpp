@@ -1,0 +1,87 @@
+#include "cli/summary.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "cli/units.hpp"
+
+namespace flow::cli {
+namespace {
+
+std::string header(const RunMetrics& metrics) {
+  auto line = fmt::format("pipeline {}: {} after {}\n", metrics.pipeline, to_string(metrics.status),
+                          format_seconds(metrics.elapsed_s));
+  if (metrics.error) line += fmt::format("error: {}\n", *metrics.error);
+  return line;
+}
+
+std::string node_table(const RunMetrics& metrics) {
+  auto text = fmt::format("\n{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9} {:>6} {:>9} {:>9}\n", "node", "kind",
+                          "workers", "in", "out", "errors", "filtered", "busy", "p50", "p99");
+  for (const auto& node : metrics.nodes) {
+    text += fmt::format("{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9} {:>6} {:>9} {:>9}\n", node.name,
+                        to_string(node.kind), node.workers, node.in, node.out, node.errors, node.filtered,
+                        format_percent(node.busy), format_seconds(node.latency_p50_s),
+                        format_seconds(node.latency_p99_s));
+  }
+  return text;
+}
+
+std::string edge_table(const RunMetrics& metrics) {
+  auto text = fmt::format("\n{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", "edge", "policy", "in", "out",
+                          "dropped", "high/cap", "blocked");
+  for (const auto& edge : metrics.edges) {
+    auto fill = fmt::format("{}/{}", edge.high_water, format_capacity(edge.capacity));
+    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", edge.from + " -> " + edge.to,
+                        to_string(edge.policy), edge.in, edge.out, edge.dropped, fill,
+                        format_seconds(edge.blocked_s));
+  }
+  return text;
+}
+
+std::string totals(const RunMetrics& metrics) {
+  return fmt::format(
+      "elapsed {}, {} at the sinks, end-to-end latency p50 {} p99 {} max {}, peak RSS {}\n",
+      format_seconds(metrics.elapsed_s), format_rate(metrics.messages_per_s), format_seconds(metrics.latency_p50_s),
+      format_seconds(metrics.latency_p99_s), format_seconds(metrics.latency_max_s),
+      format_bytes(metrics.peak_rss_bytes));
+}
+
+// The bottleneck's measured pace: what it took in over the whole run.
+std::string comparison(const RunMetrics& metrics, const PredictedThroughput& predicted) {
+  auto node = std::find_if(metrics.nodes.begin(), metrics.nodes.end(),
+                           [&](const NodeMetrics& n) { return n.name == predicted.node; });
+  if (node == metrics.nodes.end() || metrics.elapsed_s <= 0) return "";
+  double measured = static_cast<double>(node->in) / metrics.elapsed_s;
+  double ratio = predicted.messages_per_s > 0 ? measured / predicted.messages_per_s : 0.0;
+  return fmt::format("predicted vs measured: {} predicted {}, measured {} ({})\n", predicted.node,
+                     format_rate(predicted.messages_per_s), format_rate(measured), format_percent(ratio));
+}
+
+}  // namespace
+
+std::string balance_line(const SourceBalance& source) {
+  auto accounted = source.delivered + source.dropped + source.filtered + source.errors;
+  auto line = fmt::format("source {}: produced {} {} delivered {} + dropped {} + filtered {} + errors {}",
+                          source.name, source.produced, accounted == source.produced ? "=" : "!=",
+                          source.delivered, source.dropped, source.filtered, source.errors);
+  if (accounted != source.produced) line += fmt::format("  (unaccounted: {})", source.produced > accounted ? source.produced - accounted : 0);
+  return line;
+}
+
+std::string bottleneck_line(const Bottleneck& bottleneck) {
+  if (bottleneck.node.empty()) return "bottleneck: none";
+  if (bottleneck.reason.empty()) return fmt::format("bottleneck: {}", bottleneck.node);
+  return fmt::format("bottleneck: {} — {}", bottleneck.node, bottleneck.reason);
+}
+
+std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted) {
+  auto text = header(metrics) + node_table(metrics) + edge_table(metrics) + "\n";
+  for (const auto& source : metrics.sources) text += balance_line(source) + "\n";
+  text += totals(metrics);
+  text += bottleneck_line(metrics.bottleneck) + "\n";
+  if (predicted) text += comparison(metrics, *predicted);
+  return text;
+}
+
+}  // namespace flow::cli

@@ -1,0 +1,29 @@
+#pragma once
+// The end-of-run summary of `flow run`: per node, per edge, per source balance,
+// run totals, the bottleneck and, for delay/spin pipelines, predicted against
+// measured throughput.
+#include <optional>
+#include <string>
+
+#include "runtime/model/metrics.hpp"
+
+namespace flow::cli {
+
+/// What `flow plan` predicted for the bottleneck stage, to set against the run.
+struct PredictedThroughput {
+  std::string node;
+  double messages_per_s = 0;
+};
+
+/// The summary as printed (several lines, each ending in a newline).
+std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted);
+
+/// `source ingest: produced 100 = delivered 100 + dropped 0 + filtered 0 + errors 0`
+/// (`!=` and a warning when the balance does not hold).
+std::string balance_line(const SourceBalance& source);
+
+/// `bottleneck: process — 1 worker busy 98 %, its input edge 5/5 for 92 % of the run`
+/// (`bottleneck: none` when no node could be named).
+std::string bottleneck_line(const Bottleneck& bottleneck);
+
+}  // namespace flow::cli
