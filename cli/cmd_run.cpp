@@ -63,12 +63,13 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
 // The monitor thread's view: each snapshot gets its bottleneck, then goes to
 // the reporter and the trace. Only the monitor thread touches these while running.
 struct Observers {
+  const Pipeline* pipeline = nullptr;
   std::optional<Reporter> reporter;
   std::optional<TraceWriter> trace;
 
   void observe(const RunMetrics& snapshot) {
     RunMetrics named = snapshot;
-    name_bottleneck(named);
+    name_bottleneck(*pipeline, named);
     if (reporter) reporter->report(named);
     if (trace) trace->sample(named);
   }
@@ -76,6 +77,7 @@ struct Observers {
 
 // Sets up reports (option, else the pipeline's `report`) and the trace; false after an error.
 bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed& parsed, Observers& observers) {
+  observers.pipeline = &pipeline;
   auto report = parsed.report;
   if (!report && pipeline.report) report = pipeline.report->value;
   if (report) observers.reporter.emplace(stdout, isatty(STDOUT_FILENO) != 0);
@@ -91,7 +93,7 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed
 }
 
 int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metrics, Observers& observers) {
-  name_bottleneck(metrics);
+  name_bottleneck(pipeline, metrics);
   if (observers.trace) observers.trace->sample(metrics);
   if (!args.metrics_json.empty()) {
     std::string error;

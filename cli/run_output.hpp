@@ -11,7 +11,7 @@
 namespace flow::cli {
 
 /// Fills `metrics.bottleneck` (node and reason in words) from the measurements.
-void name_bottleneck(RunMetrics& metrics);
+void name_bottleneck(const Pipeline& pipeline, RunMetrics& metrics);
 
 /// Writes `metrics` as the documented JSON; false with `error` set when it cannot.
 bool write_metrics_json(const std::string& path, const RunMetrics& metrics, std::string& error);

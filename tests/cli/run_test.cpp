@@ -1,0 +1,125 @@
+// `flow run`: exit codes, the metrics JSON, --set, --quiet, --duration, a
+// failing run and Ctrl-C, run from the outside.
+#include <csignal>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "child.hpp"
+#include "helpers.hpp"
+
+using flow::test::data;
+using flow::test::flow;
+using flow::test::shell_quote;
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct JsonRun {
+  flow::test::ProcessResult process;
+  Json metrics;
+};
+
+JsonRun run_with_json(const std::string& name, const std::string& extra) {
+  auto path = flow::test::temp_directory() + "/run.json";
+  JsonRun run{flow(fmt::format("run {} --metrics-json {} {}", shell_quote(data(name)), shell_quote(path), extra)), {}};
+  auto text = flow::test::read_file(path);
+  INFO(run.process.out << run.process.err);
+  REQUIRE(!text.empty());
+  run.metrics = Json::parse(text);
+  return run;
+}
+
+const Json& named(const Json& list, const std::string& name) {
+  for (const auto& item : list) {
+    if (item.at("name") == name) return item;
+  }
+  FAIL("nothing named " << name);
+  static Json none;
+  return none;
+}
+
+}  // namespace
+
+TEST_CASE("run --metrics-json writes the documented keys and names the bottleneck", "[cli]") {
+  auto run = run_with_json("slow_process", "--quiet");
+  CHECK(run.process.exit_code == 0);
+  const auto& m = run.metrics;
+  for (const char* key : {"pipeline", "status", "error", "elapsed_s", "peak_rss_bytes", "bottleneck", "nodes",
+                          "edges", "sinks"}) {
+    CHECK(m.contains(key));
+  }
+  CHECK(m.at("pipeline") == "slow_process");
+  CHECK(m.at("status") == "ok");
+  CHECK(m.at("error").is_null());
+  CHECK(m.at("bottleneck") == "process");
+  for (const char* key : {"name", "kind", "workers", "in", "out", "errors", "busy", "latency_p50_s", "latency_p99_s"}) {
+    CHECK(m.at("nodes").at(0).contains(key));
+  }
+  for (const char* key : {"from", "to", "capacity", "policy", "in", "out", "dropped", "high_water", "blocked_s"}) {
+    CHECK(m.at("edges").at(0).contains(key));
+  }
+  CHECK(named(m.at("sinks"), "store").at("delivered") == 40);
+}
+
+TEST_CASE("run --set changes a source's count", "[cli]") {
+  auto run = run_with_json("slow_process", "--quiet --set ingest.count=7");
+  CHECK(run.process.exit_code == 0);
+  CHECK(named(run.metrics.at("sinks"), "store").at("delivered") == 7);
+  CHECK(named(run.metrics.at("nodes"), "ingest").at("out") == 7);
+}
+
+TEST_CASE("run prints a summary with the balance and the bottleneck, and --quiet prints none", "[cli]") {
+  auto loud = flow("run " + shell_quote(data("slow_process")));
+  INFO(loud.err);
+  CHECK(loud.exit_code == 0);
+  CHECK(loud.out.find("source ingest: produced 40 = delivered 40 + dropped 0 + filtered 0 + errors 0") !=
+        std::string::npos);
+  CHECK(loud.out.find("bottleneck: process") != std::string::npos);
+  CHECK(loud.out.find("validate -> process") != std::string::npos);
+  CHECK(loud.out.find("predicted vs measured") != std::string::npos);
+  auto quiet = flow("run --quiet " + shell_quote(data("slow_process")));
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.out.empty());
+}
+
+TEST_CASE("run --duration stops an endless source, drains and exits 0", "[cli]") {
+  auto run = run_with_json("endless", "--quiet --duration 300ms");
+  CHECK(run.process.exit_code == 0);
+  CHECK(run.metrics.at("status") == "ok");
+  CHECK(run.metrics.at("elapsed_s").get<double>() >= 0.3);
+  CHECK(run.metrics.at("elapsed_s").get<double>() < 5.0);
+  auto delivered = named(run.metrics.at("sinks"), "out").at("delivered").get<std::uint64_t>();
+  CHECK(delivered > 0);
+  CHECK(named(run.metrics.at("nodes"), "ticks").at("out") == delivered);
+}
+
+TEST_CASE("a failing run exits 1 and names the edge that overflowed", "[cli]") {
+  auto result = flow("run --quiet " + shell_quote(data("overflow")));
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("s -> k") != std::string::npos);
+}
+
+TEST_CASE("run of a file with a check error exits 2 without running", "[cli]") {
+  auto result = flow("run " + shell_quote(data("unknown_node")));
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("error:") != std::string::npos);
+  CHECK(result.out.empty());
+}
+
+TEST_CASE("SIGINT after the first report drains, prints the summary and exits 130", "[cli]") {
+  auto json = flow::test::temp_directory() + "/run.json";
+  flow::test::Child child(FLOW_BINARY, {"run", data("endless"), "--report", "100ms", "--metrics-json", json});
+  auto first = child.read_line(20s);
+  REQUIRE(first);
+  CHECK(first->find("ticks->work") != std::string::npos);
+  child.send(SIGINT);
+  int status = child.finish(20s);
+  INFO(child.out() << child.err());
+  CHECK(status == 130);
+  CHECK(child.out().find("interrupted") != std::string::npos);
+  CHECK(child.out().find("source ticks: produced") != std::string::npos);
+  auto metrics = Json::parse(flow::test::read_file(json));
+  CHECK(metrics.at("status") == "interrupted");
+}
