@@ -1,0 +1,33 @@
+#pragma once
+// The state PEGTL's actions fill while one statement is parsed, and the
+// exception an action throws when a token is malformed. Internal to grammar/.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grammar/syntax_tree.hpp"
+#include "runtime/model/diagnostic.hpp"
+
+namespace flow::grammar {
+
+/// Thrown by an action for an error found inside a token (an unknown unit, a
+/// bad escape): carries its own message, location and width.
+struct SyntaxError {
+  Diagnostic diagnostic;
+};
+
+/// What has been read of the current statement. A fresh one per statement, so
+/// a statement that fails leaves nothing behind.
+struct StatementBuilder {
+  std::optional<syntax::Statement> statement;  ///< set when the statement is complete
+
+  syntax::Literal literal;                  ///< the last value read
+  std::optional<syntax::Name> pending_key;  ///< `key` of the `key=value` being read
+  std::vector<syntax::Attribute> attributes;
+
+  syntax::Header header;
+  syntax::NodeDecl node;
+  syntax::EdgeChain chain;
+};
+
+}  // namespace flow::grammar

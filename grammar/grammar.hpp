@@ -1,0 +1,157 @@
+#pragma once
+// The PEGTL grammar of the .flow language, version 0: rule structs only.
+// Actions (parser.cpp) build the syntax tree; error_messages.hpp says what a
+// failed `must<>` tells the user. Rules that only differ in their error message
+// or action are distinct structs deriving from a shared one.
+//
+// The grammar parses ONE statement at a time (`next_statement`); parser.cpp
+// calls it in a loop so that it can resume after a syntax error.
+//
+// Choice: inside `(...)`, `[...]` and `{...}` newlines and comments are plain
+// whitespace, so a closing bracket may sit on its own line. Elsewhere a newline
+// ends the statement, except right after `->`, `,` or `|` (and `(`, `[`, `{`).
+#include <tao/pegtl.hpp>
+
+namespace flow::grammar {
+
+using namespace tao::pegtl;  // NOLINT: PEGTL's own examples write grammars this way
+
+// ---------------------------------------------------------------- whitespace
+
+struct comment : seq<sor<one<'#'>, two<'/'>>, star<not_one<'\n'>>> {};
+struct blank_char : one<' ', '\t', '\r'> {};
+/// Whitespace that keeps a statement on its line.
+struct sp : star<sor<blank_char, comment>> {};
+/// Whitespace where a statement continues: after `->`, `,`, `|` and inside brackets.
+struct ws : star<sor<blank_char, comment, one<'\n'>>> {};
+/// What may sit between statements: blank lines, comments and `;`.
+struct separators : star<sor<blank_char, comment, one<';', '\n'>>> {};
+/// A statement ends at `;`, a newline or the end of the file.
+struct statement_end : sor<one<';', '\n'>, eof> {};
+
+// ---------------------------------------------------------------- keywords and names
+
+struct kw_pipeline : TAO_PEGTL_KEYWORD("pipeline") {};
+struct kw_source : TAO_PEGTL_KEYWORD("source") {};
+struct kw_stage : TAO_PEGTL_KEYWORD("stage") {};
+struct kw_sink : TAO_PEGTL_KEYWORD("sink") {};
+struct kw_edge : TAO_PEGTL_KEYWORD("edge") {};
+struct kw_true : TAO_PEGTL_KEYWORD("true") {};
+struct kw_false : TAO_PEGTL_KEYWORD("false") {};
+struct kw_unbounded : TAO_PEGTL_KEYWORD("unbounded") {};
+struct keyword : sor<kw_pipeline, kw_source, kw_stage, kw_sink, kw_edge, kw_true, kw_false, kw_unbounded> {};
+
+/// A keyword where a name is due: matched only so that its action can say so.
+struct reserved_name : keyword {};
+struct name : sor<reserved_name, identifier> {};
+
+// ---------------------------------------------------------------- values
+
+// Underscores are matched freely and checked when the number is decoded, so
+// that `1__0` gets a message about '_' rather than a confusing "unknown unit".
+struct digits : seq<digit, star<sor<digit, one<'_'>>>> {};
+struct fraction_digits : digits {};
+struct fraction : seq<one<'.'>, must<fraction_digits>> {};
+struct rate_unit : identifier {};
+struct rate_suffix : seq<one<'/'>, must<rate_unit>> {};
+// Any word glued to a number is its unit; the decoder rejects unknown ones by name.
+struct unit_suffix : identifier {};
+struct number : seq<opt<one<'-'>>, digits, opt<fraction>, opt<sor<rate_suffix, unit_suffix>>> {};
+
+// Strings are matched leniently (up to the closing quote or the end of the
+// line); the decoder reports unterminated strings and bad escapes exactly.
+struct string_char : sor<seq<one<'\\'>, not_one<'\n'>>, not_one<'"', '\\', '\n'>> {};
+struct string_literal : seq<one<'"'>, star<string_char>, opt<one<'"'>>> {};
+
+struct true_value : kw_true {};
+struct false_value : kw_false {};
+struct unbounded_value : kw_unbounded {};
+struct identifier_value : identifier {};
+struct value : sor<string_literal, number, true_value, false_value, unbounded_value, identifier_value> {};
+
+// ---------------------------------------------------------------- attribute lists `[k=v, ...]`
+
+struct attr_key : identifier {};
+struct attr_equals : one<'='> {};
+struct attr_value : value {};
+struct attribute : seq<attr_key, ws, must<attr_equals>, ws, must<attr_value>> {};
+struct attr_first : attribute {};
+struct attr_next : attribute {};
+struct attr_close : one<']'> {};
+struct attr_more : seq<one<','>, ws, sor<at<one<']'>>, must<attr_next>>, ws> {};
+struct attr_list : seq<one<'['>, ws, sor<one<']'>, seq<must<attr_first>, ws, star<attr_more>, must<attr_close>>>> {};
+/// What may follow an attribute list: only the end of the statement.
+struct attrs_end : statement_end {};
+struct trailing_attrs : seq<attr_list, sp, must<attrs_end>> {};
+
+// ---------------------------------------------------------------- operator chains `op(args) | op(args)`
+
+struct op_name : seq<not_at<keyword>, identifier> {};
+struct op_open : one<'('> {};
+struct arg_name : seq<identifier, ws, one<'='>> {};
+struct arg_value : value {};
+struct named_argument : seq<arg_name, ws, must<arg_value>> {};
+struct argument : sor<named_argument, value> {};
+struct arg_first : argument {};
+struct arg_next : argument {};
+struct arg_close : one<')'> {};
+struct arg_more : seq<one<','>, ws, sor<at<one<')'>>, must<arg_next>>, ws> {};
+struct op_call : seq<op_name, sp, must<op_open>, ws, sor<one<')'>, seq<must<arg_first>, ws, star<arg_more>, must<arg_close>>>> {};
+struct first_op : op_call {};
+struct next_op : op_call {};
+
+// ---------------------------------------------------------------- statements
+
+/// `pipeline NAME [attrs]`
+struct pipeline_name : name {};
+struct header_end : statement_end {};
+struct header : seq<kw_pipeline, sp, must<pipeline_name>, sp, sor<trailing_attrs, must<header_end>>> {};
+
+/// `edge [attrs]`
+struct edge_defaults_list : attr_list {};
+struct edge_keyword : kw_edge {};
+struct edge_defaults : seq<edge_keyword, sp, must<edge_defaults_list>, sp, must<attrs_end>> {};
+
+/// `source|stage|sink NAME = op(...) | ... [attrs]` or `source|stage|sink [attrs]`.
+struct node_name : name {};
+struct node_equals : one<'='> {};
+struct node_end : statement_end {};
+struct node_body : seq<node_name, sp, must<node_equals>, sp, must<first_op>, star<sp, one<'|'>, ws, must<next_op>>, sp,
+                       sor<trailing_attrs, must<node_end>>> {};
+struct kind_defaults : trailing_attrs {};
+template <typename Keyword>
+struct after_kind : sor<kind_defaults, node_body> {};
+template <typename Keyword>
+struct kind_statement : seq<Keyword, sp, must<after_kind<Keyword>>> {};
+struct source_keyword : kw_source {};
+struct stage_keyword : kw_stage {};
+struct sink_keyword : kw_sink {};
+
+/// `a -> {b, c} -> d [attrs]`
+struct step_name : name {};
+struct group_open : one<'{'> {};
+struct group_first : name {};
+struct group_member : name {};
+struct group_close : one<'}'> {};
+struct group_more : seq<one<','>, ws, sor<at<one<'}'>>, must<group_member>>, ws> {};
+struct group : seq<group_open, ws, must<group_first>, ws, star<group_more>, must<group_close>> {};
+struct edge_step : sor<group, step_name> {};
+struct arrow : TAO_PEGTL_STRING("->") {};
+struct first_arrow : arrow {};
+struct arrow_target : edge_step {};
+struct chain_end : statement_end {};
+struct edge_chain : seq<edge_step, sp, must<first_arrow>, ws, must<arrow_target>, star<sp, arrow, ws, must<arrow_target>>, sp,
+                        sor<trailing_attrs, must<chain_end>>> {};
+
+struct statement : sor<header, edge_defaults, kind_statement<source_keyword>, kind_statement<stage_keyword>,
+                       kind_statement<sink_keyword>, edge_chain> {};
+
+/// Skips what separates statements, then parses one statement (or finds the end of the file).
+struct next_statement : seq<separators, sor<eof, must<statement>>> {};
+
+/// Exactly one value, as after `=` (for `--set NODE.KEY=VALUE`).
+struct standalone_value : value {};
+struct value_end : eof {};
+struct value_only : seq<sp, must<standalone_value>, sp, must<value_end>> {};
+
+}  // namespace flow::grammar
