@@ -26,10 +26,12 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
   if (!in) return print_error(fmt::format("cannot open '{}'", path)), std::nullopt;
   std::stringstream text;
   text << in.rdbuf();
-  std::string error;
-  auto metrics = metrics_from_json(text.str(), error);
-  if (!metrics) print_error(fmt::format("{}: {}", path, error));
-  return metrics;
+  try {
+    return metrics_from_json(text.str());
+  } catch (const std::exception& error) {
+    print_error(fmt::format("{}: {}", path, error.what()));
+    return std::nullopt;
+  }
 }
 
 int draw(const DotOptions& options) {

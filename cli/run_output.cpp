@@ -1,11 +1,40 @@
 #include "cli/run_output.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+
 #include "runtime/output/bottleneck.hpp"
+#include "runtime/output/metrics_json.hpp"
+#include "runtime/output/predict.hpp"
 
 namespace flow::cli {
 
 void name_bottleneck(const Pipeline& pipeline, RunMetrics& metrics) {
   metrics.bottleneck = find_bottleneck(pipeline, metrics);
+}
+
+bool write_metrics_json(const std::string& path, const RunMetrics& metrics, std::string& error) {
+  std::ofstream out(path, std::ios::binary);
+  out << to_json(metrics);
+  if (out.flush()) return true;
+  error = fmt::format("cannot write metrics JSON '{}': {}", path, std::strerror(errno));
+  return false;
+}
+
+std::optional<PredictedThroughput> predicted_throughput(const Pipeline& pipeline, const RunMetrics& metrics) {
+  auto prediction = predict(pipeline);
+  // Only a pipeline whose costs the planner knows (delay, spin, throttle, rate) has a prediction worth showing.
+  if (prediction.bottleneck.empty() || !std::isfinite(prediction.rate_per_s)) return std::nullopt;
+  const auto& node = metrics.bottleneck.node.empty() ? prediction.bottleneck : metrics.bottleneck.node;
+  for (const auto& predicted : prediction.nodes) {
+    if (predicted.name == node && std::isfinite(predicted.rate_per_s)) {
+      return PredictedThroughput{predicted.name, predicted.rate_per_s};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace flow::cli

@@ -5,11 +5,11 @@
 #include "helpers.hpp"
 
 using flow::test::data;
-using flow::test::flow;
+using flow::test::run_flow;
 using flow::test::shell_quote;
 
 TEST_CASE("check exits 0 and prints nothing for a good file", "[cli]") {
-  auto result = flow("check " + shell_quote(data("slow_process")));
+  auto result = run_flow("check " + shell_quote(data("slow_process")));
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
@@ -17,7 +17,7 @@ TEST_CASE("check exits 0 and prints nothing for a good file", "[cli]") {
 }
 
 TEST_CASE("check exits 2 with a rendered diagnostic pointing at an unknown node", "[cli]") {
-  auto result = flow("check " + shell_quote(data("unknown_node")));
+  auto result = run_flow("check " + shell_quote(data("unknown_node")));
   INFO(result.err);
   CHECK(result.exit_code == 2);
   // file:line:column: error: ..., then the source line, then a caret under `stor`.
@@ -27,14 +27,14 @@ TEST_CASE("check exits 2 with a rendered diagnostic pointing at an unknown node"
 }
 
 TEST_CASE("check reports a syntax error with its line and exits 2", "[cli]") {
-  auto result = flow("check " + shell_quote(data("syntax_error")));
+  auto result = run_flow("check " + shell_quote(data("syntax_error")));
   INFO(result.err);
   CHECK(result.exit_code == 2);
   CHECK(std::regex_search(result.err, std::regex(R"(syntax_error\.flow:\d+:\d+: error: )")));
 }
 
 TEST_CASE("check of several files reports every bad one and exits 2", "[cli]") {
-  auto result = flow(fmt::format("check {} {} {}", shell_quote(data("unknown_node")), shell_quote(data("end_to_end")),
+  auto result = run_flow(fmt::format("check {} {} {}", shell_quote(data("unknown_node")), shell_quote(data("end_to_end")),
                                  shell_quote(data("syntax_error"))));
   INFO(result.err);
   CHECK(result.exit_code == 2);
@@ -44,7 +44,7 @@ TEST_CASE("check of several files reports every bad one and exits 2", "[cli]") {
 }
 
 TEST_CASE("check of a missing file exits 2 naming it", "[cli]") {
-  auto result = flow("check /nonexistent/nowhere.flow");
+  auto result = run_flow("check /nonexistent/nowhere.flow");
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("/nonexistent/nowhere.flow") != std::string::npos);
 }
@@ -58,7 +58,7 @@ TEST_CASE("dot output renders with Graphviz", "[cli]") {
 }
 
 TEST_CASE("dot --format mermaid gives a flowchart naming every node", "[cli]") {
-  auto result = flow("dot --format mermaid " + shell_quote(data("end_to_end")));
+  auto result = run_flow("dot --format mermaid " + shell_quote(data("end_to_end")));
   INFO(result.err);
   CHECK(result.exit_code == 0);
   for (const char* node : {"ingest", "validate", "process", "store"}) CHECK(result.out.find(node) != std::string::npos);
@@ -66,11 +66,11 @@ TEST_CASE("dot --format mermaid gives a flowchart naming every node", "[cli]") {
 }
 
 TEST_CASE("dot rejects an unknown format with exit 2", "[cli]") {
-  CHECK(flow("dot --format png " + shell_quote(data("end_to_end"))).exit_code == 2);
+  CHECK(run_flow("dot --format png " + shell_quote(data("end_to_end"))).exit_code == 2);
 }
 
 TEST_CASE("plan prints the predicted bottleneck", "[cli]") {
-  auto result = flow("plan " + shell_quote(data("end_to_end")));
+  auto result = run_flow("plan " + shell_quote(data("end_to_end")));
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("bottleneck:") != std::string::npos);
@@ -78,26 +78,26 @@ TEST_CASE("plan prints the predicted bottleneck", "[cli]") {
 }
 
 TEST_CASE("usage errors exit 2", "[cli]") {
-  CHECK(flow("").exit_code == 2);
-  CHECK(flow("frobnicate").exit_code == 2);
-  CHECK(flow("run").exit_code == 2);
-  CHECK(flow("run --no-such-option " + shell_quote(data("end_to_end"))).exit_code == 2);
-  auto bad_duration = flow("run --duration 5MiB " + shell_quote(data("end_to_end")));
+  CHECK(run_flow("").exit_code == 2);
+  CHECK(run_flow("frobnicate").exit_code == 2);
+  CHECK(run_flow("run").exit_code == 2);
+  CHECK(run_flow("run --no-such-option " + shell_quote(data("end_to_end"))).exit_code == 2);
+  auto bad_duration = run_flow("run --duration 5MiB " + shell_quote(data("end_to_end")));
   CHECK(bad_duration.exit_code == 2);
   CHECK(bad_duration.err.find("duration") != std::string::npos);
-  auto bad_set = flow("run --set nodot=1 " + shell_quote(data("end_to_end")));
+  auto bad_set = run_flow("run --set nodot=1 " + shell_quote(data("end_to_end")));
   CHECK(bad_set.exit_code == 2);
   CHECK(bad_set.err.find("NODE.KEY=VALUE") != std::string::npos);
 }
 
 TEST_CASE("--version and --help exit 0 and describe every run option", "[cli]") {
-  auto version = flow("--version");
+  auto version = run_flow("--version");
   CHECK(version.exit_code == 0);
   CHECK(version.out.rfind("flow ", 0) == 0);
-  auto help = flow("--help");
+  auto help = run_flow("--help");
   CHECK(help.exit_code == 0);
   for (const char* command : {"run", "check", "dot", "plan", "plot"}) CHECK(help.out.find(command) != std::string::npos);
-  auto run_help = flow("run --help");
+  auto run_help = run_flow("run --help");
   CHECK(run_help.exit_code == 0);
   for (const char* option : {"--report", "--metrics-json", "--set", "--duration", "--threads", "--memory-limit",
                              "--quiet", "--trace"}) {

@@ -14,7 +14,7 @@ inline std::string data(const std::string& name) {
 }
 
 /// Runs `flow ARGS` (ARGS already shell-quoted where needed).
-inline ProcessResult flow(const std::string& args) { return run_command(fmt::format("{} {}", FLOW_BINARY, args)); }
+inline ProcessResult run_flow(const std::string& args) { return run_command(fmt::format("{} {}", FLOW_BINARY, args)); }
 
 /// How many times `needle` occurs in `text`.
 inline std::size_t count(const std::string& text, const std::string& needle) {

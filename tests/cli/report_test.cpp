@@ -8,7 +8,7 @@
 #include "helpers.hpp"
 
 using flow::test::data;
-using flow::test::flow;
+using flow::test::run_flow;
 using flow::test::shell_quote;
 using Json = nlohmann::json;
 
@@ -35,7 +35,7 @@ std::optional<std::pair<int, int>> fill_of(const std::string& line, const std::s
 
 TEST_CASE("end_to_end with --report 500ms in a pipe prints n/5 per edge and names process everywhere", "[cli]") {
   auto dir = flow::test::temp_directory();
-  auto result = flow(fmt::format("run {} --report 500ms --metrics-json {}/run.json", shell_quote(data("end_to_end")),
+  auto result = run_flow(fmt::format("run {} --report 500ms --metrics-json {}/run.json", shell_quote(data("end_to_end")),
                                  shell_quote(dir)));
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
@@ -64,11 +64,11 @@ TEST_CASE("end_to_end with --report 500ms in a pipe prints n/5 per edge and name
 TEST_CASE("dot --metrics renders with Graphviz and marks the bottleneck", "[cli]") {
   auto dir = flow::test::temp_directory();
   auto json = shell_quote(dir + "/run.json");
-  REQUIRE(flow(fmt::format("run --quiet {} --metrics-json {}", shell_quote(data("slow_process")), json)).exit_code == 0);
-  auto coloured = flow(fmt::format("dot {} --metrics {}", shell_quote(data("slow_process")), json));
+  REQUIRE(run_flow(fmt::format("run --quiet {} --metrics-json {}", shell_quote(data("slow_process")), json)).exit_code == 0);
+  auto coloured = run_flow(fmt::format("dot {} --metrics {}", shell_quote(data("slow_process")), json));
   INFO(coloured.err);
   REQUIRE(coloured.exit_code == 0);
-  auto plain = flow("dot " + shell_quote(data("slow_process")));
+  auto plain = run_flow("dot " + shell_quote(data("slow_process")));
   CHECK(coloured.out != plain.out);
   CHECK(coloured.out.find("bottleneck") != std::string::npos);
   flow::test::write_file(dir + "/run.dot", coloured.out);
@@ -80,7 +80,7 @@ TEST_CASE("dot --metrics renders with Graphviz and marks the bottleneck", "[cli]
 TEST_CASE("dot --metrics with a file that is not metrics JSON exits 2", "[cli]") {
   auto dir = flow::test::temp_directory();
   flow::test::write_file(dir + "/bad.json", "{ not json");
-  auto result = flow(fmt::format("dot {} --metrics {}", shell_quote(data("slow_process")), shell_quote(dir + "/bad.json")));
+  auto result = run_flow(fmt::format("dot {} --metrics {}", shell_quote(data("slow_process")), shell_quote(dir + "/bad.json")));
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("bad.json") != std::string::npos);
 }
@@ -88,7 +88,7 @@ TEST_CASE("dot --metrics with a file that is not metrics JSON exits 2", "[cli]")
 TEST_CASE("--trace writes a CSV sample per interval and flow plot turns it into an SVG", "[cli]") {
   auto dir = flow::test::temp_directory();
   auto trace = dir + "/trace.csv";
-  auto run = flow(fmt::format("run --quiet {} --trace {}", shell_quote(data("slow_process")), shell_quote(trace)));
+  auto run = run_flow(fmt::format("run --quiet {} --trace {}", shell_quote(data("slow_process")), shell_quote(trace)));
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   auto csv = flow::test::read_file(trace);
@@ -97,7 +97,7 @@ TEST_CASE("--trace writes a CSV sample per interval and flow plot turns it into 
   CHECK(edge_rows >= 2);
   CHECK(flow::test::count(csv, ",edge,ingest->validate,") == edge_rows);
   CHECK(flow::test::count(csv, ",node,process,") == edge_rows);
-  auto plot = flow(fmt::format("plot {} -o {}", shell_quote(trace), shell_quote(dir + "/trace.svg")));
+  auto plot = run_flow(fmt::format("plot {} -o {}", shell_quote(trace), shell_quote(dir + "/trace.svg")));
   INFO(plot.err);
   REQUIRE(plot.exit_code == 0);
   auto svg = flow::test::read_file(dir + "/trace.svg");
@@ -109,7 +109,7 @@ TEST_CASE("--trace writes a CSV sample per interval and flow plot turns it into 
 }
 
 TEST_CASE("plot of a file that is not a trace exits 2", "[cli]") {
-  auto result = flow("plot " + shell_quote(data("slow_process")));
+  auto result = run_flow("plot " + shell_quote(data("slow_process")));
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("not a flow trace") != std::string::npos);
 }

@@ -8,7 +8,7 @@
 #include "helpers.hpp"
 
 using flow::test::data;
-using flow::test::flow;
+using flow::test::run_flow;
 using flow::test::shell_quote;
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -22,7 +22,7 @@ struct JsonRun {
 
 JsonRun run_with_json(const std::string& name, const std::string& extra) {
   auto path = flow::test::temp_directory() + "/run.json";
-  JsonRun run{flow(fmt::format("run {} --metrics-json {} {}", shell_quote(data(name)), shell_quote(path), extra)), {}};
+  JsonRun run{run_flow(fmt::format("run {} --metrics-json {} {}", shell_quote(data(name)), shell_quote(path), extra)), {}};
   auto text = flow::test::read_file(path);
   INFO(run.process.out << run.process.err);
   REQUIRE(!text.empty());
@@ -70,7 +70,7 @@ TEST_CASE("run --set changes a source's count", "[cli]") {
 }
 
 TEST_CASE("run prints a summary with the balance and the bottleneck, and --quiet prints none", "[cli]") {
-  auto loud = flow("run " + shell_quote(data("slow_process")));
+  auto loud = run_flow("run " + shell_quote(data("slow_process")));
   INFO(loud.err);
   CHECK(loud.exit_code == 0);
   CHECK(loud.out.find("source ingest: produced 40 = delivered 40 + dropped 0 + filtered 0 + errors 0") !=
@@ -78,7 +78,7 @@ TEST_CASE("run prints a summary with the balance and the bottleneck, and --quiet
   CHECK(loud.out.find("bottleneck: process") != std::string::npos);
   CHECK(loud.out.find("validate -> process") != std::string::npos);
   CHECK(loud.out.find("predicted vs measured") != std::string::npos);
-  auto quiet = flow("run --quiet " + shell_quote(data("slow_process")));
+  auto quiet = run_flow("run --quiet " + shell_quote(data("slow_process")));
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.out.empty());
 }
@@ -95,14 +95,14 @@ TEST_CASE("run --duration stops an endless source, drains and exits 0", "[cli]")
 }
 
 TEST_CASE("a failing run exits 1 and names the edge that overflowed", "[cli]") {
-  auto result = flow("run --quiet " + shell_quote(data("overflow")));
+  auto result = run_flow("run --quiet " + shell_quote(data("overflow")));
   INFO(result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.err.find("s -> k") != std::string::npos);
 }
 
 TEST_CASE("run of a file with a check error exits 2 without running", "[cli]") {
-  auto result = flow("run " + shell_quote(data("unknown_node")));
+  auto result = run_flow("run " + shell_quote(data("unknown_node")));
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("error:") != std::string::npos);
   CHECK(result.out.empty());
