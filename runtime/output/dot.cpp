@@ -1,1 +1,104 @@
-// placeholder: replaced by the owner of runtime/output
+#include "runtime/output/dot.hpp"
+
+#include <fmt/format.h>
+
+#include "runtime/output/bottleneck.hpp"
+#include "runtime/output/labels.hpp"
+#include "runtime/output/text.hpp"
+
+namespace flow {
+namespace {
+
+const char* shape_of(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::Source: return "invhouse";
+    case NodeKind::Stage: return "box";
+    case NodeKind::Sink: return "house";
+  }
+  return "box";
+}
+
+std::string node_statement(const Node& node, const RunMetrics* run, const std::string& bottleneck) {
+  auto label = dot_escape(node.name);
+  if (!node.chain.empty()) label += "\\n" + dot_escape(output::chain_text(node));
+  label += "\\n" + dot_escape(output::attribute_text(node));
+  std::string styles = node.kind == NodeKind::Stage ? "rounded" : "";
+  std::string extra;
+  const auto* measured = run ? output::find_node_metrics(*run, node.name) : nullptr;
+  if (measured != nullptr) {
+    label += "\\n" + dot_escape(output::node_run_text(*measured));
+    styles += styles.empty() ? "filled" : ",filled";
+    extra += fmt::format(", fillcolor=\"{}\"", output::heat_colour(busy_fraction(*measured, run->elapsed_s), true));
+  }
+  if (!bottleneck.empty() && node.name == bottleneck) {
+    label = "bottleneck: " + label;
+    extra += ", color=\"#d62728\", penwidth=4";
+  }
+  auto style = styles.empty() ? std::string() : fmt::format(", style=\"{}\"", styles);
+  return fmt::format("  \"{}\" [shape={}{}{}, label=\"{}\"];\n", dot_escape(node.name), shape_of(node.kind), style,
+                     extra, label);
+}
+
+std::string edge_style(const Edge& edge) {
+  switch (edge.overflow) {
+    case Overflow::DropNewest:
+    case Overflow::DropOldest: return "style=dashed";
+    case Overflow::Fail: return "style=bold, arrowhead=tee";
+    case Overflow::Block: return "style=solid";
+  }
+  return "style=solid";
+}
+
+std::string edge_statement(const Pipeline& pipeline, const Edge& edge, const RunMetrics* run) {
+  const auto& from = pipeline.nodes.at(edge.from);
+  const auto& to = pipeline.nodes.at(edge.to);
+  auto label = dot_escape(output::edge_text(edge));
+  auto style = edge_style(edge);
+  const auto* measured = run ? output::find_edge_metrics(*run, from.name, to.name) : nullptr;
+  if (measured != nullptr) {
+    auto fill = fill_ratio(*measured, to.workers);
+    label += "\\n" + dot_escape(output::edge_run_text(*measured, run->elapsed_s));
+    auto colour = output::heat_colour(fill);
+    style += fmt::format(", color=\"{}\", fontcolor=\"{}\", penwidth={:.1f}", colour, colour, 1.0 + 2.0 * fill);
+  }
+  return fmt::format("  \"{}\" -> \"{}\" [{}, label=\"{}\"];\n", dot_escape(from.name), dot_escape(to.name), style,
+                     label);
+}
+
+}  // namespace
+
+std::string dot_escape(const std::string& text) {
+  std::string out;
+  for (const auto& piece : output::utf8_pieces(text)) {
+    if (piece.invalid || (piece.bytes.size() == 1 && static_cast<unsigned char>(piece.bytes[0]) < 0x20 &&
+                          piece.bytes[0] != '\n')) {
+      // `\\x` so Graphviz shows a backslash rather than reading an escape.
+      out += fmt::format("\\\\x{:02x}", static_cast<unsigned char>(piece.bytes[0]));
+    } else if (piece.bytes == "\n") {
+      out += "\\n";
+    } else if (piece.bytes == "\"" || piece.bytes == "\\") {
+      out += "\\" + piece.bytes;
+    } else {
+      out += piece.bytes;
+    }
+  }
+  return out;
+}
+
+std::string to_dot(const Pipeline& pipeline, const RunMetrics* run) {
+  auto bottleneck = run ? output::bottleneck_of(pipeline, *run) : std::string();
+  std::string out = fmt::format("digraph \"{}\" {{\n", dot_escape(pipeline.name));
+  out += "  rankdir=LR;\n";
+  out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
+  out += "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  if (run != nullptr) {
+    out += fmt::format("  label=\"{}\";\n  labelloc=t;\n",
+                       dot_escape(fmt::format("{}: {}, {:.2f} s", pipeline.name, to_string(run->status), run->elapsed_s)));
+  }
+  for (const auto& node : pipeline.nodes) out += node_statement(node, run, bottleneck);
+  for (const auto& edge : pipeline.edges) out += edge_statement(pipeline, edge, run);
+  out += "}\n";
+  return out;
+}
+
+}  // namespace flow

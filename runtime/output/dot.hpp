@@ -1,0 +1,27 @@
+#pragma once
+// The pipeline as a Graphviz digraph, optionally coloured by a finished run.
+#include <string>
+
+#include "runtime/model/metrics.hpp"
+#include "runtime/model/model.hpp"
+
+namespace flow {
+
+/// Graphviz DOT for `pipeline`, valid input for `dot -Tsvg`.
+///   source = invhouse, stage = rounded box, sink = house;
+///   node labels: name, operator chain with every argument, workers (and
+///   ordered / round_robin / on_error=skip when set);
+///   edge labels: capacity (∞ when unbounded), max_bytes when set, policy;
+///   drop_newest / drop_oldest edges dashed, fail edges bold with a tee head.
+/// With `run`: edges coloured green → yellow → red by high_water / capacity,
+/// with their peak, time full and drop count in the label; nodes filled by
+/// busy fraction; the bottleneck drawn with a thick red border and the word
+/// "bottleneck" in its label.
+std::string to_dot(const Pipeline& pipeline, const RunMetrics* run = nullptr);
+
+/// `text` as the body of a double-quoted DOT string that renders literally:
+/// quotes and backslashes escaped, line breaks as `\n`, control bytes and
+/// invalid UTF-8 shown as `\xNN`.
+std::string dot_escape(const std::string& text);
+
+}  // namespace flow

@@ -1,0 +1,100 @@
+#include "runtime/output/labels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "runtime/output/bottleneck.hpp"
+
+namespace flow::output {
+
+std::string chain_text(const Node& node) {
+  std::string text;
+  for (const auto& call : node.chain) {
+    if (!text.empty()) text += " | ";
+    std::string args;
+    for (const auto& [name, value] : call.args) {
+      if (!args.empty()) args += ", ";
+      args += fmt::format("{}={}", name, to_string(value));
+    }
+    text += fmt::format("{}({})", call.name, args);
+  }
+  return text;
+}
+
+std::string attribute_text(const Node& node) {
+  auto text = fmt::format("{} worker{}", node.workers, node.workers == 1 ? "" : "s");
+  if (node.ordered) text += ", ordered";
+  if (node.fanout == Fanout::RoundRobin) text += ", round_robin";
+  if (node.on_error == OnError::Skip) text += ", on_error=skip";
+  return text;
+}
+
+std::string edge_text(const Edge& edge) {
+  auto capacity = edge.capacity ? fmt::format("{}", *edge.capacity) : std::string("∞");
+  auto bytes = edge.max_bytes ? fmt::format(", max {}", to_string(Value{Size{*edge.max_bytes}})) : std::string();
+  return fmt::format("cap {}{}, {}", capacity, bytes, to_string(edge.overflow));
+}
+
+std::string edge_run_text(const EdgeMetrics& metrics, double elapsed_s) {
+  std::string text = metrics.capacity ? fmt::format("peak {}/{}", metrics.high_water, *metrics.capacity)
+                                      : fmt::format("peak {}", metrics.high_water);
+  if (metrics.full_s > 0 && elapsed_s > 0) text += fmt::format(", full {}", percent(metrics.full_s / elapsed_s));
+  if (metrics.dropped > 0) text += fmt::format(", dropped {}", metrics.dropped);
+  return text;
+}
+
+std::string node_run_text(const NodeMetrics& metrics) {
+  auto text = fmt::format("busy {}, {} in / {} out", percent(metrics.busy), metrics.in, metrics.out);
+  if (metrics.filtered > 0) text += fmt::format(", {} filtered", metrics.filtered);
+  if (metrics.errors > 0) text += fmt::format(", {} errors", metrics.errors);
+  return text;
+}
+
+std::string percent(double fraction) {
+  return fmt::format("{:.0f} %", std::max(0.0, fraction * 100.0));
+}
+
+std::string rate_text(double per_second) {
+  if (!std::isfinite(per_second)) return "unlimited";
+  if (per_second >= 100) return fmt::format("{:.0f}", per_second);
+  auto text = fmt::format("{:.3g}", per_second);
+  return text;
+}
+
+namespace {
+int channel(double value) { return static_cast<int>(std::lround(std::clamp(value, 0.0, 1.0) * 255.0)); }
+}  // namespace
+
+std::string heat_colour(double fraction, bool pale) {
+  // Two linear halves: green → yellow (red rises), yellow → red (green falls).
+  double f = std::isfinite(fraction) ? std::clamp(fraction, 0.0, 1.0) : 0.0;
+  double red = std::min(1.0, 2.0 * f);
+  double green = std::min(1.0, 2.0 * (1.0 - f)) * 0.8;
+  double blue = 0.0;
+  if (pale) {
+    // Halfway to white keeps black label text readable on the fill.
+    red = (red + 1.0) / 2.0;
+    green = (green + 1.0) / 2.0;
+    blue = 0.5;
+  }
+  return fmt::format("#{:02x}{:02x}{:02x}", channel(red), channel(green), channel(blue));
+}
+
+const NodeMetrics* find_node_metrics(const RunMetrics& run, const std::string& name) {
+  auto found = std::find_if(run.nodes.begin(), run.nodes.end(), [&](const auto& n) { return n.name == name; });
+  return found == run.nodes.end() ? nullptr : &*found;
+}
+
+const EdgeMetrics* find_edge_metrics(const RunMetrics& run, const std::string& from, const std::string& to) {
+  auto found = std::find_if(run.edges.begin(), run.edges.end(),
+                            [&](const auto& e) { return e.from == from && e.to == to; });
+  return found == run.edges.end() ? nullptr : &*found;
+}
+
+std::string bottleneck_of(const Pipeline& pipeline, const RunMetrics& run) {
+  if (!run.bottleneck.node.empty()) return run.bottleneck.node;
+  return find_bottleneck(pipeline, run).node;
+}
+
+}  // namespace flow::output

@@ -1,0 +1,42 @@
+#pragma once
+// Text shared by the DOT and Mermaid writers: how a node, an edge and a
+// measured run read in a picture. Internal to runtime/output.
+#include <string>
+
+#include "runtime/model/metrics.hpp"
+#include "runtime/model/model.hpp"
+
+namespace flow::output {
+
+/// The operator chain as the user would write it: `generate(count=100, size=16B) | delay(20ms)`.
+std::string chain_text(const Node& node);
+
+/// "1 worker", "5 workers", plus any non-default attribute: "5 workers, ordered, round_robin, on_error=skip".
+std::string attribute_text(const Node& node);
+
+/// The edge as declared: "cap 5, block", "cap ∞, drop_newest", "cap 5, max 1MB, fail".
+std::string edge_text(const Edge& edge);
+
+/// What a run measured on an edge: "peak 5/5, full 92 %", plus "dropped 120" when any were.
+std::string edge_run_text(const EdgeMetrics& metrics, double elapsed_s);
+
+/// What a run measured on a node: "busy 97 %, 100 in / 100 out", plus errors and filtered.
+std::string node_run_text(const NodeMetrics& metrics);
+
+/// "97 %" from 0.97 (rounded, clamped at 0).
+std::string percent(double fraction);
+
+/// A rate for people: "20", "33.3", "1250", "unlimited" for infinity.
+std::string rate_text(double per_second);
+
+/// Green (0) → yellow (0.5) → red (1) as "#rrggbb"; `pale` mixes it with white for fills.
+std::string heat_colour(double fraction, bool pale = false);
+
+/// The metrics measured for a node / an edge, by name; nullptr when the run has none.
+const NodeMetrics* find_node_metrics(const RunMetrics& run, const std::string& name);
+const EdgeMetrics* find_edge_metrics(const RunMetrics& run, const std::string& from, const std::string& to);
+
+/// The node a run names as its bottleneck: the recorded one, else computed.
+std::string bottleneck_of(const Pipeline& pipeline, const RunMetrics& run);
+
+}  // namespace flow::output

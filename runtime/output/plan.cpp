@@ -1,0 +1,132 @@
+#include "runtime/output/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "runtime/output/cost.hpp"
+#include "runtime/output/labels.hpp"
+
+namespace flow {
+namespace {
+
+std::size_t widest_name(const Pipeline& pipeline) {
+  std::size_t width = 0;
+  for (const auto& node : pipeline.nodes) width = std::max(width, node.name.size());
+  return width;
+}
+
+std::string nodes_part(const Pipeline& pipeline) {
+  std::string out = "nodes:\n";
+  auto width = widest_name(pipeline);
+  for (const auto& node : pipeline.nodes) {
+    out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width, output::chain_text(node));
+    out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}]\n", "", "", width,
+                       node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error));
+  }
+  return out;
+}
+
+std::string edges_part(const Pipeline& pipeline) {
+  std::string out = "edges:\n";
+  std::size_t width = 0;
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) width = std::max(width, pipeline.edge_name(id).size());
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
+    const auto& edge = pipeline.edges[id];
+    auto capacity = edge.capacity ? fmt::format("{}", *edge.capacity) : std::string("unbounded");
+    auto bytes = edge.max_bytes ? to_string(Value{Size{*edge.max_bytes}}) : std::string("none");
+    out += fmt::format("  {:<{}}  [capacity={}, overflow={}, max_bytes={}]\n", pipeline.edge_name(id), width, capacity,
+                       to_string(edge.overflow), bytes);
+  }
+  return out;
+}
+
+std::string messages_bound(const Pipeline& pipeline) {
+  std::uint64_t capacities = 0, workers = 0;
+  bool unbounded = false;
+  for (const auto& edge : pipeline.edges) {
+    if (edge.capacity) capacities += *edge.capacity;
+    else unbounded = true;
+  }
+  for (const auto& node : pipeline.nodes) workers += static_cast<std::uint64_t>(std::max(1, node.workers));
+  auto in_flight = pipeline.max_in_flight == 0
+                       ? std::string("max_in_flight none")
+                       : fmt::format("max_in_flight {}{}", pipeline.max_in_flight,
+                                     pipeline.max_in_flight_explicit ? "" : " (the default)");
+  if (unbounded) {
+    auto bound = pipeline.max_in_flight == 0 ? std::string("unbounded") : fmt::format("at most {}", pipeline.max_in_flight);
+    return fmt::format("  messages held: {} (an unbounded edge; edge capacities {} + workers {} elsewhere; {})\n", bound,
+                       capacities, workers, in_flight);
+  }
+  auto total = capacities + workers;
+  auto bound = pipeline.max_in_flight == 0 ? total : std::min(total, pipeline.max_in_flight);
+  return fmt::format("  messages held: at most {} (edge capacities {} + workers {}; {})\n", bound, capacities, workers,
+                     in_flight);
+}
+
+// Bytes an edge can hold: capacity × the largest message, or max_bytes, whichever is less.
+std::optional<std::uint64_t> edge_bytes(const Edge& edge, const output::NodeCost& producer) {
+  std::optional<std::uint64_t> by_count;
+  if (edge.capacity && producer.bytes_out) {
+    auto message = static_cast<double>(*producer.bytes_out) * producer.batch_out;
+    by_count = static_cast<std::uint64_t>(std::ceil(message)) * *edge.capacity;
+  }
+  if (by_count && edge.max_bytes) return std::min(*by_count, *edge.max_bytes);
+  return by_count ? by_count : edge.max_bytes;
+}
+
+std::string bytes_bound(const Pipeline& pipeline) {
+  auto costs = output::node_costs(pipeline);
+  std::uint64_t total = 0;
+  std::vector<std::string> unknown;
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
+    auto bytes = edge_bytes(pipeline.edges[id], costs.at(pipeline.edges[id].from));
+    if (bytes) total += *bytes;
+    else unknown.push_back(pipeline.edge_name(id));
+  }
+  if (unknown.empty())
+    return fmt::format("  bytes held on edges: at most {} (capacity × message size, or max_bytes)\n",
+                       to_string(Value{Size{total}}));
+  return fmt::format("  bytes held on edges: not derivable ({}: message size unknown and no max_bytes)\n",
+                     fmt::join(unknown, ", "));
+}
+
+std::string rates_part(const Pipeline& pipeline, const PlanPrediction& prediction) {
+  std::string out = "rates (workers / per-message time; messages/s):\n";
+  auto width = widest_name(pipeline);
+  for (const auto& node : prediction.nodes) {
+    auto sustain = output::rate_text(node.capacity_per_s);
+    auto why = node.capacity_reason.empty() ? std::string() : fmt::format(" ({})", node.capacity_reason);
+    auto load = fmt::format("predicted {}", output::rate_text(node.rate_per_s));
+    if (std::isfinite(node.capacity_per_s)) load += fmt::format(", {} busy", output::percent(node.utilisation));
+    auto mark = node.name == prediction.bottleneck ? "  <- bottleneck" : "";
+    out += fmt::format("  {:<{}}  sustains {}{}; {}{}\n", node.name, width, sustain, why, load, mark);
+  }
+  if (prediction.duration_s)
+    out += fmt::format("  predicted run time: about {:.2f} s\n", *prediction.duration_s);
+  return out;
+}
+
+}  // namespace
+
+std::string bottleneck_line(const PlanPrediction& prediction) {
+  auto end_to_end = fmt::format("end-to-end {} messages/s at the sinks", output::rate_text(prediction.throughput_per_s));
+  if (prediction.bottleneck.empty())
+    return fmt::format("bottleneck: none predicted (no delay, spin, throttle or source rate limits the flow); {}",
+                       end_to_end);
+  return fmt::format("bottleneck: {} at {} messages/s ({}); {}", prediction.bottleneck,
+                     output::rate_text(prediction.rate_per_s), prediction.reason, end_to_end);
+}
+
+std::string to_plan(const Pipeline& pipeline) {
+  auto prediction = predict(pipeline);
+  std::string out = fmt::format("pipeline {}\n\n", pipeline.name);
+  out += nodes_part(pipeline) + "\n";
+  out += edges_part(pipeline) + "\n";
+  out += "bounds:\n" + messages_bound(pipeline) + bytes_bound(pipeline) + "\n";
+  out += rates_part(pipeline, prediction);
+  out += bottleneck_line(prediction) + "\n";
+  return out;
+}
+
+}  // namespace flow

@@ -1,0 +1,24 @@
+#pragma once
+// `flow plan`: the resolved topology with every default shown, the bounds on
+// what a run can hold, and the predicted rates and bottleneck.
+#include <string>
+
+#include "runtime/model/model.hpp"
+#include "runtime/output/predict.hpp"
+
+namespace flow {
+
+/// The plan as text, in four parts:
+///   nodes:  every node with its kind, full operator chain and all attributes;
+///   edges:  every edge with capacity, overflow and max_bytes;
+///   bounds: messages held (edge capacities + workers, and max_in_flight)
+///           and bytes held on edges where derivable;
+///   rates:  each node's sustainable rate and predicted load, then one line
+///           `bottleneck: NAME at R messages/s (why); end-to-end T messages/s at the sinks`
+///           (or `bottleneck: none ...` when no operator limits the flow).
+std::string to_plan(const Pipeline& pipeline);
+
+/// The `bottleneck:` line of the plan, without a newline.
+std::string bottleneck_line(const PlanPrediction& prediction);
+
+}  // namespace flow
