@@ -1,1 +1,192 @@
-// placeholder: replaced by the owner of runtime/check
+#include "runtime/check/check.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <limits>
+#include <map>
+#include <type_traits>
+
+#include "grammar/parser.hpp"
+#include "runtime/check/attributes.hpp"
+#include "runtime/check/overrides.hpp"
+#include "runtime/check/reporter.hpp"
+#include "runtime/check/resolve_edges.hpp"
+#include "runtime/check/resolve_nodes.hpp"
+#include "runtime/check/topology.hpp"
+
+namespace flow {
+namespace {
+
+using checker::EdgeSettings;
+using checker::PendingChain;
+using checker::Reporter;
+using Target = syntax::Defaults::Target;
+
+std::string default_name(const SourceFile& source) {
+  auto stem = std::filesystem::path(source.name).stem().string();
+  return stem.empty() ? std::string("pipeline") : stem;
+}
+
+// Walks the statements in order: DOT semantics make a defaults statement apply
+// only to what comes after it, so defaults are a running state of the walk.
+class StatementWalker {
+ public:
+  StatementWalker(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline)
+      : reporter_(reporter), registry_(registry), pipeline_(pipeline) {}
+
+  void walk(const syntax::File& file) {
+    for (std::size_t index = 0; index < file.statements.size(); ++index) {
+      std::visit([&](const auto& statement) { visit(statement, index); }, file.statements[index]);
+    }
+  }
+
+  std::vector<PendingChain> take_chains() { return std::move(chains_); }
+
+ private:
+  void visit(const syntax::Header& header, std::size_t index) {
+    if (header_line_ != 0) {
+      reporter_.error(header.name.location, header.name.text.size(),
+                      fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
+      return;
+    }
+    header_line_ = header.name.location.line;
+    if (index != 0) {
+      reporter_.error(header.name.location, header.name.text.size(),
+                      "the pipeline header must come before every other statement");
+    }
+    pipeline_.name = header.name.text;
+    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(), header.attributes,
+                              [this](const std::string& key, const Value& value) {
+                                return checker::set_pipeline_attribute(pipeline_, key, value);
+                              });
+  }
+
+  void visit(const syntax::Defaults& defaults, std::size_t /*index*/) {
+    std::vector<syntax::Attribute> valid;
+    if (defaults.target == Target::Edge) {
+      EdgeSettings scratch;
+      valid = checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
+                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
+                                          return checker::set_edge_attribute(scratch, key, value);
+                                        });
+    } else {
+      Node scratch;
+      valid = checker::apply_attributes(reporter_, "node attribute", checker::node_attribute_names(),
+                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
+                                          return checker::set_node_attribute(scratch, key, value);
+                                        });
+    }
+    // A later default overrides an earlier one key by key.
+    for (auto& attribute : valid) defaults_[defaults.target][attribute.key.text] = std::move(attribute);
+  }
+
+  void visit(const syntax::NodeDecl& decl, std::size_t /*index*/) {
+    auto node = checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)));
+    auto [first, fresh] = declared_on_.emplace(decl.name.text, decl.name.location.line);
+    if (!fresh) {
+      reporter_.error(decl.name.location, decl.name.text.size(),
+                      fmt::format("node '{}' is already declared on line {}", decl.name.text, first->second));
+      return;
+    }
+    pipeline_.nodes.push_back(std::move(node));
+  }
+
+  void visit(const syntax::EdgeChain& chain, std::size_t /*index*/) {
+    PendingChain pending{&chain, {}};
+    for (const auto& attribute : defaults_for(Target::Edge)) {
+      checker::set_edge_attribute(pending.settings, attribute.key.text, attribute.value.value);
+    }
+    checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(), chain.attributes,
+                              [&pending](const std::string& key, const Value& value) {
+                                return checker::set_edge_attribute(pending.settings, key, value);
+                              });
+    chains_.push_back(pending);
+  }
+
+  static Target target_of(NodeKind kind) {
+    switch (kind) {
+      case NodeKind::Source: return Target::Source;
+      case NodeKind::Sink: return Target::Sink;
+      case NodeKind::Stage: break;
+    }
+    return Target::Stage;
+  }
+
+  std::vector<syntax::Attribute> defaults_for(Target target) const {
+    std::vector<syntax::Attribute> attributes;
+    auto found = defaults_.find(target);
+    if (found == defaults_.end()) return attributes;
+    for (const auto& entry : found->second) attributes.push_back(entry.second);
+    return attributes;
+  }
+
+  Reporter& reporter_;
+  const OperatorRegistry& registry_;
+  Pipeline& pipeline_;
+  std::size_t header_line_ = 0;
+  std::map<Target, std::map<std::string, syntax::Attribute>> defaults_;
+  std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
+  std::vector<PendingChain> chains_;
+};
+
+// Every message that can be between the sources and the sinks: what the edges
+// hold plus what the workers are working on; no limit once an edge is unbounded.
+std::uint64_t default_max_in_flight(const Pipeline& pipeline) {
+  std::uint64_t total = 0;
+  for (const auto& edge : pipeline.edges) {
+    if (!edge.capacity) return std::numeric_limits<std::uint64_t>::max();
+    total += *edge.capacity;
+  }
+  for (const auto& node : pipeline.nodes) total += static_cast<std::uint64_t>(node.workers);
+  return total;
+}
+
+// `file_complete` is false when the parser dropped statements: then a name may
+// be unknown, or a node unconnected, only because its statement did not parse,
+// so the checks across statements are skipped.
+CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::File& file,
+                       const OperatorRegistry& registry, const std::vector<Override>& overrides, bool file_complete) {
+  Reporter reporter;
+  Pipeline pipeline;
+  pipeline.file = source;
+  pipeline.name = default_name(*source);
+  StatementWalker walker(reporter, registry, pipeline);
+  walker.walk(file);
+  checker::apply_overrides(reporter, registry, pipeline, overrides);
+  checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
+  if (file_complete) checker::check_topology(reporter, pipeline);
+  if (!pipeline.max_in_flight_explicit) pipeline.max_in_flight = default_max_in_flight(pipeline);
+
+  CheckResult result;
+  result.diagnostics = reporter.take();
+  if (file_complete && !has_errors(result.diagnostics)) result.pipeline = std::move(pipeline);
+  return result;
+}
+
+}  // namespace
+
+CheckResult check(std::shared_ptr<const SourceFile> source, const syntax::File& file,
+                  const OperatorRegistry& registry, const std::vector<Override>& overrides) {
+  return check_file(std::move(source), file, registry, overrides, true);
+}
+
+CheckResult load(std::shared_ptr<const SourceFile> source, const OperatorRegistry& registry,
+                 const std::vector<Override>& overrides) {
+  auto parsed = parse(*source);
+  bool complete = !has_errors(parsed.diagnostics);
+  auto result = check_file(std::move(source), parsed.file, registry, overrides, complete);
+  // Merge keeping source order; syntax errors first where two share a place.
+  Reporter merged;
+  for (auto& diagnostic : parsed.diagnostics) {
+    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+  }
+  for (auto& diagnostic : result.diagnostics) {
+    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+  }
+  result.diagnostics = merged.take();
+  return result;
+}
+
+}  // namespace flow

@@ -1,0 +1,143 @@
+#include "runtime/check/arguments.hpp"
+
+#include <fmt/format.h>
+#include <map>
+
+namespace flow::checker {
+namespace {
+
+std::vector<std::string> argument_names(const OperatorSpec& spec) {
+  std::vector<std::string> names;
+  for (const auto& arg : spec.args) names.push_back(arg.name);
+  return names;
+}
+
+std::vector<const ArgumentSpec*> positional_specs(const OperatorSpec& spec) {
+  std::vector<const ArgumentSpec*> positional;
+  for (const auto& arg : spec.args) {
+    if (arg.positional) positional.push_back(&arg);
+  }
+  return positional;
+}
+
+std::string too_many_positional(const OperatorSpec& spec, std::size_t allowed) {
+  if (allowed == 0) return fmt::format("operator '{}' takes no positional arguments", spec.name);
+  return fmt::format("operator '{}' takes {} positional argument{}", spec.name, allowed, allowed == 1 ? "" : "s");
+}
+
+// Where each given argument was written, so later messages can point at it.
+using Written = std::map<std::string, const syntax::Argument*>;
+
+// Matches one written argument to its spec; reports and returns nullptr when none fits.
+const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec, const syntax::Argument& arg,
+                                   std::size_t& next_positional) {
+  if (arg.name) {
+    const auto* found = find_argument(spec, arg.name->text);
+    if (found == nullptr) {
+      reporter.error(arg.name->location, arg.name->text.size(),
+                     fmt::format("operator '{}' has no argument '{}'{}", spec.name, arg.name->text,
+                                 did_you_mean(arg.name->text, argument_names(spec))));
+    }
+    return found;
+  }
+  auto positional = positional_specs(spec);
+  if (next_positional >= positional.size()) {
+    reporter.error(arg.value.location, arg.value.width, too_many_positional(spec, positional.size()));
+    return nullptr;
+  }
+  return positional[next_positional++];
+}
+
+// Reads the written arguments into `resolved.call.args`; returns where each was written.
+Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, ResolvedCall& resolved) {
+  Written written;
+  std::size_t next_positional = 0;
+  for (const auto& arg : call.args) {
+    const auto* spec = match_argument(reporter, *resolved.spec, arg, next_positional);
+    if (spec == nullptr) {
+      resolved.complete = false;
+      continue;
+    }
+    if (!written.emplace(spec->name, &arg).second) {
+      auto at = arg.name ? arg.name->location : arg.value.location;
+      auto width = arg.name ? arg.name->text.size() : arg.value.width;
+      reporter.error(at, width, fmt::format("argument '{}' of '{}' is given twice", spec->name, call.name.text));
+      resolved.complete = false;
+      continue;
+    }
+    Value value = arg.value.value;
+    auto error = convert_argument(*spec, value);
+    if (!error.empty()) {
+      reporter.error(arg.value.location, arg.value.width, std::move(error));
+      resolved.complete = false;
+      continue;
+    }
+    resolved.call.args[spec->name] = std::move(value);
+  }
+  return written;
+}
+
+void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written,
+                   ResolvedCall& resolved) {
+  for (const auto& spec : resolved.spec->args) {
+    if (written.count(spec.name) != 0) continue;
+    if (spec.required) {
+      reporter.error(call.name.location, call.name.text.size(),
+                     fmt::format("operator '{}' is missing its required argument '{}'", call.name.text, spec.name));
+      resolved.complete = false;
+    } else if (spec.fallback) {
+      resolved.call.args[spec.name] = *spec.fallback;
+    }
+  }
+}
+
+}  // namespace
+
+const ArgumentSpec* find_argument(const OperatorSpec& spec, const std::string& name) {
+  for (const auto& arg : spec.args) {
+    if (arg.name == name) return &arg;
+  }
+  return nullptr;
+}
+
+std::string convert_argument(const ArgumentSpec& spec, Value& value) {
+  if (spec.kind == ValueKind::Decimal) {
+    if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
+  }
+  if (kind_of(value) == spec.kind) return "";
+  return fmt::format("expected {}, got {}", describe(spec.kind), describe(kind_of(value)));
+}
+
+std::string validate_call(const OperatorSpec& spec, const OperatorCall& call, std::string& argument) {
+  if (!spec.validate) return "";
+  return spec.validate(call, argument);
+}
+
+std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegistry& registry,
+                                         const syntax::OperatorCall& call) {
+  const auto* spec = registry.find(call.name.text);
+  if (spec == nullptr) {
+    reporter.error(call.name.location, call.name.text.size(),
+                   unknown_name("operator", call.name.text, registry.names()));
+    return std::nullopt;
+  }
+  ResolvedCall resolved{OperatorCall{call.name.text, {}, call.name.location}, spec, true};
+  auto written = read_arguments(reporter, call, resolved);
+  fill_defaults(reporter, call, written, resolved);
+  if (!resolved.complete) return resolved;
+  std::string culprit;
+  auto error = validate_call(*spec, resolved.call, culprit);
+  if (!error.empty()) {
+    auto found = written.find(culprit);
+    if (found == written.end()) {
+      reporter.error(call.name.location, call.name.text.size(), std::move(error));
+    } else {
+      const auto& value = found->second->value;
+      reporter.error(value.location, value.width, std::move(error));
+    }
+    resolved.complete = false;
+  }
+  return resolved;
+}
+
+}  // namespace flow::checker

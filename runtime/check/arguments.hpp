@@ -1,0 +1,36 @@
+#pragma once
+// Operator calls: name lookup in the registry, positional and named arguments,
+// kinds, defaults and the operator's own validation.
+#include <optional>
+#include <string>
+
+#include "grammar/syntax_tree.hpp"
+#include "runtime/check/reporter.hpp"
+#include "runtime/model/model.hpp"
+#include "runtime/ops/registry.hpp"
+
+namespace flow::checker {
+
+/// A call whose operator is known. `complete` is false when an argument was
+/// missing or bad, so the call must not be validated or run.
+struct ResolvedCall {
+  OperatorCall call;
+  const OperatorSpec* spec = nullptr;
+  bool complete = true;
+};
+
+/// Resolves one call, reporting every problem; nullopt when the operator is unknown.
+std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegistry& registry,
+                                         const syntax::OperatorCall& call);
+
+/// Checks `value` against the argument's kind, widening an integer where a
+/// decimal is due. Returns "" or "expected a duration, got a size".
+std::string convert_argument(const ArgumentSpec& spec, Value& value);
+
+/// The spec's argument called `name`, if any.
+const ArgumentSpec* find_argument(const OperatorSpec& spec, const std::string& name);
+
+/// Runs the spec's validator, if any: "" or its message; `argument` names the culprit.
+std::string validate_call(const OperatorSpec& spec, const OperatorCall& call, std::string& argument);
+
+}  // namespace flow::checker

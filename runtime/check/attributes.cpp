@@ -1,0 +1,153 @@
+#include "runtime/check/attributes.hpp"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <fmt/format.h>
+#include <set>
+
+namespace flow::checker {
+namespace {
+
+std::string read_at_least_one(const char* name, const Value& value, std::uint64_t& out) {
+  const auto* integer = std::get_if<std::int64_t>(&value);
+  if (integer == nullptr) return kind_error(describe(ValueKind::Integer), value);
+  if (*integer < 1) return fmt::format("{} must be at least 1, got {}", name, *integer);
+  out = static_cast<std::uint64_t>(*integer);
+  return "";
+}
+
+// Enum values are bare words; `what` names the enum in messages ("overflow policy").
+template <typename Enum, std::size_t N>
+std::string read_enum(const char* what, const Value& value, const std::array<Enum, N>& choices, Enum& out) {
+  std::vector<std::string> names;
+  for (auto choice : choices) names.emplace_back(to_string(choice));
+  auto list = fmt::format("{}", fmt::join(names, ", "));
+  const auto* word = std::get_if<Identifier>(&value);
+  if (word == nullptr) return fmt::format("expected one of {}, got {}", list, describe(kind_of(value)));
+  for (auto choice : choices) {
+    if (word->name == to_string(choice)) {
+      out = choice;
+      return "";
+    }
+  }
+  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list, did_you_mean(word->name, names));
+}
+
+std::string read_workers(const Value& value, int& out) {
+  std::uint64_t workers = 0;
+  auto error = read_at_least_one("workers", value, workers);
+  if (!error.empty()) return error;
+  if (workers > static_cast<std::uint64_t>(INT_MAX)) return fmt::format("workers must be at most {}", INT_MAX);
+  out = static_cast<int>(workers);
+  return "";
+}
+
+std::string read_capacity(const Value& value, EdgeSettings& edge) {
+  if (std::holds_alternative<Unbounded>(value)) {
+    edge.capacity_set = true;
+    edge.capacity.reset();
+    return "";
+  }
+  if (!std::holds_alternative<std::int64_t>(value)) return kind_error("an integer or unbounded", value);
+  std::uint64_t capacity = 0;
+  auto error = read_at_least_one("capacity", value, capacity);
+  if (error.empty()) {
+    edge.capacity_set = true;
+    edge.capacity = capacity;
+  }
+  return error;
+}
+
+std::string read_max_bytes(const Value& value, EdgeSettings& edge) {
+  const auto* size = std::get_if<Size>(&value);
+  if (size == nullptr) return kind_error(describe(ValueKind::Size), value);
+  // A zero byte limit would make the edge full forever.
+  if (size->bytes == 0) return "max_bytes must be at least 1B";
+  edge.max_bytes = size->bytes;
+  return "";
+}
+
+}  // namespace
+
+std::string kind_error(std::string_view expected, const Value& got) {
+  return fmt::format("expected {}, got {}", expected, describe(kind_of(got)));
+}
+
+const std::vector<std::string>& pipeline_attribute_names() {
+  static const std::vector<std::string> names{"max_in_flight", "report"};
+  return names;
+}
+
+const std::vector<std::string>& node_attribute_names() {
+  static const std::vector<std::string> names{"workers", "ordered", "fanout", "on_error"};
+  return names;
+}
+
+const std::vector<std::string>& edge_attribute_names() {
+  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes"};
+  return names;
+}
+
+std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, const Value& value) {
+  if (key == "max_in_flight") {
+    auto error = read_at_least_one("max_in_flight", value, pipeline.max_in_flight);
+    if (error.empty()) pipeline.max_in_flight_explicit = true;
+    return error;
+  }
+  const auto* duration = std::get_if<Duration>(&value);
+  if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);
+  if (duration->value.count() <= 0) return "report must be longer than 0s";
+  pipeline.report = *duration;
+  return "";
+}
+
+std::string set_node_attribute(Node& node, const std::string& key, const Value& value) {
+  if (key == "workers") return read_workers(value, node.workers);
+  if (key == "ordered") {
+    const auto* flag = std::get_if<bool>(&value);
+    if (flag == nullptr) return kind_error(describe(ValueKind::Boolean), value);
+    node.ordered = *flag;
+    return "";
+  }
+  if (key == "fanout") {
+    return read_enum("fanout", value, std::array{Fanout::Broadcast, Fanout::RoundRobin}, node.fanout);
+  }
+  return read_enum("on_error policy", value, std::array{OnError::Fail, OnError::Skip}, node.on_error);
+}
+
+std::string set_edge_attribute(EdgeSettings& edge, const std::string& key, const Value& value) {
+  if (key == "capacity") return read_capacity(value, edge);
+  if (key == "max_bytes") return read_max_bytes(value, edge);
+  return read_enum("overflow policy", value,
+                   std::array{Overflow::Block, Overflow::DropNewest, Overflow::DropOldest, Overflow::Fail},
+                   edge.overflow);
+}
+
+std::vector<syntax::Attribute> apply_attributes(Reporter& reporter, std::string_view what,
+                                                const std::vector<std::string>& names,
+                                                const std::vector<syntax::Attribute>& attributes,
+                                                const AttributeSetter& set) {
+  std::vector<syntax::Attribute> applied;
+  std::set<std::string> seen;
+  for (const auto& attribute : attributes) {
+    const auto& key = attribute.key;
+    if (std::find(names.begin(), names.end(), key.text) == names.end()) {
+      reporter.error(key.location, key.text.size(), unknown_name(what, key.text, names));
+      continue;
+    }
+    if (!seen.insert(key.text).second) {
+      reporter.error(key.location, key.text.size(), fmt::format("attribute '{}' is given twice", key.text));
+      continue;
+    }
+    auto error = set(key.text, attribute.value.value);
+    if (!error.empty()) {
+      reporter.error(attribute.value.location, attribute.value.width, std::move(error));
+      continue;
+    }
+    applied.push_back(attribute);
+  }
+  return applied;
+}
+
+}  // namespace flow::checker

@@ -1,0 +1,85 @@
+#include "runtime/check/overrides.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "grammar/parser.hpp"
+#include "runtime/check/arguments.hpp"
+#include "runtime/check/attributes.hpp"
+
+namespace flow::checker {
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Sets argument `key` of the first operator in the chain that has one; nullopt
+// when none has, else "" or the error.
+std::optional<std::string> set_argument(const OperatorRegistry& registry, Node& node, const std::string& key,
+                                        const Value& value) {
+  for (auto& call : node.chain) {
+    const auto* spec = registry.find(call.name);
+    const auto* argument = spec == nullptr ? nullptr : find_argument(*spec, key);
+    if (argument == nullptr) continue;
+    Value converted = value;
+    auto error = convert_argument(*argument, converted);
+    if (!error.empty()) return error;
+    call.args[key] = std::move(converted);
+    std::string culprit;
+    return validate_call(*spec, call, culprit);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> settable_names(const OperatorRegistry& registry, const Node& node) {
+  auto names = node_attribute_names();
+  for (const auto& call : node.chain) {
+    if (const auto* spec = registry.find(call.name)) {
+      for (const auto& arg : spec->args) names.push_back(arg.name);
+    }
+  }
+  return names;
+}
+
+std::string apply_to_node(const OperatorRegistry& registry, Node& node, const std::string& key, const Value& value) {
+  if (contains(node_attribute_names(), key)) return set_node_attribute(node, key, value);
+  if (auto result = set_argument(registry, node, key, value)) return *result;
+  return fmt::format("node '{}' has no attribute or operator argument '{}'{}", node.name, key,
+                     did_you_mean(key, settable_names(registry, node)));
+}
+
+std::string apply_one(const OperatorRegistry& registry, Pipeline& pipeline, const Override& change) {
+  std::string parse_error;
+  auto literal = parse_value(change.value, parse_error);
+  if (!literal) return parse_error;
+  // `pipeline` is a keyword, so no node can be called that.
+  if (change.node == "pipeline") {
+    if (!contains(pipeline_attribute_names(), change.key)) {
+      return unknown_name("pipeline attribute", change.key, pipeline_attribute_names());
+    }
+    return set_pipeline_attribute(pipeline, change.key, literal->value);
+  }
+  auto id = pipeline.find_node(change.node);
+  if (!id) {
+    std::vector<std::string> names;
+    for (const auto& node : pipeline.nodes) names.push_back(node.name);
+    return unknown_name("node", change.node, names);
+  }
+  return apply_to_node(registry, pipeline.nodes[*id], change.key, literal->value);
+}
+
+}  // namespace
+
+void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline,
+                     const std::vector<Override>& overrides) {
+  for (const auto& change : overrides) {
+    auto error = apply_one(registry, pipeline, change);
+    if (!error.empty()) {
+      reporter.error(SourceLocation{}, 0,
+                     fmt::format("--set {}.{}={}: {}", change.node, change.key, change.value, error));
+    }
+  }
+}
+
+}  // namespace flow::checker

@@ -1,0 +1,100 @@
+#include "runtime/check/resolve_edges.hpp"
+
+#include <fmt/format.h>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace flow::checker {
+namespace {
+
+using StepIds = std::vector<std::optional<NodeId>>;
+
+class EdgeBuilder {
+ public:
+  EdgeBuilder(Reporter& reporter, Pipeline& pipeline, bool report_unknown)
+      : reporter_(reporter), pipeline_(pipeline), report_unknown_(report_unknown) {
+    for (const auto& node : pipeline.nodes) node_names_.push_back(node.name);
+  }
+
+  void add_chain(const PendingChain& pending) {
+    const auto& steps = pending.chain->steps;
+    std::vector<StepIds> ids;
+    for (std::size_t step = 0; step < steps.size(); ++step) ids.push_back(resolve_step(steps, step));
+    for (std::size_t step = 0; step + 1 < steps.size() && step < pending.chain->arrows.size(); ++step) {
+      for (const auto& from : ids[step]) {
+        for (const auto& to : ids[step + 1]) {
+          if (from && to) add_edge(*from, *to, pending.chain->arrows[step], pending.settings);
+        }
+      }
+    }
+  }
+
+ private:
+  // Looks up every name of one step, reporting each bad reference once.
+  StepIds resolve_step(const std::vector<syntax::EdgeStep>& steps, std::size_t step) {
+    StepIds ids;
+    for (const auto& name : steps[step].nodes) {
+      auto id = pipeline_.find_node(name.text);
+      if (!id && report_unknown_) {
+        reporter_.error(name.location, name.text.size(), unknown_name("node", name.text, node_names_));
+      }
+      if (id) check_direction(name, pipeline_.nodes[*id].kind, step > 0, step + 1 < steps.size());
+      ids.push_back(id);
+    }
+    return ids;
+  }
+
+  void check_direction(const syntax::Name& name, NodeKind kind, bool has_incoming, bool has_outgoing) {
+    if (kind == NodeKind::Source && has_incoming) {
+      reporter_.error(name.location, name.text.size(),
+                      fmt::format("source '{}' cannot have an incoming edge", name.text));
+    }
+    if (kind == NodeKind::Sink && has_outgoing) {
+      reporter_.error(name.location, name.text.size(), fmt::format("sink '{}' cannot have an outgoing edge", name.text));
+    }
+  }
+
+  void add_edge(NodeId from, NodeId to, SourceLocation arrow, const EdgeSettings& settings) {
+    auto [known, fresh] = declared_.emplace(std::pair{from, to}, arrow.line);
+    auto name = fmt::format("{} -> {}", pipeline_.nodes[from].name, pipeline_.nodes[to].name);
+    if (!fresh) {
+      reporter_.error(arrow, 2, fmt::format("edge {} is already declared on line {}", name, known->second));
+      return;
+    }
+    Edge edge;
+    edge.from = from;
+    edge.to = to;
+    edge.overflow = settings.overflow;
+    edge.max_bytes = settings.max_bytes;
+    edge.location = arrow;
+    if (settings.capacity_set) {
+      edge.capacity = settings.capacity;
+    } else {
+      edge.capacity = 2 * static_cast<std::uint64_t>(pipeline_.nodes[to].workers);
+    }
+    if (!edge.capacity) {
+      reporter_.warning(arrow, 2, fmt::format("edge {} is unbounded; its memory use has no limit", name));
+    }
+    auto id = pipeline_.edges.size();
+    pipeline_.edges.push_back(edge);
+    pipeline_.nodes[from].outputs.push_back(id);
+    pipeline_.nodes[to].inputs.push_back(id);
+  }
+
+  Reporter& reporter_;
+  Pipeline& pipeline_;
+  bool report_unknown_;
+  std::vector<std::string> node_names_;
+  std::map<std::pair<NodeId, NodeId>, std::size_t> declared_;  ///< edge → line of its declaration
+};
+
+}  // namespace
+
+void resolve_edges(Reporter& reporter, Pipeline& pipeline, const std::vector<PendingChain>& chains,
+                   bool report_unknown) {
+  EdgeBuilder builder(reporter, pipeline, report_unknown);
+  for (const auto& pending : chains) builder.add_chain(pending);
+}
+
+}  // namespace flow::checker

@@ -1,0 +1,18 @@
+#pragma once
+// Node declarations → model nodes: operator chain, roles, attributes.
+#include <vector>
+
+#include "grammar/syntax_tree.hpp"
+#include "runtime/check/reporter.hpp"
+#include "runtime/model/model.hpp"
+#include "runtime/ops/registry.hpp"
+
+namespace flow::checker {
+
+/// Builds the node `decl` declares. `defaults` are the already-checked
+/// attributes of earlier `source|stage|sink [...]` statements for its kind;
+/// the declaration's own attributes win over them.
+Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
+                  const std::vector<syntax::Attribute>& defaults);
+
+}  // namespace flow::checker
