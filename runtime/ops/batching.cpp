@@ -1,10 +1,92 @@
-#include <stdexcept>
+// batch (collect messages into one batch message) and unbatch (split it again).
+#include <algorithm>
+#include <mutex>
 
+#include "runtime/model/value.hpp"
 #include "runtime/ops/builtins.hpp"
 
 namespace flow::ops {
+namespace {
 
-std::unique_ptr<Operator> make_batch(const OperatorCall&) { throw std::logic_error("batch: not implemented yet"); }
-std::unique_ptr<Operator> make_unbatch(const OperatorCall&) { throw std::logic_error("unbatch: not implemented yet"); }
+/// One batch being filled, shared by every worker of the node. Messages held
+/// here are in neither the input nor the output: the runtime gets them back
+/// through `flush` when `flush_deadline` passes or the input ends.
+class Batch final : public Operator {
+ public:
+  Batch(std::size_t max, std::optional<std::chrono::nanoseconds> within) : max_(max), within_(within) {}
+
+  void apply(Chunk& messages, OperatorContext&) override {
+    if (messages.empty()) return;
+    auto arrived = Clock::now();
+    Chunk full;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& message : messages) {
+        if (held_.empty()) first_arrival_ = arrived;
+        held_.push_back(std::move(message));
+        if (held_.size() >= max_) full.push_back(take_batch());
+      }
+    }
+    messages = std::move(full);
+  }
+
+  std::optional<Clock::time_point> flush_deadline() const override {
+    std::lock_guard lock(mutex_);
+    if (held_.empty() || !within_) return std::nullopt;
+    return first_arrival_ + *within_;
+  }
+
+  void flush(Chunk& out) override {
+    std::lock_guard lock(mutex_);
+    if (!held_.empty()) out.push_back(take_batch());
+  }
+
+ private:
+  // Caller holds mutex_.
+  Message take_batch() {
+    Message batch;
+    batch.source = held_.front().source;
+    batch.created = held_.front().created;
+    batch.members = std::move(held_);
+    held_.clear();
+    held_.reserve(max_);
+    return batch;
+  }
+
+  std::size_t max_;
+  std::optional<std::chrono::nanoseconds> within_;
+  mutable std::mutex mutex_;
+  Chunk held_;
+  Clock::time_point first_arrival_{};
+};
+
+class Unbatch final : public Operator {
+ public:
+  void apply(Chunk& messages, OperatorContext&) override {
+    bool any_batch = false;
+    for (const auto& message : messages) any_batch = any_batch || message.is_batch();
+    if (!any_batch) return;  // the common case costs one scan, no copy
+    Chunk split;
+    for (auto& message : messages) {
+      if (!message.is_batch()) {
+        split.push_back(std::move(message));
+        continue;
+      }
+      for (auto& member : message.members) split.push_back(std::move(member));
+    }
+    messages = std::move(split);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> make_batch(const OperatorCall& call) {
+  std::optional<std::chrono::nanoseconds> within;
+  if (auto given = optional_arg<Duration>(call, "within")) within = given->value;
+  auto max = std::max<std::int64_t>(1, required_arg<std::int64_t>(call, "max"));
+  return std::make_unique<Batch>(static_cast<std::size_t>(max), within);
+}
+
+std::unique_ptr<Operator> make_unbatch(const OperatorCall&) { return std::make_unique<Unbatch>(); }
 
 }  // namespace flow::ops

@@ -1,14 +1,171 @@
+// Text operators: each works on a message's payload, or on every member's
+// payload when the message is a batch.
+#include <re2/re2.h>
+
+#include <atomic>
+#include <cmath>
 #include <stdexcept>
 
 #include "runtime/ops/builtins.hpp"
 
 namespace flow::ops {
+namespace {
 
-std::unique_ptr<Operator> make_grep(const OperatorCall&) { throw std::logic_error("grep: not implemented yet"); }
-std::unique_ptr<Operator> make_replace(const OperatorCall&) { throw std::logic_error("replace: not implemented yet"); }
-std::unique_ptr<Operator> make_upper(const OperatorCall&) { throw std::logic_error("upper: not implemented yet"); }
-std::unique_ptr<Operator> make_lower(const OperatorCall&) { throw std::logic_error("lower: not implemented yet"); }
-std::unique_ptr<Operator> make_prefix(const OperatorCall&) { throw std::logic_error("prefix: not implemented yet"); }
-std::unique_ptr<Operator> make_sample(const OperatorCall&) { throw std::logic_error("sample: not implemented yet"); }
+/// Calls `rewrite(payload)` on every payload the message stands for.
+template <typename Rewrite>
+void for_each_payload(Message& message, const Rewrite& rewrite) {
+  if (!message.is_batch()) {
+    rewrite(message.payload);
+    return;
+  }
+  for (auto& member : message.members) for_each_payload(member, rewrite);
+}
+
+/// Keeps the messages (or batch members) for which `keep(payload)` holds and
+/// reports each removed one. A batch left without members disappears without a
+/// further report: its members were counted one by one already. Compacts in
+/// place, so a filter allocates nothing.
+template <typename Keep>
+void filter(Chunk& messages, const Keep& keep, OperatorContext& context) {
+  std::size_t kept = 0;
+  for (auto& message : messages) {
+    bool stays = false;
+    if (message.is_batch()) {
+      filter(message.members, keep, context);
+      stays = !message.members.empty();
+    } else {
+      stays = keep(message.payload);
+      if (!stays) context.filtered(message);
+    }
+    if (stays) {
+      if (&messages[kept] != &message) messages[kept] = std::move(message);
+      ++kept;
+    }
+  }
+  messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(kept), messages.end());
+}
+
+/// Compiles once per instance; RE2 matching is thread-safe, so workers share it.
+std::unique_ptr<RE2> compile(const std::string& pattern) {
+  auto regex = std::make_unique<RE2>(pattern, RE2::Quiet);
+  if (!regex->ok()) throw std::invalid_argument(regex_error(pattern));
+  return regex;
+}
+
+class Grep final : public Operator {
+ public:
+  explicit Grep(const std::string& pattern) : regex_(compile(pattern)) {}
+
+  void apply(Chunk& messages, OperatorContext& context) override {
+    filter(messages, [this](const std::string& payload) { return RE2::PartialMatch(payload, *regex_); }, context);
+  }
+
+ private:
+  std::unique_ptr<RE2> regex_;
+};
+
+class Replace final : public Operator {
+ public:
+  Replace(const std::string& pattern, std::string with) : regex_(compile(pattern)), with_(std::move(with)) {}
+
+  void apply(Chunk& messages, OperatorContext&) override {
+    for (auto& message : messages) {
+      for_each_payload(message, [this](std::string& payload) { RE2::GlobalReplace(&payload, *regex_, with_); });
+    }
+  }
+
+ private:
+  std::unique_ptr<RE2> regex_;
+  std::string with_;
+};
+
+/// upper() and lower(): ASCII only, so a multi-byte UTF-8 sequence is never cut.
+template <char From, char To>
+class ShiftCase final : public Operator {
+ public:
+  void apply(Chunk& messages, OperatorContext&) override {
+    for (auto& message : messages) {
+      for_each_payload(message, [](std::string& payload) {
+        for (char& c : payload) {
+          if (c >= From && c <= From + 25) c = static_cast<char>(c - From + To);
+        }
+      });
+    }
+  }
+};
+
+class Prefix final : public Operator {
+ public:
+  explicit Prefix(std::string text) : text_(std::move(text)) {}
+
+  void apply(Chunk& messages, OperatorContext&) override {
+    for (auto& message : messages) {
+      for_each_payload(message, [this](std::string& payload) { payload.insert(0, text_); });
+    }
+  }
+
+ private:
+  std::string text_;
+};
+
+/// Decides message k by a hash of (seed, k): no lock between workers, and
+/// with one worker the same seed keeps the same messages on every run.
+class Sample final : public Operator {
+ public:
+  Sample(double probability, std::uint64_t seed) : seed_(seed) {
+    // Compare in 64-bit integers: probability 1 must keep everything.
+    threshold_ = probability >= 1 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(std::ldexp(probability, 64));
+    keep_all_ = probability >= 1;
+  }
+
+  void apply(Chunk& messages, OperatorContext& context) override {
+    filter(messages, [this](const std::string&) { return keep_next(); }, context);
+  }
+
+ private:
+  bool keep_next() {
+    if (keep_all_) return true;
+    auto index = next_.fetch_add(1, std::memory_order_relaxed);
+    return mix(seed_ + index * 0x9E3779B97F4A7C15ULL) < threshold_;
+  }
+
+  // splitmix64's finaliser: consecutive inputs give independent-looking outputs.
+  static std::uint64_t mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+  std::uint64_t seed_;
+  std::uint64_t threshold_ = 0;
+  bool keep_all_ = false;
+  std::atomic<std::uint64_t> next_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> make_grep(const OperatorCall& call) {
+  return std::make_unique<Grep>(required_arg<std::string>(call, "pattern"));
+}
+
+std::unique_ptr<Operator> make_replace(const OperatorCall& call) {
+  return std::make_unique<Replace>(required_arg<std::string>(call, "pattern"),
+                                   required_arg<std::string>(call, "with"));
+}
+
+std::unique_ptr<Operator> make_upper(const OperatorCall&) { return std::make_unique<ShiftCase<'a', 'A'>>(); }
+
+std::unique_ptr<Operator> make_lower(const OperatorCall&) { return std::make_unique<ShiftCase<'A', 'a'>>(); }
+
+std::unique_ptr<Operator> make_prefix(const OperatorCall& call) {
+  return std::make_unique<Prefix>(required_arg<std::string>(call, "text"));
+}
+
+std::unique_ptr<Operator> make_sample(const OperatorCall& call) {
+  auto probability = optional_decimal(call, "probability");
+  if (!probability) throw std::invalid_argument("sample: missing argument 'probability'");
+  auto seed = optional_arg<std::int64_t>(call, "seed").value_or(1);
+  return std::make_unique<Sample>(*probability, static_cast<std::uint64_t>(seed));
+}
 
 }  // namespace flow::ops
