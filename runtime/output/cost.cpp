@@ -9,18 +9,18 @@
 namespace flow::output {
 namespace {
 
-// Built-in operators' arguments are found by name where one operator has
-// several of a kind (generate), else by kind: positional names are the
-// registry's business, not the planner's.
+// Arguments by their registered name; by kind as a fallback, so a call
+// built by hand (tests, a user's tool) with another name still counts.
 const Value* named(const OperatorCall& call, const char* name) {
   auto found = call.args.find(name);
   return found == call.args.end() ? nullptr : &found->second;
 }
 
 template <typename T>
-const T* first_of(const OperatorCall& call) {
-  for (const auto& [name, value] : call.args)
-    if (const auto* typed = std::get_if<T>(&value)) return typed;
+const T* typed(const OperatorCall& call, const char* name) {
+  if (const auto* value = named(call, name)) return std::get_if<T>(value);
+  for (const auto& [key, value] : call.args)
+    if (const auto* found = std::get_if<T>(&value)) return found;
   return nullptr;
 }
 
@@ -50,17 +50,17 @@ void apply_source(const OperatorCall& call, NodeCost& cost) {
 void apply_stage(const OperatorCall& call, NodeCost& cost, double& batch) {
   const auto& op = call.name;
   if (op == "delay" || op == "spin") {
-    if (const auto* d = first_of<Duration>(call)) cost.seconds_per_message += seconds(*d) / batch;
+    if (const auto* d = typed<Duration>(call, "duration")) cost.seconds_per_message += seconds(*d) / batch;
   } else if (op == "throttle") {
-    if (const auto* r = first_of<Rate>(call)) cost.throttle_per_s = std::min(cost.throttle_per_s, r->per_second * batch);
+    if (const auto* r = typed<Rate>(call, "rate")) cost.throttle_per_s = std::min(cost.throttle_per_s, r->per_second * batch);
   } else if (op == "batch") {
     if (auto max = number(named(call, "max")); max && *max >= 1) batch *= *max;
   } else if (op == "unbatch") {
     batch = 1;
   } else if (op == "sample") {
-    if (auto p = number(call.args.empty() ? nullptr : &call.args.begin()->second)) cost.pass *= std::clamp(*p, 0.0, 1.0);
+    if (auto p = number(named(call, "probability"))) cost.pass *= std::clamp(*p, 0.0, 1.0);
   } else if (op == "prefix") {
-    const auto* text = first_of<std::string>(call);
+    const auto* text = typed<std::string>(call, "text");
     if (cost.bytes_out && text) *cost.bytes_out += text->size();
   } else if (op == "replace" || op == "read") {
     cost.bytes_out.reset();  // the payload's size is not known from here on

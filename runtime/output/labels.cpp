@@ -4,20 +4,56 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "runtime/ops/registry.hpp"
 #include "runtime/output/bottleneck.hpp"
 
 namespace flow::output {
+
+namespace {
+
+// Arguments in the operator's declared order; ones it does not declare after, by name.
+std::vector<std::pair<std::string, const Value*>> ordered_args(const OperatorCall& call, const OperatorSpec* spec) {
+  std::vector<std::pair<std::string, const Value*>> ordered;
+  if (spec != nullptr) {
+    for (const auto& arg : spec->args)
+      if (auto found = call.args.find(arg.name); found != call.args.end()) ordered.emplace_back(arg.name, &found->second);
+  }
+  for (const auto& [name, value] : call.args) {
+    bool listed = std::any_of(ordered.begin(), ordered.end(), [&](const auto& a) { return a.first == name; });
+    if (!listed) ordered.emplace_back(name, &value);
+  }
+  return ordered;
+}
+
+// Written as the user most likely did: `delay(20ms)`, `replace("a", "b")` when
+// every argument given is a required positional one; `name=value` otherwise.
+bool all_positional(const OperatorCall& call, const OperatorSpec* spec) {
+  if (spec == nullptr) return false;
+  for (const auto& [name, value] : call.args) {
+    auto arg = std::find_if(spec->args.begin(), spec->args.end(), [&](const auto& a) { return a.name == name; });
+    if (arg == spec->args.end() || !arg->required || !arg->positional) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string call_text(const OperatorCall& call) {
+  const auto* spec = builtin_operators().find(call.name);
+  bool bare = all_positional(call, spec);
+  std::string args;
+  for (const auto& [name, value] : ordered_args(call, spec)) {
+    if (!args.empty()) args += ", ";
+    args += bare ? to_string(*value) : fmt::format("{}={}", name, to_string(*value));
+  }
+  return fmt::format("{}({})", call.name, args);
+}
 
 std::string chain_text(const Node& node) {
   std::string text;
   for (const auto& call : node.chain) {
     if (!text.empty()) text += " | ";
-    std::string args;
-    for (const auto& [name, value] : call.args) {
-      if (!args.empty()) args += ", ";
-      args += fmt::format("{}={}", name, to_string(value));
-    }
-    text += fmt::format("{}({})", call.name, args);
+    text += call_text(call);
   }
   return text;
 }

@@ -8,6 +8,11 @@
 
 namespace flow::output {
 
+/// One operator call as the user would write it: `delay(20ms)` when every
+/// argument is a required positional one (per the built-in registry), else
+/// `generate(count=100, size=16B)`, arguments in the operator's declared order.
+std::string call_text(const OperatorCall& call);
+
 /// The operator chain as the user would write it: `generate(count=100, size=16B) | delay(20ms)`.
 std::string chain_text(const Node& node);
 

@@ -1,0 +1,175 @@
+#include "runtime/output/metrics_json.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "pipelines.hpp"
+
+using namespace flow;
+using namespace flow::test;
+using Json = nlohmann::json;
+
+namespace {
+RunMetrics full_run() {
+  auto run = end_to_end_run();
+  run.bottleneck = {"process", "1 worker busy 98 %, its input edge 5/5 for 92 % of the run"};
+  run.edges[1].held = 2;
+  run.edges[1].bytes_held = 32;
+  run.edges[2].capacity.reset();
+  run.edges[2].policy = Overflow::DropOldest;
+  run.edges[2].dropped = 3;
+  run.nodes[2].filtered = 4;
+  run.nodes[2].errors = 1;
+  run.sources[0].expected.reset();
+  return run;
+}
+
+void require_same(const RunMetrics& a, const RunMetrics& b) {
+  CHECK(a.pipeline == b.pipeline);
+  CHECK(a.status == b.status);
+  CHECK(a.error == b.error);
+  CHECK(a.elapsed_s == b.elapsed_s);
+  CHECK(a.peak_rss_bytes == b.peak_rss_bytes);
+  CHECK(a.messages_per_s == b.messages_per_s);
+  CHECK(a.latency_max_s == b.latency_max_s);
+  CHECK(a.bottleneck.node == b.bottleneck.node);
+  CHECK(a.bottleneck.reason == b.bottleneck.reason);
+  REQUIRE(a.nodes.size() == b.nodes.size());
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    CHECK(a.nodes[i].name == b.nodes[i].name);
+    CHECK(a.nodes[i].kind == b.nodes[i].kind);
+    CHECK(a.nodes[i].filtered == b.nodes[i].filtered);
+    CHECK(a.nodes[i].errors == b.nodes[i].errors);
+    CHECK(a.nodes[i].busy == b.nodes[i].busy);
+    CHECK(a.nodes[i].busy_s == b.nodes[i].busy_s);
+  }
+  REQUIRE(a.edges.size() == b.edges.size());
+  for (std::size_t i = 0; i < a.edges.size(); ++i) {
+    CHECK(a.edges[i].capacity == b.edges[i].capacity);
+    CHECK(a.edges[i].policy == b.edges[i].policy);
+    CHECK(a.edges[i].dropped == b.edges[i].dropped);
+    CHECK(a.edges[i].held == b.edges[i].held);
+    CHECK(a.edges[i].bytes_held == b.edges[i].bytes_held);
+    CHECK(a.edges[i].high_water_bytes == b.edges[i].high_water_bytes);
+    CHECK(a.edges[i].full_s == b.edges[i].full_s);
+    CHECK(a.edges[i].blocked_s == b.edges[i].blocked_s);
+  }
+  REQUIRE(a.sinks.size() == b.sinks.size());
+  CHECK(a.sinks[0].latency_p99_s == b.sinks[0].latency_p99_s);
+  REQUIRE(a.sources.size() == b.sources.size());
+  CHECK(a.sources[0].produced == b.sources[0].produced);
+  CHECK(a.sources[0].expected == b.sources[0].expected);
+}
+}  // namespace
+
+TEST_CASE("Metrics JSON holds every documented key", "[output][json]") {
+  auto json = Json::parse(to_json(full_run()));
+  for (const char* key : {"pipeline", "status", "error", "elapsed_s", "peak_rss_bytes", "bottleneck",
+                          "bottleneck_reason", "messages_per_s", "latency_p50_s", "latency_p99_s", "latency_max_s",
+                          "nodes", "edges", "sinks", "sources"})
+    CHECK(json.contains(key));
+  for (const char* key : {"name", "kind", "workers", "in", "out", "errors", "filtered", "busy", "busy_s",
+                          "latency_p50_s", "latency_p99_s"})
+    CHECK(json["nodes"][0].contains(key));
+  for (const char* key : {"from", "to", "capacity", "policy", "in", "out", "dropped", "held", "high_water",
+                          "bytes_held", "high_water_bytes", "blocked_s", "full_s"})
+    CHECK(json["edges"][0].contains(key));
+  for (const char* key : {"name", "delivered", "latency_p50_s", "latency_p99_s", "latency_max_s"})
+    CHECK(json["sinks"][0].contains(key));
+  for (const char* key : {"name", "produced", "delivered", "dropped", "filtered", "errors", "expected"})
+    CHECK(json["sources"][0].contains(key));
+}
+
+TEST_CASE("Metrics JSON writes the values cli.md shows, with null for absent ones", "[output][json]") {
+  auto json = Json::parse(to_json(full_run()));
+  CHECK(json["pipeline"] == "end_to_end");
+  CHECK(json["status"] == "ok");
+  CHECK(json["error"].is_null());
+  CHECK(json["bottleneck"] == "process");
+  CHECK(json["edges"][0]["capacity"] == 5);
+  CHECK(json["edges"][2]["capacity"].is_null());
+  CHECK(json["edges"][2]["policy"] == "drop_oldest");
+  CHECK(json["nodes"][0]["kind"] == "source");
+  CHECK(json["sources"][0]["expected"].is_null());
+
+  RunMetrics none;
+  auto empty = Json::parse(to_json(none));
+  CHECK(empty["status"] == "running");
+  CHECK(empty["bottleneck"].is_null());
+  CHECK(empty["nodes"].is_array());
+}
+
+TEST_CASE("Metrics JSON reads back what it wrote", "[output][json]") {
+  auto run = full_run();
+  require_same(metrics_from_json(to_json(run)), run);
+  run.status = RunStatus::Failed;
+  run.error = "edge a -> b (capacity 5, overflow=fail) overflowed at 1.2 s";
+  run.bottleneck = {};
+  auto back = metrics_from_json(to_json(run));
+  require_same(back, run);
+  CHECK(back.status == RunStatus::Failed);
+}
+
+TEST_CASE("Metrics JSON survives invalid UTF-8 in an error line", "[output][json]") {
+  auto run = full_run();
+  run.error = std::string("bad \xff byte");
+  auto back = metrics_from_json(to_json(run));
+  REQUIRE(back.error);
+  CHECK(back.error->find("bad ") == 0);
+}
+
+TEST_CASE("Metrics JSON reading names the offending key on bad input", "[output][json]") {
+  auto good = Json::parse(to_json(full_run()));
+  auto message_for = [](const std::string& text) {
+    try {
+      metrics_from_json(text);
+    } catch (const std::runtime_error& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message_for("{ not json").rfind("metrics JSON: not valid JSON:", 0) == 0);
+  CHECK(message_for("[1, 2]") == "metrics JSON: top level: expected an object, got array");
+
+  auto without_edges = good;
+  without_edges.erase("edges");
+  CHECK(message_for(without_edges.dump()) == "metrics JSON: edges: missing");
+
+  auto bad_capacity = good;
+  bad_capacity["edges"][1]["capacity"] = "five";
+  CHECK(message_for(bad_capacity.dump()) ==
+        "metrics JSON: edges[1].capacity: expected an integer >= 0 or null, got \"five\"");
+
+  auto bad_status = good;
+  bad_status["status"] = "done";
+  CHECK(message_for(bad_status.dump()) ==
+        "metrics JSON: status: unknown value 'done'; expected one of ok, failed, interrupted, running");
+
+  auto negative = good;
+  negative["nodes"][2]["in"] = -1;
+  CHECK(message_for(negative.dump()) == "metrics JSON: nodes[2].in: expected a count (an integer >= 0), got -1");
+
+  auto no_name = good;
+  no_name["sinks"][0].erase("name");
+  CHECK(message_for(no_name.dump()) == "metrics JSON: sinks[0].name: missing");
+}
+
+TEST_CASE("Metrics JSON reading accepts the minimal shape of cli.md", "[output][json]") {
+  auto minimal = R"({
+    "pipeline": "end_to_end", "status": "ok", "error": null, "elapsed_s": 5.21,
+    "peak_rss_bytes": 7340032, "bottleneck": "process",
+    "nodes": [{"name": "process", "kind": "stage", "workers": 1, "in": 100, "out": 100, "errors": 0,
+               "busy": 0.97, "latency_p50_s": 0.050, "latency_p99_s": 0.051}],
+    "edges": [{"from": "validate", "to": "process", "capacity": 5, "policy": "block", "in": 100,
+               "out": 100, "dropped": 0, "high_water": 5, "blocked_s": 4.1}],
+    "sinks": [{"name": "store", "delivered": 100, "latency_p50_s": 0.9, "latency_p99_s": 1.2}]
+  })";
+  auto run = metrics_from_json(minimal);
+  CHECK(run.bottleneck.node == "process");
+  CHECK(run.elapsed_s == 5.21);
+  REQUIRE(run.edges.size() == 1);
+  CHECK(run.edges[0].capacity == std::optional<std::uint64_t>(5));
+  CHECK(run.edges[0].full_s == 0);
+  CHECK(run.nodes[0].busy == 0.97);
+  CHECK(run.sources.empty());
+}
