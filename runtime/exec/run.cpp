@@ -1,1 +1,140 @@
-// placeholder: replaced by the owner of runtime/exec
+// flow::run: makes the operators, the edges and a runner per node, wires them
+// onto a TBB graph, then watches the run from the calling thread (duration,
+// interrupt, live reports) until every node has finished or one failed.
+#include "runtime/exec/run.hpp"
+
+#include <fmt/format.h>
+
+#include "runtime/exec/builder.hpp"
+#include "runtime/exec/collector.hpp"
+
+namespace flow {
+namespace {
+
+using namespace exec;
+
+/// How often the watching thread looks at the interrupt flag.
+constexpr auto kInterruptPoll = std::chrono::milliseconds(10);
+
+std::unique_ptr<Operator> make_stage(const OperatorSpec& spec, const OperatorCall& call) {
+  if (!spec.make) throw std::invalid_argument(fmt::format("'{}' is a {} operator", call.name, to_string(spec.role)));
+  auto op = spec.make(call);
+  if (!op) throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
+  return op;
+}
+
+/// The operators of `node`, made by the registry's factories; throws with the reason.
+NodeOperators make_operators(const Node& node, const OperatorRegistry& registry) {
+  NodeOperators ops;
+  for (std::size_t i = 0; i < node.chain.size(); ++i) {
+    const OperatorCall& call = node.chain[i];
+    const OperatorSpec* spec = registry.find(call.name);
+    if (!spec) throw std::invalid_argument(fmt::format("unknown operator '{}'", call.name));
+    if (node.kind == NodeKind::Source && i == 0) {
+      if (!spec->make_source) throw std::invalid_argument(fmt::format("'{}' is not a source operator", call.name));
+      ops.source = spec->make_source(call);
+      if (!ops.source) throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
+    } else {
+      ops.chain.push_back(make_stage(*spec, call));
+    }
+  }
+  if (node.kind == NodeKind::Source && !ops.source) throw std::invalid_argument("a source needs a source operator");
+  return ops;
+}
+
+RunMetrics failed_before_start(const Pipeline& pipeline, std::string error) {
+  RunMetrics metrics;
+  metrics.pipeline = pipeline.name;
+  metrics.status = RunStatus::Failed;
+  metrics.error = std::move(error);
+  metrics.peak_rss_bytes = peak_rss_bytes();
+  return metrics;
+}
+
+/// Watches the run from the calling thread until it is over; returns its status.
+RunStatus watch(RunState& state, const RunParts& parts, const RunOptions& options,
+                const std::function<void()>& stop_sources) {
+  const auto start = state.start();
+  const auto far = Clock::now() + std::chrono::hours(24 * 365);
+  auto stop_at = options.duration ? start + *options.duration : far;
+  bool reporting = options.report_every && options.report_every->count() > 0 && options.on_report;
+  auto next_report = reporting ? start + *options.report_every : far;
+  bool stopped = false, interrupted = false;
+  while (true) {
+    auto deadline = std::min(next_report, stopped ? far : stop_at);
+    if (options.interrupt && !interrupted) deadline = std::min(deadline, Clock::now() + kInterruptPoll);
+    if (state.wait_until_over(deadline)) break;
+    auto now = Clock::now();
+    if (options.interrupt && !interrupted && options.interrupt->load()) {
+      interrupted = true;
+      stopped = true;
+      stop_sources();
+    }
+    if (!stopped && now >= stop_at) {
+      stopped = true;
+      stop_sources();
+    }
+    if (reporting && now >= next_report) {
+      options.on_report(collect(parts, RunStatus::Running, state.elapsed_s()));
+      while (next_report <= now) next_report += *options.report_every;
+    }
+  }
+  if (state.failed()) return RunStatus::Failed;
+  return interrupted ? RunStatus::Interrupted : RunStatus::Ok;
+}
+
+}  // namespace
+
+RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& options) {
+  std::vector<NodeOperators> operators;
+  for (const Node& node : pipeline.nodes) {
+    try {
+      operators.push_back(make_operators(node, registry));
+    } catch (const std::exception& e) {
+      return failed_before_start(pipeline, fmt::format("{} {}: {}", to_string(node.kind), node.name, e.what()));
+    }
+  }
+
+  RunState state(pipeline, options.memory_limit);
+  Timer timer;  // declared before the runners: its callbacks point at them
+  std::vector<std::unique_ptr<EdgeBuffer>> edges;
+  for (const Edge& edge : pipeline.edges) edges.push_back(std::make_unique<EdgeBuffer>(edge));
+  std::vector<std::unique_ptr<NodeRunner>> runners;
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+    runners.push_back(std::make_unique<NodeRunner>(state, timer, id, std::move(operators[id])));
+  }
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+    std::vector<EdgeBuffer*> inputs, outputs;
+    std::vector<NodeRunner*> producers, consumers;
+    for (EdgeId e : pipeline.nodes[id].inputs) {
+      inputs.push_back(edges[e].get());
+      producers.push_back(runners[pipeline.edges[e].from].get());
+    }
+    for (EdgeId e : pipeline.nodes[id].outputs) {
+      outputs.push_back(edges[e].get());
+      consumers.push_back(runners[pipeline.edges[e].to].get());
+    }
+    runners[id]->connect(std::move(inputs), std::move(producers), std::move(outputs), std::move(consumers));
+  }
+
+  GraphBuilder graph(options.threads);  // after the runners: its destructor waits for their tasks
+  graph.build(runners);
+  auto wake_sources = [&] {
+    for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->schedule();
+  };
+  state.on_room(wake_sources);
+  auto stop_sources = [&] {
+    state.stop_sources();
+    wake_sources();
+  };
+  wake_sources();
+
+  RunParts parts{state, edges, runners};
+  RunStatus status = watch(state, parts, options, stop_sources);
+  double elapsed = state.elapsed_s();
+  timer.stop();  // no callback may put work into the graph past this point
+  graph.wait();
+  return collect(parts, status, elapsed);
+}
+
+}  // namespace flow

@@ -1,0 +1,32 @@
+#pragma once
+// The only TBB wiring of the runtime: a task arena sized by `threads`, one
+// flow graph, and one function_node per pipeline node that runs the node's
+// worker body for each activation. Messages never travel on TBB edges: they
+// live in our EdgeBuffers, and activations are put into a node's
+// function_node directly (see docs/runtime.md for why).
+#include <memory>
+#include <vector>
+
+#include "runtime/exec/node_runner.hpp"
+
+namespace flow::exec {
+
+class GraphBuilder {
+ public:
+  /// `threads` = 0: one per core.
+  explicit GraphBuilder(int threads);
+  ~GraphBuilder();
+  GraphBuilder(const GraphBuilder&) = delete;
+  GraphBuilder& operator=(const GraphBuilder&) = delete;
+
+  /// Makes a function_node for every runner and gives each runner its spawn hook.
+  void build(const std::vector<std::unique_ptr<NodeRunner>>& runners);
+  /// Waits for every task of the graph; call before the runners go away.
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace flow::exec

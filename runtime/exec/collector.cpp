@@ -1,0 +1,79 @@
+#include "runtime/exec/collector.hpp"
+
+#include <sys/resource.h>
+
+namespace flow::exec {
+namespace {
+
+void collect_edges(const RunParts& parts, RunMetrics& metrics) {
+  const Pipeline& pipeline = parts.state.pipeline();
+  for (std::size_t id = 0; id < parts.edges.size(); ++id) {
+    EdgeMetrics edge = parts.edges[id]->snapshot();
+    edge.from = pipeline.nodes[pipeline.edges[id].from].name;
+    edge.to = pipeline.nodes[pipeline.edges[id].to].name;
+    metrics.edges.push_back(std::move(edge));
+  }
+}
+
+void collect_sinks(const RunParts& parts, RunMetrics& metrics) {
+  LatencyHistogram all;
+  std::uint64_t delivered = 0;
+  for (const auto& runner : parts.runners) {
+    if (runner->node().kind != NodeKind::Sink) continue;
+    const LatencyHistogram& latency = runner->delivery_latency();
+    SinkMetrics sink;
+    sink.name = runner->node().name;
+    sink.delivered = runner->delivered();
+    sink.latency_p50_s = latency.quantile_s(0.50);
+    sink.latency_p99_s = latency.quantile_s(0.99);
+    sink.latency_max_s = latency.max_s();
+    latency.merge_into(all);
+    delivered += sink.delivered;
+    metrics.sinks.push_back(std::move(sink));
+  }
+  metrics.messages_per_s = metrics.elapsed_s > 0 ? static_cast<double>(delivered) / metrics.elapsed_s : 0;
+  metrics.latency_p50_s = all.quantile_s(0.50);
+  metrics.latency_p99_s = all.quantile_s(0.99);
+  metrics.latency_max_s = all.max_s();
+}
+
+void collect_sources(const RunParts& parts, RunMetrics& metrics) {
+  const RunState& state = parts.state;
+  for (std::size_t index = 0; index < state.source_count(); ++index) {
+    const NodeRunner& runner = *parts.runners[state.source_node(index)];
+    const RunState::Balance& balance = state.balance(index);
+    SourceBalance source;
+    source.name = runner.node().name;
+    source.produced = balance.produced.load(std::memory_order_relaxed);
+    source.delivered = balance.delivered.load(std::memory_order_relaxed);
+    source.dropped = balance.dropped.load(std::memory_order_relaxed);
+    source.filtered = balance.filtered.load(std::memory_order_relaxed);
+    source.errors = balance.errors.load(std::memory_order_relaxed);
+    source.expected = runner.expected();
+    metrics.sources.push_back(std::move(source));
+  }
+}
+
+}  // namespace
+
+std::uint64_t peak_rss_bytes() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
+}
+
+RunMetrics collect(const RunParts& parts, RunStatus status, double elapsed_s) {
+  RunMetrics metrics;
+  metrics.pipeline = parts.state.pipeline().name;
+  metrics.status = status;
+  metrics.error = parts.state.error();
+  metrics.elapsed_s = elapsed_s;
+  metrics.peak_rss_bytes = peak_rss_bytes();
+  for (const auto& runner : parts.runners) metrics.nodes.push_back(runner->metrics(elapsed_s));
+  collect_edges(parts, metrics);
+  collect_sinks(parts, metrics);
+  collect_sources(parts, metrics);
+  return metrics;
+}
+
+}  // namespace flow::exec

@@ -1,0 +1,79 @@
+#pragma once
+// One edge of a running pipeline: a bounded buffer of single messages with its
+// overflow policy and exact counters, all under the edge's own lock. It knows
+// neither TBB nor the nodes around it: callers wake producer and consumer from
+// what offer() and take() report.
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+#include "runtime/exec/ring.hpp"
+#include "runtime/model/metrics.hpp"
+#include "runtime/model/model.hpp"
+
+namespace flow::exec {
+
+struct OfferResult {
+  std::size_t accepted = 0;      ///< messages now held by the edge
+  bool newly_blocked = false;    ///< `block`: the producer has just started waiting on this edge
+  bool overflowed = false;       ///< `fail`: the edge was full; nothing was taken
+  bool bytes_limited = false;    ///< `fail`: it was max_bytes, not capacity, that was reached
+  std::int64_t bytes_delta = 0;  ///< change of payload bytes in the edge (held and parked)
+};
+
+struct TakeResult {
+  std::size_t taken = 0;
+  bool unblocked = false;        ///< the producer's parked output is all in: wake it
+  std::int64_t bytes_delta = 0;
+};
+
+class EdgeBuffer {
+ public:
+  explicit EdgeBuffer(const Edge& edge);
+
+  /// Offers `messages` (emptied): accepted ones are held; with `block`, those
+  /// that do not fit are parked in the producer's name (not held, not yet `in`)
+  /// until the consumer makes room; with a drop policy the discarded ones go to
+  /// `dropped` (already counted).
+  OfferResult offer(Chunk& messages, Chunk& dropped);
+
+  /// Moves up to `max` held messages to the end of `out`, then admits parked ones into the room made.
+  TakeResult take(Chunk& out, std::size_t max);
+
+  /// The producer has finished: nothing more will be offered.
+  void close();
+  /// Closed and holding nothing: the consumer will never get more from it.
+  bool drained() const;
+  /// Producer output waits here (a `block` edge that was full).
+  bool has_parked() const;
+
+  /// The counters, as EdgeMetrics (names are filled in by the caller).
+  EdgeMetrics snapshot() const;
+
+ private:
+  bool fits(std::size_t next_bytes) const;
+  void admit(Message&& message, std::size_t bytes);
+  void offer_block(Chunk& messages, OfferResult& result);
+  void offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result);
+  void offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult& result);
+  void offer_fail(Chunk& messages, OfferResult& result);
+  void note_fullness();
+
+  const std::optional<std::uint64_t> capacity_;
+  const std::optional<std::uint64_t> max_bytes_;
+  const Overflow policy_;
+
+  mutable std::mutex mutex_;
+  Ring held_;
+  Ring parked_;
+  std::uint64_t parked_bytes_ = 0;
+  bool closed_ = false;
+  bool bytes_refused_ = false;  ///< the last offer hit max_bytes (the edge counts as full)
+
+  std::uint64_t in_ = 0, out_ = 0, dropped_ = 0;
+  std::uint64_t high_water_ = 0, bytes_ = 0, high_water_bytes_ = 0;
+  std::chrono::nanoseconds blocked_{0}, full_{0};
+  std::optional<Clock::time_point> parked_since_, full_since_;
+};
+
+}  // namespace flow::exec

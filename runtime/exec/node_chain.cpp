@@ -1,0 +1,167 @@
+// Running a node's fused operator chain over one unit: operator errors
+// (on_error), timer waits (ready_at) and held messages (flush).
+#include <fmt/format.h>
+
+#include "runtime/exec/node_runner.hpp"
+
+namespace flow::exec {
+namespace {
+
+/// Collects what an operator filters out, to count it once the operator returns.
+class FilterCounter final : public OperatorContext {
+ public:
+  explicit FilterCounter(SourceTally tally) : tally_(std::move(tally)) {}
+  void filtered(const Message& message) override {
+    tally_.add(message);
+    ++count_;
+  }
+  const SourceTally& tally() const { return tally_; }
+  std::uint64_t count() const { return count_; }
+
+ private:
+  SourceTally tally_;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace
+
+NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
+  std::shared_ptr<Unit> suspended;
+  if (!run_chain(unit, &suspended)) return Step::Progress;  // the run failed; the worker loop sees it
+  if (suspended) return Step::Suspended;
+  emit(unit);
+  unit_done(unit);
+  return Step::Progress;
+}
+
+NodeRunner::Step NodeRunner::continue_unit(std::shared_ptr<Unit> unit) {
+  if (state_.failed()) return Step::Progress;
+  return run_unit(*unit);
+}
+
+bool NodeRunner::run_chain(Unit& unit, std::shared_ptr<Unit>* suspended) {
+  auto& chain = ops_.chain;
+  for (std::size_t i = unit.next_op; i < chain.size(); ++i) {
+    if (unit.messages.empty()) break;
+    if (!apply_one(unit, i)) return false;
+    if (unit.messages.empty()) break;
+    auto now = Clock::now();
+    auto ready = chain[i]->ready_at(unit.messages, now);
+    if (ready && *ready > now) {
+      // Wait on the timer, not on this thread: the unit keeps the worker slot.
+      unit.next_op = i + 1;
+      auto waiting = std::make_shared<Unit>(std::move(unit));
+      *suspended = waiting;
+      timer_.at(*ready, [this, waiting] { spawn_(Activation{waiting}); });
+      return true;
+    }
+  }
+  unit.next_op = chain.size();
+  return true;
+}
+
+bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
+  bool skip = node_.on_error == OnError::Skip;
+  SourceTally before = state_.tally();
+  if (skip) before.add_all(unit.messages);
+  auto messages_before = unit.messages.size();
+  FilterCounter context(state_.tally());
+  const char* cause = nullptr;
+  std::string what;
+  try {
+    ops_.chain[op]->apply(unit.messages, context);
+  } catch (const std::exception& e) {
+    what = e.what();
+    cause = what.c_str();
+  } catch (...) {
+    cause = "unknown exception";
+  }
+  if (!cause) {
+    if (context.count()) {
+      filtered_.fetch_add(context.count(), std::memory_order_relaxed);
+      state_.retire(context.tally(), Exit::Filtered);
+    }
+    return true;
+  }
+  if (!skip) {
+    state_.fail(failure(unit, op, cause));
+    return false;
+  }
+  // What the operator reported filtered before it threw counts as the error too: counted once.
+  errors_.fetch_add(messages_before, std::memory_order_relaxed);
+  state_.retire(before, Exit::Errors);
+  unit.messages.clear();
+  return true;
+}
+
+std::string NodeRunner::failure(const Unit& unit, std::size_t op, const char* cause) const {
+  std::string where;
+  if (unit.taken == 0) {
+    where = "while flushing";
+  } else if (unit.taken == 1) {
+    where = fmt::format("on message {}", unit.first + 1);
+  } else {
+    where = fmt::format("on one of messages {}-{}", unit.first + 1, unit.first + unit.taken);
+  }
+  std::size_t chain_index = op + (ops_.source ? 1 : 0);
+  return fmt::format("{} {} failed {} (operator {}): {}", to_string(node_.kind), node_.name, where,
+                     node_.chain.at(chain_index).name, cause);
+}
+
+void NodeRunner::unit_done(Unit& unit) {
+  auto elapsed = Clock::now() - unit.started;
+  busy_ns_.fetch_add(static_cast<std::uint64_t>(elapsed.count()), std::memory_order_relaxed);
+  if (unit.taken > 0) work_latency_.record(elapsed / unit.taken, unit.taken);
+  arm_flush_timer();
+}
+
+NodeRunner::Step NodeRunner::flush_due(bool everything) {
+  Step result = Step::Idle;
+  auto& chain = ops_.chain;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    auto now = Clock::now();
+    if (!everything) {
+      auto deadline = chain[i]->flush_deadline();
+      if (!deadline || *deadline > now) continue;
+    }
+    Unit unit;
+    unit.next_op = i + 1;
+    unit.started = now;
+    {
+      // An ordered node numbers the flushed batch in the same step that takes it.
+      std::unique_lock lock(take_mutex_, std::defer_lock);
+      if (ordered_) lock.lock();
+      chain[i]->flush(unit.messages);
+      if (unit.messages.empty()) continue;
+      if (ordered_) unit.seq = next_seq_++;
+    }
+    result = Step::Progress;
+    if (run_unit(unit) == Step::Suspended) return Step::Suspended;
+  }
+  if (!everything) arm_flush_timer();
+  return result;
+}
+
+void NodeRunner::arm_flush_timer() {
+  std::optional<Clock::time_point> earliest;
+  for (const auto& op : ops_.chain) {
+    auto deadline = op->flush_deadline();
+    if (deadline && (!earliest || *deadline < *earliest)) earliest = deadline;
+  }
+  if (!earliest) return;
+  {
+    std::lock_guard lock(flush_mutex_);
+    if (flush_armed_ && *flush_armed_ <= *earliest) return;
+    flush_armed_ = earliest;
+  }
+  timer_.at(*earliest, [this] {
+    {
+      std::lock_guard lock(flush_mutex_);
+      flush_armed_.reset();
+    }
+    flush_wanted_.store(true);
+    schedule();
+  });
+}
+
+}  // namespace flow::exec

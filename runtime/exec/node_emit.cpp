@@ -1,0 +1,137 @@
+// Moving messages in and out of a node: taking from the input edges (fan-in),
+// emitting to the output edges (fan-out, ordered), and delivering at a sink.
+#include <fmt/format.h>
+
+#include "runtime/exec/node_runner.hpp"
+
+namespace flow::exec {
+
+NodeRunner::Step NodeRunner::take_and_run() {
+  Unit unit;
+  {
+    // An ordered node numbers its units in the order it takes them.
+    std::unique_lock lock(take_mutex_, std::defer_lock);
+    if (ordered_) lock.lock();
+    take_input(unit.messages, chunk_max_);
+    if (unit.messages.empty()) return Step::Idle;
+    if (ordered_) unit.seq = next_seq_++;
+  }
+  unit.taken = unit.messages.size();
+  unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
+  unit.started = Clock::now();
+  // More may be waiting: recruit another worker while this one works.
+  if (node_.workers > 1 && unit.taken == chunk_max_) schedule();
+  return run_unit(unit);
+}
+
+std::size_t NodeRunner::take_input(Chunk& out, std::size_t max) {
+  auto count = inputs_.size();
+  auto start = next_input_.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < count && out.size() < max; ++k) {
+    auto index = (start + k) % count;
+    TakeResult taken = inputs_[index]->take(out, max - out.size());
+    state_.add_bytes(taken.bytes_delta);
+    if (taken.unblocked) producers_[index]->on_unblocked();
+  }
+  return out.size();
+}
+
+void NodeRunner::on_unblocked() {
+  blocked_edges_.fetch_sub(1, std::memory_order_acq_rel);
+  schedule();
+}
+
+void NodeRunner::emit(Unit& unit) {
+  if (!ordered_ || outputs_.empty()) {
+    emit_chunk(unit.messages);
+    return;
+  }
+  std::lock_guard lock(reorder_mutex_);
+  if (unit.seq != next_emit_) {
+    waiting_.emplace(unit.seq, std::move(unit.messages));
+    return;
+  }
+  emit_chunk(unit.messages);
+  ++next_emit_;
+  // Units that finished early follow in order; an empty one (all filtered) still takes its turn.
+  for (auto next = waiting_.find(next_emit_); next != waiting_.end(); next = waiting_.find(next_emit_)) {
+    emit_chunk(next->second);
+    waiting_.erase(next);
+    ++next_emit_;
+  }
+}
+
+void NodeRunner::emit_chunk(Chunk& messages) {
+  if (outputs_.empty()) {
+    deliver(messages);
+    return;
+  }
+  if (messages.empty()) return;
+  out_.fetch_add(messages.size(), std::memory_order_relaxed);
+  auto count = outputs_.size();
+  if (count == 1) {
+    offer(0, messages);
+  } else if (node_.fanout == Fanout::Broadcast) {
+    // Each copy is a message of its own from here on: it enters the balance as produced.
+    SourceTally copies = state_.tally();
+    for (std::size_t k = 1; k < count; ++k) copies.add_all(messages);
+    state_.produced(copies, false);
+    for (std::size_t k = 0; k + 1 < count; ++k) {
+      Chunk copy = messages;
+      offer(k, copy);
+    }
+    offer(count - 1, messages);
+  } else {
+    std::vector<Chunk> dealt(count);
+    auto turn = next_output_.fetch_add(messages.size(), std::memory_order_relaxed);
+    for (auto& message : messages) dealt[turn++ % count].push_back(std::move(message));
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!dealt[k].empty()) offer(k, dealt[k]);
+    }
+    messages.clear();
+  }
+}
+
+void NodeRunner::offer(std::size_t output, Chunk& messages) {
+  Chunk dropped;
+  OfferResult result = outputs_[output]->offer(messages, dropped);
+  if (result.newly_blocked) blocked_edges_.fetch_add(1, std::memory_order_acq_rel);
+  state_.add_bytes(result.bytes_delta);
+  if (!dropped.empty()) {
+    SourceTally tally = state_.tally();
+    tally.add_all(dropped);
+    state_.retire(tally, Exit::Dropped);
+  }
+  if (result.overflowed) {
+    EdgeId id = node_.outputs[output];
+    const Edge& edge = state_.pipeline().edges[id];
+    auto limit = result.bytes_limited ? fmt::format("max_bytes {}", edge.max_bytes.value_or(0))
+                                      : fmt::format("capacity {}", edge.capacity.value_or(0));
+    state_.fail(fmt::format("edge {} overflowed: {}, at {:.2f} s", state_.pipeline().edge_name(id), limit,
+                            state_.elapsed_s()));
+  }
+  if (result.accepted > 0) consumers_[output]->schedule();
+}
+
+void NodeRunner::deliver(Chunk& messages) {
+  auto now = Clock::now();
+  SourceTally tally = state_.tally();
+  std::uint64_t delivered = 0;
+  // Batches are delivered member by member, each with its own age.
+  auto one = [&](const Message& message, auto& self) -> void {
+    if (message.is_batch()) {
+      for (const auto& member : message.members) self(member, self);
+      return;
+    }
+    delivery_latency_.record(now - message.created);
+    tally.add(message);
+    ++delivered;
+  };
+  for (const auto& message : messages) one(message, one);
+  delivered_.fetch_add(delivered, std::memory_order_relaxed);
+  out_.fetch_add(delivered, std::memory_order_relaxed);
+  state_.retire(tally, Exit::Delivered);
+  messages.clear();
+}
+
+}  // namespace flow::exec

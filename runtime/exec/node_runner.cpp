@@ -1,0 +1,163 @@
+#include "runtime/exec/node_runner.hpp"
+
+#include <fmt/format.h>
+
+namespace flow::exec {
+namespace {
+
+/// Messages moved per unit of work when operators are cheap: one TBB task and
+/// one lock per edge then carry this many messages.
+constexpr std::size_t kChunk = 64;
+/// Units a task works before handing its slot to a fresh task, so one busy
+/// node cannot keep a thread forever.
+constexpr int kUnitsPerTask = 16;
+
+std::size_t chunk_for(const Node& node, const NodeOperators& ops) {
+  // on_error=skip must know which message failed, so it works them one by one.
+  if (node.on_error == OnError::Skip) return 1;
+  for (const auto& op : ops.chain) {
+    if (op->costly()) return 1;
+  }
+  return kChunk;
+}
+
+}  // namespace
+
+NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators)
+    : state_(state),
+      timer_(timer),
+      node_(state.pipeline().nodes[id]),
+      id_(id),
+      ops_(std::move(operators)),
+      chunk_max_(chunk_for(node_, ops_)),
+      ordered_(node_.ordered && node_.workers > 1) {}
+
+void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
+                         std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers) {
+  inputs_ = std::move(inputs);
+  producers_ = std::move(producers);
+  outputs_ = std::move(outputs);
+  consumers_ = std::move(consumers);
+}
+
+void NodeRunner::schedule() {
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (finished_) return;
+    if (active_ >= node_.workers) {
+      wake_ = true;
+      return;
+    }
+    ++active_;
+  }
+  spawn_(Activation{});
+}
+
+void NodeRunner::work(const Activation& activation) noexcept {
+  try {
+    if (activation.resume && continue_unit(activation.resume) == Step::Suspended) return;
+    for (int units = 0;; ++units) {
+      if (state_.failed()) {
+        release_slot();
+        return;
+      }
+      if (units == kUnitsPerTask) {
+        spawn_(Activation{});  // the new task inherits this slot
+        return;
+      }
+      Step step_result = step();
+      if (step_result == Step::Suspended) return;
+      if (step_result == Step::Idle && idle()) return;
+    }
+  } catch (const std::exception& e) {
+    state_.fail(fmt::format("{} {}: {}", to_string(node_.kind), node_.name, e.what()));
+  } catch (...) {
+    state_.fail(fmt::format("{} {}: unknown exception", to_string(node_.kind), node_.name));
+  }
+}
+
+NodeRunner::Step NodeRunner::step() {
+  if (blocked_edges_.load(std::memory_order_acquire) > 0) return Step::Idle;
+  if (flush_wanted_.exchange(false)) {
+    Step flushed = flush_due(false);
+    if (flushed != Step::Idle) return flushed;
+  }
+  return ops_.source ? pull_and_run() : take_and_run();
+}
+
+bool NodeRunner::inputs_done() const {
+  if (ops_.source) return exhausted_.load(std::memory_order_acquire) || state_.sources_stopped();
+  for (const auto* input : inputs_) {
+    if (!input->drained()) return false;
+  }
+  return true;
+}
+
+bool NodeRunner::idle() {
+  std::unique_lock lock(sched_mutex_);
+  if (wake_) {
+    wake_ = false;
+    return false;
+  }
+  bool last = active_ == 1 && blocked_edges_.load(std::memory_order_acquire) <= 0;
+  if (!last || state_.failed() || !inputs_done()) {
+    --active_;
+    return true;
+  }
+  lock.unlock();
+  // End of input: operators that hold messages (batch) give them up now.
+  Step flushed = flush_due(true);
+  if (flushed == Step::Suspended) return true;
+  if (flushed == Step::Progress) return false;
+  lock.lock();
+  if (wake_) {
+    wake_ = false;
+    return false;
+  }
+  if (active_ > 1) {
+    --active_;
+    return true;
+  }
+  active_ = 0;
+  finished_ = true;
+  lock.unlock();
+  finish();
+  return true;
+}
+
+void NodeRunner::release_slot() {
+  std::lock_guard lock(sched_mutex_);
+  --active_;
+}
+
+void NodeRunner::finish() {
+  for (std::size_t k = 0; k < outputs_.size(); ++k) {
+    outputs_[k]->close();
+    consumers_[k]->schedule();
+  }
+  state_.node_finished();
+}
+
+bool NodeRunner::finished() const {
+  std::lock_guard lock(sched_mutex_);
+  return finished_;
+}
+
+NodeMetrics NodeRunner::metrics(double elapsed_s) const {
+  NodeMetrics m;
+  m.name = node_.name;
+  m.kind = node_.kind;
+  m.workers = node_.workers;
+  m.in = in_.load(std::memory_order_relaxed);
+  m.out = out_.load(std::memory_order_relaxed);
+  m.errors = errors_.load(std::memory_order_relaxed);
+  m.filtered = filtered_.load(std::memory_order_relaxed);
+  m.busy_s = static_cast<double>(busy_ns_.load(std::memory_order_relaxed)) * 1e-9;
+  double capacity_s = elapsed_s * node_.workers;
+  m.busy = capacity_s > 0 ? std::min(1.0, m.busy_s / capacity_s) : 0;
+  m.latency_p50_s = work_latency_.quantile_s(0.50);
+  m.latency_p99_s = work_latency_.quantile_s(0.99);
+  return m;
+}
+
+}  // namespace flow::exec

@@ -1,0 +1,145 @@
+#pragma once
+// One node of a running pipeline: its operators, its worker slots and the
+// protocol that keeps at most `workers` of them busy without ever blocking a
+// thread. A worker slot is logical: it is held by a TBB task while it works,
+// or by a Unit waiting on the timer (delay), never by a sleeping thread.
+//
+// Files: node_runner.cpp (scheduling, the worker loop, finishing),
+// node_chain.cpp (the fused chain, errors, timer waits, flushes),
+// node_emit.cpp (fan-out, ordered emission, edges, sinks),
+// node_source.cpp (pulling from the source operator).
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "runtime/exec/edge.hpp"
+#include "runtime/exec/histogram.hpp"
+#include "runtime/exec/run_state.hpp"
+#include "runtime/exec/timer.hpp"
+#include "runtime/model/metrics.hpp"
+#include "runtime/ops/operator.hpp"
+
+namespace flow::exec {
+
+/// Messages on their way through a node's chain.
+struct Unit {
+  Chunk messages;
+  std::size_t next_op = 0;       ///< index of the next operator to apply
+  std::uint64_t seq = 0;         ///< emission order, for ordered nodes
+  std::uint64_t first = 0;       ///< the node's count of messages taken before these
+  std::size_t taken = 0;         ///< messages taken from the input for this unit
+  Clock::time_point started{};
+};
+
+/// What a TBB task hands a node: a fresh worker, or a unit whose timer wait is over.
+struct Activation {
+  std::shared_ptr<Unit> resume;
+};
+
+struct NodeOperators {
+  std::unique_ptr<SourceOperator> source;         ///< set for a source node
+  std::vector<std::unique_ptr<Operator>> chain;   ///< the rest of the chain, in order
+};
+
+class NodeRunner {
+ public:
+  NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators);
+
+  /// Wires the node to its edges; index k of `inputs` comes from `producers[k]`, of `outputs` goes to `consumers[k]`.
+  void connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
+               std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers);
+  /// How a worker gets started: puts an activation into the TBB graph.
+  void set_spawn(std::function<void(const Activation&)> spawn) { spawn_ = std::move(spawn); }
+
+  /// Makes sure a worker will look for work: starts one if a slot is free, else tells a busy one to look again.
+  void schedule();
+  /// The body of the node's TBB task.
+  void work(const Activation& activation) noexcept;
+
+  const Node& node() const { return node_; }
+  bool finished() const;
+  /// Node counters so far (names and kind filled in).
+  NodeMetrics metrics(double elapsed_s) const;
+  const LatencyHistogram& delivery_latency() const { return delivery_latency_; }
+  std::uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
+  /// The source operator's expected count, for a source node.
+  std::optional<std::uint64_t> expected() const { return ops_.source ? ops_.source->expected_count() : std::nullopt; }
+
+ private:
+  enum class Step { Progress, Idle, Suspended };
+
+  // node_runner.cpp
+  Step step();
+  bool idle();  ///< true: the worker is done (slot released, or handed to a unit)
+  bool inputs_done() const;
+  void release_slot();
+  void finish();
+
+  // node_chain.cpp
+  Step run_unit(Unit& unit);
+  Step continue_unit(std::shared_ptr<Unit> unit);
+  bool run_chain(Unit& unit, std::shared_ptr<Unit>* suspended);
+  bool apply_one(Unit& unit, std::size_t op);
+  void unit_done(Unit& unit);
+  Step flush_due(bool everything);
+  void arm_flush_timer();
+  std::string failure(const Unit& unit, std::size_t op, const char* cause) const;
+
+  // node_emit.cpp
+  Step take_and_run();
+  std::size_t take_input(Chunk& out, std::size_t max);
+  void emit(Unit& unit);
+  void emit_chunk(Chunk& messages);
+  void offer(std::size_t output, Chunk& messages);
+  void deliver(Chunk& messages);
+  void on_unblocked();
+
+  // node_source.cpp
+  Step pull_and_run();
+
+  RunState& state_;
+  Timer& timer_;
+  const Node& node_;
+  const NodeId id_;
+  NodeOperators ops_;
+  const std::size_t chunk_max_;  ///< messages per unit: 1 for costly chains and on_error=skip
+  const bool ordered_;
+
+  std::vector<EdgeBuffer*> inputs_, outputs_;
+  std::vector<NodeRunner*> producers_, consumers_;
+  std::function<void(const Activation&)> spawn_;
+
+  mutable std::mutex sched_mutex_;  ///< guards active_, wake_, finished_
+  int active_ = 0;                  ///< worker slots held (running or waiting on the timer)
+  bool wake_ = false;               ///< something changed while every slot was held
+  bool finished_ = false;
+
+  std::atomic<int> blocked_edges_{0};  ///< output edges holding this node's parked output
+  std::atomic<std::size_t> next_input_{0};
+  std::atomic<std::size_t> next_output_{0};
+
+  std::mutex take_mutex_;  ///< ordered nodes: taking and numbering are one step
+  std::uint64_t next_seq_ = 0;
+  std::mutex reorder_mutex_;
+  std::uint64_t next_emit_ = 0;
+  std::map<std::uint64_t, Chunk> waiting_;  ///< ordered output that finished early
+
+  std::mutex flush_mutex_;
+  std::atomic<bool> flush_wanted_{false};
+  std::optional<Clock::time_point> flush_armed_;
+
+  std::mutex pull_mutex_;  ///< sources: one pull at a time
+  std::atomic<bool> exhausted_{false};
+  Clock::time_point next_pull_{};
+  std::optional<Clock::time_point> pull_armed_;
+
+  std::atomic<std::uint64_t> in_{0}, out_{0}, errors_{0}, filtered_{0}, busy_ns_{0}, delivered_{0};
+  LatencyHistogram work_latency_;
+  LatencyHistogram delivery_latency_;
+};
+
+}  // namespace flow::exec

@@ -1,0 +1,58 @@
+// A source node's step: pull new messages from its SourceOperator within the
+// room max_in_flight leaves, stamp them, and send them down the chain.
+#include "runtime/exec/node_runner.hpp"
+
+namespace flow::exec {
+namespace {
+
+/// A source that has nothing now and names no time is asked again after this long.
+constexpr auto kRetryPull = std::chrono::milliseconds(1);
+
+}  // namespace
+
+NodeRunner::Step NodeRunner::pull_and_run() {
+  if (exhausted_.load(std::memory_order_acquire) || state_.sources_stopped()) return Step::Idle;
+  Unit unit;
+  {
+    // One pull at a time; a worker that finds the source busy leaves it to the one pulling.
+    std::unique_lock lock(pull_mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return Step::Idle;
+    auto now = Clock::now();
+    if (now < next_pull_) return Step::Idle;  // the timer wakes this node then
+    auto room = state_.reserve(chunk_max_);
+    if (room == 0) return Step::Idle;  // max_in_flight: woken when room opens
+    SourcePull pull = ops_.source->pull(unit.messages, room, now);
+    state_.settle(room, unit.messages.size());
+    if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
+    std::optional<Clock::time_point> again = pull.next_at;
+    if (!again && !pull.exhausted && unit.messages.empty()) again = now + kRetryPull;
+    if (again) {
+      next_pull_ = *again;
+      if (!pull_armed_ || *pull_armed_ != *again) {
+        pull_armed_ = again;
+        timer_.at(*again, [this] {
+          {
+            std::lock_guard armed(pull_mutex_);
+            pull_armed_.reset();
+          }
+          schedule();
+        });
+      }
+    }
+    for (auto& message : unit.messages) {
+      message.source = static_cast<std::uint32_t>(id_);
+      message.created = now;
+    }
+    unit.started = now;
+  }
+  if (unit.messages.empty()) return Step::Idle;
+  unit.taken = unit.messages.size();
+  unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
+  SourceTally made = state_.tally();
+  made.add_to(static_cast<std::size_t>(state_.source_index(id_)), unit.taken);
+  state_.produced(made, true);
+  if (node_.workers > 1) schedule();
+  return run_unit(unit);
+}
+
+}  // namespace flow::exec

@@ -1,0 +1,126 @@
+#include "runtime/exec/run_state.hpp"
+
+#include <fmt/format.h>
+
+namespace flow::exec {
+
+void SourceTally::add(const Message& message) {
+  if (message.is_batch()) {
+    for (const auto& member : message.members) add(member);
+    return;
+  }
+  int index = message.source < index_->size() ? (*index_)[message.source] : -1;
+  // A message stamped by no known source (a test operator's own) is counted for the first source.
+  add_to(index < 0 ? 0 : static_cast<std::size_t>(index), 1);
+}
+
+void SourceTally::add_to(std::size_t source, std::uint64_t n) {
+  if (counts_.size() <= source) counts_.resize(source + 1, 0);
+  counts_[source] += n;
+  total_ += n;
+}
+
+RunState::RunState(const Pipeline& pipeline, std::optional<std::uint64_t> memory_limit)
+    : pipeline_(pipeline), max_in_flight_(pipeline.max_in_flight), memory_limit_(memory_limit) {
+  source_index_.assign(pipeline.nodes.size(), -1);
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+    if (pipeline.nodes[id].kind != NodeKind::Source) continue;
+    source_index_[id] = static_cast<int>(source_nodes_.size());
+    source_nodes_.push_back(id);
+  }
+  balance_ = std::make_unique<Balance[]>(std::max<std::size_t>(1, source_nodes_.size()));
+}
+
+double RunState::elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+void RunState::fail(std::string error) {
+  {
+    std::lock_guard lock(mutex_);
+    if (error_) return;
+    error_ = std::move(error);
+    failed_.store(true, std::memory_order_release);
+  }
+  over_.notify_all();
+}
+
+std::optional<std::string> RunState::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+std::size_t RunState::reserve(std::size_t want) {
+  if (max_in_flight_ == 0) {
+    in_flight_.fetch_add(static_cast<std::int64_t>(want), std::memory_order_relaxed);
+    return want;
+  }
+  auto limit = static_cast<std::int64_t>(max_in_flight_);
+  auto current = in_flight_.load(std::memory_order_relaxed);
+  while (true) {
+    if (current >= limit) return 0;
+    auto granted = std::min<std::int64_t>(static_cast<std::int64_t>(want), limit - current);
+    if (in_flight_.compare_exchange_weak(current, current + granted, std::memory_order_acq_rel)) {
+      return static_cast<std::size_t>(granted);
+    }
+  }
+}
+
+void RunState::freed(std::uint64_t n) {
+  if (n == 0) return;
+  auto before = in_flight_.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_acq_rel);
+  auto limit = static_cast<std::int64_t>(max_in_flight_);
+  // Only the release that reopens the limit wakes the sources; they re-check under their own protocol.
+  if (max_in_flight_ != 0 && before >= limit && before - static_cast<std::int64_t>(n) < limit && wake_sources_) {
+    wake_sources_();
+  }
+}
+
+void RunState::settle(std::size_t reserved, std::size_t used) {
+  if (used < reserved) freed(reserved - used);
+  if (used > reserved) in_flight_.fetch_add(static_cast<std::int64_t>(used - reserved), std::memory_order_relaxed);
+}
+
+void RunState::produced(const SourceTally& tally, bool reserved) {
+  const auto& counts = tally.per_source();
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i]) balance_[i].produced.fetch_add(counts[i], std::memory_order_relaxed);
+  }
+  if (!reserved) in_flight_.fetch_add(static_cast<std::int64_t>(tally.total()), std::memory_order_relaxed);
+}
+
+void RunState::retire(const SourceTally& tally, Exit why) {
+  const auto& counts = tally.per_source();
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (!counts[i]) continue;
+    Balance& b = balance_[i];
+    auto& counter = why == Exit::Delivered ? b.delivered
+                    : why == Exit::Dropped ? b.dropped
+                    : why == Exit::Filtered ? b.filtered
+                                            : b.errors;
+    counter.fetch_add(counts[i], std::memory_order_relaxed);
+  }
+  freed(tally.total());
+}
+
+void RunState::add_bytes(std::int64_t delta) {
+  if (delta == 0) return;
+  auto now_held = bytes_held_.fetch_add(delta, std::memory_order_relaxed) + delta;
+  if (memory_limit_ && delta > 0 && static_cast<std::uint64_t>(now_held) > *memory_limit_) {
+    fail(fmt::format("memory limit passed: {} bytes held in messages on edges, limit {} bytes, at {:.2f} s",
+                     now_held, *memory_limit_, elapsed_s()));
+  }
+}
+
+void RunState::node_finished() {
+  {
+    std::lock_guard lock(mutex_);
+    ++finished_;
+  }
+  over_.notify_all();
+}
+
+bool RunState::wait_until_over(Clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return over_.wait_until(lock, deadline, [&] { return error_ || finished_ == pipeline_.nodes.size(); });
+}
+
+}  // namespace flow::exec

@@ -1,0 +1,115 @@
+#pragma once
+// What every node of one run shares: the clock, the first failure, the stop
+// flags, the messages in flight (max_in_flight), the bytes held (memory_limit),
+// the per-source balance and the count of finished nodes. Counters on the hot
+// path are relaxed atomics added to once per chunk, never per message.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/model/model.hpp"
+#include "runtime/ops/message.hpp"
+
+namespace flow::exec {
+
+/// Why a message left the pipeline.
+enum class Exit { Delivered, Dropped, Filtered, Errors };
+
+/// Messages counted per source, for one chunk: batch members count one by one,
+/// each for the source that made it.
+class SourceTally {
+ public:
+  explicit SourceTally(const std::vector<int>& source_index) : index_(&source_index) {}
+  void add(const Message& message);
+  void add_all(const Chunk& messages) {
+    for (const auto& message : messages) add(message);
+  }
+  void add_to(std::size_t source, std::uint64_t n);
+  std::uint64_t total() const { return total_; }
+  const std::vector<std::uint64_t>& per_source() const { return counts_; }
+
+ private:
+  const std::vector<int>* index_;
+  std::vector<std::uint64_t> counts_;
+  std::uint64_t total_ = 0;
+};
+
+class RunState {
+ public:
+  RunState(const Pipeline& pipeline, std::optional<std::uint64_t> memory_limit);
+
+  const Pipeline& pipeline() const { return pipeline_; }
+  Clock::time_point start() const { return start_; }
+  double elapsed_s() const;
+
+  /// Records the run's failure; the first one wins. Every worker stops soon after.
+  void fail(std::string error);
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  std::optional<std::string> error() const;
+
+  void stop_sources() { stop_sources_.store(true, std::memory_order_release); }
+  bool sources_stopped() const { return stop_sources_.load(std::memory_order_acquire); }
+
+  /// A new tally for a chunk.
+  SourceTally tally() const { return SourceTally(source_index_); }
+  /// Index of node `id` among the sources, or -1.
+  int source_index(NodeId id) const { return source_index_[id]; }
+  std::size_t source_count() const { return source_nodes_.size(); }
+  NodeId source_node(std::size_t index) const { return source_nodes_[index]; }
+
+  /// Reserves room for up to `want` new messages under max_in_flight; returns how many.
+  std::size_t reserve(std::size_t want);
+  /// Settles a reservation once a source knows how many messages it made.
+  void settle(std::size_t reserved, std::size_t used);
+  /// Counts messages made by a source (already reserved) or by a fan-out copy (not reserved).
+  void produced(const SourceTally& tally, bool reserved);
+  /// Counts messages leaving the pipeline, freeing their room in flight.
+  void retire(const SourceTally& tally, Exit why);
+  /// Called when room in flight opens again after being used up.
+  void on_room(std::function<void()> wake_sources) { wake_sources_ = std::move(wake_sources); }
+  std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+  /// Tracks payload bytes held on edges; passing the memory limit fails the run.
+  void add_bytes(std::int64_t delta);
+
+  struct Balance {
+    std::atomic<std::uint64_t> produced{0}, delivered{0}, dropped{0}, filtered{0}, errors{0};
+  };
+  const Balance& balance(std::size_t source) const { return balance_[source]; }
+
+  /// A node has finished (its outputs are closed).
+  void node_finished();
+  /// Waits until every node has finished or the run failed, at most until `deadline`. True when over.
+  bool wait_until_over(Clock::time_point deadline);
+
+ private:
+  void freed(std::uint64_t n);
+
+  const Pipeline& pipeline_;
+  const Clock::time_point start_ = Clock::now();
+  const std::uint64_t max_in_flight_;  ///< 0 = no limit
+  const std::optional<std::uint64_t> memory_limit_;
+
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> stop_sources_{false};
+  std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> bytes_held_{0};
+  std::function<void()> wake_sources_;
+
+  std::vector<int> source_index_;
+  std::vector<NodeId> source_nodes_;
+  std::unique_ptr<Balance[]> balance_;
+
+  mutable std::mutex mutex_;  ///< guards error_ and finished_, with over_
+  std::condition_variable over_;
+  std::optional<std::string> error_;
+  std::size_t finished_ = 0;
+};
+
+}  // namespace flow::exec
