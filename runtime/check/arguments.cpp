@@ -77,14 +77,16 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
   return written;
 }
 
-void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written,
+void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written, bool unmatched,
                    ResolvedCall& resolved) {
   for (const auto& spec : resolved.spec->args) {
     if (written.count(spec.name) != 0) continue;
     if (spec.required) {
+      resolved.complete = false;
+      // A misspelt or extra argument is most likely the missing one: one message is enough.
+      if (unmatched) continue;
       reporter.error(call.name.location, call.name.text.size(),
                      fmt::format("operator '{}' is missing its required argument '{}'", call.name.text, spec.name));
-      resolved.complete = false;
     } else if (spec.fallback) {
       resolved.call.args[spec.name] = *spec.fallback;
     }
@@ -123,7 +125,9 @@ std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegis
   }
   ResolvedCall resolved{OperatorCall{call.name.text, {}, call.name.location}, spec, true};
   auto written = read_arguments(reporter, call, resolved);
-  fill_defaults(reporter, call, written, resolved);
+  // Arguments that matched no spec left the call incomplete before any default was looked at.
+  bool unmatched = !resolved.complete && written.size() < call.args.size();
+  fill_defaults(reporter, call, written, unmatched, resolved);
   if (!resolved.complete) return resolved;
   std::string culprit;
   auto error = validate_call(*spec, resolved.call, culprit);
