@@ -1,0 +1,127 @@
+#include "support.hpp"
+
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <condition_variable>
+#include <cstdlib>
+#include <thread>
+
+namespace flow::test {
+
+NodeId PipelineBuilder::add(const std::string& name, NodeKind kind, std::vector<OperatorCall> chain, int workers) {
+  Node node;
+  node.name = name;
+  node.kind = kind;
+  node.chain = std::move(chain);
+  node.workers = workers;
+  pipeline_.nodes.push_back(std::move(node));
+  return pipeline_.nodes.size() - 1;
+}
+
+NodeId PipelineBuilder::source(const std::string& name, OperatorCall call, int workers) {
+  return add(name, NodeKind::Source, {std::move(call)}, workers);
+}
+NodeId PipelineBuilder::stage(const std::string& name, std::vector<OperatorCall> chain, int workers) {
+  return add(name, NodeKind::Stage, std::move(chain), workers);
+}
+NodeId PipelineBuilder::sink(const std::string& name, std::vector<OperatorCall> chain, int workers) {
+  return add(name, NodeKind::Sink, std::move(chain), workers);
+}
+
+EdgeId PipelineBuilder::edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity, Overflow policy,
+                             std::optional<std::uint64_t> max_bytes) {
+  Edge edge;
+  edge.from = from;
+  edge.to = to;
+  edge.capacity = capacity;
+  edge.overflow = policy;
+  edge.max_bytes = max_bytes;
+  pipeline_.edges.push_back(edge);
+  EdgeId id = pipeline_.edges.size() - 1;
+  pipeline_.nodes[from].outputs.push_back(id);
+  pipeline_.nodes[to].inputs.push_back(id);
+  return id;
+}
+
+OperatorCall call(const std::string& name, std::vector<std::pair<std::string, Value>> args) {
+  OperatorCall result;
+  result.name = name;
+  for (auto& [key, value] : args) result.args.emplace(key, std::move(value));
+  return result;
+}
+
+RunMetrics run_guarded(const Pipeline& pipeline, const OperatorRegistry& registry, RunOptions options,
+                       std::chrono::seconds limit) {
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(mutex);
+    if (!done_cv.wait_for(lock, limit, [&] { return done; })) {
+      fmt::print(stderr, "WATCHDOG: run of pipeline '{}' did not end within {} s: the runtime hangs\n",
+                 pipeline.name, limit.count());
+      std::abort();
+    }
+  });
+  RunMetrics metrics = run(pipeline, registry, options);
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  done_cv.notify_one();
+  watchdog.join();
+  return metrics;
+}
+
+void check_invariants(const Pipeline& pipeline, const RunMetrics& metrics) {
+  INFO("pipeline " << pipeline.name << ", status " << to_string(metrics.status) << ", error "
+                   << metrics.error.value_or("-"));
+  REQUIRE(metrics.edges.size() == pipeline.edges.size());
+  for (const auto& edge : metrics.edges) {
+    INFO("edge " << edge.from << " -> " << edge.to);
+    CHECK(edge.in == edge.out + edge.dropped);
+    CHECK(edge.held == 0);
+    if (edge.capacity) CHECK(edge.high_water <= *edge.capacity);
+  }
+  for (const auto& source : metrics.sources) {
+    INFO("source " << source.name << ": produced " << source.produced << ", delivered " << source.delivered
+                   << ", dropped " << source.dropped << ", filtered " << source.filtered << ", errors "
+                   << source.errors);
+    CHECK(source.produced == source.delivered + source.dropped + source.filtered + source.errors);
+  }
+}
+
+const NodeMetrics& node_metrics(const RunMetrics& metrics, const std::string& name) {
+  for (const auto& node : metrics.nodes) {
+    if (node.name == name) return node;
+  }
+  FAIL("no node " << name);
+  throw std::logic_error("unreachable");
+}
+
+const EdgeMetrics& edge_metrics(const RunMetrics& metrics, const std::string& from, const std::string& to) {
+  for (const auto& edge : metrics.edges) {
+    if (edge.from == from && edge.to == to) return edge;
+  }
+  FAIL("no edge " << from << " -> " << to);
+  throw std::logic_error("unreachable");
+}
+
+const SinkMetrics& sink_metrics(const RunMetrics& metrics, const std::string& name) {
+  for (const auto& sink : metrics.sinks) {
+    if (sink.name == name) return sink;
+  }
+  FAIL("no sink " << name);
+  throw std::logic_error("unreachable");
+}
+
+const SourceBalance& source_balance(const RunMetrics& metrics, const std::string& name) {
+  for (const auto& source : metrics.sources) {
+    if (source.name == name) return source;
+  }
+  FAIL("no source " << name);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace flow::test

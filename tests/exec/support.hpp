@@ -1,0 +1,81 @@
+#pragma once
+// Helpers for the runtime's tests: pipelines built as plain data, small test
+// operators registered through OperatorRegistry::add (as a user's own would
+// be), a watchdog so a hung run fails loudly, and the invariants checked on
+// every run.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/exec/run.hpp"
+
+namespace flow::test {
+
+/// What the `record` sink saw: payloads (batch members one by one) and batch sizes.
+struct Recorder {
+  std::mutex mutex;
+  std::vector<std::string> payloads;
+  std::vector<std::size_t> batch_sizes;  ///< 1 for a plain message
+  std::vector<std::string> copy_payloads() {
+    std::lock_guard lock(mutex);
+    return payloads;
+  }
+};
+
+/// Test operators, plus every built-in:
+///   numbers(count, size, burst, pause_ms) source: payloads "0", "1", … (padded to `size` bytes); count < 0: endless
+///   pass()                 stage: nothing
+///   filter_mod(k)          stage: filters messages whose number % k == 0
+///   error_mod(k)           stage: throws on messages whose number % k == 0
+///   spin_us(us)            stage: burns `us` of CPU per message (costly)
+///   wait_us(us)            stage: waits `us` per message on the timer (costly)
+///   wait_mod(us)           stage: waits (number % 5) × `us` on the timer (costly): finishes out of order
+///   record()               sink: records into `recorder`
+///   drain()                sink: delivers everything
+OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder = nullptr);
+
+/// The number a test payload starts with.
+long number_of(const std::string& payload);
+
+/// Builds a Pipeline as plain data.
+class PipelineBuilder {
+ public:
+  explicit PipelineBuilder(std::string name = "test") { pipeline_.name = std::move(name); }
+  NodeId source(const std::string& name, OperatorCall call, int workers = 1);
+  NodeId stage(const std::string& name, std::vector<OperatorCall> chain, int workers = 1);
+  NodeId sink(const std::string& name, std::vector<OperatorCall> chain, int workers = 1);
+  Node& node(NodeId id) { return pipeline_.nodes[id]; }
+  EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 8, Overflow policy = Overflow::Block,
+              std::optional<std::uint64_t> max_bytes = std::nullopt);
+  PipelineBuilder& max_in_flight(std::uint64_t limit) {
+    pipeline_.max_in_flight = limit;
+    return *this;
+  }
+  const Pipeline& get() const { return pipeline_; }
+
+ private:
+  NodeId add(const std::string& name, NodeKind kind, std::vector<OperatorCall> chain, int workers);
+  Pipeline pipeline_;
+};
+
+/// An operator call with integer arguments.
+OperatorCall call(const std::string& name, std::vector<std::pair<std::string, Value>> args = {});
+
+/// Runs under a watchdog: a run that has not ended within `limit` aborts the test binary with a message.
+RunMetrics run_guarded(const Pipeline& pipeline, const OperatorRegistry& registry, RunOptions options = {},
+                       std::chrono::seconds limit = std::chrono::seconds(60));
+
+/// Checks (with Catch2 CHECKs) the invariants of a run that was not failed:
+/// every edge in = out + dropped and held 0, high_water <= capacity, per source
+/// produced = delivered + dropped + filtered + errors.
+void check_invariants(const Pipeline& pipeline, const RunMetrics& metrics);
+
+/// The metrics of the node / edge / sink / source called `name` ("a -> b" for an edge).
+const NodeMetrics& node_metrics(const RunMetrics& metrics, const std::string& name);
+const EdgeMetrics& edge_metrics(const RunMetrics& metrics, const std::string& from, const std::string& to);
+const SinkMetrics& sink_metrics(const RunMetrics& metrics, const std::string& name);
+const SourceBalance& source_balance(const RunMetrics& metrics, const std::string& name);
+
+}  // namespace flow::test

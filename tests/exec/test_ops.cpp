@@ -1,0 +1,175 @@
+// The test operators of test_registry(): registered with OperatorRegistry::add
+// exactly as a user's own C++ operator would be.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "support.hpp"
+
+namespace flow::test {
+namespace {
+
+std::int64_t int_arg(const OperatorCall& call, const std::string& name, std::int64_t fallback) {
+  auto found = call.args.find(name);
+  if (found == call.args.end()) return fallback;
+  return std::get<std::int64_t>(found->second);
+}
+
+class Numbers final : public SourceOperator {
+ public:
+  explicit Numbers(const OperatorCall& call)
+      : count_(int_arg(call, "count", 100)),
+        size_(static_cast<std::size_t>(int_arg(call, "size", 0))),
+        burst_(int_arg(call, "burst", 0)),
+        pause_(std::chrono::milliseconds(int_arg(call, "pause_ms", 0))) {}
+
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {
+    if (count_ >= 0 && next_ >= count_) return {true, std::nullopt};
+    if (now < resume_) return {false, resume_};
+    for (std::size_t i = 0; i < max && (count_ < 0 || next_ < count_); ++i) {
+      std::string payload = std::to_string(next_++);
+      if (payload.size() < size_) payload.resize(size_, '.');
+      out.emplace_back().payload = std::move(payload);
+      if (burst_ > 0 && next_ % burst_ == 0) {
+        resume_ = now + pause_;
+        break;
+      }
+    }
+    return {count_ >= 0 && next_ >= count_, std::nullopt};
+  }
+
+  std::optional<std::uint64_t> expected_count() const override {
+    if (count_ < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(count_);
+  }
+
+ private:
+  std::int64_t count_;
+  std::size_t size_;
+  std::int64_t burst_;
+  std::chrono::milliseconds pause_;
+  std::int64_t next_ = 0;
+  Clock::time_point resume_{};
+};
+
+class Pass final : public Operator {
+ public:
+  void apply(Chunk&, OperatorContext&) override {}
+};
+
+class FilterMod final : public Operator {
+ public:
+  explicit FilterMod(std::int64_t k) : k_(k) {}
+  void apply(Chunk& messages, OperatorContext& context) override {
+    Chunk kept;
+    for (auto& message : messages) {
+      if (!message.is_batch() && number_of(message.payload) % k_ == 0) {
+        context.filtered(message);
+      } else {
+        kept.push_back(std::move(message));
+      }
+    }
+    messages = std::move(kept);
+  }
+
+ private:
+  std::int64_t k_;
+};
+
+class ErrorMod final : public Operator {
+ public:
+  explicit ErrorMod(std::int64_t k) : k_(k) {}
+  void apply(Chunk& messages, OperatorContext&) override {
+    for (const auto& message : messages) {
+      if (!message.is_batch() && number_of(message.payload) % k_ == 0) {
+        throw std::runtime_error(fmt::format("bad message {}", message.payload));
+      }
+    }
+  }
+
+ private:
+  std::int64_t k_;
+};
+
+class SpinUs final : public Operator {
+ public:
+  explicit SpinUs(std::int64_t us) : us_(us) {}
+  void apply(Chunk& messages, OperatorContext&) override {
+    auto until = Clock::now() + std::chrono::microseconds(us_ * static_cast<std::int64_t>(messages.size()));
+    while (Clock::now() < until) {
+    }
+  }
+  bool costly() const override { return true; }
+
+ private:
+  std::int64_t us_;
+};
+
+/// Waits on the runtime's timer: `us` per message, or (number % 5) × `us` when `varying`.
+class WaitUs final : public Operator {
+ public:
+  WaitUs(std::int64_t us, bool varying) : us_(us), varying_(varying) {}
+  void apply(Chunk&, OperatorContext&) override {}
+  std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) override {
+    std::int64_t total = 0;
+    for (const auto& message : messages) total += varying_ ? (number_of(message.payload) % 5) * us_ : us_;
+    return now + std::chrono::microseconds(total);
+  }
+  bool costly() const override { return true; }
+
+ private:
+  std::int64_t us_;
+  bool varying_;
+};
+
+class Record final : public Operator {
+ public:
+  explicit Record(std::shared_ptr<Recorder> recorder) : recorder_(std::move(recorder)) {}
+  void apply(Chunk& messages, OperatorContext&) override {
+    if (!recorder_) return;
+    std::lock_guard lock(recorder_->mutex);
+    for (const auto& message : messages) {
+      recorder_->batch_sizes.push_back(message.is_batch() ? message.members.size() : 1);
+      if (!message.is_batch()) recorder_->payloads.push_back(message.payload);
+      for (const auto& member : message.members) recorder_->payloads.push_back(member.payload);
+    }
+  }
+
+ private:
+  std::shared_ptr<Recorder> recorder_;
+};
+
+OperatorSpec stage_spec(const std::string& name, std::function<std::unique_ptr<Operator>(const OperatorCall&)> make,
+                        Role role = Role::Stage) {
+  OperatorSpec spec;
+  spec.name = name;
+  spec.role = role;
+  spec.make = std::move(make);
+  return spec;
+}
+
+}  // namespace
+
+long number_of(const std::string& payload) { return std::strtol(payload.c_str(), nullptr, 10); }
+
+OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
+  OperatorRegistry registry;
+  register_builtin_operators(registry);
+  OperatorSpec numbers;
+  numbers.name = "numbers";
+  numbers.role = Role::Source;
+  numbers.make_source = [](const OperatorCall& c) { return std::make_unique<Numbers>(c); };
+  registry.add(numbers);
+  registry.add(stage_spec("pass", [](const OperatorCall&) { return std::make_unique<Pass>(); }));
+  registry.add(stage_spec("filter_mod", [](const OperatorCall& c) { return std::make_unique<FilterMod>(int_arg(c, "k", 2)); }));
+  registry.add(stage_spec("error_mod", [](const OperatorCall& c) { return std::make_unique<ErrorMod>(int_arg(c, "k", 2)); }));
+  registry.add(stage_spec("spin_us", [](const OperatorCall& c) { return std::make_unique<SpinUs>(int_arg(c, "us", 10)); }));
+  registry.add(stage_spec("wait_us", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), false); }));
+  registry.add(stage_spec("wait_mod", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), true); }));
+  registry.add(stage_spec("record", [recorder](const OperatorCall&) { return std::make_unique<Record>(recorder); }, Role::Sink));
+  registry.add(stage_spec("drain", [](const OperatorCall&) { return std::make_unique<Pass>(); }, Role::Sink));
+  return registry;
+}
+
+}  // namespace flow::test
