@@ -12,7 +12,7 @@ namespace flow::cli {
 
 Handler setup_check(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
-  app.add_option("files", *files, "the .flow files to check")->required();
+  app.add_option("files", *files, "the .flow files to check")->required()->type_name("FILE...");
   return [files] {
     bool clean = true;
     for (const auto& file : *files) clean = load_pipeline(file).has_value() && clean;

@@ -48,11 +48,13 @@ int draw(const DotOptions& options) {
 
 Handler setup_dot(CLI::App& app) {
   auto options = std::make_shared<DotOptions>();
-  app.add_option("file", options->file, "the .flow file to draw")->required();
+  app.add_option("file", options->file, "the .flow file to draw")->required()->type_name("FILE");
   app.add_option("--metrics", options->metrics,
-                 "colour the graph by a finished run: the JSON written by `flow run --metrics-json`");
+                 "colour the graph by a finished run: the JSON written by `flow run --metrics-json`")
+      ->type_name("RUN.json");
   app.add_option("--format", options->format, "output format: dot (Graphviz, default) or mermaid")
-      ->check(CLI::IsMember({"dot", "mermaid"}));
+      ->check(CLI::IsMember({"dot", "mermaid"}))
+      ->type_name("dot|mermaid");
   return [options] { return draw(*options); };
 }
 

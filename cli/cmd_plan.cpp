@@ -12,7 +12,7 @@ namespace flow::cli {
 
 Handler setup_plan(CLI::App& app) {
   auto file = std::make_shared<std::string>();
-  app.add_option("file", *file, "the .flow file to plan")->required();
+  app.add_option("file", *file, "the .flow file to plan")->required()->type_name("FILE");
   return [file] {
     auto pipeline = load_pipeline(*file);
     if (!pipeline) return exit_usage;

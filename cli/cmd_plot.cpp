@@ -52,8 +52,8 @@ int plot(const PlotOptions& options) {
 
 Handler setup_plot(CLI::App& app) {
   auto options = std::make_shared<PlotOptions>();
-  app.add_option("trace", options->trace, "a CSV written by `flow run --trace`")->required();
-  app.add_option("-o,--output", options->output, "write the SVG here instead of standard output");
+  app.add_option("trace", options->trace, "a CSV written by `flow run --trace`")->required()->type_name("TRACE");
+  app.add_option("-o,--output", options->output, "write the SVG here instead of standard output")->type_name("OUT.svg");
   return [options] { return plot(*options); };
 }
 

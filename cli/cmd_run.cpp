@@ -125,22 +125,27 @@ int run_file(const RunArguments& args) {
 
 Handler setup_run(CLI::App& app) {
   auto args = std::make_shared<RunArguments>();
-  app.add_option("file", args->file, "the .flow file to run")->required();
+  app.add_option("file", args->file, "the .flow file to run")->required()->type_name("FILE");
   app.add_option("--report", args->report,
                  "print a progress report at this interval, e.g. 500ms (overrides the pipeline's `report`): "
-                 "a table redrawn in place on a terminal, one line per report otherwise");
-  app.add_option("--metrics-json", args->metrics_json, "write the final metrics as JSON to this path");
+                 "a table redrawn in place on a terminal, one line per report otherwise")
+      ->type_name("DURATION");
+  app.add_option("--metrics-json", args->metrics_json, "write the final metrics as JSON to this path")->type_name("PATH");
   app.add_option("--set", args->sets,
                  "override an attribute or operator argument: NODE.KEY=VALUE, e.g. ingest.count=1000 (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain");
+      ->allow_extra_args(false)
+      ->type_name("NODE.KEY=VALUE");
+  app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")->type_name("DURATION");
   app.add_option("--threads", args->threads, "size of the worker pool (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->type_name("N");
   app.add_option("--memory-limit", args->memory_limit,
-                 "fail cleanly before messages hold more than this, e.g. 64MiB");
+                 "fail cleanly before messages hold more than this, e.g. 64MiB")
+      ->type_name("SIZE");
   app.add_flag("--quiet,-q", args->quiet, "print no summary");
   app.add_option("--trace", args->trace,
-                 "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)");
+                 "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")
+      ->type_name("PATH");
   return [args] { return run_file(*args); };
 }
 

@@ -75,7 +75,8 @@ std::string lines_and_legend(const Frame& frame, const std::vector<Series>& seri
   std::string svg;
   for (std::size_t i = 0; i < series.size(); ++i) {
     const char* colour = palette[i % std::size(palette)];
-    std::string points;
+    // Every edge starts empty; the first sample comes one interval in.
+    std::string points = fmt::format("{:.1f},{:.1f} ", frame.x(0), frame.y(0));
     for (auto [t, held] : series[i].points) points += fmt::format("{:.1f},{:.1f} ", frame.x(t), frame.y(held));
     svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", colour, points);
     double y = top + 20.0 * static_cast<double>(i);
