@@ -132,12 +132,14 @@ class StatementWalker {
 // Every message that can be between the sources and the sinks: what the edges
 // hold plus what the workers are working on; no limit once an edge is unbounded.
 std::uint64_t default_max_in_flight(const Pipeline& pipeline) {
+  constexpr auto no_limit = std::numeric_limits<std::uint64_t>::max();
+  // Saturates: huge capacities mean no limit, not a small wrapped-around one.
+  auto add = [no_limit](std::uint64_t total, std::uint64_t more) {
+    return more > no_limit - total ? no_limit : total + more;
+  };
   std::uint64_t total = 0;
-  for (const auto& edge : pipeline.edges) {
-    if (!edge.capacity) return std::numeric_limits<std::uint64_t>::max();
-    total += *edge.capacity;
-  }
-  for (const auto& node : pipeline.nodes) total += static_cast<std::uint64_t>(node.workers);
+  for (const auto& edge : pipeline.edges) total = edge.capacity ? add(total, *edge.capacity) : no_limit;
+  for (const auto& node : pipeline.nodes) total = add(total, static_cast<std::uint64_t>(node.workers));
   return total;
 }
 

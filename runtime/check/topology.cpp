@@ -49,35 +49,103 @@ void check_flow(Reporter& reporter, const Pipeline& pipeline) {
   }
 }
 
+// Strongly connected components (Kosaraju, iterative so a long chain cannot
+// overflow the stack): only nodes in one component can share a cycle.
+std::vector<std::size_t> components(const Pipeline& pipeline) {
+  const auto count = pipeline.nodes.size();
+  std::vector<NodeId> finished;
+  std::vector<bool> seen(count, false);
+  for (NodeId root = 0; root < count; ++root) {
+    if (seen[root]) continue;
+    std::vector<std::pair<NodeId, std::size_t>> stack{{root, 0}};
+    seen[root] = true;
+    while (!stack.empty()) {
+      auto& [id, next] = stack.back();
+      const auto& outputs = pipeline.nodes[id].outputs;
+      if (next == outputs.size()) {
+        finished.push_back(id);
+        stack.pop_back();
+        continue;
+      }
+      auto to = pipeline.edges[outputs[next++]].to;
+      if (!seen[to]) {
+        seen[to] = true;
+        stack.emplace_back(to, 0);
+      }
+    }
+  }
+  constexpr auto unassigned = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> component(count, unassigned);
+  for (auto root = finished.rbegin(); root != finished.rend(); ++root) {
+    if (component[*root] != unassigned) continue;
+    std::vector<NodeId> pending{*root};
+    component[*root] = *root;
+    while (!pending.empty()) {
+      auto id = pending.back();
+      pending.pop_back();
+      for (auto edge_id : pipeline.nodes[id].inputs) {
+        auto from = pipeline.edges[edge_id].from;
+        if (component[from] == unassigned) {
+          component[from] = *root;
+          pending.push_back(from);
+        }
+      }
+    }
+  }
+  return component;
+}
+
 // Enumerates elementary cycles, each once: a cycle is found only from its
-// lowest-numbered (earliest-declared) node, walking through higher ones.
+// lowest-numbered (earliest-declared) node, walking through higher-numbered
+// nodes of the same component. Bounded in cycles named and in steps taken, as
+// the number of cycles can grow exponentially with the graph.
 class CycleFinder {
  public:
   CycleFinder(Reporter& reporter, const Pipeline& pipeline)
-      : reporter_(reporter), pipeline_(pipeline), on_path_(pipeline.nodes.size(), false) {}
+      : reporter_(reporter), pipeline_(pipeline), component_(components(pipeline)),
+        on_path_(pipeline.nodes.size(), false) {}
 
   void run() {
-    for (start_ = 0; start_ < pipeline_.nodes.size() && found_ < max_cycles; ++start_) walk(start_);
+    for (NodeId start = 0; start < pipeline_.nodes.size() && !exhausted(); ++start) walk(start);
   }
 
  private:
   static constexpr std::size_t max_cycles = 50;
+  static constexpr std::size_t max_steps = 200'000;
 
-  void walk(NodeId id) {
-    on_path_[id] = true;
-    for (auto edge_id : pipeline_.nodes[id].outputs) {
-      if (found_ >= max_cycles) break;
-      auto next = pipeline_.edges[edge_id].to;
-      path_.push_back(edge_id);
-      if (next == start_) report();
-      else if (next > start_ && !on_path_[next]) walk(next);
-      path_.pop_back();
+  bool exhausted() const { return found_ >= max_cycles || steps_ >= max_steps; }
+
+  void walk(NodeId start) {
+    std::vector<std::pair<NodeId, std::size_t>> stack{{start, 0}};  // node, next output to try
+    on_path_[start] = true;
+    while (!stack.empty() && !exhausted()) {
+      auto& [id, next] = stack.back();
+      const auto& outputs = pipeline_.nodes[id].outputs;
+      if (next == outputs.size()) {
+        on_path_[id] = false;
+        stack.pop_back();
+        if (!path_.empty()) path_.pop_back();
+        continue;
+      }
+      ++steps_;
+      auto edge_id = outputs[next++];
+      auto to = pipeline_.edges[edge_id].to;
+      if (to == start) {
+        path_.push_back(edge_id);
+        report(start);
+        path_.pop_back();
+      } else if (to > start && component_[to] == component_[start] && !on_path_[to]) {
+        path_.push_back(edge_id);
+        on_path_[to] = true;
+        stack.emplace_back(to, 0);
+      }
     }
-    on_path_[id] = false;
+    for (auto& [id, next] : stack) on_path_[id] = false;
+    path_.clear();
   }
 
-  void report() {
-    std::string names = pipeline_.nodes[start_].name;
+  void report(NodeId start) {
+    std::string names = pipeline_.nodes[start].name;
     for (auto edge_id : path_) names += " -> " + pipeline_.nodes[pipeline_.edges[edge_id].to].name;
     reporter_.error(pipeline_.edges[path_.front()].location, 2, fmt::format("cycle: {}", names));
     ++found_;
@@ -85,15 +153,20 @@ class CycleFinder {
 
   Reporter& reporter_;
   const Pipeline& pipeline_;
+  std::vector<std::size_t> component_;
   std::vector<bool> on_path_;
   std::vector<EdgeId> path_;
-  NodeId start_ = 0;
   std::size_t found_ = 0;
+  std::size_t steps_ = 0;
 };
 
 }  // namespace
 
 void check_topology(Reporter& reporter, const Pipeline& pipeline) {
+  if (pipeline.nodes.empty()) {
+    reporter.error(SourceLocation{}, 0, "the pipeline has no nodes; it needs at least a source and a sink");
+    return;
+  }
   check_flow(reporter, pipeline);
   CycleFinder(reporter, pipeline).run();
 }
