@@ -41,9 +41,13 @@ struct kw_false : TAO_PEGTL_KEYWORD("false") {};
 struct kw_unbounded : TAO_PEGTL_KEYWORD("unbounded") {};
 struct keyword : sor<kw_pipeline, kw_source, kw_stage, kw_sink, kw_edge, kw_true, kw_false, kw_unbounded> {};
 
-/// A keyword where a name is due: matched only so that its action can say so.
+/// A keyword where a declared name is due: matched only so that its action can say so.
 struct reserved_name : keyword {};
-struct name : sor<reserved_name, identifier> {};
+/// A name being declared (node, pipeline).
+struct declared_name : sor<reserved_name, identifier> {};
+/// A name being referred to (edge steps). Keywords are not matched, so that an
+/// edge chain left open before a line such as `sink x = ...` fails at `->`.
+struct name_reference : seq<not_at<keyword>, identifier> {};
 
 // ---------------------------------------------------------------- values
 
@@ -103,7 +107,7 @@ struct next_op : op_call {};
 // ---------------------------------------------------------------- statements
 
 /// `pipeline NAME [attrs]`
-struct pipeline_name : name {};
+struct pipeline_name : declared_name {};
 struct header_end : statement_end {};
 struct header : seq<kw_pipeline, sp, must<pipeline_name>, sp, sor<trailing_attrs, must<header_end>>> {};
 
@@ -113,7 +117,7 @@ struct edge_keyword : kw_edge {};
 struct edge_defaults : seq<edge_keyword, sp, must<edge_defaults_list>, sp, must<attrs_end>> {};
 
 /// `source|stage|sink NAME = op(...) | ... [attrs]` or `source|stage|sink [attrs]`.
-struct node_name : name {};
+struct node_name : declared_name {};
 struct node_equals : one<'='> {};
 struct node_end : statement_end {};
 struct node_body : seq<node_name, sp, must<node_equals>, sp, must<first_op>, star<sp, one<'|'>, ws, must<next_op>>, sp,
@@ -128,10 +132,10 @@ struct stage_keyword : kw_stage {};
 struct sink_keyword : kw_sink {};
 
 /// `a -> {b, c} -> d [attrs]`
-struct step_name : name {};
+struct step_name : name_reference {};
 struct group_open : one<'{'> {};
-struct group_first : name {};
-struct group_member : name {};
+struct group_first : name_reference {};
+struct group_member : name_reference {};
 struct group_close : one<'}'> {};
 struct group_more : seq<one<','>, ws, sor<at<one<'}'>>, must<group_member>>, ws> {};
 struct group : seq<group_open, ws, must<group_first>, ws, star<group_more>, must<group_close>> {};

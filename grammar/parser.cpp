@@ -20,10 +20,31 @@ using grammar::Cursor;
 // Past this many, further syntax errors are most likely echoes of the first ones.
 constexpr std::size_t max_syntax_errors = 100;
 
+// Text missing where a line continues (after `->`, `|`, `,` or an open
+// bracket) is best shown where it belongs, at the end of the unfinished line,
+// rather than at whatever the next line starts with.
+bool is_unfinished_line(std::string_view message) {
+  using namespace grammar;
+  for (const char* expected : {error_message<arg_close>, error_message<attr_close>, error_message<group_close>,
+                               error_message<arrow_target>, error_message<next_op>, error_message<arg_next>,
+                               error_message<attr_next>, error_message<group_member>, error_message<arg_first>,
+                               error_message<attr_first>, error_message<group_first>}) {
+    if (message == expected) return true;
+  }
+  return false;
+}
+
 Diagnostic diagnostic_from(const tao::pegtl::parse_error& error, std::string_view text) {
   const auto& at = error.positions().front();
-  return {Severity::Error, {at.line, at.column, at.byte}, std::string(error.message()),
-          grammar::token_width(text, at.byte)};
+  Cursor where{at.byte, at.line, at.column};
+  if (is_unfinished_line(error.message())) {
+    auto moved = grammar::end_of_previous_code(text, where);
+    if (moved.offset != where.offset) {
+      return {Severity::Error, {moved.line, moved.column, moved.offset}, std::string(error.message()), 1};
+    }
+  }
+  return {Severity::Error, {where.line, where.column, where.offset}, std::string(error.message()),
+          grammar::token_width(text, where.offset)};
 }
 
 struct StatementOutcome {

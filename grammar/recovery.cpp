@@ -100,6 +100,44 @@ Cursor resume_after_error(std::string_view text, Cursor from, std::size_t error_
   return advance_to(text, from, std::max(text.size(), start + 1));
 }
 
+namespace {
+
+// Where a comment starts on the line that holds byte i (strings respected), or npos.
+std::size_t comment_start_on_line(std::string_view text, std::size_t i) {
+  auto newline = text.rfind('\n', i);
+  std::size_t j = newline == std::string_view::npos ? 0 : newline + 1;
+  while (j < text.size() && text[j] != '\n') {
+    if (text[j] == '"') j = skip_string(text, j);
+    else if (comment_at(text, j)) return j;
+    else ++j;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+Cursor end_of_previous_code(std::string_view text, Cursor error) {
+  std::size_t end = std::min(error.offset, text.size());
+  bool crossed_newline = false;
+  while (end > 0) {
+    char c = text[end - 1];
+    if (c == '\n') crossed_newline = true;
+    if (is_blank(c) || c == '\n') {
+      --end;
+      continue;
+    }
+    auto comment = comment_start_on_line(text, end - 1);
+    if (comment == std::string_view::npos || comment > end - 1) break;
+    end = comment;
+  }
+  if (!crossed_newline) return error;
+  std::size_t newlines = 0;
+  for (auto i = end; i < error.offset; ++i) newlines += text[i] == '\n' ? 1 : 0;
+  auto line_start = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
+  std::size_t column = line_start == std::string_view::npos ? end + 1 : end - line_start;
+  return {end, error.line - newlines, column};
+}
+
 std::size_t token_width(std::string_view text, std::size_t offset) {
   if (offset >= text.size() || !is_word_char(text[offset])) return 1;
   auto end = offset;

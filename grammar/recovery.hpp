@@ -26,6 +26,11 @@ Cursor resume_after_error(std::string_view text, Cursor from, std::size_t error_
 /// The cursor advanced over text[from.offset, offset), counting lines.
 Cursor advance_to(std::string_view text, Cursor from, std::size_t offset);
 
+/// For an error at `error` that the parser met only after skipping newlines
+/// (a missing `)` or `]`): the position just after the last code before it,
+/// where the missing text belongs. Returns `error` when no newline intervenes.
+Cursor end_of_previous_code(std::string_view text, Cursor error);
+
 /// How many bytes of the token at `offset` to underline: a whole word or
 /// number, else one byte.
 std::size_t token_width(std::string_view text, std::size_t offset);
