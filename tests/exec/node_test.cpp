@@ -1,0 +1,193 @@
+// Node attributes: workers, ordered, fan-out, fan-in, on_error, fused chains.
+#include <catch2/catch.hpp>
+#include <regex>
+#include <set>
+
+#include "support.hpp"
+
+using namespace flow;
+using namespace flow::test;
+
+TEST_CASE("broadcast copies every message to every output and the balance counts the copies", "[runtime][node]") {
+  int threads = GENERATE(1, 2, 4);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{500}}}));
+  auto k1 = b.sink("k1", {call("drain")});
+  auto k2 = b.sink("k2", {call("drain")});
+  auto k3 = b.sink("k3", {call("drain")});
+  for (auto k : {k1, k2, k3}) b.edge(s, k, 4);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  for (const char* k : {"k1", "k2", "k3"}) CHECK(sink_metrics(metrics, k).delivered == 500);
+  CHECK(source_balance(metrics, "s").produced == 1500);
+  CHECK(node_metrics(metrics, "s").in == 500);
+}
+
+TEST_CASE("round_robin deals messages out in turn", "[runtime][node]") {
+  int threads = GENERATE(1, 2, 4);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{600}}}));
+  b.node(s).fanout = Fanout::RoundRobin;
+  auto k1 = b.sink("k1", {call("drain")});
+  auto k2 = b.sink("k2", {call("drain")});
+  auto k3 = b.sink("k3", {call("drain")});
+  for (auto k : {k1, k2, k3}) b.edge(s, k, 4);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  for (const char* k : {"k1", "k2", "k3"}) CHECK(sink_metrics(metrics, k).delivered == 200);
+  CHECK(source_balance(metrics, "s").produced == 600);
+}
+
+TEST_CASE("fan-in merges every input", "[runtime][node]") {
+  int threads = GENERATE(1, 2, 4);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s1 = b.source("s1", call("numbers", {{"count", std::int64_t{300}}}));
+  auto s2 = b.source("s2", call("numbers", {{"count", std::int64_t{500}}}));
+  auto m = b.stage("m", {call("pass")});
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s1, m, 3);
+  b.edge(s2, m, 3);
+  b.edge(m, k, 3);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  CHECK(sink_metrics(metrics, "k").delivered == 800);
+  CHECK(source_balance(metrics, "s1").delivered == 300);
+  CHECK(source_balance(metrics, "s2").delivered == 500);
+}
+
+TEST_CASE("ordered emits in input order with several workers, filtered messages included", "[runtime][node]") {
+  int threads = GENERATE(1, 2, 4);
+  auto recorder = std::make_shared<Recorder>();
+  auto registry = test_registry(recorder);
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{200}}}));
+  auto m = b.stage("m", {call("filter_mod", {{"k", std::int64_t{3}}}), call("wait_mod", {{"us", std::int64_t{300}}})}, 4);
+  b.node(m).ordered = true;
+  auto k = b.sink("k", {call("record")});
+  b.edge(s, m, 8);
+  b.edge(m, k, 8);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  auto payloads = recorder->copy_payloads();
+  REQUIRE(payloads.size() == 200 - 67);
+  for (std::size_t i = 1; i < payloads.size(); ++i) {
+    INFO("position " << i);
+    REQUIRE(number_of(payloads[i - 1]) < number_of(payloads[i]));
+  }
+  CHECK(node_metrics(metrics, "m").filtered == 67);
+  CHECK(source_balance(metrics, "s").filtered == 67);
+}
+
+TEST_CASE("without ordered, workers finish out of order but nothing is lost", "[runtime][node]") {
+  auto recorder = std::make_shared<Recorder>();
+  auto registry = test_registry(recorder);
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  auto m = b.stage("m", {call("wait_mod", {{"us", std::int64_t{500}}})}, 4);
+  auto k = b.sink("k", {call("record")});
+  b.edge(s, m, 8);
+  b.edge(m, k, 8);
+  RunMetrics metrics = run_guarded(b.get(), registry, {});
+  REQUIRE(metrics.status == RunStatus::Ok);
+  auto payloads = recorder->copy_payloads();
+  std::set<long> seen;
+  for (const auto& p : payloads) seen.insert(number_of(p));
+  CHECK(seen.size() == 100);
+  CHECK_FALSE(std::is_sorted(payloads.begin(), payloads.end(),
+                             [](const auto& a, const auto& b) { return number_of(a) < number_of(b); }));
+}
+
+TEST_CASE("on_error fail stops the run naming the node, the message and the cause", "[runtime][node]") {
+  int threads = GENERATE(1, 2);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  auto m = b.stage("parse", {call("pass"), call("error_mod", {{"k", std::int64_t{37}}})});
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, m, 4);
+  b.edge(m, k, 4);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Failed);
+  REQUIRE(metrics.error);
+  CHECK(std::regex_search(*metrics.error, std::regex(R"(^stage parse failed on (one of )?messages? \d+)")));
+  CHECK_THAT(*metrics.error, Catch::Contains("(operator error_mod): bad message 0"));
+}
+
+TEST_CASE("on_error fail names the exact message when messages go one by one", "[runtime][node]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}, {"size", std::int64_t{0}}}));
+  auto m = b.stage("parse", {call("filter_mod", {{"k", std::int64_t{1000}}}), call("spin_us", {{"us", std::int64_t{1}}}),
+                             call("error_mod", {{"k", std::int64_t{37}}})});
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, m, 4);
+  b.edge(m, k, 4);
+  RunMetrics metrics = run_guarded(b.get(), registry, {});
+  REQUIRE(metrics.status == RunStatus::Failed);
+  // Message 1 ("0") is filtered by filter_mod (0 % 1000 == 0); "37" is the 38th message taken.
+  CHECK(metrics.error.value_or("") == "stage parse failed on message 38 (operator error_mod): bad message 37");
+}
+
+TEST_CASE("on_error skip counts the failed messages and drops them", "[runtime][node]") {
+  int threads = GENERATE(1, 2, 4);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  auto m = b.stage("m", {call("error_mod", {{"k", std::int64_t{10}}})}, 2);
+  b.node(m).on_error = OnError::Skip;
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, m, 4);
+  b.edge(m, k, 4);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  CHECK(node_metrics(metrics, "m").errors == 10);
+  CHECK(source_balance(metrics, "s").errors == 10);
+  CHECK(sink_metrics(metrics, "k").delivered == 90);
+}
+
+TEST_CASE("a fused chain runs every operator in order in one node", "[runtime][node]") {
+  auto recorder = std::make_shared<Recorder>();
+  auto registry = test_registry(recorder);
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{50}}}));
+  auto k = b.sink("k", {call("filter_mod", {{"k", std::int64_t{2}}}), call("prefix", {{"text", std::string("n")}}),
+                        call("record")});
+  b.edge(s, k, 4);
+  RunMetrics metrics = run_guarded(b.get(), registry, {});
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  auto payloads = recorder->copy_payloads();
+  REQUIRE(payloads.size() == 25);
+  CHECK(payloads.front() == "n1");
+}
+
+TEST_CASE("an unknown operator fails the run before it starts", "[runtime][node]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers"));
+  auto k = b.sink("k", {call("no_such_operator")});
+  b.edge(s, k, 4);
+  RunMetrics metrics = run_guarded(b.get(), registry, {});
+  CHECK(metrics.status == RunStatus::Failed);
+  CHECK(metrics.error.value_or("") == "sink k: unknown operator 'no_such_operator'");
+}
