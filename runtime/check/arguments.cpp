@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <map>
+#include <stdexcept>
 
 namespace flow::checker {
 namespace {
@@ -112,7 +113,12 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
 
 std::string validate_call(const OperatorSpec& spec, const OperatorCall& call, std::string& argument) {
   if (!spec.validate) return "";
-  return spec.validate(call, argument);
+  // A user's validator may throw; that is a rejection, not a crash of the checker.
+  try {
+    return spec.validate(call, argument);
+  } catch (const std::exception& error) {
+    return fmt::format("operator '{}' rejected its arguments: {}", spec.name, error.what());
+  }
 }
 
 std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegistry& registry,

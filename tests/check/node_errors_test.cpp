@@ -1,5 +1,6 @@
 // Errors in node declarations: operators, arguments, roles, attributes, names.
 #include <catch2/catch.hpp>
+#include <stdexcept>
 
 #include "support.hpp"
 
@@ -175,4 +176,29 @@ TEST_CASE("every error of a file is reported, in source order, and no pipeline i
         "t.flow:4:35: error: unknown overflow policy 'drop'; expected one of block, drop_newest, drop_oldest, fail\n"
         "    ingest -> work -> store [overflow=drop]\n"
         "                                      ^^^^\n");
+}
+
+TEST_CASE("a validator that throws rejects the call instead of crashing the checker", "[check]") {
+  OperatorRegistry registry;
+  register_builtin_operators(registry);
+  OperatorSpec spec;
+  spec.name = "fussy";
+  spec.role = Role::Stage;
+  spec.args = {ArgumentSpec{"level", ValueKind::Decimal, true, std::nullopt, true}};
+  spec.validate = [](const OperatorCall& call, std::string& argument) -> std::string {
+    argument = "level";
+    if (std::get<double>(call.args.at("level")) > 1) throw std::runtime_error("level too high");
+    return "";
+  };
+  registry.add(spec);
+  auto source = flow::test::source_of(with_stage("stage work = fussy(2)"));
+  CHECK(render_all(*source, load(source, registry).diagnostics) ==
+        "t.flow:2:20: error: operator 'fussy' rejected its arguments: level too high\n"
+        "    stage work = fussy(2)\n"
+        "                       ^\n");
+  // The integer 1 is widened to the decimal the spec asks for.
+  auto fine = flow::test::source_of(with_stage("stage work = fussy(1)"));
+  auto result = load(fine, registry);
+  REQUIRE(result.pipeline.has_value());
+  CHECK(result.pipeline->nodes[1].chain[0].args.at("level") == Value{1.0});
 }
