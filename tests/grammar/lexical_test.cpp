@@ -63,14 +63,14 @@ TEST_CASE("rates convert to messages per second", "[grammar]") {
   CHECK(per_second("0.5/s") == Approx(0.5));
 }
 
-TEST_CASE("strings decode the escapes \\\" \\\\ \\n \\t", "[grammar]") {
+TEST_CASE("strings decode the quote, backslash, newline and tab escapes", "[grammar]") {
   CHECK(value_of(R"("plain")") == Value{std::string("plain")});
   CHECK(value_of(R"("")") == Value{std::string()});
   CHECK(value_of(R"("a\"b\\c\nd\te")") == Value{std::string("a\"b\\c\nd\te")});
   CHECK(value_of(R"("# not a comment // either")") == Value{std::string("# not a comment // either")});
 }
 
-TEST_CASE("true, false and unbounded are keywords; other words are identifiers", "[grammar]") {
+TEST_CASE("true, false and unbounded are keywords and other words are identifiers", "[grammar]") {
   CHECK(value_of("true") == Value{true});
   CHECK(value_of("false") == Value{false});
   CHECK(value_of("unbounded") == Value{Unbounded{}});
@@ -125,13 +125,13 @@ TEST_CASE("comments run to the end of the line with # or //", "[grammar]") {
   CHECK(result.file.statements.size() == 3);
 }
 
-TEST_CASE("statements end at a newline or ';'", "[grammar]") {
+TEST_CASE("statements end at a newline or a semicolon", "[grammar]") {
   auto result = flow::test::parse_text("source a = generate(); sink b = discard();a -> b");
   CHECK(result.diagnostics.empty());
   CHECK(result.file.statements.size() == 3);
 }
 
-TEST_CASE("a line continues after '->', ',', '|', '(' and '['", "[grammar]") {
+TEST_CASE("a line continues after an arrow, a comma, a pipe or an opening bracket", "[grammar]") {
   auto result = flow::test::parse_text(
       "sink s = delay(\n  10ms\n) |\n  discard() [\n  workers=2,\n  ordered=true\n]\n"
       "a ->\n  b ->\n  {c,\n   d}\n");

@@ -35,7 +35,7 @@ TEST_CASE("several syntax errors in one file are all reported, in order", "[gram
   CHECK(std::get<syntax::EdgeChain>(result.file.statements[2]).steps.size() == 2);
 }
 
-TEST_CASE("';' ends a broken statement, so the rest of the line still parses", "[grammar]") {
+TEST_CASE("a semicolon ends a broken statement, so the rest of the line still parses", "[grammar]") {
   auto result = parse_text("stage x = ; sink s = discard(); stage y = 5; a -> s");
   CHECK(result.diagnostics.size() == 2);
   CHECK(result.file.statements.size() == 2);
