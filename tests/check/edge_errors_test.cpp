@@ -114,3 +114,29 @@ TEST_CASE("pipeline attributes are typed", "[check]") {
         "    pipeline p [report=16B, max_in_flight=0, reprot=1s]\n"
         "                                             ^^^^^^\n");
 }
+
+TEST_CASE("an enum written as a string lists the choices", "[check]") {
+  CHECK(diagnostics_of("source ingest = generate(count=10)\n"
+                       "sink store = discard()\n"
+                       "ingest -> store [overflow=\"block\", max_bytes=0B]\n") ==
+        "t.flow:3:27: error: expected one of block, drop_newest, drop_oldest, fail, got a string\n"
+        "    ingest -> store [overflow=\"block\", max_bytes=0B]\n"
+        "                              ^^^^^^^\n"
+        "t.flow:3:46: error: max_bytes must be at least 1B\n"
+        "    ingest -> store [overflow=\"block\", max_bytes=0B]\n"
+        "                                                 ^^\n");
+}
+
+TEST_CASE("unbounded from edge defaults warns at every edge it reaches", "[check]") {
+  CHECK(diagnostics_of("source s = generate()\n"
+                       "stage a = delay(1ms)\n"
+                       "sink k = discard()\n"
+                       "edge [capacity=unbounded]\n"
+                       "s -> a -> k\n") ==
+        "t.flow:5:3: warning: edge s -> a is unbounded; its memory use has no limit\n"
+        "    s -> a -> k\n"
+        "      ^^\n"
+        "t.flow:5:8: warning: edge a -> k is unbounded; its memory use has no limit\n"
+        "    s -> a -> k\n"
+        "           ^^\n");
+}

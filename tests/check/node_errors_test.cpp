@@ -202,3 +202,17 @@ TEST_CASE("a validator that throws rejects the call instead of crashing the chec
   REQUIRE(result.pipeline.has_value());
   CHECK(result.pipeline->nodes[1].chain[0].args.at("level") == Value{1.0});
 }
+
+TEST_CASE("an operator without positional arguments says so", "[check]") {
+  CHECK(diagnostics_of(with_stage("stage work = upper(1)")) ==
+        "t.flow:2:20: error: operator 'upper' takes no positional arguments\n"
+        "    stage work = upper(1)\n"
+        "                       ^\n");
+}
+
+TEST_CASE("a report interval must be longer than zero", "[check]") {
+  CHECK(diagnostics_of("pipeline p [report=0s]\n" + std::string(flow::test::base_pipeline)) ==
+        "t.flow:1:20: error: report must be longer than 0s\n"
+        "    pipeline p [report=0s]\n"
+        "                       ^^\n");
+}
