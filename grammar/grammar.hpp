@@ -39,9 +39,12 @@ struct kw_edge : TAO_PEGTL_KEYWORD("edge") {};
 struct kw_true : TAO_PEGTL_KEYWORD("true") {};
 struct kw_false : TAO_PEGTL_KEYWORD("false") {};
 struct kw_unbounded : TAO_PEGTL_KEYWORD("unbounded") {};
-struct keyword : sor<kw_pipeline, kw_source, kw_stage, kw_sink, kw_edge, kw_true, kw_false, kw_unbounded> {};
+/// The words that start statements. Choice: `true`, `false` and `unbounded` are
+/// keywords only where a value is due, so they remain usable as names
+/// (`pipeline unbounded`); no position accepts both a name and a value.
+struct keyword : sor<kw_pipeline, kw_source, kw_stage, kw_sink, kw_edge> {};
 
-/// A keyword where a declared name is due: matched only so that its action can say so.
+/// A statement keyword where a declared name is due: matched only so that its action can say so.
 struct reserved_name : keyword {};
 /// A name being declared (node, pipeline).
 struct declared_name : sor<reserved_name, identifier> {};

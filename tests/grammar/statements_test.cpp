@@ -174,3 +174,11 @@ TEST_CASE("an empty file or one with only comments has no statements", "[grammar
     CHECK(result.file.statements.empty());
   }
 }
+
+TEST_CASE("value keywords may name pipelines and nodes", "[grammar]") {
+  CHECK(only_statement<syntax::Header>("pipeline unbounded").name.text == "unbounded");
+  CHECK(only_statement<syntax::NodeDecl>("stage true = delay(1s)").name.text == "true");
+  auto chain = only_statement<syntax::EdgeChain>("false -> {unbounded, x}");
+  CHECK(chain.steps[0].nodes[0].text == "false");
+  CHECK(chain.steps[1].nodes[0].text == "unbounded");
+}
