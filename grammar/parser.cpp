@@ -77,6 +77,8 @@ StatementOutcome parse_statement(const SourceFile& source, Cursor at) {
 ParseResult parse(const SourceFile& source) {
   ParseResult result;
   Cursor cursor;
+  // Editors on some systems start UTF-8 files with a byte order mark; it is not part of the program.
+  if (std::string_view(source.text).substr(0, 3) == "\xEF\xBB\xBF") cursor = {3, 1, 4};
   while (cursor.offset < source.text.size()) {
     auto outcome = parse_statement(source, cursor);
     if (outcome.statement) result.file.statements.push_back(std::move(*outcome.statement));

@@ -156,3 +156,10 @@ TEST_CASE("literals carry their location and the width of their text", "[grammar
   CHECK(args[1].value.location.column == 28);
   CHECK(args[1].value.width == 6);
 }
+
+TEST_CASE("a UTF-8 byte order mark at the start of the file is ignored", "[grammar]") {
+  auto result = flow::test::parse_text("\xEF\xBB\xBFsource a = generate()\nx y\n");
+  CHECK(result.file.statements.size() == 1);
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].location.line == 2);
+}
