@@ -97,7 +97,7 @@ TEST_CASE("the bottleneck line gives the node and the reason in words", "[cli]")
   CHECK(flow::cli::bottleneck_line({}) == "bottleneck: none");
 }
 
-TEST_CASE("--set splits NODE.KEY=VALUE at the first dot and the first equals sign", "[cli]") {
+TEST_CASE("a --set override splits NODE.KEY=VALUE at the first dot and the first equals sign", "[cli]") {
   std::string error;
   auto parsed = flow::cli::parse_override("errors.path=\"a.b=c\"", error);
   REQUIRE(parsed);

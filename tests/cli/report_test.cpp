@@ -85,7 +85,7 @@ TEST_CASE("dot --metrics with a file that is not metrics JSON exits 2", "[cli]")
   CHECK(result.err.find("bad.json") != std::string::npos);
 }
 
-TEST_CASE("--trace writes a CSV sample per interval and flow plot turns it into an SVG", "[cli]") {
+TEST_CASE("run --trace writes a CSV sample per interval and flow plot turns it into an SVG", "[cli]") {
   auto dir = flow::test::temp_directory();
   auto trace = dir + "/trace.csv";
   auto run = run_flow(fmt::format("run --quiet {} --trace {}", shell_quote(data("slow_process")), shell_quote(trace)));
