@@ -44,6 +44,11 @@ NodeRunner::Step NodeRunner::pull_and_run() {
       message.created = now;
     }
     unit.started = now;
+    // Pulls are numbered under the pull lock, which orders them; flushes share the numbering.
+    if (ordered_ && !unit.messages.empty()) {
+      std::lock_guard numbering(take_mutex_);
+      unit.seq = next_seq_++;
+    }
   }
   if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
