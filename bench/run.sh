@@ -45,9 +45,15 @@ run_timeout=300
 
 mkdir -p "$bin" "$work" "$logs"
 raw="$out/raw.csv"
-echo "round,workload,program,status,delivered,elapsed_s,messages_per_s,peak_rss_bytes,latency_p50_s,latency_p99_s" >"$raw"
+echo "round,workload,program,status,delivered,elapsed_s,messages_per_s,peak_rss_bytes,latency_p50_s,latency_p99_s,cpu_s" >"$raw"
 
 say() { printf '%s\n' "$*" >&2; }
+
+# Every program runs under GNU time (peak RSS in KiB, CPU seconds user + system)
+# and under a timeout, so that a stalled run is recorded as failed.
+timed() { /usr/bin/time -f "%M %U %S" -o "$work/time" timeout "$run_timeout" "$@"; }
+time_rss() { awk '{ printf "%d", $1 * 1024 }' "$work/time"; }
+time_cpu() { awk '{ printf "%.3f", $2 + $3 }' "$work/time"; }
 
 # ---------------------------------------------------------------- building
 
@@ -84,12 +90,12 @@ if ((build)); then build_flow; build_tbb; build_tokio; fi
 
 # ---------------------------------------------------------------- one run
 
-# record ROUND WORKLOAD PROGRAM STATUS [delivered elapsed mps rss p50 p99]
+# record ROUND WORKLOAD PROGRAM STATUS [delivered elapsed mps rss p50 p99 cpu]
 record() {
   local r=$1 w=$2 p=$3 s=$4
   shift 4
   local IFS=,
-  echo "$r,$w,$p,$s,${*:-,,,,,}" >>"$raw"
+  echo "$r,$w,$p,$s,${*:-,,,,,,}" >>"$raw"
   [[ $s == ok ]] && say "  $(printf '%-12s %-10s' "$w" "$p") $(awk -F, '{printf "%12.0f msg/s  %8.3f s", $3, $2}' <<<"$*")" \
                  || say "  $(printf '%-12s %-10s' "$w" "$p") n/a ($s)"
 }
@@ -108,7 +114,7 @@ run_flow() {
   local r=$1 w=$2 file=$3 count=$4 json="$work/flow-$2-$1.json" fields
   if [[ ! -x $bin/flow ]]; then record "$r" "$w" flow "no binary"; return; fi
   rm -f "$json"
-  if ! timeout "$run_timeout" "$bin/flow" run "$file" --metrics-json "$json" --quiet >"$logs/flow-$w-$r.log" 2>&1 ||
+  if ! timed "$bin/flow" run "$file" --metrics-json "$json" --quiet >"$logs/flow-$w-$r.log" 2>&1 ||
      [[ ! -s $json ]]; then
     record "$r" "$w" flow "failed"; return
   fi
@@ -116,7 +122,7 @@ run_flow() {
                    .latency_p50_s, .latency_p99_s] | map(tostring) | join(",")' "$json" 2>/dev/null) ||
     { record "$r" "$w" flow "bad json"; return; }
   if [[ ${fields%%,*} != "$count" ]]; then record "$r" "$w" flow "delivered ${fields%%,*} of $count"; return; fi
-  record "$r" "$w" flow ok "$fields"
+  record "$r" "$w" flow ok "$fields,$(time_cpu)"
 }
 
 # run_peer ROUND WORKLOAD PROGRAM COMMAND... : the command prints one JSON line
@@ -124,11 +130,11 @@ run_peer() {
   local r=$1 w=$2 p=$3 line rss
   shift 3
   if [[ ! -x $1 ]]; then record "$r" "$w" "$p" "no binary"; return; fi
-  if ! line=$(timeout "$run_timeout" /usr/bin/time -f %M -o "$work/rss" "$@" 2>"$logs/$p-$w-$r.log"); then
+  if ! line=$(timed "$@" 2>"$logs/$p-$w-$r.log"); then
     record "$r" "$w" "$p" "failed"; return
   fi
-  rss=$(($(tail -1 "$work/rss") * 1024))
-  record "$r" "$w" "$p" ok "$(jq -r "[.delivered, .elapsed_s, .messages_per_s, $rss, \"\", \"\"] | map(tostring) | join(\",\")" <<<"$line")"
+  rss=$(time_rss)
+  record "$r" "$w" "$p" ok "$(jq -r "[.delivered, .elapsed_s, .messages_per_s, $rss, \"\", \"\"] | map(tostring) | join(\",\")" <<<"$line"),$(time_cpu)"
 }
 
 # GStreamer maps only onto the three hops: fakesrc ! queue ! identity ! queue ! fakesink.
@@ -142,7 +148,7 @@ gst_seconds() {
   local start end
   start=$(date +%s.%N)
   # shellcheck disable=SC2046
-  timeout "$run_timeout" /usr/bin/time -f %M -o "$work/rss" gst-launch-1.0 -q $(gst_pipeline "$1") \
+  timed gst-launch-1.0 -q $(gst_pipeline "$1") \
     >"$logs/gst.log" 2>&1 || return 1
   end=$(date +%s.%N)
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }'
@@ -153,7 +159,7 @@ run_gst() {
   if ! command -v gst-launch-1.0 >/dev/null; then record "$r" hops gstreamer "not installed"; return; fi
   base=$(gst_seconds 1) && total=$(gst_seconds "$count") || { record "$r" hops gstreamer failed; return; }
   elapsed=$(awk -v t="$total" -v b="$base" 'BEGIN { e = t - b; if (e <= 0) e = t; printf "%.6f", e }')
-  record "$r" hops gstreamer ok "$count,$elapsed,$(awk -v n="$count" -v e="$elapsed" 'BEGIN { printf "%.1f", n / e }'),$(($(tail -1 "$work/rss") * 1024)),,"
+  record "$r" hops gstreamer ok "$count,$elapsed,$(awk -v n="$count" -v e="$elapsed" 'BEGIN { printf "%.1f", n / e }'),$(time_rss),,,$(time_cpu)"
 }
 
 # ---------------------------------------------------------------- the rounds

@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
   librust-tokio-dev        # tokio's crate sources, for the offline cargo build
+  time                     # /usr/bin/time: peak RSS and CPU seconds of every run
+  linux-perf valgrind      # bench/profile.sh
   gstreamer1.0-tools       # gst-launch-1.0
   gstreamer1.0-plugins-base
   libtbb-dev
