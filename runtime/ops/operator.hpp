@@ -48,7 +48,7 @@ class Operator {
 
 /// What a source produced in one pull.
 struct SourcePull {
-  bool exhausted = false;                    ///< no more messages, ever
+  bool exhausted = false;                    ///< no more messages, ever (may come with the last ones appended)
   std::optional<Clock::time_point> next_at;  ///< nothing now: pull again at this time (rate, burst)
 };
 
