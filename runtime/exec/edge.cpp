@@ -1,36 +1,43 @@
 #include "runtime/exec/edge.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace flow::exec {
 namespace {
 
 double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
-// An edge with capacity c starts with room for c messages (capped), so a
-// bounded edge never reallocates while it runs.
-std::size_t initial_slots(const Edge& edge) {
-  return static_cast<std::size_t>(std::min<std::uint64_t>(edge.capacity.value_or(64), 1024));
+/// Moves messages[from..] to the end of `to`.
+void move_tail(Chunk& messages, std::size_t from, Chunk& to) {
+  if (from == 0 && to.empty()) {
+    to = std::move(messages);
+  } else {
+    to.insert(to.end(), std::make_move_iterator(messages.begin() + static_cast<std::ptrdiff_t>(from)),
+              std::make_move_iterator(messages.end()));
+  }
+  messages.resize(std::min(from, messages.size()));
 }
 
 }  // namespace
 
-EdgeBuffer::EdgeBuffer(const Edge& edge)
-    : capacity_(edge.capacity), max_bytes_(edge.max_bytes), policy_(edge.overflow), held_(initial_slots(edge)) {}
+EdgeBuffer::EdgeBuffer(const Edge& edge) : capacity_(edge.capacity), max_bytes_(edge.max_bytes), policy_(edge.overflow) {}
 
-bool EdgeBuffer::fits(std::size_t next_bytes) const {
-  if (capacity_ && held_.size() >= *capacity_) return false;
-  // A message larger than max_bytes alone still passes an empty edge, or it could never pass.
-  if (max_bytes_ && !held_.empty() && bytes_ + next_bytes > *max_bytes_) return false;
-  return true;
+std::size_t EdgeBuffer::count_room() const {
+  if (!capacity_) return SIZE_MAX;
+  return held_.size() >= *capacity_ ? 0 : static_cast<std::size_t>(*capacity_ - held_.size());
 }
 
-void EdgeBuffer::admit(Message&& message, std::size_t bytes) {
-  held_.push(std::move(message));
-  ++in_;
-  bytes_ += bytes;
+std::optional<std::uint64_t> EdgeBuffer::byte_room() const {
+  if (!max_bytes_) return std::nullopt;
+  return held_.bytes() >= *max_bytes_ ? 0 : *max_bytes_ - held_.bytes();
+}
+
+void EdgeBuffer::admit(Chunk&& messages, std::uint64_t bytes) {
+  in_ += messages.size();
+  held_.push(std::move(messages), bytes);
   high_water_ = std::max<std::uint64_t>(high_water_, held_.size());
-  high_water_bytes_ = std::max(high_water_bytes_, bytes_);
+  high_water_bytes_ = std::max(high_water_bytes_, held_.bytes());
 }
 
 void EdgeBuffer::note_fullness() {
@@ -48,7 +55,7 @@ void EdgeBuffer::note_fullness() {
 OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped) {
   OfferResult result;
   std::lock_guard lock(mutex_);
-  auto bytes_before = static_cast<std::int64_t>(bytes_ + parked_bytes_);
+  auto bytes_before = static_cast<std::int64_t>(held_.bytes() + parked_.bytes());
   switch (policy_) {
     case Overflow::Block: offer_block(messages, result); break;
     case Overflow::DropNewest: offer_drop_newest(messages, dropped, result); break;
@@ -57,24 +64,28 @@ OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped) {
   }
   messages.clear();
   note_fullness();
-  result.bytes_delta = static_cast<std::int64_t>(bytes_ + parked_bytes_) - bytes_before;
+  result.bytes_delta = static_cast<std::int64_t>(held_.bytes() + parked_.bytes()) - bytes_before;
   return result;
 }
 
 void EdgeBuffer::offer_block(Chunk& messages, OfferResult& result) {
   bool was_parked = !parked_.empty();
-  for (auto& message : messages) {
-    auto bytes = message.bytes();
-    // Parked output keeps its order: nothing overtakes it.
-    if (parked_.empty() && fits(bytes)) {
-      admit(std::move(message), bytes);
-      ++result.accepted;
-    } else {
-      if (max_bytes_ && capacity_.value_or(UINT64_MAX) > held_.size()) bytes_refused_ = true;
-      parked_.push(std::move(message));
-      parked_bytes_ += bytes;
-    }
+  std::uint64_t fitting_bytes = 0, total_bytes = 0;
+  // Parked output keeps its order: nothing overtakes it.
+  std::size_t fitting = was_parked ? 0
+                                   : count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes,
+                                                   total_bytes);
+  if (was_parked) {
+    for (const auto& message : messages) total_bytes += bytes_of(message);
   }
+  if (fitting < messages.size()) {
+    if (!was_parked && max_bytes_ && count_room() > fitting) bytes_refused_ = true;
+    Chunk rest;
+    move_tail(messages, fitting, rest);
+    parked_.push(std::move(rest), total_bytes - fitting_bytes);
+  }
+  result.accepted = messages.size();
+  if (!messages.empty()) admit(std::move(messages), fitting_bytes);
   if (!was_parked && !parked_.empty()) {
     parked_since_ = Clock::now();
     result.newly_blocked = true;
@@ -82,63 +93,61 @@ void EdgeBuffer::offer_block(Chunk& messages, OfferResult& result) {
 }
 
 void EdgeBuffer::offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result) {
-  for (auto& message : messages) {
-    auto bytes = message.bytes();
-    if (fits(bytes)) {
-      admit(std::move(message), bytes);
-      ++result.accepted;
-    } else {
-      ++in_;
-      ++dropped_;
-      dropped.push_back(std::move(message));
-    }
+  std::uint64_t fitting_bytes = 0, total_bytes = 0;
+  std::size_t fitting = count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes, total_bytes);
+  std::size_t refused = messages.size() - fitting;
+  if (refused > 0) {
+    in_ += refused;
+    dropped_ += refused;
+    move_tail(messages, fitting, dropped);
   }
+  result.accepted = messages.size();
+  if (!messages.empty()) admit(std::move(messages), fitting_bytes);
 }
 
 void EdgeBuffer::offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult& result) {
-  for (auto& message : messages) {
-    auto bytes = message.bytes();
-    while (!held_.empty() && !fits(bytes)) {
-      Message oldest = held_.pop();
-      bytes_ -= oldest.bytes();
-      ++dropped_;
-      dropped.push_back(std::move(oldest));
-    }
-    admit(std::move(message), bytes);
-    ++result.accepted;
+  std::uint64_t total_bytes = 0;
+  for (const auto& message : messages) total_bytes += bytes_of(message);
+  result.accepted = messages.size();
+  in_ += messages.size();
+  held_.push(std::move(messages), total_bytes);
+  // The newest message always stays, even alone above max_bytes.
+  while ((capacity_ && held_.size() > *capacity_) || (max_bytes_ && held_.bytes() > *max_bytes_ && held_.size() > 1)) {
+    dropped.push_back(held_.pop_front());
+    ++dropped_;
   }
+  high_water_ = std::max<std::uint64_t>(high_water_, held_.size());
+  high_water_bytes_ = std::max(high_water_bytes_, held_.bytes());
 }
 
 void EdgeBuffer::offer_fail(Chunk& messages, OfferResult& result) {
-  for (auto& message : messages) {
-    auto bytes = message.bytes();
-    if (!fits(bytes)) {
-      result.overflowed = true;
-      result.bytes_limited = !(capacity_ && held_.size() >= *capacity_);
-      return;
-    }
-    admit(std::move(message), bytes);
-    ++result.accepted;
+  std::uint64_t fitting_bytes = 0, total_bytes = 0;
+  std::size_t fitting = count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes, total_bytes);
+  if (fitting < messages.size()) {
+    result.overflowed = true;
+    result.bytes_limited = count_room() > fitting;
+    messages.resize(fitting);
   }
+  result.accepted = messages.size();
+  if (!messages.empty()) admit(std::move(messages), fitting_bytes);
 }
 
 TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
   TakeResult result;
   std::lock_guard lock(mutex_);
-  auto bytes_before = static_cast<std::int64_t>(bytes_ + parked_bytes_);
-  while (result.taken < max && !held_.empty()) {
-    Message message = held_.pop();
-    bytes_ -= message.bytes();
-    out.push_back(std::move(message));
-    ++result.taken;
-  }
+  auto bytes_before = static_cast<std::int64_t>(held_.bytes() + parked_.bytes());
+  auto had = out.size();
+  held_.pop_into(out, max);
+  result.taken = out.size() - had;
   out_ += result.taken;
   if (result.taken > 0) bytes_refused_ = false;
-  while (!parked_.empty() && fits(parked_.front().bytes())) {
-    Message message = parked_.pop();
-    auto bytes = message.bytes();
-    parked_bytes_ -= bytes;
-    admit(std::move(message), bytes);
+  if (!parked_.empty()) {
+    std::size_t admitted = parked_.count_fitting(count_room(), byte_room(), held_.empty());
+    if (admitted > 0) {
+      Chunk moving;
+      auto bytes = parked_.pop_into(moving, admitted);
+      admit(std::move(moving), bytes);
+    }
   }
   if (parked_since_ && parked_.empty()) {
     blocked_ += Clock::now() - *parked_since_;
@@ -146,7 +155,7 @@ TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
     result.unblocked = true;
   }
   note_fullness();
-  result.bytes_delta = static_cast<std::int64_t>(bytes_ + parked_bytes_) - bytes_before;
+  result.bytes_delta = static_cast<std::int64_t>(held_.bytes() + parked_.bytes()) - bytes_before;
   return result;
 }
 
@@ -175,7 +184,7 @@ EdgeMetrics EdgeBuffer::snapshot() const {
   m.dropped = dropped_;
   m.held = held_.size();
   m.high_water = high_water_;
-  m.bytes_held = bytes_;
+  m.bytes_held = held_.bytes();
   m.high_water_bytes = high_water_bytes_;
   auto now = Clock::now();
   m.blocked_s = seconds(blocked_ + (parked_since_ ? now - *parked_since_ : std::chrono::nanoseconds{0}));

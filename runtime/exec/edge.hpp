@@ -7,7 +7,7 @@
 #include <mutex>
 #include <optional>
 
-#include "runtime/exec/ring.hpp"
+#include "runtime/exec/message_queue.hpp"
 #include "runtime/model/metrics.hpp"
 #include "runtime/model/model.hpp"
 
@@ -51,8 +51,9 @@ class EdgeBuffer {
   EdgeMetrics snapshot() const;
 
  private:
-  bool fits(std::size_t next_bytes) const;
-  void admit(Message&& message, std::size_t bytes);
+  std::size_t count_room() const;
+  std::optional<std::uint64_t> byte_room() const;
+  void admit(Chunk&& messages, std::uint64_t bytes);
   void offer_block(Chunk& messages, OfferResult& result);
   void offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult& result);
@@ -64,14 +65,13 @@ class EdgeBuffer {
   const Overflow policy_;
 
   mutable std::mutex mutex_;
-  Ring held_;
-  Ring parked_;
-  std::uint64_t parked_bytes_ = 0;
+  MessageQueue held_;
+  MessageQueue parked_;
   bool closed_ = false;
   bool bytes_refused_ = false;  ///< the last offer hit max_bytes (the edge counts as full)
 
   std::uint64_t in_ = 0, out_ = 0, dropped_ = 0;
-  std::uint64_t high_water_ = 0, bytes_ = 0, high_water_bytes_ = 0;
+  std::uint64_t high_water_ = 0, high_water_bytes_ = 0;
   std::chrono::nanoseconds blocked_{0}, full_{0};
   std::optional<Clock::time_point> parked_since_, full_since_;
 };

@@ -117,17 +117,25 @@ void NodeRunner::deliver(Chunk& messages) {
   auto now = Clock::now();
   SourceTally tally = state_.tally();
   std::uint64_t delivered = 0;
-  // Batches are delivered member by member, each with its own age.
+  // Messages of one pull share their creation time: record each run of equal times once.
+  Clock::time_point run_created{};
+  std::uint64_t run_length = 0;
   auto one = [&](const Message& message, auto& self) -> void {
-    if (message.is_batch()) {
+    if (message.is_batch()) {  // delivered member by member, each with its own age
       for (const auto& member : message.members) self(member, self);
       return;
     }
-    delivery_latency_.record(now - message.created);
+    if (run_length > 0 && message.created != run_created) {
+      delivery_latency_.record(now - run_created, run_length);
+      run_length = 0;
+    }
+    run_created = message.created;
+    ++run_length;
     tally.add(message);
     ++delivered;
   };
   for (const auto& message : messages) one(message, one);
+  if (run_length > 0) delivery_latency_.record(now - run_created, run_length);
   delivered_.fetch_add(delivered, std::memory_order_relaxed);
   out_.fetch_add(delivered, std::memory_order_relaxed);
   state_.retire(tally, Exit::Delivered);
