@@ -136,8 +136,14 @@ std::string capacity_reason(const Node& node, const NodeCost& cost) {
 }
 
 std::string seconds_text(double seconds) {
-  auto ns = static_cast<std::int64_t>(std::llround(seconds * 1e9));
-  return to_string(Value{Duration{std::chrono::nanoseconds(ns)}});
+  // Three significant digits in the largest unit that keeps the number >= 1: 4.5ms, 50ms, 1.5s.
+  struct Unit { double scale; const char* suffix; };
+  static constexpr Unit units[] = {{1, "s"}, {1e-3, "ms"}, {1e-6, "us"}};
+  for (const auto& unit : units) {
+    if (seconds >= 1000 * unit.scale && unit.scale == 1) return fmt::format("{:.0f}s", seconds);
+    if (seconds >= unit.scale) return fmt::format("{:.3g}{}", seconds / unit.scale, unit.suffix);
+  }
+  return fmt::format("{:.3g}ns", seconds * 1e9);
 }
 
 }  // namespace flow::output

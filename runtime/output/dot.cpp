@@ -89,6 +89,7 @@ std::string to_dot(const Pipeline& pipeline, const RunMetrics* run) {
   auto bottleneck = run ? output::bottleneck_of(pipeline, *run) : std::string();
   std::string out = fmt::format("digraph \"{}\" {{\n", dot_escape(pipeline.name));
   out += "  rankdir=LR;\n";
+  out += "  fontname=\"Helvetica\";\n";
   out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
   out += "  edge [fontname=\"Helvetica\", fontsize=10];\n";
   if (run != nullptr) {
