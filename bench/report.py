@@ -164,6 +164,7 @@ def table(args):
     goals = targets(rows, args)
     text = "\n".join([
         f"## Throughput (median of {args.rounds} interleaved rounds, {args.cores} cores)", "",
+        f"Machine: {args.machine}", "",
         markdown(header, body), "",
         "## Targets of issue 5", "",
         markdown(["target", "wanted", "measured", "verdict"], goals), ""])
@@ -191,6 +192,7 @@ def main():
     t.add_argument("--memory-big", default="memory-10M")
     t.add_argument("--latency-rate", default="")
     t.add_argument("--rounds", default="?")
+    t.add_argument("--machine", default="not recorded")
     args = parser.parse_args()
     if args.command == "median":
         found = median(load(args.raw), args.workload, args.program)

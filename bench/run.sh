@@ -44,6 +44,7 @@ capacity=64
 run_timeout=300
 
 mkdir -p "$bin" "$work" "$logs"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 raw="$out/raw.csv"
 echo "round,workload,program,status,delivered,elapsed_s,messages_per_s,peak_rss_bytes,latency_p50_s,latency_p99_s,cpu_s" >"$raw"
 
@@ -212,5 +213,9 @@ else
   say "no flow rate on hops: latency skipped"
 fi
 
+cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+machine="$cores cores ($cpu_model), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 2^20 }' /proc/meminfo) memory, \
+flow at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- runtime grammar cli 2>/dev/null || echo ' (with uncommitted changes)'), \
+load average $load_before before and $(cut -d' ' -f1-3 /proc/loadavg) after, $(date -u '+%Y-%m-%d %H:%M UTC')"
 python3 "$here/report.py" table "$raw" --out "$out" --cores "$cores" --spin-count "$n_spin" \
-  --spin-us 10 --memory-big "memory-$mem_big_label" --latency-rate "${rate:-}" --rounds "$rounds"
+  --spin-us 10 --memory-big "memory-$mem_big_label" --latency-rate "${rate:-}" --rounds "$rounds" --machine "$machine"
