@@ -120,7 +120,9 @@ std::string bottleneck_line(const PlanPrediction& prediction) {
 
 std::string to_plan(const Pipeline& pipeline) {
   auto prediction = predict(pipeline);
-  std::string out = fmt::format("pipeline {}\n\n", pipeline.name);
+  auto report = pipeline.report ? to_string(Value{*pipeline.report}) : std::string("none");
+  std::string out = fmt::format("pipeline {} [max_in_flight={}{}, report={}]\n\n", pipeline.name,
+                                pipeline.max_in_flight, pipeline.max_in_flight_explicit ? "" : " (default)", report);
   out += nodes_part(pipeline) + "\n";
   out += edges_part(pipeline) + "\n";
   out += "bounds:\n" + messages_bound(pipeline) + bytes_bound(pipeline) + "\n";

@@ -8,7 +8,7 @@
 
 namespace flow {
 
-/// The plan as text, in four parts:
+/// The plan as text: a header with the pipeline's attributes, then four parts:
 ///   nodes:  every node with its kind, full operator chain and all attributes;
 ///   edges:  every edge with capacity, overflow and max_bytes;
 ///   bounds: messages held (edge capacities + workers, and max_in_flight)

@@ -39,7 +39,7 @@ TEST_CASE("Plan names process as the bottleneck of the end-to-end example at 20 
 TEST_CASE("Plan shows every node and edge with all defaults filled in", "[output][plan]") {
   auto plan = to_plan(end_to_end());
   INFO(plan);
-  CHECK(plan.rfind("pipeline end_to_end\n", 0) == 0);
+  CHECK(plan.rfind("pipeline end_to_end [max_in_flight=19 (default), report=none]\n", 0) == 0);
   CHECK(plan.find("  source ingest   = generate(count=100, size=16B)\n") != std::string::npos);
   CHECK(plan.find("  sink   store    = delay(20ms) | discard()\n") != std::string::npos);
   CHECK(plan.find("[workers=1, ordered=false, fanout=broadcast, on_error=fail]") != std::string::npos);
