@@ -95,6 +95,7 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed
 int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metrics, Observers& observers) {
   name_bottleneck(pipeline, metrics);
   if (observers.trace) observers.trace->sample(metrics);
+  if (observers.reporter) observers.reporter->finish(metrics);
   if (!args.metrics_json.empty()) {
     std::string error;
     if (!write_metrics_json(args.metrics_json, metrics, error)) print_error(error);

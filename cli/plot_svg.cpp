@@ -15,6 +15,8 @@ constexpr double width = 800, height = 420;
 constexpr double left = 60, right = 190, top = 40, bottom = 50;
 constexpr const char* palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+// Edges in front of one bottleneck often sit at the same depth: dashes keep overlapping lines apart.
+constexpr const char* dashes[] = {"none", "8 4", "3 3", "12 4 3 4"};
 
 std::vector<std::string> split(const std::string& line, char separator) {
   std::vector<std::string> fields;
@@ -75,13 +77,18 @@ std::string lines_and_legend(const Frame& frame, const std::vector<Series>& seri
   std::string svg;
   for (std::size_t i = 0; i < series.size(); ++i) {
     const char* colour = palette[i % std::size(palette)];
+    const char* dash = dashes[i % std::size(dashes)];
     // Every edge starts empty; the first sample comes one interval in.
     std::string points = fmt::format("{:.1f},{:.1f} ", frame.x(0), frame.y(0));
     for (auto [t, held] : series[i].points) points += fmt::format("{:.1f},{:.1f} ", frame.x(t), frame.y(held));
-    svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", colour, points);
+    svg += fmt::format(
+        "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"{}\" points=\"{}\"/>\n",
+        colour, dash, points);
     double y = top + 20.0 * static_cast<double>(i);
-    svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>\n",
-                       width - right + 15, y, width - right + 35, colour);
+    svg += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\" "
+        "stroke-dasharray=\"{4}\"/>\n",
+        width - right + 10, y, width - right + 35, colour, dash);
     svg += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", width - right + 40, y + 4,
                        xml_escape(series[i].name));
   }

@@ -106,4 +106,10 @@ void Reporter::report(const RunMetrics& snapshot) {
   std::fflush(out_);
 }
 
+void Reporter::finish(const RunMetrics& final_metrics) {
+  if (!terminal_) return;
+  report(final_metrics);
+  fmt::print(out_, "\n");
+}
+
 }  // namespace flow::cli

@@ -28,6 +28,10 @@ class Reporter {
   /// Prints one report for `snapshot` (its bottleneck already filled in).
   void report(const RunMetrics& snapshot);
 
+  /// At the end of the run: on a terminal, the table redrawn once more with the
+  /// final figures; in a pipe nothing (the summary follows).
+  void finish(const RunMetrics& final_metrics);
+
  private:
   std::FILE* out_;
   bool terminal_;

@@ -101,6 +101,15 @@ TEST_CASE("a failing run exits 1 and names the edge that overflowed", "[cli]") {
   CHECK(result.err.find("s -> k") != std::string::npos);
 }
 
+TEST_CASE("a run past --memory-limit fails with exit 1 and says so", "[cli]") {
+  // Run as a child with a deadline: a run that never ends must fail this test, not stall the suite.
+  flow::test::Child child(FLOW_BINARY, {"run", "--quiet", "--memory-limit", "100B", data("unbounded")});
+  int status = child.finish(20s);
+  INFO(child.err());
+  CHECK(status == 1);
+  CHECK(child.err().find("memory") != std::string::npos);
+}
+
 TEST_CASE("run of a file with a check error exits 2 without running", "[cli]") {
   auto result = run_flow("run " + shell_quote(data("unknown_node")));
   CHECK(result.exit_code == 2);
