@@ -20,8 +20,21 @@ void SourceTally::add_to(std::size_t source, std::uint64_t n) {
   total_ += n;
 }
 
+namespace {
+
+// Only a max_in_flight the file sets is enforced. The default (capacities plus
+// workers) is what the edges already bound, except for messages an operator
+// holds back (a batch being filled): enforcing it would make a source wait in
+// front of a dropping edge, which must never block its producer.
+std::uint64_t enforced_limit(const Pipeline& pipeline) {
+  if (!pipeline.max_in_flight_explicit) return 0;
+  return pipeline.max_in_flight >= static_cast<std::uint64_t>(INT64_MAX) ? 0 : pipeline.max_in_flight;
+}
+
+}  // namespace
+
 RunState::RunState(const Pipeline& pipeline, std::optional<std::uint64_t> memory_limit)
-    : pipeline_(pipeline), max_in_flight_(pipeline.max_in_flight), memory_limit_(memory_limit) {
+    : pipeline_(pipeline), max_in_flight_(enforced_limit(pipeline)), memory_limit_(memory_limit) {
   source_index_.assign(pipeline.nodes.size(), -1);
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
     if (pipeline.nodes[id].kind != NodeKind::Source) continue;

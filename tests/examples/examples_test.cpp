@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <sstream>
 
 #include "process.hpp"
 

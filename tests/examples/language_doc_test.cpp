@@ -3,7 +3,10 @@
 // of the ```text block that follows it (the file is called example.flow).
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "process.hpp"
 

@@ -41,7 +41,7 @@ ProcessResult run_command(const std::string& command, const std::string& directo
   auto out_path = scratch + "/out";
   auto err_path = scratch + "/err";
   auto cd = directory.empty() ? std::string() : fmt::format("cd {} && ", shell_quote(directory));
-  auto line = fmt::format("{}{} </dev/null >{} 2>{}", cd, command, shell_quote(out_path), shell_quote(err_path));
+  auto line = fmt::format("{}( {} ) </dev/null >{} 2>{}", cd, command, shell_quote(out_path), shell_quote(err_path));
   int status = std::system(line.c_str());
   ProcessResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
