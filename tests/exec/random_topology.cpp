@@ -146,6 +146,7 @@ RandomTopology random_topology(std::uint64_t seed, bool fail_edges) {
     connect(rng, p, from, to, fail_edges);
   }
   p.max_in_flight = chance(rng, 0.5) ? 0 : static_cast<std::uint64_t>(between(rng, 4, 64));
+  p.max_in_flight_explicit = p.max_in_flight != 0;
   t.threads = static_cast<int>(std::array<int, 3>{1, 2, 4}[static_cast<std::size_t>(between(rng, 0, 2))]);
   t.description = describe(p);
   return t;

@@ -51,6 +51,7 @@ class PipelineBuilder {
               std::optional<std::uint64_t> max_bytes = std::nullopt);
   PipelineBuilder& max_in_flight(std::uint64_t limit) {
     pipeline_.max_in_flight = limit;
+    pipeline_.max_in_flight_explicit = true;
     return *this;
   }
   const Pipeline& get() const { return pipeline_; }
