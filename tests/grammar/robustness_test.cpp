@@ -80,3 +80,14 @@ TEST_CASE("random bytes never crash the parser", "[grammar]") {
     survives(text);
   }
 }
+
+TEST_CASE("a file of twenty thousand statements parses whole", "[grammar]") {
+  std::string text;
+  for (int i = 0; i < 10'000; ++i) {
+    text += "stage s" + std::to_string(i) + " = delay(10ms) | grep(\"x\") [workers=2]\n";
+    text += "s" + std::to_string(i) + " -> s" + std::to_string(i + 1) + " [capacity=5]\n";
+  }
+  auto result = parse_text(text);
+  CHECK(result.diagnostics.empty());
+  CHECK(result.file.statements.size() == 20'000);
+}
