@@ -34,7 +34,7 @@ NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
   return Step::Progress;
 }
 
-NodeRunner::Step NodeRunner::continue_unit(std::shared_ptr<Unit> unit) {
+NodeRunner::Step NodeRunner::continue_unit(std::unique_ptr<Unit> unit) {
   if (state_.failed()) return Step::Progress;
   return run_unit(*unit);
 }
@@ -52,7 +52,8 @@ bool NodeRunner::run_chain(Unit& unit, std::shared_ptr<Unit>* suspended) {
       unit.next_op = i + 1;
       auto waiting = std::make_shared<Unit>(std::move(unit));
       *suspended = waiting;
-      timer_.at(*ready, [this, waiting] { spawn_(Activation{waiting}); });
+      // A timer dropped at the end of a failed run frees the unit with its callback.
+      timer_.at(*ready, [this, waiting] { spawn_(Activation{new Unit(std::move(*waiting))}); });
       return true;
     }
   }

@@ -55,7 +55,7 @@ void NodeRunner::schedule() {
 
 void NodeRunner::work(const Activation& activation) noexcept {
   try {
-    if (activation.resume && continue_unit(activation.resume) == Step::Suspended) return;
+    if (activation.resume && continue_unit(std::unique_ptr<Unit>(activation.resume)) == Step::Suspended) return;
     for (int units = 0;; ++units) {
       if (state_.failed()) {
         release_slot();

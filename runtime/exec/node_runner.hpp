@@ -35,9 +35,11 @@ struct Unit {
   Clock::time_point started{};
 };
 
-/// What a TBB task hands a node: a fresh worker, or a unit whose timer wait is over.
+/// What a TBB task hands a node: a fresh worker (null), or a unit whose timer
+/// wait is over (owned by the task from then on). A plain pointer keeps the
+/// activation trivially copyable inside TBB's recycled task objects.
 struct Activation {
-  std::shared_ptr<Unit> resume;
+  Unit* resume = nullptr;
 };
 
 struct NodeOperators {
@@ -81,7 +83,7 @@ class NodeRunner {
 
   // node_chain.cpp
   Step run_unit(Unit& unit);
-  Step continue_unit(std::shared_ptr<Unit> unit);
+  Step continue_unit(std::unique_ptr<Unit> unit);
   bool run_chain(Unit& unit, std::shared_ptr<Unit>* suspended);
   bool apply_one(Unit& unit, std::size_t op);
   void unit_done(Unit& unit);
