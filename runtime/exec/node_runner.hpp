@@ -102,6 +102,10 @@ class NodeRunner {
 
   // node_source.cpp
   Step pull_and_run();
+  bool claim_pull();    ///< true: this worker pulls; false: a request is left for the one pulling
+  bool release_pull();  ///< true: another worker asked for a pull meanwhile
+  void pull_locked(Unit& unit);
+  void arm_pull_timer(Clock::time_point again);
 
   RunState& state_;
   Timer& timer_;
@@ -134,7 +138,9 @@ class NodeRunner {
   std::atomic<bool> flush_wanted_{false};
   std::optional<Clock::time_point> flush_armed_;
 
-  std::mutex pull_mutex_;  ///< sources: one pull at a time
+  static constexpr int kPullFree = 0, kPulling = 1, kPullRequested = 2;
+  std::atomic<int> pull_state_{kPullFree};  ///< sources: one pull at a time, and the requests made meanwhile
+  std::mutex pull_mutex_;                   ///< guards next_pull_ and pull_armed_ against the pull timer
   std::atomic<bool> exhausted_{false};
   Clock::time_point next_pull_{};
   std::optional<Clock::time_point> pull_armed_;

@@ -10,47 +10,27 @@ constexpr auto kRetryPull = std::chrono::milliseconds(1);
 
 }  // namespace
 
+bool NodeRunner::claim_pull() {
+  int state = pull_state_.load();
+  while (state != kPullRequested) {
+    int next = state == kPullFree ? kPulling : kPullRequested;
+    if (pull_state_.compare_exchange_weak(state, next)) return next == kPulling;
+  }
+  return false;
+}
+
+bool NodeRunner::release_pull() { return pull_state_.exchange(kPullFree) == kPullRequested; }
+
 NodeRunner::Step NodeRunner::pull_and_run() {
   if (exhausted_.load(std::memory_order_acquire) || state_.sources_stopped()) return Step::Idle;
+  // One pull at a time. A worker that finds the source busy leaves a request
+  // instead of waiting: the room or the time the puller found missing may open
+  // just after it looked, and then it must look again, or the wake-up is lost.
+  if (!claim_pull()) return Step::Idle;
   Unit unit;
-  {
-    // One pull at a time; a worker that finds the source busy leaves it to the one pulling.
-    std::unique_lock lock(pull_mutex_, std::try_to_lock);
-    if (!lock.owns_lock()) return Step::Idle;
-    auto now = Clock::now();
-    if (now < next_pull_) return Step::Idle;  // the timer wakes this node then
-    auto room = state_.reserve(chunk_max_);
-    if (room == 0) return Step::Idle;  // max_in_flight: woken when room opens
-    SourcePull pull = ops_.source->pull(unit.messages, room, now);
-    state_.settle(room, unit.messages.size());
-    if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
-    std::optional<Clock::time_point> again = pull.next_at;
-    if (!again && !pull.exhausted && unit.messages.empty()) again = now + kRetryPull;
-    if (again) {
-      next_pull_ = *again;
-      if (!pull_armed_ || *pull_armed_ != *again) {
-        pull_armed_ = again;
-        timer_.at(*again, [this] {
-          {
-            std::lock_guard armed(pull_mutex_);
-            pull_armed_.reset();
-          }
-          schedule();
-        });
-      }
-    }
-    for (auto& message : unit.messages) {
-      message.source = static_cast<std::uint32_t>(id_);
-      message.created = now;
-    }
-    unit.started = now;
-    // Pulls are numbered under the pull lock, which orders them; flushes share the numbering.
-    if (ordered_ && !unit.messages.empty()) {
-      std::lock_guard numbering(take_mutex_);
-      unit.seq = next_seq_++;
-    }
-  }
-  if (unit.messages.empty()) return Step::Idle;
+  pull_locked(unit);
+  bool requested = release_pull();
+  if (unit.messages.empty()) return requested ? Step::Progress : Step::Idle;
   unit.taken = unit.messages.size();
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
   SourceTally made = state_.tally();
@@ -58,6 +38,43 @@ NodeRunner::Step NodeRunner::pull_and_run() {
   state_.produced(made, true);
   if (node_.workers > 1) schedule();
   return run_unit(unit);
+}
+
+void NodeRunner::pull_locked(Unit& unit) {
+  std::lock_guard lock(pull_mutex_);  // shared with the pull timer's callback only
+  auto now = Clock::now();
+  if (now < next_pull_) return;  // the timer wakes this node then
+  auto room = state_.reserve(chunk_max_);
+  if (room == 0) return;  // max_in_flight: woken when room opens
+  SourcePull pull = ops_.source->pull(unit.messages, room, now);
+  state_.settle(room, unit.messages.size());
+  if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
+  std::optional<Clock::time_point> again = pull.next_at;
+  if (!again && !pull.exhausted && unit.messages.empty()) again = now + kRetryPull;
+  if (again) arm_pull_timer(*again);
+  for (auto& message : unit.messages) {
+    message.source = static_cast<std::uint32_t>(id_);
+    message.created = now;
+  }
+  unit.started = now;
+  // Pulls are numbered in pull order; flushes share the numbering.
+  if (ordered_ && !unit.messages.empty()) {
+    std::lock_guard numbering(take_mutex_);
+    unit.seq = next_seq_++;
+  }
+}
+
+void NodeRunner::arm_pull_timer(Clock::time_point again) {
+  next_pull_ = again;
+  if (pull_armed_ && *pull_armed_ == again) return;
+  pull_armed_ = again;
+  timer_.at(again, [this] {
+    {
+      std::lock_guard armed(pull_mutex_);
+      pull_armed_.reset();
+    }
+    schedule();
+  });
 }
 
 }  // namespace flow::exec

@@ -189,3 +189,22 @@ TEST_CASE("what a batch holds when the input ends is flushed", "[runtime][contro
   CHECK(edge_metrics(metrics, "m", "k").in == 3);  // a batch is one message on an edge
   CHECK(sink_metrics(metrics, "k").delivered == 250);
 }
+
+TEST_CASE("max_in_flight never loses the wake-up of a source whose workers contend for the pull",
+          "[runtime][control]") {
+  // A worker that finds another pulling leaves the pull to it; when room opens
+  // just as the puller found none, one of them must still pull again.
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{3000}}}), 4);
+  auto k = b.sink("k", {call("drain")}, 3);
+  b.edge(s, k, 4);
+  b.max_in_flight(2);
+  RunOptions options;
+  options.threads = 4;
+  for (int round = 0; round < 150; ++round) {
+    RunMetrics metrics = run_guarded(b.get(), registry, options, std::chrono::seconds(20));
+    REQUIRE(metrics.status == RunStatus::Ok);
+    REQUIRE(sink_metrics(metrics, "k").delivered == 3000);
+  }
+}
