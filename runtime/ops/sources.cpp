@@ -37,11 +37,13 @@ class RateSchedule {
     return due > sent_ ? due - sent_ : 0;
   }
 
-  /// Records `sent` messages; `behind` says the caller could not send all that
-  /// were due. Then the schedule restarts at `now`, so a long stall (backpressure)
-  /// is not followed by a catch-up burst above the rate.
-  void record(std::uint64_t sent, bool behind, Clock::time_point now) {
-    if (behind) {
+  /// Records `sent` of the `due` messages. A backlog of up to a millisecond's
+  /// worth is kept (a fast rate is reached even when pulls come late); a longer
+  /// one restarts the schedule at `now`, so a stall (backpressure) is not
+  /// followed by a catch-up burst above the rate.
+  void record(std::uint64_t sent, std::uint64_t due, Clock::time_point now) {
+    auto backlog_allowed = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(per_second_ / 1000));
+    if (due - sent > backlog_allowed) {
       anchor_ = now;
       sent_ = 0;
     }
@@ -105,7 +107,7 @@ class Generate final : public SourceOperator {
     if (burst_) allowed = std::min(allowed, burst_->allowed(now));
     if (allowed == 0) return {false, wait_until()};
     append(out, allowed);
-    if (rate_) rate_->record(allowed, due > allowed, now);
+    if (rate_) rate_->record(allowed, due, now);
     if (burst_) burst_->record(allowed, now);
     // Saying so with the last messages spares the runtime one more pull.
     return {count_ && produced_ == *count_, std::nullopt};

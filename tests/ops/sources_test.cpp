@@ -82,6 +82,19 @@ TEST_CASE("generate with a rate does not catch up in a burst after a stall", "[o
   CHECK(*result.next_at == t0 + 1s + 5ms);
 }
 
+TEST_CASE("generate with a rate makes up a backlog of under a millisecond's worth", "[ops]") {
+  auto source = make_source("generate", {{"rate", flow::Rate{1'000'000}}});
+  Chunk out;
+  source->pull(out, 64, t0);
+  for (int pull = 0; pull < 10; ++pull) source->pull(out, 64, t0 + 500us);  // 501 due by then
+  CHECK(out.size() == 501);
+  source->pull(out, 64, t0 + 3ms);  // 2,500 behind: more than a millisecond's worth, so no burst
+  auto result = source->pull(out, 64, t0 + 3ms);
+  CHECK(out.size() == 565);
+  REQUIRE(result.next_at.has_value());
+  CHECK(*result.next_at == t0 + 3ms + 64us);
+}
+
 TEST_CASE("generate with burst and every sends a burst, then pauses after its last message", "[ops]") {
   auto source = make_source("generate", {{"count", std::int64_t{7}},
                                          {"burst", std::int64_t{3}},
