@@ -169,6 +169,11 @@ bool EdgeBuffer::drained() const {
   return closed_ && held_.empty() && parked_.empty();
 }
 
+std::size_t EdgeBuffer::waiting() const {
+  std::lock_guard lock(mutex_);
+  return held_.size() + parked_.size();
+}
+
 bool EdgeBuffer::has_parked() const {
   std::lock_guard lock(mutex_);
   return !parked_.empty();

@@ -44,6 +44,8 @@ class EdgeBuffer {
   void close();
   /// Closed and holding nothing: the consumer will never get more from it.
   bool drained() const;
+  /// Messages the consumer could take now or soon (held and parked).
+  std::size_t waiting() const;
   /// Producer output waits here (a `block` edge that was full).
   bool has_parked() const;
 

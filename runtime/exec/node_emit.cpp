@@ -2,17 +2,20 @@
 // emitting to the output edges (fan-out, ordered), and delivering at a sink.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "runtime/exec/node_runner.hpp"
 
 namespace flow::exec {
 
 NodeRunner::Step NodeRunner::take_and_run() {
   Unit unit;
+  const std::size_t want = unit_size();
   {
     // An ordered node numbers its units in the order it takes them.
     std::unique_lock lock(take_mutex_, std::defer_lock);
     if (ordered_) lock.lock();
-    take_input(unit.messages, chunk_max_);
+    take_input(unit.messages, want);
     if (unit.messages.empty()) return Step::Idle;
     if (ordered_) unit.seq = next_seq_++;
   }
@@ -20,8 +23,17 @@ NodeRunner::Step NodeRunner::take_and_run() {
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
   unit.started = Clock::now();
   // More may be waiting: recruit another worker while this one works.
-  if (node_.workers > 1 && unit.taken == chunk_max_) schedule();
+  if (node_.workers > 1 && unit.taken == want) schedule();
   return run_unit(unit);
+}
+
+std::size_t NodeRunner::unit_size() const {
+  if (!cpu_bound_ || node_.workers == 1) return chunk_max_;
+  // A CPU-bound chain takes its share of the backlog, so that a few messages
+  // still spread over every worker and a long backlog moves in fewer units.
+  std::size_t waiting = 0;
+  for (const auto* input : inputs_) waiting += input->waiting();
+  return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, chunk_max_);
 }
 
 std::size_t NodeRunner::take_input(Chunk& out, std::size_t max) {

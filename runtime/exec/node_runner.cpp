@@ -8,6 +8,10 @@ namespace {
 /// Messages moved per unit of work when operators are cheap: one TBB task and
 /// one lock per edge then carry this many messages.
 constexpr std::size_t kChunk = 64;
+/// At most this many messages of a CPU-bound chain (spin) go in one unit: a
+/// worker's per-unit cost (locks, a task, waking the consumer) is then shared,
+/// and the unit is still short enough to keep latency low.
+constexpr std::size_t kCpuChunk = 8;
 /// Units a task works before handing its slot to a fresh task, so one busy
 /// node cannot keep a thread forever.
 constexpr int kUnitsPerTask = 16;
@@ -15,10 +19,12 @@ constexpr int kUnitsPerTask = 16;
 std::size_t chunk_for(const Node& node, const NodeOperators& ops) {
   // on_error=skip must know which message failed, so it works them one by one.
   if (node.on_error == OnError::Skip) return 1;
+  std::size_t chunk = kChunk;
   for (const auto& op : ops.chain) {
-    if (op->costly()) return 1;
+    if (op->cost() == Operator::Cost::Wait) return 1;
+    if (op->cost() == Operator::Cost::Cpu) chunk = kCpuChunk;
   }
-  return kChunk;
+  return chunk;
 }
 
 }  // namespace
@@ -30,7 +36,8 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       id_(id),
       ops_(std::move(operators)),
       chunk_max_(chunk_for(node_, ops_)),
-      ordered_(node_.ordered && node_.workers > 1) {}
+      ordered_(node_.ordered && node_.workers > 1),
+      cpu_bound_(chunk_max_ == kCpuChunk && kCpuChunk != kChunk) {}
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                          std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers) {

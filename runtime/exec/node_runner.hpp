@@ -93,6 +93,7 @@ class NodeRunner {
 
   // node_emit.cpp
   Step take_and_run();
+  std::size_t unit_size() const;
   std::size_t take_input(Chunk& out, std::size_t max);
   void emit(Unit& unit);
   void emit_chunk(Chunk& messages);
@@ -112,8 +113,9 @@ class NodeRunner {
   const Node& node_;
   const NodeId id_;
   NodeOperators ops_;
-  const std::size_t chunk_max_;  ///< messages per unit: 1 for costly chains and on_error=skip
+  const std::size_t chunk_max_;  ///< messages per unit: 1 for waiting chains and on_error=skip, 8 for CPU-bound ones
   const bool ordered_;
+  const bool cpu_bound_;  ///< the unit size follows the backlog (unit_size)
 
   std::vector<EdgeBuffer*> inputs_, outputs_;
   std::vector<NodeRunner*> producers_, consumers_;

@@ -36,9 +36,14 @@ class Operator {
     return std::nullopt;
   }
 
-  /// True when each message costs time (delay, spin, throttle): the runtime then
-  /// hands each worker one message at a time so `workers` means real concurrency.
-  virtual bool costly() const { return false; }
+  /// What each message costs a worker: it decides how many messages the
+  /// runtime hands a worker at once.
+  enum class Cost {
+    Cheap,  ///< nanoseconds (text, batching): chunks of up to 64
+    Cpu,    ///< burns CPU per message (spin): a few at a time from a backlog, else one, so every worker has work
+    Wait,   ///< waits per message on the timer (delay, throttle): one at a time, so `workers` waits run at once
+  };
+  virtual Cost cost() const { return Cost::Cheap; }
 
   /// For operators that hold messages back (batch): when the held ones must be
   /// flushed, and the flush itself. The runtime also flushes at end of input.

@@ -25,7 +25,7 @@ class Delay final : public Operator {
     return now + duration_ * static_cast<Nanoseconds::rep>(messages.size());
   }
 
-  bool costly() const override { return true; }
+  Cost cost() const override { return Cost::Wait; }
 
  private:
   Nanoseconds duration_;
@@ -42,7 +42,7 @@ class Spin final : public Operator {
     }
   }
 
-  bool costly() const override { return true; }
+  Cost cost() const override { return Cost::Cpu; }
 
  private:
   Nanoseconds duration_;
@@ -70,7 +70,7 @@ class Throttle final : public Operator {
     return ready;
   }
 
-  bool costly() const override { return true; }
+  Cost cost() const override { return Cost::Wait; }
 
  private:
   void restart(Clock::time_point now) {

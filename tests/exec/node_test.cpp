@@ -1,5 +1,6 @@
 // Node attributes: workers, ordered, fan-out, fan-in, on_error, fused chains.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -134,7 +135,7 @@ TEST_CASE("on_error fail names the exact message when messages go one by one", "
   auto registry = test_registry();
   PipelineBuilder b;
   auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}, {"size", std::int64_t{0}}}));
-  auto m = b.stage("parse", {call("filter_mod", {{"k", std::int64_t{1000}}}), call("spin_us", {{"us", std::int64_t{1}}}),
+  auto m = b.stage("parse", {call("filter_mod", {{"k", std::int64_t{1000}}}), call("wait_us", {{"us", std::int64_t{1}}}),
                              call("error_mod", {{"k", std::int64_t{37}}})});
   auto k = b.sink("k", {call("drain")});
   b.edge(s, m, 4);
@@ -190,4 +191,37 @@ TEST_CASE("an unknown operator fails the run before it starts", "[runtime][node]
   RunMetrics metrics = run_guarded(b.get(), registry, {});
   CHECK(metrics.status == RunStatus::Failed);
   CHECK(metrics.error.value_or("") == "sink k: unknown operator 'no_such_operator'");
+}
+
+TEST_CASE("a CPU-bound node takes a share of its backlog, at most 8, and single messages when few wait",
+          "[runtime][node]") {
+  auto recorder = std::make_shared<Recorder>();
+  auto registry = test_registry(recorder);
+  SECTION("a backlog moves in units of up to 8") {
+    PipelineBuilder b;
+    auto s = b.source("s", call("numbers", {{"count", std::int64_t{2000}}}));
+    auto m = b.stage("m", {call("spin_us", {{"us", std::int64_t{20}}})}, 2);
+    auto k = b.sink("k", {call("drain")});
+    b.edge(s, m, 64);
+    b.edge(m, k, 64);
+    RunMetrics metrics = run_guarded(b.get(), registry, {});
+    REQUIRE(metrics.status == RunStatus::Ok);
+    std::lock_guard lock(recorder->mutex);
+    std::size_t total = 0;
+    for (auto size : recorder->spin_units) total += size;
+    CHECK(total == 2000);
+    CHECK(*std::max_element(recorder->spin_units.begin(), recorder->spin_units.end()) == 8);
+  }
+  SECTION("two messages go to two workers, one each") {
+    PipelineBuilder b;
+    auto s = b.source("s", call("numbers", {{"count", std::int64_t{2}}}));
+    auto m = b.stage("m", {call("spin_us", {{"us", std::int64_t{1000}}})}, 2);
+    auto k = b.sink("k", {call("drain")});
+    b.edge(s, m, 64);
+    b.edge(m, k, 64);
+    RunMetrics metrics = run_guarded(b.get(), registry, {});
+    REQUIRE(metrics.status == RunStatus::Ok);
+    std::lock_guard lock(recorder->mutex);
+    CHECK(recorder->spin_units == std::vector<std::size_t>{1, 1});
+  }
 }

@@ -18,6 +18,7 @@ struct Recorder {
   std::mutex mutex;
   std::vector<std::string> payloads;
   std::vector<std::size_t> batch_sizes;  ///< 1 for a plain message
+  std::vector<std::size_t> spin_units;   ///< messages in each chunk spin_us was applied to
   std::vector<std::string> copy_payloads() {
     std::lock_guard lock(mutex);
     return payloads;
@@ -29,9 +30,9 @@ struct Recorder {
 ///   pass()                 stage: nothing
 ///   filter_mod(k)          stage: filters messages whose number % k == 0
 ///   error_mod(k)           stage: throws on messages whose number % k == 0
-///   spin_us(us)            stage: burns `us` of CPU per message (costly)
-///   wait_us(us)            stage: waits `us` per message on the timer (costly)
-///   wait_mod(us)           stage: waits (number % 5) × `us` on the timer (costly): finishes out of order
+///   spin_us(us)            stage: burns `us` of CPU per message (Cost::Cpu); records its chunk sizes
+///   wait_us(us)            stage: waits `us` per message on the timer (Cost::Wait)
+///   wait_mod(us)           stage: waits (number % 5) × `us` on the timer (Cost::Wait): finishes out of order
 ///   record()               sink: records into `recorder`
 ///   drain()                sink: delivers everything
 OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder = nullptr);

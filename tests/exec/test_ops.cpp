@@ -94,16 +94,21 @@ class ErrorMod final : public Operator {
 
 class SpinUs final : public Operator {
  public:
-  explicit SpinUs(std::int64_t us) : us_(us) {}
+  SpinUs(std::int64_t us, std::shared_ptr<Recorder> recorder) : us_(us), recorder_(std::move(recorder)) {}
   void apply(Chunk& messages, OperatorContext&) override {
+    if (recorder_) {
+      std::lock_guard lock(recorder_->mutex);
+      recorder_->spin_units.push_back(messages.size());
+    }
     auto until = Clock::now() + std::chrono::microseconds(us_ * static_cast<std::int64_t>(messages.size()));
     while (Clock::now() < until) {
     }
   }
-  bool costly() const override { return true; }
+  Cost cost() const override { return Cost::Cpu; }
 
  private:
   std::int64_t us_;
+  std::shared_ptr<Recorder> recorder_;
 };
 
 /// Waits on the runtime's timer: `us` per message, or (number % 5) × `us` when `varying`.
@@ -116,7 +121,7 @@ class WaitUs final : public Operator {
     for (const auto& message : messages) total += varying_ ? (number_of(message.payload) % 5) * us_ : us_;
     return now + std::chrono::microseconds(total);
   }
-  bool costly() const override { return true; }
+  Cost cost() const override { return Cost::Wait; }
 
  private:
   std::int64_t us_;
@@ -164,7 +169,9 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   registry.add(stage_spec("pass", [](const OperatorCall&) { return std::make_unique<Pass>(); }));
   registry.add(stage_spec("filter_mod", [](const OperatorCall& c) { return std::make_unique<FilterMod>(int_arg(c, "k", 2)); }));
   registry.add(stage_spec("error_mod", [](const OperatorCall& c) { return std::make_unique<ErrorMod>(int_arg(c, "k", 2)); }));
-  registry.add(stage_spec("spin_us", [](const OperatorCall& c) { return std::make_unique<SpinUs>(int_arg(c, "us", 10)); }));
+  registry.add(stage_spec("spin_us", [recorder](const OperatorCall& c) {
+    return std::make_unique<SpinUs>(int_arg(c, "us", 10), recorder);
+  }));
   registry.add(stage_spec("wait_us", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), false); }));
   registry.add(stage_spec("wait_mod", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), true); }));
   registry.add(stage_spec("record", [recorder](const OperatorCall&) { return std::make_unique<Record>(recorder); }, Role::Sink));

@@ -18,7 +18,7 @@ const Clock::time_point t0 = Clock::time_point{} + 1h;
 
 TEST_CASE("delay makes each message wait its duration without touching it", "[ops]") {
   auto delay = make_operator("delay", {{"duration", flow::Duration{10ms}}});
-  CHECK(delay->costly());
+  CHECK(delay->cost() == flow::Operator::Cost::Wait);
   Chunk messages = chunk_of({"a", "b", "c"});
   CHECK(delay->ready_at(messages, t0) == t0 + 30ms);
   CHECK(delay->ready_at(chunk_of({"a"}), t0 + 5ms) == t0 + 15ms);
@@ -29,7 +29,7 @@ TEST_CASE("delay makes each message wait its duration without touching it", "[op
 
 TEST_CASE("spin holds the thread for its duration per message", "[ops]") {
   auto spin = make_operator("spin", {{"duration", flow::Duration{2ms}}});
-  CHECK(spin->costly());
+  CHECK(spin->cost() == flow::Operator::Cost::Cpu);
   CHECK_FALSE(spin->ready_at(chunk_of({"a"}), t0).has_value());
   Chunk messages = chunk_of({"a", "b"});
   flow::test::RecordingContext context;
@@ -41,7 +41,7 @@ TEST_CASE("spin holds the thread for its duration per message", "[ops]") {
 
 TEST_CASE("throttle spaces messages one interval apart", "[ops]") {
   auto throttle = make_operator("throttle", {{"rate", flow::Rate{100}}});
-  CHECK(throttle->costly());
+  CHECK(throttle->cost() == flow::Operator::Cost::Wait);
   CHECK_FALSE(throttle->ready_at(chunk_of({"a"}), t0).has_value());  // the first goes at once
   CHECK(throttle->ready_at(chunk_of({"b"}), t0) == t0 + 10ms);
   // A chunk goes when its last message's slot comes: slots 2, 3 and 4.
