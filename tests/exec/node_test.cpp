@@ -1,6 +1,7 @@
 // Node attributes: workers, ordered, fan-out, fan-in, on_error, fused chains.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <numeric>
 #include <regex>
 #include <set>
 
@@ -197,31 +198,23 @@ TEST_CASE("a CPU-bound node takes a share of its backlog, at most 8, and single 
           "[runtime][node]") {
   auto recorder = std::make_shared<Recorder>();
   auto registry = test_registry(recorder);
-  SECTION("a backlog moves in units of up to 8") {
+  auto spin_units = [&](std::int64_t count, std::int64_t us) {
     PipelineBuilder b;
-    auto s = b.source("s", call("numbers", {{"count", std::int64_t{2000}}}));
-    auto m = b.stage("m", {call("spin_us", {{"us", std::int64_t{20}}})}, 2);
+    auto s = b.source("s", call("numbers", {{"count", count}}));
+    auto m = b.stage("m", {call("spin_us", {{"us", us}})}, 2);
     auto k = b.sink("k", {call("drain")});
     b.edge(s, m, 64);
     b.edge(m, k, 64);
     RunMetrics metrics = run_guarded(b.get(), registry, {});
     REQUIRE(metrics.status == RunStatus::Ok);
-    std::lock_guard lock(recorder->mutex);
-    std::size_t total = 0;
-    for (auto size : recorder->spin_units) total += size;
-    CHECK(total == 2000);
-    CHECK(*std::max_element(recorder->spin_units.begin(), recorder->spin_units.end()) == 8);
+    return recorder->copy_spin_units();
+  };
+  SECTION("a backlog moves in units of up to 8") {
+    auto units = spin_units(2000, 20);
+    CHECK(std::accumulate(units.begin(), units.end(), std::size_t{0}) == 2000);
+    CHECK(*std::max_element(units.begin(), units.end()) == 8);
   }
   SECTION("two messages go to two workers, one each") {
-    PipelineBuilder b;
-    auto s = b.source("s", call("numbers", {{"count", std::int64_t{2}}}));
-    auto m = b.stage("m", {call("spin_us", {{"us", std::int64_t{1000}}})}, 2);
-    auto k = b.sink("k", {call("drain")});
-    b.edge(s, m, 64);
-    b.edge(m, k, 64);
-    RunMetrics metrics = run_guarded(b.get(), registry, {});
-    REQUIRE(metrics.status == RunStatus::Ok);
-    std::lock_guard lock(recorder->mutex);
-    CHECK(recorder->spin_units == std::vector<std::size_t>{1, 1});
+    CHECK(spin_units(2, 1000) == std::vector<std::size_t>{1, 1});
   }
 }

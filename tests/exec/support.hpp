@@ -23,6 +23,10 @@ struct Recorder {
     std::lock_guard lock(mutex);
     return payloads;
   }
+  std::vector<std::size_t> copy_spin_units() {
+    std::lock_guard lock(mutex);
+    return spin_units;
+  }
 };
 
 /// Test operators, plus every built-in:
