@@ -8,6 +8,7 @@
 
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
+#include "runtime/check/limits.hpp"
 #include "runtime/check/overrides.hpp"
 #include "runtime/check/reporter.hpp"
 #include "runtime/check/resolve_edges.hpp"
@@ -157,6 +158,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::apply_overrides(reporter, registry, pipeline, overrides);
   checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
   if (file_complete) checker::check_topology(reporter, pipeline);
+  checker::check_limits(reporter, pipeline);
   if (!pipeline.max_in_flight_explicit) pipeline.max_in_flight = default_max_in_flight(pipeline);
 
   CheckResult result;

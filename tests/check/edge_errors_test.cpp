@@ -140,3 +140,25 @@ TEST_CASE("unbounded from edge defaults warns at every edge it reaches", "[check
         "    s -> a -> k\n"
         "           ^^\n");
 }
+
+TEST_CASE("a batch without within that max_in_flight keeps from filling is warned about", "[check]") {
+  CHECK(diagnostics_of("pipeline p [max_in_flight=10]\n"
+                       "source s = generate()\n"
+                       "sink k = batch(max=100) | discard()\n"
+                       "s -> k\n") ==
+        "t.flow:3:10: warning: batch(max=100) in k has no `within` and max_in_flight is 10: once 10 messages wait "
+        "in it the sources stop and it never fills; give it a `within`\n"
+        "    sink k = batch(max=100) | discard()\n"
+        "             ^^^^^\n");
+  // With `within`, a max within the limit, or no max_in_flight set, the batch always empties.
+  CHECK(diagnostics_of("pipeline p [max_in_flight=10]\n"
+                       "source s = generate()\n"
+                       "stage a = batch(max=100, within=10ms)\n"
+                       "sink k = unbatch() | batch(max=10) | discard()\n"
+                       "s -> a -> k\n")
+            .empty());
+  CHECK(diagnostics_of("source s = generate()\n"
+                       "sink k = batch(max=1000) | discard()\n"
+                       "s -> k\n")
+            .empty());
+}
