@@ -28,12 +28,12 @@ NodeRunner::Step NodeRunner::take_and_run() {
 }
 
 std::size_t NodeRunner::unit_size() const {
-  if (!cpu_bound_ || node_.workers == 1) return chunk_max_;
+  if (!unit_limit_.share_backlog || node_.workers == 1) return unit_limit_.max;
   // A CPU-bound chain takes its share of the backlog, so that a few messages
   // still spread over every worker and a long backlog moves in fewer units.
   std::size_t waiting = 0;
   for (const auto* input : inputs_) waiting += input->waiting();
-  return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, chunk_max_);
+  return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, unit_limit_.max);
 }
 
 std::size_t NodeRunner::take_input(Chunk& out, std::size_t max) {

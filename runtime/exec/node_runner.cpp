@@ -16,15 +16,15 @@ constexpr std::size_t kCpuChunk = 8;
 /// node cannot keep a thread forever.
 constexpr int kUnitsPerTask = 16;
 
-std::size_t chunk_for(const Node& node, const NodeOperators& ops) {
+NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops) {
   // on_error=skip must know which message failed, so it works them one by one.
-  if (node.on_error == OnError::Skip) return 1;
-  std::size_t chunk = kChunk;
+  if (node.on_error == OnError::Skip) return {1, false};
+  NodeRunner::UnitLimit limit{kChunk, false};
   for (const auto& op : ops.chain) {
-    if (op->cost() == Operator::Cost::Wait) return 1;
-    if (op->cost() == Operator::Cost::Cpu) chunk = kCpuChunk;
+    if (op->cost() == Operator::Cost::Wait) return {1, false};
+    if (op->cost() == Operator::Cost::Cpu) limit = {kCpuChunk, true};
   }
-  return chunk;
+  return limit;
 }
 
 }  // namespace
@@ -35,9 +35,8 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       node_(state.pipeline().nodes[id]),
       id_(id),
       ops_(std::move(operators)),
-      chunk_max_(chunk_for(node_, ops_)),
-      ordered_(node_.ordered && node_.workers > 1),
-      cpu_bound_(chunk_max_ == kCpuChunk && kCpuChunk != kChunk) {}
+      unit_limit_(unit_limit_for(node_, ops_)),
+      ordered_(node_.ordered && node_.workers > 1) {}
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                          std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers) {

@@ -49,6 +49,13 @@ struct NodeOperators {
 
 class NodeRunner {
  public:
+  /// How many messages a worker takes per unit: 1 for waiting chains and
+  /// on_error=skip, up to 8 for CPU-bound ones (a share of the backlog), else up to 64.
+  struct UnitLimit {
+    std::size_t max;
+    bool share_backlog;  ///< take backlog / workers (at least 1), not simply up to `max`
+  };
+
   NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators);
 
   /// Wires the node to its edges; index k of `inputs` comes from `producers[k]`, of `outputs` goes to `consumers[k]`.
@@ -105,7 +112,7 @@ class NodeRunner {
   Step pull_and_run();
   bool claim_pull();    ///< true: this worker pulls; false: a request is left for the one pulling
   bool release_pull();  ///< true: another worker asked for a pull meanwhile
-  void pull_locked(Unit& unit);
+  void pull_claimed(Unit& unit);  ///< the pull itself, by the worker that claimed it
   void arm_pull_timer(Clock::time_point again);
 
   RunState& state_;
@@ -113,9 +120,8 @@ class NodeRunner {
   const Node& node_;
   const NodeId id_;
   NodeOperators ops_;
-  const std::size_t chunk_max_;  ///< messages per unit: 1 for waiting chains and on_error=skip, 8 for CPU-bound ones
+  const UnitLimit unit_limit_;
   const bool ordered_;
-  const bool cpu_bound_;  ///< the unit size follows the backlog (unit_size)
 
   std::vector<EdgeBuffer*> inputs_, outputs_;
   std::vector<NodeRunner*> producers_, consumers_;

@@ -28,7 +28,7 @@ NodeRunner::Step NodeRunner::pull_and_run() {
   // just after it looked, and then it must look again, or the wake-up is lost.
   if (!claim_pull()) return Step::Idle;
   Unit unit;
-  pull_locked(unit);
+  pull_claimed(unit);
   bool requested = release_pull();
   if (unit.messages.empty()) return requested ? Step::Progress : Step::Idle;
   unit.taken = unit.messages.size();
@@ -40,11 +40,11 @@ NodeRunner::Step NodeRunner::pull_and_run() {
   return run_unit(unit);
 }
 
-void NodeRunner::pull_locked(Unit& unit) {
-  std::lock_guard lock(pull_mutex_);  // shared with the pull timer's callback only
+void NodeRunner::pull_claimed(Unit& unit) {
+  std::lock_guard lock(pull_mutex_);  // against the pull timer's callback; other workers are kept out by the claim
   auto now = Clock::now();
   if (now < next_pull_) return;  // the timer wakes this node then
-  auto room = state_.reserve(chunk_max_);
+  auto room = state_.reserve(unit_limit_.max);
   if (room == 0) return;  // max_in_flight: woken when room opens
   SourcePull pull = ops_.source->pull(unit.messages, room, now);
   state_.settle(room, unit.messages.size());
