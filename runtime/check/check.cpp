@@ -130,20 +130,6 @@ class StatementWalker {
   std::vector<PendingChain> chains_;
 };
 
-// Every message that can be between the sources and the sinks: what the edges
-// hold plus what the workers are working on; no limit once an edge is unbounded.
-std::uint64_t default_max_in_flight(const Pipeline& pipeline) {
-  constexpr auto no_limit = std::numeric_limits<std::uint64_t>::max();
-  // Saturates: huge capacities mean no limit, not a small wrapped-around one.
-  auto add = [no_limit](std::uint64_t total, std::uint64_t more) {
-    return more > no_limit - total ? no_limit : total + more;
-  };
-  std::uint64_t total = 0;
-  for (const auto& edge : pipeline.edges) total = edge.capacity ? add(total, *edge.capacity) : no_limit;
-  for (const auto& node : pipeline.nodes) total = add(total, static_cast<std::uint64_t>(node.workers));
-  return total;
-}
-
 // `file_complete` is false when the parser dropped statements: then a name may
 // be unknown, or a node unconnected, only because its statement did not parse,
 // so the checks across statements are skipped.
@@ -159,7 +145,6 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
   if (file_complete) checker::check_topology(reporter, pipeline);
   checker::check_limits(reporter, pipeline);
-  if (!pipeline.max_in_flight_explicit) pipeline.max_in_flight = default_max_in_flight(pipeline);
 
   CheckResult result;
   result.diagnostics = reporter.take();

@@ -21,11 +21,24 @@ void move_tail(Chunk& messages, std::size_t from, Chunk& to) {
 
 }  // namespace
 
-EdgeBuffer::EdgeBuffer(const Edge& edge) : capacity_(edge.capacity), max_bytes_(edge.max_bytes), policy_(edge.overflow) {}
+EdgeBuffer::EdgeBuffer(const Edge& edge)
+    : capacity_(edge.capacity),
+      max_bytes_(edge.max_bytes),
+      policy_(edge.overflow),
+      gives_credit_(edge.overflow == Overflow::Block && edge.capacity.has_value()) {}
 
+// Room to admit messages now: what is neither held nor promised to another worker's reservation.
 std::size_t EdgeBuffer::count_room() const {
   if (!capacity_) return SIZE_MAX;
-  return held_.size() >= *capacity_ ? 0 : static_cast<std::size_t>(*capacity_ - held_.size());
+  auto used = held_.size() + reserved_;
+  return used >= *capacity_ ? 0 : static_cast<std::size_t>(*capacity_ - used);
+}
+
+// Room to reserve: parked messages are promised room too, so that held,
+// reserved and parked together stay within capacity.
+std::size_t EdgeBuffer::credit_room() const {
+  auto used = held_.size() + reserved_ + parked_.size();
+  return used >= *capacity_ ? 0 : static_cast<std::size_t>(*capacity_ - used);
 }
 
 std::optional<std::uint64_t> EdgeBuffer::byte_room() const {
@@ -40,6 +53,36 @@ void EdgeBuffer::admit(Chunk&& messages, std::uint64_t bytes) {
   high_water_bytes_ = std::max(high_water_bytes_, held_.bytes());
 }
 
+void EdgeBuffer::note_blocked() {
+  bool blocked = wanting_ || !parked_.empty();
+  if (blocked == blocked_since_.has_value()) return;
+  auto now = Clock::now();
+  if (blocked) {
+    blocked_since_ = now;
+  } else {
+    blocked_ += now - *blocked_since_;
+    blocked_since_.reset();
+  }
+}
+
+std::size_t EdgeBuffer::reserve(std::size_t want) {
+  if (!gives_credit_) return want;
+  std::lock_guard lock(mutex_);
+  auto granted = std::min(want, credit_room());
+  reserved_ += granted;
+  if (granted == 0) {
+    wanting_ = true;
+    note_blocked();
+  }
+  return granted;
+}
+
+bool EdgeBuffer::wake_wanting() {
+  if (!wanting_ || credit_room() == 0) return false;
+  wanting_ = false;
+  return true;
+}
+
 void EdgeBuffer::note_fullness() {
   bool full = (capacity_ && held_.size() >= *capacity_) || bytes_refused_;
   if (full == full_since_.has_value()) return;
@@ -52,23 +95,26 @@ void EdgeBuffer::note_fullness() {
   }
 }
 
-OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped) {
+OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped, std::size_t reserved) {
   OfferResult result;
   std::lock_guard lock(mutex_);
-  auto bytes_before = static_cast<std::int64_t>(held_.bytes() + parked_.bytes());
   switch (policy_) {
-    case Overflow::Block: offer_block(messages, result); break;
+    case Overflow::Block: offer_block(messages, reserved, result); break;
     case Overflow::DropNewest: offer_drop_newest(messages, dropped, result); break;
     case Overflow::DropOldest: offer_drop_oldest(messages, dropped, result); break;
     case Overflow::Fail: offer_fail(messages, result); break;
   }
   messages.clear();
   note_fullness();
-  result.bytes_delta = static_cast<std::int64_t>(held_.bytes() + parked_.bytes()) - bytes_before;
   return result;
 }
 
-void EdgeBuffer::offer_block(Chunk& messages, OfferResult& result) {
+void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult& result) {
+  // The reservation turns into held (or parked) messages; what was not used is
+  // free again, first for output parked earlier, which nothing may overtake.
+  reserved_ -= std::min<std::uint64_t>(reserved, reserved_);
+  bool had_parked = !parked_.empty();
+  std::size_t unparked = admit_parked();
   bool was_parked = !parked_.empty();
   std::uint64_t fitting_bytes = 0, total_bytes = 0;
   // Parked output keeps its order: nothing overtakes it.
@@ -84,12 +130,12 @@ void EdgeBuffer::offer_block(Chunk& messages, OfferResult& result) {
     move_tail(messages, fitting, rest);
     parked_.push(std::move(rest), total_bytes - fitting_bytes);
   }
-  result.accepted = messages.size();
+  result.accepted = unparked + messages.size();
   if (!messages.empty()) admit(std::move(messages), fitting_bytes);
-  if (!was_parked && !parked_.empty()) {
-    parked_since_ = Clock::now();
-    result.newly_blocked = true;
-  }
+  result.newly_blocked = !had_parked && !parked_.empty();
+  result.unblocked = had_parked && parked_.empty();
+  result.room_opened = wake_wanting();
+  note_blocked();
 }
 
 void EdgeBuffer::offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result) {
@@ -135,28 +181,29 @@ void EdgeBuffer::offer_fail(Chunk& messages, OfferResult& result) {
 TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
   TakeResult result;
   std::lock_guard lock(mutex_);
-  auto bytes_before = static_cast<std::int64_t>(held_.bytes() + parked_.bytes());
   auto had = out.size();
   held_.pop_into(out, max);
   result.taken = out.size() - had;
   out_ += result.taken;
   if (result.taken > 0) bytes_refused_ = false;
-  if (!parked_.empty()) {
-    std::size_t admitted = parked_.count_fitting(count_room(), byte_room(), held_.empty());
-    if (admitted > 0) {
-      Chunk moving;
-      auto bytes = parked_.pop_into(moving, admitted);
-      admit(std::move(moving), bytes);
-    }
-  }
-  if (parked_since_ && parked_.empty()) {
-    blocked_ += Clock::now() - *parked_since_;
-    parked_since_.reset();
-    result.unblocked = true;
-  }
+  bool had_parked = !parked_.empty();
+  admit_parked();
+  result.unblocked = had_parked && parked_.empty();
+  result.room_opened = wake_wanting();
+  note_blocked();
   note_fullness();
-  result.bytes_delta = static_cast<std::int64_t>(held_.bytes() + parked_.bytes()) - bytes_before;
   return result;
+}
+
+std::size_t EdgeBuffer::admit_parked() {
+  if (parked_.empty()) return 0;
+  std::size_t admitted = parked_.count_fitting(count_room(), byte_room(), held_.empty());
+  if (admitted > 0) {
+    Chunk moving;
+    auto bytes = parked_.pop_into(moving, admitted);
+    admit(std::move(moving), bytes);
+  }
+  return admitted;
 }
 
 void EdgeBuffer::close() {
@@ -192,7 +239,7 @@ EdgeMetrics EdgeBuffer::snapshot() const {
   m.bytes_held = held_.bytes();
   m.high_water_bytes = high_water_bytes_;
   auto now = Clock::now();
-  m.blocked_s = seconds(blocked_ + (parked_since_ ? now - *parked_since_ : std::chrono::nanoseconds{0}));
+  m.blocked_s = seconds(blocked_ + (blocked_since_ ? now - *blocked_since_ : std::chrono::nanoseconds{0}));
   m.full_s = seconds(full_ + (full_since_ ? now - *full_since_ : std::chrono::nanoseconds{0}));
   return m;
 }

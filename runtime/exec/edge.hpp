@@ -1,8 +1,9 @@
 #pragma once
 // One edge of a running pipeline: a bounded buffer of single messages with its
-// overflow policy and exact counters, all under the edge's own lock. It knows
-// neither TBB nor the nodes around it: callers wake producer and consumer from
-// what offer() and take() report.
+// overflow policy, the room producers have claimed in it (credit) and exact
+// counters, all under the edge's own lock. It knows neither TBB nor the nodes
+// around it: callers wake producer and consumer from what reserve(), offer()
+// and take() report.
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -18,24 +19,35 @@ struct OfferResult {
   bool newly_blocked = false;    ///< `block`: the producer has just started waiting on this edge
   bool overflowed = false;       ///< `fail`: the edge was full; nothing was taken
   bool bytes_limited = false;    ///< `fail`: it was max_bytes, not capacity, that was reached
-  std::int64_t bytes_delta = 0;  ///< change of payload bytes in the edge (held and parked)
+  bool unblocked = false;        ///< output parked earlier is all in now
+  bool room_opened = false;      ///< room reserved and not used is free, and a producer worker waits for it
 };
 
 struct TakeResult {
   std::size_t taken = 0;
   bool unblocked = false;        ///< the producer's parked output is all in: wake it
-  std::int64_t bytes_delta = 0;
+  bool room_opened = false;      ///< a producer found no room to reserve, and now there is: wake it
 };
 
 class EdgeBuffer {
  public:
   explicit EdgeBuffer(const Edge& edge);
 
-  /// Offers `messages` (emptied): accepted ones are held; with `block`, those
-  /// that do not fit are parked in the producer's name (not held, not yet `in`)
-  /// until the consumer makes room; with a drop policy the discarded ones go to
-  /// `dropped` (already counted).
-  OfferResult offer(Chunk& messages, Chunk& dropped);
+  /// A bounded `block` edge gives credit: a producer reserves room before it
+  /// takes input, and makes no more messages than it reserved. Other edges
+  /// never make their producer wait, so they need none.
+  bool gives_credit() const { return gives_credit_; }
+  /// Reserves room for up to `want` messages (held + reserved + parked stays
+  /// within capacity); returns how many. 0: the edge is full, and the next
+  /// take() that opens room says so (room_opened). Without credit: `want`.
+  std::size_t reserve(std::size_t want);
+  /// Offers `messages` (emptied), made with `reserved` messages of room claimed
+  /// by reserve() (0 without credit; an empty offer gives reserved room back,
+  /// which may admit parked output): accepted ones are held; with `block`,
+  /// those that do not fit (max_bytes, or more than reserved) are parked in the
+  /// producer's name (not held, not yet `in`) until the consumer makes room;
+  /// with a drop policy the discarded ones go to `dropped` (already counted).
+  OfferResult offer(Chunk& messages, Chunk& dropped, std::size_t reserved = 0);
 
   /// Moves up to `max` held messages to the end of `out`, then admits parked ones into the room made.
   TakeResult take(Chunk& out, std::size_t max);
@@ -54,28 +66,35 @@ class EdgeBuffer {
 
  private:
   std::size_t count_room() const;
+  std::size_t credit_room() const;
   std::optional<std::uint64_t> byte_room() const;
   void admit(Chunk&& messages, std::uint64_t bytes);
-  void offer_block(Chunk& messages, OfferResult& result);
+  std::size_t admit_parked();  ///< moves parked messages into the room there is; returns how many
+  void offer_block(Chunk& messages, std::size_t reserved, OfferResult& result);
   void offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_fail(Chunk& messages, OfferResult& result);
   void note_fullness();
+  void note_blocked();
+  bool wake_wanting();  ///< a producer that found no room is told once there is some
 
   const std::optional<std::uint64_t> capacity_;
   const std::optional<std::uint64_t> max_bytes_;
   const Overflow policy_;
+  const bool gives_credit_;
 
   mutable std::mutex mutex_;
   MessageQueue held_;
   MessageQueue parked_;
   bool closed_ = false;
   bool bytes_refused_ = false;  ///< the last offer hit max_bytes (the edge counts as full)
+  std::uint64_t reserved_ = 0;  ///< room claimed by producer workers that have not offered yet
+  bool wanting_ = false;        ///< a producer found no room to reserve
 
   std::uint64_t in_ = 0, out_ = 0, dropped_ = 0;
   std::uint64_t high_water_ = 0, high_water_bytes_ = 0;
   std::chrono::nanoseconds blocked_{0}, full_{0};
-  std::optional<Clock::time_point> parked_since_, full_since_;
+  std::optional<Clock::time_point> blocked_since_, full_since_;
 };
 
 }  // namespace flow::exec

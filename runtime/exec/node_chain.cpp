@@ -23,6 +23,12 @@ class FilterCounter final : public OperatorContext {
   std::uint64_t count_ = 0;
 };
 
+std::uint64_t payload_bytes(const Chunk& messages) {
+  std::uint64_t bytes = 0;
+  for (const auto& message : messages) bytes += message.bytes();
+  return bytes;
+}
+
 }  // namespace
 
 NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
@@ -66,6 +72,8 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   SourceTally before = state_.tally();
   if (skip) before.add_all(unit.messages);
   auto messages_before = unit.messages.size();
+  const bool resizes = ops_.chain[op]->resizes();
+  std::uint64_t bytes_before = resizes ? payload_bytes(unit.messages) : 0;
   FilterCounter context(state_.tally());
   const char* cause = nullptr;
   std::string what;
@@ -78,6 +86,10 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
     cause = "unknown exception";
   }
   if (!cause) {
+    if (resizes) {
+      auto after = payload_bytes(unit.messages) + context.tally().bytes();
+      state_.resized(static_cast<std::int64_t>(after) - static_cast<std::int64_t>(bytes_before));
+    }
     if (context.count()) {
       filtered_.fetch_add(context.count(), std::memory_order_relaxed);
       state_.retire(context.tally(), Exit::Filtered);
@@ -128,12 +140,21 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
     Unit unit;
     unit.next_op = i + 1;
     unit.started = now;
+    // A flushed batch is one message: it needs room downstream like any other.
+    unit.reserved = reserve_outputs(1);
+    if (unit.reserved == 0) {
+      if (!everything) flush_wanted_.store(true);  // tried again once the edge has room
+      return Step::Blocked;
+    }
     {
       // An ordered node numbers the flushed batch in the same step that takes it.
       std::unique_lock lock(take_mutex_, std::defer_lock);
       if (ordered_) lock.lock();
       chain[i]->flush(unit.messages);
-      if (unit.messages.empty()) continue;
+      if (unit.messages.empty()) {
+        release_outputs(unit.reserved);
+        continue;
+      }
       if (ordered_) unit.seq = next_seq_++;
     }
     result = Step::Progress;

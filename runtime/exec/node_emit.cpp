@@ -1,5 +1,6 @@
-// Moving messages in and out of a node: taking from the input edges (fan-in),
-// emitting to the output edges (fan-out, ordered), and delivering at a sink.
+// Moving messages in and out of a node: reserving room downstream (credit),
+// taking from the input edges (fan-in), emitting to the output edges (fan-out,
+// ordered), and delivering at a sink.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,15 +12,22 @@ namespace flow::exec {
 NodeRunner::Step NodeRunner::take_and_run() {
   Unit unit;
   const std::size_t want = unit_size();
+  // Room downstream first: a worker never takes more than its outputs can hold,
+  // except the one message in its hand when there is none (a tokio task holds
+  // the message it received and cannot send yet): so `workers` stays the
+  // node's concurrency, and the message parks at emit if there is still no room.
+  const std::size_t credit = reserve_outputs(want);
   {
     // An ordered node numbers its units in the order it takes them.
     std::unique_lock lock(take_mutex_, std::defer_lock);
     if (ordered_) lock.lock();
-    take_input(unit.messages, want);
-    if (unit.messages.empty()) return Step::Idle;
-    if (ordered_) unit.seq = next_seq_++;
+    take_input(unit.messages, std::max<std::size_t>(credit, 1));
+    if (ordered_ && !unit.messages.empty()) unit.seq = next_seq_++;
   }
+  if (unit.messages.size() < credit) release_outputs(credit - unit.messages.size());
+  if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
+  unit.reserved = std::min(credit, unit.taken);
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
   unit.started = Clock::now();
   // More may be waiting: recruit another worker while this one works.
@@ -36,14 +44,38 @@ std::size_t NodeRunner::unit_size() const {
   return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, unit_limit_.max);
 }
 
+std::size_t NodeRunner::reserve_outputs(std::size_t want) {
+  if (outputs_.empty()) return want;
+  if (outputs_.size() == 1) return outputs_[0]->reserve(want);
+  // The same room on every edge that gives credit (a broadcast copies to each);
+  // an edge that grants less lowers it for all, and the others give the difference back.
+  std::vector<std::size_t> got(outputs_.size(), 0);
+  std::size_t granted = want;
+  for (std::size_t k = 0; k < outputs_.size() && granted > 0; ++k) {
+    got[k] = outputs_[k]->reserve(granted);
+    granted = std::min(granted, got[k]);
+  }
+  Chunk none;
+  for (std::size_t k = 0; k < outputs_.size(); ++k) {
+    if (got[k] > granted) offer(k, none, got[k] - granted);
+  }
+  return granted;
+}
+
+void NodeRunner::release_outputs(std::size_t count) {
+  if (count == 0) return;
+  Chunk none;
+  for (std::size_t k = 0; k < outputs_.size(); ++k) offer(k, none, count);
+}
+
 std::size_t NodeRunner::take_input(Chunk& out, std::size_t max) {
   auto count = inputs_.size();
   auto start = next_input_.fetch_add(1, std::memory_order_relaxed);
   for (std::size_t k = 0; k < count && out.size() < max; ++k) {
     auto index = (start + k) % count;
     TakeResult taken = inputs_[index]->take(out, max - out.size());
-    state_.add_bytes(taken.bytes_delta);
     if (taken.unblocked) producers_[index]->on_unblocked();
+    if (taken.room_opened) producers_[index]->schedule();
   }
   return out.size();
 }
@@ -55,34 +87,37 @@ void NodeRunner::on_unblocked() {
 
 void NodeRunner::emit(Unit& unit) {
   if (!ordered_ || outputs_.empty()) {
-    emit_chunk(unit.messages);
+    emit_chunk(unit.messages, unit.reserved);
     return;
   }
   std::lock_guard lock(reorder_mutex_);
   if (unit.seq != next_emit_) {
-    waiting_.emplace(unit.seq, std::move(unit.messages));
+    waiting_.emplace(unit.seq, std::pair{std::move(unit.messages), unit.reserved});
     return;
   }
-  emit_chunk(unit.messages);
+  emit_chunk(unit.messages, unit.reserved);
   ++next_emit_;
   // Units that finished early follow in order; an empty one (all filtered) still takes its turn.
   for (auto next = waiting_.find(next_emit_); next != waiting_.end(); next = waiting_.find(next_emit_)) {
-    emit_chunk(next->second);
+    emit_chunk(next->second.first, next->second.second);
     waiting_.erase(next);
     ++next_emit_;
   }
 }
 
-void NodeRunner::emit_chunk(Chunk& messages) {
+void NodeRunner::emit_chunk(Chunk& messages, std::size_t reserved) {
   if (outputs_.empty()) {
     deliver(messages);
     return;
   }
-  if (messages.empty()) return;
+  if (messages.empty()) {
+    release_outputs(reserved);
+    return;
+  }
   out_.fetch_add(messages.size(), std::memory_order_relaxed);
   auto count = outputs_.size();
   if (count == 1) {
-    offer(0, messages);
+    offer(0, messages, reserved);
   } else if (node_.fanout == Fanout::Broadcast) {
     // Each copy is a message of its own from here on: it enters the balance as produced.
     SourceTally copies = state_.tally();
@@ -90,25 +125,26 @@ void NodeRunner::emit_chunk(Chunk& messages) {
     state_.produced(copies, false);
     for (std::size_t k = 0; k + 1 < count; ++k) {
       Chunk copy = messages;
-      offer(k, copy);
+      offer(k, copy, reserved);
     }
-    offer(count - 1, messages);
+    offer(count - 1, messages, reserved);
   } else {
     std::vector<Chunk> dealt(count);
     auto turn = next_output_.fetch_add(messages.size(), std::memory_order_relaxed);
     for (auto& message : messages) dealt[turn++ % count].push_back(std::move(message));
-    for (std::size_t k = 0; k < count; ++k) {
-      if (!dealt[k].empty()) offer(k, dealt[k]);
-    }
+    for (std::size_t k = 0; k < count; ++k) offer(k, dealt[k], reserved);
     messages.clear();
   }
 }
 
-void NodeRunner::offer(std::size_t output, Chunk& messages) {
+void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved) {
+  EdgeBuffer& buffer = *outputs_[output];
+  if (messages.empty() && (reserved == 0 || !buffer.gives_credit())) return;  // nothing to hand over or give back
   Chunk dropped;
-  OfferResult result = outputs_[output]->offer(messages, dropped);
+  OfferResult result = buffer.offer(messages, dropped, reserved);
   if (result.newly_blocked) blocked_edges_.fetch_add(1, std::memory_order_acq_rel);
-  state_.add_bytes(result.bytes_delta);
+  if (result.unblocked) on_unblocked();
+  if (result.room_opened) schedule();
   if (!dropped.empty()) {
     SourceTally tally = state_.tally();
     tally.add_all(dropped);

@@ -21,7 +21,7 @@ NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops)
   if (node.on_error == OnError::Skip) return {1, false};
   NodeRunner::UnitLimit limit{kChunk, false};
   for (const auto& op : ops.chain) {
-    if (op->cost() == Operator::Cost::Wait) return {1, false};
+    if (op->cost() == Operator::Cost::Wait || op->expands()) return {1, false};
     if (op->cost() == Operator::Cost::Cpu) limit = {kCpuChunk, true};
   }
   return limit;
@@ -86,6 +86,7 @@ NodeRunner::Step NodeRunner::step() {
   if (blocked_edges_.load(std::memory_order_acquire) > 0) return Step::Idle;
   if (flush_wanted_.exchange(false)) {
     Step flushed = flush_due(false);
+    if (flushed == Step::Blocked) return Step::Idle;
     if (flushed != Step::Idle) return flushed;
   }
   return ops_.source ? pull_and_run() : take_and_run();
@@ -120,7 +121,7 @@ bool NodeRunner::idle() {
     wake_ = false;
     return false;
   }
-  if (active_ > 1) {
+  if (active_ > 1 || flushed == Step::Blocked) {  // blocked: the output edge wakes the node when it has room
     --active_;
     return true;
   }

@@ -32,6 +32,7 @@ struct Unit {
   std::uint64_t seq = 0;         ///< emission order, for ordered nodes
   std::uint64_t first = 0;       ///< the node's count of messages taken before these
   std::size_t taken = 0;         ///< messages taken from the input for this unit
+  std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
   Clock::time_point started{};
 };
 
@@ -49,8 +50,9 @@ struct NodeOperators {
 
 class NodeRunner {
  public:
-  /// How many messages a worker takes per unit: 1 for waiting chains and
-  /// on_error=skip, up to 8 for CPU-bound ones (a share of the backlog), else up to 64.
+  /// How many messages a worker takes per unit: 1 for waiting or expanding
+  /// chains and on_error=skip, up to 8 for CPU-bound ones (a share of the
+  /// backlog), else up to 64; never more than the room its outputs give.
   struct UnitLimit {
     std::size_t max;
     bool share_backlog;  ///< take backlog / workers (at least 1), not simply up to `max`
@@ -79,7 +81,8 @@ class NodeRunner {
   std::optional<std::uint64_t> expected() const { return ops_.source ? ops_.source->expected_count() : std::nullopt; }
 
  private:
-  enum class Step { Progress, Idle, Suspended };
+  /// Blocked: a flush found no room downstream; the edge wakes the node when it has some.
+  enum class Step { Progress, Idle, Suspended, Blocked };
 
   // node_runner.cpp
   Step step();
@@ -100,11 +103,13 @@ class NodeRunner {
 
   // node_emit.cpp
   Step take_and_run();
+  std::size_t reserve_outputs(std::size_t want);  ///< credit on every output that gives it: the least granted
+  void release_outputs(std::size_t count);        ///< gives back credit not used
   std::size_t unit_size() const;
   std::size_t take_input(Chunk& out, std::size_t max);
   void emit(Unit& unit);
-  void emit_chunk(Chunk& messages);
-  void offer(std::size_t output, Chunk& messages);
+  void emit_chunk(Chunk& messages, std::size_t reserved);
+  void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
   void on_unblocked();
 
@@ -112,7 +117,7 @@ class NodeRunner {
   Step pull_and_run();
   bool claim_pull();    ///< true: this worker pulls; false: a request is left for the one pulling
   bool release_pull();  ///< true: another worker asked for a pull meanwhile
-  void pull_claimed(Unit& unit);  ///< the pull itself, by the worker that claimed it
+  std::uint64_t pull_claimed(Unit& unit);  ///< the pull itself, by the worker that claimed it; its payload bytes
   void arm_pull_timer(Clock::time_point again);
 
   RunState& state_;
@@ -140,7 +145,7 @@ class NodeRunner {
   std::uint64_t next_seq_ = 0;
   std::mutex reorder_mutex_;
   std::uint64_t next_emit_ = 0;
-  std::map<std::uint64_t, Chunk> waiting_;  ///< ordered output that finished early
+  std::map<std::uint64_t, std::pair<Chunk, std::size_t>> waiting_;  ///< ordered output that finished early, with its credit
 
   std::mutex flush_mutex_;
   std::atomic<bool> flush_wanted_{false};
@@ -152,6 +157,7 @@ class NodeRunner {
   std::atomic<bool> exhausted_{false};
   Clock::time_point next_pull_{};
   std::optional<Clock::time_point> pull_armed_;
+  std::optional<std::uint64_t> largest_message_;  ///< payload bytes of the largest message pulled (memory_limit)
 
   std::atomic<std::uint64_t> in_{0}, out_{0}, errors_{0}, filtered_{0}, busy_ns_{0}, delivered_{0};
   LatencyHistogram work_latency_;

@@ -1,5 +1,6 @@
 // A source node's step: pull new messages from its SourceOperator within the
-// room max_in_flight leaves, stamp them, and send them down the chain.
+// room its outputs give, max_in_flight and the memory limit leave, stamp them,
+// and send them down the chain.
 #include "runtime/exec/node_runner.hpp"
 
 namespace flow::exec {
@@ -28,40 +29,52 @@ NodeRunner::Step NodeRunner::pull_and_run() {
   // just after it looked, and then it must look again, or the wake-up is lost.
   if (!claim_pull()) return Step::Idle;
   Unit unit;
-  pull_claimed(unit);
+  auto bytes = pull_claimed(unit);
   bool requested = release_pull();
   if (unit.messages.empty()) return requested ? Step::Progress : Step::Idle;
   unit.taken = unit.messages.size();
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
   SourceTally made = state_.tally();
-  made.add_to(static_cast<std::size_t>(state_.source_index(id_)), unit.taken);
+  made.add_to(static_cast<std::size_t>(state_.source_index(id_)), unit.taken, bytes);
   state_.produced(made, true);
   if (node_.workers > 1) schedule();
   return run_unit(unit);
 }
 
-void NodeRunner::pull_claimed(Unit& unit) {
+std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   std::lock_guard lock(pull_mutex_);  // against the pull timer's callback; other workers are kept out by the claim
   auto now = Clock::now();
-  if (now < next_pull_) return;  // the timer wakes this node then
-  auto room = state_.reserve(unit_limit_.max);
-  if (room == 0) return;  // max_in_flight: woken when room opens
+  if (now < next_pull_) return 0;  // the timer wakes this node then
+  auto credit = reserve_outputs(std::min(unit_limit_.max, state_.memory_room(largest_message_, node_.name)));
+  if (credit == 0) return 0;  // a full output edge, or the memory limit (the run has failed)
+  auto room = state_.reserve(credit);
+  if (room == 0) {  // max_in_flight: woken when room opens
+    release_outputs(credit);
+    return 0;
+  }
   SourcePull pull = ops_.source->pull(unit.messages, room, now);
   state_.settle(room, unit.messages.size());
+  if (unit.messages.size() < credit) release_outputs(credit - unit.messages.size());
+  unit.reserved = unit.messages.size();
   if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
   std::optional<Clock::time_point> again = pull.next_at;
   if (!again && !pull.exhausted && unit.messages.empty()) again = now + kRetryPull;
   if (again) arm_pull_timer(*again);
+  std::uint64_t bytes = 0, largest = 0;
   for (auto& message : unit.messages) {
     message.source = static_cast<std::uint32_t>(id_);
     message.created = now;
+    bytes += message.bytes();
+    largest = std::max<std::uint64_t>(largest, message.bytes());
   }
+  if (!unit.messages.empty()) largest_message_ = std::max(largest_message_.value_or(0), largest);
   unit.started = now;
   // Pulls are numbered in pull order; flushes share the numbering.
   if (ordered_ && !unit.messages.empty()) {
     std::lock_guard numbering(take_mutex_);
     unit.seq = next_seq_++;
   }
+  return bytes;
 }
 
 void NodeRunner::arm_pull_timer(Clock::time_point again) {

@@ -11,13 +11,14 @@ void SourceTally::add(const Message& message) {
   }
   int index = message.source < index_->size() ? (*index_)[message.source] : -1;
   // A message stamped by no known source (a test operator's own) is counted for the first source.
-  add_to(index < 0 ? 0 : static_cast<std::size_t>(index), 1);
+  add_to(index < 0 ? 0 : static_cast<std::size_t>(index), 1, message.payload.size());
 }
 
-void SourceTally::add_to(std::size_t source, std::uint64_t n) {
+void SourceTally::add_to(std::size_t source, std::uint64_t n, std::uint64_t bytes) {
   if (counts_.size() <= source) counts_.resize(source + 1, 0);
   counts_[source] += n;
   total_ += n;
+  bytes_ += bytes;
 }
 
 namespace {
@@ -98,6 +99,46 @@ void RunState::produced(const SourceTally& tally, bool reserved) {
     if (counts[i]) balance_[i].produced.fetch_add(counts[i], std::memory_order_relaxed);
   }
   if (!reserved) in_flight_.fetch_add(static_cast<std::int64_t>(tally.total()), std::memory_order_relaxed);
+  grow(static_cast<std::int64_t>(tally.total()), static_cast<std::int64_t>(tally.bytes()));
+}
+
+namespace {
+
+void raise_peak(std::atomic<std::uint64_t>& peak, std::int64_t now) {
+  auto value = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now));
+  auto seen = peak.load(std::memory_order_relaxed);
+  while (value > seen && !peak.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+}  // namespace
+
+void RunState::grow(std::int64_t messages, std::int64_t bytes) {
+  if (messages != 0) raise_peak(peak_messages_, alive_messages_.fetch_add(messages, std::memory_order_relaxed) + messages);
+  if (bytes == 0) return;
+  auto alive = alive_bytes_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  raise_peak(peak_bytes_, alive);
+  if (memory_limit_ && bytes > 0 && static_cast<std::uint64_t>(alive) > *memory_limit_) {
+    fail(fmt::format("memory limit passed: {} bytes of payload alive (on edges, in workers and in batches), "
+                     "limit {} bytes, at {:.2f} s",
+                     alive, *memory_limit_, elapsed_s()));
+  }
+}
+
+void RunState::resized(std::int64_t delta) { grow(0, delta); }
+
+std::size_t RunState::memory_room(std::optional<std::uint64_t> message_bytes, const std::string& source) {
+  if (!memory_limit_) return SIZE_MAX;
+  if (!message_bytes) return 1;
+  if (*message_bytes == 0) return SIZE_MAX;
+  auto alive = static_cast<std::uint64_t>(std::max<std::int64_t>(0, alive_bytes_.load(std::memory_order_relaxed)));
+  auto room = alive >= *memory_limit_ ? 0 : (*memory_limit_ - alive) / *message_bytes;
+  if (room == 0) {
+    fail(fmt::format("memory limit passed: source {} would make a message of {} bytes with {} bytes of payload "
+                     "alive, limit {} bytes, at {:.2f} s",
+                     source, *message_bytes, alive, *memory_limit_, elapsed_s()));
+  }
+  return static_cast<std::size_t>(std::min<std::uint64_t>(room, SIZE_MAX));
 }
 
 void RunState::retire(const SourceTally& tally, Exit why) {
@@ -111,16 +152,9 @@ void RunState::retire(const SourceTally& tally, Exit why) {
                                             : b.errors;
     counter.fetch_add(counts[i], std::memory_order_relaxed);
   }
+  alive_messages_.fetch_sub(static_cast<std::int64_t>(tally.total()), std::memory_order_relaxed);
+  alive_bytes_.fetch_sub(static_cast<std::int64_t>(tally.bytes()), std::memory_order_relaxed);
   freed(tally.total());
-}
-
-void RunState::add_bytes(std::int64_t delta) {
-  if (delta == 0) return;
-  auto now_held = bytes_held_.fetch_add(delta, std::memory_order_relaxed) + delta;
-  if (memory_limit_ && delta > 0 && static_cast<std::uint64_t>(now_held) > *memory_limit_) {
-    fail(fmt::format("memory limit passed: {} bytes held in messages on edges, limit {} bytes, at {:.2f} s",
-                     now_held, *memory_limit_, elapsed_s()));
-  }
 }
 
 void RunState::node_finished() {

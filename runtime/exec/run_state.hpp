@@ -1,7 +1,7 @@
 #pragma once
 // What every node of one run shares: the clock, the first failure, the stop
-// flags, the messages in flight (max_in_flight), the bytes held (memory_limit),
-// the per-source balance and the count of finished nodes. Counters on the hot
+// flags, the messages in flight (max_in_flight), the messages and payload bytes
+// alive (memory_limit, peaks), the per-source balance and the count of finished nodes. Counters on the hot
 // path are relaxed atomics added to once per chunk, never per message.
 #include <atomic>
 #include <condition_variable>
@@ -22,7 +22,7 @@ namespace flow::exec {
 enum class Exit { Delivered, Dropped, Filtered, Errors };
 
 /// Messages counted per source, for one chunk: batch members count one by one,
-/// each for the source that made it.
+/// each for the source that made it. Their payload bytes are counted too.
 class SourceTally {
  public:
   explicit SourceTally(const std::vector<int>& source_index) : index_(&source_index) {}
@@ -30,14 +30,16 @@ class SourceTally {
   void add_all(const Chunk& messages) {
     for (const auto& message : messages) add(message);
   }
-  void add_to(std::size_t source, std::uint64_t n);
+  void add_to(std::size_t source, std::uint64_t n, std::uint64_t bytes = 0);
   std::uint64_t total() const { return total_; }
+  std::uint64_t bytes() const { return bytes_; }
   const std::vector<std::uint64_t>& per_source() const { return counts_; }
 
  private:
   const std::vector<int>* index_;
   std::vector<std::uint64_t> counts_;
   std::uint64_t total_ = 0;
+  std::uint64_t bytes_ = 0;
 };
 
 class RunState {
@@ -71,12 +73,19 @@ class RunState {
   void produced(const SourceTally& tally, bool reserved);
   /// Counts messages leaving the pipeline, freeing their room in flight.
   void retire(const SourceTally& tally, Exit why);
+  /// An operator changed the payload bytes of the messages it worked on by `delta`.
+  void resized(std::int64_t delta);
+  /// How many messages of `message_bytes` each (the largest the source has made;
+  /// nullopt before its first) a source may still make under the memory limit:
+  /// SIZE_MAX without a limit, 1 while the size is unknown, 0 fails the run naming `source`.
+  std::size_t memory_room(std::optional<std::uint64_t> message_bytes, const std::string& source);
+  /// Messages alive (made and not yet delivered, dropped, filtered or failed; batch
+  /// members one by one), and their payload bytes: now, and the most at once.
+  std::uint64_t peak_messages() const { return peak_messages_.load(std::memory_order_relaxed); }
+  std::uint64_t peak_payload_bytes() const { return peak_bytes_.load(std::memory_order_relaxed); }
   /// Called when room in flight opens again after being used up.
   void on_room(std::function<void()> wake_sources) { wake_sources_ = std::move(wake_sources); }
   std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
-
-  /// Tracks payload bytes held on edges; passing the memory limit fails the run.
-  void add_bytes(std::int64_t delta);
 
   struct Balance {
     std::atomic<std::uint64_t> produced{0}, delivered{0}, dropped{0}, filtered{0}, errors{0};
@@ -90,6 +99,7 @@ class RunState {
 
  private:
   void freed(std::uint64_t n);
+  void grow(std::int64_t messages, std::int64_t bytes);
 
   const Pipeline& pipeline_;
   const Clock::time_point start_ = Clock::now();
@@ -99,7 +109,8 @@ class RunState {
   std::atomic<bool> failed_{false};
   std::atomic<bool> stop_sources_{false};
   std::atomic<std::int64_t> in_flight_{0};
-  std::atomic<std::int64_t> bytes_held_{0};
+  std::atomic<std::int64_t> alive_messages_{0}, alive_bytes_{0};
+  std::atomic<std::uint64_t> peak_messages_{0}, peak_bytes_{0};
   std::function<void()> wake_sources_;
 
   std::vector<int> source_index_;

@@ -62,8 +62,8 @@ struct Pipeline {
   std::string name;
   std::vector<Node> nodes;  ///< in declaration order
   std::vector<Edge> edges;  ///< in declaration order
-  std::uint64_t max_in_flight = 0;              ///< resolved: default = sum of capacities and workers
-  bool max_in_flight_explicit = false;          ///< set by the file (or --set), not the default
+  std::uint64_t max_in_flight = 0;              ///< 0: not set (the edges alone bound a run; output/bound.hpp)
+  bool max_in_flight_explicit = false;          ///< set by the file (or --set)
   std::optional<Duration> report;               ///< report interval from the header
   std::shared_ptr<const SourceFile> file;       ///< for diagnostics after checking
 

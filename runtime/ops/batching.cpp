@@ -62,6 +62,7 @@ class Batch final : public Operator {
 
 class Unbatch final : public Operator {
  public:
+  bool expands() const override { return true; }
   void apply(Chunk& messages, OperatorContext&) override {
     bool any_batch = false;
     for (const auto& message : messages) any_batch = any_batch || message.is_batch();

@@ -45,6 +45,16 @@ class Operator {
   };
   virtual Cost cost() const { return Cost::Cheap; }
 
+  /// Operators that may give out more messages than they take (unbatch) say so:
+  /// the runtime then hands them one message at a time, so that what goes out
+  /// beyond the room reserved downstream is at most one input's worth.
+  virtual bool expands() const { return false; }
+
+  /// Operators that may change the size of payloads (replace, prefix) say so:
+  /// the runtime then counts the bytes before and after, which keeps the
+  /// payload bytes alive (memory_limit, peak_payload_bytes) exact.
+  virtual bool resizes() const { return false; }
+
   /// For operators that hold messages back (batch): when the held ones must be
   /// flushed, and the flush itself. The runtime also flushes at end of input.
   virtual std::optional<Clock::time_point> flush_deadline() const { return std::nullopt; }

@@ -67,6 +67,7 @@ class Grep final : public Operator {
 class Replace final : public Operator {
  public:
   Replace(const std::string& pattern, std::string with) : regex_(compile(pattern)), with_(std::move(with)) {}
+  bool resizes() const override { return true; }
 
   void apply(Chunk& messages, OperatorContext&) override {
     for (auto& message : messages) {
@@ -96,6 +97,7 @@ class ShiftCase final : public Operator {
 
 class Prefix final : public Operator {
  public:
+  bool resizes() const override { return true; }
   explicit Prefix(std::string text) : text_(std::move(text)) {}
 
   void apply(Chunk& messages, OperatorContext&) override {

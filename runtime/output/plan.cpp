@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "runtime/output/bound.hpp"
 #include "runtime/output/cost.hpp"
 #include "runtime/output/labels.hpp"
 
@@ -41,54 +42,15 @@ std::string edges_part(const Pipeline& pipeline) {
   return out;
 }
 
-std::string messages_bound(const Pipeline& pipeline) {
-  std::uint64_t capacities = 0, workers = 0;
-  bool unbounded = false;
-  for (const auto& edge : pipeline.edges) {
-    if (edge.capacity) capacities += *edge.capacity;
-    else unbounded = true;
-  }
-  for (const auto& node : pipeline.nodes) workers += static_cast<std::uint64_t>(std::max(1, node.workers));
-  auto in_flight = pipeline.max_in_flight == 0
-                       ? std::string("max_in_flight none")
-                       : fmt::format("max_in_flight {}{}", pipeline.max_in_flight,
-                                     pipeline.max_in_flight_explicit ? "" : " (the default)");
-  if (unbounded) {
-    auto bound = pipeline.max_in_flight == 0 ? std::string("unbounded") : fmt::format("at most {}", pipeline.max_in_flight);
-    return fmt::format("  messages held: {} (an unbounded edge; edge capacities {} + workers {} elsewhere; {})\n", bound,
-                       capacities, workers, in_flight);
-  }
-  auto total = capacities + workers;
-  auto bound = pipeline.max_in_flight == 0 ? total : std::min(total, pipeline.max_in_flight);
-  return fmt::format("  messages held: at most {} (edge capacities {} + workers {}; {})\n", bound, capacities, workers,
-                     in_flight);
-}
-
-// Bytes an edge can hold: capacity × the largest message, or max_bytes, whichever is less.
-std::optional<std::uint64_t> edge_bytes(const Edge& edge, const output::NodeCost& producer) {
-  std::optional<std::uint64_t> by_count;
-  if (edge.capacity && producer.bytes_out) {
-    auto message = static_cast<double>(*producer.bytes_out) * producer.batch_out;
-    by_count = static_cast<std::uint64_t>(std::ceil(message)) * *edge.capacity;
-  }
-  if (by_count && edge.max_bytes) return std::min(*by_count, *edge.max_bytes);
-  return by_count ? by_count : edge.max_bytes;
-}
-
-std::string bytes_bound(const Pipeline& pipeline) {
-  auto costs = output::node_costs(pipeline);
-  std::uint64_t total = 0;
-  std::vector<std::string> unknown;
-  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
-    auto bytes = edge_bytes(pipeline.edges[id], costs.at(pipeline.edges[id].from));
-    if (bytes) total += *bytes;
-    else unknown.push_back(pipeline.edge_name(id));
-  }
-  if (unknown.empty())
-    return fmt::format("  bytes held on edges: at most {} (capacity × message size, or max_bytes)\n",
-                       to_string(Value{Size{total}}));
-  return fmt::format("  bytes held on edges: not derivable ({}: message size unknown and no max_bytes)\n",
-                     fmt::join(unknown, ", "));
+std::string bounds_part(const Pipeline& pipeline) {
+  auto bound = hold_bound(pipeline);
+  auto in_flight = pipeline.max_in_flight_explicit
+                       ? fmt::format("{}, enforced at the sources", pipeline.max_in_flight)
+                       : std::string("not set (nothing is enforced beyond the edges)");
+  return fmt::format(
+      "bounds (messages alive at once, batch members one by one):\n"
+      "  messages alive: {}\n  payload bytes alive: {}\n  max_in_flight: {}\n",
+      messages_bound_text(bound), bytes_bound_text(bound), in_flight);
 }
 
 std::string rates_part(const Pipeline& pipeline, const PlanPrediction& prediction) {
@@ -121,11 +83,11 @@ std::string bottleneck_line(const PlanPrediction& prediction) {
 std::string to_plan(const Pipeline& pipeline) {
   auto prediction = predict(pipeline);
   auto report = pipeline.report ? to_string(Value{*pipeline.report}) : std::string("none");
-  std::string out = fmt::format("pipeline {} [max_in_flight={}{}, report={}]\n\n", pipeline.name,
-                                pipeline.max_in_flight, pipeline.max_in_flight_explicit ? "" : " (default)", report);
+  auto in_flight = pipeline.max_in_flight_explicit ? fmt::format("{}", pipeline.max_in_flight) : std::string("none");
+  std::string out = fmt::format("pipeline {} [max_in_flight={}, report={}]\n\n", pipeline.name, in_flight, report);
   out += nodes_part(pipeline) + "\n";
   out += edges_part(pipeline) + "\n";
-  out += "bounds:\n" + messages_bound(pipeline) + bytes_bound(pipeline) + "\n";
+  out += bounds_part(pipeline) + "\n";
   out += rates_part(pipeline, prediction);
   out += bottleneck_line(prediction) + "\n";
   return out;

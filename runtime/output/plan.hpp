@@ -11,8 +11,8 @@ namespace flow {
 /// The plan as text: a header with the pipeline's attributes, then four parts:
 ///   nodes:  every node with its kind, full operator chain and all attributes;
 ///   edges:  every edge with capacity, overflow and max_bytes;
-///   bounds: messages held (edge capacities + workers, and max_in_flight)
-///           and bytes held on edges where derivable;
+///   bounds: the most messages and payload bytes alive at once (bound.hpp),
+///           and max_in_flight when the file sets it;
 ///   rates:  each node's sustainable rate and predicted load, then one line
 ///           `bottleneck: NAME at R messages/s (why); end-to-end T messages/s at the sinks`
 ///           (or `bottleneck: none ...` when no operator limits the flow).

@@ -33,16 +33,6 @@ TEST_CASE("an empty file is an error without a location", "[check]") {
         "t.flow: error: the pipeline has no nodes; it needs at least a source and a sink\n");
 }
 
-TEST_CASE("the default max_in_flight saturates instead of wrapping around", "[check]") {
-  auto pipeline = flow::test::pipeline_of(
-      "source s = generate()\n"
-      "stage a = delay(1ms)\n"
-      "sink k = discard()\n"
-      "edge [capacity=9223372036854775807]\n"
-      "s -> a -> k\n");
-  CHECK(pipeline.max_in_flight == std::numeric_limits<std::uint64_t>::max());
-}
-
 TEST_CASE("a long chain and a graph with exponentially many paths are checked", "[check]") {
   // 2^40 paths from s to k: a path-enumerating cycle search would never end.
   std::string text = "source s = generate()\nsink k = discard()\n";

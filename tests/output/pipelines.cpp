@@ -29,13 +29,7 @@ EdgeId PipelineBuilder::edge(NodeId from, NodeId to, std::optional<std::uint64_t
 }
 
 Pipeline PipelineBuilder::build() const {
-  auto pipeline = pipeline_;
-  if (!pipeline.max_in_flight_explicit) {
-    pipeline.max_in_flight = 0;
-    for (const auto& edge : pipeline.edges) pipeline.max_in_flight += edge.capacity.value_or(0);
-    for (const auto& node : pipeline.nodes) pipeline.max_in_flight += static_cast<std::uint64_t>(node.workers);
-  }
-  return pipeline;
+  return pipeline_;
 }
 
 Pipeline end_to_end() {

@@ -27,7 +27,7 @@ class PipelineBuilder {
   NodeId node(std::string name, NodeKind kind, std::vector<OperatorCall> chain, int workers = 1);
   EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 2, Overflow overflow = Overflow::Block);
   Node& at(NodeId id) { return pipeline_.nodes.at(id); }
-  /// The finished pipeline; max_in_flight = sum of capacities and workers, as the checker resolves it.
+  /// The finished pipeline (max_in_flight not set, as the checker leaves it).
   Pipeline build() const;
 
  private:

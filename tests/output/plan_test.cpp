@@ -1,8 +1,11 @@
 #include "runtime/output/plan.hpp"
 
+#include <limits>
+
 #include <catch2/catch.hpp>
 
 #include "pipelines.hpp"
+#include "runtime/output/bound.hpp"
 
 using namespace flow;
 using namespace flow::test;
@@ -39,7 +42,7 @@ TEST_CASE("Plan names process as the bottleneck of the end-to-end example at 20 
 TEST_CASE("Plan shows every node and edge with all defaults filled in", "[output][plan]") {
   auto plan = to_plan(end_to_end());
   INFO(plan);
-  CHECK(plan.rfind("pipeline end_to_end [max_in_flight=19 (default), report=none]\n", 0) == 0);
+  CHECK(plan.rfind("pipeline end_to_end [max_in_flight=none, report=none]\n", 0) == 0);
   CHECK(plan.find("  source ingest   = generate(count=100, size=16B)\n") != std::string::npos);
   CHECK(plan.find("  sink   store    = delay(20ms) | discard()\n") != std::string::npos);
   CHECK(plan.find("[workers=1, ordered=false, fanout=broadcast, on_error=fail]") != std::string::npos);
@@ -47,37 +50,47 @@ TEST_CASE("Plan shows every node and edge with all defaults filled in", "[output
   CHECK(plan.find("  process -> store     [capacity=5, overflow=block, max_bytes=none]\n") != std::string::npos);
 }
 
-TEST_CASE("Plan bounds messages by capacities plus workers and bytes by capacity times message size",
+TEST_CASE("Plan bounds messages alive by capacities, workers' hands and batches, and bytes by message size",
           "[output][plan]") {
   auto plan = to_plan(end_to_end());
   INFO(plan);
-  // 3 edges × 5 + 4 workers; max_in_flight defaults to the same sum.
-  CHECK(line_starting(plan, "messages held:") ==
-        "  messages held: at most 19 (edge capacities 15 + workers 4; max_in_flight 19 (the default))");
-  // 3 edges × 5 messages × 16 bytes.
-  CHECK(line_starting(plan, "bytes held on edges:") ==
-        "  bytes held on edges: at most 240B (capacity × message size, or max_bytes)");
+  // 3 edges × 5; one message in the hand of validate, of process (both may
+  // take one with no room downstream) and of store (a sink takes a unit of 1:
+  // it waits on delay); the source pulls only into reserved room.
+  CHECK(line_starting(plan, "messages alive:") ==
+        "  messages alive: at most 18 messages (edge capacities 15 + workers' hands 3 + batch contents 0)");
+  CHECK(line_starting(plan, "payload bytes alive:") ==
+        "  payload bytes alive: at most 288B (each term times the largest message where it is)");  // 18 × 16
+  CHECK(line_starting(plan, "max_in_flight:") == "  max_in_flight: not set (nothing is enforced beyond the edges)");
+  auto bound = hold_bound(end_to_end());
+  CHECK(bound.messages == std::optional<std::uint64_t>(3 * 5 + 3));
+  CHECK(bound.payload_bytes == std::optional<std::uint64_t>((3 * 5 + 3) * 16));
 }
 
-TEST_CASE("Plan bounds bytes by max_bytes and by batch size, and says when it cannot", "[output][plan]") {
+TEST_CASE("Plan counts batch members one by one, and says when bytes are not derivable", "[output][plan]") {
   PipelineBuilder b("bytes");
   auto src = b.node("src", NodeKind::Source, {call("generate", {{"size", bytes(100)}})});
   auto pack = b.node("pack", NodeKind::Stage, {call("batch", {{"max", std::int64_t{10}}}), call("prefix", {{"text", std::string("ab")}})});
   auto out = b.node("out", NodeKind::Sink, {call("discard")});
   b.edge(src, pack, 4);
   b.edge(pack, out, 3);
-  auto pipeline = b.build();
-  pipeline.edges[0].max_bytes = 250;
-  auto plan = to_plan(pipeline);
-  INFO(plan);
-  // src -> pack: min(4 × 100, 250) = 250; pack -> out: 3 batches × 10 × (100 + 2) = 3060.
-  CHECK(line_starting(plan, "bytes held on edges:").find("at most 3310B") != std::string::npos);
+  auto bound = hold_bound(b.build());
+  // Edges: 4 messages + 3 batches of 10. Hands: pack's worker, with no room,
+  // takes one message and may give out one batch of 10; out (a cheap sink)
+  // takes at most the 3 batches its edge holds. Batch contents: 10 - 1.
+  CHECK(bound.edges == 4 + 3 * 10);
+  CHECK(bound.hands == 10 + 3 * 10);
+  CHECK(bound.batches == 9);
+  CHECK(bound.messages == std::optional<std::uint64_t>(34 + 40 + 9));
+  // 4 × 100 on src -> pack, then every member after pack is 102 bytes (prefix "ab").
+  CHECK(bound.payload_bytes == std::optional<std::uint64_t>(4 * 100 + (30 + 10 + 30 + 9) * 102));
 
   PipelineBuilder r("unknown");
   auto in = r.node("in", NodeKind::Source, {call("read", {{"path", std::string("x")}})});
   auto sink = r.node("sink", NodeKind::Sink, {call("discard")});
   r.edge(in, sink);
-  CHECK(line_starting(to_plan(r.build()), "bytes held on edges:").find("not derivable (in -> sink:") != std::string::npos);
+  CHECK(line_starting(to_plan(r.build()), "payload bytes alive:") ==
+        "  payload bytes alive: not derivable (a message size is not known from the file)");
 }
 
 TEST_CASE("Plan with an unbounded edge bounds messages only by max_in_flight", "[output][plan]") {
@@ -86,13 +99,40 @@ TEST_CASE("Plan with an unbounded edge bounds messages only by max_in_flight", "
   auto out = b.node("out", NodeKind::Sink, {call("delay", {{"duration", ms(100)}}), call("discard")});
   b.edge(src, out, std::nullopt);
   auto pipeline = b.build();
+  CHECK(line_starting(to_plan(pipeline), "messages alive:") == "  messages alive: unbounded (src -> out has no capacity)");
   pipeline.max_in_flight = 1000;
   pipeline.max_in_flight_explicit = true;
   auto plan = to_plan(pipeline);
   INFO(plan);
-  CHECK(line_starting(plan, "messages held:").find("at most 1000 (an unbounded edge") != std::string::npos);
-  CHECK(line_starting(plan, "messages held:").find("max_in_flight 1000)") != std::string::npos);
+  CHECK(line_starting(plan, "messages alive:") ==
+        "  messages alive: at most 1000 messages (max_in_flight, enforced at the sources; src -> out is unbounded)");
+  CHECK(line_starting(plan, "max_in_flight:") == "  max_in_flight: 1000, enforced at the sources");
   CHECK(line_starting(plan, "bottleneck:").rfind("bottleneck: out at 10 messages/s", 0) == 0);
+}
+
+TEST_CASE("Plan's bound does not count max_in_flight past a broadcast, whose copies it lets through", "[output][plan]") {
+  PipelineBuilder b("copies");
+  auto src = b.node("src", NodeKind::Source, {call("generate")});
+  auto a = b.node("a", NodeKind::Sink, {call("discard")});
+  auto c = b.node("c", NodeKind::Sink, {call("discard")});
+  b.edge(src, a, 4);
+  b.edge(src, c, 4);
+  auto pipeline = b.build();
+  pipeline.max_in_flight = 2;
+  pipeline.max_in_flight_explicit = true;
+  auto bound = hold_bound(pipeline);
+  CHECK_FALSE(bound.in_flight.has_value());
+  CHECK(bound.messages == std::optional<std::uint64_t>(8 + 4 + 4));  // edges, and each cheap sink takes all it holds
+}
+
+TEST_CASE("Plan's bound saturates instead of wrapping around", "[output][plan]") {
+  PipelineBuilder b("huge");
+  auto s = b.node("s", NodeKind::Source, {call("generate")});
+  auto a = b.node("a", NodeKind::Stage, {call("delay", {{"duration", ms(1)}})});
+  auto k = b.node("k", NodeKind::Sink, {call("discard")});
+  b.edge(s, a, 9223372036854775807ULL);
+  b.edge(a, k, 9223372036854775807ULL);
+  CHECK(hold_bound(b.build()).messages == std::optional<std::uint64_t>(std::numeric_limits<std::uint64_t>::max()));
 }
 
 TEST_CASE("Plan says so when nothing limits the flow", "[output][plan]") {

@@ -1,0 +1,186 @@
+#include "runtime/output/bound.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <limits>
+#include <vector>
+
+#include "runtime/model/value.hpp"
+#include "runtime/output/cost.hpp"
+
+namespace flow {
+namespace {
+
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+
+std::uint64_t add(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; }
+std::uint64_t mul(std::uint64_t a, std::uint64_t b) { return b != 0 && a > kMax / b ? kMax : a * b; }
+
+// The runtime's unit limits (runtime/exec/node_runner.cpp), by operator name.
+constexpr std::uint64_t kChunk = 64, kCpuChunk = 8;
+
+/// Batch levels of a message, innermost last: `batch(max=10)` twice makes {10, 10}.
+using Levels = std::vector<std::uint64_t>;
+
+std::uint64_t members(const Levels& levels) {
+  std::uint64_t n = 1;
+  for (auto level : levels) n = mul(n, level);
+  return n;
+}
+
+/// Levels that cover every input: the largest at each depth, counted from the innermost.
+Levels merge(const Levels& a, const Levels& b) {
+  Levels out(std::max(a.size(), b.size()), 1);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto pick = [&](const Levels& l) { return i < l.size() ? l[l.size() - 1 - i] : std::uint64_t{1}; };
+    out[out.size() - 1 - i] = std::max(pick(a), pick(b));
+  }
+  return out;
+}
+
+std::uint64_t integer_arg(const OperatorCall& call, const char* name, std::uint64_t fallback) {
+  auto found = call.args.find(name);
+  if (found == call.args.end()) return fallback;
+  if (const auto* value = std::get_if<std::int64_t>(&found->second)) return static_cast<std::uint64_t>(std::max<std::int64_t>(1, *value));
+  return fallback;
+}
+
+/// What one node does to the count of messages, as far as the file tells.
+struct NodeShape {
+  Levels in, out;
+  std::uint64_t unit = kChunk;     ///< messages a worker takes at once
+  std::uint64_t batch_held = 0;    ///< members its batch operators hold between units: Σ (max − 1) × members
+  bool credit = false;             ///< an output edge is bounded and blocks: the node takes only the room there
+};
+
+NodeShape shape_of(const Pipeline& pipeline, const Node& node, const std::vector<NodeShape>& shapes) {
+  NodeShape shape;
+  for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+    const auto& from = shapes.at(pipeline.edges.at(node.inputs[k]).from).out;
+    shape.in = k == 0 ? from : merge(shape.in, from);
+  }
+  Levels levels = shape.in;
+  for (const auto& call : node.chain) {
+    if (call.name == "batch") {
+      auto max = integer_arg(call, "max", 1);
+      shape.batch_held = add(shape.batch_held, mul(max - 1, members(levels)));
+      levels.push_back(max);
+    } else if (call.name == "unbatch") {
+      if (!levels.empty()) levels.pop_back();
+      shape.unit = 1;
+    } else if (call.name == "delay" || call.name == "throttle") {
+      shape.unit = 1;
+    } else if (call.name == "spin") {
+      shape.unit = std::min(shape.unit, kCpuChunk);
+    }
+  }
+  if (node.on_error == OnError::Skip) shape.unit = 1;
+  shape.out = levels;
+  for (auto id : node.outputs) {
+    const Edge& edge = pipeline.edges.at(id);
+    shape.credit = shape.credit || (edge.overflow == Overflow::Block && edge.capacity);
+  }
+  return shape;
+}
+
+/// Members a node's workers hold beyond the room reserved in its output edges.
+std::uint64_t hands_of(const Pipeline& pipeline, const Node& node, const NodeShape& shape) {
+  auto workers = static_cast<std::uint64_t>(std::max(1, node.workers));
+  if (shape.credit) {
+    // A source pulls only into reserved room. A stage's worker with no room
+    // takes one message in hand, which leaves as at most one message.
+    if (node.kind == NodeKind::Source) return 0;
+    return mul(workers, std::max(members(shape.in), members(shape.out)));
+  }
+  // No credit (a sink, or only edges that never block): a worker takes up to
+  // its unit, no more than its inputs hold, plus what it flushes out of a batch.
+  std::uint64_t take = shape.unit;
+  if (!node.inputs.empty()) {
+    std::uint64_t held = 0;
+    for (auto id : node.inputs) held = add(held, pipeline.edges.at(id).capacity.value_or(kMax));
+    take = std::min(take, held);
+  }
+  return mul(workers, add(mul(take, members(shape.in)), shape.batch_held));
+}
+
+bool broadcasts(const Pipeline& pipeline) {
+  return std::any_of(pipeline.nodes.begin(), pipeline.nodes.end(),
+                     [](const Node& n) { return n.fanout == Fanout::Broadcast && n.outputs.size() > 1; });
+}
+
+}  // namespace
+
+HoldBound hold_bound(const Pipeline& pipeline) {
+  HoldBound bound;
+  auto costs = output::node_costs(pipeline);
+  std::vector<NodeShape> shapes(pipeline.nodes.size());
+  for (auto id : output::topological_order(pipeline)) shapes[id] = shape_of(pipeline, pipeline.nodes[id], shapes);
+
+  // Payload bytes per member where each term's messages are, when the file says.
+  bool sizes_known = true;
+  std::uint64_t bytes = 0, largest = 0;
+  auto count_bytes = [&](std::uint64_t messages, std::optional<std::uint64_t> per_member) {
+    sizes_known = sizes_known && per_member;
+    if (!sizes_known) return;
+    bytes = add(bytes, mul(messages, *per_member));
+    largest = std::max(largest, *per_member);
+  };
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
+    const Edge& edge = pipeline.edges[id];
+    if (!edge.capacity) {
+      if (!bound.unbounded_edge) bound.unbounded_edge = pipeline.edge_name(id);
+      count_bytes(0, costs[edge.from].bytes_out);  // its message size still caps max_in_flight's bytes
+      continue;
+    }
+    auto held = mul(*edge.capacity, members(shapes[edge.from].out));
+    bound.edges = add(bound.edges, held);
+    count_bytes(held, costs[edge.from].bytes_out);
+  }
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+    const Node& node = pipeline.nodes[id];
+    // The larger of the sizes entering and leaving (prefix grows a payload).
+    std::optional<std::uint64_t> size = costs[id].bytes_out;
+    for (auto e : node.inputs) {
+      auto in = costs[pipeline.edges[e].from].bytes_out;
+      size = size && in ? std::optional(std::max(*size, *in)) : std::nullopt;
+    }
+    auto hands = hands_of(pipeline, node, shapes[id]);
+    bound.hands = add(bound.hands, hands);
+    bound.batches = add(bound.batches, shapes[id].batch_held);
+    count_bytes(add(hands, shapes[id].batch_held), size);
+  }
+
+  auto total = add(add(bound.edges, bound.hands), bound.batches);
+  if (!bound.unbounded_edge) bound.messages = total;
+  // Broadcast copies enter max_in_flight's count when made, past the limit.
+  if (pipeline.max_in_flight_explicit && pipeline.max_in_flight > 0 && !broadcasts(pipeline) &&
+      (!bound.messages || pipeline.max_in_flight < *bound.messages)) {
+    bound.in_flight = pipeline.max_in_flight;
+    bound.messages = pipeline.max_in_flight;
+    auto capped = mul(*bound.in_flight, largest);
+    bytes = bound.unbounded_edge ? capped : std::min(bytes, capped);
+  }
+  if (bound.messages && sizes_known) bound.payload_bytes = bytes;
+  return bound;
+}
+
+std::string messages_bound_text(const HoldBound& bound) {
+  auto terms = fmt::format("edge capacities {} + workers' hands {} + batch contents {}", bound.edges, bound.hands,
+                           bound.batches);
+  if (bound.in_flight) {
+    auto why = bound.unbounded_edge ? fmt::format("{} is unbounded", *bound.unbounded_edge)
+                                    : fmt::format("{} = {}", terms, add(add(bound.edges, bound.hands), bound.batches));
+    return fmt::format("at most {} messages (max_in_flight, enforced at the sources; {})", *bound.in_flight, why);
+  }
+  if (!bound.messages) return fmt::format("unbounded ({} has no capacity)", *bound.unbounded_edge);
+  return fmt::format("at most {} messages ({})", *bound.messages, terms);
+}
+
+std::string bytes_bound_text(const HoldBound& bound) {
+  if (!bound.messages) return "unbounded";
+  if (!bound.payload_bytes) return "not derivable (a message size is not known from the file)";
+  return fmt::format("at most {} (each term times the largest message where it is)",
+                     to_string(Value{Size{*bound.payload_bytes}}));
+}
+
+}  // namespace flow
