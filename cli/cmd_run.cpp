@@ -100,7 +100,7 @@ int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metri
     std::string error;
     if (!write_metrics_json(args.metrics_json, metrics, error)) print_error(error);
   }
-  if (!args.quiet) fmt::print("{}", render_summary(metrics, predicted_throughput(pipeline, metrics)));
+  if (!args.quiet) fmt::print("{}", render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline)));
   std::fflush(stdout);
   if (metrics.status == RunStatus::Failed) {
     print_error(metrics.error.value_or("the run failed"));

@@ -75,10 +75,19 @@ std::string bottleneck_line(const Bottleneck& bottleneck) {
   return fmt::format("bottleneck: {} — {}", bottleneck.node, bottleneck.reason);
 }
 
-std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted) {
+std::string peak_line(const RunMetrics& metrics, const HoldBound& bound) {
+  auto messages = bound.messages ? fmt::format(" of the plan's {}", *bound.messages) : std::string(" (the plan: unbounded)");
+  auto bytes = bound.payload_bytes ? fmt::format(" of {}", format_bytes(*bound.payload_bytes)) : std::string();
+  return fmt::format("held at once: peak {} messages{}, {} of payload{}", metrics.peak_messages, messages,
+                     format_bytes(metrics.peak_payload_bytes), bytes);
+}
+
+std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted,
+                           const HoldBound& bound) {
   auto text = header(metrics) + node_table(metrics) + edge_table(metrics) + "\n";
   for (const auto& source : metrics.sources) text += balance_line(source) + "\n";
   text += totals(metrics);
+  text += peak_line(metrics, bound) + "\n";
   text += bottleneck_line(metrics.bottleneck) + "\n";
   if (predicted) text += comparison(metrics, *predicted);
   return text;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/model/metrics.hpp"
+#include "runtime/output/bound.hpp"
 
 namespace flow::cli {
 
@@ -15,8 +16,13 @@ struct PredictedThroughput {
   double messages_per_s = 0;
 };
 
-/// The summary as printed (several lines, each ending in a newline).
-std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted);
+/// The summary as printed (several lines, each ending in a newline); `bound`
+/// is the plan's bound on what the run may hold, set beside the peaks.
+std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted,
+                           const HoldBound& bound);
+
+/// `held at once: peak 12 messages of the plan's 18, 192B of payload of 288B`
+std::string peak_line(const RunMetrics& metrics, const HoldBound& bound);
 
 /// `source ingest: produced 100 = delivered 100 + dropped 0 + filtered 0 + errors 0`
 /// (`!=` and a warning when the balance does not hold).

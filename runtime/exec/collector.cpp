@@ -69,6 +69,8 @@ RunMetrics collect(const RunParts& parts, RunStatus status, double elapsed_s) {
   metrics.error = parts.state.error();
   metrics.elapsed_s = elapsed_s;
   metrics.peak_rss_bytes = peak_rss_bytes();
+  metrics.peak_messages = parts.state.peak_messages();
+  metrics.peak_payload_bytes = parts.state.peak_payload_bytes();
   for (const auto& runner : parts.runners) metrics.nodes.push_back(runner->metrics(elapsed_s));
   collect_edges(parts, metrics);
   collect_sinks(parts, metrics);

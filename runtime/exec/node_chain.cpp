@@ -150,6 +150,12 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
       // An ordered node numbers the flushed batch in the same step that takes it.
       std::unique_lock lock(take_mutex_, std::defer_lock);
       if (ordered_) lock.lock();
+      if (ordered_ && window_full()) {  // the worker emitting the oldest unit flushes then
+        lock.unlock();
+        release_outputs(unit.reserved);
+        if (!everything) flush_wanted_.store(true);
+        return Step::Blocked;
+      }
       chain[i]->flush(unit.messages);
       if (unit.messages.empty()) {
         release_outputs(unit.reserved);

@@ -21,7 +21,7 @@ NodeRunner::Step NodeRunner::take_and_run() {
     // An ordered node numbers its units in the order it takes them.
     std::unique_lock lock(take_mutex_, std::defer_lock);
     if (ordered_) lock.lock();
-    take_input(unit.messages, std::max<std::size_t>(credit, 1));
+    if (!ordered_ || !window_full()) take_input(unit.messages, std::max<std::size_t>(credit, 1));
     if (ordered_ && !unit.messages.empty()) unit.seq = next_seq_++;
   }
   if (unit.messages.size() < credit) release_outputs(credit - unit.messages.size());
@@ -33,6 +33,10 @@ NodeRunner::Step NodeRunner::take_and_run() {
   // More may be waiting: recruit another worker while this one works.
   if (node_.workers > 1 && unit.taken == want) schedule();
   return run_unit(unit);
+}
+
+bool NodeRunner::window_full() const {
+  return next_seq_ - next_emit_.load(std::memory_order_acquire) >= static_cast<std::uint64_t>(node_.workers);
 }
 
 std::size_t NodeRunner::unit_size() const {

@@ -36,7 +36,8 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       id_(id),
       ops_(std::move(operators)),
       unit_limit_(unit_limit_for(node_, ops_)),
-      ordered_(node_.ordered && node_.workers > 1) {}
+      // A sink delivers in its chain: order is kept (or not) by its operators, not by emission.
+      ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()) {}
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                          std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers) {

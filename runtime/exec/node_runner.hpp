@@ -103,6 +103,9 @@ class NodeRunner {
 
   // node_emit.cpp
   Step take_and_run();
+  /// Ordered nodes: `workers` units are numbered and not yet emitted, so no
+  /// more may start (the one emitting the oldest goes on). Caller holds take_mutex_.
+  bool window_full() const;
   std::size_t reserve_outputs(std::size_t want);  ///< credit on every output that gives it: the least granted
   void release_outputs(std::size_t count);        ///< gives back credit not used
   std::size_t unit_size() const;
@@ -144,7 +147,7 @@ class NodeRunner {
   std::mutex take_mutex_;  ///< ordered nodes: taking and numbering are one step
   std::uint64_t next_seq_ = 0;
   std::mutex reorder_mutex_;
-  std::uint64_t next_emit_ = 0;
+  std::atomic<std::uint64_t> next_emit_{0};  ///< written under reorder_mutex_, read when taking
   std::map<std::uint64_t, std::pair<Chunk, std::size_t>> waiting_;  ///< ordered output that finished early, with its credit
 
   std::mutex flush_mutex_;

@@ -45,6 +45,10 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   std::lock_guard lock(pull_mutex_);  // against the pull timer's callback; other workers are kept out by the claim
   auto now = Clock::now();
   if (now < next_pull_) return 0;  // the timer wakes this node then
+  if (ordered_) {
+    std::lock_guard numbering(take_mutex_);
+    if (window_full()) return 0;  // the worker emitting the oldest unit pulls again
+  }
   auto credit = reserve_outputs(std::min(unit_limit_.max, state_.memory_room(largest_message_, node_.name)));
   if (credit == 0) return 0;  // a full output edge, or the memory limit (the run has failed)
   auto room = state_.reserve(credit);

@@ -73,6 +73,8 @@ struct RunMetrics {
   std::optional<std::string> error;  ///< one line, naming the node or edge, when failed
   double elapsed_s = 0;
   std::uint64_t peak_rss_bytes = 0;
+  std::uint64_t peak_messages = 0;       ///< most messages alive at once (on edges, in workers, parked, in batches; members one by one)
+  std::uint64_t peak_payload_bytes = 0;  ///< most payload bytes alive at once
   double messages_per_s = 0;  ///< delivered at all sinks / elapsed
   double latency_p50_s = 0;   ///< end to end, over all sinks
   double latency_p99_s = 0;

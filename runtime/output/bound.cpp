@@ -86,11 +86,22 @@ NodeShape shape_of(const Pipeline& pipeline, const Node& node, const std::vector
 /// Members a node's workers hold beyond the room reserved in its output edges.
 std::uint64_t hands_of(const Pipeline& pipeline, const Node& node, const NodeShape& shape) {
   auto workers = static_cast<std::uint64_t>(std::max(1, node.workers));
+  // A broadcast holds a copy per output edge for a moment before it offers them.
+  bool broadcast = node.fanout == Fanout::Broadcast && node.outputs.size() > 1;
+  std::uint64_t copies = broadcast ? node.outputs.size() : 1;
   if (shape.credit) {
     // A source pulls only into reserved room. A stage's worker with no room
-    // takes one message in hand, which leaves as at most one message.
-    if (node.kind == NodeKind::Source) return 0;
-    return mul(workers, std::max(members(shape.in), members(shape.out)));
+    // takes one message in hand, which leaves as at most one message (a copy to each edge).
+    std::uint64_t hand = node.kind == NodeKind::Source ? 0 : mul(copies, std::max(members(shape.in), members(shape.out)));
+    // What goes to edges that never block has no reserved room: the worker
+    // holds it until the edge takes it or drops it.
+    std::uint64_t unreserved = 0;
+    for (auto id : node.outputs) {
+      const Edge& edge = pipeline.edges.at(id);
+      if (!(edge.overflow == Overflow::Block && edge.capacity)) ++unreserved;
+    }
+    if (unreserved > 0) hand = add(hand, mul(mul(shape.unit, members(shape.out)), broadcast ? unreserved : 1));
+    return mul(workers, hand);
   }
   // No credit (a sink, or only edges that never block): a worker takes up to
   // its unit, no more than its inputs hold, plus what it flushes out of a batch.
@@ -100,7 +111,7 @@ std::uint64_t hands_of(const Pipeline& pipeline, const Node& node, const NodeSha
     for (auto id : node.inputs) held = add(held, pipeline.edges.at(id).capacity.value_or(kMax));
     take = std::min(take, held);
   }
-  return mul(workers, add(mul(take, members(shape.in)), shape.batch_held));
+  return mul(workers, mul(copies, add(mul(take, members(shape.in)), shape.batch_held)));
 }
 
 bool broadcasts(const Pipeline& pipeline) {

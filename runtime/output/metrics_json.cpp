@@ -188,6 +188,8 @@ RunMetrics read_run(const Json& j) {
     m.error = text_of(j, "", "error");
   m.elapsed_s = number_of(j, "", "elapsed_s");
   m.peak_rss_bytes = count_of(j, "", "peak_rss_bytes", false);
+  m.peak_messages = count_of(j, "", "peak_messages", false);
+  m.peak_payload_bytes = count_of(j, "", "peak_payload_bytes", false);
   m.messages_per_s = number_of(j, "", "messages_per_s", false);
   m.latency_p50_s = number_of(j, "", "latency_p50_s", false);
   m.latency_p99_s = number_of(j, "", "latency_p99_s", false);
@@ -212,6 +214,8 @@ std::string to_json(const RunMetrics& m) {
             {"error", optional_json(m.error)},
             {"elapsed_s", m.elapsed_s},
             {"peak_rss_bytes", m.peak_rss_bytes},
+            {"peak_messages", m.peak_messages},
+            {"peak_payload_bytes", m.peak_payload_bytes},
             {"messages_per_s", m.messages_per_s},
             {"latency_p50_s", m.latency_p50_s},
             {"latency_p99_s", m.latency_p99_s},

@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include "runtime/output/bound.hpp"
+
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
@@ -90,6 +92,12 @@ void check_invariants(const Pipeline& pipeline, const RunMetrics& metrics) {
                    << source.errors);
     CHECK(source.produced == source.delivered + source.dropped + source.filtered + source.errors);
   }
+  // What the run held at once never passes the plan's bound (runtime/output/bound.hpp).
+  auto bound = hold_bound(pipeline);
+  INFO("peak " << metrics.peak_messages << " messages, " << metrics.peak_payload_bytes << " bytes; bound "
+               << messages_bound_text(bound) << ", " << bytes_bound_text(bound));
+  if (bound.messages) CHECK(metrics.peak_messages <= *bound.messages);
+  if (bound.payload_bytes) CHECK(metrics.peak_payload_bytes <= *bound.payload_bytes);
 }
 
 const NodeMetrics& node_metrics(const RunMetrics& metrics, const std::string& name) {
