@@ -132,3 +132,22 @@ TEST_CASE("SIGINT after the first report drains, prints the summary and exits 13
   auto metrics = Json::parse(flow::test::read_file(json));
   CHECK(metrics.at("status") == "interrupted");
 }
+
+TEST_CASE("with a 50 MB memory limit, 10 MB messages through capacity 1 run under 50 MB of resident memory", "[cli]") {
+  auto run = run_with_json("big_payloads", "--quiet --memory-limit 50MB");
+  INFO(run.process.err);
+  CHECK(run.process.exit_code == 0);
+  // Two messages alive at most (plan: edge 1 + the consumer's hand 1): 20 MB of payload.
+  CHECK(run.metrics.at("peak_payload_bytes").get<std::uint64_t>() <= 2 * 10'000'000);
+  CHECK(run.process.children_peak_rss_bytes < 50'000'000);
+}
+
+TEST_CASE("with a 50 MB memory limit, capacity 10 of 10 MB messages fails before memory is spent", "[cli]") {
+  auto run = run_flow("run --quiet --memory-limit 50MB " + shell_quote(data("big_payloads_deep")));
+  INFO(run.err);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("memory limit passed: source s would make a message of 10000000 bytes") != std::string::npos);
+  // Five messages alive (50 MB) and the source's template: well under the 200 MB
+  // that pulling 64 at a time reached before it failed.
+  CHECK(run.children_peak_rss_bytes < 100'000'000);
+}

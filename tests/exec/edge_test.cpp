@@ -125,3 +125,68 @@ TEST_CASE("a closed edge is drained only once empty", "[runtime][edge]") {
   edge.take(out, 10);
   CHECK(edge.drained());
 }
+
+TEST_CASE("a bounded block edge gives credit: reservations never claim the same room twice", "[runtime][edge][credit]") {
+  EdgeBuffer edge(edge_with(5, Overflow::Block));
+  REQUIRE(edge.gives_credit());
+  CHECK(edge.reserve(3) == 3);
+  CHECK(edge.reserve(3) == 2);  // only 2 of the 5 are left
+  CHECK(edge.reserve(1) == 0);  // full: held + reserved = capacity
+  Chunk made = messages(0, 3), dropped;
+  OfferResult first = edge.offer(made, dropped, 3);
+  CHECK(first.accepted == 3);
+  CHECK_FALSE(first.newly_blocked);
+  CHECK(edge.reserve(1) == 0);  // 3 held + 2 still reserved
+  Chunk fewer = messages(3, 4);
+  OfferResult second = edge.offer(fewer, dropped, 2);  // reserved 2, made 1 (a filter): 1 is free again
+  CHECK(second.accepted == 1);
+  CHECK(second.room_opened);  // the producer that found no room above is told
+  CHECK(edge.reserve(5) == 1);
+  CHECK(edge.snapshot().held == 4);
+  CHECK(edge.snapshot().high_water == 4);
+}
+
+TEST_CASE("a take that opens room wakes the producer that found none", "[runtime][edge][credit]") {
+  EdgeBuffer edge(edge_with(2, Overflow::Block));
+  CHECK(edge.reserve(2) == 2);
+  Chunk made = messages(0, 2), dropped, out;
+  edge.offer(made, dropped, 2);
+  CHECK(edge.reserve(1) == 0);
+  CHECK(edge.snapshot().blocked_s > 0);  // counted from the refused reservation on
+  TakeResult taken = edge.take(out, 1);
+  CHECK(taken.room_opened);
+  taken = edge.take(out, 1);
+  CHECK_FALSE(taken.room_opened);  // told once
+}
+
+TEST_CASE("parked messages count against credit, and room given back admits them first", "[runtime][edge][credit]") {
+  EdgeBuffer edge(edge_with(2, Overflow::Block));
+  CHECK(edge.reserve(1) == 1);
+  // A message in a worker's hand (no reservation) takes the room not promised to the reservation...
+  Chunk hand = messages(0, 1), dropped;
+  OfferResult parked = edge.offer(hand, dropped, 0);
+  CHECK(parked.accepted == 1);  // 2 - 0 held - 1 reserved
+  // ...and the next one finds none left: it parks.
+  Chunk second = messages(1, 2);
+  parked = edge.offer(second, dropped, 0);
+  CHECK(parked.accepted == 0);
+  CHECK(parked.newly_blocked);
+  CHECK(edge.reserve(1) == 0);  // held 1 + reserved 1 + parked 1 > capacity 2
+  // The reservation is given back unused: the parked message takes its room.
+  Chunk none;
+  OfferResult given_back = edge.offer(none, dropped, 1);
+  CHECK(given_back.accepted == 1);
+  CHECK(given_back.unblocked);
+  CHECK_FALSE(edge.has_parked());
+  CHECK(edge.snapshot().held == 2);
+}
+
+TEST_CASE("edges that never make their producer wait give no credit", "[runtime][edge][credit]") {
+  for (auto policy : {Overflow::DropNewest, Overflow::DropOldest, Overflow::Fail}) {
+    EdgeBuffer edge(edge_with(2, policy));
+    CHECK_FALSE(edge.gives_credit());
+    CHECK(edge.reserve(64) == 64);
+  }
+  EdgeBuffer unbounded(edge_with(std::nullopt, Overflow::Block));
+  CHECK_FALSE(unbounded.gives_credit());
+}

@@ -1,5 +1,6 @@
 #include "process.hpp"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -47,6 +48,8 @@ ProcessResult run_command(const std::string& command, const std::string& directo
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = read_file(out_path);
   result.err = read_file(err_path);
+  rusage usage{};
+  if (getrusage(RUSAGE_CHILDREN, &usage) == 0) result.children_peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
   fs::remove_all(scratch);
   return result;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a command through the shell for tests that exercise the `flow` binary
 // from the outside, capturing its exit status, standard output and error.
+#include <cstdint>
 #include <string>
 
 namespace flow::test {
@@ -9,6 +10,9 @@ struct ProcessResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  /// Peak resident memory of the largest child this process has waited for so
+  /// far (getrusage RUSAGE_CHILDREN): of this command, when it is the test's only one.
+  std::uint64_t children_peak_rss_bytes = 0;
 };
 
 /// Runs `command` with /bin/sh in `directory` (empty: the current one).

@@ -1,0 +1,92 @@
+// Exact bounds: what a run holds follows from the capacities (credit), and the
+// memory limit counts every payload alive, wherever it is.
+#include <catch2/catch.hpp>
+
+#include "runtime/output/bound.hpp"
+#include "support.hpp"
+
+using namespace flow;
+using namespace flow::test;
+
+TEST_CASE("a source pulls no more than the room downstream: capacity 5 before a slow sink holds 6", "[runtime][credit]") {
+  int threads = GENERATE(1, 2, 4);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{40}}}));
+  auto k = b.sink("k", {call("delay", {{"duration", Duration{std::chrono::milliseconds(2)}}}), call("drain")});
+  b.edge(s, k, 5);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  // 5 on the edge and 1 in the sink's hand; a source pulling chunks of 64 would have made all 40 at once.
+  CHECK(metrics.peak_messages == 5 + 1);
+  CHECK(hold_bound(b.get()).messages == std::optional<std::uint64_t>(5 + 1));
+}
+
+TEST_CASE("a stage with no room downstream holds one message per worker, and the chain stays within the plan",
+          "[runtime][credit]") {
+  int threads = GENERATE(1, 2);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{60}}}));
+  auto m = b.stage("m", {call("pass")}, 3);
+  auto k = b.sink("k", {call("wait_us", {{"us", std::int64_t{1000}}}), call("drain")});
+  b.edge(s, m, 4);
+  b.edge(m, k, 2);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  // Edges 4 + 2, m's three hands, k's one: the slow sink keeps everything upstream full.
+  CHECK(metrics.peak_messages <= 4 + 2 + 3 + 1);
+  CHECK(metrics.peak_messages >= 4 + 2);
+}
+
+TEST_CASE("the memory limit counts messages a batch holds, not only those on edges", "[runtime][credit]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}, {"size", std::int64_t{1000}}}));
+  auto k = b.sink("k", {call("batch", {{"max", std::int64_t{100}}}), call("drain")});
+  b.edge(s, k, 1);
+  RunOptions options;
+  options.memory_limit = 50000;  // the edge holds 1000 bytes; the batch would hold 99,000
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Failed);
+  REQUIRE(metrics.error);
+  CHECK_THAT(*metrics.error, Catch::Contains("memory limit passed"));
+  CHECK(metrics.peak_payload_bytes <= 50000);
+}
+
+TEST_CASE("a source stops before it makes a message past the memory limit", "[runtime][credit]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{20}}, {"size", std::int64_t{1000}}}));
+  auto k = b.sink("k", {call("wait_us", {{"us", std::int64_t{5000}}}), call("drain")});
+  b.edge(s, k, 10);
+  RunOptions options;
+  options.memory_limit = 3500;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Failed);
+  REQUIRE(metrics.error);
+  CHECK_THAT(*metrics.error, Catch::Contains("source s would make a message of 1000 bytes"));
+  CHECK_THAT(*metrics.error, Catch::Contains("limit 3500 bytes"));
+  CHECK(metrics.peak_payload_bytes == 3000);  // three messages fit; the fourth was never made
+}
+
+TEST_CASE("peak_payload_bytes follows operators that change a payload's size", "[runtime][credit]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{1}}, {"size", std::int64_t{16}}}));
+  auto m = b.stage("m", {call("prefix", {{"text", std::string("0123456789")}})});
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, m);
+  b.edge(m, k);
+  RunMetrics metrics = run_guarded(b.get(), registry, {});
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  CHECK(metrics.peak_messages == 1);
+  CHECK(metrics.peak_payload_bytes == 16 + 10);
+}
