@@ -53,16 +53,28 @@ void EdgeBuffer::admit(Chunk&& messages, std::uint64_t bytes) {
   high_water_bytes_ = std::max(high_water_bytes_, held_.bytes());
 }
 
-void EdgeBuffer::note_blocked() {
-  bool blocked = wanting_ || !parked_.empty();
-  if (blocked == blocked_since_.has_value()) return;
-  auto now = Clock::now();
-  if (blocked) {
-    blocked_since_ = now;
+namespace {
+
+/// Starts or ends a timed state (blocked, full) when `on` differs from it;
+/// `now` is read at most once per edge operation.
+void track(bool on, std::optional<Clock::time_point>& since, std::chrono::nanoseconds& total,
+           std::optional<Clock::time_point>& now) {
+  if (on == since.has_value()) return;
+  if (!now) now = Clock::now();
+  if (on) {
+    since = now;
   } else {
-    blocked_ += now - *blocked_since_;
-    blocked_since_.reset();
+    total += *now - *since;
+    since.reset();
   }
+}
+
+}  // namespace
+
+void EdgeBuffer::note_state() {
+  std::optional<Clock::time_point> now;
+  track(wanting_ || !parked_.empty(), blocked_since_, blocked_, now);
+  track((capacity_ && held_.size() >= *capacity_) || bytes_refused_, full_since_, full_, now);
 }
 
 std::size_t EdgeBuffer::reserve(std::size_t want) {
@@ -72,7 +84,7 @@ std::size_t EdgeBuffer::reserve(std::size_t want) {
   reserved_ += granted;
   if (granted == 0) {
     wanting_ = true;
-    note_blocked();
+    note_state();
   }
   return granted;
 }
@@ -81,18 +93,6 @@ bool EdgeBuffer::wake_wanting() {
   if (!wanting_ || credit_room() == 0) return false;
   wanting_ = false;
   return true;
-}
-
-void EdgeBuffer::note_fullness() {
-  bool full = (capacity_ && held_.size() >= *capacity_) || bytes_refused_;
-  if (full == full_since_.has_value()) return;
-  auto now = Clock::now();
-  if (full) {
-    full_since_ = now;
-  } else {
-    full_ += now - *full_since_;
-    full_since_.reset();
-  }
 }
 
 OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped, std::size_t reserved) {
@@ -105,7 +105,7 @@ OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped, std::size_t reser
     case Overflow::Fail: offer_fail(messages, result); break;
   }
   messages.clear();
-  note_fullness();
+  note_state();
   return result;
 }
 
@@ -135,7 +135,11 @@ void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult&
   result.newly_blocked = !had_parked && !parked_.empty();
   result.unblocked = had_parked && parked_.empty();
   result.room_opened = wake_wanting();
-  note_blocked();
+  // Said now, the producer need not find it out with a reservation of its own.
+  if (gives_credit_ && !result.room_opened && credit_room() == 0) {
+    wanting_ = true;
+    result.out_of_room = true;
+  }
 }
 
 void EdgeBuffer::offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result) {
@@ -189,9 +193,9 @@ TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
   bool had_parked = !parked_.empty();
   admit_parked();
   result.unblocked = had_parked && parked_.empty();
+  result.drained = closed_ && held_.empty() && parked_.empty();
   result.room_opened = wake_wanting();
-  note_blocked();
-  note_fullness();
+  note_state();
   return result;
 }
 

@@ -21,12 +21,14 @@ struct OfferResult {
   bool bytes_limited = false;    ///< `fail`: it was max_bytes, not capacity, that was reached
   bool unblocked = false;        ///< output parked earlier is all in now
   bool room_opened = false;      ///< room reserved and not used is free, and a producer worker waits for it
+  bool out_of_room = false;      ///< credit: no room is left; the next take that opens some says so (room_opened)
 };
 
 struct TakeResult {
   std::size_t taken = 0;
   bool unblocked = false;        ///< the producer's parked output is all in: wake it
   bool room_opened = false;      ///< a producer found no room to reserve, and now there is: wake it
+  bool drained = false;          ///< closed, and nothing left: the consumer will never get more
 };
 
 class EdgeBuffer {
@@ -74,8 +76,7 @@ class EdgeBuffer {
   void offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_fail(Chunk& messages, OfferResult& result);
-  void note_fullness();
-  void note_blocked();
+  void note_state();  ///< times the blocked and full states
   bool wake_wanting();  ///< a producer that found no room is told once there is some
 
   const std::optional<std::uint64_t> capacity_;

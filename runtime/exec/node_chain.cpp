@@ -15,19 +15,16 @@ class FilterCounter final : public OperatorContext {
     tally_.add(message);
     ++count_;
   }
+  void resized(std::int64_t delta) override { resized_ += delta; }
+  std::int64_t resized_bytes() const { return resized_; }
   const SourceTally& tally() const { return tally_; }
   std::uint64_t count() const { return count_; }
 
  private:
   SourceTally tally_;
   std::uint64_t count_ = 0;
+  std::int64_t resized_ = 0;
 };
-
-std::uint64_t payload_bytes(const Chunk& messages) {
-  std::uint64_t bytes = 0;
-  for (const auto& message : messages) bytes += message.bytes();
-  return bytes;
-}
 
 }  // namespace
 
@@ -72,8 +69,6 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   SourceTally before = state_.tally();
   if (skip) before.add_all(unit.messages);
   auto messages_before = unit.messages.size();
-  const bool resizes = ops_.chain[op]->resizes();
-  std::uint64_t bytes_before = resizes ? payload_bytes(unit.messages) : 0;
   FilterCounter context(state_.tally());
   const char* cause = nullptr;
   std::string what;
@@ -86,10 +81,7 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
     cause = "unknown exception";
   }
   if (!cause) {
-    if (resizes) {
-      auto after = payload_bytes(unit.messages) + context.tally().bytes();
-      state_.resized(static_cast<std::int64_t>(after) - static_cast<std::int64_t>(bytes_before));
-    }
+    if (context.resized_bytes() != 0) state_.resized(context.resized_bytes());
     if (context.count()) {
       filtered_.fetch_add(context.count(), std::memory_order_relaxed);
       state_.retire(context.tally(), Exit::Filtered);
@@ -143,6 +135,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
     // A flushed batch is one message: it needs room downstream like any other.
     unit.reserved = reserve_outputs(1);
     if (unit.reserved == 0) {
+      awaiting_input_.store(false, std::memory_order_release);  // room alone lets the flush go on
       if (!everything) flush_wanted_.store(true);  // tried again once the edge has room
       return Step::Blocked;
     }

@@ -13,18 +13,31 @@ NodeRunner::Step NodeRunner::take_and_run() {
   Unit unit;
   const std::size_t want = unit_size();
   // Room downstream first: a worker never takes more than its outputs can hold,
-  // except the one message in its hand when there is none (a tokio task holds
-  // the message it received and cannot send yet): so `workers` stays the
-  // node's concurrency, and the message parks at emit if there is still no room.
+  // except, in a node that works message by message, the one message in its
+  // hand when there is none (a tokio task holds the message it received and
+  // cannot send yet): so `workers` stays the node's concurrency, and the
+  // message parks at emit if there is still no room.
+  if (awaiting_room() && !unit_limit_.hand) return Step::Idle;  // the full edge wakes this node
   const std::size_t credit = reserve_outputs(want);
+  const std::size_t take = credit > 0 ? credit : unit_limit_.hand ? 1 : 0;
+  if (take == 0) return Step::Idle;
+  bool looked = false, drained = false;
   {
     // An ordered node numbers its units in the order it takes them.
     std::unique_lock lock(take_mutex_, std::defer_lock);
     if (ordered_) lock.lock();
-    if (!ordered_ || !window_full()) take_input(unit.messages, std::max<std::size_t>(credit, 1));
+    looked = !ordered_ || !window_full();
+    if (looked) take_input(unit.messages, take, drained);
     if (ordered_ && !unit.messages.empty()) unit.seq = next_seq_++;
   }
   if (unit.messages.size() < credit) release_outputs(credit - unit.messages.size());
+  // Set after an empty take, cleared by a full one. An arrival in between
+  // cleared it first and started a worker, whose take clears it again; closed
+  // inputs never set it, or a flush waiting for room would wait for input too.
+  if (looked) {
+    bool starved = unit.messages.empty() && !drained;
+    if (starved != awaiting_input_.load(std::memory_order_relaxed)) awaiting_input_.store(starved, std::memory_order_release);
+  }
   if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
   unit.reserved = std::min(credit, unit.taken);
@@ -50,7 +63,28 @@ std::size_t NodeRunner::unit_size() const {
 
 std::size_t NodeRunner::reserve_outputs(std::size_t want) {
   if (outputs_.empty()) return want;
-  if (outputs_.size() == 1) return outputs_[0]->reserve(want);
+  auto epoch = room_epoch();
+  std::size_t granted = outputs_.size() == 1 ? outputs_[0]->reserve(want) : reserve_each(want);
+  if (granted == 0) {
+    await_room(epoch);
+  } else {
+    room_granted();
+  }
+  return granted;
+}
+
+void NodeRunner::await_room(std::uint64_t epoch) {
+  auto expected = epoch << 1;
+  room_state_.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel);
+}
+
+void NodeRunner::room_granted() {
+  auto state = room_state_.load(std::memory_order_relaxed);
+  while ((state & 1) != 0 && !room_state_.compare_exchange_weak(state, state & ~std::uint64_t{1})) {
+  }
+}
+
+std::size_t NodeRunner::reserve_each(std::size_t want) {
   // The same room on every edge that gives credit (a broadcast copies to each);
   // an edge that grants less lowers it for all, and the others give the difference back.
   std::vector<std::size_t> got(outputs_.size(), 0);
@@ -72,14 +106,16 @@ void NodeRunner::release_outputs(std::size_t count) {
   for (std::size_t k = 0; k < outputs_.size(); ++k) offer(k, none, count);
 }
 
-std::size_t NodeRunner::take_input(Chunk& out, std::size_t max) {
+std::size_t NodeRunner::take_input(Chunk& out, std::size_t max, bool& drained) {
   auto count = inputs_.size();
   auto start = next_input_.fetch_add(1, std::memory_order_relaxed);
+  drained = true;
   for (std::size_t k = 0; k < count && out.size() < max; ++k) {
     auto index = (start + k) % count;
     TakeResult taken = inputs_[index]->take(out, max - out.size());
+    drained = drained && taken.drained;
     if (taken.unblocked) producers_[index]->on_unblocked();
-    if (taken.room_opened) producers_[index]->schedule();
+    if (taken.room_opened) producers_[index]->on_room();
   }
   return out.size();
 }
@@ -87,6 +123,15 @@ std::size_t NodeRunner::take_input(Chunk& out, std::size_t max) {
 void NodeRunner::on_unblocked() {
   blocked_edges_.fetch_sub(1, std::memory_order_acq_rel);
   schedule();
+}
+
+void NodeRunner::on_room() {
+  auto state = room_state_.load(std::memory_order_relaxed);
+  while (!room_state_.compare_exchange_weak(state, ((state >> 1) + 1) << 1, std::memory_order_acq_rel)) {
+  }
+  // With nothing to take, the task would find no work: the input's arrival starts it.
+  if (awaiting_input_.load(std::memory_order_acquire)) return;
+  start_worker();
 }
 
 void NodeRunner::emit(Unit& unit) {
@@ -145,10 +190,12 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
   EdgeBuffer& buffer = *outputs_[output];
   if (messages.empty() && (reserved == 0 || !buffer.gives_credit())) return;  // nothing to hand over or give back
   Chunk dropped;
+  auto epoch = room_epoch();
   OfferResult result = buffer.offer(messages, dropped, reserved);
   if (result.newly_blocked) blocked_edges_.fetch_add(1, std::memory_order_acq_rel);
   if (result.unblocked) on_unblocked();
-  if (result.room_opened) schedule();
+  if (result.room_opened) on_room();
+  if (result.out_of_room) await_room(epoch);
   if (!dropped.empty()) {
     SourceTally tally = state_.tally();
     tally.add_all(dropped);
@@ -162,7 +209,7 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
     state_.fail(fmt::format("edge {} overflowed: {}, at {:.2f} s", state_.pipeline().edge_name(id), limit,
                             state_.elapsed_s()));
   }
-  if (result.accepted > 0) consumers_[output]->schedule();
+  if (result.accepted > 0) consumers_[output]->on_input();
 }
 
 void NodeRunner::deliver(Chunk& messages) {

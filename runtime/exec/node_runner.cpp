@@ -18,11 +18,11 @@ constexpr int kUnitsPerTask = 16;
 
 NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops) {
   // on_error=skip must know which message failed, so it works them one by one.
-  if (node.on_error == OnError::Skip) return {1, false};
-  NodeRunner::UnitLimit limit{kChunk, false};
+  if (node.on_error == OnError::Skip) return {1, false, true};
+  NodeRunner::UnitLimit limit{kChunk, false, false};
   for (const auto& op : ops.chain) {
-    if (op->cost() == Operator::Cost::Wait || op->expands()) return {1, false};
-    if (op->cost() == Operator::Cost::Cpu) limit = {kCpuChunk, true};
+    if (op->cost() == Operator::Cost::Wait || op->expands()) return {1, false, true};
+    if (op->cost() == Operator::Cost::Cpu) limit = {kCpuChunk, true, true};
   }
   return limit;
 }
@@ -48,6 +48,16 @@ void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner
 }
 
 void NodeRunner::schedule() {
+  if (awaiting_room()) return;
+  start_worker();
+}
+
+void NodeRunner::on_input() {
+  awaiting_input_.store(false, std::memory_order_release);
+  schedule();
+}
+
+void NodeRunner::start_worker() {
   {
     std::lock_guard lock(sched_mutex_);
     if (finished_) return;
@@ -141,7 +151,7 @@ void NodeRunner::release_slot() {
 void NodeRunner::finish() {
   for (std::size_t k = 0; k < outputs_.size(); ++k) {
     outputs_[k]->close();
-    consumers_[k]->schedule();
+    consumers_[k]->on_input();
   }
   state_.node_finished();
 }

@@ -56,6 +56,7 @@ class NodeRunner {
   struct UnitLimit {
     std::size_t max;
     bool share_backlog;  ///< take backlog / workers (at least 1), not simply up to `max`
+    bool hand;           ///< works message by message: with no room downstream, a worker still takes one
   };
 
   NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators);
@@ -66,8 +67,11 @@ class NodeRunner {
   /// How a worker gets started: puts an activation into the TBB graph.
   void set_spawn(std::function<void(const Activation&)> spawn) { spawn_ = std::move(spawn); }
 
-  /// Makes sure a worker will look for work: starts one if a slot is free, else tells a busy one to look again.
+  /// Makes sure a worker will look for work: starts one if a slot is free, else
+  /// tells a busy one to look again; nothing while the node waits for room.
   void schedule();
+  /// An input edge got messages or closed.
+  void on_input();
   /// The body of the node's TBB task.
   void work(const Activation& activation) noexcept;
 
@@ -107,14 +111,18 @@ class NodeRunner {
   /// more may start (the one emitting the oldest goes on). Caller holds take_mutex_.
   bool window_full() const;
   std::size_t reserve_outputs(std::size_t want);  ///< credit on every output that gives it: the least granted
+  std::size_t reserve_each(std::size_t want);     ///< reserve_outputs for several outputs
   void release_outputs(std::size_t count);        ///< gives back credit not used
   std::size_t unit_size() const;
-  std::size_t take_input(Chunk& out, std::size_t max);
+  /// Takes up to `max` from the inputs; `drained`: every input is closed and empty.
+  std::size_t take_input(Chunk& out, std::size_t max, bool& drained);
   void emit(Unit& unit);
   void emit_chunk(Chunk& messages, std::size_t reserved);
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
   void on_unblocked();
+  void on_room();  ///< an output edge that refused a reservation has room again
+  void start_worker();
 
   // node_source.cpp
   Step pull_and_run();
@@ -141,6 +149,17 @@ class NodeRunner {
   bool finished_ = false;
 
   std::atomic<int> blocked_edges_{0};  ///< output edges holding this node's parked output
+  /// Bit 0: an output edge has no room for this node, and nothing but that
+  /// room opening (on_room) can let it go on, so other wake-ups start no task.
+  /// The rest counts on_room calls: the bit is set only if none came since the
+  /// edge said "no room" (await_room), so a wake-up is never lost to a stale bit.
+  std::atomic<std::uint64_t> room_state_{0};
+  bool awaiting_room() const { return (room_state_.load(std::memory_order_acquire) & 1) != 0; }
+  std::uint64_t room_epoch() const { return room_state_.load(std::memory_order_acquire) >> 1; }
+  void await_room(std::uint64_t epoch);
+  void room_granted();
+  /// A take found the inputs empty (and open): room alone starts no task, input does.
+  std::atomic<bool> awaiting_input_{false};
   std::atomic<std::size_t> next_input_{0};
   std::atomic<std::size_t> next_output_{0};
 

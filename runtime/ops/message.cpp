@@ -2,8 +2,7 @@
 
 namespace flow {
 
-std::size_t Message::bytes() const {
-  if (!is_batch()) return payload.size();
+std::size_t Message::batch_bytes() const {
   std::size_t total = payload.size();
   for (const auto& member : members) total += member.bytes();
   return total;

@@ -17,9 +17,12 @@ struct Message {
 
   bool is_batch() const { return !members.empty(); }
   /// Payload bytes held: the payload, or the members' payloads for a batch.
-  std::size_t bytes() const;
+  std::size_t bytes() const { return is_batch() ? batch_bytes() : payload.size(); }
   /// Messages it stands for at a sink: 1, or the number of members of a batch (recursively).
   std::size_t count() const;
+
+ private:
+  std::size_t batch_bytes() const;
 };
 
 /// Messages moved together between nodes and through an operator chain.

@@ -3,6 +3,7 @@
 // user's own C++ operators implement it the same way and register in the
 // OperatorRegistry (registry.hpp). Nothing here knows TBB.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "runtime/ops/message.hpp"
@@ -15,6 +16,10 @@ class OperatorContext {
   virtual ~OperatorContext() = default;
   /// Count `message` as filtered out by this operator (it is then not in the output).
   virtual void filtered(const Message& message) = 0;
+  /// Report that this call changed the payload bytes of its messages by
+  /// `delta` (replace, prefix): it keeps the payload bytes alive
+  /// (memory_limit, peak_payload_bytes) exact.
+  virtual void resized(std::int64_t delta) { (void)delta; }
 };
 
 /// A stage or sink operator. One instance per node, shared by the node's
@@ -24,7 +29,8 @@ class Operator {
   virtual ~Operator() = default;
 
   /// Transforms `messages` in place (filter, rewrite, split, merge). Every message
-  /// removed must be reported with `context.filtered`. A sink's last operator leaves
+  /// removed must be reported with `context.filtered`, every change of payload
+  /// sizes with `context.resized`. A sink's last operator leaves
   /// in `messages` what it delivered. Throwing marks the chunk as failed (on_error).
   virtual void apply(Chunk& messages, OperatorContext& context) = 0;
 
@@ -49,11 +55,6 @@ class Operator {
   /// the runtime then hands them one message at a time, so that what goes out
   /// beyond the room reserved downstream is at most one input's worth.
   virtual bool expands() const { return false; }
-
-  /// Operators that may change the size of payloads (replace, prefix) say so:
-  /// the runtime then counts the bytes before and after, which keeps the
-  /// payload bytes alive (memory_limit, peak_payload_bytes) exact.
-  virtual bool resizes() const { return false; }
 
   /// For operators that hold messages back (batch): when the held ones must be
   /// flushed, and the flush itself. The runtime also flushes at end of input.

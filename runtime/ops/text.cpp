@@ -67,12 +67,17 @@ class Grep final : public Operator {
 class Replace final : public Operator {
  public:
   Replace(const std::string& pattern, std::string with) : regex_(compile(pattern)), with_(std::move(with)) {}
-  bool resizes() const override { return true; }
 
-  void apply(Chunk& messages, OperatorContext&) override {
+  void apply(Chunk& messages, OperatorContext& context) override {
+    std::int64_t delta = 0;
     for (auto& message : messages) {
-      for_each_payload(message, [this](std::string& payload) { RE2::GlobalReplace(&payload, *regex_, with_); });
+      for_each_payload(message, [&](std::string& payload) {
+        auto before = static_cast<std::int64_t>(payload.size());
+        RE2::GlobalReplace(&payload, *regex_, with_);
+        delta += static_cast<std::int64_t>(payload.size()) - before;
+      });
     }
+    context.resized(delta);
   }
 
  private:
@@ -97,13 +102,17 @@ class ShiftCase final : public Operator {
 
 class Prefix final : public Operator {
  public:
-  bool resizes() const override { return true; }
   explicit Prefix(std::string text) : text_(std::move(text)) {}
 
-  void apply(Chunk& messages, OperatorContext&) override {
+  void apply(Chunk& messages, OperatorContext& context) override {
+    std::int64_t payloads = 0;
     for (auto& message : messages) {
-      for_each_payload(message, [this](std::string& payload) { payload.insert(0, text_); });
+      for_each_payload(message, [&](std::string& payload) {
+        payload.insert(0, text_);
+        ++payloads;
+      });
     }
+    context.resized(payloads * static_cast<std::int64_t>(text_.size()));
   }
 
  private:

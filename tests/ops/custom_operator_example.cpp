@@ -15,10 +15,14 @@ class Truncate final : public flow::Operator {
   explicit Truncate(std::size_t length) : length_(length) {}
 
   // One instance serves all the node's workers: apply keeps no state.
-  void apply(flow::Chunk& messages, flow::OperatorContext&) override {
+  void apply(flow::Chunk& messages, flow::OperatorContext& context) override {
+    std::int64_t cut = 0;
     for (auto& message : messages) {
-      if (message.payload.size() > length_) message.payload.resize(length_);
+      if (message.payload.size() <= length_) continue;
+      cut += static_cast<std::int64_t>(message.payload.size() - length_);
+      message.payload.resize(length_);
     }
+    context.resized(-cut);  // keeps the payload bytes alive exact
   }
 
  private:
