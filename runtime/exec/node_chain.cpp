@@ -133,7 +133,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
     unit.next_op = i + 1;
     unit.started = now;
     // A flushed batch is one message: it needs room downstream like any other.
-    unit.reserved = reserve_outputs(1);
+    unit.reserved = reserve_room(1).per_edge;
     if (unit.reserved == 0) {
       awaiting_input_.store(false, std::memory_order_release);  // room alone lets the flush go on
       if (!everything) flush_wanted_.store(true);  // tried again once the edge has room

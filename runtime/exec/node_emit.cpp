@@ -18,8 +18,8 @@ NodeRunner::Step NodeRunner::take_and_run() {
   // cannot send yet): so `workers` stays the node's concurrency, and the
   // message parks at emit if there is still no room.
   if (awaiting_room() && !unit_limit_.hand) return Step::Idle;  // the full edge wakes this node
-  const std::size_t credit = reserve_outputs(want);
-  const std::size_t take = credit > 0 ? credit : unit_limit_.hand ? 1 : 0;
+  const Room room = reserve_room(want);
+  const std::size_t take = room.messages > 0 ? room.messages : unit_limit_.hand ? 1 : 0;
   if (take == 0) return Step::Idle;
   bool looked = false, drained = false;
   {
@@ -30,7 +30,7 @@ NodeRunner::Step NodeRunner::take_and_run() {
     if (looked) take_input(unit.messages, take, drained);
     if (ordered_ && !unit.messages.empty()) unit.seq = next_seq_++;
   }
-  if (unit.messages.size() < credit) release_outputs(credit - unit.messages.size());
+  unit.reserved = keep_room(room, unit.messages.size());
   // Set after an empty take, cleared by a full one. An arrival in between
   // cleared it first and started a worker, whose take clears it again; closed
   // inputs never set it, or a flush waiting for room would wait for input too.
@@ -40,7 +40,6 @@ NodeRunner::Step NodeRunner::take_and_run() {
   }
   if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
-  unit.reserved = std::min(credit, unit.taken);
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
   unit.started = Clock::now();
   // More may be waiting: recruit another worker while this one works.
@@ -59,6 +58,24 @@ std::size_t NodeRunner::unit_size() const {
   std::size_t waiting = 0;
   for (const auto* input : inputs_) waiting += input->waiting();
   return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, unit_limit_.max);
+}
+
+std::size_t NodeRunner::deal_width() const {
+  return node_.fanout == Fanout::RoundRobin && outputs_.size() > 1 ? outputs_.size() : 1;
+}
+
+NodeRunner::Room NodeRunner::reserve_room(std::size_t want) {
+  // Dealt in turn, a unit of `width` × n messages gives each edge n.
+  auto width = deal_width();
+  auto per_edge = reserve_outputs((want + width - 1) / width);
+  return {per_edge, std::min(want, per_edge * width)};
+}
+
+std::size_t NodeRunner::keep_room(const Room& room, std::size_t used) {
+  auto width = deal_width();
+  auto needed = std::min(room.per_edge, (used + width - 1) / width);
+  if (needed < room.per_edge) release_outputs(room.per_edge - needed);
+  return needed;
 }
 
 std::size_t NodeRunner::reserve_outputs(std::size_t want) {

@@ -110,6 +110,16 @@ class NodeRunner {
   /// Ordered nodes: `workers` units are numbered and not yet emitted, so no
   /// more may start (the one emitting the oldest goes on). Caller holds take_mutex_.
   bool window_full() const;
+  /// Room for a unit of up to `want` messages: `per_edge` reserved on each
+  /// output that gives credit; `messages` the unit may hold (a round_robin
+  /// node deals its unit out, so each edge needs only its share).
+  struct Room {
+    std::size_t per_edge = 0, messages = 0;
+  };
+  Room reserve_room(std::size_t want);
+  /// Gives back what a unit of `used` messages does not need; returns what it keeps per edge.
+  std::size_t keep_room(const Room& room, std::size_t used);
+  std::size_t deal_width() const;                 ///< outputs a unit is dealt over: round_robin's, else 1
   std::size_t reserve_outputs(std::size_t want);  ///< credit on every output that gives it: the least granted
   std::size_t reserve_each(std::size_t want);     ///< reserve_outputs for several outputs
   void release_outputs(std::size_t count);        ///< gives back credit not used

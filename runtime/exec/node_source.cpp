@@ -50,17 +50,16 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
     std::lock_guard numbering(take_mutex_);
     if (window_full()) return 0;  // the worker emitting the oldest unit pulls again
   }
-  auto credit = reserve_outputs(std::min(unit_limit_.max, state_.memory_room(largest_message_, node_.name)));
-  if (credit == 0) return 0;  // a full output edge, or the memory limit (the run has failed)
-  auto room = state_.reserve(credit);
-  if (room == 0) {  // max_in_flight: woken when room opens
-    release_outputs(credit);
+  auto room = reserve_room(std::min(unit_limit_.max, state_.memory_room(largest_message_, node_.name)));
+  if (room.messages == 0) return 0;  // a full output edge, or the memory limit (the run has failed)
+  auto in_flight = state_.reserve(room.messages);
+  if (in_flight == 0) {  // max_in_flight: woken when room opens
+    keep_room(room, 0);
     return 0;
   }
-  SourcePull pull = ops_.source->pull(unit.messages, room, now);
-  state_.settle(room, unit.messages.size());
-  if (unit.messages.size() < credit) release_outputs(credit - unit.messages.size());
-  unit.reserved = unit.messages.size();
+  SourcePull pull = ops_.source->pull(unit.messages, in_flight, now);
+  state_.settle(in_flight, unit.messages.size());
+  unit.reserved = keep_room(room, unit.messages.size());
   if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
   std::optional<Clock::time_point> again = pull.next_at;
   if (!again && !pull.exhausted && unit.messages.empty()) again = now + kRetryPull;
