@@ -47,7 +47,7 @@ bool NodeRunner::run_chain(Unit& unit, std::shared_ptr<Unit>* suspended) {
   for (std::size_t i = unit.next_op; i < chain.size(); ++i) {
     if (unit.messages.empty()) break;
     if (!apply_one(unit, i)) return false;
-    if (unit.messages.empty()) break;
+    if (unit.messages.empty() || !waits_[i]) continue;  // only waiting operators have a ready time
     auto now = Clock::now();
     auto ready = chain[i]->ready_at(unit.messages, now);
     if (ready && *ready > now) {

@@ -27,6 +27,12 @@ NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops)
   return limit;
 }
 
+std::vector<bool> waiting_operators(const NodeOperators& ops) {
+  std::vector<bool> waits;
+  for (const auto& op : ops.chain) waits.push_back(op->cost() == Operator::Cost::Wait);
+  return waits;
+}
+
 }  // namespace
 
 NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators)
@@ -36,6 +42,7 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       id_(id),
       ops_(std::move(operators)),
       unit_limit_(unit_limit_for(node_, ops_)),
+      waits_(waiting_operators(ops_)),
       // A sink delivers in its chain: order is kept (or not) by its operators, not by emission.
       ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()) {}
 

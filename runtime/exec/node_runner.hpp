@@ -147,6 +147,7 @@ class NodeRunner {
   const NodeId id_;
   NodeOperators ops_;
   const UnitLimit unit_limit_;
+  const std::vector<bool> waits_;  ///< per operator of the chain: Cost::Wait, the only ones asked for ready_at
   const bool ordered_;
 
   std::vector<EdgeBuffer*> inputs_, outputs_;

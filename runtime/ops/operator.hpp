@@ -36,7 +36,8 @@ class Operator {
 
   /// For operators that take time without using a CPU (delay, throttle): the
   /// earliest time `messages`, arriving at `now`, may go on to the next operator.
-  /// The runtime waits on a timer, never on a sleeping worker thread.
+  /// The runtime waits on a timer, never on a sleeping worker thread. It asks
+  /// only operators whose cost() is Cost::Wait.
   virtual std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) {
     (void)messages; (void)now;
     return std::nullopt;
