@@ -1,6 +1,6 @@
-// Moving messages in and out of a node: reserving room downstream (credit),
-// taking from the input edges (fan-in), emitting to the output edges (fan-out,
-// ordered), and delivering at a sink.
+// Moving messages in and out of a node: taking from the input edges (fan-in)
+// within the room reserved downstream (node_credit.cpp), emitting to the
+// output edges (fan-out, ordered), and delivering at a sink.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,69 +60,6 @@ std::size_t NodeRunner::unit_size() const {
   return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, unit_limit_.max);
 }
 
-std::size_t NodeRunner::deal_width() const {
-  return node_.fanout == Fanout::RoundRobin && outputs_.size() > 1 ? outputs_.size() : 1;
-}
-
-NodeRunner::Room NodeRunner::reserve_room(std::size_t want) {
-  // Dealt in turn, a unit of `width` × n messages gives each edge n.
-  auto width = deal_width();
-  auto per_edge = reserve_outputs((want + width - 1) / width);
-  return {per_edge, std::min(want, per_edge * width)};
-}
-
-std::size_t NodeRunner::keep_room(const Room& room, std::size_t used) {
-  auto width = deal_width();
-  auto needed = std::min(room.per_edge, (used + width - 1) / width);
-  if (needed < room.per_edge) release_outputs(room.per_edge - needed);
-  return needed;
-}
-
-std::size_t NodeRunner::reserve_outputs(std::size_t want) {
-  if (outputs_.empty()) return want;
-  auto epoch = room_epoch();
-  std::size_t granted = outputs_.size() == 1 ? outputs_[0]->reserve(want) : reserve_each(want);
-  if (granted == 0) {
-    await_room(epoch);
-  } else {
-    room_granted();
-  }
-  return granted;
-}
-
-void NodeRunner::await_room(std::uint64_t epoch) {
-  auto expected = epoch << 1;
-  room_state_.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel);
-}
-
-void NodeRunner::room_granted() {
-  auto state = room_state_.load(std::memory_order_relaxed);
-  while ((state & 1) != 0 && !room_state_.compare_exchange_weak(state, state & ~std::uint64_t{1})) {
-  }
-}
-
-std::size_t NodeRunner::reserve_each(std::size_t want) {
-  // The same room on every edge that gives credit (a broadcast copies to each);
-  // an edge that grants less lowers it for all, and the others give the difference back.
-  std::vector<std::size_t> got(outputs_.size(), 0);
-  std::size_t granted = want;
-  for (std::size_t k = 0; k < outputs_.size() && granted > 0; ++k) {
-    got[k] = outputs_[k]->reserve(granted);
-    granted = std::min(granted, got[k]);
-  }
-  Chunk none;
-  for (std::size_t k = 0; k < outputs_.size(); ++k) {
-    if (got[k] > granted) offer(k, none, got[k] - granted);
-  }
-  return granted;
-}
-
-void NodeRunner::release_outputs(std::size_t count) {
-  if (count == 0) return;
-  Chunk none;
-  for (std::size_t k = 0; k < outputs_.size(); ++k) offer(k, none, count);
-}
-
 std::size_t NodeRunner::take_input(Chunk& out, std::size_t max, bool& drained) {
   auto count = inputs_.size();
   auto start = next_input_.fetch_add(1, std::memory_order_relaxed);
@@ -142,14 +79,6 @@ void NodeRunner::on_unblocked() {
   schedule();
 }
 
-void NodeRunner::on_room() {
-  auto state = room_state_.load(std::memory_order_relaxed);
-  while (!room_state_.compare_exchange_weak(state, ((state >> 1) + 1) << 1, std::memory_order_acq_rel)) {
-  }
-  // With nothing to take, the task would find no work: the input's arrival starts it.
-  if (awaiting_input_.load(std::memory_order_acquire)) return;
-  start_worker();
-}
 
 void NodeRunner::emit(Unit& unit) {
   if (!ordered_ || outputs_.empty()) {

@@ -6,7 +6,8 @@
 //
 // Files: node_runner.cpp (scheduling, the worker loop, finishing),
 // node_chain.cpp (the fused chain, errors, timer waits, flushes),
-// node_emit.cpp (fan-out, ordered emission, edges, sinks),
+// node_credit.cpp (room reserved downstream, waiting for it),
+// node_emit.cpp (taking, fan-out, ordered emission, edges, sinks),
 // node_source.cpp (pulling from the source operator).
 #include <atomic>
 #include <functional>
@@ -91,6 +92,7 @@ class NodeRunner {
   // node_runner.cpp
   Step step();
   bool idle();  ///< true: the worker is done (slot released, or handed to a unit)
+  void start_worker();
   bool inputs_done() const;
   void release_slot();
   void finish();
@@ -105,11 +107,7 @@ class NodeRunner {
   void arm_flush_timer();
   std::string failure(const Unit& unit, std::size_t op, const char* cause) const;
 
-  // node_emit.cpp
-  Step take_and_run();
-  /// Ordered nodes: `workers` units are numbered and not yet emitted, so no
-  /// more may start (the one emitting the oldest goes on). Caller holds take_mutex_.
-  bool window_full() const;
+  // node_credit.cpp
   /// Room for a unit of up to `want` messages: `per_edge` reserved on each
   /// output that gives credit; `messages` the unit may hold (a round_robin
   /// node deals its unit out, so each edge needs only its share).
@@ -123,6 +121,13 @@ class NodeRunner {
   std::size_t reserve_outputs(std::size_t want);  ///< credit on every output that gives it: the least granted
   std::size_t reserve_each(std::size_t want);     ///< reserve_outputs for several outputs
   void release_outputs(std::size_t count);        ///< gives back credit not used
+  void on_room();  ///< an output edge that refused a reservation has room again
+
+  // node_emit.cpp
+  Step take_and_run();
+  /// Ordered nodes: `workers` units are numbered and not yet emitted, so no
+  /// more may start (the one emitting the oldest goes on). Caller holds take_mutex_.
+  bool window_full() const;
   std::size_t unit_size() const;
   /// Takes up to `max` from the inputs; `drained`: every input is closed and empty.
   std::size_t take_input(Chunk& out, std::size_t max, bool& drained);
@@ -131,8 +136,6 @@ class NodeRunner {
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
   void on_unblocked();
-  void on_room();  ///< an output edge that refused a reservation has room again
-  void start_worker();
 
   // node_source.cpp
   Step pull_and_run();
