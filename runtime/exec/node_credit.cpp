@@ -74,8 +74,9 @@ void NodeRunner::on_room() {
   auto state = room_state_.load(std::memory_order_relaxed);
   while (!room_state_.compare_exchange_weak(state, ((state >> 1) + 1) << 1, std::memory_order_acq_rel)) {
   }
-  // With nothing to take, the task would find no work: the input's arrival starts it.
-  if (awaiting_input_.load(std::memory_order_acquire)) return;
+  // With nothing to take the task would find no work, and the input's arrival
+  // starts it; a batch due to be flushed needs only the room.
+  if (awaiting_input_.load(std::memory_order_acquire) && !flush_wanted_.load(std::memory_order_acquire)) return;
   start_worker();
 }
 

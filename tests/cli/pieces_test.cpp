@@ -92,6 +92,20 @@ TEST_CASE("the balance line shows the sum, and flags a mismatch", "[cli]") {
   CHECK(flow::cli::balance_line(source).find("!=") != std::string::npos);
 }
 
+TEST_CASE("the peak line sets the run's peaks beside the plan's bound", "[cli]") {
+  flow::RunMetrics metrics;
+  metrics.peak_messages = 13;
+  metrics.peak_payload_bytes = 208;
+  flow::HoldBound bound;
+  bound.messages = 18;
+  bound.payload_bytes = 288;
+  CHECK(flow::cli::peak_line(metrics, bound) == "held at once: peak 13 messages of the plan's 18, 208 B of payload of 288 B");
+  bound.payload_bytes.reset();
+  CHECK(flow::cli::peak_line(metrics, bound) == "held at once: peak 13 messages of the plan's 18, 208 B of payload");
+  bound.messages.reset();
+  CHECK(flow::cli::peak_line(metrics, bound) == "held at once: peak 13 messages (the plan: unbounded), 208 B of payload");
+}
+
 TEST_CASE("the bottleneck line gives the node and the reason in words", "[cli]") {
   CHECK(flow::cli::bottleneck_line({"process", "1 worker busy 98 %"}) == "bottleneck: process — 1 worker busy 98 %");
   CHECK(flow::cli::bottleneck_line({}) == "bottleneck: none");

@@ -78,6 +78,10 @@ TEST_CASE("run prints a summary with the balance and the bottleneck, and --quiet
   CHECK(loud.out.find("bottleneck: process") != std::string::npos);
   CHECK(loud.out.find("validate -> process") != std::string::npos);
   CHECK(loud.out.find("predicted vs measured") != std::string::npos);
+  // The plan's bound for this file: 3 edges × 5 and one message in the hand of
+  // validate, process and store; 16 bytes each.
+  CHECK(loud.out.find("messages of the plan's 18, ") != std::string::npos);
+  CHECK(loud.out.find(" of payload of 288 B\n") != std::string::npos);
   auto quiet = run_flow("run --quiet " + shell_quote(data("slow_process")));
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.out.empty());
