@@ -135,7 +135,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
     // A flushed batch is one message: it needs room downstream like any other.
     unit.reserved = reserve_room(1).per_edge;
     if (unit.reserved == 0) {
-      awaiting_input_.store(false, std::memory_order_release);  // room alone lets the flush go on
+      input_.found();  // room alone lets the flush go on
       if (!everything) flush_wanted_.store(true);  // tried again once the edge has room
       return Step::Blocked;
     }

@@ -27,25 +27,14 @@ std::size_t NodeRunner::keep_room(const Room& room, std::size_t used) {
 
 std::size_t NodeRunner::reserve_outputs(std::size_t want) {
   if (outputs_.empty()) return want;
-  auto epoch = room_epoch();
+  auto epoch = room_.epoch();
   std::size_t granted = outputs_.size() == 1 ? outputs_[0]->reserve(want) : reserve_each(want);
   if (granted == 0) {
-    await_room(epoch);
+    room_.wait(epoch);
   } else {
-    room_granted();
+    room_.found();
   }
   return granted;
-}
-
-void NodeRunner::await_room(std::uint64_t epoch) {
-  auto expected = epoch << 1;
-  room_state_.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel);
-}
-
-void NodeRunner::room_granted() {
-  auto state = room_state_.load(std::memory_order_relaxed);
-  while ((state & 1) != 0 && !room_state_.compare_exchange_weak(state, state & ~std::uint64_t{1})) {
-  }
 }
 
 std::size_t NodeRunner::reserve_each(std::size_t want) {
@@ -71,12 +60,10 @@ void NodeRunner::release_outputs(std::size_t count) {
 }
 
 void NodeRunner::on_room() {
-  auto state = room_state_.load(std::memory_order_relaxed);
-  while (!room_state_.compare_exchange_weak(state, ((state >> 1) + 1) << 1, std::memory_order_acq_rel)) {
-  }
+  room_.arrived();
   // With nothing to take the task would find no work, and the input's arrival
   // starts it; a batch due to be flushed needs only the room.
-  if (awaiting_input_.load(std::memory_order_acquire) && !flush_wanted_.load(std::memory_order_acquire)) return;
+  if (input_.waiting() && !flush_wanted_.load(std::memory_order_acquire)) return;
   start_worker();
 }
 

@@ -17,11 +17,12 @@ NodeRunner::Step NodeRunner::take_and_run() {
   // hand when there is none (a tokio task holds the message it received and
   // cannot send yet): so `workers` stays the node's concurrency, and the
   // message parks at emit if there is still no room.
-  if (awaiting_room() && !unit_limit_.hand) return Step::Idle;  // the full edge wakes this node
+  if (room_.waiting() && !unit_limit_.hand) return Step::Idle;  // the full edge wakes this node
   const Room room = reserve_room(want);
   const std::size_t take = room.messages > 0 ? room.messages : unit_limit_.hand ? 1 : 0;
   if (take == 0) return Step::Idle;
   bool looked = false, drained = false;
+  auto input_epoch = input_.epoch();
   {
     // An ordered node numbers its units in the order it takes them.
     std::unique_lock lock(take_mutex_, std::defer_lock);
@@ -31,12 +32,11 @@ NodeRunner::Step NodeRunner::take_and_run() {
     if (ordered_ && !unit.messages.empty()) unit.seq = next_seq_++;
   }
   unit.reserved = keep_room(room, unit.messages.size());
-  // Set after an empty take, cleared by a full one. An arrival in between
-  // cleared it first and started a worker, whose take clears it again; closed
-  // inputs never set it, or a flush waiting for room would wait for input too.
-  if (looked) {
-    bool starved = unit.messages.empty() && !drained;
-    if (starved != awaiting_input_.load(std::memory_order_relaxed)) awaiting_input_.store(starved, std::memory_order_release);
+  // Closed inputs never set it, or a flush waiting for room would wait for input too.
+  if (looked && unit.messages.empty() && !drained) {
+    input_.wait(input_epoch);
+  } else if (looked) {
+    input_.found();
   }
   if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
@@ -136,12 +136,12 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
   EdgeBuffer& buffer = *outputs_[output];
   if (messages.empty() && (reserved == 0 || !buffer.gives_credit())) return;  // nothing to hand over or give back
   Chunk dropped;
-  auto epoch = room_epoch();
+  auto epoch = room_.epoch();
   OfferResult result = buffer.offer(messages, dropped, reserved);
   if (result.newly_blocked) blocked_edges_.fetch_add(1, std::memory_order_acq_rel);
   if (result.unblocked) on_unblocked();
   if (result.room_opened) on_room();
-  if (result.out_of_room) await_room(epoch);
+  if (result.out_of_room) room_.wait(epoch);
   if (!dropped.empty()) {
     SourceTally tally = state_.tally();
     tally.add_all(dropped);

@@ -55,12 +55,12 @@ void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner
 }
 
 void NodeRunner::schedule() {
-  if (awaiting_room()) return;
+  if (room_.waiting()) return;
   start_worker();
 }
 
 void NodeRunner::on_input() {
-  awaiting_input_.store(false, std::memory_order_release);
+  input_.arrived();
   schedule();
 }
 

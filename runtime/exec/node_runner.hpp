@@ -21,6 +21,7 @@
 #include "runtime/exec/histogram.hpp"
 #include "runtime/exec/run_state.hpp"
 #include "runtime/exec/timer.hpp"
+#include "runtime/exec/wait_flag.hpp"
 #include "runtime/model/metrics.hpp"
 #include "runtime/ops/operator.hpp"
 
@@ -163,17 +164,11 @@ class NodeRunner {
   bool finished_ = false;
 
   std::atomic<int> blocked_edges_{0};  ///< output edges holding this node's parked output
-  /// Bit 0: an output edge has no room for this node, and nothing but that
-  /// room opening (on_room) can let it go on, so other wake-ups start no task.
-  /// The rest counts on_room calls: the bit is set only if none came since the
-  /// edge said "no room" (await_room), so a wake-up is never lost to a stale bit.
-  std::atomic<std::uint64_t> room_state_{0};
-  bool awaiting_room() const { return (room_state_.load(std::memory_order_acquire) & 1) != 0; }
-  std::uint64_t room_epoch() const { return room_state_.load(std::memory_order_acquire) >> 1; }
-  void await_room(std::uint64_t epoch);
-  void room_granted();
+  /// An output edge has no room for this node: nothing but that room opening
+  /// (on_room) lets it go on, so other wake-ups start no task.
+  WaitFlag room_;
   /// A take found the inputs empty (and open): room alone starts no task, input does.
-  std::atomic<bool> awaiting_input_{false};
+  WaitFlag input_;
   std::atomic<std::size_t> next_input_{0};
   std::atomic<std::size_t> next_output_{0};
 

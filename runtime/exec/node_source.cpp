@@ -45,7 +45,7 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   std::lock_guard lock(pull_mutex_);  // against the pull timer's callback; other workers are kept out by the claim
   auto now = Clock::now();
   if (now < next_pull_) return 0;  // the timer wakes this node then
-  if (awaiting_room()) return 0;  // a full output edge wakes it
+  if (room_.waiting()) return 0;  // a full output edge wakes it
   if (ordered_) {
     std::lock_guard numbering(take_mutex_);
     if (window_full()) return 0;  // the worker emitting the oldest unit pulls again
