@@ -2,6 +2,7 @@
 // memory limit counts every payload alive, wherever it is.
 #include <catch2/catch.hpp>
 
+#include "random_topology.hpp"
 #include "runtime/output/bound.hpp"
 #include "support.hpp"
 
@@ -89,4 +90,22 @@ TEST_CASE("peak_payload_bytes follows operators that change a payload's size", "
   check_invariants(b.get(), metrics);
   CHECK(metrics.peak_messages == 1);
   CHECK(metrics.peak_payload_bytes == 16 + 10);
+}
+
+TEST_CASE("a node waiting for room and input never sleeps through its input's arrival", "[runtime][credit]") {
+  // Soak seed 101290: a stage that works message by message (on_error=skip)
+  // found no room and no input; the input came while it still waited for room,
+  // so its wake-up started nothing, and a flag set just after that arrival
+  // kept the room's wake-up from starting anything either. It hung about one
+  // run in two before waiting became a WaitFlag (wait_flag.hpp).
+  auto registry = test_registry();
+  RandomTopology t = random_topology(101290);
+  INFO(t.description);
+  for (int round = 0; round < 30; ++round) {
+    RunOptions options;
+    options.threads = t.threads;
+    RunMetrics metrics = run_guarded(t.pipeline, registry, options, std::chrono::seconds(30));
+    REQUIRE(metrics.status == RunStatus::Ok);
+    check_invariants(t.pipeline, metrics);
+  }
 }
