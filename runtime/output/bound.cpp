@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/model/value.hpp"
+#include "runtime/ops/registry.hpp"
 #include "runtime/output/cost.hpp"
 
 namespace flow {
@@ -51,6 +52,7 @@ struct NodeShape {
   std::uint64_t unit = kChunk;     ///< messages a worker takes at once
   std::uint64_t batch_held = 0;    ///< members its batch operators hold between units: Σ (max − 1) × members
   bool credit = false;             ///< an output edge is bounded and blocks: the node takes only the room there
+  bool hand = false;               ///< works message by message: with no room, a worker still takes one
 };
 
 NodeShape shape_of(const Pipeline& pipeline, const Node& node, const std::vector<NodeShape>& shapes) {
@@ -68,13 +70,21 @@ NodeShape shape_of(const Pipeline& pipeline, const Node& node, const std::vector
     } else if (call.name == "unbatch") {
       if (!levels.empty()) levels.pop_back();
       shape.unit = 1;
+      shape.hand = true;
     } else if (call.name == "delay" || call.name == "throttle") {
       shape.unit = 1;
+      shape.hand = true;
     } else if (call.name == "spin") {
       shape.unit = std::min(shape.unit, kCpuChunk);
+      shape.hand = true;
+    } else if (!builtin_operators().find(call.name)) {
+      shape.hand = true;  // an operator of the user's: it may work message by message
     }
   }
-  if (node.on_error == OnError::Skip) shape.unit = 1;
+  if (node.on_error == OnError::Skip) {
+    shape.unit = 1;
+    shape.hand = true;
+  }
   shape.out = levels;
   for (auto id : node.outputs) {
     const Edge& edge = pipeline.edges.at(id);
@@ -90,9 +100,11 @@ std::uint64_t hands_of(const Pipeline& pipeline, const Node& node, const NodeSha
   bool broadcast = node.fanout == Fanout::Broadcast && node.outputs.size() > 1;
   std::uint64_t copies = broadcast ? node.outputs.size() : 1;
   if (shape.credit) {
-    // A source pulls only into reserved room. A stage's worker with no room
-    // takes one message in hand, which leaves as at most one message (a copy to each edge).
-    std::uint64_t hand = node.kind == NodeKind::Source ? 0 : mul(copies, std::max(members(shape.in), members(shape.out)));
+    // A source pulls only into reserved room, and so does a cheap stage. A
+    // worker of a stage that works message by message takes one message in
+    // hand with no room, which leaves as at most one message (a copy to each edge).
+    bool hand_taken = node.kind != NodeKind::Source && shape.hand;
+    std::uint64_t hand = hand_taken ? mul(copies, std::max(members(shape.in), members(shape.out))) : 0;
     // What goes to edges that never block has no reserved room: the worker
     // holds it until the edge takes it or drops it.
     std::uint64_t unreserved = 0;

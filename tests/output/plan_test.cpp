@@ -75,15 +75,25 @@ TEST_CASE("Plan counts batch members one by one, and says when bytes are not der
   b.edge(src, pack, 4);
   b.edge(pack, out, 3);
   auto bound = hold_bound(b.build());
-  // Edges: 4 messages + 3 batches of 10. Hands: pack's worker, with no room,
-  // takes one message and may give out one batch of 10; out (a cheap sink)
-  // takes at most the 3 batches its edge holds. Batch contents: 10 - 1.
+  // Edges: 4 messages + 3 batches of 10. Hands: pack is cheap, so it takes
+  // only into reserved room; out (a cheap sink) takes at most the 3 batches
+  // its edge holds. Batch contents: 10 - 1.
   CHECK(bound.edges == 4 + 3 * 10);
-  CHECK(bound.hands == 10 + 3 * 10);
+  CHECK(bound.hands == 3 * 10);
   CHECK(bound.batches == 9);
-  CHECK(bound.messages == std::optional<std::uint64_t>(34 + 40 + 9));
+  CHECK(bound.messages == std::optional<std::uint64_t>(34 + 30 + 9));
   // 4 × 100 on src -> pack, then every member after pack is 102 bytes (prefix "ab").
-  CHECK(bound.payload_bytes == std::optional<std::uint64_t>(4 * 100 + (30 + 10 + 30 + 9) * 102));
+  CHECK(bound.payload_bytes == std::optional<std::uint64_t>(4 * 100 + (30 + 30 + 9) * 102));
+
+  // The same stage waiting 1 ms per message works message by message: with
+  // no room a worker still takes one, which may leave as a batch of 10.
+  PipelineBuilder w("waiting");
+  auto wsrc = w.node("src", NodeKind::Source, {call("generate", {{"size", bytes(100)}})});
+  auto wpack = w.node("pack", NodeKind::Stage, {call("delay", {{"duration", ms(1)}}), call("batch", {{"max", std::int64_t{10}}})});
+  auto wout = w.node("out", NodeKind::Sink, {call("discard")});
+  w.edge(wsrc, wpack, 4);
+  w.edge(wpack, wout, 3);
+  CHECK(hold_bound(w.build()).hands == 10 + 3 * 10);
 
   PipelineBuilder r("unknown");
   auto in = r.node("in", NodeKind::Source, {call("read", {{"path", std::string("x")}})});
