@@ -68,8 +68,9 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   for (auto& message : unit.messages) {
     message.source = static_cast<std::uint32_t>(id_);
     message.created = now;
-    bytes += message.bytes();
-    largest = std::max<std::uint64_t>(largest, message.bytes());
+    std::uint64_t size = message.bytes();
+    bytes += size;
+    largest = std::max(largest, size);
   }
   if (!unit.messages.empty()) largest_message_ = std::max(largest_message_.value_or(0), largest);
   unit.started = now;

@@ -1,8 +1,9 @@
 #pragma once
 // What every node of one run shares: the clock, the first failure, the stop
-// flags, the messages in flight (max_in_flight), the messages and payload bytes
-// alive (memory_limit, peaks), the per-source balance and the count of finished nodes. Counters on the hot
-// path are relaxed atomics added to once per chunk, never per message.
+// flags, the messages in flight (max_in_flight: reservations included), the
+// messages and payload bytes alive (memory_limit, peaks), the per-source
+// balance and the count of finished nodes. Counters on the hot path are relaxed
+// atomics added to once per chunk, never per message.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
