@@ -74,7 +74,7 @@ void GraphBuilder::build(const std::vector<std::unique_ptr<NodeRunner>>& runners
     auto node = std::make_unique<tbb::flow::function_node<Activation, tbb::flow::continue_msg>>(
         *impl_->graph, tbb::flow::unlimited, [target](const Activation& activation) {
           handoff_acquire();
-          target->work(activation);
+          target->run_task(activation);
           handoff_release();
           return tbb::flow::continue_msg{};
         });

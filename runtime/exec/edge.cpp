@@ -193,7 +193,8 @@ TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
   bool had_parked = !parked_.empty();
   admit_parked();
   result.unblocked = had_parked && parked_.empty();
-  result.drained = closed_ && held_.empty() && parked_.empty();
+  result.emptied = held_.empty() && parked_.empty();
+  result.drained = closed_ && result.emptied;
   result.room_opened = wake_wanting();
   note_state();
   return result;
@@ -212,10 +213,11 @@ std::size_t EdgeBuffer::admit_parked() {
 
 void EdgeBuffer::close() {
   std::lock_guard lock(mutex_);
-  closed_ = true;
+  closed_.store(true, std::memory_order_release);
 }
 
 bool EdgeBuffer::drained() const {
+  if (!closed_.load(std::memory_order_acquire)) return false;
   std::lock_guard lock(mutex_);
   return closed_ && held_.empty() && parked_.empty();
 }

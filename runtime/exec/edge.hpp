@@ -4,6 +4,7 @@
 // counters, all under the edge's own lock. It knows neither TBB nor the nodes
 // around it: callers wake producer and consumer from what reserve(), offer()
 // and take() report.
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,7 @@ struct TakeResult {
   bool unblocked = false;        ///< the producer's parked output is all in: wake it
   bool room_opened = false;      ///< a producer found no room to reserve, and now there is: wake it
   bool drained = false;          ///< closed, and nothing left: the consumer will never get more
+  bool emptied = false;          ///< nothing left for now (open or closed)
 };
 
 class EdgeBuffer {
@@ -87,7 +89,9 @@ class EdgeBuffer {
   mutable std::mutex mutex_;
   MessageQueue held_;
   MessageQueue parked_;
-  bool closed_ = false;
+  /// Set once, under the lock: drained() on an open edge (the common case,
+  /// asked after every unit) then needs no lock.
+  std::atomic<bool> closed_{false};
   bool bytes_refused_ = false;  ///< the last offer hit max_bytes (the edge counts as full)
   std::uint64_t reserved_ = 0;  ///< room claimed by producer workers that have not offered yet
   bool wanting_ = false;        ///< a producer found no room to reserve

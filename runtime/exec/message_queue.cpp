@@ -1,5 +1,6 @@
 #include "runtime/exec/message_queue.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace flow::exec {
@@ -85,6 +86,15 @@ std::size_t MessageQueue::count_fitting(std::size_t count_room, std::optional<st
 
 std::size_t count_fitting(const Chunk& messages, std::size_t count_room, std::optional<std::uint64_t> byte_room,
                           bool first_always, std::uint64_t& fitting_bytes, std::uint64_t& total_bytes) {
+  if (!byte_room) {
+    // Only the count limits: the sums need no test per message.
+    std::size_t fitting = std::min(count_room, messages.size());
+    fitting_bytes = total_bytes = 0;
+    for (std::size_t i = 0; i < fitting; ++i) fitting_bytes += bytes_of(messages[i]);
+    total_bytes = fitting_bytes;
+    for (std::size_t i = fitting; i < messages.size(); ++i) total_bytes += bytes_of(messages[i]);
+    return fitting;
+  }
   std::size_t fitting = 0;
   bool open = true;
   fitting_bytes = total_bytes = 0;

@@ -29,6 +29,7 @@ class FilterCounter final : public OperatorContext {
 }  // namespace
 
 NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
+  hand_off_now();
   std::shared_ptr<Unit> suspended;
   if (!run_chain(unit, &suspended)) return Step::Progress;  // the run failed; the worker loop sees it
   if (suspended) return Step::Suspended;

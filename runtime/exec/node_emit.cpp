@@ -21,19 +21,22 @@ NodeRunner::Step NodeRunner::take_and_run() {
   const Room room = reserve_room(want);
   const std::size_t take = room.messages > 0 ? room.messages : unit_limit_.hand ? 1 : 0;
   if (take == 0) return Step::Idle;
-  bool looked = false, drained = false;
+  bool looked = false;
+  InputState inputs;
   auto input_epoch = input_.epoch();
   {
     // An ordered node numbers its units in the order it takes them.
     std::unique_lock lock(take_mutex_, std::defer_lock);
     if (ordered_) lock.lock();
     looked = !ordered_ || !window_full();
-    if (looked) take_input(unit.messages, take, drained);
+    if (looked) inputs = take_input(unit.messages, take);
     if (ordered_ && !unit.messages.empty()) unit.seq = next_seq_++;
   }
   unit.reserved = keep_room(room, unit.messages.size());
-  // Closed inputs never set it, or a flush waiting for room would wait for input too.
-  if (looked && unit.messages.empty() && !drained) {
+  // Inputs left empty: room opening downstream then starts no task that would
+  // find nothing; input arriving does. Closed inputs never set it, or a flush
+  // waiting for room would wait for input too.
+  if (looked && inputs.emptied && !inputs.drained) {
     input_.wait(input_epoch);
   } else if (looked) {
     input_.found();
@@ -60,18 +63,22 @@ std::size_t NodeRunner::unit_size() const {
   return std::clamp<std::size_t>(waiting / static_cast<std::size_t>(node_.workers), 1, unit_limit_.max);
 }
 
-std::size_t NodeRunner::take_input(Chunk& out, std::size_t max, bool& drained) {
+NodeRunner::InputState NodeRunner::take_input(Chunk& out, std::size_t max) {
   auto count = inputs_.size();
   auto start = next_input_.fetch_add(1, std::memory_order_relaxed);
-  drained = true;
-  for (std::size_t k = 0; k < count && out.size() < max; ++k) {
-    auto index = (start + k) % count;
+  InputState state{true, true};
+  std::size_t looked = 0;
+  for (; looked < count && out.size() < max; ++looked) {
+    auto index = (start + looked) % count;
     TakeResult taken = inputs_[index]->take(out, max - out.size());
-    drained = drained && taken.drained;
+    state.drained = state.drained && taken.drained;
+    state.emptied = state.emptied && taken.emptied;
     if (taken.unblocked) producers_[index]->on_unblocked();
     if (taken.room_opened) producers_[index]->on_room();
   }
-  return out.size();
+  // Inputs not looked at may hold messages, and may be open.
+  if (looked < count) state = {false, false};
+  return state;
 }
 
 void NodeRunner::on_unblocked() {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace flow::exec {
 namespace {
 
@@ -15,6 +17,18 @@ constexpr std::size_t kCpuChunk = 8;
 /// Units a task works before handing its slot to a fresh task, so one busy
 /// node cannot keep a thread forever.
 constexpr int kUnitsPerTask = 16;
+
+/// A consumer woken by the task running on this thread, held back so that
+/// this thread runs it once the task ends instead of starting a TBB task for
+/// it. Under credit a producer whose unit filled the room downstream has
+/// nothing more to do, so the consumer it woke can run right here, the way a
+/// TBB body bypasses the scheduler by returning its successor; a producer
+/// that goes on working hands the consumer to TBB first (hand_off_now).
+struct Handoff {
+  bool in_task = false;           ///< this thread is running a node's task
+  NodeRunner* waiting = nullptr;  ///< the consumer to run when it ends
+};
+thread_local Handoff handoff;
 
 NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops) {
   // on_error=skip must know which message failed, so it works them one by one.
@@ -61,20 +75,38 @@ void NodeRunner::schedule() {
 
 void NodeRunner::on_input() {
   input_.arrived();
-  schedule();
+  if (room_.waiting() || !claim_slot()) return;
+  if (handoff.in_task && handoff.waiting == nullptr) {
+    handoff.waiting = this;
+    return;
+  }
+  spawn_(Activation{});
 }
 
 void NodeRunner::start_worker() {
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (finished_) return;
-    if (active_ >= node_.workers) {
-      wake_ = true;
-      return;
-    }
-    ++active_;
+  if (claim_slot()) spawn_(Activation{});
+}
+
+bool NodeRunner::claim_slot() {
+  std::lock_guard lock(sched_mutex_);
+  if (finished_) return false;
+  if (active_ >= node_.workers) {
+    wake_ = true;
+    return false;
   }
-  spawn_(Activation{});
+  ++active_;
+  return true;
+}
+
+void NodeRunner::run_task(const Activation& activation) noexcept {
+  handoff.in_task = true;
+  work(activation);
+  while (auto* next = std::exchange(handoff.waiting, nullptr)) next->work(Activation{});
+  handoff.in_task = false;
+}
+
+void NodeRunner::hand_off_now() {
+  if (auto* next = std::exchange(handoff.waiting, nullptr)) next->spawn_(Activation{});
 }
 
 void NodeRunner::work(const Activation& activation) noexcept {

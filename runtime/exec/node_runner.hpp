@@ -74,8 +74,9 @@ class NodeRunner {
   void schedule();
   /// An input edge got messages or closed.
   void on_input();
-  /// The body of the node's TBB task.
-  void work(const Activation& activation) noexcept;
+  /// The body of the node's TBB task: its work, then that of any consumer it
+  /// woke and held back for this thread (see Handoff in node_runner.cpp).
+  void run_task(const Activation& activation) noexcept;
 
   const Node& node() const { return node_; }
   bool finished() const;
@@ -91,7 +92,10 @@ class NodeRunner {
   enum class Step { Progress, Idle, Suspended, Blocked };
 
   // node_runner.cpp
+  void work(const Activation& activation) noexcept;
   Step step();
+  bool claim_slot();    ///< takes a worker slot if one is free, else tells a busy worker to look again
+  void hand_off_now();  ///< this worker goes on working: a consumer it held back gets a task of its own
   bool idle();  ///< true: the worker is done (slot released, or handed to a unit)
   void start_worker();
   bool inputs_done() const;
@@ -130,8 +134,12 @@ class NodeRunner {
   /// more may start (the one emitting the oldest goes on). Caller holds take_mutex_.
   bool window_full() const;
   std::size_t unit_size() const;
-  /// Takes up to `max` from the inputs; `drained`: every input is closed and empty.
-  std::size_t take_input(Chunk& out, std::size_t max, bool& drained);
+  struct InputState {
+    bool drained = false;  ///< every input is closed and empty
+    bool emptied = false;  ///< every input is empty for now
+  };
+  /// Takes up to `max` from the inputs into `out`.
+  InputState take_input(Chunk& out, std::size_t max);
   void emit(Unit& unit);
   void emit_chunk(Chunk& messages, std::size_t reserved);
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);

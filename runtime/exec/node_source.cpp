@@ -24,6 +24,7 @@ bool NodeRunner::release_pull() { return pull_state_.exchange(kPullFree) == kPul
 
 NodeRunner::Step NodeRunner::pull_and_run() {
   if (exhausted_.load(std::memory_order_acquire) || state_.sources_stopped()) return Step::Idle;
+  if (room_.waiting()) return Step::Idle;  // a full output edge wakes it (on_room)
   // One pull at a time. A worker that finds the source busy leaves a request
   // instead of waiting: the room or the time the puller found missing may open
   // just after it looked, and then it must look again, or the wake-up is lost.
