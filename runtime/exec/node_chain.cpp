@@ -2,6 +2,8 @@
 // (on_error), timer waits (ready_at) and held messages (flush).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "runtime/exec/node_runner.hpp"
 
 namespace flow::exec {
@@ -31,11 +33,12 @@ class FilterCounter final : public OperatorContext {
 NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
   hand_off_now();
   std::shared_ptr<Unit> suspended;
-  if (!run_chain(unit, &suspended)) return Step::Progress;  // the run failed; the worker loop sees it
+  if (!run_ops(unit, tail_from_, &suspended)) return Step::Progress;  // the run failed; the worker loop sees it
   if (suspended) return Step::Suspended;
-  emit(unit);
+  // Only scalars are read once emit has moved the unit on.
+  bool tail_waits = emit(unit);
   unit_done(unit);
-  return Step::Progress;
+  return tail_waits ? Step::Suspended : Step::Progress;
 }
 
 NodeRunner::Step NodeRunner::continue_unit(std::unique_ptr<Unit> unit) {
@@ -43,9 +46,9 @@ NodeRunner::Step NodeRunner::continue_unit(std::unique_ptr<Unit> unit) {
   return run_unit(*unit);
 }
 
-bool NodeRunner::run_chain(Unit& unit, std::shared_ptr<Unit>* suspended) {
+bool NodeRunner::run_ops(Unit& unit, std::size_t end, std::shared_ptr<Unit>* suspended) {
   auto& chain = ops_.chain;
-  for (std::size_t i = unit.next_op; i < chain.size(); ++i) {
+  for (std::size_t i = unit.next_op; i < end; ++i) {
     if (unit.messages.empty()) break;
     if (!apply_one(unit, i)) return false;
     if (unit.messages.empty() || !waits_[i]) continue;  // only waiting operators have a ready time
@@ -61,8 +64,17 @@ bool NodeRunner::run_chain(Unit& unit, std::shared_ptr<Unit>* suspended) {
       return true;
     }
   }
-  unit.next_op = chain.size();
+  unit.next_op = std::max(unit.next_op, end);
   return true;
+}
+
+bool NodeRunner::run_tail(Unit& unit, std::shared_ptr<Unit>* suspended) {
+  if (unit.flushing) {
+    unit.flushing = false;
+    tail_flush_pending_.store(false);
+    ops_.chain[unit.next_op++]->flush(unit.messages);
+  }
+  return run_ops(unit, ops_.chain.size(), suspended);
 }
 
 bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
@@ -127,6 +139,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
   for (std::size_t i = 0; i < chain.size(); ++i) {
     auto now = Clock::now();
     if (!everything) {
+      if (i >= tail_from_ && tail_flush_pending_.load()) continue;  // one waits for its turn already
       auto deadline = chain[i]->flush_deadline();
       if (!deadline || *deadline > now) continue;
     }
@@ -150,8 +163,16 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
         if (!everything) flush_wanted_.store(true);
         return Step::Blocked;
       }
-      chain[i]->flush(unit.messages);
-      if (unit.messages.empty()) {
+      if (!everything && i >= tail_from_) {
+        // Units taken before it may not have reached this operator yet: the
+        // flush waits for its turn. At end of input none is in flight.
+        unit.next_op = i;
+        unit.flushing = true;
+        tail_flush_pending_.store(true);
+      } else {
+        chain[i]->flush(unit.messages);
+      }
+      if (unit.messages.empty() && !unit.flushing) {
         release_outputs(unit.reserved);
         continue;
       }
@@ -165,6 +186,9 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
 }
 
 void NodeRunner::arm_flush_timer() {
+  // The deadline stays past until the flush waiting for its turn runs; the
+  // unit done after it arms the timer again.
+  if (tail_flush_pending_.load()) return;
   std::optional<Clock::time_point> earliest;
   for (const auto& op : ops_.chain) {
     auto deadline = op->flush_deadline();

@@ -87,23 +87,31 @@ void NodeRunner::on_unblocked() {
 }
 
 
-void NodeRunner::emit(Unit& unit) {
+bool NodeRunner::emit(Unit& unit) {
   if (!ordered_ || outputs_.empty()) {
     emit_chunk(unit.messages, unit.reserved);
-    return;
+    return false;
   }
   std::lock_guard lock(reorder_mutex_);
   if (unit.seq != next_emit_) {
-    waiting_.emplace(unit.seq, std::pair{std::move(unit.messages), unit.reserved});
-    return;
+    waiting_.emplace(unit.seq, std::move(unit));
+    return false;
   }
-  emit_chunk(unit.messages, unit.reserved);
-  ++next_emit_;
+  return emit_in_turn(std::move(unit));
+}
+
+bool NodeRunner::emit_in_turn(Unit unit) {
   // Units that finished early follow in order; an empty one (all filtered) still takes its turn.
-  for (auto next = waiting_.find(next_emit_); next != waiting_.end(); next = waiting_.find(next_emit_)) {
-    emit_chunk(next->second.first, next->second.second);
+  for (;;) {
+    std::shared_ptr<Unit> suspended;
+    if (!run_tail(unit, &suspended)) return false;  // the run failed
+    if (suspended) return true;                    // resumed by the timer, still in its turn
+    emit_chunk(unit.messages, unit.reserved);
+    next_emit_.store(next_emit_.load() + 1);
+    auto next = waiting_.find(next_emit_.load());
+    if (next == waiting_.end()) return false;
+    unit = std::move(next->second);
     waiting_.erase(next);
-    ++next_emit_;
   }
 }
 

@@ -41,6 +41,13 @@ NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops)
   return limit;
 }
 
+std::size_t first_holding(const NodeOperators& ops) {
+  for (std::size_t i = 0; i < ops.chain.size(); ++i) {
+    if (ops.chain[i]->holds_messages()) return i;
+  }
+  return ops.chain.size();
+}
+
 std::vector<bool> waiting_operators(const NodeOperators& ops) {
   std::vector<bool> waits;
   for (const auto& op : ops.chain) waits.push_back(op->cost() == Operator::Cost::Wait);
@@ -58,7 +65,8 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       unit_limit_(unit_limit_for(node_, ops_)),
       waits_(waiting_operators(ops_)),
       // A sink delivers in its chain: order is kept (or not) by its operators, not by emission.
-      ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()) {}
+      ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()),
+      tail_from_(ordered_ ? first_holding(ops_) : ops_.chain.size()) {}
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                          std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers) {

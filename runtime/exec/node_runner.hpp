@@ -36,6 +36,7 @@ struct Unit {
   std::size_t taken = 0;         ///< messages taken from the input for this unit
   std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
   Clock::time_point started{};
+  bool flushing = false;  ///< ordered tail: flush operator `next_op` at this unit's turn, then go on
 };
 
 /// What a TBB task hands a node: a fresh worker (null), or a unit whose timer
@@ -105,7 +106,10 @@ class NodeRunner {
   // node_chain.cpp
   Step run_unit(Unit& unit);
   Step continue_unit(std::unique_ptr<Unit> unit);
-  bool run_chain(Unit& unit, std::shared_ptr<Unit>* suspended);
+  /// Applies operators next_op..end-1; false when the run failed. A unit that
+  /// must wait on the timer is moved into `*suspended`.
+  bool run_ops(Unit& unit, std::size_t end, std::shared_ptr<Unit>* suspended);
+  bool run_tail(Unit& unit, std::shared_ptr<Unit>* suspended);
   bool apply_one(Unit& unit, std::size_t op);
   void unit_done(Unit& unit);
   Step flush_due(bool everything);
@@ -140,7 +144,9 @@ class NodeRunner {
   };
   /// Takes up to `max` from the inputs into `out`.
   InputState take_input(Chunk& out, std::size_t max);
-  void emit(Unit& unit);
+  /// Sends the unit on; true when an ordered unit's tail waits on the timer, keeping its turn.
+  bool emit(Unit& unit);
+  bool emit_in_turn(Unit unit);  ///< caller holds reorder_mutex_ and it is this unit's turn
   void emit_chunk(Chunk& messages, std::size_t reserved);
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
@@ -161,6 +167,10 @@ class NodeRunner {
   const UnitLimit unit_limit_;
   const std::vector<bool> waits_;  ///< per operator of the chain: Cost::Wait, the only ones asked for ready_at
   const bool ordered_;
+  /// Ordered nodes: the operators from here on (the first that holds
+  /// messages, and all after it) run in emission order, at each unit's turn;
+  /// otherwise the chain's size.
+  const std::size_t tail_from_;
 
   std::vector<EdgeBuffer*> inputs_, outputs_;
   std::vector<NodeRunner*> producers_, consumers_;
@@ -184,7 +194,8 @@ class NodeRunner {
   std::uint64_t next_seq_ = 0;
   std::mutex reorder_mutex_;
   std::atomic<std::uint64_t> next_emit_{0};  ///< written under reorder_mutex_, read when taking
-  std::map<std::uint64_t, std::pair<Chunk, std::size_t>> waiting_;  ///< ordered output that finished early, with its credit
+  std::map<std::uint64_t, Unit> waiting_;  ///< ordered units that finished early, their tail not yet run
+  std::atomic<bool> tail_flush_pending_{false};  ///< a flush waits for its turn in the ordered tail
 
   std::mutex flush_mutex_;
   std::atomic<bool> flush_wanted_{false};

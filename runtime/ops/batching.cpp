@@ -30,6 +30,8 @@ class Batch final : public Operator {
     messages = std::move(full);
   }
 
+  bool holds_messages() const override { return true; }
+
   std::optional<Clock::time_point> flush_deadline() const override {
     std::lock_guard lock(mutex_);
     if (held_.empty() || !within_) return std::nullopt;

@@ -57,6 +57,12 @@ class Operator {
   /// beyond the room reserved downstream is at most one input's worth.
   virtual bool expands() const { return false; }
 
+  /// Operators that keep messages from one call to the next (batch) say so:
+  /// in an `ordered` node with several workers the runtime then applies them,
+  /// and every operator after them, to units in the order the units were
+  /// taken, so what they keep is in input order too.
+  virtual bool holds_messages() const { return false; }
+
   /// For operators that hold messages back (batch): when the held ones must be
   /// flushed, and the flush itself. The runtime also flushes at end of input.
   virtual std::optional<Clock::time_point> flush_deadline() const { return std::nullopt; }

@@ -2,7 +2,6 @@
 // memory limit counts every payload alive, wherever it is.
 #include <catch2/catch.hpp>
 
-#include "random_topology.hpp"
 #include "runtime/output/bound.hpp"
 #include "support.hpp"
 
@@ -98,14 +97,34 @@ TEST_CASE("a node waiting for room and input never sleeps through its input's ar
   // so its wake-up started nothing, and a flag set just after that arrival
   // kept the room's wake-up from starting anything either. It hung about one
   // run in two before waiting became a WaitFlag (wait_flag.hpp).
+  // The topology is written out: the generator has changed since.
   auto registry = test_registry();
-  RandomTopology t = random_topology(101290);
-  INFO(t.description);
+  PipelineBuilder b("soak-101290");
+  auto s0 = b.source("s0", call("numbers", {{"count", 281}, {"size", 3}}), 4);
+  auto s1 = b.source("s1", call("numbers", {{"count", 95}, {"size", 1}, {"burst", 50}, {"pause_ms", 3}}), 4);
+  auto m0 = b.stage("m0", {call("filter_mod", {{"k", 6}}), call("error_mod", {{"k", 8}}), call("filter_mod", {{"k", 7}})});
+  auto k0 = b.sink("k0", {call("wait_us", {{"us", 206}}), call("drain")}, 3);
+  auto k1 = b.sink("k1", {call("pass"), call("pass"), call("drain")}, 3);
+  b.edge(s0, m0, 1);
+  b.edge(s1, k0, 2, Overflow::DropOldest);
+  b.edge(m0, k1, 2);
+  b.edge(s1, k1, 2);
+  Pipeline pipeline = b.get();
+  pipeline.nodes[s0].chain.push_back(call("filter_mod", {{"k", 3}}));
+  pipeline.nodes[s1].chain.push_back(call("wait_us", {{"us", 53}}));
+  pipeline.nodes[s0].ordered = true;
+  for (auto sink : {k0, k1}) pipeline.nodes[sink].ordered = true;
+  for (auto node : {s0, s1, m0}) pipeline.nodes[node].fanout = Fanout::RoundRobin;
+  pipeline.nodes[m0].on_error = OnError::Skip;
+  pipeline.nodes[k0].on_error = OnError::Skip;
+  pipeline.nodes[k1].on_error = OnError::Skip;
+  pipeline.max_in_flight = 60;
+  pipeline.max_in_flight_explicit = true;
   for (int round = 0; round < 30; ++round) {
     RunOptions options;
-    options.threads = t.threads;
-    RunMetrics metrics = run_guarded(t.pipeline, registry, options, std::chrono::seconds(30));
+    options.threads = 4;
+    RunMetrics metrics = run_guarded(pipeline, registry, options, std::chrono::seconds(30));
     REQUIRE(metrics.status == RunStatus::Ok);
-    check_invariants(t.pipeline, metrics);
+    check_invariants(pipeline, metrics);
   }
 }

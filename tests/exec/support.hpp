@@ -5,7 +5,9 @@
 // every run.
 #include <chrono>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,10 @@ struct Recorder {
   std::vector<std::string> payloads;
   std::vector<std::size_t> batch_sizes;  ///< 1 for a plain message
   std::vector<std::size_t> spin_units;   ///< messages in each chunk spin_us was applied to
+  /// drain(sink=K): per (K, source node), the last number delivered, and
+  /// the pairs for which a number came after a larger one.
+  std::map<std::pair<std::int64_t, std::uint32_t>, long> last_number;
+  std::set<std::pair<std::int64_t, std::uint32_t>> out_of_order;
   std::vector<std::string> copy_payloads() {
     std::lock_guard lock(mutex);
     return payloads;

@@ -145,6 +145,33 @@ class Record final : public Operator {
   std::shared_ptr<Recorder> recorder_;
 };
 
+/// A sink's end (sink=K): delivers everything and, given a recorder, notes
+/// per source whether numbers arrive in the order they were made.
+class Drain final : public Operator {
+ public:
+  Drain(std::int64_t sink, std::shared_ptr<Recorder> recorder) : sink_(sink), recorder_(std::move(recorder)) {}
+  void apply(Chunk& messages, OperatorContext&) override {
+    if (!recorder_ || sink_ < 0) return;
+    std::lock_guard lock(recorder_->mutex);
+    for (const auto& message : messages) note(message);
+  }
+
+ private:
+  void note(const Message& message) {
+    for (const auto& member : message.members) note(member);
+    if (message.is_batch()) return;
+    auto key = std::make_pair(sink_, message.source);
+    auto number = number_of(message.payload);
+    auto [last, first] = recorder_->last_number.try_emplace(key, number);
+    if (first) return;
+    if (number <= last->second) recorder_->out_of_order.insert(key);
+    last->second = number;
+  }
+
+  std::int64_t sink_;
+  std::shared_ptr<Recorder> recorder_;
+};
+
 OperatorSpec stage_spec(const std::string& name, std::function<std::unique_ptr<Operator>(const OperatorCall&)> make,
                         Role role = Role::Stage) {
   OperatorSpec spec;
@@ -175,7 +202,9 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   registry.add(stage_spec("wait_us", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), false); }));
   registry.add(stage_spec("wait_mod", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), true); }));
   registry.add(stage_spec("record", [recorder](const OperatorCall&) { return std::make_unique<Record>(recorder); }, Role::Sink));
-  registry.add(stage_spec("drain", [](const OperatorCall&) { return std::make_unique<Pass>(); }, Role::Sink));
+  registry.add(stage_spec("drain", [recorder](const OperatorCall& c) {
+    return std::make_unique<Drain>(int_arg(c, "sink", -1), recorder);
+  }, Role::Sink));
   return registry;
 }
 
