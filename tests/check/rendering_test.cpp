@@ -2,6 +2,7 @@
 // error counts are cut to what a person reads (runtime/model/diagnostic.cpp).
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "support.hpp"
 
@@ -90,6 +91,22 @@ TEST_CASE("hidden warnings are counted apart from hidden errors", "[check]") {
   CHECK_THAT(render_first(*source, diagnostics, 1),
              EndsWith("t.flow: note: 1 more error and 2 more warnings not shown (flow shows the first 1 "
                       "diagnostics of a file)\n"));
+}
+
+TEST_CASE("rendering an error on each of 100,000 lines takes time linear in the file", "[check]") {
+  // Finding each line by scanning from the top would read 10^5 lines 10^5 times.
+  std::string text;
+  std::vector<Diagnostic> diagnostics;
+  for (std::size_t line = 1; line <= 100000; ++line) {
+    diagnostics.push_back({Severity::Error, {line, 1, text.size()}, "bad", 3});
+    text += "bad line of text\n";
+  }
+  auto source = source_of(text);
+  auto start = std::chrono::steady_clock::now();
+  auto rendered = render_all(*source, diagnostics);
+  auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(took < 3.0);
+  CHECK_THAT(rendered, EndsWith("t.flow:100000:1: error: bad\n    bad line of text\n    ^^^\n"));
 }
 
 TEST_CASE("a location without a byte offset still finds its line", "[check]") {

@@ -65,6 +65,15 @@ TEST_CASE("flow run refuses batch(max=1000000000) instead of dying of bad_alloc"
         "                           ^^^^^^^^^^\n");
 }
 
+TEST_CASE("batch(max=1000000) runs in 64 MiB of address space: it does not reserve its room up front", "[faults]") {
+  // A reserve of a million messages is about 72 MB: the run would die of bad_alloc.
+  auto dir = pipeline_dir("stage work = batch(max=1000000, within=10ms)");
+  auto result = run_command(
+      fmt::format("ulimit -v 65536; exec timeout 20 {} run t.flow --quiet --threads 2", FLOW_BINARY), dir);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.empty());
+}
+
 TEST_CASE("durations and sizes on the command line are held to the same limits", "[faults]") {
   auto dir = pipeline_dir("stage work = delay(1ms)");
   auto duration = flow_with("run t.flow --duration 9000h", dir);
