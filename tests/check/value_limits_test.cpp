@@ -66,7 +66,7 @@ TEST_CASE("a rate faster than one message a nanosecond is an error", "[check]") 
              StartsWith("t.flow:2:23: error: 2000000000/s is faster than the fastest rate"));
 }
 
-TEST_CASE("a rate slower than one message a year is an error; zero is still the operator's to judge",
+TEST_CASE("a rate slower than one message a year is an error, while zero is left to the operator",
           "[check]") {
   CHECK_THAT(
       diagnostics_of(with_stage("stage work = throttle(0.0001/h)")),
@@ -77,7 +77,7 @@ TEST_CASE("a rate slower than one message a year is an error; zero is still the 
              Contains("error: rate must be more than 0 per second"));
 }
 
-TEST_CASE("a size above 1024GiB is an error; a payload above 256MiB is too", "[check]") {
+TEST_CASE("a size above 1024GiB is an error, and so is a payload above 256MiB", "[check]") {
   CHECK(diagnostics_of("source ingest = generate(count=1)\nsink store = discard()\n"
                        "ingest -> store [max_bytes=2048GiB]\n") ==
         "t.flow:3:28: error: 2048GiB is larger than the largest size flow supports, 1024GiB\n"
@@ -100,7 +100,7 @@ TEST_CASE("batch(max=N) above a million is an error", "[check]") {
   CHECK(loads(with_stage("stage work = batch(max=1000000, within=1ms)")));
 }
 
-TEST_CASE("a capacity above a billion is an error; unbounded is the way to ask for more", "[check]") {
+TEST_CASE("a capacity above a billion is an error, unbounded is the way to ask for more", "[check]") {
   CHECK(diagnostics_of("source ingest = generate(count=1)\nsink store = discard()\n"
                        "ingest -> store [capacity=1000000001]\n") ==
         "t.flow:3:27: error: capacity must be at most 1000000000 (or unbounded), got 1000000001\n"
