@@ -11,7 +11,8 @@ namespace flow::cli {
 
 /// The largest .flow file `flow` reads: hand-written pipelines are kilobytes.
 inline constexpr std::uint64_t max_flow_file_bytes = std::uint64_t{16} << 20;
-/// The largest trace `flow plot` reads: hours of samples of a large pipeline.
+/// The largest trace `flow plot` reads (hours of samples of a large
+/// pipeline), and the largest metrics JSON `flow dot --metrics` reads.
 inline constexpr std::uint64_t max_trace_bytes = std::uint64_t{256} << 20;
 
 /// The whole of `path`, or nullopt with `error` set: "cannot open 'PATH'", or

@@ -69,6 +69,14 @@ TEST_CASE("flow plot /dev/zero stops at 256 MiB instead of growing without end",
   CHECK(result.err == "flow: error: '/dev/zero' is larger than the 256 MiB a trace may be\n");
 }
 
+TEST_CASE("flow dot --metrics /dev/zero stops at 256 MiB instead of growing without end", "[faults]") {
+  auto dir = temp_directory();
+  write_file(dir + "/t.flow", valid_pipeline);
+  auto result = flow_with("dot t.flow --metrics /dev/zero", dir);
+  CHECK(result.exit_code == 2);
+  CHECK(result.err == "flow: error: '/dev/zero' is larger than the 256 MiB a metrics file may be\n");
+}
+
 TEST_CASE("flow plot refuses inf and nan in a trace, naming the file and line", "[faults]") {
   auto dir = temp_directory();
   const std::string header = "time_s,kind,name,held,in,out,dropped,busy\n";
