@@ -44,6 +44,22 @@ TEST_CASE("flow check accepts a delay of exactly the longest duration", "[faults
   CHECK(result.err.empty());
 }
 
+TEST_CASE("a delay of the longest duration waits: now plus a year does not overflow the clock", "[faults]") {
+  // Still waiting after two seconds, so `timeout` ends it (exit 124).
+  auto dir = pipeline_dir("stage work = delay(8760h)");
+  auto result = run_command(fmt::format("timeout 2 {} run t.flow --quiet", FLOW_BINARY), dir);
+  CHECK(result.exit_code == 124);
+}
+
+TEST_CASE("a rate of exactly one message a nanosecond runs and ends", "[faults]") {
+  auto dir = temp_directory();
+  write_file(dir + "/t.flow", "source ingest = generate(count=100000, rate=1/ns)\nsink store = discard()\n"
+                              "ingest -> store\n");
+  auto result = flow_with("run t.flow --quiet", dir);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.empty());
+}
+
 TEST_CASE("flow run refuses a rate faster than one a nanosecond instead of spinning", "[faults]") {
   auto dir = temp_directory();
   write_file(dir + "/t.flow",
