@@ -53,8 +53,9 @@ TEST_CASE("a delay of the longest duration waits: now plus a year does not overf
 
 TEST_CASE("a rate of exactly one message a nanosecond runs and ends", "[faults]") {
   auto dir = temp_directory();
-  write_file(dir + "/t.flow", "source ingest = generate(count=100000, rate=1/ns)\nsink store = discard()\n"
-                              "ingest -> store\n");
+  write_file(dir + "/t.flow",
+             "source ingest = generate(count=100000, rate=1/ns)\nsink store = discard()\n"
+             "ingest -> store\n");
   auto result = flow_with("run t.flow --quiet", dir);
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
@@ -81,7 +82,8 @@ TEST_CASE("flow run refuses batch(max=1000000000) instead of dying of bad_alloc"
         "                           ^^^^^^^^^^\n");
 }
 
-TEST_CASE("batch(max=1000000) runs in 64 MiB of address space: it does not reserve its room up front", "[faults]") {
+TEST_CASE("batch(max=1000000) runs in 64 MiB of address space: it does not reserve its room up front",
+          "[faults]") {
   // A reserve of a million messages is about 72 MB: the run would die of bad_alloc.
   auto dir = pipeline_dir("stage work = batch(max=1000000, within=10ms)");
   auto result = run_command(
