@@ -118,11 +118,13 @@ std::string render_all(const SourceFile& file, const std::vector<Diagnostic>& di
 std::string render_first(const SourceFile& file, const std::vector<Diagnostic>& diagnostics,
                          std::size_t limit) {
   std::string out;
-  std::size_t errors = 0, warnings = 0;
-  for (std::size_t i = 0; i < diagnostics.size(); ++i) {
-    if (i < limit)
-      out += render(file, diagnostics[i]);
-    else if (diagnostics[i].severity == Severity::Error)
+  std::size_t shown = 0, errors = 0, warnings = 0;
+  for (const auto& diagnostic : diagnostics) {
+    // Those without a place (one per --set, the parser's "stopped after 100")
+    // are few and say what no other line does: always shown.
+    if (!diagnostic.location.known() || shown++ < limit)
+      out += render(file, diagnostic);
+    else if (diagnostic.severity == Severity::Error)
       ++errors;
     else
       ++warnings;

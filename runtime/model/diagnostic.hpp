@@ -34,7 +34,8 @@ std::string render_all(const SourceFile& file, const std::vector<Diagnostic>& di
 /// -ferror-limit: past the first hundred, more are rarely read, only scrolled past.
 inline constexpr std::size_t max_diagnostics_shown = 100;
 
-/// Renders the first `limit` diagnostics, then, if any are left, one line
+/// Renders the first `limit` diagnostics that have a location, and every one
+/// without (from --set, or the parser giving up), then, if any are left, one line
 /// "file: note: 39900 more errors and 2 more warnings not shown (...)".
 std::string render_first(const SourceFile& file, const std::vector<Diagnostic>& diagnostics,
                          std::size_t limit = max_diagnostics_shown);

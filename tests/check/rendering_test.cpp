@@ -93,6 +93,17 @@ TEST_CASE("hidden warnings are counted apart from hidden errors", "[check]") {
                       "diagnostics of a file)\n"));
 }
 
+TEST_CASE("diagnostics without a location are shown past the limit, before the count", "[check]") {
+  auto source = source_of("a\nb\n");
+  std::vector<Diagnostic> diagnostics{{Severity::Error, {1, 1, 0}, "first", 1},
+                                      {Severity::Error, {2, 1, 2}, "second", 1},
+                                      {Severity::Error, {}, "too many syntax errors; stopped after 100", 1}};
+  CHECK(render_first(*source, diagnostics, 1) ==
+        "t.flow:1:1: error: first\n    a\n    ^\n"
+        "t.flow: error: too many syntax errors; stopped after 100\n"
+        "t.flow: note: 1 more error not shown (flow shows the first 1 diagnostics of a file)\n");
+}
+
 TEST_CASE("rendering an error on each of 100,000 lines takes time linear in the file", "[check]") {
   // Finding each line by scanning from the top would read 10^5 lines 10^5 times.
   std::string text;
