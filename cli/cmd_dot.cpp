@@ -2,10 +2,9 @@
 // a picture, optionally coloured by a finished run.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
+#include "cli/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "runtime/output/dot.hpp"
@@ -22,12 +21,11 @@ struct DotOptions {
 };
 
 std::optional<RunMetrics> read_metrics(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return print_error(fmt::format("cannot open '{}'", path)), std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string error;
+  auto text = read_bounded(path, max_trace_bytes, "a metrics file", error);
+  if (!text) return print_error(error), std::nullopt;
   try {
-    return metrics_from_json(text.str());
+    return metrics_from_json(*text);
   } catch (const std::exception& error) {
     print_error(fmt::format("{}: {}", path, error.what()));
     return std::nullopt;

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <memory>
-#include <sstream>
 
+#include "cli/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "cli/plot_svg.hpp"
@@ -20,15 +20,13 @@ struct PlotOptions {
 };
 
 int plot(const PlotOptions& options) {
-  std::ifstream in(options.trace, std::ios::binary);
-  if (!in) {
-    print_error(fmt::format("cannot open '{}'", options.trace));
+  std::string error;
+  auto csv = read_bounded(options.trace, max_trace_bytes, "a trace", error);
+  if (!csv) {
+    print_error(error);
     return exit_usage;
   }
-  std::stringstream csv;
-  csv << in.rdbuf();
-  std::string error;
-  auto series = read_trace_edges(csv.str(), error);
+  auto series = read_trace_edges(*csv, error);
   if (!series) {
     print_error(fmt::format("{}: {}", options.trace, error));
     return exit_usage;

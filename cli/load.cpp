@@ -2,10 +2,9 @@
 
 #include <cstdio>
 #include <fmt/format.h>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
+#include "cli/bounded_read.hpp"
 #include "runtime/model/diagnostic.hpp"
 #include "runtime/ops/registry.hpp"
 
@@ -14,16 +13,15 @@ namespace flow::cli {
 void print_error(const std::string& message) { fmt::print(stderr, "flow: error: {}\n", message); }
 
 std::optional<Pipeline> load_pipeline(const std::string& path, const std::vector<Override>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    print_error(fmt::format("cannot open '{}'", path));
+  std::string error;
+  auto text = read_bounded(path, max_flow_file_bytes, "a .flow file", error);
+  if (!text) {
+    print_error(error);
     return std::nullopt;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto source = std::make_shared<SourceFile>(SourceFile{path, text.str()});
+  auto source = std::make_shared<SourceFile>(SourceFile{path, std::move(*text)});
   auto result = load(source, builtin_operators(), overrides);
-  fmt::print(stderr, "{}", render_all(*source, result.diagnostics));
+  fmt::print(stderr, "{}", render_first(*source, result.diagnostics));
   if (has_errors(result.diagnostics)) return std::nullopt;
   return std::move(result.pipeline);
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "grammar/parser.hpp"
+#include "runtime/model/value_limits.hpp"
 
 namespace flow::cli {
 namespace {
@@ -24,6 +25,7 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, 
   auto value = parse_literal(text, "a duration such as 500ms", error);
   if (!value) return std::nullopt;
   if (const auto* duration = std::get_if<Duration>(&*value)) {
+    if (error = limits::out_of_range(*value); !error.empty()) return std::nullopt;
     if (duration->value.count() > 0) return duration->value;
     error = fmt::format("'{}' must be longer than zero", text);
     return std::nullopt;
@@ -35,7 +37,10 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, 
 std::optional<std::uint64_t> parse_size(const std::string& text, std::string& error) {
   auto value = parse_literal(text, "a size such as 64MiB", error);
   if (!value) return std::nullopt;
-  if (const auto* size = std::get_if<Size>(&*value)) return size->bytes;
+  if (const auto* size = std::get_if<Size>(&*value)) {
+    if (error = limits::out_of_range(*value); !error.empty()) return std::nullopt;
+    return size->bytes;
+  }
   error = fmt::format("'{}' is {}, expected a size such as 64MiB", text, describe(kind_of(*value)));
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <sstream>
+#include <unordered_map>
 
 #include "cli/trace.hpp"
 
@@ -32,6 +33,25 @@ std::optional<double> number(const std::string& text) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+// A trace row quoted in a message: a line of a hostile file may be megabytes long.
+std::string excerpt(const std::string& line) {
+  constexpr std::size_t longest = 80;
+  return line.size() <= longest ? line : line.substr(0, longest) + "...";
+}
+
+// The largest time or depth drawn: no run lasts 30,000 years nor holds a
+// trillion messages, and an axis up to inf or nan would never finish its ticks.
+constexpr double largest_plotted = 1e12;
+
+std::string out_of_plot_range(const char* column, const std::string& text, double value) {
+  if (!std::isfinite(value)) return fmt::format("{} '{}' is not a finite number", column, excerpt(text));
+  if (value < 0 || value > largest_plotted) {
+    return fmt::format("{} {} is outside 0 to {:g}, the range flow plots", column, excerpt(text),
+                       largest_plotted);
+  }
+  return "";
 }
 
 // A step of 1, 2 or 5 times a power of ten giving about five ticks up to `top_value`.
@@ -119,23 +139,33 @@ std::optional<std::vector<Series>> read_trace_edges(const std::string& csv, std:
     return std::nullopt;
   }
   std::vector<Series> series;
+  // By name, so a trace of many edges is read in one pass.
+  std::unordered_map<std::string, std::size_t> index;
   for (std::size_t number_of_line = 2; std::getline(in, line); ++number_of_line) {
     if (line.empty()) continue;
     auto fields = split(line, ',');
     auto time = fields.size() == 8 ? number(fields[0]) : std::nullopt;
     if (!time || (fields[1] != "edge" && fields[1] != "node")) {
-      error = fmt::format("line {}: malformed trace row '{}'", number_of_line, line);
+      error = fmt::format("line {}: malformed trace row '{}'", number_of_line, excerpt(line));
+      return std::nullopt;
+    }
+    if (auto why = out_of_plot_range("time_s", fields[0], *time); !why.empty()) {
+      error = fmt::format("line {}: {}", number_of_line, why);
       return std::nullopt;
     }
     if (fields[1] != "edge") continue;
     auto held = number(fields[3]);
     if (!held) {
-      error = fmt::format("line {}: 'held' is not a number in '{}'", number_of_line, line);
+      error = fmt::format("line {}: 'held' is not a number in '{}'", number_of_line, excerpt(line));
       return std::nullopt;
     }
-    auto it = std::find_if(series.begin(), series.end(), [&](const Series& s) { return s.name == fields[2]; });
-    if (it == series.end()) it = series.insert(series.end(), Series{fields[2], {}});
-    it->points.emplace_back(*time, *held);
+    if (auto why = out_of_plot_range("held", fields[3], *held); !why.empty()) {
+      error = fmt::format("line {}: {}", number_of_line, why);
+      return std::nullopt;
+    }
+    auto [at, fresh] = index.try_emplace(fields[2], series.size());
+    if (fresh) series.push_back(Series{fields[2], {}});
+    series[at->second].points.emplace_back(*time, *held);
   }
   return series;
 }
@@ -149,7 +179,8 @@ std::string plot_svg(const std::vector<Series>& series, const std::string& title
     }
   }
   // Leave room above the highest line; an empty trace still gets sane axes.
-  frame.max_time = frame.max_time > 0 ? frame.max_time : 1.0;
+  // A span too short for a tick step (a denormal) is drawn as one second.
+  frame.max_time = frame.max_time > 1e-6 ? frame.max_time : 1.0;
   frame.max_held = std::max(1.0, std::ceil(frame.max_held * 1.1));
   auto svg = fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

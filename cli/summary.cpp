@@ -76,7 +76,7 @@ std::string bottleneck_line(const Bottleneck& bottleneck) {
 }
 
 std::string peak_line(const RunMetrics& metrics, const HoldBound& bound) {
-  auto messages = bound.messages ? fmt::format(" of the plan's {}", *bound.messages) : std::string(" (the plan: unbounded)");
+  auto messages = bound.messages ? fmt::format(" of the plan's {}", count_text(*bound.messages)) : std::string(" (the plan: unbounded)");
   auto bytes = bound.payload_bytes ? fmt::format(" of {}", format_bytes(*bound.payload_bytes)) : std::string();
   return fmt::format("held at once: peak {} messages{}, {} of payload{}", metrics.peak_messages, messages,
                      format_bytes(metrics.peak_payload_bytes), bytes);

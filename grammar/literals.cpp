@@ -9,6 +9,8 @@
 #include <limits>
 #include <optional>
 
+#include "runtime/model/value_limits.hpp"
+
 namespace flow::grammar {
 namespace {
 
@@ -208,8 +210,10 @@ Decoded decode_duration(const NumberParts& parts, std::uint64_t scale, std::stri
   if (auto* message = std::get_if<std::string>(&result)) return TokenError{*message, 0, token.size()};
   auto nanoseconds = std::get<Wide>(result);
   if (nanoseconds > Wide{std::numeric_limits<std::int64_t>::max()}) {
-    return TokenError{fmt::format("duration {} is too large (the limit is about 292 years)", printable(token)), 0,
-                      token.size()};
+    // Past 64 bits of nanoseconds; the checker refuses anything above the same limit.
+    return TokenError{fmt::format("duration {} is too large (the longest flow supports is {}, 365 days)",
+                                  printable(token), to_string(Value{Duration{limits::longest_duration}})),
+                      0, token.size()};
   }
   return Value{Duration{std::chrono::nanoseconds{static_cast<std::int64_t>(nanoseconds)}}};
 }

@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "runtime/model/value_limits.hpp"
+
 namespace flow::checker {
 namespace {
 
@@ -68,6 +70,7 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
     }
     Value value = arg.value.value;
     auto error = convert_argument(*spec, value);
+    if (error.empty()) error = limits::out_of_range(value);
     if (!error.empty()) {
       reporter.error(arg.value.location, arg.value.width, std::move(error));
       resolved.complete = false;

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "runtime/model/value_limits.hpp"
+
 namespace flow::checker {
 namespace {
 
@@ -52,6 +54,10 @@ std::string read_capacity(const Value& value, EdgeSettings& edge) {
   if (!std::holds_alternative<std::int64_t>(value)) return kind_error("an integer or unbounded", value);
   std::uint64_t capacity = 0;
   auto error = read_at_least_one("capacity", value, capacity);
+  if (error.empty() && capacity > limits::largest_capacity) {
+    error =
+        fmt::format("capacity must be at most {} (or unbounded), got {}", limits::largest_capacity, capacity);
+  }
   if (error.empty()) {
     edge.capacity_set = true;
     edge.capacity = capacity;
@@ -140,7 +146,8 @@ std::vector<syntax::Attribute> apply_attributes(Reporter& reporter, std::string_
       reporter.error(key.location, key.text.size(), fmt::format("attribute '{}' is given twice", key.text));
       continue;
     }
-    auto error = set(key.text, attribute.value.value);
+    auto error = limits::out_of_range(attribute.value.value);
+    if (error.empty()) error = set(key.text, attribute.value.value);
     if (!error.empty()) {
       reporter.error(attribute.value.location, attribute.value.width, std::move(error));
       continue;

@@ -6,6 +6,7 @@
 #include "grammar/parser.hpp"
 #include "runtime/check/arguments.hpp"
 #include "runtime/check/attributes.hpp"
+#include "runtime/model/value_limits.hpp"
 
 namespace flow::checker {
 namespace {
@@ -53,6 +54,7 @@ std::string apply_one(const OperatorRegistry& registry, Pipeline& pipeline, cons
   std::string parse_error;
   auto literal = parse_value(change.value, parse_error);
   if (!literal) return parse_error;
+  if (auto error = limits::out_of_range(literal->value); !error.empty()) return error;
   // `pipeline` is a keyword, so no node can be called that.
   if (change.node == "pipeline") {
     if (!contains(pipeline_attribute_names(), change.key)) {

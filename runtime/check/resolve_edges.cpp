@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 namespace flow::checker {
@@ -14,7 +15,10 @@ class EdgeBuilder {
  public:
   EdgeBuilder(Reporter& reporter, Pipeline& pipeline, bool report_unknown)
       : reporter_(reporter), pipeline_(pipeline), report_unknown_(report_unknown) {
-    for (const auto& node : pipeline.nodes) node_names_.push_back(node.name);
+    for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+      node_names_.push_back(pipeline.nodes[id].name);
+      ids_.emplace(pipeline.nodes[id].name, id);
+    }
   }
 
   void add_chain(const PendingChain& pending) {
@@ -35,14 +39,22 @@ class EdgeBuilder {
   StepIds resolve_step(const std::vector<syntax::EdgeStep>& steps, std::size_t step) {
     StepIds ids;
     for (const auto& name : steps[step].nodes) {
-      auto id = pipeline_.find_node(name.text);
-      if (!id && report_unknown_) {
-        reporter_.error(name.location, name.text.size(), unknown_name("node", name.text, node_names_));
-      }
+      auto found = ids_.find(name.text);
+      auto id = found == ids_.end() ? std::nullopt : std::optional<NodeId>(found->second);
+      if (!id && report_unknown_) report_unknown(name);
       if (id) check_direction(name, pipeline_.nodes[*id].kind, step > 0, step + 1 < steps.size());
       ids.push_back(id);
     }
     return ids;
+  }
+
+  // A suggestion compares the name with every node's: past the first hundred
+  // unknown names (as many as are shown) that would make the check quadratic.
+  void report_unknown(const syntax::Name& name) {
+    static const std::vector<std::string> none;
+    bool suggest = ++unknown_ <= max_diagnostics_shown;
+    reporter_.error(name.location, name.text.size(),
+                    unknown_name("node", name.text, suggest ? node_names_ : none));
   }
 
   void check_direction(const syntax::Name& name, NodeKind kind, bool has_incoming, bool has_outgoing) {
@@ -86,6 +98,8 @@ class EdgeBuilder {
   Pipeline& pipeline_;
   bool report_unknown_;
   std::vector<std::string> node_names_;
+  std::unordered_map<std::string, NodeId> ids_;  ///< first declarations only, as in pipeline_.nodes
+  std::size_t unknown_ = 0;
   std::map<std::pair<NodeId, NodeId>, std::size_t> declared_;  ///< edge → line of its declaration
 };
 

@@ -50,8 +50,8 @@ class Batch final : public Operator {
     batch.source = held_.front().source;
     batch.created = held_.front().created;
     batch.members = std::move(held_);
+    // No reserve(max_): a batch of a million would allocate its room up front, full or not.
     held_.clear();
-    held_.reserve(max_);
     return batch;
   }
 

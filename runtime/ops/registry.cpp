@@ -4,6 +4,7 @@
 
 #include <re2/re2.h>
 
+#include "runtime/model/value_limits.hpp"
 #include "runtime/ops/builtins.hpp"
 
 namespace flow {
@@ -120,6 +121,11 @@ std::string validate_generate(const OperatorCall& call, std::string& argument) {
     argument = "count";
     return fmt::format("count must be at least 0, got {}", *count);
   }
+  if (auto size = ops::optional_arg<Size>(call, "size"); size && size->bytes > limits::largest_payload) {
+    argument = "size";
+    return fmt::format("size must be at most {}, the largest message flow makes, got {}",
+                       to_string(Value{Size{limits::largest_payload}}), to_string(Value{*size}));
+  }
   if (auto rate = ops::optional_arg<Rate>(call, "rate"); rate && !(rate->per_second > 0)) {
     argument = "rate";
     return "rate must be more than 0 per second";
@@ -159,6 +165,10 @@ std::string validate_batch(const OperatorCall& call, std::string& argument) {
   if (auto max = ops::required_arg<std::int64_t>(call, "max"); max < 1) {
     argument = "max";
     return fmt::format("max must be at least 1, got {}", max);
+  }
+  if (auto max = ops::required_arg<std::int64_t>(call, "max"); max > limits::largest_batch) {
+    argument = "max";
+    return fmt::format("max must be at most {}, got {}", limits::largest_batch, max);
   }
   if (auto within = ops::optional_arg<Duration>(call, "within"); within && within->value.count() <= 0) {
     argument = "within";

@@ -1,7 +1,7 @@
 #include "runtime/output/bound.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -187,21 +187,31 @@ HoldBound hold_bound(const Pipeline& pipeline) {
   return bound;
 }
 
+std::string count_text(std::uint64_t count) {
+  return count == kMax ? fmt::format("\u2265 {}", count) : fmt::format("{}", count);
+}
+
 std::string messages_bound_text(const HoldBound& bound) {
-  auto terms = fmt::format("edge capacities {} + workers' hands {} + batch contents {}", bound.edges, bound.hands,
-                           bound.batches);
+  auto total = add(add(bound.edges, bound.hands), bound.batches);
+  auto terms = fmt::format("edge capacities {} + workers' hands {} + batch contents {}",
+                           count_text(bound.edges), count_text(bound.hands), count_text(bound.batches));
   if (bound.in_flight) {
     auto why = bound.unbounded_edge ? fmt::format("{} is unbounded", *bound.unbounded_edge)
-                                    : fmt::format("{} = {}", terms, add(add(bound.edges, bound.hands), bound.batches));
-    return fmt::format("at most {} messages (max_in_flight, enforced at the sources; {})", *bound.in_flight, why);
+                                    : fmt::format("{} = {}", terms, count_text(total));
+    return fmt::format("at most {} messages (max_in_flight, enforced at the sources; {})", *bound.in_flight,
+                       why);
   }
   if (!bound.messages) return fmt::format("unbounded ({} has no capacity)", *bound.unbounded_edge);
+  // A sum that saturated is no bound a run could reach: say so rather than print a wrapped number.
+  if (*bound.messages == kMax)
+    return fmt::format("{} messages, too many to count ({})", count_text(kMax), terms);
   return fmt::format("at most {} messages ({})", *bound.messages, terms);
 }
 
 std::string bytes_bound_text(const HoldBound& bound) {
   if (!bound.messages) return "unbounded";
   if (!bound.payload_bytes) return "not derivable (a message size is not known from the file)";
+  if (*bound.payload_bytes == kMax) return fmt::format("\u2265 {}B, too many to count", kMax);
   return fmt::format("at most {} (each term times the largest message where it is)",
                      to_string(Value{Size{*bound.payload_bytes}}));
 }

@@ -24,6 +24,10 @@ struct HoldBound {
 
 HoldBound hold_bound(const Pipeline& pipeline);
 
+/// A term or a sum of the bound: "16", or "≥ 18446744073709551615" where it
+/// saturated (every sum saturates at 2^64 - 1 instead of wrapping).
+std::string count_text(std::uint64_t count);
+
 /// "at most 16 messages (edge capacities 15 + workers' hands 1 + batch contents 0)", or why unbounded.
 std::string messages_bound_text(const HoldBound& bound);
 /// "at most 256B", or why not derivable.

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include "pipelines.hpp"
@@ -115,7 +117,8 @@ TEST_CASE("Plan with an unbounded edge bounds messages only by max_in_flight", "
   auto plan = to_plan(pipeline);
   INFO(plan);
   CHECK(line_starting(plan, "messages alive:") ==
-        "  messages alive: at most 1000 messages (max_in_flight, enforced at the sources; src -> out is unbounded)");
+        "  messages alive: at most 1000 messages (max_in_flight, enforced at the sources; src -> out is "
+        "unbounded)");
   CHECK(line_starting(plan, "max_in_flight:") == "  max_in_flight: 1000, enforced at the sources");
   CHECK(line_starting(plan, "bottleneck:").rfind("bottleneck: out at 10 messages/s", 0) == 0);
 }
@@ -142,7 +145,46 @@ TEST_CASE("Plan's bound saturates instead of wrapping around", "[output][plan]")
   auto k = b.node("k", NodeKind::Sink, {call("discard")});
   b.edge(s, a, 9223372036854775807ULL);
   b.edge(a, k, 9223372036854775807ULL);
-  CHECK(hold_bound(b.build()).messages == std::optional<std::uint64_t>(std::numeric_limits<std::uint64_t>::max()));
+  CHECK(hold_bound(b.build()).messages ==
+        std::optional<std::uint64_t>(std::numeric_limits<std::uint64_t>::max()));
+}
+
+TEST_CASE("Plan prints a saturated bound as too many to count, never a wrapped number", "[output][plan]") {
+  PipelineBuilder b("huge");
+  auto s = b.node("s", NodeKind::Source, {call("generate", {{"size", bytes(16)}})});
+  auto a = b.node("a", NodeKind::Stage, {call("delay", {{"duration", ms(1)}})});
+  auto k = b.node("k", NodeKind::Sink, {call("discard")});
+  b.edge(s, a, 9223372036854775807ULL);
+  b.edge(a, k, 9223372036854775807ULL);
+  auto pipeline = b.build();
+  auto bound = hold_bound(pipeline);
+  // The two capacities sum to 2^64 - 2 exactly; the hands push the total past 2^64 - 1.
+  CHECK(bound.edges == 18446744073709551614ULL);
+  auto plan = to_plan(pipeline);
+  INFO(plan);
+  CHECK(line_starting(plan, "messages alive:") ==
+        fmt::format(
+            "  messages alive: \u2265 18446744073709551615 messages, too many to count (edge capacities "
+            "18446744073709551614 + workers' hands {} + batch contents 0)",
+            bound.hands));
+  CHECK(line_starting(plan, "payload bytes alive:") ==
+        "  payload bytes alive: \u2265 18446744073709551615B, too many to count");
+}
+
+TEST_CASE("Plan marks each saturated term of the bound", "[output][plan]") {
+  PipelineBuilder b("batches");
+  // Four nested batches of a million make members of 10^24 messages: past 64 bits.
+  std::vector<OperatorCall> chain;
+  for (int i = 0; i < 4; ++i) chain.push_back(call("batch", {{"max", std::int64_t{1000000}}}));
+  auto s = b.node("s", NodeKind::Source, {call("generate")});
+  auto a = b.node("a", NodeKind::Stage, chain);
+  auto k = b.node("k", NodeKind::Sink, {call("discard")});
+  b.edge(s, a, 1);
+  b.edge(a, k, 1);
+  auto text = messages_bound_text(hold_bound(b.build()));
+  CHECK_THAT(text,
+             Catch::Matchers::StartsWith("\u2265 18446744073709551615 messages, too many to count (edge "
+                                         "capacities \u2265 18446744073709551615 + "));
 }
 
 TEST_CASE("Plan says so when nothing limits the flow", "[output][plan]") {

@@ -1,0 +1,25 @@
+#pragma once
+// Reading an input file whole, with a cap: a .flow file or a trace larger than
+// any real one (or a device with no end, such as /dev/zero) is refused before
+// more than the cap is held in memory.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flow::cli {
+
+/// The largest .flow file `flow` reads: hand-written pipelines are kilobytes.
+inline constexpr std::uint64_t max_flow_file_bytes = std::uint64_t{16} << 20;
+/// The largest trace `flow plot` reads (hours of samples of a large
+/// pipeline), and the largest metrics JSON `flow dot --metrics` reads.
+inline constexpr std::uint64_t max_trace_bytes = std::uint64_t{256} << 20;
+
+/// The whole of `path`, or nullopt with `error` set: "cannot open 'PATH'", or
+/// "'PATH' is larger than the 16 MiB a .flow file may be" (`what` names the kind
+/// of file). A regular file's size is checked before reading; anything else is
+/// read in blocks and refused as soon as it passes `limit`.
+std::optional<std::string> read_bounded(const std::string& path, std::uint64_t limit, std::string_view what,
+                                        std::string& error);
+
+}  // namespace flow::cli
