@@ -86,4 +86,9 @@ struct RunMetrics {
   std::vector<SourceBalance> sources;
 };
 
+/// A run that never started (an operator could not be made, a file not opened):
+/// every node, edge, sink and source of `pipeline` at zero, so what reports the
+/// failure still shows the graph it was about.
+RunMetrics unstarted_metrics(const Pipeline& pipeline);
+
 }  // namespace flow
