@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/output_file.hpp"
 #include "runtime/output/dot.hpp"
 #include "runtime/output/mermaid.hpp"
 #include "runtime/output/metrics_json.hpp"
@@ -40,7 +41,8 @@ int draw(const DotOptions& options) {
   std::optional<RunMetrics> metrics;
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
   const RunMetrics* run = metrics ? &*metrics : nullptr;
-  fmt::print("{}", options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
+  // Checked when the command returns, like every command's standard output.
+  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
   return 0;
 }
 

@@ -1,0 +1,59 @@
+#pragma once
+// The files `flow` itself writes (metrics JSON, trace, SVG) and its standard
+// output: every open, write, flush and close is checked, so a full disk or a
+// bad path is reported instead of leaving a short file behind an exit 0.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace flow::cli {
+
+/// Exit status when an output file could not be written (docs/commands.md).
+inline constexpr int exit_output_failed = 1;
+
+/// One output file. After the first failure every call returns false and
+/// error() keeps that failure: `cannot write 'PATH': REASON`.
+class OutputFile {
+ public:
+  /// Opens (creates or truncates) `path` for writing.
+  explicit OutputFile(std::string path);
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  const std::string& path() const { return path_; }
+
+  /// Appends `text` (buffered: a full device may only show at flush or close).
+  bool write(std::string_view text);
+  /// Hands what is buffered to the OS.
+  bool flush();
+  /// Flushes and closes; the file is complete when this returns true.
+  bool close();
+
+ private:
+  bool fail(int error_number);
+
+  struct Closer {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::string path_;
+  std::unique_ptr<std::FILE, Closer> file_;
+  std::string error_;
+};
+
+/// Writes `text` as the whole of `path`; false with `error` set when any step fails.
+bool write_whole_file(const std::string& path, std::string_view text, std::string& error);
+
+/// Appends `text` to standard output without throwing; a failure shows at flush_stdout.
+void write_stdout(std::string_view text);
+
+/// Flushes standard output; false with `error` set when what was printed did not all get out.
+bool flush_stdout(std::string& error);
+
+/// Makes sure descriptors 0, 1 and 2 are open before anything else is: one
+/// that is closed gets /dev/null opened read-only onto it, so that a file the
+/// command opens later cannot take its number (a trace must never receive
+/// what was meant for standard output) and writing to it still fails.
+void guard_standard_descriptors();
+
+}  // namespace flow::cli
