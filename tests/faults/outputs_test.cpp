@@ -44,7 +44,8 @@ std::string a_trace(const std::string& directory) {
 
 }  // namespace
 
-TEST_CASE("a --metrics-json path that cannot be written exits 1 naming the path and the OS error", "[faults]") {
+TEST_CASE("a --metrics-json path that cannot be written exits 1 naming the path and the OS error",
+          "[faults]") {
   auto directory = flow::test::temp_directory();
   auto [path, reason] = GENERATE_COPY(
       table<std::string, std::string>({{"/dev/full", "No space left on device"},
@@ -65,6 +66,20 @@ TEST_CASE("a --trace path that cannot be written exits 1 naming the path and the
   INFO(result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.err == fmt::format("flow: error: cannot write '{}': {}\n", path, reason));
+}
+
+TEST_CASE("a trace that stops fitting on the disk mid-run exits 1 naming the path", "[faults]") {
+  auto directory = flow::test::temp_directory();
+  auto trace = directory + "/trace.csv";
+  // A file size limit of one 512-byte block: the header and the first sample fit, the samples taken
+  // every 5 ms after them do not. SIGXFSZ ignored, so the write fails with EFBIG instead of killing the
+  // process; the reports go to /dev/null, which has no size to limit.
+  auto result = run_command(
+      fmt::format("trap '' XFSZ; ulimit -f 1; {} run --quiet --report 5ms {} --trace {} >/dev/null",
+                  FLOW_BINARY, shell_quote(short_run(directory)), trace));
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == fmt::format("flow: error: cannot write '{}': File too large\n", trace));
 }
 
 TEST_CASE("a summary that cannot reach standard output exits 1 and says so", "[faults]") {
