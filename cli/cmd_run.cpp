@@ -97,38 +97,48 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed
   return true;
 }
 
-// Writes the last trace sample, the JSON and the summary; returns the errors of
-// those that could not be written, one line each.
-std::vector<std::string> write_outputs(const RunArguments& args, const Pipeline& pipeline,
-                                       const RunMetrics& metrics, Observers& observers) {
+// What could not be written at the end of a run: one line per output, and
+// whether standard output's reader went away.
+struct OutputFailures {
   std::vector<std::string> errors;
+  bool broken_pipe = false;
+};
+
+// Writes the last trace sample, the JSON and the summary, each whatever
+// happened to the others.
+OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline, const RunMetrics& metrics,
+                             Observers& observers) {
+  OutputFailures failures;
   std::string error;
   if (observers.trace) {
     observers.trace->sample(metrics);
-    if (!observers.trace->close()) errors.push_back(observers.trace->error());
+    if (!observers.trace->close()) failures.errors.push_back(observers.trace->error());
   }
   if (observers.reporter) observers.reporter->finish(metrics);
-  if (!args.metrics_json.empty() && !write_metrics_json(args.metrics_json, metrics, error))
-    errors.push_back(error);
-  if (!args.quiet) {
-    auto summary = render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline));
-    std::fwrite(summary.data(), 1, summary.size(), stdout);  // checked by the flush below
+  if (!args.metrics_json.empty() && !write_metrics_json(args.metrics_json, metrics, error)) {
+    failures.errors.push_back(error);
   }
-  if (!flush_stdout(error)) errors.push_back(error);
-  return errors;
+  if (!args.quiet) {
+    write_stdout(render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline)));
+  }
+  int stdout_status = flush_stdout(error);
+  failures.broken_pipe = stdout_status == exit_broken_pipe;
+  if (stdout_status == exit_output_failed) failures.errors.push_back(error);
+  return failures;
 }
 
 // A failed run exits 1 whatever else happened; an output that could not be
 // written exits 1 even after a signal, since what a script expects is missing.
 int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metrics, Observers& observers) {
   name_bottleneck(pipeline, metrics);
-  auto output_errors = write_outputs(args, pipeline, metrics, observers);
-  for (const auto& error : output_errors) print_error(error);
+  auto failures = write_outputs(args, pipeline, metrics, observers);
+  for (const auto& error : failures.errors) print_error(error);
   if (metrics.status == RunStatus::Failed) {
     print_error(metrics.error.value_or("the run failed"));
     return exit_failed;
   }
-  if (!output_errors.empty()) return exit_output_failed;
+  if (!failures.errors.empty()) return exit_output_failed;
+  if (failures.broken_pipe) return exit_broken_pipe;
   return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : 0;
 }
 

@@ -98,9 +98,10 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error) {
 // out is an error, not a success.
 int checked_stdout(int status) {
   std::string error;
-  if (status != 0 || flush_stdout(error)) return status;
-  print_error(error);
-  return exit_output_failed;
+  int stdout_status = flush_stdout(error);
+  if (status != 0 || stdout_status == 0) return status;
+  if (!error.empty()) print_error(error);
+  return stdout_status;
 }
 
 }  // namespace

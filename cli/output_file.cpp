@@ -51,10 +51,11 @@ void write_stdout(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-bool flush_stdout(std::string& error) {
-  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return true;
+int flush_stdout(std::string& error) {
+  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return 0;
+  if (errno == EPIPE) return exit_broken_pipe;  // only seen where SIGPIPE is ignored
   error = fmt::format("cannot write standard output: {}", std::strerror(errno));
-  return false;
+  return exit_output_failed;
 }
 
 void guard_standard_descriptors() {

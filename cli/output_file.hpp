@@ -12,6 +12,11 @@ namespace flow::cli {
 /// Exit status when an output file could not be written (docs/commands.md).
 inline constexpr int exit_output_failed = 1;
 
+/// Exit status when standard output is a pipe whose reader went away (128 +
+/// SIGPIPE, as a process killed by it reports): not an error to print, the
+/// reader chose to stop (`flow ... | head`).
+inline constexpr int exit_broken_pipe = 141;
+
 /// One output file. After the first failure every call returns false and
 /// error() keeps that failure: `cannot write 'PATH': REASON`.
 class OutputFile {
@@ -47,8 +52,9 @@ bool write_whole_file(const std::string& path, std::string_view text, std::strin
 /// Appends `text` to standard output without throwing; a failure shows at flush_stdout.
 void write_stdout(std::string_view text);
 
-/// Flushes standard output; false with `error` set when what was printed did not all get out.
-bool flush_stdout(std::string& error);
+/// Flushes standard output: 0 when everything printed got out; exit_broken_pipe
+/// when its reader went away; else exit_output_failed with `error` set.
+int flush_stdout(std::string& error);
 
 /// Makes sure descriptors 0, 1 and 2 are open before anything else is: one
 /// that is closed gets /dev/null opened read-only onto it, so that a file the
