@@ -55,7 +55,13 @@ Handler setup_dot(CLI::App& app) {
                  "colour the graph by a finished run: the JSON written by `flow run --metrics-json`")
       ->type_name("RUN.json");
   app.add_option("--format", options->format, "output format: dot (Graphviz, default) or mermaid")
-      ->check(CLI::IsMember({"dot", "mermaid"}))
+      ->check(CLI::Validator(
+          [](const std::string& format) {
+            return format == "dot" || format == "mermaid"
+                       ? std::string()
+                       : fmt::format("'{}' is not one of dot, mermaid", format);
+          },
+          "dot|mermaid"))
       ->type_name("dot|mermaid");
   return [options] { return draw(*options); };
 }

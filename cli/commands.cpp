@@ -81,13 +81,10 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error) {
   if (!command) return fmt::format("no command given; expected one of {}", command_names());
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
     for (const auto* option : command->get_options()) {
-      if (option->get_required() && option->count() == 0 && option->nonpositional()) {
-        return fmt::format("{}: missing {}; {}", command->get_name(), option->get_name(), help_hint(command));
-      }
-      if (option->get_required() && option->count() == 0) {
-        return fmt::format("{}: missing {}; {}", command->get_name(), option->get_type_name(),
-                           help_hint(command));
-      }
+      if (!option->get_required() || option->count() != 0) continue;
+      // A positional is named by its placeholder (FILE), as the usage line shows it.
+      auto name = option->nonpositional() ? option->get_name() : option->get_type_name();
+      return fmt::format("{}: missing {}; {}", command->get_name(), name, help_hint(command));
     }
   }
   if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) return missing_value(error, command);

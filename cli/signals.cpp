@@ -34,7 +34,8 @@ extern "C" void on_stopping_signal(int signal) {
   if (first_signal.compare_exchange_strong(none, signal)) {
     interrupted.store(true);
     const char* text = notice(signal);
-    if (write(STDERR_FILENO, text, std::strlen(text)) < 0) return;  // nothing to do about a closed stderr
+    [[maybe_unused]] auto written =
+        write(STDERR_FILENO, text, std::strlen(text));  // a closed stderr: no notice
     return;
   }
   // A second signal: whoever sent it does not want to wait for the drain.
@@ -60,19 +61,6 @@ int interrupt_signal() {
 int interrupted_exit_status() {
   int signal = interrupt_signal();
   return signal == 0 ? exit_interrupted : 128 + signal;
-}
-
-const char* interrupt_signal_name() {
-  switch (interrupt_signal()) {
-    case SIGINT:
-      return "SIGINT";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGHUP:
-      return "SIGHUP";
-    default:
-      return "";
-  }
 }
 
 void install_interrupt_handler() {

@@ -19,9 +19,6 @@ int interrupt_signal();
 /// The exit status of a run stopped by `interrupt_signal()`: 128 + the signal.
 int interrupted_exit_status();
 
-/// Its name as `kill -l` spells it with the SIG prefix ("SIGTERM"); "" when none.
-const char* interrupt_signal_name();
-
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
 void install_interrupt_handler();
 

@@ -41,7 +41,7 @@ TEST_CASE("every command-line error is one line naming what was wrong, with exit
       {"run " + file + " --threads " + std::string(300, '9'),
        fmt::format("--threads: {} is out of range; expected 1 to 1024", std::string(300, '9'))},
       {"run " + file + " --threads two", "--threads: 'two' is not a whole number; expected 1 to 1024"},
-      {"dot " + file + " --format svg", "dot: --format: svg not in {dot,mermaid}"},
+      {"dot " + file + " --format svg", "dot: --format: 'svg' is not one of dot, mermaid"},
   }));
   auto result = flow_cmd(args);
   INFO("flow " << args);
