@@ -143,13 +143,15 @@ int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metri
 }
 
 int run_file(const RunArguments& args) {
+  // From the start: a signal while the file is read and checked still ends in
+  // a summary and the JSON (of a run stopped at once), not a silent death.
+  install_interrupt_handler();
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
   auto pipeline = load_pipeline(args.file, parsed->overrides);
   if (!pipeline) return exit_usage;
   Observers observers;
   if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_output_failed;
-  install_interrupt_handler();
   parsed->options.interrupt = &interrupt_flag();
   auto metrics = run(*pipeline, builtin_operators(), parsed->options);
   return finish(args, *pipeline, metrics, observers);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 
@@ -33,9 +34,13 @@ extern "C" void on_stopping_signal(int signal) {
   int none = 0;
   if (first_signal.compare_exchange_strong(none, signal)) {
     interrupted.store(true);
+    // write() may set errno, and the code this signal interrupted may be
+    // between a failed call and reading its errno (an output file's error).
+    int saved_errno = errno;
     const char* text = notice(signal);
     [[maybe_unused]] auto written =
-        write(STDERR_FILENO, text, std::strlen(text));  // a closed stderr: no notice
+        write(STDERR_FILENO, text, std::strlen(text));  // closed stderr: no notice
+    errno = saved_errno;
     return;
   }
   // A second signal: whoever sent it does not want to wait for the drain.
