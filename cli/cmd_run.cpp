@@ -131,6 +131,7 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
 // written exits 1 even after a signal, since what a script expects is missing.
 int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metrics, Observers& observers) {
   name_bottleneck(pipeline, metrics);
+  if (metrics.status == RunStatus::Interrupted) metrics.signal = interrupt_signal_name();
   auto failures = write_outputs(args, pipeline, metrics, observers);
   for (const auto& error : failures.errors) print_error(error);
   if (metrics.status == RunStatus::Failed) {

@@ -68,6 +68,19 @@ int interrupted_exit_status() {
   return signal == 0 ? exit_interrupted : 128 + signal;
 }
 
+std::optional<std::string> interrupt_signal_name() {
+  switch (interrupt_signal()) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return std::nullopt;
+  }
+}
+
 void install_interrupt_handler() {
   struct sigaction action {};
   action.sa_handler = on_stopping_signal;

@@ -4,6 +4,8 @@
 // sources and drain; it then prints the summary and exits 128 + the signal.
 // A second one of any of them kills the process at once.
 #include <atomic>
+#include <optional>
+#include <string>
 
 namespace flow::cli {
 
@@ -18,6 +20,9 @@ int interrupt_signal();
 
 /// The exit status of a run stopped by `interrupt_signal()`: 128 + the signal.
 int interrupted_exit_status();
+
+/// The name of `interrupt_signal()` ("SIGTERM"), for the metrics JSON; nullopt when none.
+std::optional<std::string> interrupt_signal_name();
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
 void install_interrupt_handler();

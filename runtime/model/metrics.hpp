@@ -71,6 +71,7 @@ struct RunMetrics {
   std::string pipeline;
   RunStatus status = RunStatus::Running;
   std::optional<std::string> error;  ///< one line, naming the node or edge, when failed
+  std::optional<std::string> signal;  ///< interrupted by a signal: its name ("SIGTERM"), set by the CLI
   double elapsed_s = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::uint64_t peak_messages = 0;       ///< most messages alive at once (on edges, in workers, parked, in batches; members one by one)

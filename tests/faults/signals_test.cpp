@@ -95,6 +95,7 @@ TEST_CASE("SIGINT, SIGTERM and SIGHUP drain, write whole lines and the JSON, and
 
   auto metrics = Json::parse(flow::test::read_file(json));
   CHECK(metrics.at("status") == "interrupted");
+  CHECK(metrics.at("signal") == name_of(signal));
   // The drain delivered everything the source made, and the file holds exactly that, in whole lines.
   auto written = flow::test::read_file(out);
   REQUIRE_FALSE(written.empty());
