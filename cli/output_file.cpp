@@ -61,8 +61,10 @@ int flush_stdout(std::string& error) {
 void guard_standard_descriptors() {
   for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
     if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
-    // open() takes the lowest free number, which is this one.
-    int opened = open("/dev/null", O_RDONLY);
+    // Opened the wrong way round, so using it still fails with EBADF as the
+    // closed descriptor did: a closed stdin is not an empty one. open() takes
+    // the lowest free number, which is this one.
+    int opened = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
     if (opened != fd && opened >= 0) {
       dup2(opened, fd);
       ::close(opened);

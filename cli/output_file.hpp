@@ -57,9 +57,10 @@ void write_stdout(std::string_view text);
 int flush_stdout(std::string& error);
 
 /// Makes sure descriptors 0, 1 and 2 are open before anything else is: one
-/// that is closed gets /dev/null opened read-only onto it, so that a file the
-/// command opens later cannot take its number (a trace must never receive
-/// what was meant for standard output) and writing to it still fails.
+/// that is closed gets /dev/null opened onto it the wrong way round (stdin
+/// write-only, stdout and stderr read-only), so that a file the command opens
+/// later cannot take its number (a trace must never receive what was meant for
+/// standard output) and using it still fails with EBADF.
 void guard_standard_descriptors();
 
 }  // namespace flow::cli
