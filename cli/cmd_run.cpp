@@ -121,7 +121,7 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
   if (!args.quiet) {
     write_stdout(render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline)));
   }
-  int stdout_status = flush_stdout(error);
+  int stdout_status = flush_stdout(error, observers.reporter ? observers.reporter->write_error() : 0);
   failures.broken_pipe = stdout_status == exit_broken_pipe;
   if (stdout_status == exit_output_failed) failures.errors.push_back(error);
   return failures;

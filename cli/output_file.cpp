@@ -51,10 +51,17 @@ void write_stdout(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-int flush_stdout(std::string& error) {
-  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return 0;
-  if (errno == EPIPE) return exit_broken_pipe;  // only seen where SIGPIPE is ignored
-  error = fmt::format("cannot write standard output: {}", std::strerror(errno));
+int flush_stdout(std::string& error, int earlier_errno) {
+  int reason = 0;
+  if (std::fflush(stdout) != 0) {
+    reason = errno;
+  } else if (std::ferror(stdout) != 0) {
+    reason = earlier_errno != 0 ? earlier_errno : EIO;  // an earlier write failed; errno is long gone
+  } else {
+    return 0;
+  }
+  if (reason == EPIPE) return exit_broken_pipe;  // only seen where SIGPIPE is ignored
+  error = fmt::format("cannot write standard output: {}", std::strerror(reason));
   return exit_output_failed;
 }
 

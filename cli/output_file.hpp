@@ -54,7 +54,9 @@ void write_stdout(std::string_view text);
 
 /// Flushes standard output: 0 when everything printed got out; exit_broken_pipe
 /// when its reader went away; else exit_output_failed with `error` set.
-int flush_stdout(std::string& error);
+/// `earlier_errno`: why an earlier flush failed, if the caller knows, for when
+/// only the stream's error flag is left to show it.
+int flush_stdout(std::string& error, int earlier_errno = 0);
 
 /// Makes sure descriptors 0, 1 and 2 are open before anything else is: one
 /// that is closed gets /dev/null opened onto it the wrong way round (stdin

@@ -1,7 +1,8 @@
 #include "cli/report.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
+#include <cerrno>
 
 #include "cli/units.hpp"
 
@@ -114,7 +115,8 @@ void Reporter::report(const RunMetrics& snapshot) {
     rows_drawn_ = rows.size();
   }
   previous_ = snapshot;
-  std::fflush(out_);
+  // The stream keeps its error flag, but not why: the reason is kept here.
+  if (std::fflush(out_) != 0 && write_error_ == 0) write_error_ = errno;
 }
 
 void Reporter::finish(const RunMetrics& final_metrics) {

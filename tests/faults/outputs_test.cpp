@@ -91,6 +91,16 @@ TEST_CASE("a summary that cannot reach standard output exits 1 and says so", "[f
   CHECK(result.err == "flow: error: cannot write standard output: No space left on device\n");
 }
 
+TEST_CASE("reports that cannot reach standard output exit 1 with the reason", "[faults]") {
+  auto directory = flow::test::temp_directory();
+  // --quiet: only the reports write to standard output, and they fail while the run goes on.
+  auto result = run_command(fmt::format("{} run --quiet --report 5ms {} >/dev/full", FLOW_BINARY,
+                                        shell_quote(short_run(directory))));
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == "flow: error: cannot write standard output: No space left on device\n");
+}
+
 TEST_CASE("with standard output closed, the trace holds only its CSV and the run does not exit 0",
           "[faults]") {
   auto directory = flow::test::temp_directory();
