@@ -7,6 +7,7 @@
 #include "cli/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/output_file.hpp"
 #include "runtime/output/dot.hpp"
 #include "runtime/output/mermaid.hpp"
 #include "runtime/output/metrics_json.hpp"
@@ -38,7 +39,8 @@ int draw(const DotOptions& options) {
   std::optional<RunMetrics> metrics;
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
   const RunMetrics* run = metrics ? &*metrics : nullptr;
-  fmt::print("{}", options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
+  // Checked when the command returns, like every command's standard output.
+  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
   return 0;
 }
 
@@ -51,7 +53,13 @@ Handler setup_dot(CLI::App& app) {
                  "colour the graph by a finished run: the JSON written by `flow run --metrics-json`")
       ->type_name("RUN.json");
   app.add_option("--format", options->format, "output format: dot (Graphviz, default) or mermaid")
-      ->check(CLI::IsMember({"dot", "mermaid"}))
+      ->check(CLI::Validator(
+          [](const std::string& format) {
+            return format == "dot" || format == "mermaid"
+                       ? std::string()
+                       : fmt::format("'{}' is not one of dot, mermaid", format);
+          },
+          "dot|mermaid"))
       ->type_name("dot|mermaid");
   return [options] { return draw(*options); };
 }

@@ -1,11 +1,11 @@
 // `flow plan FILE`: the resolved topology with every default filled in, the
 // memory bound and, for delay/spin stages, the predicted bottleneck.
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/output_file.hpp"
 #include "runtime/output/plan.hpp"
 
 namespace flow::cli {
@@ -16,7 +16,7 @@ Handler setup_plan(CLI::App& app) {
   return [file] {
     auto pipeline = load_pipeline(*file);
     if (!pipeline) return exit_usage;
-    fmt::print("{}", to_plan(*pipeline));
+    write_stdout(to_plan(*pipeline));  // checked when the command returns
     return 0;
   };
 }

@@ -9,6 +9,7 @@
 #include "cli/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/output_file.hpp"
 #include "cli/plot_svg.hpp"
 
 namespace flow::cli {
@@ -34,14 +35,12 @@ int plot(const PlotOptions& options) {
   auto title = fmt::format("queue depth over time: {}", std::filesystem::path(options.trace).filename().string());
   auto svg = plot_svg(*series, title);
   if (options.output.empty()) {
-    fmt::print("{}", svg);
+    write_stdout(svg);  // checked when the command returns
     return 0;
   }
-  std::ofstream out(options.output, std::ios::binary);
-  out << svg;
-  if (!out.flush()) {
-    print_error(fmt::format("cannot write '{}'", options.output));
-    return 1;
+  if (!write_whole_file(options.output, svg, error)) {
+    print_error(error);
+    return exit_output_failed;
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "cli/options.hpp"
+#include "cli/output_file.hpp"
 #include "cli/report.hpp"
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
@@ -26,9 +27,8 @@ constexpr auto default_trace_interval = 100ms;
 
 struct RunArguments {
   std::string file;
-  std::string report, metrics_json, duration, memory_limit, trace;
+  std::string report, metrics_json, duration, memory_limit, trace, threads;
   std::vector<std::string> sets;
-  int threads = 0;
   bool quiet = false;
 };
 
@@ -56,7 +56,11 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
   if (!args.report.empty() && !(parsed.report = parse_duration(args.report, error))) {
     return print_error(fmt::format("--report: {}", error)), std::nullopt;
   }
-  parsed.options.threads = args.threads;
+  if (!args.threads.empty()) {
+    auto threads = parse_threads(args.threads, error);
+    if (!threads) return print_error(fmt::format("--threads: {}", error)), std::nullopt;
+    parsed.options.threads = *threads;
+  }
   return parsed;
 }
 
@@ -75,16 +79,17 @@ struct Observers {
   }
 };
 
-// Sets up reports (option, else the pipeline's `report`) and the trace; false after an error.
-bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed& parsed, Observers& observers) {
+// Sets up reports (option, else the pipeline's `report`) and the trace; false
+// when the trace cannot be written (nothing has run yet).
+bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed& parsed,
+                      Observers& observers) {
   observers.pipeline = &pipeline;
   auto report = parsed.report;
   if (!report && pipeline.report) report = pipeline.report->value;
   if (report) observers.reporter.emplace(stdout, isatty(STDOUT_FILENO) != 0);
   if (!args.trace.empty()) {
-    std::string error;
-    observers.trace.emplace(args.trace, error);
-    if (!observers.trace->ok()) return print_error(error), false;
+    observers.trace.emplace(args.trace);
+    if (!observers.trace->ok()) return print_error(observers.trace->error()), false;
   }
   if (!report && !observers.trace) return true;
   parsed.options.report_every = report ? *report : std::chrono::nanoseconds(default_trace_interval);
@@ -92,31 +97,62 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed
   return true;
 }
 
+// What could not be written at the end of a run: one line per output, and
+// whether standard output's reader went away.
+struct OutputFailures {
+  std::vector<std::string> errors;
+  bool broken_pipe = false;
+};
+
+// Writes the last trace sample, the JSON and the summary, each whatever
+// happened to the others.
+OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline, const RunMetrics& metrics,
+                             Observers& observers) {
+  OutputFailures failures;
+  std::string error;
+  if (observers.trace) {
+    observers.trace->sample(metrics);
+    if (!observers.trace->close()) failures.errors.push_back(observers.trace->error());
+  }
+  if (observers.reporter) observers.reporter->finish(metrics);
+  if (!args.metrics_json.empty() && !write_metrics_json(args.metrics_json, metrics, error)) {
+    failures.errors.push_back(error);
+  }
+  if (!args.quiet) {
+    write_stdout(render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline)));
+  }
+  int stdout_status = flush_stdout(error, observers.reporter ? observers.reporter->write_error() : 0);
+  failures.broken_pipe = stdout_status == exit_broken_pipe;
+  if (stdout_status == exit_output_failed) failures.errors.push_back(error);
+  return failures;
+}
+
+// A failed run exits 1 whatever else happened; an output that could not be
+// written exits 1 even after a signal, since what a script expects is missing.
 int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metrics, Observers& observers) {
   name_bottleneck(pipeline, metrics);
-  if (observers.trace) observers.trace->sample(metrics);
-  if (observers.reporter) observers.reporter->finish(metrics);
-  if (!args.metrics_json.empty()) {
-    std::string error;
-    if (!write_metrics_json(args.metrics_json, metrics, error)) print_error(error);
-  }
-  if (!args.quiet) fmt::print("{}", render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline)));
-  std::fflush(stdout);
+  if (metrics.status == RunStatus::Interrupted) metrics.signal = interrupt_signal_name();
+  auto failures = write_outputs(args, pipeline, metrics, observers);
+  for (const auto& error : failures.errors) print_error(error);
   if (metrics.status == RunStatus::Failed) {
     print_error(metrics.error.value_or("the run failed"));
     return exit_failed;
   }
-  return metrics.status == RunStatus::Interrupted ? exit_interrupted : 0;
+  if (!failures.errors.empty()) return exit_output_failed;
+  if (failures.broken_pipe) return exit_broken_pipe;
+  return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : 0;
 }
 
 int run_file(const RunArguments& args) {
+  // From the start: a signal while the file is read and checked still ends in
+  // a summary and the JSON (of a run stopped at once), not a silent death.
+  install_interrupt_handler();
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
   auto pipeline = load_pipeline(args.file, parsed->overrides);
   if (!pipeline) return exit_usage;
   Observers observers;
-  if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_usage;
-  install_interrupt_handler();
+  if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_output_failed;
   parsed->options.interrupt = &interrupt_flag();
   auto metrics = run(*pipeline, builtin_operators(), parsed->options);
   return finish(args, *pipeline, metrics, observers);
@@ -136,9 +172,10 @@ Handler setup_run(CLI::App& app) {
                  "override an attribute or operator argument: NODE.KEY=VALUE, e.g. ingest.count=1000 (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
-  app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")->type_name("DURATION");
-  app.add_option("--threads", args->threads, "size of the worker pool (default: all cores)")
-      ->check(CLI::NonNegativeNumber)
+  app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")
+      ->type_name("DURATION");
+  app.add_option("--threads", args->threads,
+                 fmt::format("size of the worker pool, 1 to {} (default: all cores)", max_threads))
       ->type_name("N");
   app.add_option("--memory-limit", args->memory_limit,
                  "fail cleanly before messages hold more than this, e.g. 64MiB")

@@ -3,8 +3,12 @@
 #include <malloc.h>
 
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 
 int main(int argc, char** argv) {
+  // Before anything opens a file: a closed standard descriptor must not be
+  // handed to the trace or the JSON as if it were theirs.
+  flow::cli::guard_standard_descriptors();
   // glibc raises its mmap threshold each time a large block is freed, after
   // which large payloads come from the heap and their memory stays with the
   // process once freed: the resident size then tracks the most ever

@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include <fmt/format.h>
+#include <charconv>
 
 #include "grammar/parser.hpp"
 #include "runtime/model/value_limits.hpp"
@@ -42,6 +43,20 @@ std::optional<std::uint64_t> parse_size(const std::string& text, std::string& er
     return size->bytes;
   }
   error = fmt::format("'{}' is {}, expected a size such as 64MiB", text, describe(kind_of(*value)));
+  return std::nullopt;
+}
+
+std::optional<int> parse_threads(const std::string& text, std::string& error) {
+  long long count = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, failure] = std::from_chars(text.data(), end, count);
+  bool whole = !text.empty() && stop == end;
+  if (whole && failure == std::errc() && count >= 1 && count <= max_threads) return static_cast<int>(count);
+  if (whole && (failure == std::errc() || failure == std::errc::result_out_of_range)) {
+    error = fmt::format("{} is out of range; expected 1 to {}", text, max_threads);
+  } else {
+    error = fmt::format("'{}' is not a whole number; expected 1 to {}", text, max_threads);
+  }
   return std::nullopt;
 }
 

@@ -1,7 +1,8 @@
 #include "cli/report.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
+#include <cerrno>
 
 #include "cli/units.hpp"
 
@@ -90,26 +91,38 @@ std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetri
   return rows;
 }
 
+namespace {
+
+// Reports run on the watching thread: an exception there would leave the run
+// undrained, so a write that fails is left to show in ferror(), which `flow
+// run` checks once the run is over.
+void put(std::FILE* out, const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), out);
+}
+
+}  // namespace
+
 Reporter::Reporter(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
 
 void Reporter::report(const RunMetrics& snapshot) {
   if (!terminal_) {
-    fmt::print(out_, "{}\n", report_line(snapshot));
+    put(out_, fmt::format("{}\n", report_line(snapshot)));
   } else {
     auto rows = report_table(snapshot, previous_ ? &*previous_ : nullptr);
     // Move back to the first row of the last table and overwrite it: no scrolling.
-    if (rows_drawn_ > 0) fmt::print(out_, "\x1b[{}F", rows_drawn_);
-    for (const auto& row : rows) fmt::print(out_, "{}{}\n", clear_line, row);
+    if (rows_drawn_ > 0) put(out_, fmt::format("\x1b[{}F", rows_drawn_));
+    for (const auto& row : rows) put(out_, fmt::format("{}{}\n", clear_line, row));
     rows_drawn_ = rows.size();
   }
   previous_ = snapshot;
-  std::fflush(out_);
+  // The stream keeps its error flag, but not why: the reason is kept here.
+  if (std::fflush(out_) != 0 && write_error_ == 0) write_error_ = errno;
 }
 
 void Reporter::finish(const RunMetrics& final_metrics) {
   if (!terminal_) return;
   report(final_metrics);
-  fmt::print(out_, "\n");
+  put(out_, "\n");
 }
 
 }  // namespace flow::cli

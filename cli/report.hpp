@@ -32,8 +32,12 @@ class Reporter {
   /// final figures; in a pipe nothing (the summary follows).
   void finish(const RunMetrics& final_metrics);
 
+  /// errno of the first report that could not be written, 0 when all were.
+  int write_error() const { return write_error_; }
+
  private:
   std::FILE* out_;
+  int write_error_ = 0;
   bool terminal_;
   std::size_t rows_drawn_ = 0;
   std::optional<RunMetrics> previous_;

@@ -1,10 +1,8 @@
 #include "cli/run_output.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fmt/format.h>
-#include <fstream>
+
+#include "cli/output_file.hpp"
 
 #include "runtime/output/bottleneck.hpp"
 #include "runtime/output/metrics_json.hpp"
@@ -17,16 +15,13 @@ void name_bottleneck(const Pipeline& pipeline, RunMetrics& metrics) {
 }
 
 bool write_metrics_json(const std::string& path, const RunMetrics& metrics, std::string& error) {
-  std::ofstream out(path, std::ios::binary);
-  out << to_json(metrics);
-  if (out.flush()) return true;
-  error = fmt::format("cannot write metrics JSON '{}': {}", path, std::strerror(errno));
-  return false;
+  return write_whole_file(path, to_json(metrics), error);
 }
 
 std::optional<PredictedThroughput> predicted_throughput(const Pipeline& pipeline, const RunMetrics& metrics) {
   auto prediction = predict(pipeline);
-  // Only a pipeline whose costs the planner knows (delay, spin, throttle, rate) has a prediction worth showing.
+  // Only a pipeline whose costs the planner knows (delay, spin, throttle, rate) has a prediction worth
+  // showing.
   if (prediction.bottleneck.empty() || !std::isfinite(prediction.rate_per_s)) return std::nullopt;
   const auto& node = metrics.bottleneck.node.empty() ? prediction.bottleneck : metrics.bottleneck.node;
   for (const auto& predicted : prediction.nodes) {

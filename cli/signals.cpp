@@ -1,32 +1,101 @@
 #include "cli/signals.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 namespace flow::cli {
 namespace {
 
-// A lock-free atomic is one of the few things a signal handler may touch.
-std::atomic<bool> interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
+constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-extern "C" void on_interrupt(int) {
-  if (interrupted.exchange(true)) {
-    // Second Ctrl-C: the user does not want to wait for the drain.
-    std::signal(SIGINT, SIG_DFL);
-    std::raise(SIGINT);
+// Lock-free atomics are among the few things a signal handler may touch.
+std::atomic<bool> interrupted{false};
+std::atomic<int> first_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free);
+static_assert(std::atomic<int>::is_always_lock_free);
+
+// Whoever stopped the run learns that it heard and that a second signal
+// stops it at once. write(2) of a constant is async-signal-safe; stdio is not.
+const char* notice(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "flow: SIGINT: stopping the sources and draining; a second Ctrl-C stops at once\n";
+    case SIGTERM:
+      return "flow: SIGTERM: stopping the sources and draining; a second signal stops at once\n";
+    default:
+      return "flow: SIGHUP: stopping the sources and draining; a second signal stops at once\n";
   }
+}
+
+extern "C" void on_stopping_signal(int signal) {
+  int none = 0;
+  if (first_signal.compare_exchange_strong(none, signal)) {
+    interrupted.store(true);
+    // write() may set errno, and the code this signal interrupted may be
+    // between a failed call and reading its errno (an output file's error).
+    int saved_errno = errno;
+    const char* text = notice(signal);
+    [[maybe_unused]] auto written =
+        write(STDERR_FILENO, text, std::strlen(text));  // closed stderr: no notice
+    errno = saved_errno;
+    return;
+  }
+  // A second signal: whoever sent it does not want to wait for the drain.
+  // Dying by the signal itself (not exit) lets the parent see what killed us;
+  // it stays blocked until this handler returns, then the default action runs.
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  sigemptyset(&fallback.sa_mask);
+  sigaction(signal, &fallback, nullptr);
+  raise(signal);
 }
 
 }  // namespace
 
-const std::atomic<bool>& interrupt_flag() { return interrupted; }
+const std::atomic<bool>& interrupt_flag() {
+  return interrupted;
+}
+
+int interrupt_signal() {
+  return first_signal.load();
+}
+
+int interrupted_exit_status() {
+  int signal = interrupt_signal();
+  return signal == 0 ? exit_interrupted : 128 + signal;
+}
+
+std::optional<std::string> interrupt_signal_name() {
+  switch (interrupt_signal()) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return std::nullopt;
+  }
+}
 
 void install_interrupt_handler() {
   struct sigaction action {};
-  action.sa_handler = on_interrupt;
+  action.sa_handler = on_stopping_signal;
+  // One handler at a time: a second signal arriving inside the first's handler waits its turn.
   sigemptyset(&action.sa_mask);
+  for (int signal : stopping_signals) sigaddset(&action.sa_mask, signal);
   action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
+  for (int signal : stopping_signals) {
+    struct sigaction current {};
+    sigaction(signal, nullptr, &current);
+    // Ignored from the start (nohup, a non-interactive shell's background job):
+    // whoever started us asked for that, so it stays ignored.
+    if (current.sa_handler == SIG_IGN) continue;
+    sigaction(signal, &action, nullptr);
+  }
 }
 
 }  // namespace flow::cli

@@ -1,17 +1,30 @@
 #pragma once
-// Ctrl-C for `flow run`: the first SIGINT asks the run to stop its sources and
-// drain (it then prints the summary and exits 130); a second one kills at once.
+// Stopping `flow run` from outside: SIGINT (Ctrl-C), SIGTERM (systemd, Docker,
+// Kubernetes) and SIGHUP (a closed terminal) all ask the run to stop its
+// sources and drain; it then prints the summary and exits 128 + the signal.
+// A second one of any of them kills the process at once.
 #include <atomic>
+#include <optional>
+#include <string>
 
 namespace flow::cli {
 
-/// Exit status of an interrupted run (128 + SIGINT, as shells report it).
+/// Exit status of a run interrupted by SIGINT (128 + SIGINT, as shells report it).
 inline constexpr int exit_interrupted = 130;
 
-/// The flag SIGINT sets; hand its address to RunOptions::interrupt.
+/// The flag the first stopping signal sets; hand its address to RunOptions::interrupt.
 const std::atomic<bool>& interrupt_flag();
 
-/// Installs the SIGINT handler. Safe to call more than once.
+/// The first stopping signal received (SIGINT, SIGTERM or SIGHUP), 0 when none.
+int interrupt_signal();
+
+/// The exit status of a run stopped by `interrupt_signal()`: 128 + the signal.
+int interrupted_exit_status();
+
+/// The name of `interrupt_signal()` ("SIGTERM"), for the metrics JSON; nullopt when none.
+std::optional<std::string> interrupt_signal_name();
+
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
 void install_interrupt_handler();
 
 }  // namespace flow::cli

@@ -1,8 +1,6 @@
 #include "cli/trace.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
 
 namespace flow::cli {
@@ -35,18 +33,13 @@ std::string trace_rows(const RunMetrics& sample, const RunMetrics* previous) {
   return rows;
 }
 
-TraceWriter::TraceWriter(const std::string& path, std::string& error) : file_(std::fopen(path.c_str(), "w")) {
-  if (!file_) {
-    error = fmt::format("cannot write trace '{}': {}", path, std::strerror(errno));
-    return;
-  }
-  fmt::print(file_.get(), "{}\n", trace_header);
+TraceWriter::TraceWriter(const std::string& path) : file_(path) {
+  if (file_.write(fmt::format("{}\n", trace_header))) file_.flush();
 }
 
 void TraceWriter::sample(const RunMetrics& snapshot) {
-  if (!file_) return;
-  fmt::print(file_.get(), "{}", trace_rows(snapshot, previous_ ? &*previous_ : nullptr));
-  std::fflush(file_.get());
+  if (!file_.ok()) return;
+  if (file_.write(trace_rows(snapshot, previous_ ? &*previous_ : nullptr))) file_.flush();
   previous_ = snapshot;
 }
 

@@ -43,8 +43,7 @@ NodeOperators make_operators(const Node& node, const OperatorRegistry& registry)
 }
 
 RunMetrics failed_before_start(const Pipeline& pipeline, std::string error) {
-  RunMetrics metrics;
-  metrics.pipeline = pipeline.name;
+  RunMetrics metrics = unstarted_metrics(pipeline);
   metrics.status = RunStatus::Failed;
   metrics.error = std::move(error);
   metrics.peak_rss_bytes = peak_rss_bytes();

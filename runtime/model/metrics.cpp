@@ -12,4 +12,27 @@ const char* to_string(RunStatus status) {
   return "?";
 }
 
+RunMetrics unstarted_metrics(const Pipeline& pipeline) {
+  RunMetrics metrics;
+  metrics.pipeline = pipeline.name;
+  for (const Node& node : pipeline.nodes) {
+    NodeMetrics counts;
+    counts.name = node.name;
+    counts.kind = node.kind;
+    counts.workers = node.workers;
+    metrics.nodes.push_back(counts);
+    if (node.kind == NodeKind::Sink) metrics.sinks.emplace_back().name = node.name;
+    if (node.kind == NodeKind::Source) metrics.sources.emplace_back().name = node.name;
+  }
+  for (const Edge& edge : pipeline.edges) {
+    EdgeMetrics counts;
+    counts.from = pipeline.nodes[edge.from].name;
+    counts.to = pipeline.nodes[edge.to].name;
+    counts.capacity = edge.capacity;
+    counts.policy = edge.overflow;
+    metrics.edges.push_back(counts);
+  }
+  return metrics;
+}
+
 }  // namespace flow

@@ -71,6 +71,7 @@ struct RunMetrics {
   std::string pipeline;
   RunStatus status = RunStatus::Running;
   std::optional<std::string> error;  ///< one line, naming the node or edge, when failed
+  std::optional<std::string> signal;  ///< interrupted by a signal: its name ("SIGTERM"), set by the CLI
   double elapsed_s = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::uint64_t peak_messages = 0;       ///< most messages alive at once (on edges, in workers, parked, in batches; members one by one)
@@ -85,5 +86,10 @@ struct RunMetrics {
   std::vector<SinkMetrics> sinks;
   std::vector<SourceBalance> sources;
 };
+
+/// A run that never started (an operator could not be made, a file not opened):
+/// every node, edge, sink and source of `pipeline` at zero, so what reports the
+/// failure still shows the graph it was about.
+RunMetrics unstarted_metrics(const Pipeline& pipeline);
 
 }  // namespace flow

@@ -186,6 +186,8 @@ RunMetrics read_run(const Json& j) {
   m.status = enum_of(j, "", "status", {RunStatus::Ok, RunStatus::Failed, RunStatus::Interrupted, RunStatus::Running});
   if (const auto* error = field(j, "", "error", false); error != nullptr && !error->is_null())
     m.error = text_of(j, "", "error");
+  if (const auto* signal = field(j, "", "signal", false); signal != nullptr && !signal->is_null())
+    m.signal = text_of(j, "", "signal");
   m.elapsed_s = number_of(j, "", "elapsed_s");
   m.peak_rss_bytes = count_of(j, "", "peak_rss_bytes", false);
   m.peak_messages = count_of(j, "", "peak_messages", false);
@@ -212,6 +214,7 @@ std::string to_json(const RunMetrics& m) {
   Json json{{"pipeline", m.pipeline},
             {"status", to_string(m.status)},
             {"error", optional_json(m.error)},
+            {"signal", optional_json(m.signal)},
             {"elapsed_s", m.elapsed_s},
             {"peak_rss_bytes", m.peak_rss_bytes},
             {"peak_messages", m.peak_messages},

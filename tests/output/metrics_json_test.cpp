@@ -28,6 +28,7 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
   CHECK(a.pipeline == b.pipeline);
   CHECK(a.status == b.status);
   CHECK(a.error == b.error);
+  CHECK(a.signal == b.signal);
   CHECK(a.elapsed_s == b.elapsed_s);
   CHECK(a.peak_rss_bytes == b.peak_rss_bytes);
   CHECK(a.messages_per_s == b.messages_per_s);
@@ -108,6 +109,10 @@ TEST_CASE("Metrics JSON reads back what it wrote", "[output][json]") {
   auto back = metrics_from_json(to_json(run));
   require_same(back, run);
   CHECK(back.status == RunStatus::Failed);
+  run.status = RunStatus::Interrupted;
+  run.error.reset();
+  run.signal = "SIGTERM";
+  require_same(metrics_from_json(to_json(run)), run);
 }
 
 TEST_CASE("Metrics JSON survives invalid UTF-8 in an error line", "[output][json]") {

@@ -11,7 +11,7 @@
 
 namespace flow::test {
 
-Child::Child(const std::string& program, const std::vector<std::string>& args)
+Child::Child(const std::string& program, const std::vector<std::string>& args, bool merge_stderr)
     : err_path_(temp_directory() + "/stderr") {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
@@ -19,10 +19,12 @@ Child::Child(const std::string& program, const std::vector<std::string>& args)
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     dup2(pipe_fds[1], STDOUT_FILENO);
+    if (merge_stderr) dup2(pipe_fds[1], STDERR_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
-    if (!freopen(err_path_.c_str(), "w", stderr)) _exit(127);
-    std::signal(SIGINT, SIG_DFL);
+    if (!merge_stderr && !freopen(err_path_.c_str(), "w", stderr)) _exit(127);
+    // What the test runner ignores the child would inherit; flow keeps ignored signals ignored.
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_DFL);
     std::vector<char*> argv{const_cast<char*>(program.c_str())};
     for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
@@ -81,6 +83,7 @@ int Child::finish(std::chrono::milliseconds timeout) {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   err_ = read_file(err_path_);
+  killed_by_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

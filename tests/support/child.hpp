@@ -13,8 +13,10 @@ namespace flow::test {
 
 class Child {
  public:
-  /// Starts `program` with `args`; stderr goes to a file read by `finish`.
-  Child(const std::string& program, const std::vector<std::string>& args);
+  /// Starts `program` with `args`; stderr goes to a file read by `finish`, or, with
+  /// `merge_stderr`, into the same pipe as stdout, so read_line sees what the
+  /// child says on stderr while it runs (err() then stays empty).
+  Child(const std::string& program, const std::vector<std::string>& args, bool merge_stderr = false);
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -25,8 +27,13 @@ class Child {
   /// Sends `signal` to the child.
   void send(int signal);
 
-  /// Reads the rest of standard output (up to `timeout`), waits, and returns the exit status.
+  /// Reads the rest of standard output (up to `timeout`), waits, and returns the exit status
+  /// (128 + the signal for a child killed by one, as shells report it).
   int finish(std::chrono::milliseconds timeout);
+
+  /// After finish(): the signal that killed the child, 0 when it exited by itself.
+  /// Tells death by SIGTERM from `exit(143)`, which finish() reports alike.
+  int killed_by() const { return killed_by_; }
 
   const std::string& out() const { return out_; }  ///< all standard output read so far
   const std::string& err() const { return err_; }  ///< standard error, after finish()
@@ -37,6 +44,7 @@ class Child {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   bool at_end_ = false;  // the child closed its standard output
+  int killed_by_ = 0;
   std::string err_path_;
   std::string pending_;  // read but not yet returned by read_line
   std::string out_;
