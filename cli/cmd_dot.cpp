@@ -27,8 +27,8 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
   if (!text) return print_error(error), std::nullopt;
   try {
     return metrics_from_json(*text);
-  } catch (const std::exception& error) {
-    print_error(fmt::format("{}: {}", path, error.what()));
+  } catch (const std::exception& bad) {
+    print_error(fmt::format("{}: {}", path, bad.what()));
     return std::nullopt;
   }
 }

@@ -77,13 +77,19 @@ void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner
 }
 
 void NodeRunner::schedule() {
-  if (room_.waiting()) return;
+  if (waits_for_room()) return;
   start_worker();
+}
+
+bool NodeRunner::waits_for_room() const {
+  // A node that works message by message takes one into its hand even
+  // without room, so every free worker still has something to do.
+  return room_.waiting() && !unit_limit_.hand;
 }
 
 void NodeRunner::on_input() {
   input_.arrived();
-  if (room_.waiting() || !claim_slot()) return;
+  if (waits_for_room() || !claim_slot()) return;
   if (handoff.in_task && handoff.waiting == nullptr) {
     handoff.waiting = this;
     return;

@@ -96,6 +96,7 @@ class NodeRunner {
   void work(const Activation& activation) noexcept;
   Step step();
   bool claim_slot();    ///< takes a worker slot if one is free, else tells a busy worker to look again
+  bool waits_for_room() const;  ///< only room opening downstream can give a worker something to do
   void hand_off_now();  ///< this worker goes on working: a consumer it held back gets a task of its own
   bool idle();  ///< true: the worker is done (slot released, or handed to a unit)
   void start_worker();

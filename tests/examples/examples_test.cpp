@@ -166,7 +166,10 @@ TEST_CASE("the unbounded producer never waits and the edge holds almost everythi
 TEST_CASE("the semaphore runs 20 waits of 200 ms five at a time in about 0.8 s", "[examples]") {
   auto run = run_example("semaphore", "--quiet --threads 2");
   require_invariants(run.metrics, "semaphore");
-  CHECK(elapsed(run.metrics) == Approx(0.8).margin(0.3));
+  // 20 waits five at a time are four waves of 200 ms; a wave that started
+  // short (three workers, say) makes five: 1.0 s.
+  CHECK(elapsed(run.metrics) >= 0.8);
+  CHECK(elapsed(run.metrics) < 0.95);
   CHECK(named(run.metrics.at("sinks"), "name", "done").at("delivered") == 20);
 }
 
