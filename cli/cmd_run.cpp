@@ -106,6 +106,9 @@ int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metri
     print_error(metrics.error.value_or("the run failed"));
     return exit_failed;
   }
+  // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
+  // metrics JSON (status "broken_pipe") says which sink and how much went.
+  if (metrics.status == RunStatus::BrokenPipe) return exit_broken_pipe;
   return metrics.status == RunStatus::Interrupted ? exit_interrupted : 0;
 }
 

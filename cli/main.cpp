@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include "cli/commands.hpp"
+#include "cli/signals.hpp"
 
 int main(int argc, char** argv) {
   // glibc raises its mmap threshold each time a large block is freed, after
@@ -12,5 +13,6 @@ int main(int argc, char** argv) {
   // threshold keeps payloads of 1 MiB and more in their own mappings, given
   // back when the message goes.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  flow::cli::prepare_output_errors();
   return flow::cli::main(argc, argv);
 }

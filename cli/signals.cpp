@@ -1,5 +1,9 @@
 #include "cli/signals.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 
 namespace flow::cli {
@@ -20,6 +24,24 @@ extern "C" void on_interrupt(int) {
 }  // namespace
 
 const std::atomic<bool>& interrupt_flag() { return interrupted; }
+
+void prepare_output_errors() {
+  // Killed by SIGPIPE, a run could not write its metrics JSON nor say why it
+  // stopped; ignored, the write returns EPIPE and the sink ends the run (141).
+  std::signal(SIGPIPE, SIG_IGN);
+  // Killed by SIGXFSZ (a file past `ulimit -f`), the run would leave a cut
+  // file and no message; ignored, the write fails with EFBIG and the sink
+  // fails the run naming the file.
+  std::signal(SIGXFSZ, SIG_IGN);
+  // `flow run x.flow >&-`: the first file the run opens would get number 1 and
+  // stdout() would write into it. /dev/null opened the wrong way round holds
+  // the number and fails every write (EBADF), as gnulib's stdopen does.
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    int stand_in = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+    if (stand_in >= 0 && stand_in != fd) close(stand_in);  // a lower number was free: nothing to hold
+  }
+}
 
 void install_interrupt_handler() {
   struct sigaction action {};

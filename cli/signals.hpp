@@ -8,6 +8,17 @@ namespace flow::cli {
 /// Exit status of an interrupted run (128 + SIGINT, as shells report it).
 inline constexpr int exit_interrupted = 130;
 
+/// Exit status of a run whose reader went away (`flow run x.flow | head`):
+/// 128 + SIGPIPE, what a shell shows for a GNU tool stopped the same way.
+inline constexpr int exit_broken_pipe = 141;
+
+/// Makes every output error come back to the code that wrote: SIGPIPE and
+/// SIGXFSZ are ignored (EPIPE, EFBIG instead of a silent death), and a
+/// standard descriptor the process started without gets a stand-in on which
+/// writes fail (EBADF), so no file opened later takes its number. Call once,
+/// first thing in main.
+void prepare_output_errors();
+
 /// The flag SIGINT sets; hand its address to RunOptions::interrupt.
 const std::atomic<bool>& interrupt_flag();
 

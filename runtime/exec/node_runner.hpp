@@ -97,12 +97,15 @@ class NodeRunner {
   bool inputs_done() const;
   void release_slot();
   void finish();
+  void finish_operators();
 
   // node_chain.cpp
   Step run_unit(Unit& unit);
   Step continue_unit(std::unique_ptr<Unit> unit);
   bool run_chain(Unit& unit, std::shared_ptr<Unit>* suspended);
   bool apply_one(Unit& unit, std::size_t op);
+  /// An operator's stream failed: counts what it wrote and what it lost, then fails or stops the run.
+  bool stream_failed(Unit& unit, std::size_t op, const StreamError& error);
   void unit_done(Unit& unit);
   Step flush_due(bool everything);
   void arm_flush_timer();
