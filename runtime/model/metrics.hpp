@@ -72,7 +72,7 @@ struct Bottleneck {
 struct RunMetrics {
   std::string pipeline;
   RunStatus status = RunStatus::Running;
-  std::optional<std::string> error;  ///< one line naming the node or edge when failed; the sink when BrokenPipe
+  std::optional<std::string> error;  ///< one line naming the node or edge (failed), the sink (BrokenPipe)
   double elapsed_s = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::uint64_t peak_messages = 0;       ///< most messages alive at once (on edges, in workers, parked, in batches; members one by one)

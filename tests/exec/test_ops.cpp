@@ -209,10 +209,14 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   registry.add(stage_spec("wait_mod", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), true); }));
   registry.add(stage_spec("record", [recorder](const OperatorCall&) { return std::make_unique<Record>(recorder); }, Role::Sink));
   registry.add(stage_spec("drain", [](const OperatorCall&) { return std::make_unique<Pass>(); }, Role::Sink));
-  registry.add(stage_spec("stream_fail", [](const OperatorCall& c) {
-    return std::make_unique<StreamFail>(int_arg(c, "k", 0), int_arg(c, "pipe", 0) == 1);
-  }, Role::Sink));
-  registry.add(stage_spec("finish_fail", [](const OperatorCall&) { return std::make_unique<FinishFail>(); }, Role::Sink));
+  registry.add(stage_spec(
+      "stream_fail",
+      [](const OperatorCall& c) {
+        return std::make_unique<StreamFail>(int_arg(c, "k", 0), int_arg(c, "pipe", 0) == 1);
+      },
+      Role::Sink));
+  registry.add(stage_spec(
+      "finish_fail", [](const OperatorCall&) { return std::make_unique<FinishFail>(); }, Role::Sink));
   return registry;
 }
 
