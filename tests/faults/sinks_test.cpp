@@ -78,6 +78,21 @@ TEST_CASE("a file past the size limit (EFBIG) fails the run, and delivered is th
   CHECK(entry(run.metrics, "nodes", "out").at("errors").get<std::uint64_t>() == 64 - written.size() / 1000);
 }
 
+TEST_CASE("stdout() into a full standard output fails the run with ENOSPC", "[faults]") {
+  auto run = run_fault(
+      "source numbers = generate(count=10)\n"
+      "sink out = stdout()\n"
+      "numbers -> out\n",
+      "{flow} >/dev/full");
+  INFO(run.result.err);
+  CHECK(run.result.exit_code == 1);
+  CHECK(contains(run.result.err, "sink out"));
+  CHECK(contains(run.result.err, "standard output"));
+  CHECK(contains(run.result.err, std::strerror(ENOSPC)));
+  REQUIRE(run.metrics.is_object());
+  CHECK(entry(run.metrics, "sinks", "out").at("delivered") == 0);
+}
+
 TEST_CASE("stdout() into a closed standard output fails the run with EBADF", "[faults]") {
   auto run = run_fault(
       "source numbers = generate(count=10)\n"
