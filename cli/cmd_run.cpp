@@ -139,7 +139,9 @@ int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metri
     return exit_failed;
   }
   if (!failures.errors.empty()) return exit_output_failed;
-  if (failures.broken_pipe) return exit_broken_pipe;
+  // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
+  // metrics JSON (status "broken_pipe") says which sink and how much went.
+  if (failures.broken_pipe || metrics.status == RunStatus::BrokenPipe) return exit_broken_pipe;
   return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "cli/signals.hpp"
 
 int main(int argc, char** argv) {
   // Before anything opens a file: a closed standard descriptor must not be
@@ -16,5 +17,6 @@ int main(int argc, char** argv) {
   // threshold keeps payloads of 1 MiB and more in their own mappings, given
   // back when the message goes.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  flow::cli::prepare_output_errors();
   return flow::cli::main(argc, argv);
 }

@@ -81,6 +81,16 @@ std::optional<std::string> interrupt_signal_name() {
   }
 }
 
+void prepare_output_errors() {
+  // Killed by SIGPIPE, a run could not write its metrics JSON nor say why it
+  // stopped; ignored, the write returns EPIPE and the sink ends the run (141).
+  std::signal(SIGPIPE, SIG_IGN);
+  // Killed by SIGXFSZ (a file past `ulimit -f`), the run would leave a cut
+  // file and no message; ignored, the write fails with EFBIG and the sink
+  // fails the run naming the file.
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
 void install_interrupt_handler() {
   struct sigaction action {};
   action.sa_handler = on_stopping_signal;

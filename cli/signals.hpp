@@ -12,6 +12,12 @@ namespace flow::cli {
 /// Exit status of a run interrupted by SIGINT (128 + SIGINT, as shells report it).
 inline constexpr int exit_interrupted = 130;
 
+/// Makes every output error come back to the code that wrote: SIGPIPE and
+/// SIGXFSZ are ignored (EPIPE, EFBIG instead of a silent death). Call once,
+/// first thing in main (guard_standard_descriptors, output_file.hpp, holds
+/// the numbers of closed standard descriptors).
+void prepare_output_errors();
+
 /// The flag the first stopping signal sets; hand its address to RunOptions::interrupt.
 const std::atomic<bool>& interrupt_flag();
 

@@ -8,6 +8,7 @@
 
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
+#include "runtime/check/conflicts.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/overrides.hpp"
 #include "runtime/check/reporter.hpp"
@@ -145,6 +146,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
   if (file_complete) checker::check_topology(reporter, pipeline);
   checker::check_limits(reporter, pipeline);
+  checker::check_conflicts(reporter, pipeline);
 
   CheckResult result;
   result.diagnostics = reporter.take();

@@ -67,6 +67,7 @@ RunMetrics collect(const RunParts& parts, RunStatus status, double elapsed_s) {
   metrics.pipeline = parts.state.pipeline().name;
   metrics.status = status;
   metrics.error = parts.state.error();
+  if (status == RunStatus::BrokenPipe) metrics.error = parts.state.reader_gone_note();
   metrics.elapsed_s = elapsed_s;
   metrics.peak_rss_bytes = peak_rss_bytes();
   metrics.peak_messages = parts.state.peak_messages();

@@ -87,6 +87,8 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   std::string what;
   try {
     ops_.chain[op]->apply(unit.messages, context);
+  } catch (const StreamError& e) {
+    return stream_failed(unit, op, e);
   } catch (const std::exception& e) {
     what = e.what();
     cause = what.c_str();
@@ -109,6 +111,25 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   errors_.fetch_add(messages_before, std::memory_order_relaxed);
   state_.retire(before, Exit::Errors);
   unit.messages.clear();
+  return true;
+}
+
+bool NodeRunner::stream_failed(Unit& unit, std::size_t op, const StreamError& error) {
+  // The messages the stream took go on (a sink's are delivered); the others
+  // count as errors. Whatever on_error says: every later write would fail too.
+  std::size_t written = std::min(error.written(), unit.messages.size());
+  Chunk lost(std::make_move_iterator(unit.messages.begin() + static_cast<std::ptrdiff_t>(written)),
+             std::make_move_iterator(unit.messages.end()));
+  unit.messages.resize(written);
+  SourceTally tally = state_.tally();
+  tally.add_all(lost);
+  errors_.fetch_add(lost.size(), std::memory_order_relaxed);
+  state_.retire(tally, Exit::Errors);
+  if (dynamic_cast<const BrokenPipe*>(&error) != nullptr) {
+    state_.reader_gone(fmt::format("{} {}: {}", to_string(node_.kind), node_.name, error.what()));
+  } else {
+    state_.fail(failure(unit, op, error.what()));
+  }
   return true;
 }
 

@@ -202,11 +202,23 @@ void NodeRunner::release_slot() {
 }
 
 void NodeRunner::finish() {
+  finish_operators();
   for (std::size_t k = 0; k < outputs_.size(); ++k) {
     outputs_[k]->close();
     consumers_[k]->on_input();
   }
   state_.node_finished();
+}
+
+void NodeRunner::finish_operators() {
+  for (const auto& op : ops_.chain) {
+    try {
+      op->finish();
+    } catch (const std::exception& e) {
+      state_.fail(fmt::format("{} {}: {}", to_string(node_.kind), node_.name, e.what()));
+      return;
+    }
+  }
 }
 
 bool NodeRunner::finished() const {

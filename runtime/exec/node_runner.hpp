@@ -103,6 +103,7 @@ class NodeRunner {
   bool inputs_done() const;
   void release_slot();
   void finish();
+  void finish_operators();
 
   // node_chain.cpp
   Step run_unit(Unit& unit);
@@ -112,6 +113,8 @@ class NodeRunner {
   bool run_ops(Unit& unit, std::size_t end, std::shared_ptr<Unit>* suspended);
   bool run_tail(Unit& unit, std::shared_ptr<Unit>* suspended);
   bool apply_one(Unit& unit, std::size_t op);
+  /// An operator's stream failed: counts what it wrote and what it lost, then fails or stops the run.
+  bool stream_failed(Unit& unit, std::size_t op, const StreamError& error);
   void unit_done(Unit& unit);
   Step flush_due(bool everything);
   void arm_flush_timer();

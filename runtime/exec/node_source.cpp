@@ -58,7 +58,18 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
     keep_room(room, 0);
     return 0;
   }
-  SourcePull pull = ops_.source->pull(unit.messages, in_flight, now);
+  SourcePull pull;
+  try {
+    pull = ops_.source->pull(unit.messages, in_flight, now);
+  } catch (...) {
+    // A source that cannot go on (a read error) fails the run, naming the node
+    // (NodeRunner::work); what it reserved is given back first, and what it
+    // appended before the error was never produced.
+    unit.messages.clear();
+    state_.settle(in_flight, 0);
+    keep_room(room, 0);
+    throw;
+  }
   state_.settle(in_flight, unit.messages.size());
   unit.reserved = keep_room(room, unit.messages.size());
   if (pull.exhausted) exhausted_.store(true, std::memory_order_release);

@@ -79,6 +79,7 @@ RunStatus watch(RunState& state, const RunParts& parts, const RunOptions& option
     }
   }
   if (state.failed()) return RunStatus::Failed;
+  if (state.reader_gone_note()) return RunStatus::BrokenPipe;
   return interrupted ? RunStatus::Interrupted : RunStatus::Ok;
 }
 

@@ -62,6 +62,22 @@ std::optional<std::string> RunState::error() const {
   return error_;
 }
 
+void RunState::reader_gone(std::string what) {
+  {
+    std::lock_guard lock(mutex_);
+    if (reader_gone_) return;
+    reader_gone_ = std::move(what);
+  }
+  stop_sources();
+  // As the watching thread does when it stops them: each source then sees the stop and finishes.
+  if (wake_sources_) wake_sources_();
+}
+
+std::optional<std::string> RunState::reader_gone_note() const {
+  std::lock_guard lock(mutex_);
+  return reader_gone_;
+}
+
 std::size_t RunState::reserve(std::size_t want) {
   if (max_in_flight_ == 0) {
     in_flight_.fetch_add(static_cast<std::int64_t>(want), std::memory_order_relaxed);

@@ -56,6 +56,12 @@ class RunState {
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   std::optional<std::string> error() const;
 
+  /// A sink's reader has gone (EPIPE): stops the sources so the run drains and
+  /// ends BrokenPipe (unless it fails); `what` names the sink. The first one wins.
+  void reader_gone(std::string what);
+  /// What reader_gone said, if it was called.
+  std::optional<std::string> reader_gone_note() const;
+
   void stop_sources() { stop_sources_.store(true, std::memory_order_release); }
   bool sources_stopped() const { return stop_sources_.load(std::memory_order_acquire); }
 
@@ -118,9 +124,10 @@ class RunState {
   std::vector<NodeId> source_nodes_;
   std::unique_ptr<Balance[]> balance_;
 
-  mutable std::mutex mutex_;  ///< guards error_ and finished_, with over_
+  mutable std::mutex mutex_;  ///< guards error_, reader_gone_ and finished_, with over_
   std::condition_variable over_;
   std::optional<std::string> error_;
+  std::optional<std::string> reader_gone_;
   std::size_t finished_ = 0;
 };
 

@@ -8,6 +8,7 @@ const char* to_string(RunStatus status) {
     case RunStatus::Ok: return "ok";
     case RunStatus::Failed: return "failed";
     case RunStatus::Interrupted: return "interrupted";
+    case RunStatus::BrokenPipe: return "broken_pipe";
   }
   return "?";
 }

@@ -11,8 +11,10 @@
 
 namespace flow {
 
-enum class RunStatus { Running, Ok, Failed, Interrupted };
-const char* to_string(RunStatus status);  ///< "running", "ok", "failed", "interrupted"
+/// BrokenPipe: a sink's reader went away (EPIPE, `flow run x.flow | head`); the
+/// run stopped its sources and drained, as GNU tools stop on SIGPIPE.
+enum class RunStatus { Running, Ok, Failed, Interrupted, BrokenPipe };
+const char* to_string(RunStatus status);  ///< "running", "ok", "failed", "interrupted", "broken_pipe"
 
 struct EdgeMetrics {
   std::string from, to;
@@ -70,7 +72,7 @@ struct Bottleneck {
 struct RunMetrics {
   std::string pipeline;
   RunStatus status = RunStatus::Running;
-  std::optional<std::string> error;  ///< one line, naming the node or edge, when failed
+  std::optional<std::string> error;  ///< one line naming the node or edge (failed), the sink (BrokenPipe)
   std::optional<std::string> signal;  ///< interrupted by a signal: its name ("SIGTERM"), set by the CLI
   double elapsed_s = 0;
   std::uint64_t peak_rss_bytes = 0;

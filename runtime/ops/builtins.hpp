@@ -40,6 +40,7 @@ std::string rewrite_error(const std::string& pattern, const std::string& rewrite
 
 // sources.cpp
 std::unique_ptr<SourceOperator> make_generate(const OperatorCall& call);
+// read.cpp
 std::unique_ptr<SourceOperator> make_read(const OperatorCall& call);
 
 // timing.cpp

@@ -5,10 +5,35 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "runtime/ops/message.hpp"
 
 namespace flow {
+
+/// Thrown by an operator whose output stream failed for good (a sink's write:
+/// ENOSPC, EFBIG, EIO, a closed descriptor). Every later write would fail too,
+/// so the run fails whatever the node's on_error says. `written`: how many of
+/// the chunk's first messages reached the stream in full before the error; the
+/// runtime counts them delivered and the rest as errors.
+class StreamError : public std::runtime_error {
+ public:
+  StreamError(const std::string& what, std::size_t written) : std::runtime_error(what), written_(written) {}
+  std::size_t written() const { return written_; }
+
+ private:
+  std::size_t written_;
+};
+
+/// A StreamError whose cause is that the reader of a pipe has gone (EPIPE, as
+/// in `flow run x.flow | head`). It is how GNU tools end too: not a failure of
+/// the run but its end; the runtime stops the sources, drains (counting what
+/// reaches this sink as errors) and ends the run with status BrokenPipe.
+class BrokenPipe : public StreamError {
+ public:
+  using StreamError::StreamError;
+};
 
 /// What an operator may ask of the runtime while it works.
 class OperatorContext {
@@ -67,6 +92,12 @@ class Operator {
   /// flushed, and the flush itself. The runtime also flushes at end of input.
   virtual std::optional<Clock::time_point> flush_deadline() const { return std::nullopt; }
   virtual void flush(Chunk& out) { (void)out; }
+
+  /// Called once when the node's input has ended and its held messages are
+  /// flushed, never after a failed run: a sink closes its stream here, so that
+  /// an error the kernel reports only at close (a full disk over NFS) fails the
+  /// run instead of passing unseen. Throwing fails the run naming the node.
+  virtual void finish() {}
 };
 
 /// What a source produced in one pull.

@@ -153,6 +153,14 @@ std::string validate_path(const OperatorCall& call, std::string& argument) {
   return "path must not be empty";
 }
 
+std::string validate_read(const OperatorCall& call, std::string& argument) {
+  if (auto max_line = ops::optional_arg<Size>(call, "max_line"); max_line && max_line->bytes == 0) {
+    argument = "max_line";
+    return "max_line must be more than 0B";
+  }
+  return validate_path(call, argument);
+}
+
 Validate positive_duration(std::string name) {
   return [name](const OperatorCall& call, std::string& argument) -> std::string {
     if (ops::required_arg<Duration>(call, name).value.count() >= 0) return "";
@@ -212,9 +220,11 @@ void register_sources(OperatorRegistry& registry) {
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
                       ops::make_generate, validate_generate));
-  registry.add(source("read", {required("path", ValueKind::String)},
-                      "the lines of a file, one message each; \"-\" reads standard input", ops::make_read,
-                      validate_path));
+  registry.add(source(
+      "read", {required("path", ValueKind::String), optional("max_line", ValueKind::Size, Size{1 << 20})},
+      "the lines of a file, one message each; \"-\" reads standard input; a line over `max_line` "
+      "fails the run",
+      ops::make_read, validate_read));
 }
 
 void register_stages(OperatorRegistry& registry) {

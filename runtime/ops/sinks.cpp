@@ -1,12 +1,22 @@
 // Sinks: discard, stdout and write. A sink's operator leaves in the chunk what
-// it delivered; these deliver everything they are given.
+// it delivered. stdout and write hand each chunk to the kernel before they
+// return, so a message counts as delivered only once write(2) has taken its
+// bytes: a stdio buffer would take them, count them, and lose them at a
+// flush whose error nobody sees (a full disk left an empty file and "ok").
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "runtime/ops/builtins.hpp"
 
@@ -28,32 +38,103 @@ void append_lines(const Message& message, std::string& text) {
   for (const auto& member : message.members) append_lines(member, text);
 }
 
-/// Writes whole chunks under a lock with one fwrite each, so lines from
-/// different workers (or different sinks on the same stream) never interleave.
-class LineWriter : public Operator {
- public:
-  /// `shared`: a lock shared with other writers of the same stream; nullptr: its own.
-  LineWriter(std::FILE* stream, std::mutex* shared, std::string name)
-      : stream_(stream), mutex_(shared != nullptr ? *shared : own_mutex_), name_(std::move(name)) {}
+/// A chunk as text, and where each message's lines end in it: after a failed
+/// write, the messages whose lines the kernel took in full are known.
+struct ChunkText {
+  std::string text;
+  std::vector<std::size_t> ends;
 
-  void apply(Chunk& messages, OperatorContext&) override {
-    std::string text;
-    for (const auto& message : messages) append_lines(message, text);
-    std::lock_guard lock(mutex_);
-    if (std::fwrite(text.data(), 1, text.size(), stream_) != text.size()) {
-      throw std::runtime_error(fmt::format("cannot write to {}: {}", name_, std::strerror(errno)));
+  explicit ChunkText(const Chunk& messages) {
+    ends.reserve(messages.size());
+    for (const auto& message : messages) {
+      append_lines(message, text);
+      ends.push_back(text.size());
     }
   }
 
+  /// Messages written in full by the first `bytes` bytes.
+  std::size_t messages_within(std::size_t bytes) const {
+    return static_cast<std::size_t>(std::upper_bound(ends.begin(), ends.end(), bytes) - ends.begin());
+  }
+};
+
+struct WriteResult {
+  std::size_t bytes = 0;  ///< taken by the kernel
+  int error = 0;          ///< errno of the write that failed, 0 when all went
+};
+
+/// Writes all of `text` to `fd` across partial writes and signals; stops at the first error.
+WriteResult write_all(int fd, std::string_view text) {
+  WriteResult result;
+  while (result.bytes < text.size()) {
+    ssize_t n = ::write(fd, text.data() + result.bytes, text.size() - result.bytes);
+    if (n > 0) {
+      result.bytes += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      // A write that takes nothing of a non-empty buffer would loop forever.
+      result.error = n < 0 ? errno : EIO;
+      break;
+    }
+  }
+  return result;
+}
+
+/// Writes whole chunks to a file descriptor under a lock, one write(2) each
+/// (more only when the kernel takes part of one), so lines from different
+/// workers (or different sinks on the same stream) never interleave.
+class LineWriter : public Operator {
+ public:
+  /// `stdio`: the stdio stream that shares `fd` (progress reports use it), or nullptr.
+  /// `shared`: a lock shared with other writers of the same stream; nullptr: its own.
+  LineWriter(int fd, std::FILE* stdio, std::mutex* shared, std::string name)
+      : fd_(fd), stdio_(stdio), mutex_(shared != nullptr ? *shared : own_mutex_), name_(std::move(name)) {}
+
+  void apply(Chunk& messages, OperatorContext&) override {
+    ChunkText chunk(messages);
+    WriteResult result;
+    {
+      std::lock_guard lock(mutex_);
+      // After one error, a later (smaller) write might still go through and
+      // leave a hole: the output stays a prefix of what was sent.
+      if (error_) throw_error(*error_, 0);
+      result = write_locked(chunk.text);
+      if (result.error != 0) error_ = result.error;
+    }
+    if (result.error != 0) throw_error(result.error, chunk.messages_within(result.bytes));
+  }
+
  protected:
-  std::FILE* stream_;
+  const std::string& name() const { return name_; }
+  int fd_;
 
  private:
+  WriteResult write_locked(std::string_view text) {
+    if (stdio_ == nullptr) return write_all(fd_, text);
+    // Holding the stdio lock keeps a progress report printed through stdio
+    // from landing inside a chunk; flushing first keeps the order of both.
+    flockfile(stdio_);
+    fflush_unlocked(stdio_);
+    auto result = write_all(fd_, text);
+    funlockfile(stdio_);
+    return result;
+  }
+
+  [[noreturn]] void throw_error(int error, std::size_t written) const {
+    auto what = fmt::format("cannot write to {}: {}", name_, std::strerror(error));
+    if (error == EPIPE) throw BrokenPipe(what, written);
+    throw StreamError(what, written);
+  }
+
+  std::FILE* stdio_;
   std::mutex own_mutex_;
   std::mutex& mutex_;
   std::string name_;
+  std::optional<int> error_;  ///< guarded by mutex_
 };
 
+/// One lock for every stdout() sink: they share one stream.
 std::mutex& stdout_mutex() {
   static std::mutex mutex;
   return mutex;
@@ -61,22 +142,31 @@ std::mutex& stdout_mutex() {
 
 class Stdout final : public LineWriter {
  public:
-  Stdout() : LineWriter(stdout, &stdout_mutex(), "standard output") {}
-  ~Stdout() override { std::fflush(stream_); }
+  Stdout() : LineWriter(STDOUT_FILENO, stdout, &stdout_mutex(), "standard output") {}
 };
 
-std::FILE* open_for_writing(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "w");
-  if (file == nullptr) {
+int open_for_writing(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
     throw std::runtime_error(fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)));
-  }
-  return file;
+  return fd;
 }
 
 class Write final : public LineWriter {
  public:
-  explicit Write(const std::string& path) : LineWriter(open_for_writing(path), nullptr, fmt::format("'{}'", path)) {}
-  ~Write() override { std::fclose(stream_); }
+  explicit Write(const std::string& path)
+      : LineWriter(open_for_writing(path), nullptr, nullptr, fmt::format("'{}'", path)) {}
+  ~Write() override {
+    if (fd_ >= 0) ::close(fd_);  // a failed run: its error is already the run's
+  }
+
+  // close(2) can report what write(2) did not (NFS reports ENOSPC or EIO there).
+  void finish() override {
+    int fd = std::exchange(fd_, -1);
+    if (fd >= 0 && ::close(fd) != 0) {
+      throw std::runtime_error(fmt::format("cannot close {}: {}", name(), std::strerror(errno)));
+    }
+  }
 };
 
 }  // namespace

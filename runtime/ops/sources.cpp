@@ -1,13 +1,8 @@
-// Sources: generate (synthetic messages, paced by rate and bursts) and read
-// (the lines of a file or of standard input).
+// Sources: generate (synthetic messages, paced by rate and bursts). read is in read.cpp.
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
-#include <iostream>
 
 #include "runtime/ops/builtins.hpp"
 #include "runtime/model/value.hpp"
@@ -138,41 +133,8 @@ class Generate final : public SourceOperator {
   std::optional<BurstSchedule> burst_;
 };
 
-class Read final : public SourceOperator {
- public:
-  explicit Read(const std::string& path) {
-    if (path == "-") {
-      input_ = &std::cin;
-      return;
-    }
-    file_.open(path);
-    if (!file_) throw std::runtime_error(fmt::format("cannot open '{}' for reading: {}", path, std::strerror(errno)));
-    input_ = &file_;
-  }
-
-  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point) override {
-    std::size_t appended = 0;
-    std::string line;
-    while (appended < max && std::getline(*input_, line)) {
-      // Windows line ends would otherwise leave a '\r' at the end of every payload.
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      out.emplace_back().payload = std::move(line);
-      ++appended;
-    }
-    return {input_->eof() || input_->fail(), std::nullopt};
-  }
-
- private:
-  std::ifstream file_;
-  std::istream* input_ = nullptr;
-};
-
 }  // namespace
 
 std::unique_ptr<SourceOperator> make_generate(const OperatorCall& call) { return std::make_unique<Generate>(call); }
-
-std::unique_ptr<SourceOperator> make_read(const OperatorCall& call) {
-  return std::make_unique<Read>(required_arg<std::string>(call, "path"));
-}
 
 }  // namespace flow::ops

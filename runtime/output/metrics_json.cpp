@@ -183,7 +183,9 @@ RunMetrics read_run(const Json& j) {
   if (!j.is_object()) fail("top level", fmt::format("expected an object, got {}", j.type_name()));
   RunMetrics m;
   m.pipeline = text_of(j, "", "pipeline");
-  m.status = enum_of(j, "", "status", {RunStatus::Ok, RunStatus::Failed, RunStatus::Interrupted, RunStatus::Running});
+  m.status = enum_of(
+      j, "", "status",
+      {RunStatus::Ok, RunStatus::Failed, RunStatus::Interrupted, RunStatus::BrokenPipe, RunStatus::Running});
   if (const auto* error = field(j, "", "error", false); error != nullptr && !error->is_null())
     m.error = text_of(j, "", "error");
   if (const auto* signal = field(j, "", "signal", false); signal != nullptr && !signal->is_null())

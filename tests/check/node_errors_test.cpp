@@ -216,3 +216,21 @@ TEST_CASE("a report interval must be longer than zero", "[check]") {
         "    pipeline p [report=0s]\n"
         "                       ^^\n");
 }
+
+TEST_CASE("read's max_line is a size, and more than nothing", "[check]") {
+  CHECK(diagnostics_of("source ingest = read(\"in.txt\", max_line=10ms)\n"
+                       "sink store = discard()\n"
+                       "ingest -> store\n") ==
+        "t.flow:1:41: error: expected a size, got a duration\n"
+        "    source ingest = read(\"in.txt\", max_line=10ms)\n"
+        "                                            ^^^^\n");
+  CHECK(diagnostics_of("source ingest = read(\"in.txt\", max_line=0B)\n"
+                       "sink store = discard()\n"
+                       "ingest -> store\n") ==
+        "t.flow:1:41: error: max_line must be more than 0B\n"
+        "    source ingest = read(\"in.txt\", max_line=0B)\n"
+        "                                            ^^\n");
+  CHECK(diagnostics_of("source ingest = read(\"in.txt\", max_line=64KiB)\n"
+                       "sink store = discard()\n"
+                       "ingest -> store\n") == "");
+}

@@ -45,6 +45,8 @@ struct Recorder {
 ///   wait_mod(us)           stage: waits (number % 5) × `us` on the timer (Cost::Wait): finishes out of order
 ///   record()               sink: records into `recorder`
 ///   drain()                sink: delivers everything
+///   stream_fail(k, pipe)   sink: takes `k` messages in all, then throws StreamError (BrokenPipe when pipe=1)
+///   finish_fail()          sink: delivers everything; its finish() throws
 OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder = nullptr);
 
 /// The number a test payload starts with.

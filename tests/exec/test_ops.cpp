@@ -2,7 +2,9 @@
 // exactly as a user's own C++ operator would be.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 
 #include "support.hpp"
@@ -172,6 +174,37 @@ class Drain final : public Operator {
   std::shared_ptr<Recorder> recorder_;
 };
 
+/// A sink whose stream takes `k` messages in all, then fails: BrokenPipe when
+/// `pipe` is 1, else StreamError. The chunk that crosses `k` is written in part.
+class StreamFail final : public Operator {
+ public:
+  StreamFail(std::int64_t k, bool pipe) : left_(k), pipe_(pipe) {}
+  void apply(Chunk& messages, OperatorContext&) override {
+    std::lock_guard lock(mutex_);
+    auto taken = static_cast<std::int64_t>(messages.size());
+    if (taken <= left_) {
+      left_ -= taken;
+      return;
+    }
+    auto written = static_cast<std::size_t>(std::max<std::int64_t>(left_, 0));
+    left_ = 0;
+    if (pipe_) throw BrokenPipe("cannot write to the test stream: Broken pipe", written);
+    throw StreamError("cannot write to the test stream: No space left on device", written);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::int64_t left_;
+  bool pipe_;
+};
+
+/// A sink that delivers everything, then fails when its input ends.
+class FinishFail final : public Operator {
+ public:
+  void apply(Chunk&, OperatorContext&) override {}
+  void finish() override { throw std::runtime_error("cannot close the test stream: Input/output error"); }
+};
+
 OperatorSpec stage_spec(const std::string& name, std::function<std::unique_ptr<Operator>(const OperatorCall&)> make,
                         Role role = Role::Stage) {
   OperatorSpec spec;
@@ -205,6 +238,14 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   registry.add(stage_spec("drain", [recorder](const OperatorCall& c) {
     return std::make_unique<Drain>(int_arg(c, "sink", -1), recorder);
   }, Role::Sink));
+  registry.add(stage_spec(
+      "stream_fail",
+      [](const OperatorCall& c) {
+        return std::make_unique<StreamFail>(int_arg(c, "k", 0), int_arg(c, "pipe", 0) == 1);
+      },
+      Role::Sink));
+  registry.add(stage_spec(
+      "finish_fail", [](const OperatorCall&) { return std::make_unique<FinishFail>(); }, Role::Sink));
   return registry;
 }
 

@@ -127,6 +127,26 @@ TEST_CASE("read yields the lines of a file, a chunk at a time", "[ops]") {
   CHECK(out.size() == 4);
 }
 
+TEST_CASE("read joins lines that span its 64 KiB reads, and a \\r\\n split between two", "[ops]") {
+  flow::test::TempPath file;
+  // The first line ends with its '\r' as the last byte of the first read and its '\n' as the first of the
+  // next.
+  std::string first(64 * 1024 - 1, 'a'), second(200 * 1024, 'b');
+  flow::test::write_text(file.str(), first + "\r\n" + second + "\nc\n");
+  auto source = make_source("read", {{"path", file.str()}});
+  Chunk out;
+  CHECK(source->pull(out, 10, t0).exhausted);
+  CHECK(flow::test::payloads(out) == std::vector<std::string>{first, second, "c"});
+}
+
+TEST_CASE("read takes a line of max_line bytes and throws at one byte more, naming the line", "[ops]") {
+  flow::test::TempPath file;
+  flow::test::write_text(file.str(), "12345678\r\n12345678\n123456789\n");
+  auto source = make_source("read", {{"path", file.str()}, {"max_line", flow::Size{8}}});
+  Chunk out;
+  CHECK_THROWS_WITH(source->pull(out, 10, t0), "line 3 of '" + file.str() + "' is longer than max_line 8B");
+}
+
 TEST_CASE("read of an empty file is exhausted at once", "[ops]") {
   flow::test::TempPath file;
   flow::test::write_text(file.str(), "");

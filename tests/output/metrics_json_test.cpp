@@ -148,7 +148,8 @@ TEST_CASE("Metrics JSON reading names the offending key on bad input", "[output]
   auto bad_status = good;
   bad_status["status"] = "done";
   CHECK(message_for(bad_status.dump()) ==
-        "metrics JSON: status: unknown value 'done'; expected one of ok, failed, interrupted, running");
+        "metrics JSON: status: unknown value 'done'; expected one of ok, failed, interrupted, broken_pipe, "
+        "running");
 
   auto negative = good;
   negative["nodes"][2]["in"] = -1;

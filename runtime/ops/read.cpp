@@ -1,0 +1,142 @@
+// read(path, max_line): the lines of a file or of standard input. It reads
+// with read(2), not a stream: a stream's getline takes a read error for the
+// end of the file, and the run would end "ok" with the rest dropped.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+#include "runtime/model/value.hpp"
+#include "runtime/ops/builtins.hpp"
+
+namespace flow::ops {
+namespace {
+
+/// Bytes asked of the kernel per read(2).
+constexpr std::size_t kReadBlock = 64 * 1024;
+/// A line longer than this fails the run, unless the call says otherwise.
+constexpr std::uint64_t kDefaultMaxLine = 1024 * 1024;
+
+std::string describe(const std::string& path) {
+  return path == "-" ? std::string("standard input") : fmt::format("'{}'", path);
+}
+
+int open_for_reading(const std::string& path) {
+  if (path == "-") return STDIN_FILENO;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot open '{}' for reading: {}", path, std::strerror(errno)));
+  // A directory opens; saying so now beats a read error at the first pull.
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error(fmt::format("cannot read '{}': {}", path, std::strerror(EISDIR)));
+  }
+  return fd;
+}
+
+class Read final : public SourceOperator {
+ public:
+  Read(const std::string& path, std::uint64_t max_line)
+      : name_(describe(path)), fd_(open_for_reading(path)), owns_fd_(path != "-"), max_line_(max_line) {}
+  ~Read() override {
+    if (owns_fd_) ::close(fd_);
+  }
+  Read(const Read&) = delete;
+  Read& operator=(const Read&) = delete;
+
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point) override {
+    std::size_t appended = 0;
+    while (appended < max) {
+      if (auto line = next_line()) {
+        out.emplace_back().payload = std::move(*line);
+        ++appended;
+        continue;
+      }
+      if (at_end_) break;
+      fill();
+    }
+    return {at_end_ && pending_.empty(), std::nullopt};
+  }
+
+ private:
+  /// The next whole line in the buffer, without its line end; at the end of
+  /// the input, what is left after the last newline is a line too.
+  std::optional<std::string> next_line() {
+    std::string_view rest(pending_.data() + start_, pending_.size() - start_);
+    auto newline = rest.find('\n', scanned_);
+    if (newline == std::string_view::npos) {
+      scanned_ = rest.size();
+      if (!at_end_) {
+        // One byte past max_line may yet be the '\r' of a Windows line end.
+        if (rest.size() > max_line_ + 1) too_long();
+        return std::nullopt;
+      }
+      if (rest.empty()) return std::nullopt;
+      newline = rest.size();
+    }
+    auto line = rest.substr(0, newline);
+    // Windows line ends would otherwise leave a '\r' at the end of every payload.
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > max_line_) too_long();
+    std::string payload(line);
+    start_ += std::min(newline + 1, rest.size());
+    scanned_ = 0;
+    ++line_number_;
+    if (start_ == pending_.size()) {
+      pending_.clear();
+      start_ = 0;
+    }
+    return payload;
+  }
+
+  // Holding a line of any length would let one bad input take all memory.
+  [[noreturn]] void too_long() const {
+    throw std::runtime_error(fmt::format("line {} of {} is longer than max_line {}", line_number_ + 1, name_,
+                                         to_string(Value{Size{max_line_}})));
+  }
+
+  /// Appends what one read(2) gives; sets at_end_ at the end of the input.
+  void fill() {
+    if (start_ > 0) {  // what was taken goes, so the buffer holds at most a line and a block
+      pending_.erase(0, start_);
+      start_ = 0;
+    }
+    auto old_size = pending_.size();
+    pending_.resize(old_size + kReadBlock);
+    ssize_t n = 0;
+    do {
+      n = ::read(fd_, pending_.data() + old_size, kReadBlock);
+    } while (n < 0 && errno == EINTR);
+    int error = errno;
+    pending_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::strerror(error)));
+    if (n == 0) at_end_ = true;
+  }
+
+  std::string name_;
+  int fd_;
+  bool owns_fd_;
+  std::uint64_t max_line_;
+  std::string pending_;      ///< bytes read and not yet given out, from start_
+  std::size_t start_ = 0;    ///< where the next line begins in pending_
+  std::size_t scanned_ = 0;  ///< bytes after start_ known to hold no newline
+  std::uint64_t line_number_ = 0;
+  bool at_end_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SourceOperator> make_read(const OperatorCall& call) {
+  auto max_line = optional_arg<Size>(call, "max_line").value_or(Size{kDefaultMaxLine}).bytes;
+  return std::make_unique<Read>(required_arg<std::string>(call, "path"), max_line);
+}
+
+}  // namespace flow::ops

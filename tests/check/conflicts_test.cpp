@@ -1,0 +1,71 @@
+// Streams two nodes would corrupt: two readers of standard input, two writers of one file.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+using namespace flow;
+using flow::test::diagnostics_of;
+
+TEST_CASE("a second read of standard input is an error under it naming the first", "[check]") {
+  CHECK(diagnostics_of("source a = read(\"-\")\n"
+                       "source b = read(\"-\")\n"
+                       "sink out = discard()\n"
+                       "a -> out\n"
+                       "b -> out\n") ==
+        "t.flow:2:12: error: standard input is already read by source 'a' (line 1, column 12): two readers "
+        "would "
+        "split its lines between them\n"
+        "    source b = read(\"-\")\n"
+        "               ^^^^\n");
+}
+
+TEST_CASE("two sinks writing one path is an error under the second naming the first", "[check]") {
+  CHECK(
+      diagnostics_of("source a = generate(count=1)\n"
+                     "sink one = write(\"out.txt\")\n"
+                     "sink two = prefix(\"x\") | write(\"out.txt\")\n"
+                     "a -> one\n"
+                     "a -> two\n") ==
+      "t.flow:3:26: error: 'out.txt' is already written by sink 'one' (line 2, column 12): two writers would "
+      "cut each other's lines\n"
+      "    sink two = prefix(\"x\") | write(\"out.txt\")\n"
+      "                             ^^^^^\n");
+}
+
+TEST_CASE("two spellings of one path are one file", "[check]") {
+  auto text = diagnostics_of(
+      "source a = generate(count=1)\n"
+      "sink one = write(\"out.txt\")\n"
+      "sink two = write(\"./sub/../out.txt\")\n"
+      "a -> one\n"
+      "a -> two\n");
+  CHECK(text.find("t.flow:3:12: error: './sub/../out.txt' is already written by sink 'one'") == 0);
+}
+
+TEST_CASE("a --set that makes two sinks write one path is caught too", "[check]") {
+  auto text = diagnostics_of(
+      "source a = generate(count=1)\n"
+      "sink one = write(\"one.txt\")\n"
+      "sink two = write(\"two.txt\")\n"
+      "a -> one\n"
+      "a -> two\n",
+      {Override{"two", "path", "\"one.txt\""}});
+  CHECK(text.find("t.flow:3:12: error: 'one.txt' is already written by sink 'one'") == 0);
+}
+
+TEST_CASE("distinct paths, one reader of standard input and a shared device are fine", "[check]") {
+  CHECK(diagnostics_of("source a = read(\"-\")\n"
+                       "source b = read(\"in.txt\")\n"
+                       "sink one = write(\"one.txt\")\n"
+                       "sink two = write(\"two.txt\")\n"
+                       "sink three = write(\"/dev/null\")\n"
+                       "sink four = write(\"/dev/null\")\n"
+                       "sink five = stdout()\n"
+                       "sink six = stdout()\n"
+                       "a -> one\n"
+                       "a -> two\n"
+                       "b -> three\n"
+                       "b -> four\n"
+                       "a -> five\n"
+                       "b -> six\n") == "");
+}
