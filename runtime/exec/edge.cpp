@@ -132,8 +132,8 @@ void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult&
   }
   result.accepted = unparked + messages.size();
   if (!messages.empty()) admit(std::move(messages), fitting_bytes);
-  result.newly_blocked = !had_parked && !parked_.empty();
   result.unblocked = had_parked && parked_.empty();
+  parked_now_.store(!parked_.empty(), std::memory_order_release);
   result.room_opened = wake_wanting();
   // Said now, the producer need not find it out with a reservation of its own.
   if (gives_credit_ && !result.room_opened && credit_room() == 0) {
@@ -193,6 +193,7 @@ TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
   bool had_parked = !parked_.empty();
   admit_parked();
   result.unblocked = had_parked && parked_.empty();
+  parked_now_.store(!parked_.empty(), std::memory_order_release);
   result.emptied = held_.empty() && parked_.empty();
   result.drained = closed_ && result.emptied;
   result.room_opened = wake_wanting();
@@ -227,10 +228,7 @@ std::size_t EdgeBuffer::waiting() const {
   return held_.size() + parked_.size();
 }
 
-bool EdgeBuffer::has_parked() const {
-  std::lock_guard lock(mutex_);
-  return !parked_.empty();
-}
+bool EdgeBuffer::has_parked() const { return parked_now_.load(std::memory_order_acquire); }
 
 EdgeMetrics EdgeBuffer::snapshot() const {
   std::lock_guard lock(mutex_);

@@ -17,7 +17,6 @@ namespace flow::exec {
 
 struct OfferResult {
   std::size_t accepted = 0;      ///< messages now held by the edge
-  bool newly_blocked = false;    ///< `block`: the producer has just started waiting on this edge
   bool overflowed = false;       ///< `fail`: the edge was full; nothing was taken
   bool bytes_limited = false;    ///< `fail`: it was max_bytes, not capacity, that was reached
   bool unblocked = false;        ///< output parked earlier is all in now
@@ -62,7 +61,8 @@ class EdgeBuffer {
   bool drained() const;
   /// Messages the consumer could take now or soon (held and parked).
   std::size_t waiting() const;
-  /// Producer output waits here (a `block` edge that was full).
+  /// Producer output waits here (a `block` edge that was full). Read without
+  /// the lock: a producer asks before every unit.
   bool has_parked() const;
 
   /// The counters, as EdgeMetrics (names are filled in by the caller).
@@ -92,6 +92,8 @@ class EdgeBuffer {
   /// Set once, under the lock: drained() on an open edge (the common case,
   /// asked after every unit) then needs no lock.
   std::atomic<bool> closed_{false};
+  /// !parked_.empty(), set under the lock by every change of parked_.
+  std::atomic<bool> parked_now_{false};
   bool bytes_refused_ = false;  ///< the last offer hit max_bytes (the edge counts as full)
   std::uint64_t reserved_ = 0;  ///< room claimed by producer workers that have not offered yet
   bool wanting_ = false;        ///< a producer found no room to reserve

@@ -82,7 +82,6 @@ NodeRunner::InputState NodeRunner::take_input(Chunk& out, std::size_t max) {
 }
 
 void NodeRunner::on_unblocked() {
-  blocked_edges_.fetch_sub(1, std::memory_order_acq_rel);
   schedule();
 }
 
@@ -153,7 +152,6 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
   Chunk dropped;
   auto epoch = room_.epoch();
   OfferResult result = buffer.offer(messages, dropped, reserved);
-  if (result.newly_blocked) blocked_edges_.fetch_add(1, std::memory_order_acq_rel);
   if (result.unblocked) on_unblocked();
   if (result.room_opened) on_room();
   if (result.out_of_room) room_.wait(epoch);

@@ -147,13 +147,23 @@ void NodeRunner::work(const Activation& activation) noexcept {
 }
 
 NodeRunner::Step NodeRunner::step() {
-  if (blocked_edges_.load(std::memory_order_acquire) > 0) return Step::Idle;
+  if (blocked()) return Step::Idle;
   if (flush_wanted_.exchange(false)) {
     Step flushed = flush_due(false);
     if (flushed == Step::Blocked) return Step::Idle;
     if (flushed != Step::Idle) return flushed;
   }
   return ops_.source ? pull_and_run() : take_and_run();
+}
+
+bool NodeRunner::blocked() const {
+  // Read from the edges, not counted from their events: a count could run
+  // behind when a park and the take that admits it are reported out of order,
+  // and the node would take (into its hand) while its output waits parked.
+  for (const auto* output : outputs_) {
+    if (output->has_parked()) return true;
+  }
+  return false;
 }
 
 bool NodeRunner::inputs_done() const {
@@ -170,7 +180,7 @@ bool NodeRunner::idle() {
     wake_ = false;
     return false;
   }
-  bool last = active_ == 1 && blocked_edges_.load(std::memory_order_acquire) <= 0;
+  bool last = active_ == 1 && !blocked();
   if (!last || state_.failed() || !inputs_done()) {
     --active_;
     return true;

@@ -101,6 +101,7 @@ class NodeRunner {
   bool idle();  ///< true: the worker is done (slot released, or handed to a unit)
   void start_worker();
   bool inputs_done() const;
+  bool blocked() const;  ///< an output edge holds this node's parked output: it takes nothing new
   void release_slot();
   void finish();
   void finish_operators();
@@ -185,7 +186,6 @@ class NodeRunner {
   bool wake_ = false;               ///< something changed while every slot was held
   bool finished_ = false;
 
-  std::atomic<int> blocked_edges_{0};  ///< output edges holding this node's parked output
   /// An output edge has no room for this node: nothing but that room opening
   /// (on_room) lets it go on, so other wake-ups start no task.
   WaitFlag room_;

@@ -29,7 +29,7 @@ TEST_CASE("a block edge holds up to its capacity and parks the rest in the produ
   Chunk batch = messages(0, 5), dropped;
   OfferResult offered = edge.offer(batch, dropped);
   CHECK(offered.accepted == 3);
-  CHECK(offered.newly_blocked);
+  CHECK(edge.has_parked());
   CHECK(dropped.empty());
   CHECK(edge.has_parked());
   CHECK(edge.snapshot().held == 3);
@@ -53,7 +53,7 @@ TEST_CASE("drop_newest discards the message being sent and never parks", "[runti
   Chunk batch = messages(0, 5), dropped;
   OfferResult offered = edge.offer(batch, dropped);
   CHECK(offered.accepted == 2);
-  CHECK_FALSE(offered.newly_blocked);
+  CHECK_FALSE(edge.has_parked());
   REQUIRE(dropped.size() == 3);
   CHECK(dropped.front().payload == "c");
   auto metrics = edge.snapshot();
@@ -91,7 +91,7 @@ TEST_CASE("max_bytes makes an edge full before its capacity", "[runtime][edge]")
   Chunk batch = messages(0, 5, 10), dropped;
   OfferResult offered = edge.offer(batch, dropped);
   CHECK(offered.accepted == 2);
-  CHECK(offered.newly_blocked);
+  CHECK(edge.has_parked());
   auto metrics = edge.snapshot();
   CHECK(metrics.bytes_held == 20);
   CHECK(metrics.high_water_bytes == 20);
@@ -112,7 +112,7 @@ TEST_CASE("an unbounded edge never fills", "[runtime][edge]") {
   Chunk batch = messages(0, 1000), dropped;
   OfferResult offered = edge.offer(batch, dropped);
   CHECK(offered.accepted == 1000);
-  CHECK_FALSE(offered.newly_blocked);
+  CHECK_FALSE(edge.has_parked());
   CHECK(edge.snapshot().full_s == 0);
 }
 
@@ -135,7 +135,7 @@ TEST_CASE("a bounded block edge gives credit: reservations never claim the same 
   Chunk made = messages(0, 3), dropped;
   OfferResult first = edge.offer(made, dropped, 3);
   CHECK(first.accepted == 3);
-  CHECK_FALSE(first.newly_blocked);
+  CHECK_FALSE(edge.has_parked());
   CHECK(edge.reserve(1) == 0);  // 3 held + 2 still reserved
   Chunk fewer = messages(3, 4);
   OfferResult second = edge.offer(fewer, dropped, 2);  // reserved 2, made 1 (a filter): 1 is free again
@@ -170,7 +170,7 @@ TEST_CASE("parked messages count against credit, and room given back admits them
   Chunk second = messages(1, 2);
   parked = edge.offer(second, dropped, 0);
   CHECK(parked.accepted == 0);
-  CHECK(parked.newly_blocked);
+  CHECK(edge.has_parked());
   CHECK(edge.reserve(1) == 0);  // held 1 + reserved 1 + parked 1 > capacity 2
   // The reservation is given back unused: the parked message takes its room.
   Chunk none;
