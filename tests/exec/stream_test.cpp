@@ -7,7 +7,7 @@
 using namespace flow;
 using namespace flow::test;
 
-TEST_CASE("a stream error fails the run whatever on_error says; what it wrote is delivered",
+TEST_CASE("a stream error fails the run whatever on_error says, and what it wrote is delivered",
           "[runtime][stream]") {
   auto on_error = GENERATE(OnError::Fail, OnError::Skip);
   auto registry = test_registry();

@@ -57,7 +57,7 @@ TEST_CASE("DOT node labels show the operator chain with every argument and the w
   require_renders(dot);
 }
 
-TEST_CASE("DOT edge labels show capacity and policy; dropping edges are dashed, fail edges bold", "[output][dot]") {
+TEST_CASE("DOT edge labels show capacity and policy, dropping edges are dashed, fail edges bold", "[output][dot]") {
   PipelineBuilder b("edges");
   auto src = b.node("src", NodeKind::Source, {call("generate")});
   auto a = b.node("a", NodeKind::Sink, {call("discard")});
