@@ -13,6 +13,7 @@
 #include <regex>
 #include <sstream>
 
+#include "child.hpp"
 #include "helpers.hpp"
 
 using flow::test::data;
@@ -218,6 +219,34 @@ TEST_CASE("the trace ends with a sample at the run's end time and gives each nod
     auto busy_s = named(run.metrics.at("nodes"), name).at("busy_s").get<double>();
     CHECK(node.sum_s <= busy_s + 0.005);  // 0.005: each sample's busy is rounded to 3 decimals
     CHECK(node.sum_s >= busy_s - 0.010 * node.samples - 0.005);
+  }
+}
+
+TEST_CASE("a run stopped by SIGINT still ends its trace with a sample at the end time", "[cli]") {
+  auto dir = flow::test::temp_directory();
+  auto trace = dir + "/trace.csv";
+  flow::test::Child child(FLOW_BINARY, {"run", "--quiet", data("endless"), "--report", "100ms", "--trace", trace,
+                                        "--metrics-json", dir + "/run.json"});
+  // The first report line: the run is under way, a sample or more is written.
+  REQUIRE(child.read_line(20s));
+  child.send(SIGINT);
+  int status = child.finish(20s);
+  INFO(child.out() << child.err());
+  REQUIRE(status == 130);
+  auto metrics = Json::parse(flow::test::read_file(dir + "/run.json"));
+  REQUIRE(metrics.at("status") == "interrupted");
+  auto rows = trace_rows(flow::test::read_file(trace));
+  // endless.flow: 2 edges and 3 nodes per sample; the last is the drained end.
+  REQUIRE(rows.size() >= 5);
+  REQUIRE(rows.size() % 5 == 0);
+  auto end = fmt::format("{:.3f}", metrics.at("elapsed_s").get<double>());
+  for (std::size_t i = rows.size() - 5; i < rows.size(); ++i) {
+    INFO(rows[i].name);
+    CHECK(rows[i].time == end);
+    if (rows[i].kind == "edge") {
+      CHECK(rows[i].held == "0");
+      CHECK(rows[i].in == std::to_string(metrics.at("edges").at(i - (rows.size() - 5)).at("in").get<std::uint64_t>()));
+    }
   }
 }
 
