@@ -51,7 +51,8 @@ std::size_t report_lines(const std::string& out) {
   std::size_t lines = 0;
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);) {
-    if (std::regex_search(line, std::regex(R"(^\[\d+\.\d\ds\] s->work \d+/\d+ work->k \d+/\d+ \| bottleneck )"))) {
+    if (std::regex_search(line,
+                          std::regex(R"(^\[\d+\.\d\ds\] s->work \d+/\d+ work->k \d+/\d+ \| bottleneck )"))) {
       ++lines;
     }
   }
@@ -115,8 +116,8 @@ TEST_CASE("messages larger than max_bytes pass an empty edge one at a time", "[c
 TEST_CASE("check exits 0 when a file has warnings but no errors, and prints the warnings", "[cli]") {
   auto result = run_flow("check " + shell_quote(data("unbounded_warning")));
   CHECK(result.exit_code == 0);
-  CHECK(std::regex_search(result.err,
-                          std::regex(R"(unbounded_warning\.flow:\d+:\d+: warning: edge s -> k is unbounded)")));
+  CHECK(std::regex_search(
+      result.err, std::regex(R"(unbounded_warning\.flow:\d+:\d+: warning: edge s -> k is unbounded)")));
   CHECK(result.err.find("error") == std::string::npos);
 }
 
@@ -146,10 +147,10 @@ TEST_CASE("run --set pipeline.max_in_flight bounds the messages alive", "[cli]")
 TEST_CASE("the command line overrides the pipeline's report interval", "[cli]") {
   // reported.flow says report=1h; its run takes at least 30 × 10 ms = 0.3 s.
   auto [extra, reports] = GENERATE(table<std::string, bool>({
-      {"", false},                                          // the file's hour never comes
-      {"--report 50ms", true},                              // --report overrides the attribute
-      {"--set pipeline.report=50ms", true},                 // --set overrides it too
-      {"--report 1h --set pipeline.report=50ms", false},   // and --report overrides --set's attribute
+      {"", false},                                        // the file's hour never comes
+      {"--report 50ms", true},                            // --report overrides the attribute
+      {"--set pipeline.report=50ms", true},               // --set overrides it too
+      {"--report 1h --set pipeline.report=50ms", false},  // and --report overrides --set's attribute
   }));
   CAPTURE(extra);
   auto run = run_with_json("reported", extra);

@@ -49,7 +49,8 @@ TerminalRun run_in_terminal(const std::vector<std::string>& args, std::chrono::m
   TerminalRun run;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd ready{master, POLLIN, 0};
     if (left.count() <= 0 || poll(&ready, 1, static_cast<int>(left.count())) <= 0) {
       kill(pid, SIGKILL);  // a hang fails the test instead of stalling the suite
@@ -116,8 +117,9 @@ struct TracedRun {
 TracedRun traced_run() {
   TracedRun run{flow::test::temp_directory(), "", {}};
   run.trace = run.dir + "/trace.csv";
-  auto result = run_flow(fmt::format("run --quiet {} --trace {} --metrics-json {}", shell_quote(data("slow_process")),
-                                     shell_quote(run.trace), shell_quote(run.dir + "/run.json")));
+  auto result =
+      run_flow(fmt::format("run --quiet {} --trace {} --metrics-json {}", shell_quote(data("slow_process")),
+                           shell_quote(run.trace), shell_quote(run.dir + "/run.json")));
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   run.metrics = Json::parse(flow::test::read_file(run.dir + "/run.json"));
@@ -126,8 +128,9 @@ TracedRun traced_run() {
 
 }  // namespace
 
-TEST_CASE("on a terminal the report is a table redrawn in place, drawn once more at the end, then the summary",
-          "[cli]") {
+TEST_CASE(
+    "on a terminal the report is a table redrawn in place, drawn once more at the end, then the summary",
+    "[cli]") {
   auto json = flow::test::temp_directory() + "/run.json";
   auto run = run_in_terminal({"run", data("slow_process"), "--report", "100ms", "--metrics-json", json}, 20s);
   INFO(run.out);
@@ -154,7 +157,8 @@ TEST_CASE("on a terminal the report is a table redrawn in place, drawn once more
   REQUIRE(lines.size() > rows);
   CHECK(lines[0] == fmt::format("{}flow slow_process  {:.2f} s  ingest 40/40 (100 %)", clear,
                                 metrics.at("elapsed_s").get<double>()));
-  for (std::size_t edge = 2; edge < 5; ++edge) CHECK(std::regex_search(lines[edge], std::regex(R"( 0/5 \[\.{20}\])")));
+  for (std::size_t edge = 2; edge < 5; ++edge)
+    CHECK(std::regex_search(lines[edge], std::regex(R"( 0/5 \[\.{20}\])")));
   CHECK(last.find("\x1b[1;31mprocess ") != std::string::npos);
   CHECK(last.find("<- bottleneck\x1b[0m\n") != std::string::npos);
   CHECK(flow::test::count(last, "<- bottleneck") == 1);
@@ -225,8 +229,8 @@ TEST_CASE("the trace ends with a sample at the run's end time and gives each nod
 TEST_CASE("a run stopped by SIGINT still ends its trace with a sample at the end time", "[cli]") {
   auto dir = flow::test::temp_directory();
   auto trace = dir + "/trace.csv";
-  flow::test::Child child(FLOW_BINARY, {"run", "--quiet", data("endless"), "--report", "100ms", "--trace", trace,
-                                        "--metrics-json", dir + "/run.json"});
+  flow::test::Child child(FLOW_BINARY, {"run", "--quiet", data("endless"), "--report", "100ms", "--trace",
+                                        trace, "--metrics-json", dir + "/run.json"});
   // The first report line: the run is under way, a sample or more is written.
   REQUIRE(child.read_line(20s));
   child.send(SIGINT);
@@ -245,7 +249,8 @@ TEST_CASE("a run stopped by SIGINT still ends its trace with a sample at the end
     CHECK(rows[i].time == end);
     if (rows[i].kind == "edge") {
       CHECK(rows[i].held == "0");
-      CHECK(rows[i].in == std::to_string(metrics.at("edges").at(i - (rows.size() - 5)).at("in").get<std::uint64_t>()));
+      CHECK(rows[i].in ==
+            std::to_string(metrics.at("edges").at(i - (rows.size() - 5)).at("in").get<std::uint64_t>()));
     }
   }
 }
