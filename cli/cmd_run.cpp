@@ -53,6 +53,11 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
   if (!args.memory_limit.empty() && !(parsed.options.memory_limit = parse_size(args.memory_limit, error))) {
     return print_error(fmt::format("--memory-limit: {}", error)), std::nullopt;
   }
+  if (parsed.options.memory_limit == std::uint64_t{0}) {
+    // No message fits in it: every run would fail at its first message.
+    error = fmt::format("'{}' must be more than zero", args.memory_limit);
+    return print_error(fmt::format("--memory-limit: {}", error)), std::nullopt;
+  }
   if (!args.report.empty() && !(parsed.report = parse_duration(args.report, error))) {
     return print_error(fmt::format("--report: {}", error)), std::nullopt;
   }

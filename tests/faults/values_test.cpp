@@ -110,6 +110,9 @@ TEST_CASE("durations and sizes on the command line are held to the same limits",
   CHECK(memory.exit_code == 2);
   CHECK(memory.err ==
         "flow: error: --memory-limit: 2048GiB is larger than the largest size flow supports, 1024GiB\n");
+  auto nothing = flow_with("run t.flow --memory-limit 0B", dir);
+  CHECK(nothing.exit_code == 2);
+  CHECK(nothing.err == "flow: error: --memory-limit: '0B' must be more than zero\n");
   auto set = flow_with("run t.flow --set work.duration=9000h", dir);
   CHECK(set.exit_code == 2);
   CHECK(set.err ==
