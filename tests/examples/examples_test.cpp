@@ -184,7 +184,7 @@ TEST_CASE("bounded_latency makes about 100 messages in its second, each waiting 
   CHECK(number(run.metrics, "messages_per_s") >= 0.8 / 0.010);
 }
 
-TEST_CASE("the bounded producer takes about 5.1 s and never holds more than 10", "[examples]") {
+TEST_CASE("the bounded producer takes about 5.1 s, never holds more than 10 and a message waits 1.1 s", "[examples]") {
   auto run = run_example("bounded", "--quiet");
   require_invariants(run.metrics, "bounded");
   CHECK(elapsed(run.metrics) == Approx(5.1).margin(0.6));
@@ -203,7 +203,7 @@ TEST_CASE("the bounded producer takes about 5.1 s and never holds more than 10",
   CHECK(number(run.metrics, "messages_per_s") <= 1 / 0.100);  // one worker, 100 ms a message
 }
 
-TEST_CASE("the unbounded producer never waits and the edge holds almost everything", "[examples]") {
+TEST_CASE("the unbounded producer never waits, the edge holds almost everything and the last message waits 5 s", "[examples]") {
   auto run = run_example("unbounded", "--quiet");
   require_invariants(run.metrics, "unbounded");
   const auto& held = edge(run.metrics, "producer", "consumer");
