@@ -10,20 +10,73 @@ using namespace flow::test;
 using Json = nlohmann::json;
 
 namespace {
+
+// Gives every count and time of `run` its own value, so a value written under
+// one key and read back into another field (in for out, p50 for p99) is noticed.
+// Times are multiples of 1/64, exact in binary, though the JSON keeps any double.
+void make_every_number_distinct(RunMetrics& run) {
+  std::uint64_t n = 1000;
+  auto count = [&n] { return ++n; };
+  auto seconds = [&n] { return static_cast<double>(++n) / 64; };
+  run.elapsed_s = seconds();
+  run.peak_rss_bytes = count();
+  run.peak_messages = count();
+  run.peak_payload_bytes = count();
+  run.messages_per_s = seconds();
+  run.latency_p50_s = seconds();
+  run.latency_p99_s = seconds();
+  run.latency_max_s = seconds();
+  for (auto& node : run.nodes) {
+    node.workers = static_cast<int>(count());
+    node.in = count();
+    node.out = count();
+    node.errors = count();
+    node.filtered = count();
+    node.busy_s = seconds();
+    node.busy = 1.0 / static_cast<double>(count());
+    node.latency_p50_s = seconds();
+    node.latency_p99_s = seconds();
+  }
+  for (auto& edge : run.edges) {
+    edge.in = count();
+    edge.out = count();
+    edge.dropped = count();
+    edge.held = count();
+    edge.high_water = count();
+    edge.bytes_held = count();
+    edge.high_water_bytes = count();
+    edge.blocked_s = seconds();
+    edge.full_s = seconds();
+  }
+  for (auto& sink : run.sinks) {
+    sink.delivered = count();
+    sink.latency_p50_s = seconds();
+    sink.latency_p99_s = seconds();
+    sink.latency_max_s = seconds();
+  }
+  for (auto& source : run.sources) {
+    source.produced = count();
+    source.delivered = count();
+    source.dropped = count();
+    source.filtered = count();
+    source.errors = count();
+  }
+}
+
 RunMetrics full_run() {
   auto run = end_to_end_run();
   run.bottleneck = {"process", "1 worker busy 98 %, its input edge 5/5 for 92 % of the run"};
-  run.edges[1].held = 2;
-  run.edges[1].bytes_held = 32;
+  make_every_number_distinct(run);
   run.edges[2].capacity.reset();
   run.edges[2].policy = Overflow::DropOldest;
-  run.edges[2].dropped = 3;
-  run.nodes[2].filtered = 4;
-  run.nodes[2].errors = 1;
   run.sources[0].expected.reset();
+  // A second sink and source, so the lists are compared element by element.
+  run.sinks.push_back(SinkMetrics{"audit", 7, 0.125, 0.25, 0.5});
+  run.sources.push_back(SourceBalance{"replay", 11, 7, 1, 2, 1, 11});
   return run;
 }
 
+// Every field of every element, so the round trip cannot lose one unseen.
 void require_same(const RunMetrics& a, const RunMetrics& b) {
   CHECK(a.pipeline == b.pipeline);
   CHECK(a.status == b.status);
@@ -31,41 +84,73 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
   CHECK(a.signal == b.signal);
   CHECK(a.elapsed_s == b.elapsed_s);
   CHECK(a.peak_rss_bytes == b.peak_rss_bytes);
+  CHECK(a.peak_messages == b.peak_messages);
+  CHECK(a.peak_payload_bytes == b.peak_payload_bytes);
   CHECK(a.messages_per_s == b.messages_per_s);
+  CHECK(a.latency_p50_s == b.latency_p50_s);
+  CHECK(a.latency_p99_s == b.latency_p99_s);
   CHECK(a.latency_max_s == b.latency_max_s);
   CHECK(a.bottleneck.node == b.bottleneck.node);
   CHECK(a.bottleneck.reason == b.bottleneck.reason);
   REQUIRE(a.nodes.size() == b.nodes.size());
   for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    INFO("nodes[" << i << "]");
     CHECK(a.nodes[i].name == b.nodes[i].name);
     CHECK(a.nodes[i].kind == b.nodes[i].kind);
+    CHECK(a.nodes[i].workers == b.nodes[i].workers);
+    CHECK(a.nodes[i].in == b.nodes[i].in);
+    CHECK(a.nodes[i].out == b.nodes[i].out);
     CHECK(a.nodes[i].filtered == b.nodes[i].filtered);
     CHECK(a.nodes[i].errors == b.nodes[i].errors);
     CHECK(a.nodes[i].busy == b.nodes[i].busy);
     CHECK(a.nodes[i].busy_s == b.nodes[i].busy_s);
+    CHECK(a.nodes[i].latency_p50_s == b.nodes[i].latency_p50_s);
+    CHECK(a.nodes[i].latency_p99_s == b.nodes[i].latency_p99_s);
   }
   REQUIRE(a.edges.size() == b.edges.size());
   for (std::size_t i = 0; i < a.edges.size(); ++i) {
+    INFO("edges[" << i << "]");
+    CHECK(a.edges[i].from == b.edges[i].from);
+    CHECK(a.edges[i].to == b.edges[i].to);
     CHECK(a.edges[i].capacity == b.edges[i].capacity);
     CHECK(a.edges[i].policy == b.edges[i].policy);
+    CHECK(a.edges[i].in == b.edges[i].in);
+    CHECK(a.edges[i].out == b.edges[i].out);
     CHECK(a.edges[i].dropped == b.edges[i].dropped);
     CHECK(a.edges[i].held == b.edges[i].held);
+    CHECK(a.edges[i].high_water == b.edges[i].high_water);
     CHECK(a.edges[i].bytes_held == b.edges[i].bytes_held);
     CHECK(a.edges[i].high_water_bytes == b.edges[i].high_water_bytes);
     CHECK(a.edges[i].full_s == b.edges[i].full_s);
     CHECK(a.edges[i].blocked_s == b.edges[i].blocked_s);
   }
   REQUIRE(a.sinks.size() == b.sinks.size());
-  CHECK(a.sinks[0].latency_p99_s == b.sinks[0].latency_p99_s);
+  for (std::size_t i = 0; i < a.sinks.size(); ++i) {
+    INFO("sinks[" << i << "]");
+    CHECK(a.sinks[i].name == b.sinks[i].name);
+    CHECK(a.sinks[i].delivered == b.sinks[i].delivered);
+    CHECK(a.sinks[i].latency_p50_s == b.sinks[i].latency_p50_s);
+    CHECK(a.sinks[i].latency_p99_s == b.sinks[i].latency_p99_s);
+    CHECK(a.sinks[i].latency_max_s == b.sinks[i].latency_max_s);
+  }
   REQUIRE(a.sources.size() == b.sources.size());
-  CHECK(a.sources[0].produced == b.sources[0].produced);
-  CHECK(a.sources[0].expected == b.sources[0].expected);
+  for (std::size_t i = 0; i < a.sources.size(); ++i) {
+    INFO("sources[" << i << "]");
+    CHECK(a.sources[i].name == b.sources[i].name);
+    CHECK(a.sources[i].produced == b.sources[i].produced);
+    CHECK(a.sources[i].delivered == b.sources[i].delivered);
+    CHECK(a.sources[i].dropped == b.sources[i].dropped);
+    CHECK(a.sources[i].filtered == b.sources[i].filtered);
+    CHECK(a.sources[i].errors == b.sources[i].errors);
+    CHECK(a.sources[i].expected == b.sources[i].expected);
+  }
 }
 }  // namespace
 
 TEST_CASE("Metrics JSON holds every documented key", "[output][json]") {
   auto json = Json::parse(to_json(full_run()));
-  for (const char* key : {"pipeline", "status", "error", "elapsed_s", "peak_rss_bytes", "bottleneck",
+  for (const char* key : {"pipeline", "status", "error", "signal", "elapsed_s", "peak_rss_bytes", "peak_messages",
+                          "peak_payload_bytes", "bottleneck",
                           "bottleneck_reason", "messages_per_s", "latency_p50_s", "latency_p99_s", "latency_max_s",
                           "nodes", "edges", "sinks", "sources"})
     CHECK(json.contains(key));
@@ -98,6 +183,57 @@ TEST_CASE("Metrics JSON writes the values cli.md shows, with null for absent one
   CHECK(empty["status"] == "running");
   CHECK(empty["bottleneck"].is_null());
   CHECK(empty["nodes"].is_array());
+}
+
+TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]") {
+  // A writer that swapped two keys would read back unchanged through a reader
+  // with the same swap: the keys are checked against docs/metrics.md's meaning here.
+  auto run = full_run();
+  auto json = Json::parse(to_json(run));
+  CHECK(json["elapsed_s"] == run.elapsed_s);
+  CHECK(json["peak_rss_bytes"] == run.peak_rss_bytes);
+  CHECK(json["peak_messages"] == run.peak_messages);
+  CHECK(json["peak_payload_bytes"] == run.peak_payload_bytes);
+  CHECK(json["messages_per_s"] == run.messages_per_s);
+  CHECK(json["latency_p50_s"] == run.latency_p50_s);
+  CHECK(json["latency_p99_s"] == run.latency_p99_s);
+  CHECK(json["latency_max_s"] == run.latency_max_s);
+  const auto& node = run.nodes[1];
+  const auto& n = json["nodes"][1];
+  CHECK(n["workers"] == node.workers);
+  CHECK(n["in"] == node.in);
+  CHECK(n["out"] == node.out);
+  CHECK(n["errors"] == node.errors);
+  CHECK(n["filtered"] == node.filtered);
+  CHECK(n["busy"] == node.busy);
+  CHECK(n["busy_s"] == node.busy_s);
+  CHECK(n["latency_p50_s"] == node.latency_p50_s);
+  CHECK(n["latency_p99_s"] == node.latency_p99_s);
+  const auto& edge = run.edges[1];
+  const auto& e = json["edges"][1];
+  CHECK(e["in"] == edge.in);
+  CHECK(e["out"] == edge.out);
+  CHECK(e["dropped"] == edge.dropped);
+  CHECK(e["held"] == edge.held);
+  CHECK(e["high_water"] == edge.high_water);
+  CHECK(e["bytes_held"] == edge.bytes_held);
+  CHECK(e["high_water_bytes"] == edge.high_water_bytes);
+  CHECK(e["blocked_s"] == edge.blocked_s);
+  CHECK(e["full_s"] == edge.full_s);
+  const auto& sink = run.sinks[0];
+  const auto& k = json["sinks"][0];
+  CHECK(k["delivered"] == sink.delivered);
+  CHECK(k["latency_p50_s"] == sink.latency_p50_s);
+  CHECK(k["latency_p99_s"] == sink.latency_p99_s);
+  CHECK(k["latency_max_s"] == sink.latency_max_s);
+  const auto& source = run.sources[1];
+  const auto& s = json["sources"][1];
+  CHECK(s["produced"] == source.produced);
+  CHECK(s["delivered"] == source.delivered);
+  CHECK(s["dropped"] == source.dropped);
+  CHECK(s["filtered"] == source.filtered);
+  CHECK(s["errors"] == source.errors);
+  CHECK(s["expected"] == *source.expected);
 }
 
 TEST_CASE("Metrics JSON reads back what it wrote", "[output][json]") {

@@ -1,0 +1,127 @@
+// The latency histogram against known samples. Its buckets are four per power
+// of two: a sample in [2^e × (1 + k/4), 2^e × (1 + (k+1)/4)) is reported as the
+// bucket's midpoint, so a quantile is within 12.5 % of the sample (the header
+// promises about 19 %, the width of a bucket), and never above the largest sample.
+#include "runtime/exec/histogram.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+
+using flow::exec::LatencyHistogram;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The documented resolution: a bucket is a quarter of a power of two wide.
+constexpr double kResolution = 0.19;
+
+bool within_resolution(double reported_s, double true_s) {
+  return reported_s >= true_s / (1 + kResolution) && reported_s <= true_s * (1 + kResolution);
+}
+
+}  // namespace
+
+TEST_CASE("an empty latency histogram reports zero", "[runtime][histogram]") {
+  LatencyHistogram h;
+  CHECK(h.quantile_s(0.5) == 0);
+  CHECK(h.quantile_s(0.99) == 0);
+  CHECK(h.max_s() == Approx(0));
+}
+
+TEST_CASE("a latency histogram reports below 4 ns exactly and a negative latency as zero", "[runtime][histogram]") {
+  // Buckets 0..3 hold 0..3 ns one value each: their midpoint is the value.
+  for (int ns = 0; ns < 4; ++ns) {
+    LatencyHistogram h;
+    h.record(std::chrono::nanoseconds(ns));
+    INFO(ns);
+    CHECK(h.quantile_s(0.5) == ns * 1e-9);
+    CHECK(h.max_s() == ns * 1e-9);
+  }
+  LatencyHistogram h;
+  h.record(-5ms);
+  CHECK(h.quantile_s(0.5) == 0);
+  CHECK(h.max_s() == Approx(0));
+}
+
+TEST_CASE("a latency sample is reported within a bucket's width from 4 ns to 100 s", "[runtime][histogram]") {
+  // Steps of 3 % visit every bucket of every power of two from 4 ns on. A sample
+  // v in [low, low × 1.25) is reported as the midpoint low × 1.125: between
+  // 0.9 v and 1.125 v. A bucket off by one is a quarter of a power of two away,
+  // outside that. One sample of an hour keeps the report from being capped at
+  // the maximum, which would hide a bucket that is too high.
+  for (double ns = 4; ns < 1e11; ns *= 1.03) {
+    auto sample = std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
+    double true_s = static_cast<double>(sample.count()) * 1e-9;
+    LatencyHistogram h;
+    h.record(sample, 2);
+    h.record(1h);
+    double reported = h.quantile_s(0.5);  // rank 0.5 × 2 = 1: the sample's bucket
+    INFO(sample.count() << " ns reported as " << reported << " s");
+    CHECK(within_resolution(reported, true_s));
+    CHECK(reported >= true_s * 0.9);
+    CHECK(reported <= true_s * 1.125);
+    CHECK(h.max_s() == Approx(3600.0));
+
+    // Alone, the sample is also the maximum, which is exact and caps the report.
+    LatencyHistogram alone;
+    alone.record(sample);
+    CHECK(alone.max_s() == Approx(true_s).epsilon(1e-12));
+    CHECK(alone.quantile_s(0.99) <= alone.max_s());
+    CHECK(alone.quantile_s(0.99) >= true_s * 0.9);
+  }
+}
+
+TEST_CASE("latency quantiles of 1 to 100 ms are the 50th and 99th samples within the resolution",
+          "[runtime][histogram]") {
+  LatencyHistogram h;
+  for (int ms = 100; ms >= 1; --ms) h.record(std::chrono::milliseconds(ms));  // order does not matter
+  // The q-quantile is the sample of rank q × (n - 1), counted from 0: 49 → 50 ms, 98 → 99 ms.
+  CHECK(within_resolution(h.quantile_s(0.5), 0.050));
+  CHECK(within_resolution(h.quantile_s(0.99), 0.099));
+  CHECK(within_resolution(h.quantile_s(0.0), 0.001));
+  CHECK(h.max_s() == Approx(0.1));
+  // Quantiles never decrease with q.
+  double last = 0;
+  for (int percent = 0; percent <= 100; ++percent) {
+    double q = h.quantile_s(percent / 100.0);
+    CHECK(q >= last);
+    last = q;
+  }
+}
+
+TEST_CASE("a latency tail of 2 % moves p99 but not p50", "[runtime][histogram]") {
+  LatencyHistogram h;
+  h.record(1ms, 980);  // one call counts many samples
+  h.record(1s, 20);
+  // Of 1,000 samples, rank 0.5 × 999 = 499 is among the 980 at 1 ms, rank
+  // 0.99 × 999 = 989 among the 20 at 1 s.
+  CHECK(within_resolution(h.quantile_s(0.5), 0.001));
+  CHECK(within_resolution(h.quantile_s(0.99), 1.0));
+  CHECK(h.max_s() == Approx(1.0));
+
+  // With the tail at 1 %, rank 989 falls among the 990 at 1 ms.
+  LatencyHistogram thin;
+  thin.record(1ms, 990);
+  thin.record(1s, 10);
+  CHECK(within_resolution(thin.quantile_s(0.99), 0.001));
+  CHECK(thin.max_s() == Approx(1.0));
+}
+
+TEST_CASE("merged latency histograms report the quantiles and maximum of all their samples",
+          "[runtime][histogram]") {
+  LatencyHistogram fast, slow, total;
+  fast.record(2ms, 60);
+  slow.record(40ms, 40);
+  slow.record(90ms);
+  fast.merge_into(total);
+  slow.merge_into(total);
+  // 101 samples: ranks 0..59 at 2 ms, 60..99 at 40 ms, 100 at 90 ms.
+  CHECK(within_resolution(total.quantile_s(0.5), 0.002));   // rank 50
+  CHECK(within_resolution(total.quantile_s(0.99), 0.040));  // rank 99
+  CHECK(within_resolution(total.quantile_s(1.0), 0.090));   // rank 100
+  CHECK(total.max_s() == Approx(0.09));
+  // Merging leaves the parts as they were.
+  CHECK(within_resolution(fast.quantile_s(0.99), 0.002));
+  CHECK(fast.max_s() == Approx(0.002));
+}
