@@ -43,7 +43,9 @@ TEST_CASE("three zero-work hops move millions of messages per second", "[.bench]
     // when quiet, a fifth of that (5 M/s and more) with other builds running
     // at load 10. A runtime that moves one message a task (kChunk = 1 in
     // node_runner.cpp) made 0.9-1.1 M/s on the quiet machine and fails.
-    CHECK(metrics.messages_per_s >= 2e6);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    CHECK(metrics.messages_per_s >= 2e6);  // a sanitizer's build runs at a tenth of that
+#endif
     // Little's law: the latencies of all messages add up to the integral of the
     // messages alive over the run, at most peak_messages × elapsed_s, so their
     // mean is at most peak_messages / messages_per_s. Fewer than half exceed
