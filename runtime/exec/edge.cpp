@@ -113,6 +113,7 @@ void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult&
   // The reservation turns into held (or parked) messages; what was not used is
   // free again, first for output parked earlier, which nothing may overtake.
   reserved_ -= std::min<std::uint64_t>(reserved, reserved_);
+  bool had_parked = !parked_.empty();
   std::size_t unparked = admit_parked();
   bool was_parked = !parked_.empty();
   std::uint64_t fitting_bytes = 0, total_bytes = 0;
@@ -131,8 +132,8 @@ void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult&
   }
   result.accepted = unparked + messages.size();
   if (!messages.empty()) admit(std::move(messages), fitting_bytes);
-  result.unblocked = unparked > 0;
-  parked_now_.store(parked_.size(), std::memory_order_release);
+  result.unblocked = had_parked && parked_.empty();
+  parked_now_.store(!parked_.empty(), std::memory_order_release);
   result.room_opened = wake_wanting();
   // Said now, the producer need not find it out with a reservation of its own.
   if (gives_credit_ && !result.room_opened && credit_room() == 0) {
@@ -189,9 +190,10 @@ TakeResult EdgeBuffer::take(Chunk& out, std::size_t max) {
   result.taken = out.size() - had;
   out_ += result.taken;
   if (result.taken > 0) bytes_refused_ = false;
-  // Each parked message let in frees a hand of the producer: wake it.
-  result.unblocked = admit_parked() > 0;
-  parked_now_.store(parked_.size(), std::memory_order_release);
+  bool had_parked = !parked_.empty();
+  admit_parked();
+  result.unblocked = had_parked && parked_.empty();
+  parked_now_.store(!parked_.empty(), std::memory_order_release);
   result.emptied = held_.empty() && parked_.empty();
   result.drained = closed_ && result.emptied;
   result.room_opened = wake_wanting();
@@ -226,8 +228,7 @@ std::size_t EdgeBuffer::waiting() const {
   return held_.size() + parked_.size();
 }
 
-bool EdgeBuffer::has_parked() const { return parked_now_.load(std::memory_order_acquire) > 0; }
-std::size_t EdgeBuffer::parked() const { return parked_now_.load(std::memory_order_acquire); }
+bool EdgeBuffer::has_parked() const { return parked_now_.load(std::memory_order_acquire); }
 
 EdgeMetrics EdgeBuffer::snapshot() const {
   std::lock_guard lock(mutex_);

@@ -26,7 +26,7 @@ struct OfferResult {
 
 struct TakeResult {
   std::size_t taken = 0;
-  bool unblocked = false;        ///< some of the producer's parked output is in: wake it
+  bool unblocked = false;        ///< the producer's parked output is all in: wake it
   bool room_opened = false;      ///< a producer found no room to reserve, and now there is: wake it
   bool drained = false;          ///< closed, and nothing left: the consumer will never get more
   bool emptied = false;          ///< nothing left for now (open or closed)
@@ -64,7 +64,6 @@ class EdgeBuffer {
   /// Producer output waits here (a `block` edge that was full). Read without
   /// the lock: a producer asks before every unit.
   bool has_parked() const;
-  std::size_t parked() const;  ///< messages parked now, read the same way
 
   /// The counters, as EdgeMetrics (names are filled in by the caller).
   EdgeMetrics snapshot() const;
@@ -93,8 +92,8 @@ class EdgeBuffer {
   /// Set once, under the lock: drained() on an open edge (the common case,
   /// asked after every unit) then needs no lock.
   std::atomic<bool> closed_{false};
-  /// parked_.size(), set under the lock by every change of parked_.
-  std::atomic<std::size_t> parked_now_{0};
+  /// !parked_.empty(), set under the lock by every change of parked_.
+  std::atomic<bool> parked_now_{false};
   bool bytes_refused_ = false;  ///< the last offer hit max_bytes (the edge counts as full)
   std::uint64_t reserved_ = 0;  ///< room claimed by producer workers that have not offered yet
   bool wanting_ = false;        ///< a producer found no room to reserve

@@ -36,9 +36,7 @@ NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
   if (!run_ops(unit, tail_from_, &suspended)) return Step::Progress;  // the run failed; the worker loop sees it
   if (suspended) return Step::Suspended;
   // Only scalars are read once emit has moved the unit on.
-  bool hand = unit.hand;
   bool tail_waits = emit(unit);
-  if (hand) hands_.fetch_sub(1);  // in an edge now, or parked there: counted as parked
   unit_done(unit);
   return tail_waits ? Step::Suspended : Step::Progress;
 }

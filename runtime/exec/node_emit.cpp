@@ -19,8 +19,7 @@ NodeRunner::Step NodeRunner::take_and_run() {
   // message parks at emit if there is still no room.
   if (room_.waiting() && !unit_limit_.hand) return Step::Idle;  // the full edge wakes this node
   const Room room = reserve_room(want);
-  unit.hand = room.messages == 0 && unit_limit_.hand && claim_hand();
-  const std::size_t take = room.messages > 0 ? room.messages : unit.hand ? 1 : 0;
+  const std::size_t take = room.messages > 0 ? room.messages : unit_limit_.hand ? 1 : 0;
   if (take == 0) return Step::Idle;
   bool looked = false;
   InputState inputs;
@@ -42,10 +41,7 @@ NodeRunner::Step NodeRunner::take_and_run() {
   } else if (looked) {
     input_.found();
   }
-  if (unit.messages.empty()) {
-    if (unit.hand) hands_.fetch_sub(1);
-    return Step::Idle;
-  }
+  if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
   unit.started = Clock::now();

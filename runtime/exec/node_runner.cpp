@@ -147,31 +147,13 @@ void NodeRunner::work(const Activation& activation) noexcept {
 }
 
 NodeRunner::Step NodeRunner::step() {
-  // A node with hands counts its parked messages as hands (claim_hand).
-  if (!unit_limit_.hand && blocked()) return Step::Idle;
+  if (blocked()) return Step::Idle;
   if (flush_wanted_.exchange(false)) {
     Step flushed = flush_due(false);
     if (flushed == Step::Blocked) return Step::Idle;
     if (flushed != Step::Idle) return flushed;
   }
   return ops_.source ? pull_and_run() : take_and_run();
-}
-
-std::size_t NodeRunner::parked_on_outputs() const {
-  std::size_t parked = 0;
-  for (const auto* output : outputs_) parked += output->parked();
-  return parked;
-}
-
-bool NodeRunner::claim_hand() {
-  // As tokio tasks that each wait to send their own message: a worker whose
-  // message waits parked holds its hand, the others go on taking.
-  auto workers = static_cast<std::size_t>(node_.workers);
-  int out = hands_.load();
-  do {
-    if (static_cast<std::size_t>(out) + parked_on_outputs() >= workers) return false;
-  } while (!hands_.compare_exchange_weak(out, out + 1));
-  return true;
 }
 
 bool NodeRunner::blocked() const {

@@ -37,7 +37,6 @@ struct Unit {
   std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
   Clock::time_point started{};
   bool flushing = false;  ///< ordered tail: flush operator `next_op` at this unit's turn, then go on
-  bool hand = false;      ///< taken with no room reserved: one of the node's hands until emitted
 };
 
 /// What a TBB task hands a node: a fresh worker (null), or a unit whose timer
@@ -103,10 +102,6 @@ class NodeRunner {
   void start_worker();
   bool inputs_done() const;
   bool blocked() const;  ///< an output edge holds this node's parked output: it takes nothing new
-  /// A hand for one more message taken without room: at most `workers` are
-  /// out at once, in workers or parked on the outputs.
-  bool claim_hand();
-  std::size_t parked_on_outputs() const;
   void release_slot();
   void finish();
   void finish_operators();
@@ -194,7 +189,6 @@ class NodeRunner {
   /// An output edge has no room for this node: nothing but that room opening
   /// (on_room) lets it go on, so other wake-ups start no task.
   WaitFlag room_;
-  std::atomic<int> hands_{0};  ///< messages taken without room and not yet emitted
   /// A take found the inputs empty (and open): room alone starts no task, input does.
   WaitFlag input_;
   std::atomic<std::size_t> next_input_{0};

@@ -234,13 +234,16 @@ TEST_CASE("the unbounded producer never waits, the edge holds almost everything 
   CHECK(number(run.metrics, "messages_per_s") <= 1 / 0.100);  // one worker, 100 ms a message
 }
 
-TEST_CASE("the semaphore runs 20 waits of 200 ms five at a time in about 0.8 s", "[examples]") {
+TEST_CASE("the semaphore runs 20 waits of 200 ms five at a time in four or five waves", "[examples]") {
   auto run = run_example("semaphore", "--quiet --threads 2");
   require_invariants(run.metrics, "semaphore");
-  // 20 waits five at a time are four waves of 200 ms; a wave that started
-  // short (three workers, say) makes five: 1.0 s.
+  // 20 waits five at a time are four waves of 200 ms, 0.8 s, as the tokio
+  // program runs. flow makes five (1.0 s) in about three runs in ten: while
+  // one worker's message waits parked on the edge of 2, the node takes no
+  // new message, and a wave starts short (docs/runtime.md, "A worker's
+  // hand"). Six waves (1.2 s, a wave of two) would be a regression.
   CHECK(elapsed(run.metrics) >= 0.8);
-  CHECK(elapsed(run.metrics) < 0.95);
+  CHECK(elapsed(run.metrics) < 1.15);
   CHECK(named(run.metrics.at("sinks"), "name", "done").at("delivered") == 20);
   // Five workers at 200 ms a message deliver at most 25 a second; every
   // message waited its own 200 ms (a bucket reports at least 0.9 of it).
