@@ -9,42 +9,17 @@
 
 #include "child.hpp"
 #include "helpers.hpp"
+#include "json_run.hpp"
 
 using flow::test::data;
 using flow::test::run_flow;
 using flow::test::shell_quote;
 using Json = nlohmann::json;
+using flow::test::named;
+using flow::test::run_with_json;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct JsonRun {
-  flow::test::ProcessResult process;
-  Json metrics;
-};
-
-// `flow run FILE --metrics-json ... EXTRA`, with `input` (a shell command) piped into it when given.
-JsonRun run_with_json(const std::string& name, const std::string& extra, const std::string& input = "") {
-  auto path = flow::test::temp_directory() + "/run.json";
-  auto command = fmt::format("{} run {} --metrics-json {} {}", FLOW_BINARY, shell_quote(data(name)),
-                             shell_quote(path), extra);
-  if (!input.empty()) command = input + " | " + command;
-  JsonRun run{flow::test::run_command(command), {}};
-  auto text = flow::test::read_file(path);
-  INFO(run.process.out << run.process.err);
-  REQUIRE(!text.empty());
-  run.metrics = Json::parse(text);
-  return run;
-}
-
-const Json& named(const Json& list, const std::string& name) {
-  for (const auto& item : list) {
-    if (item.at("name") == name) return item;
-  }
-  FAIL("nothing named " << name);
-  static Json none;
-  return none;
-}
 
 // Report lines as docs/commands.md gives them for a pipe: `[0.50s] a->b 1/2 | bottleneck x`.
 std::size_t report_lines(const std::string& out) {

@@ -15,11 +15,13 @@
 
 #include "child.hpp"
 #include "helpers.hpp"
+#include "json_run.hpp"
 
 using flow::test::data;
 using flow::test::run_flow;
 using flow::test::shell_quote;
 using Json = nlohmann::json;
+using flow::test::named;
 using namespace std::chrono_literals;
 
 namespace {
@@ -97,15 +99,6 @@ std::vector<TraceRow> trace_rows(const std::string& csv) {
     rows.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]});
   }
   return rows;
-}
-
-const Json& named(const Json& list, const std::string& name) {
-  for (const auto& item : list) {
-    if (item.at("name") == name) return item;
-  }
-  FAIL("nothing named " << name);
-  static Json none;
-  return none;
 }
 
 // slow_process.flow, run with a trace and the JSON.

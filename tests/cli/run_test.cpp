@@ -6,40 +6,15 @@
 
 #include "child.hpp"
 #include "helpers.hpp"
+#include "json_run.hpp"
 
 using flow::test::data;
 using flow::test::run_flow;
 using flow::test::shell_quote;
 using Json = nlohmann::json;
+using flow::test::named;
+using flow::test::run_with_json;
 using namespace std::chrono_literals;
-
-namespace {
-
-struct JsonRun {
-  flow::test::ProcessResult process;
-  Json metrics;
-};
-
-JsonRun run_with_json(const std::string& name, const std::string& extra) {
-  auto path = flow::test::temp_directory() + "/run.json";
-  JsonRun run{run_flow(fmt::format("run {} --metrics-json {} {}", shell_quote(data(name)), shell_quote(path), extra)), {}};
-  auto text = flow::test::read_file(path);
-  INFO(run.process.out << run.process.err);
-  REQUIRE(!text.empty());
-  run.metrics = Json::parse(text);
-  return run;
-}
-
-const Json& named(const Json& list, const std::string& name) {
-  for (const auto& item : list) {
-    if (item.at("name") == name) return item;
-  }
-  FAIL("nothing named " << name);
-  static Json none;
-  return none;
-}
-
-}  // namespace
 
 TEST_CASE("run --metrics-json writes the documented keys and names the bottleneck", "[cli]") {
   auto run = run_with_json("slow_process", "--quiet");
