@@ -8,12 +8,6 @@
 #include "runtime/exec/node_runner.hpp"
 
 namespace flow::exec {
-namespace {
-
-/// Chunks up to this size are handed back upstream on the consumer's thread.
-constexpr std::size_t kSmallChunk = 8;
-
-}  // namespace
 
 NodeRunner::Step NodeRunner::take_and_run() {
   Unit unit;
@@ -80,15 +74,7 @@ NodeRunner::InputState NodeRunner::take_input(Chunk& out, std::size_t max) {
     state.drained = state.drained && taken.drained;
     state.emptied = state.emptied && taken.emptied;
     if (taken.unblocked) producers_[index]->on_unblocked();
-    if (taken.room_opened) {
-      // Small chunks only: there the wake-up costs more than the work it
-      // overlaps; whole chunks keep the producer running on another thread.
-      if (cheap_ && taken.taken <= kSmallChunk) {
-        producers_[index]->on_room_made_by_cheap_consumer();
-      } else {
-        producers_[index]->on_room();
-      }
-    }
+    if (taken.room_opened) producers_[index]->on_room();
   }
   // Inputs not looked at may hold messages, and may be open.
   if (looked < count) state = {false, false};

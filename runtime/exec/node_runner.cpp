@@ -25,13 +25,9 @@ constexpr int kUnitsPerTask = 16;
 /// TBB body bypasses the scheduler by returning its successor; a producer
 /// that goes on working hands the consumer to TBB first (hand_off_now).
 struct Handoff {
-  bool in_task = false;            ///< this thread is running a node's task
-  NodeRunner* waiting = nullptr;   ///< the consumer to run when it ends
-  NodeRunner* upstream = nullptr;  ///< a producer a cheap consumer made room for, run after it
-  int inline_runs = 0;             ///< nodes run after the task's own: bounded, so the thread returns to TBB
+  bool in_task = false;           ///< this thread is running a node's task
+  NodeRunner* waiting = nullptr;  ///< the consumer to run when it ends
 };
-/// At most this many nodes run after a task's own before the rest get TBB tasks of their own.
-constexpr int kInlineRuns = 64;
 thread_local Handoff handoff;
 
 NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops) {
@@ -67,7 +63,6 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       id_(id),
       ops_(std::move(operators)),
       unit_limit_(unit_limit_for(node_, ops_)),
-      cheap_(unit_limit_.max == kChunk && !unit_limit_.hand && !unit_limit_.share_backlog),
       waits_(waiting_operators(ops_)),
       // A sink delivers in its chain: order is kept (or not) by its operators, not by emission.
       ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()),
@@ -119,33 +114,9 @@ bool NodeRunner::claim_slot() {
 
 void NodeRunner::run_task(const Activation& activation) noexcept {
   handoff.in_task = true;
-  handoff.inline_runs = 0;
   work(activation);
-  for (;;) {
-    NodeRunner* next = std::exchange(handoff.waiting, nullptr);
-    if (next == nullptr) next = std::exchange(handoff.upstream, nullptr);
-    if (next == nullptr) break;
-    if (++handoff.inline_runs > kInlineRuns) {
-      next->spawn_(Activation{});
-    } else {
-      next->work(Activation{});
-    }
-  }
+  while (auto* next = std::exchange(handoff.waiting, nullptr)) next->work(Activation{});
   handoff.in_task = false;
-}
-
-void NodeRunner::on_room_made_by_cheap_consumer() {
-  // The consumer moves its chunk in nanoseconds and then has nothing to do:
-  // the producer runs after it on this thread rather than waking another,
-  // which at a small capacity costs a cross-thread wake-up per chunk.
-  room_.arrived();
-  if (input_.waiting() && !flush_wanted_.load(std::memory_order_acquire)) return;
-  if (!claim_slot()) return;
-  if (handoff.in_task && handoff.upstream == nullptr) {
-    handoff.upstream = this;
-    return;
-  }
-  spawn_(Activation{});
 }
 
 void NodeRunner::hand_off_now() {

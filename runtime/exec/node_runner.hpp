@@ -136,7 +136,6 @@ class NodeRunner {
   std::size_t reserve_each(std::size_t want);     ///< reserve_outputs for several outputs
   void release_outputs(std::size_t count);        ///< gives back credit not used
   void on_room();  ///< an output edge that refused a reservation has room again
-  void on_room_made_by_cheap_consumer();  ///< the same, made by a consumer whose operators are all Cost::Cheap
 
   // node_emit.cpp
   Step take_and_run();
@@ -171,7 +170,6 @@ class NodeRunner {
   const NodeId id_;
   NodeOperators ops_;
   const UnitLimit unit_limit_;
-  const bool cheap_;  ///< every operator is Cost::Cheap and works in chunks: a unit takes nanoseconds
   const std::vector<bool> waits_;  ///< per operator of the chain: Cost::Wait, the only ones asked for ready_at
   const bool ordered_;
   /// Ordered nodes: the operators from here on (the first that holds
