@@ -83,7 +83,7 @@ class EdgeBuilder {
     if (settings.capacity_set) {
       edge.capacity = settings.capacity;
     } else {
-      edge.capacity = 2 * static_cast<std::uint64_t>(pipeline_.nodes[to].workers);
+      edge.capacity = default_capacity(pipeline_.nodes[to].workers);
     }
     if (!edge.capacity) {
       reporter_.warning(arrow, 2, fmt::format("edge {} is unbounded; its memory use has no limit", name));

@@ -49,6 +49,17 @@ struct Node {
   SourceLocation location;      ///< of the node's name in its declaration
 };
 
+/// An edge's capacity when the file gives none: 64, the most messages a
+/// cheap stage takes at once, so text moves in chunks of 64 lines (with
+/// exact bounds an edge's capacity is the largest chunk that crosses it);
+/// or 2 × the consumer's workers where that is more, so that each worker
+/// has one message in hand and one waiting (docs/language.md says why).
+inline std::uint64_t default_capacity(int consumer_workers) {
+  constexpr std::uint64_t kLeast = 64;
+  auto per_worker = 2 * static_cast<std::uint64_t>(consumer_workers);
+  return per_worker > kLeast ? per_worker : kLeast;
+}
+
 struct Edge {
   NodeId from = 0;
   NodeId to = 0;

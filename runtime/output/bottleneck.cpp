@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "runtime/model/model.hpp"
 #include "runtime/output/labels.hpp"
 
 namespace flow {
@@ -108,8 +109,8 @@ double fill_ratio(const EdgeMetrics& edge, int consumer_workers) {
     if (*edge.capacity == 0) return 0;
     return std::min(1.0, static_cast<double>(edge.high_water) / static_cast<double>(*edge.capacity));
   }
-  auto default_capacity = 2.0 * std::max(1, consumer_workers);
-  return std::min(1.0, static_cast<double>(edge.high_water) / default_capacity);
+  auto capacity = static_cast<double>(default_capacity(std::max(1, consumer_workers)));
+  return std::min(1.0, static_cast<double>(edge.high_water) / capacity);
 }
 
 double busy_fraction(const NodeMetrics& node, double elapsed_s) {

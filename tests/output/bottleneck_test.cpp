@@ -87,11 +87,11 @@ TEST_CASE("Bottleneck: an unbounded edge that grew past the default capacity cou
   EdgeMetrics e;
   e.from = "producer";
   e.to = "consumer";
-  e.high_water = 48;
+  e.high_water = default_capacity(1) + 1;
   run.edges = {e};
   auto b = find_bottleneck(builder.build(), run);
   CHECK(b.node == "consumer");
-  CHECK(b.reason == "1 worker busy 98 %, its input edge (unbounded) held up to 48");
+  CHECK(b.reason == "1 worker busy 98 %, its input edge (unbounded) held up to 65");
 }
 
 TEST_CASE("Bottleneck: a node with several inputs names the full one", "[output][bottleneck]") {
