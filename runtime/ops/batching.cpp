@@ -17,6 +17,8 @@ class Batch final : public Operator {
 
   void apply(Chunk& messages, OperatorContext&) override {
     if (messages.empty()) return;
+    // Held until the batch fills: a view would keep its whole read block.
+    for (auto& message : messages) detach_payloads(message);
     auto arrived = Clock::now();
     Chunk full;
     {

@@ -15,4 +15,9 @@ std::size_t Message::count() const {
   return total;
 }
 
+void detach_payloads(Message& message) {
+  message.payload.detach();
+  for (auto& member : message.members) detach_payloads(member);
+}
+
 }  // namespace flow

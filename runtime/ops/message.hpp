@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "runtime/ops/payload.hpp"
+
 namespace flow {
 
 using Clock = std::chrono::steady_clock;
 
 struct Message {
-  std::string payload;
+  Payload payload;
   std::vector<Message> members;  ///< non-empty: this message is a batch (made by `batch`)
   std::uint32_t source = 0;      ///< NodeId of the source that made it (a batch: its first member's)
   Clock::time_point created{};   ///< when the source made it, for end-to-end latency
@@ -24,6 +26,10 @@ struct Message {
  private:
   std::size_t batch_bytes() const;
 };
+
+/// Copies the message's views (a batch: its members') out of their shared
+/// blocks, for a message that will be held long.
+void detach_payloads(Message& message);
 
 /// Messages moved together between nodes and through an operator chain.
 using Chunk = std::vector<Message>;

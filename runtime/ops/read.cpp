@@ -1,6 +1,7 @@
 // read(path, max_line): the lines of a file or of standard input. It reads
 // with read(2), not a stream: a stream's getline takes a read error for the
-// end of the file, and the run would end "ok" with the rest dropped.
+// end of the file, and the run would end "ok" with the rest dropped. Lines
+// are views into the block they were read in (payload.hpp), never copied.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 #include "runtime/model/value.hpp"
 #include "runtime/ops/builtins.hpp"
@@ -19,8 +21,10 @@
 namespace flow::ops {
 namespace {
 
-/// Bytes asked of the kernel per read(2).
+/// Bytes asked of the kernel per read(2), and the size of a block of lines.
 constexpr std::size_t kReadBlock = 64 * 1024;
+/// A block with less room than this left is not read into again.
+constexpr std::size_t kMinRead = 4 * 1024;
 /// A line longer than this fails the run, unless the call says otherwise.
 constexpr std::uint64_t kDefaultMaxLine = 1024 * 1024;
 
@@ -47,30 +51,39 @@ class Read final : public SourceOperator {
   Read(const std::string& path, std::uint64_t max_line)
       : name_(describe(path)), fd_(open_for_reading(path)), owns_fd_(path != "-"), max_line_(max_line) {}
   ~Read() override {
+    if (block_ != nullptr) block_->release();
     if (owns_fd_) ::close(fd_);
   }
   Read(const Read&) = delete;
   Read& operator=(const Read&) = delete;
 
   SourcePull pull(Chunk& out, std::size_t max, Clock::time_point) override {
+    // Every line handed out holds a reference to its block; taking them all
+    // at once, on every way out (a line too long throws), is one atomic add.
+    struct RetainOnExit {
+      Read& read;
+      ~RetainOnExit() { read.retain_handed_out(); }
+    } retain{*this};
     std::size_t appended = 0;
     while (appended < max) {
       if (auto line = next_line()) {
-        out.emplace_back().payload = std::move(*line);
+        out.emplace_back().payload = Payload::view_of(block_, line->data(), line->size());
+        ++handed_out_;
         ++appended;
         continue;
       }
       if (at_end_) break;
       fill();
     }
-    return {at_end_ && pending_.empty(), std::nullopt};
+    return {at_end_ && start_ == filled_, std::nullopt};
   }
 
  private:
-  /// The next whole line in the buffer, without its line end; at the end of
+  /// The next whole line in the block, without its line end; at the end of
   /// the input, what is left after the last newline is a line too.
-  std::optional<std::string> next_line() {
-    std::string_view rest(pending_.data() + start_, pending_.size() - start_);
+  std::optional<std::string_view> next_line() {
+    if (block_ == nullptr) return std::nullopt;
+    std::string_view rest(block_->data() + start_, filled_ - start_);
     auto newline = rest.find('\n', scanned_);
     if (newline == std::string_view::npos) {
       scanned_ = rest.size();
@@ -86,15 +99,10 @@ class Read final : public SourceOperator {
     // Windows line ends would otherwise leave a '\r' at the end of every payload.
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() > max_line_) too_long();
-    std::string payload(line);
     start_ += std::min(newline + 1, rest.size());
     scanned_ = 0;
     ++line_number_;
-    if (start_ == pending_.size()) {
-      pending_.clear();
-      start_ = 0;
-    }
-    return payload;
+    return line;
   }
 
   // Holding a line of any length would let one bad input take all memory.
@@ -103,31 +111,46 @@ class Read final : public SourceOperator {
                                          to_string(Value{Size{max_line_}})));
   }
 
+  void retain_handed_out() {
+    if (handed_out_ > 0) block_->retain(static_cast<std::uint32_t>(std::exchange(handed_out_, 0)));
+  }
+
   /// Appends what one read(2) gives; sets at_end_ at the end of the input.
   void fill() {
-    if (start_ > 0) {  // what was taken goes, so the buffer holds at most a line and a block
-      pending_.erase(0, start_);
-      start_ = 0;
-    }
-    auto old_size = pending_.size();
-    pending_.resize(old_size + kReadBlock);
+    if (block_ == nullptr || block_->capacity() - filled_ < kMinRead) next_block();
     ssize_t n = 0;
     do {
-      n = ::read(fd_, pending_.data() + old_size, kReadBlock);
+      n = ::read(fd_, block_->data() + filled_, block_->capacity() - filled_);
     } while (n < 0 && errno == EINTR);
-    int error = errno;
-    pending_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-    if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::strerror(error)));
+    if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::strerror(errno)));
     if (n == 0) at_end_ = true;
+    filled_ += static_cast<std::size_t>(n);
+  }
+
+  /// A new block, starting with the part of a line the old one ended with: a
+  /// block holds at most a line and a read's worth.
+  void next_block() {
+    std::size_t partial = block_ == nullptr ? 0 : filled_ - start_;
+    auto* fresh = SharedBytes::make(partial + kReadBlock);
+    if (block_ != nullptr) {
+      std::memcpy(fresh->data(), block_->data() + start_, partial);
+      retain_handed_out();
+      block_->release();
+    }
+    block_ = fresh;
+    start_ = 0;
+    filled_ = partial;
   }
 
   std::string name_;
   int fd_;
   bool owns_fd_;
   std::uint64_t max_line_;
-  std::string pending_;      ///< bytes read and not yet given out, from start_
-  std::size_t start_ = 0;    ///< where the next line begins in pending_
-  std::size_t scanned_ = 0;  ///< bytes after start_ known to hold no newline
+  SharedBytes* block_ = nullptr;  ///< the block being read into and cut; one reference is ours
+  std::size_t filled_ = 0;        ///< bytes of block_ read
+  std::size_t start_ = 0;         ///< where the next line begins in block_
+  std::size_t scanned_ = 0;       ///< bytes after start_ known to hold no newline
+  std::uint32_t handed_out_ = 0;  ///< lines cut from block_ whose reference is not yet taken
   std::uint64_t line_number_ = 0;
   bool at_end_ = false;
 };

@@ -2,9 +2,11 @@
 // payload when the message is a batch.
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 #include "runtime/ops/builtins.hpp"
 
@@ -24,17 +26,18 @@ void for_each_payload(Message& message, const Rewrite& rewrite) {
 /// Keeps the messages (or batch members) for which `keep(payload)` holds and
 /// reports each removed one. A batch left without members disappears without a
 /// further report: its members were counted one by one already. Compacts in
-/// place, so a filter allocates nothing.
+/// place, so a filter allocates nothing. Returns how many payloads it looked at.
 template <typename Keep>
-void filter(Chunk& messages, const Keep& keep, OperatorContext& context) {
-  std::size_t kept = 0;
+std::size_t filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& context) {
+  std::size_t kept = 0, seen = 0;
   for (auto& message : messages) {
     bool stays = false;
     if (message.is_batch()) {
-      filter(message.members, keep, context);
+      seen += filter_in_place(message.members, keep, context);
       stays = !message.members.empty();
     } else {
-      stays = keep(message.payload);
+      ++seen;
+      stays = keep(message.payload.view());
       if (!stays) context.filtered(message);
     }
     if (stays) {
@@ -43,6 +46,20 @@ void filter(Chunk& messages, const Keep& keep, OperatorContext& context) {
     }
   }
   messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(kept), messages.end());
+  return seen;
+}
+
+/// A filter that keeps few of read()'s lines would leave each survivor
+/// holding the whole block it was cut from (docs/runtime.md, Payloads): when
+/// fewer than a quarter stay, the survivors are copied out.
+template <typename Keep>
+void filter(Chunk& messages, const Keep& keep, OperatorContext& context) {
+  auto seen = filter_in_place(messages, keep, context);
+  std::size_t kept = 0;
+  for (const auto& message : messages) kept += message.count();
+  if (kept * 4 < seen) {
+    for (auto& message : messages) detach_payloads(message);
+  }
 }
 
 /// Compiles once per instance; RE2 matching is thread-safe, so workers share it.
@@ -57,7 +74,7 @@ class Grep final : public Operator {
   explicit Grep(const std::string& pattern) : regex_(compile(pattern)) {}
 
   void apply(Chunk& messages, OperatorContext& context) override {
-    filter(messages, [this](const std::string& payload) { return RE2::PartialMatch(payload, *regex_); }, context);
+    filter(messages, [this](std::string_view line) { return RE2::PartialMatch(line, *regex_); }, context);
   }
 
  private:
@@ -71,9 +88,9 @@ class Replace final : public Operator {
   void apply(Chunk& messages, OperatorContext& context) override {
     std::int64_t delta = 0;
     for (auto& message : messages) {
-      for_each_payload(message, [&](std::string& payload) {
+      for_each_payload(message, [&](Payload& payload) {
         auto before = static_cast<std::int64_t>(payload.size());
-        RE2::GlobalReplace(&payload, *regex_, with_);
+        RE2::GlobalReplace(&payload.text(), *regex_, with_);
         delta += static_cast<std::int64_t>(payload.size()) - before;
       });
     }
@@ -88,14 +105,24 @@ class Replace final : public Operator {
 /// upper() and lower(): ASCII only, so a multi-byte UTF-8 sequence is never cut.
 template <char From, char To>
 class ShiftCase final : public Operator {
+  static bool shifts(char c) { return c >= From && c <= From + 25; }
+
+  // A line with nothing to change stays as it is, a view included.
+  static void shift(Payload& payload) {
+    auto line = payload.view();
+    auto first = std::find_if(line.begin(), line.end(), shifts);
+    if (first == line.end()) return;
+    auto offset = static_cast<std::size_t>(first - line.begin());
+    auto& text = payload.text();
+    for (auto it = text.begin() + static_cast<std::ptrdiff_t>(offset); it != text.end(); ++it) {
+      if (shifts(*it)) *it = static_cast<char>(*it - From + To);
+    }
+  }
+
  public:
   void apply(Chunk& messages, OperatorContext&) override {
     for (auto& message : messages) {
-      for_each_payload(message, [](std::string& payload) {
-        for (char& c : payload) {
-          if (c >= From && c <= From + 25) c = static_cast<char>(c - From + To);
-        }
-      });
+      for_each_payload(message, [](Payload& payload) { shift(payload); });
     }
   }
 };
@@ -104,11 +131,23 @@ class Prefix final : public Operator {
  public:
   explicit Prefix(std::string text) : text_(std::move(text)) {}
 
+  // A view becomes one new string, not a copy and then an insert.
+  void prepend(Payload& payload) const {
+    if (!payload.is_view()) {
+      payload.text().insert(0, text_);
+      return;
+    }
+    std::string joined;
+    joined.reserve(text_.size() + payload.size());
+    joined.append(text_).append(payload.view());
+    payload = std::move(joined);
+  }
+
   void apply(Chunk& messages, OperatorContext& context) override {
     std::int64_t payloads = 0;
     for (auto& message : messages) {
-      for_each_payload(message, [&](std::string& payload) {
-        payload.insert(0, text_);
+      for_each_payload(message, [&](Payload& payload) {
+        prepend(payload);
         ++payloads;
       });
     }
@@ -130,7 +169,7 @@ class Sample final : public Operator {
   }
 
   void apply(Chunk& messages, OperatorContext& context) override {
-    filter(messages, [this](const std::string&) { return keep_next(); }, context);
+    filter(messages, [this](std::string_view) { return keep_next(); }, context);
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <memory>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,7 +51,7 @@ struct Recorder {
 OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder = nullptr);
 
 /// The number a test payload starts with.
-long number_of(const std::string& payload);
+long number_of(std::string_view payload);
 
 /// Builds a Pipeline as plain data.
 class PipelineBuilder {

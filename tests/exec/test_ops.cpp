@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
@@ -85,7 +86,7 @@ class ErrorMod final : public Operator {
   void apply(Chunk& messages, OperatorContext&) override {
     for (const auto& message : messages) {
       if (!message.is_batch() && number_of(message.payload) % k_ == 0) {
-        throw std::runtime_error(fmt::format("bad message {}", message.payload));
+        throw std::runtime_error(fmt::format("bad message {}", message.payload.view()));
       }
     }
   }
@@ -138,8 +139,8 @@ class Record final : public Operator {
     std::lock_guard lock(recorder_->mutex);
     for (const auto& message : messages) {
       recorder_->batch_sizes.push_back(message.is_batch() ? message.members.size() : 1);
-      if (!message.is_batch()) recorder_->payloads.push_back(message.payload);
-      for (const auto& member : message.members) recorder_->payloads.push_back(member.payload);
+      if (!message.is_batch()) recorder_->payloads.push_back(message.payload.str());
+      for (const auto& member : message.members) recorder_->payloads.push_back(member.payload.str());
     }
   }
 
@@ -216,7 +217,11 @@ OperatorSpec stage_spec(const std::string& name, std::function<std::unique_ptr<O
 
 }  // namespace
 
-long number_of(const std::string& payload) { return std::strtol(payload.c_str(), nullptr, 10); }
+long number_of(std::string_view payload) {
+  long number = 0;
+  std::from_chars(payload.data(), payload.data() + payload.size(), number);
+  return number;
+}
 
 OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   OperatorRegistry registry;

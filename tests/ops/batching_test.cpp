@@ -108,7 +108,7 @@ TEST_CASE("batch loses nothing when workers share it", "[ops]") {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < all.size(); ++i) {
     CHECK(all[i].members.size() <= 7);
-    for (const auto& member : all[i].members) seen.insert(member.payload);
+    for (const auto& member : all[i].members) seen.insert(member.payload.str());
   }
   CHECK(seen.size() == threads * per_thread);
   CHECK(all.size() == (threads * per_thread + 6) / 7);

@@ -20,7 +20,7 @@ class Truncate final : public flow::Operator {
     for (auto& message : messages) {
       if (message.payload.size() <= length_) continue;
       cut += static_cast<std::int64_t>(message.payload.size() - length_);
-      message.payload.resize(length_);
+      message.payload.text().resize(length_);  // text(): the payload as a string to change
     }
     context.resized(-cut);  // keeps the payload bytes alive exact
   }

@@ -49,7 +49,7 @@ inline std::pair<std::string, std::string> validate(const std::string& name, std
 
 class RecordingContext final : public OperatorContext {
  public:
-  void filtered(const Message& message) override { removed.push_back(message.payload); }
+  void filtered(const Message& message) override { removed.push_back(message.payload.str()); }
   std::vector<std::string> removed;
 };
 
@@ -67,7 +67,7 @@ inline Message batch_of(const std::vector<std::string>& payloads) {
 
 inline std::vector<std::string> payloads(const Chunk& chunk) {
   std::vector<std::string> out;
-  for (const auto& message : chunk) out.push_back(message.payload);
+  for (const auto& message : chunk) out.push_back(message.payload.str());
   return out;
 }
 
