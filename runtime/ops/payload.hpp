@@ -36,12 +36,13 @@ class Payload {
   Payload(std::string text) : owned_(std::move(text)) {}  // NOLINT: a string is a payload
   Payload(const char* text) : owned_(text) {}             // NOLINT
   /// A view of `size` bytes at `data` inside `block`; takes over one of the
-  /// block's references (the caller retained it).
-  static Payload view_of(SharedBytes* block, const char* data, std::size_t size) {
+  /// block's references (the caller retained it). `newline_follows`: the
+  /// block holds a '\n' right after the view, so a sink may write both at once.
+  static Payload view_of(SharedBytes* block, const char* data, std::size_t size, bool newline_follows = false) {
     Payload payload;
     payload.block_ = block;
     payload.view_data_ = data;
-    payload.view_size_ = size;
+    payload.view_size_ = size | (newline_follows ? kNewlineFollows : 0);
     return payload;
   }
 
@@ -69,21 +70,23 @@ class Payload {
   ~Payload() { drop_view(); }
 
   std::string_view view() const {
-    return block_ != nullptr ? std::string_view(view_data_, view_size_) : std::string_view(owned_);
+    return block_ != nullptr ? std::string_view(view_data_, view_size()) : std::string_view(owned_);
   }
   operator std::string_view() const { return view(); }  // NOLINT: read like a string
   const char* data() const { return view().data(); }
-  std::size_t size() const { return block_ != nullptr ? view_size_ : owned_.size(); }
+  std::size_t size() const { return block_ != nullptr ? view_size() : owned_.size(); }
   bool empty() const { return size() == 0; }
   std::string str() const { return std::string(view()); }
   /// Whether the bytes live in a shared block (read's lines until changed).
   bool is_view() const { return block_ != nullptr; }
+  /// A view whose block holds its line's '\n' right after it.
+  bool newline_follows() const { return block_ != nullptr && (view_size_ & kNewlineFollows) != 0; }
 
   /// The payload as a string of its own, to change in place: a view is
   /// copied out first (and lets go of its block).
   std::string& text() {
     if (block_ != nullptr) {
-      owned_.assign(view_data_, view_size_);
+      owned_.assign(view_data_, view_size());
       drop_view();
     }
     return owned_;
@@ -101,6 +104,9 @@ class Payload {
   friend std::ostream& operator<<(std::ostream& out, const Payload& payload);
 
  private:
+  static constexpr std::size_t kNewlineFollows = std::size_t{1} << (sizeof(std::size_t) * 8 - 1);
+  std::size_t view_size() const { return view_size_ & ~kNewlineFollows; }
+
   void drop_view() {
     if (block_ != nullptr) std::exchange(block_, nullptr)->release();
   }
@@ -108,7 +114,7 @@ class Payload {
   std::string owned_;
   SharedBytes* block_ = nullptr;
   const char* view_data_ = nullptr;
-  std::size_t view_size_ = 0;
+  std::size_t view_size_ = 0;  ///< the top bit: newline_follows
 };
 
 }  // namespace flow

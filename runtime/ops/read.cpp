@@ -67,7 +67,8 @@ class Read final : public SourceOperator {
     std::size_t appended = 0;
     while (appended < max) {
       if (auto line = next_line()) {
-        out.emplace_back().payload = Payload::view_of(block_, line->data(), line->size());
+        bool newline_follows = line->data() + line->size() < block_->data() + filled_ && line->data()[line->size()] == '\n';
+        out.emplace_back().payload = Payload::view_of(block_, line->data(), line->size(), newline_follows);
         ++handed_out_;
         ++appended;
         continue;

@@ -4,6 +4,8 @@
 // bytes: a stdio buffer would take them, count them, and lose them at a
 // flush whose error nobody sees (a full disk left an empty file and "ok").
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/uio.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -28,34 +30,59 @@ class Discard final : public Operator {
   void apply(Chunk&, OperatorContext&) override {}
 };
 
-/// Every payload (every member's, for a batch) followed by a newline.
-void append_lines(const Message& message, std::string& text) {
-  if (!message.is_batch()) {
-    text += message.payload;
-    text += '\n';
-    return;
-  }
-  for (const auto& member : message.members) append_lines(member, text);
-}
-
-/// A chunk as text, and where each message's lines end in it: after a failed
-/// write, the messages whose lines the kernel took in full are known.
-struct ChunkText {
-  std::string text;
-  std::vector<std::size_t> ends;
-
-  explicit ChunkText(const Chunk& messages) {
-    ends.reserve(messages.size());
+/// A chunk as the pieces of one writev(2): each line and its newline, where a
+/// run of lines lies one after another in a read block with their newlines
+/// (a copy's lines do) one piece for the run, copied by nobody but the kernel.
+class ChunkLines {
+ public:
+  explicit ChunkLines(const Chunk& messages) {
+    ends_.reserve(messages.size());
     for (const auto& message : messages) {
-      append_lines(message, text);
-      ends.push_back(text.size());
+      add_lines(message);
+      ends_.push_back(total_);
     }
   }
 
-  /// Messages written in full by the first `bytes` bytes.
+  std::vector<iovec>& pieces() { return pieces_; }
+
+  /// Messages written in full by the first `bytes` bytes: after a failed
+  /// write, the messages whose lines the kernel took in full are known.
   std::size_t messages_within(std::size_t bytes) const {
-    return static_cast<std::size_t>(std::upper_bound(ends.begin(), ends.end(), bytes) - ends.begin());
+    return static_cast<std::size_t>(std::upper_bound(ends_.begin(), ends_.end(), bytes) - ends_.begin());
   }
+
+ private:
+  void add_lines(const Message& message) {
+    if (message.is_batch()) {
+      for (const auto& member : message.members) add_lines(member);
+      return;
+    }
+    auto line = message.payload.view();
+    if (message.payload.newline_follows()) {
+      add(line.data(), line.size() + 1);
+      return;
+    }
+    add(line.data(), line.size());
+    static const char newline = '\n';
+    add(&newline, 1);
+  }
+
+  void add(const char* data, std::size_t size) {
+    total_ += size;
+    if (size == 0) return;
+    if (!pieces_.empty()) {
+      auto& last = pieces_.back();
+      if (static_cast<const char*>(last.iov_base) + last.iov_len == data) {
+        last.iov_len += size;
+        return;
+      }
+    }
+    pieces_.push_back({const_cast<char*>(data), size});  // writev reads only
+  }
+
+  std::vector<iovec> pieces_;
+  std::vector<std::size_t> ends_;
+  std::size_t total_ = 0;
 };
 
 struct WriteResult {
@@ -63,25 +90,33 @@ struct WriteResult {
   int error = 0;          ///< errno of the write that failed, 0 when all went
 };
 
-/// Writes all of `text` to `fd` across partial writes and signals; stops at the first error.
-WriteResult write_all(int fd, std::string_view text) {
+/// Writes all of `pieces` to `fd` across partial writes and signals, IOV_MAX
+/// pieces a call; stops at the first error.
+WriteResult write_all(int fd, std::vector<iovec>& pieces) {
   WriteResult result;
-  while (result.bytes < text.size()) {
-    ssize_t n = ::write(fd, text.data() + result.bytes, text.size() - result.bytes);
-    if (n > 0) {
-      result.bytes += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
+  std::size_t next = 0;
+  while (next < pieces.size()) {
+    auto count = static_cast<int>(std::min<std::size_t>(pieces.size() - next, IOV_MAX));
+    ssize_t n = ::writev(fd, pieces.data() + next, count);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
       // A write that takes nothing of a non-empty buffer would loop forever.
       result.error = n < 0 ? errno : EIO;
       break;
+    }
+    result.bytes += static_cast<std::size_t>(n);
+    // Step past what the kernel took: whole pieces, then part of one.
+    auto taken = static_cast<std::size_t>(n);
+    while (next < pieces.size() && taken >= pieces[next].iov_len) taken -= pieces[next++].iov_len;
+    if (taken > 0) {
+      pieces[next].iov_base = static_cast<char*>(pieces[next].iov_base) + taken;
+      pieces[next].iov_len -= taken;
     }
   }
   return result;
 }
 
-/// Writes whole chunks to a file descriptor under a lock, one write(2) each
+/// Writes whole chunks to a file descriptor under a lock, one writev(2) each
 /// (more only when the kernel takes part of one), so lines from different
 /// workers (or different sinks on the same stream) never interleave.
 class LineWriter : public Operator {
@@ -92,14 +127,14 @@ class LineWriter : public Operator {
       : fd_(fd), stdio_(stdio), mutex_(shared != nullptr ? *shared : own_mutex_), name_(std::move(name)) {}
 
   void apply(Chunk& messages, OperatorContext&) override {
-    ChunkText chunk(messages);
+    ChunkLines chunk(messages);
     WriteResult result;
     {
       std::lock_guard lock(mutex_);
       // After one error, a later (smaller) write might still go through and
       // leave a hole: the output stays a prefix of what was sent.
       if (error_) throw_error(*error_, 0);
-      result = write_locked(chunk.text);
+      result = write_locked(chunk.pieces());
       if (result.error != 0) error_ = result.error;
     }
     if (result.error != 0) throw_error(result.error, chunk.messages_within(result.bytes));
@@ -110,13 +145,13 @@ class LineWriter : public Operator {
   int fd_;
 
  private:
-  WriteResult write_locked(std::string_view text) {
-    if (stdio_ == nullptr) return write_all(fd_, text);
+  WriteResult write_locked(std::vector<iovec>& pieces) {
+    if (stdio_ == nullptr) return write_all(fd_, pieces);
     // Holding the stdio lock keeps a progress report printed through stdio
     // from landing inside a chunk; flushing first keeps the order of both.
     flockfile(stdio_);
     fflush_unlocked(stdio_);
-    auto result = write_all(fd_, text);
+    auto result = write_all(fd_, pieces);
     funlockfile(stdio_);
     return result;
   }
