@@ -7,9 +7,8 @@
 namespace flow::exec {
 namespace {
 
-/// Messages moved per unit of work when operators are cheap: one TBB task and
-/// one lock per edge then carry this many messages.
-constexpr std::size_t kChunk = 64;
+/// Messages moved per unit of work when operators are cheap.
+constexpr std::size_t kChunk = kLargestChunk;
 /// At most this many messages of a CPU-bound chain (spin) go in one unit: a
 /// worker's per-unit cost (locks, a task, waking the consumer) is then shared,
 /// and the unit is still short enough to keep latency low.

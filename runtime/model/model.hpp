@@ -49,15 +49,18 @@ struct Node {
   SourceLocation location;      ///< of the node's name in its declaration
 };
 
-/// An edge's capacity when the file gives none: 64, the most messages a
-/// cheap stage takes at once, so text moves in chunks of 64 lines (with
-/// exact bounds an edge's capacity is the largest chunk that crosses it);
-/// or 2 × the consumer's workers where that is more, so that each worker
-/// has one message in hand and one waiting (docs/language.md says why).
+/// The most messages a node takes at once when its operators are cheap: one
+/// TBB task, one lock per edge and one write(2) then carry this many.
+inline constexpr std::uint64_t kLargestChunk = 256;
+
+/// An edge's capacity when the file gives none: kLargestChunk, so text moves
+/// in chunks of 256 lines (with exact bounds an edge's capacity is the largest
+/// chunk that crosses it); or 2 × the consumer's workers where that is more,
+/// so that each worker has one message in hand and one waiting
+/// (docs/language.md says why).
 inline std::uint64_t default_capacity(int consumer_workers) {
-  constexpr std::uint64_t kLeast = 64;
   auto per_worker = 2 * static_cast<std::uint64_t>(consumer_workers);
-  return per_worker > kLeast ? per_worker : kLeast;
+  return per_worker > kLargestChunk ? per_worker : kLargestChunk;
 }
 
 struct Edge {

@@ -18,7 +18,7 @@ std::uint64_t add(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax
 std::uint64_t mul(std::uint64_t a, std::uint64_t b) { return b != 0 && a > kMax / b ? kMax : a * b; }
 
 // The runtime's unit limits (runtime/exec/node_runner.cpp), by operator name.
-constexpr std::uint64_t kChunk = 64, kCpuChunk = 8;
+constexpr std::uint64_t kChunk = kLargestChunk, kCpuChunk = 8;
 
 /// Batch levels of a message, innermost last: `batch(max=10)` twice makes {10, 10}.
 using Levels = std::vector<std::uint64_t>;

@@ -19,7 +19,7 @@ TEST_CASE("edge defaults apply only to edges declared after them", "[check]") {
       "edge [capacity=9]\n"
       "b -> k\n");
   REQUIRE(pipeline.edges.size() == 3);
-  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(64));
+  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(256));
   CHECK(pipeline.edges[0].overflow == Overflow::Block);
   CHECK(pipeline.edges[1].capacity == std::optional<std::uint64_t>(7));
   CHECK(pipeline.edges[1].overflow == Overflow::DropNewest);
@@ -42,7 +42,7 @@ TEST_CASE("node defaults apply to later nodes of their kind only", "[check]") {
   auto pipeline = pipeline_of(
       "source s = generate()\n"
       "stage a = delay(1ms)\n"
-      "stage [workers=33, on_error=skip]\n"
+      "stage [workers=133, on_error=skip]\n"
       "sink [workers=2]\n"
       "stage b = delay(1ms)\n"
       "stage c = delay(1ms) [workers=5]\n"
@@ -51,13 +51,13 @@ TEST_CASE("node defaults apply to later nodes of their kind only", "[check]") {
   CHECK(pipeline.nodes[0].workers == 1);
   CHECK(pipeline.nodes[1].workers == 1);
   CHECK(pipeline.nodes[1].on_error == OnError::Fail);
-  CHECK(pipeline.nodes[2].workers == 33);
+  CHECK(pipeline.nodes[2].workers == 133);
   CHECK(pipeline.nodes[2].on_error == OnError::Skip);
   CHECK(pipeline.nodes[3].workers == 5);
   CHECK(pipeline.nodes[3].on_error == OnError::Skip);
   CHECK(pipeline.nodes[4].workers == 2);
-  // The edge into b was declared after the defaults, and b has 33 workers.
-  CHECK(pipeline.edges[1].capacity == std::optional<std::uint64_t>(66));
+  // The edge into b was declared after the defaults, and b has 133 workers.
+  CHECK(pipeline.edges[1].capacity == std::optional<std::uint64_t>(266));
 }
 
 TEST_CASE("a bad default is reported once, where it is written", "[check]") {

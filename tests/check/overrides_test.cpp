@@ -18,9 +18,9 @@ const char* const pipeline_text =
 }  // namespace
 
 TEST_CASE("an override sets a node attribute, and edge defaults follow it", "[check]") {
-  auto pipeline = pipeline_of(pipeline_text, {Override{"work", "workers", "40"}});
-  CHECK(pipeline.nodes[1].workers == 40);
-  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(80));
+  auto pipeline = pipeline_of(pipeline_text, {Override{"work", "workers", "140"}});
+  CHECK(pipeline.nodes[1].workers == 140);
+  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(280));
 }
 
 TEST_CASE("an override sets the argument of the first operator that has it", "[check]") {

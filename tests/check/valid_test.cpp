@@ -71,18 +71,18 @@ TEST_CASE("without a header the pipeline is named after the file's stem", "[chec
   CHECK_FALSE(result.pipeline->report.has_value());
 }
 
-TEST_CASE("an edge's default capacity is 64, or twice its consumer's workers where that is more", "[check]") {
+TEST_CASE("an edge's default capacity is 256, or twice its consumer's workers where that is more", "[check]") {
   auto pipeline = pipeline_of(
       "source s = generate()\n"
-      "stage w = delay(1ms) [workers=40]\n"
-      "stage v = delay(1ms) [workers=32]\n"
+      "stage w = delay(1ms) [workers=140]\n"
+      "stage v = delay(1ms) [workers=128]\n"
       "sink k = discard()\n"
       "s -> w -> v -> k\n");
   REQUIRE(pipeline.edges.size() == 3);
-  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(80));
-  CHECK(pipeline.edges[1].capacity == std::optional<std::uint64_t>(64));
-  CHECK(pipeline.edges[2].capacity == std::optional<std::uint64_t>(64));
-  CHECK(pipeline.nodes[1].workers == 40);
+  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(280));
+  CHECK(pipeline.edges[1].capacity == std::optional<std::uint64_t>(256));
+  CHECK(pipeline.edges[2].capacity == std::optional<std::uint64_t>(256));
+  CHECK(pipeline.nodes[1].workers == 140);
 }
 
 TEST_CASE("an unbounded edge is allowed with a warning", "[check]") {

@@ -91,7 +91,7 @@ TEST_CASE("Bottleneck: an unbounded edge that grew past the default capacity cou
   run.edges = {e};
   auto b = find_bottleneck(builder.build(), run);
   CHECK(b.node == "consumer");
-  CHECK(b.reason == "1 worker busy 98 %, its input edge (unbounded) held up to 65");
+  CHECK(b.reason == "1 worker busy 98 %, its input edge (unbounded) held up to 257");
 }
 
 TEST_CASE("Bottleneck: a node with several inputs names the full one", "[output][bottleneck]") {
