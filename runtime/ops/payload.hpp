@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,70 +33,106 @@ class SharedBytes {
 
 class Payload {
  public:
-  Payload() = default;
-  Payload(std::string text) : owned_(std::move(text)) {}  // NOLINT: a string is a payload
-  Payload(const char* text) : owned_(text) {}             // NOLINT
+  Payload() { new (&owned_) std::string(); }
+  Payload(std::string text) { new (&owned_) std::string(std::move(text)); }  // NOLINT: a string is a payload
+  Payload(const char* text) { new (&owned_) std::string(text); }             // NOLINT
   /// A view of `size` bytes at `data` inside `block`; takes over one of the
   /// block's references (the caller retained it). `newline_follows`: the
   /// block holds a '\n' right after the view, so a sink may write both at once.
   static Payload view_of(SharedBytes* block, const char* data, std::size_t size, bool newline_follows = false) {
     Payload payload;
+    payload.owned_.~basic_string();
     payload.block_ = block;
-    payload.view_data_ = data;
-    payload.view_size_ = size | (newline_follows ? kNewlineFollows : 0);
+    payload.view_ = {data, size | (newline_follows ? kNewlineFollows : 0)};
     return payload;
   }
 
-  Payload(const Payload& other) : owned_(other.owned_), block_(other.block_), view_data_(other.view_data_),
-                                  view_size_(other.view_size_) {
-    if (block_ != nullptr) block_->retain();
+  Payload(const Payload& other) : block_(other.block_) {
+    if (block_ == nullptr) {
+      new (&owned_) std::string(other.owned_);
+      return;
+    }
+    view_ = other.view_;
+    block_->retain();
   }
-  Payload(Payload&& other) noexcept
-      : owned_(std::move(other.owned_)), block_(std::exchange(other.block_, nullptr)),
-        view_data_(other.view_data_), view_size_(other.view_size_) {}
+  Payload(Payload&& other) noexcept : block_(other.block_) {
+    if (block_ == nullptr) {
+      new (&owned_) std::string(std::move(other.owned_));
+      return;
+    }
+    view_ = other.view_;
+    other.become_text();
+  }
   Payload& operator=(const Payload& other) {
     if (this != &other) *this = Payload(other);
     return *this;
   }
   Payload& operator=(Payload&& other) noexcept {
-    if (this != &other) {
-      drop_view();
-      owned_ = std::move(other.owned_);
-      block_ = std::exchange(other.block_, nullptr);
-      view_data_ = other.view_data_;
-      view_size_ = other.view_size_;
+    if (this == &other) return *this;
+    if (other.block_ == nullptr) return *this = std::move(other.owned_);
+    if (block_ != nullptr) {
+      block_->release();
+    } else {
+      owned_.~basic_string();
     }
+    block_ = other.block_;
+    view_ = other.view_;
+    other.become_text();
     return *this;
   }
-  ~Payload() { drop_view(); }
+  ~Payload() {
+    if (block_ != nullptr) {
+      block_->release();
+    } else {
+      owned_.~basic_string();
+    }
+  }
+  // Assigning text copies it once into the payload's own string, with no
+  // temporary Payload between (generate() assigns every message this way).
+  Payload& operator=(const std::string& text) {
+    own() = text;
+    return *this;
+  }
+  Payload& operator=(std::string&& text) {
+    own() = std::move(text);
+    return *this;
+  }
+  Payload& operator=(const char* text) {
+    own() = text;
+    return *this;
+  }
 
   std::string_view view() const {
-    return block_ != nullptr ? std::string_view(view_data_, view_size()) : std::string_view(owned_);
+    if (block_ == nullptr) [[likely]] return owned_;
+    return {view_.data, view_size()};
   }
   operator std::string_view() const { return view(); }  // NOLINT: read like a string
   const char* data() const { return view().data(); }
-  std::size_t size() const { return block_ != nullptr ? view_size() : owned_.size(); }
+  std::size_t size() const {
+    if (block_ == nullptr) [[likely]] return owned_.size();
+    return view_size();
+  }
   bool empty() const { return size() == 0; }
   std::string str() const { return std::string(view()); }
   /// Whether the bytes live in a shared block (read's lines until changed).
   bool is_view() const { return block_ != nullptr; }
   /// A view whose block holds its line's '\n' right after it.
-  bool newline_follows() const { return block_ != nullptr && (view_size_ & kNewlineFollows) != 0; }
+  bool newline_follows() const { return block_ != nullptr && (view_.size & kNewlineFollows) != 0; }
 
   /// The payload as a string of its own, to change in place: a view is
   /// copied out first (and lets go of its block).
   std::string& text() {
     if (block_ != nullptr) {
-      owned_.assign(view_data_, view_size());
-      drop_view();
+      std::string copy(view_.data, view_size());
+      block_->release();
+      block_ = nullptr;
+      new (&owned_) std::string(std::move(copy));
     }
     return owned_;
   }
   /// Copies a view out, so that holding this payload long does not keep a
   /// whole shared block alive.
-  void detach() {
-    if (block_ != nullptr) text();
-  }
+  void detach() { text(); }
 
   friend bool operator==(const Payload& a, std::string_view b) { return a.view() == b; }
   friend bool operator==(const Payload& a, const Payload& b) { return a.view() == b.view(); }
@@ -105,16 +142,32 @@ class Payload {
 
  private:
   static constexpr std::size_t kNewlineFollows = std::size_t{1} << (sizeof(std::size_t) * 8 - 1);
-  std::size_t view_size() const { return view_size_ & ~kNewlineFollows; }
+  struct View {
+    const char* data;
+    std::size_t size;  ///< the top bit: newline_follows
+  };
+  std::size_t view_size() const { return view_.size & ~kNewlineFollows; }
 
-  void drop_view() {
-    if (block_ != nullptr) std::exchange(block_, nullptr)->release();
+  /// The own string, emptied of a view first.
+  std::string& own() {
+    if (block_ != nullptr) {
+      block_->release();
+      become_text();
+    }
+    return owned_;
+  }
+  /// From a view whose reference is gone (released or moved) to an empty string.
+  void become_text() {
+    block_ = nullptr;
+    new (&owned_) std::string();
   }
 
-  std::string owned_;
+  // One of the two, as block_ says: a payload is as small as a string and a pointer.
+  union {
+    std::string owned_;  ///< block_ == nullptr
+    View view_;          ///< block_ != nullptr
+  };
   SharedBytes* block_ = nullptr;
-  const char* view_data_ = nullptr;
-  std::size_t view_size_ = 0;  ///< the top bit: newline_follows
 };
 
 }  // namespace flow

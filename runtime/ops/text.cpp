@@ -153,6 +153,11 @@ class Prefix final : public Operator {
   void apply(Chunk& messages, OperatorContext& context) override {
     std::int64_t payloads = 0;
     for (auto& message : messages) {
+      if (!message.is_batch() && !message.payload.is_view()) {  // the common case, inline
+        message.payload.text().insert(0, text_);
+        ++payloads;
+        continue;
+      }
       for_each_payload(message, [&](Payload& payload) {
         prepend(payload);
         ++payloads;
