@@ -32,7 +32,9 @@ thread_local Handoff handoff;
 NodeRunner::UnitLimit unit_limit_for(const Node& node, const NodeOperators& ops) {
   // on_error=skip must know which message failed, so it works them one by one.
   if (node.on_error == OnError::Skip) return {1, false, true};
-  NodeRunner::UnitLimit limit{kChunk, false, false};
+  // Several workers of a cheap chain share the backlog too: one worker
+  // taking a whole edge of 256 would leave the others nothing to do.
+  NodeRunner::UnitLimit limit{kChunk, node.workers > 1, false};
   for (const auto& op : ops.chain) {
     if (op->cost() == Operator::Cost::Wait || op->expands()) return {1, false, true};
     if (op->cost() == Operator::Cost::Cpu) limit = {kCpuChunk, true, true};
