@@ -5,7 +5,8 @@
 # attributes), each against the tool that does the same job; rounds are
 # INTERLEAVED (every program runs every workload once per round). Every run is
 # a whole process under GNU time and a timeout, and its output must be byte for
-# byte the tool's (cmp), or the run fails and the script exits 1 at the end.
+# byte the tool's (cmp; sorted for an unordered node), or the run fails and
+# the script exits 1 at the end.
 #
 #   bench/text.sh                     # build flow (Release, build-bench/), 5 rounds
 #   bench/text.sh --quick             # 500 repetitions (200 k lines, ~11 MB), 3 rounds
@@ -105,6 +106,7 @@ in_bytes=$(stat -c %s "$big")
 
 grep_re='\b(ERROR|FATAL)\b'
 shell_tail="sed -E 's/^\\S+ \\S+ //' | tr a-z A-Z | sed 's/^/flow: /'"
+swap_sed='s/^(\S+) (\S+) (\S+) (.*) (\S+)$/\5 \4 \3 \2 \1/'
 
 # A string in flow's syntax: quoted, with \ and " escaped.
 flow_str() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
@@ -118,8 +120,9 @@ command_of() {
   local w=$1 p=$2 o=$3 in_q out_q
   in_q=$(printf '%q' "$big") out_q=$(printf '%q' "$o")
   case "$w/$p" in
-    copy/flow|grep/flow|stages/flow|grep2/flow-2w)
+    copy/flow|grep/flow|stages/flow|swap/flow-1w|swap/flow-2w|swap/flow-2u)
       local file=$w
+      [[ $w == swap ]] && file=swap-${p#flow-}
       printf 'exec %q run %q' "$flow" "$wl/$file.flow"
       printf ' %q' "${flow_opts[@]}" --set "lines.path=$(flow_str "$big")" --set "out.path=$(flow_str "$o")" ;;
     stdio/flow)
@@ -130,16 +133,17 @@ command_of() {
     stdio/cat)    printf 'exec cat <%s >%s' "$in_q" "$out_q" ;;
     grep/grep)    printf "exec grep -E '%s' %s >%s" "$grep_re" "$in_q" "$out_q" ;;
     stages/shell) printf "grep -E '%s' %s | %s >%s" "$grep_re" "$in_q" "$shell_tail" "$out_q" ;;
+    swap/sed)     printf "exec sed -E '%s' %s >%s" "$swap_sed" "$in_q" "$out_q" ;;
     *) say "no command for $w/$p"; return 1 ;;
   esac
 }
 
 # workload: its programs, flow's first; the reference output comes from the tool.
-workloads=(copy grep stages stdio grep2)
+workloads=(copy grep stages stdio swap)
 declare -A programs=([copy]="flow awk" [grep]="flow grep" [stages]="flow shell"
-                     [stdio]="flow awk cat" [grep2]="flow-2w")
+                     [stdio]="flow awk cat" [swap]="flow-2w flow-1w flow-2u sed")
 declare -A reference=([copy]=copy/awk [grep]=grep/grep [stages]=stages/shell
-                      [stdio]=stdio/awk [grep2]=grep/grep)
+                      [stdio]=stdio/awk [swap]=swap/sed)
 
 # ---------------------------------------------------------------- one run
 
@@ -156,6 +160,14 @@ failed=0
 # of sh, grep, sed, tr, sed; not their sum).
 timed() { /usr/bin/time -f "%e %U %S %M" -o "$work/time" timeout "$run_timeout" sh -c "$1"; }
 
+# An unordered node (flow-2u) may deliver in any order: its output must hold
+# the same lines as the tool's, compared sorted (the sorted reference once).
+same_output() { # PROGRAM REFERENCE OUTPUT
+  [[ $1 != *-2u ]] && { cmp -s "$2" "$3"; return; }
+  [[ -f $2.sorted ]] || LC_ALL=C sort "$2" >"$2.sorted"
+  LC_ALL=C sort "$3" | cmp -s "$2.sorted" -
+}
+
 run_one() { # ROUND WORKLOAD PROGRAM
   local r=$1 w=$2 p=$3 o="$work/$2-$3.out" cmd rc status=ok t0 t1 wall e=0 u=0 s=0 m=0 cpu bytes=""
   local ref="$work/ref-${reference[$w]/\//-}.out"
@@ -167,7 +179,7 @@ run_one() { # ROUND WORKLOAD PROGRAM
   t1=$EPOCHREALTIME
   if ((rc == 124 || rc == 137)); then status=timeout
   elif ((rc != 0)); then status="exit $rc"
-  elif ! cmp -s "$ref" "$o"; then status=mismatch; cp "$o" "$logs/$w-$p-$r.mismatch"
+  elif ! same_output "$p" "$ref" "$o"; then status=mismatch; cp "$o" "$logs/$w-$p-$r.mismatch"
   fi
   [[ -s $work/time ]] && read -r e u s m < <(tail -1 "$work/time")
   [[ -f $o ]] && bytes=$(stat -c %s "$o")

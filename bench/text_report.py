@@ -23,9 +23,10 @@ WORKLOADS = {
                [("stages", "flow", "flow"), ("stages", "shell", "shell pipeline")]),
     "stdio": ("4. stdin → stdout: `read(\"-\") -> stdout()` vs `awk '{print}' < in > out`", ("stdio", "flow"),
               [("stdio", "flow", "flow"), ("stdio", "awk", "awk '{print}'"), ("stdio", "cat", "cat (reference)")]),
-    "grep2": ("5. grep, 2 workers, ordered (flow only) vs flow's 1-worker grep and grep -E", ("grep2", "flow-2w"),
-              [("grep2", "flow-2w", "flow, workers=2 ordered"), ("grep", "flow", "flow, 1 worker (workload 2)"),
-               ("grep", "grep", "grep -E (workload 2)")]),
+    "swap": ("5. a CPU-bound stage, `replace` of five captures: 2 workers (ordered, unordered) vs 1, and `sed -E`",
+             ("swap", "flow-2w"),
+             [("swap", "flow-2w", "flow, workers=2 ordered"), ("swap", "flow-2u", "flow, workers=2 unordered"),
+              ("swap", "flow-1w", "flow, 1 worker"), ("swap", "sed", "sed -E")]),
 }
 
 
