@@ -24,6 +24,8 @@ class SharedBytes {
   std::size_t capacity() const { return capacity_; }
   void retain(std::uint32_t count = 1) { refs_.fetch_add(count, std::memory_order_relaxed); }
   void release();
+  /// How many holders the block has now (for tests).
+  std::uint32_t references() const { return refs_.load(std::memory_order_relaxed); }
 
  private:
   explicit SharedBytes(std::size_t capacity) : capacity_(capacity) {}

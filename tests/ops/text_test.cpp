@@ -1,4 +1,6 @@
 #include "ops_test_support.hpp"
+#include "view_support.hpp"
+#include <fmt/format.h>
 
 using flow::Chunk;
 using flow::test::batch_of;
@@ -109,4 +111,133 @@ TEST_CASE("sample accepts an integer probability, as the checker allows", "[ops]
   flow::test::RecordingContext context;
   sample->apply(messages, context);
   CHECK(messages.size() == 2);
+}
+
+namespace {
+
+/// `count` lines of read(), those whose index satisfies `error` saying ERROR.
+template <typename Pick>
+Chunk read_log(const flow::test::TempPath& file, std::size_t count, const Pick& error) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) text += fmt::format("{} {} line\n", i, error(i) ? "ERROR" : "INFO");
+  return flow::test::read_lines(file, text);
+}
+
+std::size_t views_in(const Chunk& messages) {
+  std::size_t views = 0;
+  for (const auto& message : messages) views += message.payload.is_view() ? 1 : 0;
+  return views;
+}
+
+}  // namespace
+
+TEST_CASE("grep that keeps most of read()'s lines keeps them as views", "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = read_log(file, 100, [](std::size_t i) { return i % 10 != 0; });
+  auto grep = make_operator("grep", {{"pattern", std::string("ERROR")}});
+  flow::test::RecordingContext context;
+  grep->apply(messages, context);
+  REQUIRE(messages.size() == 90);
+  CHECK(views_in(messages) == 90);
+  CHECK(messages[0].payload == "1 ERROR line");
+  CHECK(context.removed.size() == 10);
+}
+
+TEST_CASE("grep that keeps a quarter keeps views, and under a quarter copies the survivors out",
+          "[ops][views]") {
+  auto grep = make_operator("grep", {{"pattern", std::string("ERROR")}});
+  flow::test::RecordingContext context;
+  SECTION("exactly a quarter stays: views") {
+    flow::test::TempPath file;
+    Chunk messages = read_log(file, 100, [](std::size_t i) { return i % 4 == 0; });
+    grep->apply(messages, context);
+    REQUIRE(messages.size() == 25);
+    CHECK(views_in(messages) == 25);
+  }
+  SECTION("fewer than a quarter stay: strings of their own, the same bytes") {
+    flow::test::TempPath file;
+    Chunk messages = read_log(file, 100, [](std::size_t i) { return i % 7 == 0; });
+    grep->apply(messages, context);
+    REQUIRE(messages.size() == 15);
+    CHECK(views_in(messages) == 0);
+    for (std::size_t k = 0; k < messages.size(); ++k) {
+      CHECK(messages[k].payload == fmt::format("{} ERROR line", k * 7));
+      CHECK_FALSE(messages[k].payload.newline_follows());
+    }
+  }
+}
+
+TEST_CASE("sample that keeps few of read()'s lines copies them out too", "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = read_log(file, 200, [](std::size_t) { return false; });
+  auto sample = make_operator("sample", {{"probability", 0.05}, {"seed", std::int64_t{3}}});
+  flow::test::RecordingContext context;
+  sample->apply(messages, context);
+  REQUIRE_FALSE(messages.empty());
+  REQUIRE(messages.size() < 50);
+  CHECK(views_in(messages) == 0);
+  CHECK(messages.size() + context.removed.size() == 200);
+}
+
+TEST_CASE("upper() leaves a view with nothing to change a view, and copies out one it changes",
+          "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = flow::test::read_lines(file, "ALL CAPS 123\nMixed Case\n");
+  const char* untouched = messages[0].payload.data();
+  auto upper = make_operator("upper");
+  flow::test::RecordingContext context;
+  upper->apply(messages, context);
+  CHECK(messages[0].payload.is_view());
+  CHECK(messages[0].payload.data() == untouched);
+  CHECK(messages[0].payload == "ALL CAPS 123");
+  CHECK_FALSE(messages[1].payload.is_view());
+  CHECK(messages[1].payload == "MIXED CASE");
+}
+
+TEST_CASE("lower() on views changes only the lines with upper-case letters", "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = flow::test::read_lines(file, "quiet 1\nLoud 2\n");
+  auto lower = make_operator("lower");
+  flow::test::RecordingContext context;
+  lower->apply(messages, context);
+  CHECK(messages[0].payload.is_view());
+  CHECK(messages[0].payload == "quiet 1");
+  CHECK_FALSE(messages[1].payload.is_view());
+  CHECK(messages[1].payload == "loud 2");
+}
+
+TEST_CASE("prefix and replace on read()'s views give the right bytes and leave the block as it was",
+          "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = flow::test::read_lines(file, "foo boo\r\nzoo\n");
+  Chunk originals = messages;  // views of the same block
+  auto prefix = make_operator("prefix", {{"text", std::string("p: ")}});
+  auto replace = make_operator("replace", {{"pattern", std::string("o+")}, {"with", std::string("0")}});
+  flow::test::RecordingContext context;
+  Chunk prefixed = messages;
+  prefix->apply(prefixed, context);
+  CHECK(payloads(prefixed) == Strings{"p: foo boo", "p: zoo"});
+  CHECK_FALSE(prefixed[0].payload.is_view());
+  replace->apply(messages, context);
+  CHECK(payloads(messages) == Strings{"f0 b0", "z0"});
+  CHECK_FALSE(messages[0].payload.is_view());
+  CHECK(payloads(originals) == Strings{"foo boo", "zoo"});
+  CHECK(originals[0].payload.is_view());
+}
+
+TEST_CASE("batch copies the views it holds out of their blocks", "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = flow::test::read_lines(file, "a\nb\nc\nd\n");
+  REQUIRE(views_in(messages) == 4);
+  auto batch = make_operator("batch", {{"max", std::int64_t{3}}});
+  flow::test::RecordingContext context;
+  batch->apply(messages, context);
+  REQUIRE(messages.size() == 1);
+  CHECK(payloads(messages[0].members) == Strings{"a", "b", "c"});
+  CHECK(views_in(messages[0].members) == 0);
+  Chunk flushed;
+  batch->flush(flushed);
+  REQUIRE(flushed.size() == 1);
+  CHECK(payloads(flushed[0].members) == Strings{"d"});
+  CHECK(views_in(flushed[0].members) == 0);
 }
