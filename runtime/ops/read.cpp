@@ -68,7 +68,9 @@ class Read final : public SourceOperator {
     while (appended < max) {
       if (auto line = next_line()) {
         bool newline_follows = line->data() + line->size() < block_->data() + filled_ && line->data()[line->size()] == '\n';
-        out.emplace_back().payload = Payload::view_of(block_, line->data(), line->size(), newline_follows);
+        // The message first: if making it throws, no view exists whose reference was not taken.
+        auto& message = out.emplace_back();
+        message.payload = Payload::view_of(block_, line->data(), line->size(), newline_follows);
         ++handed_out_;
         ++appended;
         continue;

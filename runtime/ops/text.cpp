@@ -96,6 +96,8 @@ class Replace final : public Operator {
     std::int64_t delta = 0;
     for (auto& message : messages) {
       for_each_payload(message, [&](Payload& payload) {
+        // A view that does not match stays a view, uncopied.
+        if (payload.is_view() && !RE2::PartialMatch(payload.view(), *regex_)) return;
         auto before = static_cast<std::int64_t>(payload.size());
         RE2::GlobalReplace(&payload.text(), *regex_, with_);
         delta += static_cast<std::int64_t>(payload.size()) - before;

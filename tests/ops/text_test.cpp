@@ -225,6 +225,19 @@ TEST_CASE("prefix and replace on read()'s views give the right bytes and leave t
   CHECK(originals[0].payload.is_view());
 }
 
+TEST_CASE("replace leaves a view it does not match a view, uncopied", "[ops][views]") {
+  flow::test::TempPath file;
+  Chunk messages = flow::test::read_lines(file, "no match here\nfizz\n");
+  const char* untouched = messages[0].payload.data();
+  auto replace = make_operator("replace", {{"pattern", std::string("z+")}, {"with", std::string("Z")}});
+  flow::test::RecordingContext context;
+  replace->apply(messages, context);
+  CHECK(messages[0].payload.is_view());
+  CHECK(messages[0].payload.data() == untouched);
+  CHECK_FALSE(messages[1].payload.is_view());
+  CHECK(payloads(messages) == Strings{"no match here", "fiZ"});
+}
+
 TEST_CASE("batch copies the views it holds out of their blocks", "[ops][views]") {
   flow::test::TempPath file;
   Chunk messages = flow::test::read_lines(file, "a\nb\nc\nd\n");
