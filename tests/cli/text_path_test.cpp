@@ -60,3 +60,34 @@ TEST_CASE("read -> grep [workers=2, ordered=true] -> write writes exactly the ma
   CHECK(grep.at("filtered") == lines - matching);
   CHECK(grep.at("workers") == 2);
 }
+
+// grep is too cheap for two workers to overtake each other, so the order above
+// holds even unordered. A replace that costs RE2 a full match with captures per
+// line keeps both workers busy at once: unordered, the output comes out of
+// order (5 runs of 5 on 2 cores); ordered=true must restore it.
+TEST_CASE("a CPU-bound replace with two ordered workers keeps every line in input order", "[cli]") {
+  auto dir = flow::test::temp_directory();
+  constexpr int lines = 50000;
+  std::string input, expected;
+  for (int i = 0; i < lines; ++i) {
+    auto middle = std::string(static_cast<std::size_t>(i % 40), 'm');
+    input += fmt::format("t{} h{} L{} {} n{}\n", i, i % 3, i % 5, middle, i);
+    expected += fmt::format("n{} {} L{} h{} t{}\n", i, middle, i % 5, i % 3, i);
+  }
+  flow::test::write_file(dir + "/in.log", input);
+  flow::test::write_file(
+      dir + "/swap.flow",
+      fmt::format("pipeline swap\n"
+                  "source lines = read(\"{0}/in.log\")\n"
+                  "stage  swap = replace(\"^(\\\\S+) (\\\\S+) (\\\\S+) (.*) (\\\\S+)$\", \"\\\\5 \\\\4 \\\\3 \\\\2 \\\\1\")"
+                  " [workers=2, ordered=true]\n"
+                  "sink   out = write(\"{0}/out.log\")\n"
+                  "lines -> swap -> out\n",
+                  dir));
+  auto process = flow::test::run_flow(fmt::format("run --quiet --threads 2 {}", shell_quote(dir + "/swap.flow")));
+  INFO(process.err);
+  REQUIRE(process.exit_code == 0);
+  auto output = flow::test::read_file(dir + "/out.log");
+  CHECK(output.size() == expected.size());
+  CHECK(output == expected);
+}
