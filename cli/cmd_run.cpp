@@ -176,7 +176,8 @@ Handler setup_run(CLI::App& app) {
       ->type_name("DURATION");
   app.add_option("--metrics-json", args->metrics_json, "write the final metrics as JSON to this path")->type_name("PATH");
   app.add_option("--set", args->sets,
-                 "override an attribute or operator argument: NODE.KEY=VALUE, e.g. ingest.count=1000 (repeatable)")
+                 "override an attribute or operator argument, NODE.KEY=VALUE (e.g. ingest.count=1000), or an edge's "
+                 "attribute, FROM->TO.KEY=VALUE (e.g. ingest->work.capacity=12) (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
   app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")

@@ -60,18 +60,34 @@ std::optional<int> parse_threads(const std::string& text, std::string& error) {
   return std::nullopt;
 }
 
+namespace {
+
+/// "a -> b" as "a->b": an edge's target, spaced or not, names the edge one way.
+std::string without_spaces(std::string_view target) {
+  std::string out;
+  for (char c : target) {
+    if (c != ' ') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<Override> parse_override(const std::string& text, std::string& error) {
   auto equals = text.find('=');
   auto dot = text.find('.');
   if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 || dot + 1 == equals) {
-    error = fmt::format("'{}' is not NODE.KEY=VALUE (e.g. ingest.count=1000)", text);
+    error = fmt::format("'{}' is not NODE.KEY=VALUE or FROM->TO.KEY=VALUE (e.g. ingest.count=1000, "
+                        "ingest->work.capacity=12)",
+                        text);
     return std::nullopt;
   }
   if (equals + 1 == text.size()) {
     error = fmt::format("'{}' has no value after '='", text);
     return std::nullopt;
   }
-  return Override{text.substr(0, dot), text.substr(dot + 1, equals - dot - 1), text.substr(equals + 1)};
+  return Override{without_spaces(std::string_view(text).substr(0, dot)), text.substr(dot + 1, equals - dot - 1),
+                  text.substr(equals + 1)};
 }
 
 }  // namespace flow::cli

@@ -144,6 +144,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   walker.walk(file);
   checker::apply_overrides(reporter, registry, pipeline, overrides);
   checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
+  checker::apply_edge_overrides(reporter, pipeline, overrides);
   if (file_complete) checker::check_topology(reporter, pipeline);
   checker::check_limits(reporter, pipeline);
   checker::check_conflicts(reporter, pipeline);

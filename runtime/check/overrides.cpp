@@ -71,16 +71,73 @@ std::string apply_one(const OperatorRegistry& registry, Pipeline& pipeline, cons
   return apply_to_node(registry, pipeline.nodes[*id], change.key, literal->value);
 }
 
+constexpr std::string_view kArrow = "->";
+
+bool names_edge(const Override& change) { return change.node.find(kArrow) != std::string::npos; }
+
+std::optional<EdgeId> find_edge(const Pipeline& pipeline, const std::string& target) {
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
+    const auto& edge = pipeline.edges[id];
+    if (pipeline.nodes[edge.from].name + std::string(kArrow) + pipeline.nodes[edge.to].name == target) return id;
+  }
+  return std::nullopt;
+}
+
+/// The edge's attributes as settings, so the file's own setter checks the value.
+EdgeSettings settings_of(const Edge& edge) {
+  return EdgeSettings{true, edge.capacity, edge.overflow, edge.max_bytes};
+}
+
+std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::string& warning) {
+  std::string parse_error;
+  auto literal = parse_value(change.value, parse_error);
+  if (!literal) return parse_error;
+  if (auto error = limits::out_of_range(literal->value); !error.empty()) return error;
+  auto id = find_edge(pipeline, change.node);
+  if (!id) {
+    std::vector<std::string> names;
+    for (const auto& edge : pipeline.edges) {
+      names.push_back(pipeline.nodes[edge.from].name + std::string(kArrow) + pipeline.nodes[edge.to].name);
+    }
+    return unknown_name("edge", change.node, names);
+  }
+  if (!contains(edge_attribute_names(), change.key)) {
+    return unknown_name("edge attribute", change.key, edge_attribute_names());
+  }
+  auto settings = settings_of(pipeline.edges[*id]);
+  if (auto error = set_edge_attribute(settings, change.key, literal->value); !error.empty()) return error;
+  auto& edge = pipeline.edges[*id];
+  edge.capacity = settings.capacity;
+  edge.overflow = settings.overflow;
+  edge.max_bytes = settings.max_bytes;
+  if (!edge.capacity) {
+    warning = fmt::format("edge {} is unbounded; its memory use has no limit", pipeline.edge_name(*id));
+  }
+  return "";
+}
+
 }  // namespace
 
 void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline,
                      const std::vector<Override>& overrides) {
   for (const auto& change : overrides) {
+    if (names_edge(change)) continue;
     auto error = apply_one(registry, pipeline, change);
     if (!error.empty()) {
       reporter.error(SourceLocation{}, 0,
                      fmt::format("--set {}.{}={}: {}", change.node, change.key, change.value, error));
     }
+  }
+}
+
+void apply_edge_overrides(Reporter& reporter, Pipeline& pipeline, const std::vector<Override>& overrides) {
+  for (const auto& change : overrides) {
+    if (!names_edge(change)) continue;
+    std::string warning;
+    auto error = apply_to_edge(pipeline, change, warning);
+    auto what = fmt::format("--set {}.{}={}: ", change.node, change.key, change.value);
+    if (!error.empty()) reporter.error(SourceLocation{}, 0, what + error);
+    if (!warning.empty()) reporter.warning(SourceLocation{}, 0, what + warning);
   }
 }
 

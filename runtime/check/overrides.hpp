@@ -11,7 +11,13 @@ namespace flow::checker {
 /// Applies each override to a node attribute, else to the first operator of
 /// the node's chain with an argument KEY. `pipeline.KEY` sets a pipeline
 /// attribute. Errors carry no location and start with `--set NODE.KEY=VALUE: `.
+/// Edge overrides (FROM->TO) are left for apply_edge_overrides.
 void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline,
                      const std::vector<Override>& overrides);
+
+/// Applies the overrides whose target is an edge, `FROM->TO.KEY=VALUE`, once
+/// the edges exist and have their defaults: the value replaces the file's or
+/// the default, as an attribute written on the edge would.
+void apply_edge_overrides(Reporter& reporter, Pipeline& pipeline, const std::vector<Override>& overrides);
 
 }  // namespace flow::checker

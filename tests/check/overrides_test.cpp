@@ -1,4 +1,4 @@
-// `--set NODE.KEY=VALUE` overrides.
+// `--set NODE.KEY=VALUE` and `--set FROM->TO.KEY=VALUE` overrides.
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
@@ -64,4 +64,45 @@ TEST_CASE("override errors come after the file's own errors", "[check]") {
         "    source ingest = generate(count=10) [workers=0]\n"
         "                                                ^\n"
         "t.flow: error: --set store.nope=1: node 'store' has no attribute or operator argument 'nope'\n");
+}
+
+// `--set FROM->TO.KEY=VALUE`: an edge's attributes (issue 10, item 6).
+TEST_CASE("an edge override replaces the default capacity, the overflow policy and max_bytes", "[check]") {
+  auto pipeline = pipeline_of(pipeline_text, {Override{"ingest->work", "capacity", "12"},
+                                              Override{"work->store", "overflow", "drop_newest"},
+                                              Override{"work->store", "max_bytes", "1KiB"}});
+  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(12));
+  CHECK(pipeline.edges[0].overflow == Overflow::Block);
+  CHECK(pipeline.edges[1].capacity == std::optional<std::uint64_t>(default_capacity(1)));
+  CHECK(pipeline.edges[1].overflow == Overflow::DropNewest);
+  CHECK(pipeline.edges[1].max_bytes == std::optional<std::uint64_t>(1024));
+}
+
+TEST_CASE("an edge override wins over the attribute written on the edge and the edge defaults", "[check]") {
+  auto pipeline = pipeline_of(
+      "edge [capacity=9]\n"
+      "source ingest = generate(count=10)\n"
+      "sink store = discard()\n"
+      "ingest -> store [capacity=5, overflow=fail]\n",
+      {Override{"ingest->store", "capacity", "3"}});
+  CHECK(pipeline.edges[0].capacity == std::optional<std::uint64_t>(3));
+  CHECK(pipeline.edges[0].overflow == Overflow::Fail);
+}
+
+TEST_CASE("an edge override to unbounded warns as the file would", "[check]") {
+  CHECK(diagnostics_of(pipeline_text, {Override{"ingest->work", "capacity", "unbounded"}}) ==
+        "t.flow: warning: --set ingest->work.capacity=unbounded: edge ingest -> work is unbounded; its memory use "
+        "has no limit\n");
+}
+
+TEST_CASE("an edge override of an unknown edge, an unknown key or a bad value says which", "[check]") {
+  CHECK(diagnostics_of(pipeline_text, {Override{"ingest->store", "capacity", "3"},
+                                       Override{"work->store", "capcity", "3"},
+                                       Override{"work->store", "capacity", "0"},
+                                       Override{"work->store", "overflow", "wait"}}) ==
+        "t.flow: error: --set ingest->store.capacity=3: unknown edge 'ingest->store'; did you mean 'ingest->work'?\n"
+        "t.flow: error: --set work->store.capcity=3: unknown edge attribute 'capcity'; did you mean 'capacity'?\n"
+        "t.flow: error: --set work->store.capacity=0: capacity must be at least 1, got 0\n"
+        "t.flow: error: --set work->store.overflow=wait: unknown overflow policy 'wait'; expected one of block, "
+        "drop_newest, drop_oldest, fail\n");
 }

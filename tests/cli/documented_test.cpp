@@ -140,3 +140,14 @@ TEST_CASE("the command line overrides the pipeline's report interval", "[cli]") 
     CHECK(lines <= static_cast<std::size_t>(run.metrics.at("elapsed_s").get<double>() / 0.050) + 1);
   }
 }
+
+TEST_CASE("flow run --set 'FROM->TO.KEY=VALUE' sets that edge, as docs/commands.md says", "[cli]") {
+  // overflow.flow's s -> k: capacity 3, overflow fail. Made large and dropping,
+  // the run that failed completes, and the JSON shows the edge as set.
+  auto run = run_with_json("overflow", "--quiet --set 's -> k.capacity=1000' --set 's->k.overflow=drop_newest' --set s.count=20");
+  INFO(run.process.err);
+  CHECK(run.process.exit_code == 0);
+  const auto& edge = run.metrics.at("edges").at(0);
+  CHECK(edge.at("capacity") == 1000);
+  CHECK(edge.at("policy") == "drop_newest");
+}

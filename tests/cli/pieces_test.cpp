@@ -118,6 +118,11 @@ TEST_CASE("a --set override splits NODE.KEY=VALUE at the first dot and the first
   CHECK(parsed->node == "errors");
   CHECK(parsed->key == "path");
   CHECK(parsed->value == "\"a.b=c\"");
+  auto edge = flow::cli::parse_override("ingest -> work.capacity=12", error);
+  REQUIRE(edge);
+  CHECK(edge->node == "ingest->work");  // spaced or not, one name for the edge
+  CHECK(edge->key == "capacity");
+  CHECK(edge->value == "12");
   for (const char* bad : {"nokey=1", ".count=1", "ingest.=1", "ingest.count=", "ingest.count"}) {
     INFO(bad);
     CHECK_FALSE(flow::cli::parse_override(bad, error));
