@@ -27,7 +27,7 @@ constexpr auto default_trace_interval = 100ms;
 
 struct RunArguments {
   std::string file;
-  std::string report, metrics_json, duration, memory_limit, trace, threads;
+  std::string report, metrics_json, duration, memory_limit, trace, threads, seed;
   std::vector<std::string> sets;
   bool quiet = false;
 };
@@ -42,6 +42,8 @@ struct Parsed {
 std::optional<Parsed> parse_arguments(const RunArguments& args) {
   Parsed parsed;
   std::string error;
+  // --seed N is `--set pipeline.seed=N`, checked the same way; a --set after it wins.
+  if (!args.seed.empty()) parsed.overrides.push_back(Override{"pipeline", "seed", args.seed});
   for (const auto& set : args.sets) {
     auto override_value = parse_override(set, error);
     if (!override_value) return print_error(fmt::format("--set: {}", error)), std::nullopt;
@@ -180,6 +182,10 @@ Handler setup_run(CLI::App& app) {
                  "attribute, FROM->TO.KEY=VALUE (e.g. ingest->work.capacity=12) (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
+  app.add_option("--seed", args->seed,
+                 "the seed of every random duration (default: the pipeline's `seed`, else 1); "
+                 "the same seed draws the same durations")
+      ->type_name("N");
   app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")
       ->type_name("DURATION");
   app.add_option("--threads", args->threads,

@@ -68,6 +68,41 @@ struct action<identifier_value> {
   static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, Value{Identifier{in.string()}}); }
 };
 
+template <>
+struct action<dist_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.distribution = {in.string(), {}, std::nullopt, in.iterator().byte};
+  }
+};
+template <>
+struct action<dist_param_name> {
+  // The match is `name sp =`: keep only the name.
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    auto text = in.string_view();
+    b.distribution.pending_name = std::string(text.substr(0, text.find_first_of(" \t=")));
+  }
+};
+template <>
+struct action<dist_param_value> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    // Offsets count from the distribution's name, which starts the token.
+    auto offset = in.iterator().byte - b.distribution.start;
+    b.distribution.params.push_back({b.distribution.pending_name.value_or(""), decode_number(in.string_view()),
+                                     offset, in.size()});
+    b.distribution.pending_name.reset();
+  }
+};
+template <>
+struct action<distribution_value> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, decode_distribution(b.distribution.name, b.distribution.params, in.size()));
+  }
+};
+
 /// A keyword where a name is due: say which word is reserved.
 template <>
 struct action<reserved_name> {

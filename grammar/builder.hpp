@@ -5,10 +5,19 @@
 #include <string>
 #include <vector>
 
+#include "grammar/literals.hpp"
 #include "grammar/syntax_tree.hpp"
 #include "runtime/model/diagnostic.hpp"
 
 namespace flow::grammar {
+
+/// A distribution as written, before decode_distribution gives it meaning.
+struct DistributionCall {
+  std::string name;
+  std::vector<DistributionParam> params;
+  std::optional<std::string> pending_name;  ///< `p50` of the `p50=10ms` being read
+  std::size_t start = 0;                    ///< byte of the file where its name starts
+};
 
 /// Thrown by an action for an error found inside a token (an unknown unit, a
 /// bad escape): carries its own message, location and width.
@@ -23,6 +32,7 @@ struct StatementBuilder {
 
   syntax::Literal literal;                  ///< the last value read
   std::optional<syntax::Name> pending_key;  ///< `key` of the `key=value` being read
+  DistributionCall distribution;           ///< the distribution value being read
   std::vector<syntax::Attribute> attributes;
 
   syntax::Header header;

@@ -50,6 +50,10 @@ template <> inline constexpr auto error_message<group_close> = "expected ',' or 
 template <> inline constexpr auto error_message<fraction_digits> = "expected digits after the decimal point, as in '0.25'";
 template <> inline constexpr auto error_message<rate_unit> = "expected a time unit after '/', as in '10/s'";
 
+template <> inline constexpr auto error_message<dist_first> = "expected a duration such as '10ms', or a parameter such as 'p50=10ms'";
+template <> inline constexpr auto error_message<dist_next> = "expected a duration after ',', such as '5ms' or 'p99=80ms'";
+template <> inline constexpr auto error_message<dist_close> = "expected ',' or ')' after the duration; a distribution reads 'exponential(10ms)'";
+
 template <> inline constexpr auto error_message<standalone_value> = "expected a value such as '5', '0.25', '10ms', '16B', '10/s', '\"text\"', 'true' or 'block'";
 template <> inline constexpr auto error_message<value_end> = "unexpected text after the value";
 // clang-format on

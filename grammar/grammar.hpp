@@ -74,7 +74,23 @@ struct true_value : kw_true {};
 struct false_value : kw_false {};
 struct unbounded_value : kw_unbounded {};
 struct identifier_value : identifier {};
-struct value : sor<string_literal, number, true_value, false_value, unbounded_value, identifier_value> {};
+
+/// A random duration: `exponential(10ms)`, `lognormal(p50=10ms, p99=80ms)`.
+/// Kept on one line (a token); the lookahead commits only to `NAME (`, so a
+/// name not followed by `(` is still an identifier value.
+struct dist_name : identifier {};
+struct dist_param_name : seq<identifier, sp, one<'='>> {};
+struct dist_param_value : number {};
+struct dist_param : seq<opt<dist_param_name, sp>, dist_param_value> {};
+struct dist_first : dist_param {};
+struct dist_next : dist_param {};
+struct dist_close : one<')'> {};
+struct dist_more : seq<one<','>, sp, must<dist_next>, sp> {};
+struct distribution_value
+    : seq<at<identifier, sp, one<'('>>, dist_name, sp, one<'('>, sp, must<dist_first>, sp, star<dist_more>, must<dist_close>> {};
+
+struct value
+    : sor<string_literal, number, true_value, false_value, unbounded_value, distribution_value, identifier_value> {};
 
 // ---------------------------------------------------------------- attribute lists `[k=v, ...]`
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "runtime/model/value.hpp"
 
@@ -29,6 +30,19 @@ Decoded decode_number(std::string_view token);
 /// Decodes a string token as matched by grammar::string_literal, quotes
 /// included; the closing quote may be missing (then it is unterminated).
 Decoded decode_string(std::string_view token);
+
+/// One parameter of a distribution as written: `10ms` or `p50=10ms`.
+struct DistributionParam {
+  std::string name;       ///< "" when positional
+  Decoded value;          ///< the number, decoded
+  std::size_t offset = 0; ///< bytes from the distribution's first byte
+  std::size_t width = 1;
+};
+
+/// Gives `NAME(params)` its meaning: a Distribution whose parameters are
+/// checked (a mean above 0, low <= high, p50 < p99...), or where it is wrong.
+/// `width`: of the whole distribution, for errors about all of it.
+Decoded decode_distribution(const std::string& name, const std::vector<DistributionParam>& params, std::size_t width);
 
 /// `text` fit for a one-line message: printable ASCII kept, other bytes as
 /// `\xNN`, and anything past `limit` bytes replaced by "...".

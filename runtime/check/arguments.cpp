@@ -111,6 +111,11 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
   if (kind_of(value) == spec.kind) return "";
+  if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";
+  if (spec.random) {
+    return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}", describe(spec.kind),
+                       describe(kind_of(value)));
+  }
   return fmt::format("expected {}, got {}", describe(spec.kind), describe(kind_of(value)));
 }
 

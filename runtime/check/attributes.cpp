@@ -81,7 +81,7 @@ std::string kind_error(std::string_view expected, const Value& got) {
 }
 
 const std::vector<std::string>& pipeline_attribute_names() {
-  static const std::vector<std::string> names{"max_in_flight", "report"};
+  static const std::vector<std::string> names{"max_in_flight", "report", "seed"};
   return names;
 }
 
@@ -100,6 +100,13 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
     auto error = read_at_least_one("max_in_flight", value, pipeline.max_in_flight);
     if (error.empty()) pipeline.max_in_flight_explicit = true;
     return error;
+  }
+  if (key == "seed") {
+    const auto* seed = std::get_if<std::int64_t>(&value);
+    if (seed == nullptr) return kind_error(describe(ValueKind::Integer), value);
+    if (*seed < 0) return fmt::format("seed must not be negative, got {}", *seed);
+    pipeline.seed = static_cast<std::uint64_t>(*seed);
+    return "";
   }
   const auto* duration = std::get_if<Duration>(&value);
   if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);

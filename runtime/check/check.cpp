@@ -143,6 +143,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   StatementWalker walker(reporter, registry, pipeline);
   walker.walk(file);
   checker::apply_overrides(reporter, registry, pipeline, overrides);
+  checker::derive_seeds(pipeline);
   checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
   checker::apply_edge_overrides(reporter, pipeline, overrides);
   if (file_complete) checker::check_topology(reporter, pipeline);

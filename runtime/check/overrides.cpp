@@ -130,6 +130,33 @@ void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipel
   }
 }
 
+namespace {
+
+// splitmix64's finaliser: nearby inputs give unrelated seeds.
+std::uint64_t mix(std::uint64_t z) {
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// FNV-1a: the same name gives the same number on every platform.
+std::uint64_t hash_name(const std::string& name) {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001B3ULL;
+  return h;
+}
+
+}  // namespace
+
+void derive_seeds(Pipeline& pipeline) {
+  for (auto& node : pipeline.nodes) {
+    for (std::size_t k = 0; k < node.chain.size(); ++k) {
+      node.chain[k].seed = mix(mix(pipeline.seed ^ hash_name(node.name)) + k);
+    }
+  }
+}
+
 void apply_edge_overrides(Reporter& reporter, Pipeline& pipeline, const std::vector<Override>& overrides) {
   for (const auto& change : overrides) {
     if (!names_edge(change)) continue;

@@ -15,6 +15,10 @@ namespace flow::checker {
 void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline,
                      const std::vector<Override>& overrides);
 
+/// Gives every operator call its random stream's seed from the pipeline's
+/// (OperatorCall::seed), once overrides have set it.
+void derive_seeds(Pipeline& pipeline);
+
 /// Applies the overrides whose target is an edge, `FROM->TO.KEY=VALUE`, once
 /// the edges exist and have their defaults: the value replaces the file's or
 /// the default, as an attribute written on the edge would.

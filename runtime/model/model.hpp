@@ -31,6 +31,10 @@ struct OperatorCall {
   std::string name;
   std::map<std::string, Value> args;
   SourceLocation location;
+  /// The operator's own random stream (a random duration draws from it):
+  /// derived from the pipeline's seed, the node's name and the operator's
+  /// place in the chain, so adding a node leaves the others' draws alone.
+  std::uint64_t seed = 0;
 };
 
 using NodeId = std::size_t;
@@ -79,6 +83,7 @@ struct Pipeline {
   std::uint64_t max_in_flight = 0;              ///< 0: not set (the edges alone bound a run; output/bound.hpp)
   bool max_in_flight_explicit = false;          ///< set by the file (or --set)
   std::optional<Duration> report;               ///< report interval from the header
+  std::uint64_t seed = 1;                       ///< `seed` attribute or `flow run --seed N`
   std::shared_ptr<const SourceFile> file;       ///< for diagnostics after checking
 
   /// Index of the node called `name`, if any.

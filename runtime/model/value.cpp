@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace flow {
 namespace {
 
@@ -43,6 +45,33 @@ std::string escape(const std::string& text) {
 
 }  // namespace
 
+double Distribution::mean_seconds() const {
+  double a = static_cast<double>(first.value.count()) / 1e9, b = static_cast<double>(second.value.count()) / 1e9;
+  switch (shape) {
+    case Shape::Exponential: return a;
+    case Shape::Uniform: return (a + b) / 2;
+    case Shape::Normal: {
+      if (b <= 0) return a;
+      // Truncated at 0: mean + sd * phi(alpha) / (1 - Phi(alpha)), alpha = -mean / sd.
+      double alpha = -a / b;
+      double density = std::exp(-alpha * alpha / 2) / std::sqrt(2 * M_PI);
+      double above = 0.5 * std::erfc(alpha / std::sqrt(2.0));
+      return a + b * density / above;
+    }
+    case Shape::LogNormal: {
+      double sigma = log_normal_sigma(a, b);
+      return a * std::exp(sigma * sigma / 2);
+    }
+  }
+  return a;
+}
+
+double log_normal_sigma(double p50, double p99) {
+  // The 99th percentile of a standard normal.
+  constexpr double kZ99 = 2.3263478740408408;
+  return p50 > 0 && p99 > p50 ? std::log(p99 / p50) / kZ99 : 0;
+}
+
 const char* describe(ValueKind kind) {
   switch (kind) {
     case ValueKind::Integer: return "an integer";
@@ -54,6 +83,7 @@ const char* describe(ValueKind kind) {
     case ValueKind::Boolean: return "a boolean";
     case ValueKind::Identifier: return "a name";
     case ValueKind::Unbounded: return "'unbounded'";
+    case ValueKind::Distribution: return "a distribution";
   }
   return "a value";
 }
@@ -69,6 +99,16 @@ std::string to_string(const Value& value) {
     std::string operator()(bool v) const { return v ? "true" : "false"; }
     std::string operator()(const Identifier& v) const { return v.name; }
     std::string operator()(const Unbounded&) const { return "unbounded"; }
+    std::string operator()(const Distribution& v) const {
+      auto first = format_duration(v.first.value), second = format_duration(v.second.value);
+      switch (v.shape) {
+        case Distribution::Shape::Exponential: return fmt::format("exponential({})", first);
+        case Distribution::Shape::Uniform: return fmt::format("uniform({}, {})", first, second);
+        case Distribution::Shape::Normal: return fmt::format("normal({}, {})", first, second);
+        case Distribution::Shape::LogNormal: return fmt::format("lognormal(p50={}, p99={})", first, second);
+      }
+      return "a distribution";
+    }
   };
   return std::visit(Printer{}, value);
 }

@@ -26,12 +26,27 @@ struct Identifier {  ///< a bare word used as a value: `block`, `round_robin`
 struct Unbounded {
   bool operator==(const Unbounded&) const = default;
 };
+/// A random duration: `exponential(10ms)`, `uniform(1ms, 5ms)`,
+/// `normal(10ms, 2ms)` (truncated at 0), `lognormal(p50=10ms, p99=80ms)`.
+struct Distribution {
+  enum class Shape { Exponential, Uniform, Normal, LogNormal };
+  Shape shape = Shape::Exponential;
+  Duration first;   ///< exponential: the mean; uniform: low; normal: the mean; lognormal: p50
+  Duration second;  ///< uniform: high; normal: the standard deviation; lognormal: p99; else 0
+  bool operator==(const Distribution&) const = default;
+  /// The mean in seconds (flow plan's figure): the truncated normal's, the lognormal's exp(mu + sigma^2/2).
+  double mean_seconds() const;
+};
+
+/// The lognormal's sigma from its median and 99th percentile (seconds or any one unit).
+double log_normal_sigma(double p50, double p99);
 
 /// String literals are std::string (escapes already decoded); integers are int64_t.
-using Value = std::variant<std::int64_t, double, Duration, Size, Rate, std::string, bool, Identifier, Unbounded>;
+using Value =
+    std::variant<std::int64_t, double, Duration, Size, Rate, std::string, bool, Identifier, Unbounded, Distribution>;
 
 /// The kinds, in the order of Value's alternatives.
-enum class ValueKind { Integer, Decimal, Duration, Size, Rate, String, Boolean, Identifier, Unbounded };
+enum class ValueKind { Integer, Decimal, Duration, Size, Rate, String, Boolean, Identifier, Unbounded, Distribution };
 
 inline ValueKind kind_of(const Value& v) { return static_cast<ValueKind>(v.index()); }
 

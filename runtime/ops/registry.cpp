@@ -80,6 +80,13 @@ ArgumentSpec required(std::string name, ValueKind kind, bool positional = true) 
   return ArgumentSpec{std::move(name), kind, true, std::nullopt, positional};
 }
 
+/// A duration that may be random: `delay(exponential(10ms))`.
+ArgumentSpec random_duration(std::string name) {
+  auto spec = required(std::move(name), ValueKind::Duration);
+  spec.random = true;
+  return spec;
+}
+
 ArgumentSpec optional(std::string name, ValueKind kind, std::optional<Value> fallback = std::nullopt,
                       bool positional = false) {
   return ArgumentSpec{std::move(name), kind, false, std::move(fallback), positional};
@@ -163,6 +170,8 @@ std::string validate_read(const OperatorCall& call, std::string& argument) {
 
 Validate positive_duration(std::string name) {
   return [name](const OperatorCall& call, std::string& argument) -> std::string {
+    // A distribution's parameters were checked where it was written.
+    if (std::holds_alternative<Distribution>(call.args.at(name))) return "";
     if (ops::required_arg<Duration>(call, name).value.count() >= 0) return "";
     argument = name;
     return fmt::format("{} must not be negative", name);
@@ -228,10 +237,10 @@ void register_sources(OperatorRegistry& registry) {
 }
 
 void register_stages(OperatorRegistry& registry) {
-  registry.add(stage("delay", {required("duration", ValueKind::Duration)},
+  registry.add(stage("delay", {random_duration("duration")},
                      "wait `duration` per message without holding a thread (simulates I/O)", ops::make_delay,
                      positive_duration("duration")));
-  registry.add(stage("spin", {required("duration", ValueKind::Duration)},
+  registry.add(stage("spin", {random_duration("duration")},
                      "burn `duration` of CPU per message (simulates CPU work)", ops::make_spin,
                      positive_duration("duration")));
   registry.add(stage("batch", {required("max", ValueKind::Integer), optional("within", ValueKind::Duration, {}, true)},

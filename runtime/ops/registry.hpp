@@ -23,6 +23,7 @@ struct ArgumentSpec {
   bool required = false;         ///< must be given
   std::optional<Value> fallback; ///< filled in when not given; nullopt and not required: left out of OperatorCall::args
   bool positional = false;       ///< may be given without `name=` (in declaration order)
+  bool random = false;           ///< a Duration that may also be a Distribution (`exponential(10ms)`)
 };
 
 struct OperatorSpec {

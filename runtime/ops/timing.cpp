@@ -7,6 +7,7 @@
 
 #include "runtime/model/value.hpp"
 #include "runtime/ops/builtins.hpp"
+#include "runtime/ops/random_duration.hpp"
 
 namespace flow::ops {
 namespace {
@@ -15,28 +16,35 @@ using Nanoseconds = std::chrono::nanoseconds;
 
 /// Waiting is the runtime's job: delay only says until when, so `workers=N`
 /// gives N concurrent waits without parking N threads.
+/// The messages' durations added up: one draw per message.
+Nanoseconds total(DurationSource& durations, std::size_t messages) {
+  Nanoseconds sum{0};
+  for (std::size_t i = 0; i < messages; ++i) sum += durations.next();
+  return sum;
+}
+
 class Delay final : public Operator {
  public:
-  explicit Delay(Nanoseconds duration) : duration_(duration) {}
+  Delay(const Value& duration, std::uint64_t seed) : durations_(duration, seed) {}
 
   void apply(Chunk&, OperatorContext&) override {}
 
   std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) override {
-    return now + duration_ * static_cast<Nanoseconds::rep>(messages.size());
+    return now + total(durations_, messages.size());
   }
 
   Cost cost() const override { return Cost::Wait; }
 
  private:
-  Nanoseconds duration_;
+  DurationSource durations_;
 };
 
 class Spin final : public Operator {
  public:
-  explicit Spin(Nanoseconds duration) : duration_(duration) {}
+  Spin(const Value& duration, std::uint64_t seed) : durations_(duration, seed) {}
 
   void apply(Chunk& messages, OperatorContext&) override {
-    auto until = Clock::now() + duration_ * static_cast<Nanoseconds::rep>(messages.size());
+    auto until = Clock::now() + total(durations_, messages.size());
     // Busy on purpose: spin stands for CPU work, so it must hold the core.
     while (Clock::now() < until) {
     }
@@ -45,7 +53,7 @@ class Spin final : public Operator {
   Cost cost() const override { return Cost::Cpu; }
 
  private:
-  Nanoseconds duration_;
+  DurationSource durations_;
 };
 
 /// Hands out one time slot per message, `1/rate` apart, shared by every worker
@@ -93,11 +101,11 @@ class Throttle final : public Operator {
 }  // namespace
 
 std::unique_ptr<Operator> make_delay(const OperatorCall& call) {
-  return std::make_unique<Delay>(required_arg<Duration>(call, "duration").value);
+  return std::make_unique<Delay>(call.args.at("duration"), call.seed);
 }
 
 std::unique_ptr<Operator> make_spin(const OperatorCall& call) {
-  return std::make_unique<Spin>(required_arg<Duration>(call, "duration").value);
+  return std::make_unique<Spin>(call.args.at("duration"), call.seed);
 }
 
 std::unique_ptr<Operator> make_throttle(const OperatorCall& call) {

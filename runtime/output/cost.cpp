@@ -50,7 +50,11 @@ void apply_source(const OperatorCall& call, NodeCost& cost) {
 void apply_stage(const OperatorCall& call, NodeCost& cost, double& batch) {
   const auto& op = call.name;
   if (op == "delay" || op == "spin") {
-    if (const auto* d = typed<Duration>(call, "duration")) cost.seconds_per_message += seconds(*d) / batch;
+    if (const auto* d = typed<Duration>(call, "duration")) {
+      cost.seconds_per_message += seconds(*d) / batch;
+    } else if (const auto* random = typed<Distribution>(call, "duration")) {
+      cost.seconds_per_message += random->mean_seconds() / batch;  // flow plan uses the means
+    }
   } else if (op == "throttle") {
     if (const auto* r = typed<Rate>(call, "rate")) cost.throttle_per_s = std::min(cost.throttle_per_s, r->per_second * batch);
   } else if (op == "batch") {

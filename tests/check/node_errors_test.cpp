@@ -50,7 +50,7 @@ TEST_CASE("a missing required argument points at the operator", "[check]") {
 
 TEST_CASE("a size where a duration is due is a wrong kind", "[check]") {
   CHECK(diagnostics_of(with_stage("stage work = delay(16B)")) ==
-        "t.flow:2:20: error: expected a duration, got a size\n"
+        "t.flow:2:20: error: expected a duration or a distribution such as 'exponential(10ms)', got a size\n"
         "    stage work = delay(16B)\n"
         "                       ^^^\n");
 }

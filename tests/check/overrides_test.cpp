@@ -51,7 +51,7 @@ TEST_CASE("an override value is checked like a value in the file", "[check]") {
   CHECK(diagnostics_of(pipeline_text, {Override{"work", "workers", "0"}, Override{"work", "duration", "16B"},
                                        Override{"ingest", "count", "-2"}}) ==
         "t.flow: error: --set work.workers=0: workers must be at least 1, got 0\n"
-        "t.flow: error: --set work.duration=16B: expected a duration, got a size\n"
+        "t.flow: error: --set work.duration=16B: expected a duration or a distribution such as 'exponential(10ms)', got a size\n"
         "t.flow: error: --set ingest.count=-2: count must be at least 0, got -2\n");
 }
 

@@ -18,7 +18,7 @@ TEST_CASE("a syntax error passes through, without follow-on errors about the los
         "t.flow:1:34: error: expected ',' or ')' after the argument\n"
         "    source ingest = generate(count=10\n"
         "                                     ^\n"
-        "t.flow:2:20: error: expected a duration, got a size\n"
+        "t.flow:2:20: error: expected a duration or a distribution such as 'exponential(10ms)', got a size\n"
         "    stage work = delay(16B)\n"
         "                       ^^^\n");
 }
