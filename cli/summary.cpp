@@ -39,14 +39,6 @@ std::string edge_table(const RunMetrics& metrics) {
   return text;
 }
 
-std::string totals(const RunMetrics& metrics) {
-  return fmt::format(
-      "elapsed {}, {} at the sinks, end-to-end latency p50 {} p99 {} max {}, peak RSS {}\n",
-      format_seconds(metrics.elapsed_s), format_rate(metrics.messages_per_s), format_seconds(metrics.latency_p50_s),
-      format_seconds(metrics.latency_p99_s), format_seconds(metrics.latency_max_s),
-      format_bytes(metrics.peak_rss_bytes));
-}
-
 // The bottleneck's measured pace: what it took in over the whole run.
 std::string comparison(const RunMetrics& metrics, const PredictedThroughput& predicted) {
   auto node = std::find_if(metrics.nodes.begin(), metrics.nodes.end(),
@@ -69,6 +61,15 @@ std::string balance_line(const SourceBalance& source) {
   return line;
 }
 
+std::string totals_line(const RunMetrics& metrics) {
+  return fmt::format(
+      "elapsed {}, {} at the sinks, end-to-end latency mean {} p50 {} p99 {} max {}, peak RSS {}",
+      format_seconds(metrics.elapsed_s), format_rate(metrics.messages_per_s),
+      format_seconds(metrics.latency_mean_s), format_seconds(metrics.latency_p50_s),
+      format_seconds(metrics.latency_p99_s), format_seconds(metrics.latency_max_s),
+      format_bytes(metrics.peak_rss_bytes));
+}
+
 std::string bottleneck_line(const Bottleneck& bottleneck) {
   if (bottleneck.node.empty()) return "bottleneck: none";
   if (bottleneck.reason.empty()) return fmt::format("bottleneck: {}", bottleneck.node);
@@ -86,7 +87,7 @@ std::string render_summary(const RunMetrics& metrics, const std::optional<Predic
                            const HoldBound& bound) {
   auto text = header(metrics) + node_table(metrics) + edge_table(metrics) + "\n";
   for (const auto& source : metrics.sources) text += balance_line(source) + "\n";
-  text += totals(metrics);
+  text += totals_line(metrics) + "\n";
   text += peak_line(metrics, bound) + "\n";
   text += bottleneck_line(metrics.bottleneck) + "\n";
   if (predicted) text += comparison(metrics, *predicted);

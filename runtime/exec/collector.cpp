@@ -26,6 +26,7 @@ void collect_sinks(const RunParts& parts, RunMetrics& metrics) {
     sink.delivered = runner->delivered();
     sink.latency_p50_s = latency.quantile_s(0.50);
     sink.latency_p99_s = latency.quantile_s(0.99);
+    sink.latency_mean_s = latency.mean_s();
     sink.latency_max_s = latency.max_s();
     latency.merge_into(all);
     delivered += sink.delivered;
@@ -34,6 +35,7 @@ void collect_sinks(const RunParts& parts, RunMetrics& metrics) {
   metrics.messages_per_s = metrics.elapsed_s > 0 ? static_cast<double>(delivered) / metrics.elapsed_s : 0;
   metrics.latency_p50_s = all.quantile_s(0.50);
   metrics.latency_p99_s = all.quantile_s(0.99);
+  metrics.latency_mean_s = all.mean_s();
   metrics.latency_max_s = all.max_s();
 }
 

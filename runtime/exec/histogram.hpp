@@ -1,7 +1,8 @@
 #pragma once
-// A lock-free latency histogram with logarithmic buckets (four per power of
-// two, so a quantile is within about 19 % of the truth): cheap enough to
-// record every message on the hot path.
+// A lock-free latency histogram with logarithmic buckets (eight per power of
+// two, so a quantile is within about 9 % of the truth): cheap enough to
+// record every message on the hot path. Beside the buckets it keeps the exact
+// sum of the samples, so the mean is exact, not read from the buckets.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -19,15 +20,33 @@ class LatencyHistogram {
   double quantile_s(double q) const;
   /// The largest sample, exactly.
   double max_s() const;
+  /// The mean in seconds, exactly (sum of the samples / their count); 0 when empty.
+  double mean_s() const;
+  /// How many samples were recorded.
+  std::uint64_t count() const;
 
  private:
-  static constexpr int kSubBuckets = 4;
+  // Doubling from 4 to 8 cost 2 KiB more per histogram and nothing per
+  // record (the same shift and mask); quantile_s and merge_into, which run
+  // once per report, scan 512 counters instead of 256.
+  static constexpr int kSubBits = 3;
+  static constexpr int kSubBuckets = 1 << kSubBits;
   static constexpr int kBuckets = 64 * kSubBuckets;
   static int bucket_of(std::uint64_t ns);
   static double midpoint_ns(int bucket);
+  void add_sum(std::uint64_t ns, std::uint64_t count);
+  void add_sum_words(std::uint64_t low, std::uint64_t high);
 
   std::array<std::atomic<std::uint64_t>, kBuckets> buckets_{};
   std::atomic<std::uint64_t> max_ns_{0};
+  // The exact sum of the samples in nanoseconds, as a 128-bit number in two
+  // words: a carry out of the low word is added to the high one by the one
+  // record whose fetch_add wrapped it, so the sum never overflows or
+  // saturates. 64 bits alone would: the sum is the integral of the messages
+  // in flight over the run (Little's law), and a million in flight for five
+  // hours passes 2^64 ns. The count is the buckets' total, kept by them.
+  std::atomic<std::uint64_t> sum_low_ns_{0};
+  std::atomic<std::uint64_t> sum_high_ns_{0};
 };
 
 }  // namespace flow::exec

@@ -51,6 +51,7 @@ struct SinkMetrics {
   double latency_p50_s = 0;     ///< end to end: creation at a source → end of this sink's chain
   double latency_p99_s = 0;
   double latency_max_s = 0;
+  double latency_mean_s = 0;  ///< exact: the sum of the latencies / delivered, not from the histogram
 };
 
 /// Per source: produced = delivered + dropped + filtered + errors, when the run was not failed.
@@ -81,6 +82,7 @@ struct RunMetrics {
   double messages_per_s = 0;  ///< delivered at all sinks / elapsed
   double latency_p50_s = 0;   ///< end to end, over all sinks
   double latency_p99_s = 0;
+  double latency_mean_s = 0;  ///< exact, over all sinks; 0 when nothing was delivered, like p50
   double latency_max_s = 0;
   Bottleneck bottleneck;
   std::vector<NodeMetrics> nodes;  ///< in the pipeline's node order

@@ -42,6 +42,7 @@ Json sink_json(const SinkMetrics& s) {
               {"delivered", s.delivered},
               {"latency_p50_s", s.latency_p50_s},
               {"latency_p99_s", s.latency_p99_s},
+              {"latency_mean_s", s.latency_mean_s},
               {"latency_max_s", s.latency_max_s}};
 }
 
@@ -168,9 +169,16 @@ EdgeMetrics read_edge(const Json& j, const std::string& at) {
   return e;
 }
 
+// latency_mean_s and latency_max_s came later than p50: files written before them still read.
 SinkMetrics read_sink(const Json& j, const std::string& at) {
-  return {text_of(j, at, "name"), count_of(j, at, "delivered"), number_of(j, at, "latency_p50_s"),
-          number_of(j, at, "latency_p99_s"), number_of(j, at, "latency_max_s", false)};
+  SinkMetrics s;
+  s.name = text_of(j, at, "name");
+  s.delivered = count_of(j, at, "delivered");
+  s.latency_p50_s = number_of(j, at, "latency_p50_s");
+  s.latency_p99_s = number_of(j, at, "latency_p99_s");
+  s.latency_mean_s = number_of(j, at, "latency_mean_s", false);
+  s.latency_max_s = number_of(j, at, "latency_max_s", false);
+  return s;
 }
 
 SourceBalance read_source(const Json& j, const std::string& at) {
@@ -197,6 +205,7 @@ RunMetrics read_run(const Json& j) {
   m.messages_per_s = number_of(j, "", "messages_per_s", false);
   m.latency_p50_s = number_of(j, "", "latency_p50_s", false);
   m.latency_p99_s = number_of(j, "", "latency_p99_s", false);
+  m.latency_mean_s = number_of(j, "", "latency_mean_s", false);
   m.latency_max_s = number_of(j, "", "latency_max_s", false);
   if (const auto* name = field(j, "", "bottleneck", false); name != nullptr && !name->is_null()) {
     m.bottleneck.node = text_of(j, "", "bottleneck");
@@ -224,6 +233,7 @@ std::string to_json(const RunMetrics& m) {
             {"messages_per_s", m.messages_per_s},
             {"latency_p50_s", m.latency_p50_s},
             {"latency_p99_s", m.latency_p99_s},
+            {"latency_mean_s", m.latency_mean_s},
             {"latency_max_s", m.latency_max_s},
             {"bottleneck", m.bottleneck.node.empty() ? Json(nullptr) : Json(m.bottleneck.node)},
             {"bottleneck_reason", m.bottleneck.node.empty() ? Json(nullptr) : Json(m.bottleneck.reason)},

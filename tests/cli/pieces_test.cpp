@@ -106,6 +106,26 @@ TEST_CASE("the peak line sets the run's peaks beside the plan's bound", "[cli]")
   CHECK(flow::cli::peak_line(metrics, bound) == "held at once: peak 13 messages (the plan: unbounded), 208 B of payload");
 }
 
+TEST_CASE("the totals line gives the exact mean latency before the histogram's p50, p99 and max", "[cli]") {
+  flow::RunMetrics metrics;
+  metrics.elapsed_s = 5.05;
+  metrics.messages_per_s = 19.8;
+  metrics.latency_mean_s = 0.0123;
+  metrics.latency_p50_s = 0.0125;
+  metrics.latency_p99_s = 0.0201;
+  metrics.latency_max_s = 0.025;
+  metrics.peak_rss_bytes = 5767168;
+  CHECK(flow::cli::totals_line(metrics) ==
+        "elapsed 5.05 s, 19.8/s at the sinks, "
+        "end-to-end latency mean 12.3 ms p50 12.5 ms p99 20.1 ms max 25.0 ms, peak RSS 5.5 MiB");
+  // The mean is printed in the same units as the quantiles.
+  metrics.latency_mean_s = 0.000045;
+  CHECK(flow::cli::totals_line(metrics).find("latency mean 45 us p50 12.5 ms") != std::string::npos);
+  // And it is the line the summary prints.
+  auto summary = flow::cli::render_summary(metrics, std::nullopt, {});
+  CHECK(summary.find("\n" + flow::cli::totals_line(metrics) + "\n") != std::string::npos);
+}
+
 TEST_CASE("the bottleneck line gives the node and the reason in words", "[cli]") {
   CHECK(flow::cli::bottleneck_line({"process", "1 worker busy 98 %"}) == "bottleneck: process — 1 worker busy 98 %");
   CHECK(flow::cli::bottleneck_line({}) == "bottleneck: none");

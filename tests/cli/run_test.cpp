@@ -35,6 +35,11 @@ TEST_CASE("run --metrics-json writes the documented keys and names the bottlenec
     CHECK(m.at("edges").at(0).contains(key));
   }
   CHECK(named(m.at("sinks"), "store").at("delivered") == 40);
+  // Every message took some time: the exact mean is above 0 and at most the largest latency.
+  const auto& store = named(m.at("sinks"), "store");
+  CHECK(store.at("latency_mean_s").get<double>() > 0);
+  CHECK(store.at("latency_mean_s").get<double>() <= store.at("latency_max_s").get<double>());
+  CHECK(m.at("latency_mean_s") == store.at("latency_mean_s"));
 }
 
 TEST_CASE("run --set changes a source's count", "[cli]") {
@@ -51,6 +56,7 @@ TEST_CASE("run prints a summary with the balance and the bottleneck, and --quiet
   CHECK(loud.out.find("source ingest: produced 40 = delivered 40 + dropped 0 + filtered 0 + errors 0") !=
         std::string::npos);
   CHECK(loud.out.find("bottleneck: process") != std::string::npos);
+  CHECK(loud.out.find(" at the sinks, end-to-end latency mean ") != std::string::npos);
   CHECK(loud.out.find("validate -> process") != std::string::npos);
   CHECK(loud.out.find("predicted vs measured") != std::string::npos);
   // The plan's bound for this file: 3 edges × 5 and one message in the hand of

@@ -25,6 +25,7 @@ void make_every_number_distinct(RunMetrics& run) {
   run.messages_per_s = seconds();
   run.latency_p50_s = seconds();
   run.latency_p99_s = seconds();
+  run.latency_mean_s = seconds();
   run.latency_max_s = seconds();
   for (auto& node : run.nodes) {
     node.workers = static_cast<int>(count());
@@ -52,6 +53,7 @@ void make_every_number_distinct(RunMetrics& run) {
     sink.delivered = count();
     sink.latency_p50_s = seconds();
     sink.latency_p99_s = seconds();
+    sink.latency_mean_s = seconds();
     sink.latency_max_s = seconds();
   }
   for (auto& source : run.sources) {
@@ -71,7 +73,7 @@ RunMetrics full_run() {
   run.edges[2].policy = Overflow::DropOldest;
   run.sources[0].expected.reset();
   // A second sink and source, so the lists are compared element by element.
-  run.sinks.push_back(SinkMetrics{"audit", 7, 0.125, 0.25, 0.5});
+  run.sinks.push_back(SinkMetrics{"audit", 7, 0.125, 0.25, 0.5, 0.1875});
   run.sources.push_back(SourceBalance{"replay", 11, 7, 1, 2, 1, 11});
   return run;
 }
@@ -89,6 +91,7 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
   CHECK(a.messages_per_s == b.messages_per_s);
   CHECK(a.latency_p50_s == b.latency_p50_s);
   CHECK(a.latency_p99_s == b.latency_p99_s);
+  CHECK(a.latency_mean_s == b.latency_mean_s);
   CHECK(a.latency_max_s == b.latency_max_s);
   CHECK(a.bottleneck.node == b.bottleneck.node);
   CHECK(a.bottleneck.reason == b.bottleneck.reason);
@@ -131,6 +134,7 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
     CHECK(a.sinks[i].delivered == b.sinks[i].delivered);
     CHECK(a.sinks[i].latency_p50_s == b.sinks[i].latency_p50_s);
     CHECK(a.sinks[i].latency_p99_s == b.sinks[i].latency_p99_s);
+    CHECK(a.sinks[i].latency_mean_s == b.sinks[i].latency_mean_s);
     CHECK(a.sinks[i].latency_max_s == b.sinks[i].latency_max_s);
   }
   REQUIRE(a.sources.size() == b.sources.size());
@@ -149,10 +153,10 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
 
 TEST_CASE("Metrics JSON holds every documented key", "[output][json]") {
   auto json = Json::parse(to_json(full_run()));
-  for (const char* key : {"pipeline", "status", "error", "signal", "elapsed_s", "peak_rss_bytes", "peak_messages",
-                          "peak_payload_bytes", "bottleneck",
-                          "bottleneck_reason", "messages_per_s", "latency_p50_s", "latency_p99_s", "latency_max_s",
-                          "nodes", "edges", "sinks", "sources"})
+  for (const char* key :
+       {"pipeline", "status", "error", "signal", "elapsed_s", "peak_rss_bytes", "peak_messages",
+        "peak_payload_bytes", "bottleneck", "bottleneck_reason", "messages_per_s", "latency_p50_s",
+        "latency_p99_s", "latency_mean_s", "latency_max_s", "nodes", "edges", "sinks", "sources"})
     CHECK(json.contains(key));
   for (const char* key : {"name", "kind", "workers", "in", "out", "errors", "filtered", "busy", "busy_s",
                           "latency_p50_s", "latency_p99_s"})
@@ -160,7 +164,8 @@ TEST_CASE("Metrics JSON holds every documented key", "[output][json]") {
   for (const char* key : {"from", "to", "capacity", "policy", "in", "out", "dropped", "held", "high_water",
                           "bytes_held", "high_water_bytes", "blocked_s", "full_s"})
     CHECK(json["edges"][0].contains(key));
-  for (const char* key : {"name", "delivered", "latency_p50_s", "latency_p99_s", "latency_max_s"})
+  for (const char* key :
+       {"name", "delivered", "latency_p50_s", "latency_p99_s", "latency_mean_s", "latency_max_s"})
     CHECK(json["sinks"][0].contains(key));
   for (const char* key : {"name", "produced", "delivered", "dropped", "filtered", "errors", "expected"})
     CHECK(json["sources"][0].contains(key));
@@ -183,6 +188,9 @@ TEST_CASE("Metrics JSON writes the values cli.md shows, with null for absent one
   CHECK(empty["status"] == "running");
   CHECK(empty["bottleneck"].is_null());
   CHECK(empty["nodes"].is_array());
+  // Nothing delivered: the mean is written as p50 is, a plain 0.
+  CHECK(empty["latency_mean_s"] == 0);
+  CHECK(empty["latency_mean_s"] == empty["latency_p50_s"]);
 }
 
 TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]") {
@@ -197,6 +205,7 @@ TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]")
   CHECK(json["messages_per_s"] == run.messages_per_s);
   CHECK(json["latency_p50_s"] == run.latency_p50_s);
   CHECK(json["latency_p99_s"] == run.latency_p99_s);
+  CHECK(json["latency_mean_s"] == run.latency_mean_s);
   CHECK(json["latency_max_s"] == run.latency_max_s);
   const auto& node = run.nodes[1];
   const auto& n = json["nodes"][1];
@@ -225,6 +234,7 @@ TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]")
   CHECK(k["delivered"] == sink.delivered);
   CHECK(k["latency_p50_s"] == sink.latency_p50_s);
   CHECK(k["latency_p99_s"] == sink.latency_p99_s);
+  CHECK(k["latency_mean_s"] == sink.latency_mean_s);
   CHECK(k["latency_max_s"] == sink.latency_max_s);
   const auto& source = run.sources[1];
   const auto& s = json["sources"][1];
@@ -314,4 +324,7 @@ TEST_CASE("Metrics JSON reading accepts the minimal shape of cli.md", "[output][
   CHECK(run.edges[0].full_s == 0);
   CHECK(run.nodes[0].busy == 0.97);
   CHECK(run.sources.empty());
+  // A file from before latency_mean_s reads as no mean, as one with nothing delivered.
+  CHECK(run.latency_mean_s == 0);
+  CHECK(run.sinks[0].latency_mean_s == 0);
 }
