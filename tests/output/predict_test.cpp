@@ -165,3 +165,17 @@ TEST_CASE("Prediction: a pipeline of free operators has no bottleneck and unlimi
   CHECK(std::isinf(p.throughput_per_s));
   CHECK(std::isinf(p.rate_per_s));
 }
+
+TEST_CASE("Prediction: a random duration counts at its mean", "[output][plan]") {
+  PipelineBuilder b("random");
+  auto s = b.node("s", NodeKind::Source, {call("generate")});
+  auto uniform = Value{Distribution{Distribution::Shape::Uniform, Duration{std::chrono::milliseconds(10)},
+                                    Duration{std::chrono::milliseconds(30)}}};
+  auto w = b.node("w", NodeKind::Stage, {call("delay", {{"duration", uniform}})}, 2);
+  auto k = b.node("k", NodeKind::Sink, {call("discard")});
+  b.edge(s, w, 4);
+  b.edge(w, k, 4);
+  auto p = predict(b.build());
+  CHECK(p.bottleneck == "w");
+  CHECK(node(p, "w").capacity_per_s == Approx(100));  // 2 workers / 20 ms, the mean
+}

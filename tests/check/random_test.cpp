@@ -1,0 +1,71 @@
+// Random durations and seeds in the checker (issue 10, items 1 and 2).
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "support.hpp"
+
+using namespace flow;
+using flow::test::diagnostics_of;
+using flow::test::pipeline_of;
+
+namespace {
+
+const char* const random_pipeline =
+    "source ingest = generate(count=10)\n"
+    "stage work = delay(exponential(10ms)) | spin(uniform(1us, 3us))\n"
+    "sink store = discard()\n"
+    "ingest -> work -> store\n";
+
+}  // namespace
+
+TEST_CASE("delay and spin take a distribution where a duration is due", "[check]") {
+  auto pipeline = pipeline_of(random_pipeline);
+  const auto& chain = pipeline.nodes[1].chain;
+  CHECK(std::holds_alternative<Distribution>(chain[0].args.at("duration")));
+  CHECK(std::holds_alternative<Distribution>(chain[1].args.at("duration")));
+}
+
+TEST_CASE("a distribution where only a constant duration is accepted is a wrong kind", "[check]") {
+  CHECK(diagnostics_of("source s = generate(burst=5, every=exponential(1s))\n"
+                       "sink k = discard()\n"
+                       "s -> k\n") ==
+        "t.flow:1:36: error: expected a duration, got a distribution\n"
+        "    source s = generate(burst=5, every=exponential(1s))\n"
+        "                                       ^^^^^^^^^^^^^^^\n");
+}
+
+TEST_CASE("the pipeline's seed gives every operator a stream of its own", "[check]") {
+  auto seeds = [](const Pipeline& p) {
+    std::vector<std::uint64_t> out;
+    for (const auto& node : p.nodes) {
+      for (const auto& call : node.chain) out.push_back(call.seed);
+    }
+    return out;
+  };
+  auto first = seeds(pipeline_of(random_pipeline));
+  CHECK(first == seeds(pipeline_of(random_pipeline)));  // the default seed, 1, both times
+  std::set<std::uint64_t> distinct(first.begin(), first.end());
+  CHECK(distinct.size() == first.size());
+  auto other = seeds(pipeline_of(random_pipeline, {Override{"pipeline", "seed", "2"}}));
+  CHECK(other != first);
+  CHECK(seeds(pipeline_of(std::string("pipeline p [seed=2]\n") + random_pipeline)) == other);
+}
+
+TEST_CASE("a node's stream depends on its name, not on the nodes declared before it", "[check]") {
+  auto work_seed = [](const std::string& text) {
+    auto pipeline = pipeline_of(text);
+    return pipeline.nodes[*pipeline.find_node("work")].chain[0].seed;
+  };
+  auto alone = work_seed(random_pipeline);
+  auto with_another = work_seed(std::string("stage extra = delay(exponential(1ms))\n") + random_pipeline +
+                                "work -> extra -> store\n");
+  CHECK(alone == with_another);
+}
+
+TEST_CASE("a seed is a whole number of at least 0", "[check]") {
+  CHECK(diagnostics_of(random_pipeline, {Override{"pipeline", "seed", "-1"}}) ==
+        "t.flow: error: --set pipeline.seed=-1: seed must not be negative, got -1\n");
+  CHECK(diagnostics_of(random_pipeline, {Override{"pipeline", "seed", "1.5"}}) ==
+        "t.flow: error: --set pipeline.seed=1.5: expected an integer, got a decimal number\n");
+}
