@@ -79,7 +79,8 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   std::uint64_t bytes = 0, largest = 0;
   for (auto& message : unit.messages) {
     message.source = static_cast<std::uint32_t>(id_);
-    message.created = now;
+    // A source that knows when a message arrived (Poisson arrivals) says so.
+    if (message.created == Clock::time_point{}) message.created = now;
     std::uint64_t size = message.bytes();
     bytes += size;
     largest = std::max(largest, size);

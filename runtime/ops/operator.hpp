@@ -110,8 +110,10 @@ struct SourcePull {
 class SourceOperator {
  public:
   virtual ~SourceOperator() = default;
-  /// Appends at most `max` new messages to `out` (payload only; the runtime stamps
-  /// source and created time). Called by one thread at a time.
+  /// Appends at most `max` new messages to `out` (payload, and `created` where
+  /// the source knows a message's arrival time; the runtime stamps `source`,
+  /// and `created` as the pull's time where it is left unset). Called by one
+  /// thread at a time.
   virtual SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) = 0;
   /// Messages the source will produce in all, when known (for progress reports).
   virtual std::optional<std::uint64_t> expected_count() const { return std::nullopt; }

@@ -123,6 +123,18 @@ OperatorSpec source(std::string name, std::vector<ArgumentSpec> args, std::strin
   return spec;
 }
 
+// `arrivals=even` (the default) spaces messages 1/rate apart; `poisson` draws
+// exponential gaps, which need a rate and say nothing of bursts.
+std::string validate_arrivals(const OperatorCall& call, bool has_burst) {
+  auto arrivals = ops::optional_arg<Identifier>(call, "arrivals").value_or(Identifier{"even"}).name;
+  if (arrivals != "even" && arrivals != "poisson") {
+    return fmt::format("unknown arrivals '{}'; expected even or poisson", arrivals);
+  }
+  if (arrivals == "poisson" && !ops::optional_arg<Rate>(call, "rate")) return "arrivals=poisson needs a rate";
+  if (arrivals == "poisson" && has_burst) return "arrivals=poisson paces by rate alone; it does not take burst";
+  return "";
+}
+
 std::string validate_generate(const OperatorCall& call, std::string& argument) {
   if (auto count = ops::optional_arg<std::int64_t>(call, "count"); count && *count < 0) {
     argument = "count";
@@ -139,6 +151,10 @@ std::string validate_generate(const OperatorCall& call, std::string& argument) {
   }
   auto burst = ops::optional_arg<std::int64_t>(call, "burst");
   auto every = ops::optional_arg<Duration>(call, "every");
+  if (auto error = validate_arrivals(call, burst.has_value()); !error.empty()) {
+    argument = "arrivals";
+    return error;
+  }
   if (burst.has_value() != every.has_value()) {
     argument = burst ? "burst" : "every";
     return burst ? "burst needs every (the pause between bursts)" : "every needs burst (the messages per burst)";
@@ -225,7 +241,8 @@ void register_sources(OperatorRegistry& registry) {
   registry.add(source("generate",
                       {optional("count", ValueKind::Integer), optional("size", ValueKind::Size, Size{16}),
                        optional("rate", ValueKind::Rate), optional("burst", ValueKind::Integer),
-                       optional("every", ValueKind::Duration)},
+                       optional("every", ValueKind::Duration),
+                       optional("arrivals", ValueKind::Identifier)},
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
                       ops::make_generate, validate_generate));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "runtime/ops/builtins.hpp"
 #include "runtime/model/value.hpp"
@@ -82,12 +83,58 @@ class BurstSchedule {
   Clock::time_point release_{};
 };
 
+/// Poisson arrivals: exponential gaps of mean 1/rate, drawn from the
+/// operator's own stream. Open loop: an arrival keeps its time whatever
+/// happens downstream; arrivals that came due while the source could not send
+/// go out at the next pull, each stamped with its own arrival time, so their
+/// latency counts the wait (no coordinated omission).
+class PoissonArrivals {
+ public:
+  PoissonArrivals(double per_second, std::uint64_t seed) : per_second_(per_second), engine_(seed) {}
+
+  /// Appends the messages (creation time only) that have arrived by `now`, at most `max`.
+  std::uint64_t arrive(Chunk& out, std::uint64_t max, Clock::time_point now) {
+    if (!anchored_) {
+      anchor_ = now;
+      anchored_ = true;
+      advance();
+    }
+    std::uint64_t n = 0;
+    for (; n < max && next() <= now; ++n) {
+      out.emplace_back().created = next();
+      advance();
+    }
+    return n;
+  }
+
+  Clock::time_point next() const { return anchor_ + Nanoseconds(std::llround(offset_ns_)); }
+
+ private:
+  // Offsets are summed in double nanoseconds from the anchor: rounding each
+  // gap would drift over millions of arrivals.
+  void advance() {
+    double u = static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+    offset_ns_ += -std::log(1 - u) * 1e9 / per_second_;
+  }
+
+  double per_second_;
+  std::mt19937_64 engine_;
+  bool anchored_ = false;
+  Clock::time_point anchor_{};
+  double offset_ns_ = 0;
+};
+
 class Generate final : public SourceOperator {
  public:
   explicit Generate(const OperatorCall& call)
       : payload_(optional_arg<Size>(call, "size").value_or(Size{16}).bytes, 'x') {
     if (auto count = optional_arg<std::int64_t>(call, "count")) count_ = static_cast<std::uint64_t>(*count);
-    if (auto rate = optional_arg<Rate>(call, "rate")) rate_.emplace(rate->per_second);
+    auto arrivals = optional_arg<Identifier>(call, "arrivals").value_or(Identifier{"even"}).name;
+    if (auto rate = optional_arg<Rate>(call, "rate"); rate && arrivals == "poisson") {
+      poisson_.emplace(rate->per_second, call.seed);
+    } else if (rate) {
+      rate_.emplace(rate->per_second);
+    }
     auto burst = optional_arg<std::int64_t>(call, "burst");
     auto every = optional_arg<Duration>(call, "every");
     if (burst && every) burst_.emplace(static_cast<std::uint64_t>(*burst), every->value);
@@ -97,6 +144,7 @@ class Generate final : public SourceOperator {
     std::uint64_t remaining = count_ ? *count_ - produced_ : max;
     if (remaining == 0) return {true, std::nullopt};
     std::uint64_t wanted = std::min<std::uint64_t>(max, remaining);
+    if (poisson_) return pull_poisson(out, wanted, now);
     std::uint64_t due = rate_ ? rate_->allowed(now) : wanted;
     std::uint64_t allowed = std::min(wanted, due);
     if (burst_) allowed = std::min(allowed, burst_->allowed(now));
@@ -111,6 +159,15 @@ class Generate final : public SourceOperator {
   std::optional<std::uint64_t> expected_count() const override { return count_; }
 
  private:
+  SourcePull pull_poisson(Chunk& out, std::uint64_t wanted, Clock::time_point now) {
+    auto first = out.size();
+    auto arrived = poisson_->arrive(out, wanted, now);
+    if (arrived == 0) return {false, poisson_->next()};
+    for (auto i = first; i < out.size(); ++i) out[i].payload = payload_;
+    produced_ += arrived;
+    return {count_ && produced_ == *count_, std::nullopt};
+  }
+
   // Copying a prepared string is the cheapest payload there is: within the
   // small-string buffer (16 bytes and less) it does not even allocate.
   void append(Chunk& out, std::uint64_t how_many) {
@@ -130,6 +187,7 @@ class Generate final : public SourceOperator {
   std::optional<std::uint64_t> count_;
   std::uint64_t produced_ = 0;
   std::optional<RateSchedule> rate_;
+  std::optional<PoissonArrivals> poisson_;
   std::optional<BurstSchedule> burst_;
 };
 
