@@ -4,6 +4,7 @@
 
 #include "runtime/model/value.hpp"
 #include "runtime/ops/builtins.hpp"
+#include "runtime/ops/random_duration.hpp"
 
 namespace flow::ops {
 namespace {
@@ -13,7 +14,9 @@ namespace {
 /// through `flush` when `flush_deadline` passes or the input ends.
 class Batch final : public Operator {
  public:
-  Batch(std::size_t max, std::optional<std::chrono::nanoseconds> within) : max_(max), within_(within) {}
+  Batch(std::size_t max, const Value* within, std::uint64_t seed) : max_(max) {
+    if (within != nullptr) within_.emplace(*within, seed);
+  }
 
   void apply(Chunk& messages, OperatorContext&) override {
     if (messages.empty()) return;
@@ -24,7 +27,8 @@ class Batch final : public Operator {
     {
       std::lock_guard lock(mutex_);
       for (auto& message : messages) {
-        if (held_.empty()) first_arrival_ = arrived;
+        // Each batch's wait is drawn when it starts (a distribution: a new one each time).
+        if (held_.empty()) deadline_ = within_ ? std::optional(arrived + within_->next()) : std::nullopt;
         held_.push_back(std::move(message));
         if (held_.size() >= max_) full.push_back(take_batch());
       }
@@ -36,8 +40,8 @@ class Batch final : public Operator {
 
   std::optional<Clock::time_point> flush_deadline() const override {
     std::lock_guard lock(mutex_);
-    if (held_.empty() || !within_) return std::nullopt;
-    return first_arrival_ + *within_;
+    if (held_.empty()) return std::nullopt;
+    return deadline_;
   }
 
   void flush(Chunk& out) override {
@@ -58,10 +62,10 @@ class Batch final : public Operator {
   }
 
   std::size_t max_;
-  std::optional<std::chrono::nanoseconds> within_;
+  std::optional<DurationSource> within_;
   mutable std::mutex mutex_;
   Chunk held_;
-  Clock::time_point first_arrival_{};
+  std::optional<Clock::time_point> deadline_;  ///< when the batch being filled must go, if `within` is set
 };
 
 class Unbatch final : public Operator {
@@ -86,10 +90,10 @@ class Unbatch final : public Operator {
 }  // namespace
 
 std::unique_ptr<Operator> make_batch(const OperatorCall& call) {
-  std::optional<std::chrono::nanoseconds> within;
-  if (auto given = optional_arg<Duration>(call, "within")) within = given->value;
+  auto within = call.args.find("within");
   auto max = std::max<std::int64_t>(1, required_arg<std::int64_t>(call, "max"));
-  return std::make_unique<Batch>(static_cast<std::size_t>(max), within);
+  return std::make_unique<Batch>(static_cast<std::size_t>(max), within == call.args.end() ? nullptr : &within->second,
+                                 call.seed);
 }
 
 std::unique_ptr<Operator> make_unbatch(const OperatorCall&) { return std::make_unique<Unbatch>(); }

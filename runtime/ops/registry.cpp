@@ -92,6 +92,22 @@ ArgumentSpec optional(std::string name, ValueKind kind, std::optional<Value> fal
   return ArgumentSpec{std::move(name), kind, false, std::move(fallback), positional};
 }
 
+/// An optional duration that may be random: `every=exponential(1s)`.
+ArgumentSpec optional_random(std::string name, bool positional = false) {
+  auto spec = optional(std::move(name), ValueKind::Duration, std::nullopt, positional);
+  spec.random = true;
+  return spec;
+}
+
+/// A constant duration argument, when the call has one: a distribution's
+/// parameters were checked where it was written.
+std::optional<Duration> constant_duration(const OperatorCall& call, const std::string& name) {
+  auto found = call.args.find(name);
+  if (found == call.args.end()) return std::nullopt;
+  if (const auto* duration = std::get_if<Duration>(&found->second)) return *duration;
+  return std::nullopt;
+}
+
 OperatorSpec stage(std::string name, std::vector<ArgumentSpec> args, std::string summary,
                    std::function<std::unique_ptr<Operator>(const OperatorCall&)> make, Validate validate = {}) {
   OperatorSpec spec;
@@ -150,12 +166,12 @@ std::string validate_generate(const OperatorCall& call, std::string& argument) {
     return "rate must be more than 0 per second";
   }
   auto burst = ops::optional_arg<std::int64_t>(call, "burst");
-  auto every = ops::optional_arg<Duration>(call, "every");
+  auto every = constant_duration(call, "every");
   if (auto error = validate_arrivals(call, burst.has_value()); !error.empty()) {
     argument = "arrivals";
     return error;
   }
-  if (burst.has_value() != every.has_value()) {
+  if (burst.has_value() != (call.args.count("every") != 0)) {
     argument = burst ? "burst" : "every";
     return burst ? "burst needs every (the pause between bursts)" : "every needs burst (the messages per burst)";
   }
@@ -203,7 +219,7 @@ std::string validate_batch(const OperatorCall& call, std::string& argument) {
     argument = "max";
     return fmt::format("max must be at most {}, got {}", limits::largest_batch, max);
   }
-  if (auto within = ops::optional_arg<Duration>(call, "within"); within && within->value.count() <= 0) {
+  if (auto within = constant_duration(call, "within"); within && within->value.count() <= 0) {
     argument = "within";
     return "within must be longer than 0s";
   }
@@ -241,7 +257,7 @@ void register_sources(OperatorRegistry& registry) {
   registry.add(source("generate",
                       {optional("count", ValueKind::Integer), optional("size", ValueKind::Size, Size{16}),
                        optional("rate", ValueKind::Rate), optional("burst", ValueKind::Integer),
-                       optional("every", ValueKind::Duration),
+                       optional_random("every"),
                        optional("arrivals", ValueKind::Identifier)},
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
@@ -260,7 +276,7 @@ void register_stages(OperatorRegistry& registry) {
   registry.add(stage("spin", {random_duration("duration")},
                      "burn `duration` of CPU per message (simulates CPU work)", ops::make_spin,
                      positive_duration("duration")));
-  registry.add(stage("batch", {required("max", ValueKind::Integer), optional("within", ValueKind::Duration, {}, true)},
+  registry.add(stage("batch", {required("max", ValueKind::Integer), optional_random("within", true)},
                      "collect up to `max` messages, or those that arrive within `within` of the first, into one batch",
                      ops::make_batch, validate_batch));
   registry.add(stage("unbatch", {}, "split each batch back into its messages", ops::make_unbatch));

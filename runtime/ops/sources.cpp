@@ -6,6 +6,7 @@
 #include <random>
 
 #include "runtime/ops/builtins.hpp"
+#include "runtime/ops/random_duration.hpp"
 #include "runtime/model/value.hpp"
 
 namespace flow::ops {
@@ -58,10 +59,12 @@ class RateSchedule {
   std::uint64_t sent_ = 0;
 };
 
-/// `burst` messages at once, then a pause of `every` after the last of them.
+/// `burst` messages at once, then a pause of `every` after the last of them
+/// (a new draw for each pause when `every` is a distribution).
 class BurstSchedule {
  public:
-  BurstSchedule(std::uint64_t burst, Nanoseconds every) : burst_(burst), every_(every), left_(burst) {}
+  BurstSchedule(std::uint64_t burst, const Value& every, std::uint64_t seed)
+      : burst_(burst), every_(every, seed), left_(burst) {}
 
   /// Messages of the current burst that may go at `now`; 0: wait until `release()`.
   std::uint64_t allowed(Clock::time_point now) const { return now >= release_ ? left_ : 0; }
@@ -70,7 +73,7 @@ class BurstSchedule {
     left_ -= sent;
     if (left_ == 0) {
       left_ = burst_;
-      release_ = now + every_;
+      release_ = now + every_.next();
     }
   }
 
@@ -78,7 +81,7 @@ class BurstSchedule {
 
  private:
   std::uint64_t burst_;
-  Nanoseconds every_;
+  DurationSource every_;
   std::uint64_t left_;
   Clock::time_point release_{};
 };
@@ -136,8 +139,8 @@ class Generate final : public SourceOperator {
       rate_.emplace(rate->per_second);
     }
     auto burst = optional_arg<std::int64_t>(call, "burst");
-    auto every = optional_arg<Duration>(call, "every");
-    if (burst && every) burst_.emplace(static_cast<std::uint64_t>(*burst), every->value);
+    auto every = call.args.find("every");
+    if (burst && every != call.args.end()) burst_.emplace(static_cast<std::uint64_t>(*burst), every->second, call.seed);
   }
 
   SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {

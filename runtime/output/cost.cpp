@@ -39,8 +39,10 @@ void apply_source(const OperatorCall& call, NodeCost& cost) {
     cost.source_per_s = std::min(cost.source_per_s, std::get<Rate>(*rate).per_second);
   auto burst = number(named(call, "burst"));
   const auto* every = named(call, "every");
-  if (burst && every && std::holds_alternative<Duration>(*every) && seconds(std::get<Duration>(*every)) > 0)
-    cost.source_per_s = std::min(cost.source_per_s, *burst / seconds(std::get<Duration>(*every)));
+  double pause = 0;  // a random `every` counts at its mean
+  if (every && std::holds_alternative<Duration>(*every)) pause = seconds(std::get<Duration>(*every));
+  if (every && std::holds_alternative<Distribution>(*every)) pause = std::get<Distribution>(*every).mean_seconds();
+  if (burst && pause > 0) cost.source_per_s = std::min(cost.source_per_s, *burst / pause);
   if (const auto* size = named(call, "size"); size && std::holds_alternative<Size>(*size))
     cost.bytes_out = std::get<Size>(*size).bytes;
   if (auto count = number(named(call, "count")); count && *count >= 0)

@@ -27,12 +27,27 @@ TEST_CASE("delay and spin take a distribution where a duration is due", "[check]
 }
 
 TEST_CASE("a distribution where only a constant duration is accepted is a wrong kind", "[check]") {
-  CHECK(diagnostics_of("source s = generate(burst=5, every=exponential(1s))\n"
+  CHECK(diagnostics_of("pipeline p [report=exponential(1s)]\n"
+                       "source s = generate(count=1)\n"
                        "sink k = discard()\n"
                        "s -> k\n") ==
-        "t.flow:1:36: error: expected a duration, got a distribution\n"
-        "    source s = generate(burst=5, every=exponential(1s))\n"
-        "                                       ^^^^^^^^^^^^^^^\n");
+        "t.flow:1:20: error: expected a duration, got a distribution\n"
+        "    pipeline p [report=exponential(1s)]\n"
+        "                       ^^^^^^^^^^^^^^^\n");
+}
+
+TEST_CASE("generate's every and batch's within take a distribution too", "[check]") {
+  auto pipeline = pipeline_of("source s = generate(count=10, burst=5, every=uniform(1ms, 3ms))\n"
+                              "sink k = batch(max=4, within=exponential(2ms)) | discard()\n"
+                              "s -> k\n");
+  CHECK(std::holds_alternative<Distribution>(pipeline.nodes[0].chain[0].args.at("every")));
+  CHECK(std::holds_alternative<Distribution>(pipeline.nodes[1].chain[0].args.at("within")));
+  CHECK(diagnostics_of("source s = generate(count=10, every=uniform(1ms, 3ms))\n"
+                       "sink k = discard()\n"
+                       "s -> k\n") ==
+        "t.flow:1:37: error: every needs burst (the messages per burst)\n"
+        "    source s = generate(count=10, every=uniform(1ms, 3ms))\n"
+        "                                        ^^^^^^^^^^^^^^^^^\n");
 }
 
 TEST_CASE("the pipeline's seed gives every operator a stream of its own", "[check]") {

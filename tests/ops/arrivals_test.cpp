@@ -3,7 +3,9 @@
 // own arrival time, and open loop: a late pull finds every arrival since.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 #include <vector>
 
 #include "ops_test_support.hpp"
@@ -76,4 +78,56 @@ TEST_CASE("a pull before the next arrival says when it is due", "[ops][random]")
   CHECK(chunk.size() == 1);
   CHECK(chunk[0].created == *pulled.next_at);
   CHECK_FALSE(at_due.exhausted);
+}
+
+TEST_CASE("generate's every may be random: each pause between bursts is a new draw", "[ops][random]") {
+  auto call = flow::test::resolved_call(
+      "generate", {{"count", std::int64_t{2000}},
+                   {"burst", std::int64_t{1}},
+                   {"every", Value{Distribution{Distribution::Shape::Uniform, Duration{10ms}, Duration{30ms}}}}});
+  call.seed = 5;
+  auto source = builtin_operators().find("generate")->make_source(call);
+  auto now = Clock::time_point{} + 1s;
+  double total = 0, shortest = 1, longest = 0;
+  for (int burst = 0; burst < 1000; ++burst) {
+    Chunk chunk;
+    REQUIRE(source->pull(chunk, 10, now).next_at == std::nullopt);
+    REQUIRE(chunk.size() == 1);
+    Chunk none;
+    auto wait = source->pull(none, 10, now);
+    REQUIRE(wait.next_at);
+    double pause = std::chrono::duration<double>(*wait.next_at - now).count();
+    total += pause;
+    shortest = std::min(shortest, pause);
+    longest = std::max(longest, pause);
+    now = *wait.next_at;
+  }
+  CHECK(total / 1000 == Approx(0.020).epsilon(0.03));
+  CHECK(shortest >= 0.010);
+  CHECK(shortest < 0.011);
+  CHECK(longest <= 0.030);
+  CHECK(longest > 0.029);
+}
+
+TEST_CASE("batch's within may be random: each batch waits its own draw", "[ops][random]") {
+  auto call = flow::test::resolved_call(
+      "batch", {{"max", std::int64_t{100}},
+                {"within", Value{Distribution{Distribution::Shape::Uniform, Duration{1h}, Duration{2h}}}}});
+  call.seed = 6;
+  auto batch = builtin_operators().find("batch")->make(call);
+  std::set<Clock::duration::rep> waits;
+  flow::test::RecordingContext context;
+  for (int i = 0; i < 20; ++i) {
+    auto before = Clock::now();
+    Chunk one(1);
+    batch->apply(one, context);
+    auto deadline = batch->flush_deadline();
+    REQUIRE(deadline);
+    CHECK(*deadline - before >= 1h);
+    CHECK(*deadline - Clock::now() <= 2h);
+    waits.insert((*deadline - before).count() / 1000000);  // whole milliseconds
+    Chunk flushed;
+    batch->flush(flushed);
+  }
+  CHECK(waits.size() > 15);
 }
