@@ -154,7 +154,7 @@ TEST_CASE("end_to_end stores 100 in about 5.2 s, no edge above 5, p99 the queue 
   // message made once the pipeline is full finds 4 ahead of it on ingest ->
   // validate, 1 in validate's hand, 5 on validate -> process and 1 in process:
   // 11 × 50 ms, then its own 50 ms in process and 20 ms in store: 0.62 s
-  // (docs/runtime.md). The histogram's buckets are 19 % wide. A producer that
+  // (docs/runtime.md). The histogram's buckets are 9 % wide; 19 % leaves room for a loaded machine. A producer that
   // ran a chunk ahead made it 2.95 s.
   auto p99 = run.metrics.at("latency_p99_s").get<double>();
   CHECK(p99 >= 0.62 / 1.19);
@@ -177,7 +177,7 @@ TEST_CASE("bounded_latency makes about 100 messages in its second, each waiting 
   auto produced = named(run.metrics.at("sources"), "name", "producer").at("produced").get<std::uint64_t>();
   CHECK(produced <= 100 + 5 + 1);
   CHECK(produced >= 80);
-  // 4 ahead on the edge and 1 in the consumer, then its own 10 ms: 60 ms, within the 19 % buckets.
+  // 4 ahead on the edge and 1 in the consumer, then its own 10 ms: 60 ms, within 19 % (9 % buckets and a loaded machine).
   auto p99 = run.metrics.at("latency_p99_s").get<double>();
   CHECK(p99 < 0.1);
   CHECK(p99 >= 0.05 / 1.19);
@@ -205,7 +205,7 @@ TEST_CASE("the bounded producer takes about 5.1 s, never holds more than 10 and 
   // A message made when the consumer takes one from the full edge has 9 ahead
   // of it and 1 in the consumer's hand, then its own 100 ms: 1.1 s. Only the
   // first 11 of 50 (made at once at the start) are faster, so both the median
-  // (rank 24) and p99 (rank 48) are 1.1 s, within the 19 % buckets; an edge
+  // (rank 24) and p99 (rank 48) are 1.1 s, within 19 % (9 % buckets and a loaded machine); an edge
   // of 20 would make it 2.1 s, one of 5 0.6 s.
   require_rate_and_latency_consistent(run.metrics);
   CHECK(number(run.metrics, "latency_p50_s") >= 1.1 / 1.19);
@@ -225,7 +225,7 @@ TEST_CASE("the unbounded producer never waits, the edge holds almost everything 
   // (k + 1) × 100 ms. The median (rank 24) is 2.5 s, p99 (rank 48) 4.9 s and
   // the last exactly 5 s, the bounded producer's 1.1 s five times over.
   // Timers only run late: the lower bounds are physical (less the bucket's
-  // 0.9), the upper ones allow the 19 % of a bucket.
+  // 0.9), the upper ones allow 19 % (a 9 % bucket and a loaded machine).
   require_rate_and_latency_consistent(run.metrics);
   CHECK(number(run.metrics, "latency_p50_s") >= 2.5 * 0.9);
   CHECK(number(run.metrics, "latency_p50_s") <= 2.5 * 1.19);
