@@ -76,9 +76,11 @@ std::variant<std::array<Duration, 2>, TokenError> durations_of(const ShapeSpec& 
 /// The parameter written for slot k (for carets), or the whole distribution.
 TokenError about(const ShapeSpec& spec, const std::vector<DistributionParam>& params, std::size_t k,
                  std::size_t width, std::string message) {
+  // The same numbering as durations_of: a named parameter takes a place in the order too.
   std::size_t positional = 0;
   for (const auto& param : params) {
-    std::size_t slot = param.name.empty() ? positional++ : param.name == spec.params[0] ? 0 : 1;
+    std::size_t slot = positional++;
+    if (!param.name.empty()) slot = param.name == spec.params[0] ? 0 : 1;
     if (slot == k) return at(param, std::move(message));
   }
   return TokenError{std::move(message), 0, width};

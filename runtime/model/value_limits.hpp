@@ -13,7 +13,7 @@
 namespace flow::limits {
 
 /// 365 days: now (a steady clock in nanoseconds, counting from boot) plus this,
-/// times the 64 messages of the largest chunk, is still below 2^63 ns (292 years).
+/// times the 256 messages of the largest chunk, is still below 2^63 ns (292 years).
 inline constexpr std::chrono::nanoseconds longest_duration = std::chrono::hours(24 * 365);
 /// 1024GiB: a byte count the size of any machine's memory, and 2^24 of them still fit in 64 bits.
 inline constexpr std::uint64_t largest_size = std::uint64_t{1} << 40;

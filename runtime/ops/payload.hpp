@@ -92,7 +92,8 @@ class Payload {
   // Assigning text copies it once into the payload's own string, with no
   // temporary Payload between (generate() assigns every message this way).
   Payload& operator=(const std::string& text) {
-    own() = text;
+    if (block_ != nullptr) return *this = std::string(text);  // `text` may lie in this view's block
+    owned_ = text;
     return *this;
   }
   Payload& operator=(std::string&& text) {
@@ -100,7 +101,8 @@ class Payload {
     return *this;
   }
   Payload& operator=(const char* text) {
-    own() = text;
+    if (block_ != nullptr) return *this = std::string(text);  // `text` may lie in this view's block
+    owned_ = text;
     return *this;
   }
 

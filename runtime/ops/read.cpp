@@ -134,7 +134,9 @@ class Read final : public SourceOperator {
   /// block holds at most a line and a read's worth.
   void next_block() {
     std::size_t partial = block_ == nullptr ? 0 : filled_ - start_;
-    auto* fresh = SharedBytes::make(partial + kReadBlock);
+    // Twice the partial line at least: a line longer than a block is copied a
+    // few times in all, not once per 64 KiB read.
+    auto* fresh = SharedBytes::make(std::max(partial + kReadBlock, 2 * partial));
     if (block_ != nullptr) {
       std::memcpy(fresh->data(), block_->data() + start_, partial);
       retain_handed_out();

@@ -52,13 +52,15 @@ std::size_t filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& 
 
 /// A filter that keeps few of read()'s lines would leave each survivor
 /// holding the whole block it was cut from (docs/runtime.md, Payloads): when
-/// fewer than a quarter stay, the survivors are copied out.
+/// fewer than a quarter stay, or the unit was too small to tell (one message
+/// at a time with on_error=skip) and some went, the survivors are copied out.
 template <typename Keep>
 void filter(Chunk& messages, const Keep& keep, OperatorContext& context) {
+  constexpr std::size_t kTooFewToTell = 64;
   auto seen = filter_in_place(messages, keep, context);
   std::size_t kept = 0;
   for (const auto& message : messages) kept += message.count();
-  if (kept * 4 < seen) {
+  if (kept * 4 < seen || (seen < kTooFewToTell && kept < seen)) {
     for (auto& message : messages) detach_payloads(message);
   }
 }

@@ -75,3 +75,10 @@ TEST_CASE("a distribution's parameters are durations, named as the shape says, e
   CHECK(value_error("exponential(10ms") == "expected ',' or ')' after the duration; a distribution reads 'exponential(10ms)'");
   CHECK(value_error("exponential(9000h)").find("longer than the longest duration") != std::string::npos);
 }
+
+TEST_CASE("the caret finds a positional parameter that follows a named one", "[grammar]") {
+  CHECK(errors_of("stage w = delay(lognormal(p50=10ms, 5ms))\n") ==
+        "test.flow:1:37: error: 'p99' must be more than 'p50' (10ms), got 5ms\n"
+        "    stage w = delay(lognormal(p50=10ms, 5ms))\n"
+        "                                        ^^^\n");
+}

@@ -260,3 +260,22 @@ TEST_CASE("a line over max_line throws, and the lines that pull appended stay va
   out.clear();
   CHECK(copies.back().payload == fmt::format("{:049}", 1999));
 }
+
+TEST_CASE("lines many blocks long are read whole, between short ones", "[ops][views]") {
+  // 3 MiB and 700 KiB lines span dozens of 64 KiB reads; the block that holds
+  // one grows with it (twice the partial line at least) instead of by one read.
+  flow::test::TempPath file;
+  std::string huge(3 << 20, 'h'), long_line(700 << 10, 'l');
+  flow::test::write_text(file.str(), "a\n" + huge + "\nb\n" + long_line + "\nc");
+  auto source = make_source("read", {{"path", file.str()}, {"max_line", flow::Size{4 << 20}}});
+  Chunk out;
+  while (!source->pull(out, 256, t0).exhausted) {
+  }
+  REQUIRE(out.size() == 5);
+  CHECK(out[0].payload == "a");
+  CHECK(out[1].payload == huge);
+  CHECK(out[2].payload == "b");
+  CHECK(out[3].payload == long_line);
+  CHECK(out[4].payload == "c");
+  CHECK_FALSE(out[4].payload.newline_follows());
+}

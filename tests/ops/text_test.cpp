@@ -254,3 +254,19 @@ TEST_CASE("batch copies the views it holds out of their blocks", "[ops][views]")
   CHECK(payloads(flushed[0].members) == Strings{"d"});
   CHECK(views_in(flushed[0].members) == 0);
 }
+
+TEST_CASE("a filter that drops from a small unit copies its survivors out", "[ops][views]") {
+  // One message at a time (on_error=skip) cannot tell a sparse filter from a
+  // dense one: a survivor of a unit that lost some is copied out, so it does
+  // not hold its whole block for as long as it lives.
+  flow::test::TempPath file;
+  Chunk messages = flow::test::read_lines(file, "keep 1\ndrop 2\nkeep 3\n");
+  auto grep = make_operator("grep", {{"pattern", std::string("keep")}});
+  flow::test::RecordingContext context;
+  grep->apply(messages, context);
+  REQUIRE(payloads(messages) == Strings{"keep 1", "keep 3"});
+  CHECK(views_in(messages) == 0);
+  Chunk all_kept = flow::test::read_lines(file, "keep 4\nkeep 5\n");
+  grep->apply(all_kept, context);
+  CHECK(views_in(all_kept) == 2);  // nothing dropped: nothing to hold alone
+}
