@@ -25,7 +25,8 @@ class Numbers final : public SourceOperator {
       : count_(int_arg(call, "count", 100)),
         size_(static_cast<std::size_t>(int_arg(call, "size", 0))),
         burst_(int_arg(call, "burst", 0)),
-        pause_(std::chrono::milliseconds(int_arg(call, "pause_ms", 0))) {}
+        pause_(std::chrono::milliseconds(int_arg(call, "pause_ms", 0))),
+        backdate_(std::chrono::milliseconds(int_arg(call, "backdate_ms", 0))) {}
 
   SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {
     if (count_ >= 0 && next_ >= count_) return {true, std::nullopt};
@@ -33,7 +34,10 @@ class Numbers final : public SourceOperator {
     for (std::size_t i = 0; i < max && (count_ < 0 || next_ < count_); ++i) {
       std::string payload = std::to_string(next_++);
       if (payload.size() < size_) payload.resize(size_, '.');
-      out.emplace_back().payload = std::move(payload);
+      auto& message = out.emplace_back();
+      message.payload = std::move(payload);
+      // A source that knows when a message arrived stamps it (Poisson arrivals do).
+      if (backdate_.count() > 0) message.created = now - backdate_;
       if (burst_ > 0 && next_ % burst_ == 0) {
         resume_ = now + pause_;
         break;
@@ -52,6 +56,7 @@ class Numbers final : public SourceOperator {
   std::size_t size_;
   std::int64_t burst_;
   std::chrono::milliseconds pause_;
+  std::chrono::milliseconds backdate_;
   std::int64_t next_ = 0;
   Clock::time_point resume_{};
 };
