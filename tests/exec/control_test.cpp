@@ -75,7 +75,9 @@ TEST_CASE("live reports carry the counters so far", "[runtime][control]") {
   REQUIRE(metrics.status == RunStatus::Ok);
   REQUIRE(delivered.size() >= 3);
   CHECK(std::is_sorted(delivered.begin(), delivered.end()));
-  CHECK(delivered.back() < 300);
+  // The first report comes mid-run (25 ms into some 300 ms). The last may come
+  // just as the last message is delivered, so it may read 300.
+  CHECK(delivered.front() < 300);
   CHECK(node_metrics(metrics, "k").busy > 0.5);
   CHECK(node_metrics(metrics, "k").latency_p50_s > 0.0008);
 }
