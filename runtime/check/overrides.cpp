@@ -83,6 +83,24 @@ std::optional<EdgeId> find_edge(const Pipeline& pipeline, const std::string& tar
   return std::nullopt;
 }
 
+/// "unknown edge 'a->c'", with the close name or, failing that, the edges of
+/// the nodes it names: `ingest->process` is most likely one hop of a chain.
+std::string unknown_edge(const Pipeline& pipeline, const std::string& target) {
+  std::vector<std::string> names, touching;
+  auto arrow = target.find(kArrow);
+  auto from = target.substr(0, arrow), to = target.substr(arrow + kArrow.size());
+  for (const auto& edge : pipeline.edges) {
+    const auto &a = pipeline.nodes[edge.from].name, &b = pipeline.nodes[edge.to].name;
+    names.push_back(a + std::string(kArrow) + b);
+    if (a == from || b == to) touching.push_back(names.back());
+  }
+  auto message = unknown_name("edge", target, names);
+  if (message.find("did you mean") != std::string::npos || touching.empty()) return message;
+  std::string list;
+  for (const auto& name : touching) list += (list.empty() ? "" : ", ") + name;
+  return fmt::format("{}; the edges of those nodes are {}", message, list);
+}
+
 /// The edge's attributes as settings, so the file's own setter checks the value.
 EdgeSettings settings_of(const Edge& edge) {
   return EdgeSettings{true, edge.capacity, edge.overflow, edge.max_bytes};
@@ -94,13 +112,7 @@ std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::strin
   if (!literal) return parse_error;
   if (auto error = limits::out_of_range(literal->value); !error.empty()) return error;
   auto id = find_edge(pipeline, change.node);
-  if (!id) {
-    std::vector<std::string> names;
-    for (const auto& edge : pipeline.edges) {
-      names.push_back(pipeline.nodes[edge.from].name + std::string(kArrow) + pipeline.nodes[edge.to].name);
-    }
-    return unknown_name("edge", change.node, names);
-  }
+  if (!id) return unknown_edge(pipeline, change.node);
   if (!contains(edge_attribute_names(), change.key)) {
     return unknown_name("edge attribute", change.key, edge_attribute_names());
   }

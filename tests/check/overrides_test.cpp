@@ -106,3 +106,14 @@ TEST_CASE("an edge override of an unknown edge, an unknown key or a bad value sa
         "t.flow: error: --set work->store.overflow=wait: unknown overflow policy 'wait'; expected one of block, "
         "drop_newest, drop_oldest, fail\n");
 }
+
+TEST_CASE("an edge override that skips a hop lists the edges of the nodes it names", "[check]") {
+  CHECK(diagnostics_of("source ingest = generate(count=10)\n"
+                       "stage validate = delay(1ms)\n"
+                       "stage process = delay(2ms)\n"
+                       "sink store = discard()\n"
+                       "ingest -> validate -> process -> store\n",
+                       {Override{"ingest->process", "capacity", "3"}}) ==
+        "t.flow: error: --set ingest->process.capacity=3: unknown edge 'ingest->process'; the edges of those nodes "
+        "are ingest->validate, validate->process\n");
+}
