@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "example_run.hpp"
 #include "process.hpp"
 
 // GCC names a sanitizer build with __SANITIZE_ADDRESS__ / __SANITIZE_THREAD__, Clang with __has_feature.
@@ -28,9 +29,12 @@ namespace {
 using flow::test::run_command;
 using flow::test::shell_quote;
 using Json = nlohmann::json;
+using flow::test::example;
+using flow::test::require_invariants;
+using flow::test::run_example;
+using flow::test::Run;
 namespace fs = std::filesystem;
 
-std::string example(const std::string& name) { return fmt::format("{}/examples/{}.flow", FLOW_SOURCE_DIR, name); }
 
 std::vector<std::string> all_examples() {
   std::vector<std::string> names;
@@ -41,22 +45,7 @@ std::vector<std::string> all_examples() {
   return names;
 }
 
-struct Run {
-  flow::test::ProcessResult process;
-  Json metrics;
-};
 
-// Runs an example from the repository root (its relative paths point there).
-Run run_example(const std::string& name, const std::string& extra = "") {
-  auto json_path = flow::test::temp_directory() + "/run.json";
-  auto command = fmt::format("{} run {} --metrics-json {} {}", FLOW_BINARY, shell_quote(example(name)),
-                             shell_quote(json_path), extra);
-  Run run{run_command(command, FLOW_SOURCE_DIR), {}};
-  INFO(run.process.out << run.process.err);
-  REQUIRE(run.process.exit_code == 0);
-  run.metrics = Json::parse(flow::test::read_file(json_path));
-  return run;
-}
 
 const Json& named(const Json& list, const std::string& key, const std::string& value) {
   for (const auto& item : list) {
@@ -76,32 +65,7 @@ const Json& edge(const Json& metrics, const std::string& from, const std::string
   return none;
 }
 
-// The plan's bound on messages alive at once, read from `flow plan` (nullopt: unbounded).
-std::optional<std::uint64_t> plan_bound(const std::string& name) {
-  auto plan = run_command(fmt::format("{} plan {}", FLOW_BINARY, shell_quote(example(name))), FLOW_SOURCE_DIR);
-  const std::string key = "messages alive: at most ";
-  auto at = plan.out.find(key);
-  if (at == std::string::npos) return std::nullopt;
-  return std::stoull(plan.out.substr(at + key.size()));
-}
 
-// The invariants of every run that did not fail: nothing lost, bounds held,
-// never more messages alive at once than `flow plan` says.
-void require_invariants(const Json& metrics, const std::string& name) {
-  REQUIRE(metrics.at("status") == "ok");
-  if (auto bound = plan_bound(name)) CHECK(metrics.at("peak_messages").get<std::uint64_t>() <= *bound);
-  for (const auto& e : metrics.at("edges")) {
-    INFO(e.dump());
-    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() + e.at("dropped").get<std::uint64_t>());
-    if (!e.at("capacity").is_null()) CHECK(e.at("high_water") <= e.at("capacity"));
-  }
-  for (const auto& s : metrics.at("sources")) {
-    INFO(s.dump());
-    CHECK(s.at("produced").get<std::uint64_t>() ==
-          s.at("delivered").get<std::uint64_t>() + s.at("dropped").get<std::uint64_t>() +
-              s.at("filtered").get<std::uint64_t>() + s.at("errors").get<std::uint64_t>());
-  }
-}
 
 double elapsed(const Json& metrics) { return metrics.at("elapsed_s").get<double>(); }
 
@@ -389,22 +353,4 @@ TEST_CASE("peak RSS follows the messages the edges may hold, not the messages ma
   // The payload was written ('x' bytes), so it was resident: at least 6 MB above
   // the base (less the few hundred KB two runs' bases may differ by).
   CHECK(rss >= base_rss + payload - 1e6);
-}
-
-TEST_CASE("capacity drops what of each burst does not fit, and nothing from a capacity of one burst", "[examples]") {
-  // 4 bursts of 50 (count=200, burst=50) offered at once to an edge that drops
-  // the newest: each burst keeps `capacity` and drops the rest (the service's
-  // workers take from the edge only after the offer), and the edge is empty
-  // again long before the next burst (20 x 8 ms / 4 workers against 500 ms).
-  constexpr int bursts = 4, burst = 50;
-  for (int capacity : {20, 49, 50}) {
-    INFO("capacity " << capacity);
-    auto run = run_example("capacity", fmt::format("--quiet --set 'requests->service.capacity={}'", capacity));
-    require_invariants(run.metrics, "capacity");
-    const auto& edge = run.metrics.at("edges").at(0);
-    int dropped = bursts * std::max(0, burst - capacity);
-    CHECK(edge.at("capacity") == capacity);
-    CHECK(edge.at("dropped") == dropped);
-    CHECK(run.metrics.at("sinks").at(0).at("delivered") == bursts * burst - dropped);
-  }
 }
