@@ -202,9 +202,8 @@ std::string validate_read(const OperatorCall& call, std::string& argument) {
 
 Validate positive_duration(std::string name) {
   return [name](const OperatorCall& call, std::string& argument) -> std::string {
-    // A distribution's parameters were checked where it was written.
-    if (std::holds_alternative<Distribution>(call.args.at(name))) return "";
-    if (ops::required_arg<Duration>(call, name).value.count() >= 0) return "";
+    auto constant = constant_duration(call, name);
+    if (!constant || constant->value.count() >= 0) return "";
     argument = name;
     return fmt::format("{} must not be negative", name);
   };

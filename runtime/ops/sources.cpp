@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 
 #include "runtime/ops/builtins.hpp"
 #include "runtime/ops/random_duration.hpp"
@@ -93,38 +92,35 @@ class BurstSchedule {
 /// latency counts the wait (no coordinated omission).
 class PoissonArrivals {
  public:
-  PoissonArrivals(double per_second, std::uint64_t seed) : per_second_(per_second), engine_(seed) {}
+  PoissonArrivals(double per_second, std::uint64_t seed) : gaps_(exponential_gaps(per_second), seed) {}
 
   /// Appends the messages (creation time only) that have arrived by `now`, at most `max`.
   std::uint64_t arrive(Chunk& out, std::uint64_t max, Clock::time_point now) {
     if (!anchored_) {
-      anchor_ = now;
+      next_ = now + gaps_.next();
       anchored_ = true;
-      advance();
     }
     std::uint64_t n = 0;
-    for (; n < max && next() <= now; ++n) {
-      out.emplace_back().created = next();
-      advance();
+    for (; n < max && next_ <= now; ++n) {
+      out.emplace_back().created = next_;
+      next_ += gaps_.next();
     }
     return n;
   }
 
-  Clock::time_point next() const { return anchor_ + Nanoseconds(std::llround(offset_ns_)); }
+  Clock::time_point next() const { return next_; }
 
  private:
-  // Offsets are summed in double nanoseconds from the anchor: rounding each
-  // gap would drift over millions of arrivals.
-  void advance() {
-    double u = static_cast<double>(engine_() >> 11) * 0x1.0p-53;
-    offset_ns_ += -std::log(1 - u) * 1e9 / per_second_;
+  // Gaps are whole nanoseconds, rounded to the nearest: the roundings cancel
+  // out on average instead of drifting one way.
+  static Value exponential_gaps(double per_second) {
+    auto mean = Nanoseconds(std::max<long long>(1, std::llround(1e9 / per_second)));
+    return Value{Distribution{Distribution::Shape::Exponential, Duration{mean}, Duration{}}};
   }
 
-  double per_second_;
-  std::mt19937_64 engine_;
+  DurationSource gaps_;
   bool anchored_ = false;
-  Clock::time_point anchor_{};
-  double offset_ns_ = 0;
+  Clock::time_point next_{};
 };
 
 class Generate final : public SourceOperator {

@@ -26,6 +26,14 @@ const T* typed(const OperatorCall& call, const char* name) {
 
 double seconds(const Duration& d) { return std::chrono::duration<double>(d.value).count(); }
 
+/// A duration in seconds; a distribution's mean (flow plan uses the means).
+std::optional<double> mean_seconds(const Value* value) {
+  if (value == nullptr) return std::nullopt;
+  if (const auto* d = std::get_if<Duration>(value)) return seconds(*d);
+  if (const auto* random = std::get_if<Distribution>(value)) return random->mean_seconds();
+  return std::nullopt;
+}
+
 std::optional<double> number(const Value* value) {
   if (value == nullptr) return std::nullopt;
   if (const auto* i = std::get_if<std::int64_t>(value)) return static_cast<double>(*i);
@@ -38,10 +46,7 @@ void apply_source(const OperatorCall& call, NodeCost& cost) {
   if (const auto* rate = named(call, "rate"); rate && std::holds_alternative<Rate>(*rate))
     cost.source_per_s = std::min(cost.source_per_s, std::get<Rate>(*rate).per_second);
   auto burst = number(named(call, "burst"));
-  const auto* every = named(call, "every");
-  double pause = 0;  // a random `every` counts at its mean
-  if (every && std::holds_alternative<Duration>(*every)) pause = seconds(std::get<Duration>(*every));
-  if (every && std::holds_alternative<Distribution>(*every)) pause = std::get<Distribution>(*every).mean_seconds();
+  double pause = mean_seconds(named(call, "every")).value_or(0);
   if (burst && pause > 0) cost.source_per_s = std::min(cost.source_per_s, *burst / pause);
   if (const auto* size = named(call, "size"); size && std::holds_alternative<Size>(*size))
     cost.bytes_out = std::get<Size>(*size).bytes;
@@ -52,11 +57,7 @@ void apply_source(const OperatorCall& call, NodeCost& cost) {
 void apply_stage(const OperatorCall& call, NodeCost& cost, double& batch) {
   const auto& op = call.name;
   if (op == "delay" || op == "spin") {
-    if (const auto* d = typed<Duration>(call, "duration")) {
-      cost.seconds_per_message += seconds(*d) / batch;
-    } else if (const auto* random = typed<Distribution>(call, "duration")) {
-      cost.seconds_per_message += random->mean_seconds() / batch;  // flow plan uses the means
-    }
+    if (auto each = mean_seconds(named(call, "duration"))) cost.seconds_per_message += *each / batch;
   } else if (op == "throttle") {
     if (const auto* r = typed<Rate>(call, "rate")) cost.throttle_per_s = std::min(cost.throttle_per_s, r->per_second * batch);
   } else if (op == "batch") {
