@@ -27,18 +27,27 @@ void for_each_payload(Message& message, const Rewrite& rewrite) {
 /// Keeps the messages (or batch members) for which `keep(payload)` holds and
 /// reports each removed one. A batch left without members disappears without a
 /// further report: its members were counted one by one already. Compacts in
-/// place, so a filter allocates nothing. Returns how many payloads it looked at.
+/// place, so a filter allocates nothing.
+struct Filtered {
+  std::size_t seen = 0;  ///< payloads looked at
+  std::size_t kept = 0;  ///< payloads that stay
+};
+
 template <typename Keep>
-std::size_t filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& context) {
-  std::size_t kept = 0, seen = 0;
+Filtered filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& context) {
+  Filtered payloads;
+  std::size_t kept = 0;
   for (auto& message : messages) {
     bool stays = false;
     if (message.is_batch()) {
-      seen += filter_in_place(message.members, keep, context);
+      auto members = filter_in_place(message.members, keep, context);
+      payloads.seen += members.seen;
+      payloads.kept += members.kept;
       stays = !message.members.empty();
     } else {
-      ++seen;
+      ++payloads.seen;
       stays = keep(message.payload.view());
+      payloads.kept += stays ? 1 : 0;
       if (!stays) context.filtered(message);
     }
     if (stays) {
@@ -47,7 +56,7 @@ std::size_t filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& 
     }
   }
   messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(kept), messages.end());
-  return seen;
+  return payloads;
 }
 
 /// A filter that keeps few of read()'s lines would leave each survivor
@@ -57,9 +66,7 @@ std::size_t filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& 
 template <typename Keep>
 void filter(Chunk& messages, const Keep& keep, OperatorContext& context) {
   constexpr std::size_t kTooFewToTell = 64;
-  auto seen = filter_in_place(messages, keep, context);
-  std::size_t kept = 0;
-  for (const auto& message : messages) kept += message.count();
+  auto [seen, kept] = filter_in_place(messages, keep, context);
   if (kept * 4 < seen || (seen < kTooFewToTell && kept < seen)) {
     for (auto& message : messages) detach_payloads(message);
   }
