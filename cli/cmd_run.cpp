@@ -27,7 +27,7 @@ constexpr auto default_trace_interval = 100ms;
 
 struct RunArguments {
   std::string file;
-  std::string report, metrics_json, duration, memory_limit, trace, threads, seed;
+  std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
   std::vector<std::string> sets;
   bool quiet = false;
 };
@@ -44,6 +44,7 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
   std::string error;
   // --seed N is `--set pipeline.seed=N`, checked the same way; a --set after it wins.
   if (!args.seed.empty()) parsed.overrides.push_back(Override{"pipeline", "seed", args.seed});
+  if (!args.clock.empty()) parsed.overrides.push_back(Override{"pipeline", "clock", args.clock});
   for (const auto& set : args.sets) {
     auto override_value = parse_override(set, error);
     if (!override_value) return print_error(fmt::format("--set: {}", error)), std::nullopt;
@@ -186,6 +187,10 @@ Handler setup_run(CLI::App& app) {
                  "the seed of every random duration (default: the pipeline's `seed`, else 1); "
                  "the same seed draws the same durations")
       ->type_name("N");
+  app.add_option("--clock", args->clock,
+                 "real (default) or virtual: simulated time that jumps to the next timer whenever no worker "
+                 "has work, so an hour of traffic runs in seconds (default: the pipeline's `clock`)")
+      ->type_name("real|virtual");
   app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")
       ->type_name("DURATION");
   app.add_option("--threads", args->threads,

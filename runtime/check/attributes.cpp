@@ -81,7 +81,7 @@ std::string kind_error(std::string_view expected, const Value& got) {
 }
 
 const std::vector<std::string>& pipeline_attribute_names() {
-  static const std::vector<std::string> names{"max_in_flight", "report", "seed"};
+  static const std::vector<std::string> names{"max_in_flight", "report", "seed", "clock"};
   return names;
 }
 
@@ -108,6 +108,7 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
     pipeline.seed = static_cast<std::uint64_t>(*seed);
     return "";
   }
+  if (key == "clock") return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
   const auto* duration = std::get_if<Duration>(&value);
   if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);
   if (duration->value.count() <= 0) return "report must be longer than 0s";

@@ -27,6 +27,8 @@ const char* to_string(Fanout fanout) { return fanout == Fanout::Broadcast ? "bro
 
 const char* to_string(OnError on_error) { return on_error == OnError::Fail ? "fail" : "skip"; }
 
+const char* to_string(ClockKind clock) { return clock == ClockKind::Real ? "real" : "virtual"; }
+
 std::optional<NodeId> Pipeline::find_node(const std::string& wanted) const {
   for (NodeId id = 0; id < nodes.size(); ++id) {
     if (nodes[id].name == wanted) return id;

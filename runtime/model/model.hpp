@@ -19,11 +19,15 @@ enum class NodeKind { Source, Stage, Sink };
 enum class Overflow { Block, DropNewest, DropOldest, Fail };
 enum class Fanout { Broadcast, RoundRobin };
 enum class OnError { Fail, Skip };
+/// What a run's timed things read: the machine's steady clock, or a simulated
+/// one that jumps to the next timer whenever no worker has work (docs/capacity.md).
+enum class ClockKind { Real, Virtual };
 
 const char* to_string(NodeKind kind);    ///< "source", "stage", "sink"
 const char* to_string(Overflow policy);  ///< "block", "drop_newest", "drop_oldest", "fail"
 const char* to_string(Fanout fanout);    ///< "broadcast", "round_robin"
 const char* to_string(OnError on_error); ///< "fail", "skip"
+const char* to_string(ClockKind clock);  ///< "real", "virtual"
 
 /// One operator of a node's fused chain, with every argument resolved
 /// (positional arguments named, defaults filled in, values of the declared kind).
@@ -84,6 +88,7 @@ struct Pipeline {
   bool max_in_flight_explicit = false;          ///< set by the file (or --set)
   std::optional<Duration> report;               ///< report interval from the header
   std::uint64_t seed = 1;                       ///< `seed` attribute or `flow run --seed N`
+  ClockKind clock = ClockKind::Real;            ///< `clock` attribute or `flow run --clock`
   std::shared_ptr<const SourceFile> file;       ///< for diagnostics after checking
 
   /// Index of the node called `name`, if any.
