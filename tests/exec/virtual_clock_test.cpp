@@ -4,6 +4,8 @@
 // takes time.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "runtime/output/metrics_json.hpp"
 #include "support.hpp"
 
@@ -176,4 +178,28 @@ TEST_CASE("an interrupt ends a virtual run", "[runtime][virtual]") {
   REQUIRE(metrics.status == RunStatus::Interrupted);
   check_invariants(b.get(), metrics);
   CHECK(metrics.elapsed_s >= 3);
+}
+
+TEST_CASE("an interrupt ends a virtual run that never lets time pass", "[runtime][virtual]") {
+  // Nothing here waits on a timer, so the clock never moves and no report or
+  // duration could stop the run: only the interrupt can, from outside.
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", generate(-1));
+  auto k = b.sink("k", {call("discard")});
+  b.edge(s, k, 4);
+  b.clock(ClockKind::Virtual);
+  std::atomic<bool> interrupt{false};
+  RunOptions options;
+  options.interrupt = &interrupt;
+  std::thread user([&] {
+    std::this_thread::sleep_for(50ms);  // a user's Ctrl-C, some time into the run
+    interrupt = true;
+  });
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  user.join();
+  REQUIRE(metrics.status == RunStatus::Interrupted);
+  check_invariants(b.get(), metrics);
+  CHECK(metrics.elapsed_s == 0);
+  CHECK(sink_metrics(metrics, "k").delivered > 0);
 }
