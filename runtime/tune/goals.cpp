@@ -71,7 +71,10 @@ std::variant<double, std::string> parse_limit(Unit unit, std::string_view text) 
   const Value& value = literal->value;
   if (auto error = limits::out_of_range(value); !error.empty()) return error;
   if (unit == Unit::Messages) {
-    if (const auto* count = std::get_if<std::int64_t>(&value); count && *count >= 0) return static_cast<double>(*count);
+    if (const auto* count = std::get_if<std::int64_t>(&value)) {
+      if (*count >= 0) return static_cast<double>(*count);
+      return fmt::format("'{}' is negative, expected {}", text, example_of(unit));
+    }
   } else if (unit == Unit::Seconds) {
     if (const auto* duration = std::get_if<Duration>(&value)) return std::chrono::duration<double>(duration->value).count();
   } else if (const auto* size = std::get_if<Size>(&value)) {
