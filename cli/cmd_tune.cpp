@@ -159,12 +159,17 @@ int tune_file(const TuneArguments& args) {
   }
   tune::RunnerSetup setup{pipeline->file, &builtin_operators(), parsed->overrides, knobs, parsed->goals,
                           parsed->options};
-  tune::Trials trials(parsed->goals, parsed->seeds, tune::pipeline_runner(std::move(setup)));
+  // From the pipeline's own seed (the file's, a --set's, else 1), so that a
+  // plain `flow run` of the written file repeats one of the runs judged.
+  tune::Seeds seeds{pipeline->seed, parsed->seeds};
+  tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(std::move(setup)));
   auto result = tune::search(knobs, trials);
-  write_stdout(render_tune(knobs, parsed->goals, parsed->seeds, pipeline->clock, result));
+  write_stdout(render_tune(knobs, parsed->goals, seeds, pipeline->clock, result));
+  // The table first, then any error under it. A failure shows again when the
+  // command returns (the stream keeps its error flag).
+  std::string ignored;
+  flush_stdout(ignored);
   if (!result.met) {
-    std::string ignored;
-    flush_stdout(ignored);  // the table first, then the error under it
     print_error(fmt::format("no setting up to the ceilings meets every goal on every seed; the closest tried is "
                             "shown{}",
                             args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
@@ -190,7 +195,8 @@ Handler setup_tune(CLI::App& app) {
                  "and sink's workers)")
       ->type_name("capacity|capacity,workers");
   app.add_option("--seeds", args->seeds,
-                 fmt::format("run every setting on seeds 1 to N (default 3, at most {}); a goal must hold on each",
+                 fmt::format("run every setting on N seeds from the pipeline's own (default 3, at most {}); a "
+                             "goal must hold on each",
                              max_seeds))
       ->type_name("N");
   app.add_option("--set", args->sets,

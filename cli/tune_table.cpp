@@ -76,9 +76,10 @@ std::string format_figure(tune::Metric metric, double figure) {
 }
 
 std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& goals,
-                        std::uint64_t seeds, ClockKind clock, const tune::SearchResult& result) {
-  std::string out = fmt::format("goals {}; worst of seeds 1 to {}; {} clock\n\n", goal_list(goals), seeds,
-                                to_string(clock));
+                        tune::Seeds seeds, ClockKind clock, const tune::SearchResult& result) {
+  auto seed_list = seeds.count == 1 ? fmt::format("seed {}", seeds.first)
+                                    : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
+  std::string out = fmt::format("goals {}; {}; {} clock\n\n", goal_list(goals), seed_list, to_string(clock));
   std::vector<Row> rows{header(knobs, goals, result.met)};
   bool any_missed = false;
   for (std::size_t k = 0; k < knobs.size(); ++k) {

@@ -17,6 +17,6 @@ std::string format_figure(tune::Metric metric, double figure);
 
 /// The whole report, lines ending in newlines.
 std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& goals,
-                        std::uint64_t seeds, ClockKind clock, const tune::SearchResult& result);
+                        tune::Seeds seeds, ClockKind clock, const tune::SearchResult& result);
 
 }  // namespace flow::cli

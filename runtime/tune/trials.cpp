@@ -5,7 +5,7 @@
 
 namespace flow::tune {
 
-Trials::Trials(std::vector<Goal> goals, std::uint64_t seeds, RunSetting run)
+Trials::Trials(std::vector<Goal> goals, Seeds seeds, RunSetting run)
     : goals_(std::move(goals)), seeds_(seeds), run_(std::move(run)) {}
 
 const Verdict& Trials::judge(const Setting& setting) { return run_seeds(setting, true); }
@@ -15,10 +15,9 @@ const Verdict& Trials::measure_all(const Setting& setting) { return run_seeds(se
 const Verdict& Trials::run_seeds(const Setting& setting, bool stop_at_miss) {
   auto& verdict = tried_[setting];
   if (verdict.worst.empty()) verdict.worst.assign(goals_.size(), 0.0);
-  // Seeds 1..N, as `flow run --seed` numbers them; a later call goes on where
-  // an earlier one stopped.
-  while (verdict.seeds_run < seeds_ && !(stop_at_miss && !verdict.meets)) {
-    auto measurement = run_(setting, verdict.seeds_run + 1);
+  // A later call goes on where an earlier one stopped.
+  while (verdict.seeds_run < seeds_.count && !(stop_at_miss && !verdict.meets)) {
+    auto measurement = run_(setting, seeds_.first + verdict.seeds_run);
     ++runs_;
     ++verdict.seeds_run;
     add(verdict, measurement);

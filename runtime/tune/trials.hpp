@@ -25,6 +25,12 @@ struct Measurement {
 /// Runs the pipeline once with `setting` on the pipeline seed `seed`.
 using RunSetting = std::function<Measurement(const Setting& setting, std::uint64_t seed)>;
 
+/// The pipeline seeds every setting runs on: first, first + 1, ... (count of them).
+struct Seeds {
+  std::uint64_t first = 1;
+  std::uint64_t count = 3;
+};
+
 /// A setting judged over the seeds run so far.
 struct Verdict {
   std::vector<double> worst;           ///< per goal, the worst (largest) figure over the seeds run
@@ -35,7 +41,7 @@ struct Verdict {
 
 class Trials {
  public:
-  Trials(std::vector<Goal> goals, std::uint64_t seeds, RunSetting run);
+  Trials(std::vector<Goal> goals, Seeds seeds, RunSetting run);
 
   /// Whether `setting` meets every goal on every seed. Stops at the first seed
   /// that misses one: the rest cannot make it pass.
@@ -50,7 +56,7 @@ class Trials {
   Setting closest() const;
 
   const std::vector<Goal>& goals() const { return goals_; }
-  std::uint64_t seeds() const { return seeds_; }
+  Seeds seeds() const { return seeds_; }
   std::uint64_t runs() const { return runs_; }
   std::size_t settings() const { return tried_.size(); }
 
@@ -59,7 +65,7 @@ class Trials {
   void add(Verdict& verdict, const Measurement& measurement) const;
 
   std::vector<Goal> goals_;
-  std::uint64_t seeds_;
+  Seeds seeds_;
   RunSetting run_;
   std::map<Setting, Verdict> tried_;
   std::uint64_t runs_ = 0;

@@ -21,7 +21,7 @@ Knob capacity(const std::string& target, std::uint64_t now) {
 TEST_CASE("one edge: the least capacity that holds a burst of 50, and 49 drops one", "[tune]") {
   FakeRuns fake{[](const Setting& s, std::uint64_t) { return burst_drops(s, 50); }, {}};
   std::vector<Knob> knobs{capacity("a->b", 20)};  // ceiling 20 x 64 = 1280
-  Trials trials({goal("dropped=0")}, 3, fake.runner());
+  Trials trials({goal("dropped=0")}, Seeds{1, 3}, fake.runner());
   auto result = search(knobs, trials);
   REQUIRE(result.met);
   CHECK(result.setting == Setting{50});
@@ -45,7 +45,7 @@ TEST_CASE("an answer at the ceiling or at 1 is found too", "[tune]") {
     INFO("burst " << burst);
     FakeRuns fake{[burst](const Setting& s, std::uint64_t) { return burst_drops(s, burst); }, {}};
     std::vector<Knob> knobs{capacity("a->b", 20)};
-    Trials trials({goal("dropped=0")}, 1, fake.runner());
+    Trials trials({goal("dropped=0")}, Seeds{1, 1}, fake.runner());
     auto result = search(knobs, trials);
     REQUIRE(result.met);
     CHECK(result.setting == Setting{burst});
@@ -57,7 +57,7 @@ TEST_CASE("the worst seed decides: each seed's burst is 40 + the seed", "[tune]"
   for (std::uint64_t seeds : {1, 3, 5}) {
     FakeRuns fake{[](const Setting& s, std::uint64_t seed) { return burst_drops(s, 40 + seed); }, {}};
     std::vector<Knob> knobs{capacity("a->b", 20)};
-    Trials trials({goal("dropped=0")}, seeds, fake.runner());
+    Trials trials({goal("dropped=0")}, Seeds{1, seeds}, fake.runner());
     auto result = search(knobs, trials);
     REQUIRE(result.met);
     CHECK(result.setting == Setting{40 + seeds});
@@ -71,7 +71,7 @@ TEST_CASE("several edges are lowered one at a time until a whole pass changes no
   };
   FakeRuns fake{drops, {}};
   std::vector<Knob> knobs{capacity("a->b", 1), capacity("b->c", 1)};  // ceilings 64
-  Trials trials({goal("dropped=0")}, 1, fake.runner());
+  Trials trials({goal("dropped=0")}, Seeds{1, 1}, fake.runner());
   auto result = search(knobs, trials);
   REQUIRE(result.met);
   // The first edge goes to 1 while the second is still at 64, then the second
@@ -89,7 +89,7 @@ TEST_CASE("a run that fails below some capacity counts as missing the goals ther
     return m;
   };
   std::vector<Knob> knobs{capacity("a->b", 4)};
-  Trials trials({goal("dropped=0")}, 2, run);
+  Trials trials({goal("dropped=0")}, Seeds{1, 2}, run);
   auto result = search(knobs, trials);
   REQUIRE(result.met);
   CHECK(result.setting == Setting{7});
@@ -101,7 +101,7 @@ TEST_CASE("goals no setting meets: the closest of the ceiling and the file's own
   // More capacity drops less but never none.
   FakeRuns fake{[](const Setting& s, std::uint64_t) { return 1.0 + 1000.0 / static_cast<double>(s[0]); }, {}};
   std::vector<Knob> knobs{capacity("a->b", 20)};
-  Trials trials({goal("dropped=0")}, 3, fake.runner());
+  Trials trials({goal("dropped=0")}, Seeds{1, 3}, fake.runner());
   auto result = search(knobs, trials);
   CHECK_FALSE(result.met);
   CHECK(result.setting == Setting{1280});
@@ -115,7 +115,7 @@ TEST_CASE("a goal that gets worse with capacity is closest at the file's own set
   // The latency of a dropping edge: the fuller it may get, the longer a message waits.
   FakeRuns fake{[](const Setting& s, std::uint64_t) { return 0.001 * static_cast<double>(s[0]); }, {}};
   std::vector<Knob> knobs{capacity("a->b", 20)};
-  Trials trials({goal("p99<=10ms")}, 1, fake.runner());
+  Trials trials({goal("p99<=10ms")}, Seeds{1, 1}, fake.runner());
   auto result = search(knobs, trials);
   CHECK_FALSE(result.met);
   CHECK(result.setting == Setting{20});
