@@ -1,9 +1,9 @@
 // `flow tune FILE --goal G...`: search for the least capacities (and, asked,
 // workers) that meet every goal on every seed, print the table, and write the
 // file with those values.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <charconv>
-#include <fmt/format.h>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -55,8 +55,8 @@ std::optional<tune::Vary> parse_vary(const std::string& text, std::string& error
     } else if (word == "workers") {
       vary.workers = true;
     } else {
-      error = fmt::format("'{}' is not a setting flow tune varies; expected capacity, workers or capacity,workers",
-                          word);
+      error = fmt::format(
+          "'{}' is not a setting flow tune varies; expected capacity, workers or capacity,workers", word);
       return std::nullopt;
     }
     begin = end + 1;
@@ -68,7 +68,8 @@ std::optional<std::uint64_t> parse_seeds(const std::string& text, std::string& e
   std::uint64_t count = 0;
   const char* end = text.data() + text.size();
   auto [stop, failure] = std::from_chars(text.data(), end, count);
-  if (!text.empty() && stop == end && failure == std::errc() && count >= 1 && count <= max_seeds) return count;
+  if (!text.empty() && stop == end && failure == std::errc() && count >= 1 && count <= max_seeds)
+    return count;
   error = fmt::format("'{}' is not a whole number from 1 to {}", text, max_seeds);
   return std::nullopt;
 }
@@ -114,15 +115,17 @@ bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
     const auto& first = node.chain.front();
     const auto* path = first.name == "read" ? string_arg(first, "path") : nullptr;
     if (path && *path == "-") {
-      print_error(fmt::format("source '{}' reads standard input, which only the first of tune's runs would see; "
-                              "tune a copy that reads a file",
-                              node.name));
+      print_error(
+          fmt::format("source '{}' reads standard input, which only the first of tune's runs would see; "
+                      "tune a copy that reads a file",
+                      node.name));
       return false;
     }
     if (first.name == "generate" && first.args.count("count") == 0 && !has_duration) {
-      print_error(fmt::format("source '{}' is endless (generate without count); give --duration so that each of "
-                              "tune's runs ends",
-                              node.name));
+      print_error(
+          fmt::format("source '{}' is endless (generate without count); give --duration so that each of "
+                      "tune's runs ends",
+                      node.name));
       return false;
     }
   }
@@ -153,12 +156,13 @@ int tune_file(const TuneArguments& args) {
   if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
   if (knobs.empty()) {
-    print_error(parsed->vary.workers ? "nothing to vary: no bounded edge and no stage or sink"
-                                     : "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)");
+    print_error(parsed->vary.workers
+                    ? "nothing to vary: no bounded edge and no stage or sink"
+                    : "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)");
     return exit_usage;
   }
-  tune::RunnerSetup setup{pipeline->file, &builtin_operators(), parsed->overrides, knobs, parsed->goals,
-                          parsed->options};
+  tune::RunnerSetup setup{pipeline->file, &builtin_operators(), parsed->overrides,
+                          knobs,          parsed->goals,        parsed->options};
   // From the pipeline's own seed (the file's, a --set's, else 1), so that a
   // plain `flow run` of the written file repeats one of the runs judged.
   tune::Seeds seeds{pipeline->seed, parsed->seeds};
@@ -170,9 +174,10 @@ int tune_file(const TuneArguments& args) {
   std::string ignored;
   flush_stdout(ignored);
   if (!result.met) {
-    print_error(fmt::format("no setting up to the ceilings meets every goal on every seed; the closest tried is "
-                            "shown{}",
-                            args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
+    print_error(
+        fmt::format("no setting up to the ceilings meets every goal on every seed; the closest tried is "
+                    "shown{}",
+                    args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
     return exit_not_met;
   }
   if (!args.write.empty()) return write_tuned(args.write, *pipeline, knobs, result.setting);
@@ -190,21 +195,25 @@ Handler setup_tune(CLI::App& app) {
       ->required()
       ->allow_extra_args(false)
       ->type_name("GOAL");
-  app.add_option("--vary", args->vary,
-                 "what to change: capacity (default: every bounded edge's) or capacity,workers (also every stage's "
-                 "and sink's workers)")
+  app.add_option(
+         "--vary", args->vary,
+         "what to change: capacity (default: every bounded edge's) or capacity,workers (also every stage's "
+         "and sink's workers)")
       ->type_name("capacity|capacity,workers");
-  app.add_option("--seeds", args->seeds,
-                 fmt::format("run every setting on N seeds from the pipeline's own (default 3, at most {}); a "
-                             "goal must hold on each",
-                             max_seeds))
+  app.add_option(
+         "--seeds", args->seeds,
+         fmt::format("run every setting on N seeds from the pipeline's own (default 3, at most {}); a "
+                     "goal must hold on each",
+                     max_seeds))
       ->type_name("N");
-  app.add_option("--set", args->sets,
-                 "override an attribute or operator argument for every run, NODE.KEY=VALUE or FROM->TO.KEY=VALUE "
-                 "(repeatable)")
+  app.add_option(
+         "--set", args->sets,
+         "override an attribute or operator argument for every run, NODE.KEY=VALUE or FROM->TO.KEY=VALUE "
+         "(repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
-  app.add_option("--duration", args->duration, "stop each run's sources after this long (e.g. 10s), then drain")
+  app.add_option("--duration", args->duration,
+                 "stop each run's sources after this long (e.g. 10s), then drain")
       ->type_name("DURATION");
   app.add_option("--write", args->write,
                  "write the file with the recommended values to this path, comments and layout kept")

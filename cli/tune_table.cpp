@@ -1,8 +1,8 @@
 #include "cli/tune_table.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
 
 #include "cli/units.hpp"
 
@@ -12,7 +12,8 @@ namespace {
 using Row = std::vector<std::string>;
 
 // The goals' figures of one verdict, each marked `*` where it misses its goal.
-void add_figures(Row& row, const std::vector<tune::Goal>& goals, const tune::Verdict* verdict, bool& any_missed) {
+void add_figures(Row& row, const std::vector<tune::Goal>& goals, const tune::Verdict* verdict,
+                 bool& any_missed) {
   for (std::size_t goal = 0; goal < goals.size(); ++goal) {
     if (verdict == nullptr) {
       row.push_back("-");
@@ -68,17 +69,21 @@ Row header(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& 
 
 std::string format_figure(tune::Metric metric, double figure) {
   switch (tune::metric_unit(metric)) {
-    case tune::Unit::Messages: return fmt::format("{:.0f}", figure);
-    case tune::Unit::Seconds: return format_seconds(figure);
-    case tune::Unit::Bytes: return format_bytes(static_cast<std::uint64_t>(figure));
+    case tune::Unit::Messages:
+      return fmt::format("{:.0f}", figure);
+    case tune::Unit::Seconds:
+      return format_seconds(figure);
+    case tune::Unit::Bytes:
+      return format_bytes(static_cast<std::uint64_t>(figure));
   }
   return "";
 }
 
 std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& goals,
                         tune::Seeds seeds, ClockKind clock, const tune::SearchResult& result) {
-  auto seed_list = seeds.count == 1 ? fmt::format("seed {}", seeds.first)
-                                    : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
+  auto seed_list = seeds.count == 1
+                       ? fmt::format("seed {}", seeds.first)
+                       : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
   std::string out = fmt::format("goals {}; {}; {} clock\n\n", goal_list(goals), seed_list, to_string(clock));
   std::vector<Row> rows{header(knobs, goals, result.met)};
   bool any_missed = false;
@@ -93,9 +98,10 @@ std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<
   out += layout(rows) + "\n";
   if (any_missed) out += "* misses its goal\n";
   if (result.at_setting.failure) out += fmt::format("a run failed there: {}\n", *result.at_setting.failure);
-  out += fmt::format("{}: {} runs of {} settings (a setting stops at its first seed that misses a goal)\n",
-                     result.met ? "every goal met on every seed" : "no setting up to the ceilings meets every goal",
-                     result.runs, result.settings);
+  out += fmt::format(
+      "{}: {} runs of {} settings (a setting stops at its first seed that misses a goal)\n",
+      result.met ? "every goal met on every seed" : "no setting up to the ceilings meets every goal",
+      result.runs, result.settings);
   return out;
 }
 

@@ -23,8 +23,8 @@ enum class Comparison { AtMost, Below };
 struct Goal {
   Metric metric = Metric::Dropped;
   Comparison comparison = Comparison::AtMost;
-  double limit = 0;   ///< in the metric's unit: messages, seconds or bytes
-  std::string text;   ///< as written on the command line, for tables and messages
+  double limit = 0;  ///< in the metric's unit: messages, seconds or bytes
+  std::string text;  ///< as written on the command line, for tables and messages
 };
 
 /// What was wrong with a goal's text, and where: bytes [offset, offset + width).

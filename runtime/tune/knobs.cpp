@@ -1,7 +1,7 @@
 #include "runtime/tune/knobs.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <limits>
 
 namespace flow::tune {

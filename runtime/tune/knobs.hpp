@@ -14,11 +14,11 @@ namespace flow::tune {
 struct Knob {
   enum class Kind { Capacity, Workers };
   Kind kind = Kind::Capacity;
-  std::size_t index = 0;       ///< the EdgeId or NodeId in the pipeline
-  std::string target;          ///< as `--set` names it: "a->b" or the node's name
-  std::string label;           ///< for the table: "a -> b", "service workers"
-  std::uint64_t now = 0;       ///< what the file (with its --set) gives
-  std::uint64_t ceiling = 0;   ///< the most the search tries
+  std::size_t index = 0;      ///< the EdgeId or NodeId in the pipeline
+  std::string target;         ///< as `--set` names it: "a->b" or the node's name
+  std::string label;          ///< for the table: "a -> b", "service workers"
+  std::uint64_t now = 0;      ///< what the file (with its --set) gives
+  std::uint64_t ceiling = 0;  ///< the most the search tries
 };
 
 /// Which kinds of knob to vary.

@@ -1,8 +1,8 @@
 #include "runtime/tune/rewrite.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -56,7 +56,8 @@ Edit split_chain(const std::string& text, const syntax::EdgeChain& chain, const 
     std::vector<std::string> attributes;
     for (const auto& attribute : chain.attributes) {
       bool replace = write && attribute.key.text == "capacity";
-      attributes.push_back(replace ? std::exchange(capacity, std::string()) : attribute_text(text, attribute));
+      attributes.push_back(replace ? std::exchange(capacity, std::string())
+                                   : attribute_text(text, attribute));
     }
     if (!capacity.empty()) attributes.push_back(capacity);
     if (!out.empty()) out += "\n" + indent;
@@ -70,7 +71,8 @@ Edit split_chain(const std::string& text, const syntax::EdgeChain& chain, const 
 void edit_chain(const std::string& text, const syntax::EdgeChain& chain, const Wanted& wanted,
                 std::vector<Edit>& edits) {
   auto edges = edges_of(chain);
-  bool changes = std::any_of(edges.begin(), edges.end(), [&](const EdgeKey& e) { return wanted.write.count(e) != 0; });
+  bool changes =
+      std::any_of(edges.begin(), edges.end(), [&](const EdgeKey& e) { return wanted.write.count(e) != 0; });
   if (!changes) return;
   // One value for every edge of the statement: the statement's own attribute says it.
   std::optional<std::uint64_t> common;
@@ -81,8 +83,8 @@ void edit_chain(const std::string& text, const syntax::EdgeChain& chain, const W
     if (found != wanted.capacity.end()) common = found->second;
   }
   if (uniform && common) {
-    edits.push_back(set_attribute(chain.attributes, chain.attribute_list, chain.steps.back().span.end, "capacity",
-                                  fmt::format("{}", *common)));
+    edits.push_back(set_attribute(chain.attributes, chain.attribute_list, chain.steps.back().span.end,
+                                  "capacity", fmt::format("{}", *common)));
   } else {
     edits.push_back(split_chain(text, chain, wanted));
   }
@@ -91,7 +93,8 @@ void edit_chain(const std::string& text, const syntax::EdgeChain& chain, const W
 std::vector<Edit> edits_for(const std::string& text, const syntax::File& file, const Wanted& wanted) {
   std::vector<Edit> edits;
   for (const auto& statement : file.statements) {
-    if (const auto* chain = std::get_if<syntax::EdgeChain>(&statement)) edit_chain(text, *chain, wanted, edits);
+    if (const auto* chain = std::get_if<syntax::EdgeChain>(&statement))
+      edit_chain(text, *chain, wanted, edits);
     if (const auto* node = std::get_if<syntax::NodeDecl>(&statement)) {
       auto found = wanted.workers.find(node->name.text);
       if (found == wanted.workers.end()) continue;
@@ -120,8 +123,8 @@ std::optional<std::uint64_t> value_in(const Pipeline& pipeline, const Knob& knob
   return id ? pipeline.edges[*id].capacity : std::nullopt;
 }
 
-std::optional<Pipeline> load_text(const std::string& name, const std::string& text, const OperatorRegistry& registry,
-                                  std::string& error) {
+std::optional<Pipeline> load_text(const std::string& name, const std::string& text,
+                                  const OperatorRegistry& registry, std::string& error) {
   auto source = std::make_shared<SourceFile>(SourceFile{name, text});
   auto result = load(source, registry);
   for (const auto& diagnostic : result.diagnostics) {
@@ -136,13 +139,15 @@ std::optional<Pipeline> load_text(const std::string& name, const std::string& te
 }  // namespace
 
 std::optional<std::string> rewrite(const SourceFile& file, const OperatorRegistry& registry,
-                                   const std::vector<Knob>& knobs, const Setting& setting, std::string& error) {
+                                   const std::vector<Knob>& knobs, const Setting& setting,
+                                   std::string& error) {
   auto as_written = load_text(file.name, file.text, registry, error);
   if (!as_written) return std::nullopt;
   std::vector<EdgeKey> keys;
   for (const auto& knob : knobs) {
     auto split = knob.target.find("->");
-    keys.emplace_back(knob.target.substr(0, split), split == std::string::npos ? "" : knob.target.substr(split + 2));
+    keys.emplace_back(knob.target.substr(0, split),
+                      split == std::string::npos ? "" : knob.target.substr(split + 2));
   }
   auto parsed = parse(file);
   // A knob is written where the file gives it another value. Should a change

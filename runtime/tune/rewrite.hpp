@@ -21,6 +21,7 @@ namespace flow::tune {
 /// the result: it must load, and give every knob exactly that value (else
 /// nullopt and `error` says which did not).
 std::optional<std::string> rewrite(const SourceFile& file, const OperatorRegistry& registry,
-                                   const std::vector<Knob>& knobs, const Setting& setting, std::string& error);
+                                   const std::vector<Knob>& knobs, const Setting& setting,
+                                   std::string& error);
 
 }  // namespace flow::tune

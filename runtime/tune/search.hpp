@@ -18,14 +18,14 @@
 namespace flow::tune {
 
 struct SearchResult {
-  bool met = false;      ///< some setting up to the ceilings meets every goal on every seed
-  Setting setting;       ///< the recommendation; when !met, the closest setting tried
-  Verdict at_setting;    ///< its figures, worst over every seed
+  bool met = false;    ///< some setting up to the ceilings meets every goal on every seed
+  Setting setting;     ///< the recommendation; when !met, the closest setting tried
+  Verdict at_setting;  ///< its figures, worst over every seed
   /// Per knob: the figures with that knob one below the recommendation, the
   /// others as recommended (every seed); nullopt where the knob is at 1 or !met.
   std::vector<std::optional<Verdict>> one_below;
-  std::uint64_t runs = 0;      ///< pipeline runs, over every setting and seed
-  std::size_t settings = 0;    ///< distinct settings tried
+  std::uint64_t runs = 0;    ///< pipeline runs, over every setting and seed
+  std::size_t settings = 0;  ///< distinct settings tried
 };
 
 /// Searches with `trials`, which runs and judges the settings of `knobs`.

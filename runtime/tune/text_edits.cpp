@@ -1,7 +1,7 @@
 #include "runtime/tune/text_edits.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace flow::tune {
 

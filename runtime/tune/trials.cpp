@@ -8,9 +8,13 @@ namespace flow::tune {
 Trials::Trials(std::vector<Goal> goals, Seeds seeds, RunSetting run)
     : goals_(std::move(goals)), seeds_(seeds), run_(std::move(run)) {}
 
-const Verdict& Trials::judge(const Setting& setting) { return run_seeds(setting, true); }
+const Verdict& Trials::judge(const Setting& setting) {
+  return run_seeds(setting, true);
+}
 
-const Verdict& Trials::measure_all(const Setting& setting) { return run_seeds(setting, false); }
+const Verdict& Trials::measure_all(const Setting& setting) {
+  return run_seeds(setting, false);
+}
 
 const Verdict& Trials::run_seeds(const Setting& setting, bool stop_at_miss) {
   auto& verdict = tried_[setting];

@@ -1,7 +1,7 @@
 // `flow tune`, run from the outside: the capacity a burst needs, the table,
 // --write, --vary workers, and what a wrong goal or pipeline says.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <memory>
 #include <sstream>
@@ -18,7 +18,9 @@ using flow::test::temp_directory;
 
 namespace {
 
-std::string example(const std::string& name) { return fmt::format("{}/examples/{}.flow", FLOW_SOURCE_DIR, name); }
+std::string example(const std::string& name) {
+  return fmt::format("{}/examples/{}.flow", FLOW_SOURCE_DIR, name);
+}
 
 /// The words of the first line of `text` that starts with `start`.
 std::vector<std::string> row_of(const std::string& text, const std::string& start) {
@@ -54,7 +56,8 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 }  // namespace
 
-TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and one less drops", "[cli][tune]") {
+TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and one less drops",
+          "[cli][tune]") {
   // A burst of B offered at once to a drop_newest edge keeps `capacity` of
   // them, so B drops nothing and B - 1 drops one a burst. One burst (count=B)
   // keeps each of the search's runs short on the real clock.
@@ -63,8 +66,8 @@ TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and
   auto now = *as_written.edges.at(0).capacity;
   auto out = temp_directory() + "/out.flow";
   auto count = fmt::format("--set requests.count={}", burst);
-  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 {} --write {}", shell_quote(example("capacity")), count,
-                                   shell_quote(out)));
+  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 {} --write {}", shell_quote(example("capacity")),
+                                   count, shell_quote(out)));
   INFO(tune.out << tune.err);
   REQUIRE(tune.exit_code == 0);
   // Three seeds from the file's own, so a plain run of the written file repeats one.
@@ -73,8 +76,8 @@ TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and
   CHECK(row_of(tune.out, "edge") ==
         std::vector<std::string>{"edge", "now", "recommended", "dropped", "one", "below", "dropped"});
   CHECK(row_of(tune.out, "requests -> service") ==
-        std::vector<std::string>{"requests", "->", "service", fmt::format("{}", now), fmt::format("{}", burst), "0",
-                                 fmt::format("{}", burst - 1), "1*"});
+        std::vector<std::string>{"requests", "->", "service", fmt::format("{}", now),
+                                 fmt::format("{}", burst), "0", fmt::format("{}", burst - 1), "1*"});
   // A block edge never drops: 1 is enough, and there is nothing below it.
   CHECK(row_of(tune.out, "service -> store") ==
         std::vector<std::string>{"service", "->", "store", "256", "1", "0", "-", "-"});
@@ -93,7 +96,8 @@ TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and
 
   // And a run of it meets the goal.
   auto json = temp_directory() + "/run.json";
-  auto run = run_flow(fmt::format("run {} --quiet {} --metrics-json {}", shell_quote(out), count, shell_quote(json)));
+  auto run = run_flow(
+      fmt::format("run {} --quiet {} --metrics-json {}", shell_quote(out), count, shell_quote(json)));
   REQUIRE(run.exit_code == 0);
   auto metrics = nlohmann::json::parse(read_file(json));
   CHECK(metrics.at("edges").at(0).at("dropped") == 0);
@@ -121,23 +125,30 @@ TEST_CASE("tune --vary capacity,workers: the fewest workers first, then the capa
   CHECK(read_file(out) == expected);
 }
 
-TEST_CASE("tune: an endless source runs for --duration, and a block edge needs no more than 1", "[cli][tune]") {
-  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --duration 30ms --seeds 1", shell_quote(data("endless"))));
+TEST_CASE("tune: an endless source runs for --duration, and a block edge needs no more than 1",
+          "[cli][tune]") {
+  auto tune = run_flow(
+      fmt::format("tune {} --goal dropped=0 --duration 30ms --seeds 1", shell_quote(data("endless"))));
   INFO(tune.out << tune.err);
   REQUIRE(tune.exit_code == 0);
-  CHECK(row_of(tune.out, "ticks -> work") == std::vector<std::string>{"ticks", "->", "work", "4", "1", "0", "-", "-"});
-  CHECK(row_of(tune.out, "work -> out") == std::vector<std::string>{"work", "->", "out", "4", "1", "0", "-", "-"});
+  CHECK(row_of(tune.out, "ticks -> work") ==
+        std::vector<std::string>{"ticks", "->", "work", "4", "1", "0", "-", "-"});
+  CHECK(row_of(tune.out, "work -> out") ==
+        std::vector<std::string>{"work", "->", "out", "4", "1", "0", "-", "-"});
 }
 
 TEST_CASE("tune: goals no setting meets show the closest and exit 3, writing nothing", "[cli][tune]") {
   auto out = temp_directory() + "/out.flow";
-  auto tune = run_flow(fmt::format("tune {} --goal 'p99<=1ms' --write {}", shell_quote(data("slow_stage")), shell_quote(out)));
+  auto tune = run_flow(
+      fmt::format("tune {} --goal 'p99<=1ms' --write {}", shell_quote(data("slow_stage")), shell_quote(out)));
   CHECK(tune.exit_code == 3);
-  CHECK(row_of(tune.out, "edge") == std::vector<std::string>{"edge", "now", "closest", "p99", "one", "below", "p99"});
+  CHECK(row_of(tune.out, "edge") ==
+        std::vector<std::string>{"edge", "now", "closest", "p99", "one", "below", "p99"});
   CHECK(tune.out.find("no setting up to the ceilings meets every goal: ") != std::string::npos);
-  CHECK(tune.err == fmt::format("flow: error: no setting up to the ceilings meets every goal on every seed; the "
-                                "closest tried is shown ('{}' not written)\n",
-                                out));
+  CHECK(tune.err ==
+        fmt::format("flow: error: no setting up to the ceilings meets every goal on every seed; the "
+                    "closest tried is shown ('{}' not written)\n",
+                    out));
   CHECK(read_file(out).empty());
 }
 
@@ -149,15 +160,17 @@ TEST_CASE("tune: a wrong goal is shown with a caret under what is wrong", "[cli]
   };
   for (const auto& c : {
            Case{"p98<=200ms", "unknown goal 'p98'; did you mean 'p99'?", "^^^"},
-           Case{"p99>=200ms", "expected <=, < or = after 'p99': a goal is a limit that a smaller figure meets (e.g. "
-                              "p99<=...)",
+           Case{"p99>=200ms",
+                "expected <=, < or = after 'p99': a goal is a limit that a smaller figure meets (e.g. "
+                "p99<=...)",
                 "   ^^"},
            Case{"p99<=200", "'200' is an integer, expected a duration such as 200ms", "     ^^^"},
            Case{"peak_bytes<=lots", "'lots' is a name, expected a size such as 64MB", "            ^^^^"},
        }) {
     auto tune = run_flow(fmt::format("tune {} --goal '{}'", shell_quote(data("bursts")), c.goal));
     CHECK(tune.exit_code == 2);
-    CHECK(tune.err == fmt::format("flow: error: --goal '{}': {}\n    {}\n    {}\n", c.goal, c.message, c.goal, c.caret));
+    CHECK(tune.err ==
+          fmt::format("flow: error: --goal '{}': {}\n    {}\n    {}\n", c.goal, c.message, c.goal, c.caret));
     CHECK(tune.out.empty());
   }
 }
@@ -166,12 +179,14 @@ TEST_CASE("tune: what it cannot tune is said before any run", "[cli][tune]") {
   auto stdin_file = run_flow(fmt::format("tune {} --goal dropped=0", shell_quote(data("stdin_lines"))));
   CHECK(stdin_file.exit_code == 2);
   CHECK(stdin_file.err ==
-        "flow: error: source 'lines' reads standard input, which only the first of tune's runs would see; tune a "
+        "flow: error: source 'lines' reads standard input, which only the first of tune's runs would see; "
+        "tune a "
         "copy that reads a file\n");
   auto endless = run_flow(fmt::format("tune {} --goal dropped=0", shell_quote(data("endless"))));
   CHECK(endless.exit_code == 2);
-  CHECK(endless.err == "flow: error: source 'ticks' is endless (generate without count); give --duration so that "
-                       "each of tune's runs ends\n");
+  CHECK(endless.err ==
+        "flow: error: source 'ticks' is endless (generate without count); give --duration so that "
+        "each of tune's runs ends\n");
   auto unbounded = run_flow(fmt::format("tune {} --goal dropped=0", shell_quote(data("unbounded"))));
   CHECK(unbounded.exit_code == 2);
   CHECK(unbounded.err.ends_with(
@@ -185,8 +200,9 @@ TEST_CASE("tune: --seeds, --vary and a missing --goal are checked", "[cli][tune]
   CHECK(seeds.err == "flow: error: --seeds: '0' is not a whole number from 1 to 1000\n");
   auto vary = run_flow(fmt::format("tune {} --goal dropped=0 --vary capacity,threads", file));
   CHECK(vary.exit_code == 2);
-  CHECK(vary.err == "flow: error: --vary: 'threads' is not a setting flow tune varies; expected capacity, workers or "
-                    "capacity,workers\n");
+  CHECK(vary.err ==
+        "flow: error: --vary: 'threads' is not a setting flow tune varies; expected capacity, workers or "
+        "capacity,workers\n");
   auto none = run_flow(fmt::format("tune {}", file));
   CHECK(none.exit_code == 2);
   CHECK(none.err == "flow: error: tune: missing --goal; see 'flow tune --help'\n");

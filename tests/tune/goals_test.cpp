@@ -54,9 +54,10 @@ TEST_CASE("an unknown goal key is named, with the keys there are or the closest 
   CHECK(close.offset == 0);
   CHECK(close.width == 3);
   auto far = error_of("throughput>=5");
-  CHECK(far.message ==
-        "unknown goal 'throughput'; expected one of dropped, p50, p99, latency_mean, latency_max, peak_bytes, "
-        "peak_messages");
+  CHECK(
+      far.message ==
+      "unknown goal 'throughput'; expected one of dropped, p50, p99, latency_mean, latency_max, peak_bytes, "
+      "peak_messages");
   CHECK(far.width == 10);
 }
 
@@ -82,7 +83,8 @@ TEST_CASE("a limit of the wrong kind, or none, is an error under the value", "[t
   CHECK(count.offset == 5);
   CHECK(count.width == 3);
   CHECK(error_of("peak_bytes<=10ms").message == "'10ms' is a duration, expected a size such as 64MB");
-  CHECK(error_of("dropped<=1.5").message == "'1.5' is a decimal number, expected a whole number of messages such as 0");
+  CHECK(error_of("dropped<=1.5").message ==
+        "'1.5' is a decimal number, expected a whole number of messages such as 0");
   CHECK(error_of("dropped<=-1").message == "'-1' is negative, expected a whole number of messages such as 0");
   auto unit = error_of("p99<=2xs");
   CHECK(unit.message.starts_with("'2xs' is not a duration such as 200ms ("));

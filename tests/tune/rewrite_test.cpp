@@ -44,13 +44,15 @@ std::string rewritten(const std::string& text, const std::map<std::string, std::
 }  // namespace
 
 TEST_CASE("an edge that says capacity= gets the number replaced where it stands", "[tune]") {
-  std::string text = std::string(kNodes) + "s -> k [capacity = 20, overflow=drop_newest]  # in front of k\n" + kRest;
+  std::string text =
+      std::string(kNodes) + "s -> k [capacity = 20, overflow=drop_newest]  # in front of k\n" + kRest;
   CHECK(rewritten(text, {{"s->k", 50}}) ==
         std::string(kNodes) + "s -> k [capacity = 50, overflow=drop_newest]  # in front of k\n" + kRest);
 }
 
 TEST_CASE("a setting the file already gives leaves the text as it is", "[tune]") {
-  std::string text = std::string(kNodes) + "# comment\ns -> a -> k   // two edges, default capacity\ns -> w -> k\n";
+  std::string text =
+      std::string(kNodes) + "# comment\ns -> a -> k   // two edges, default capacity\ns -> w -> k\n";
   CHECK(rewritten(text, {{"s->a", 256}, {"a->k", 256}}) == text);
 }
 
@@ -71,7 +73,8 @@ TEST_CASE("a defaults statement is left alone: the edge's own statement says the
 }
 
 TEST_CASE("an attribute list over several lines keeps its layout, trailing comma and all", "[tune]") {
-  std::string text = std::string(kNodes) + "s ->\n  k [\n    capacity = 4,\n    overflow = drop_oldest,\n  ]\n" + kRest;
+  std::string text =
+      std::string(kNodes) + "s ->\n  k [\n    capacity = 4,\n    overflow = drop_oldest,\n  ]\n" + kRest;
   CHECK(rewritten(text, {{"s->k", 12}}) ==
         std::string(kNodes) + "s ->\n  k [\n    capacity = 12,\n    overflow = drop_oldest,\n  ]\n" + kRest);
   std::string no_capacity = std::string(kNodes) + "s -> k [\n  overflow = drop_oldest,  # why\n]\n" + kRest;
@@ -81,20 +84,23 @@ TEST_CASE("an attribute list over several lines keeps its layout, trailing comma
 
 TEST_CASE("a chain whose edges now differ is split into one statement per edge, in its place", "[tune]") {
   std::string text = std::string(kNodes) + "  s -> a -> k [overflow=block]  # the chain\nw -> k\ns -> w\n";
-  CHECK(rewritten(text, {{"s->a", 4}, {"a->k", 9}}) == std::string(kNodes) +
-                                                          "  s -> a [overflow=block, capacity=4]\n"
-                                                          "  a -> k [overflow=block, capacity=9]  # the chain\n"
-                                                          "w -> k\ns -> w\n");
+  CHECK(rewritten(text, {{"s->a", 4}, {"a->k", 9}}) ==
+        std::string(kNodes) +
+            "  s -> a [overflow=block, capacity=4]\n"
+            "  a -> k [overflow=block, capacity=9]  # the chain\n"
+            "w -> k\ns -> w\n");
   // Only one edge of the chain changes: the other keeps what it had.
   std::string sized = std::string(kNodes) + "s -> a -> k [capacity=6]\nw -> k\ns -> w\n";
-  CHECK(rewritten(sized, {{"a->k", 2}}) == std::string(kNodes) + "s -> a [capacity=6]\na -> k [capacity=2]\nw -> k\ns -> w\n");
+  CHECK(rewritten(sized, {{"a->k", 2}}) ==
+        std::string(kNodes) + "s -> a [capacity=6]\na -> k [capacity=2]\nw -> k\ns -> w\n");
 }
 
 TEST_CASE("a group is split into its edges when they now differ", "[tune]") {
   std::string text = std::string(kNodes) + "s -> {a, w}\n{a, w} -> k\n";
   CHECK(rewritten(text, {{"s->a", 1}, {"s->w", 30}}) ==
         std::string(kNodes) + "s -> a [capacity=1]\ns -> w [capacity=30]\n{a, w} -> k\n");
-  CHECK(rewritten(text, {{"a->k", 5}, {"w->k", 5}}) == std::string(kNodes) + "s -> {a, w}\n{a, w} -> k [capacity=5]\n");
+  CHECK(rewritten(text, {{"a->k", 5}, {"w->k", 5}}) ==
+        std::string(kNodes) + "s -> {a, w}\n{a, w} -> k [capacity=5]\n");
 }
 
 TEST_CASE("workers are replaced where a node says them, else added to its declaration", "[tune]") {

@@ -32,7 +32,9 @@ Setup setup_for(const std::string& text) {
   return {source, knobs_of(*loaded.pipeline, Vary{})};
 }
 
-Goal goal(const std::string& text) { return std::get<Goal>(parse_goal(text)); }
+Goal goal(const std::string& text) {
+  return std::get<Goal>(parse_goal(text));
+}
 
 }  // namespace
 
@@ -40,7 +42,8 @@ TEST_CASE("the runner runs the file with the setting's capacity and measures its
   auto [source, knobs] = setup_for(kBurst);
   REQUIRE(knobs.size() == 1);
   CHECK(knobs[0].now == 4);
-  auto run = pipeline_runner({source, &builtin_operators(), {}, knobs, {goal("dropped=0"), goal("peak_messages<=100")}, {}});
+  auto run = pipeline_runner(
+      {source, &builtin_operators(), {}, knobs, {goal("dropped=0"), goal("peak_messages<=100")}, {}});
   for (std::uint64_t capacity : {4, 11, 12}) {
     INFO("capacity " << capacity);
     auto measured = run({capacity}, 1);

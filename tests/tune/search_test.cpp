@@ -97,7 +97,8 @@ TEST_CASE("a run that fails below some capacity counts as missing the goals ther
   CHECK(result.one_below[0]->failure == "edge a -> b overflowed");
 }
 
-TEST_CASE("goals no setting meets: the closest of the ceiling and the file's own, and nothing below", "[tune]") {
+TEST_CASE("goals no setting meets: the closest of the ceiling and the file's own, and nothing below",
+          "[tune]") {
   // More capacity drops less but never none.
   FakeRuns fake{[](const Setting& s, std::uint64_t) { return 1.0 + 1000.0 / static_cast<double>(s[0]); }, {}};
   std::vector<Knob> knobs{capacity("a->b", 20)};
@@ -111,7 +112,8 @@ TEST_CASE("goals no setting meets: the closest of the ceiling and the file's own
   CHECK(result.runs == 4);  // one seed of each, then seeds 2 and 3 of the closest for its figures
 }
 
-TEST_CASE("a goal that gets worse with capacity is closest at the file's own setting when the ceiling misses", "[tune]") {
+TEST_CASE("a goal that gets worse with capacity is closest at the file's own setting when the ceiling misses",
+          "[tune]") {
   // The latency of a dropping edge: the fuller it may get, the longer a message waits.
   FakeRuns fake{[](const Setting& s, std::uint64_t) { return 0.001 * static_cast<double>(s[0]); }, {}};
   std::vector<Knob> knobs{capacity("a->b", 20)};

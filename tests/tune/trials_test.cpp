@@ -69,5 +69,6 @@ TEST_CASE("the seeds run are the first seed and those after it", "[tune]") {
   FakeRuns fake{[](const Setting&, std::uint64_t) { return 0.0; }, {}};
   Trials trials({goal("dropped=0")}, Seeds{7, 3}, fake.runner());
   trials.measure_all({1});
-  CHECK(fake.runs == std::map<std::pair<Setting, std::uint64_t>, int>{{{{1}, 7}, 1}, {{{1}, 8}, 1}, {{{1}, 9}, 1}});
+  CHECK(fake.runs ==
+        std::map<std::pair<Setting, std::uint64_t>, int>{{{{1}, 7}, 1}, {{{1}, 8}, 1}, {{{1}, 9}, 1}});
 }
