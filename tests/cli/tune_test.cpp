@@ -210,8 +210,8 @@ TEST_CASE("tune: --seeds, --vary and a missing --goal are checked", "[cli][tune]
 
 TEST_CASE("tune: a --write path that cannot be written exits 1 after the table", "[cli][tune]") {
   auto out = temp_directory() + "/missing/out.flow";
-  auto tune = run_flow(
-      fmt::format("tune {} --goal dropped=0 --seeds 1 --write {}", shell_quote(data("bursts")), shell_quote(out)));
+  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1 --write {}",
+                                   shell_quote(data("bursts")), shell_quote(out)));
   CHECK(tune.exit_code == 1);
   CHECK(row_of(tune.out, "requests -> work").at(4) == "20");
   CHECK(tune.err == fmt::format("flow: error: cannot write '{}': No such file or directory\n", out));
