@@ -8,9 +8,15 @@
 namespace flow::cli {
 namespace {
 
+// A virtual run's times are simulated: say so, and what it took in real time.
+std::string elapsed_text(const RunMetrics& metrics) {
+  if (metrics.clock == ClockKind::Real) return format_seconds(metrics.elapsed_s);
+  return fmt::format("{} simulated ({} wall)", format_seconds(metrics.elapsed_s), format_seconds(metrics.wall_s));
+}
+
 std::string header(const RunMetrics& metrics) {
   auto line = fmt::format("pipeline {}: {} after {}\n", metrics.pipeline, to_string(metrics.status),
-                          format_seconds(metrics.elapsed_s));
+                          elapsed_text(metrics));
   if (metrics.error) line += fmt::format("error: {}\n", *metrics.error);
   return line;
 }
@@ -64,7 +70,7 @@ std::string balance_line(const SourceBalance& source) {
 std::string totals_line(const RunMetrics& metrics) {
   return fmt::format(
       "elapsed {}, {} at the sinks, end-to-end latency mean {} p50 {} p99 {} max {}, peak RSS {}",
-      format_seconds(metrics.elapsed_s), format_rate(metrics.messages_per_s),
+      elapsed_text(metrics), format_rate(metrics.messages_per_s),
       format_seconds(metrics.latency_mean_s), format_seconds(metrics.latency_p50_s),
       format_seconds(metrics.latency_p99_s), format_seconds(metrics.latency_max_s),
       format_bytes(metrics.peak_rss_bytes));

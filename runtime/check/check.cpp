@@ -9,6 +9,7 @@
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/conflicts.hpp"
+#include "runtime/check/clock_notes.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/overrides.hpp"
 #include "runtime/check/reporter.hpp"
@@ -148,6 +149,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::apply_edge_overrides(reporter, pipeline, overrides);
   if (file_complete) checker::check_topology(reporter, pipeline);
   checker::check_limits(reporter, pipeline);
+  checker::note_virtual_clock(reporter, pipeline);
   checker::check_conflicts(reporter, pipeline);
 
   CheckResult result;

@@ -28,10 +28,11 @@ void handoff_acquire() {}
 }  // namespace
 
 struct GraphBuilder::Impl {
-  explicit Impl(int threads)
+  Impl(int threads, VirtualClock* virtual_clock)
       // The caller's thread only waits and monitors, so every slot goes to TBB workers.
       : control(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads) + 1),
-        arena(threads, 0) {
+        arena(threads, 0),
+        clock(virtual_clock) {
     // execute() may hand the lambda to a worker thread: hand its effects back visibly to TSan too.
     auto make_graph = [this] {
       handoff_acquire();
@@ -45,6 +46,7 @@ struct GraphBuilder::Impl {
 
   tbb::global_control control;
   tbb::task_arena arena;
+  VirtualClock* clock;
   std::unique_ptr<tbb::flow::graph> graph;  ///< made inside the arena, so its tasks run there
   std::vector<std::unique_ptr<tbb::flow::function_node<Activation, tbb::flow::continue_msg>>> nodes;
 };
@@ -59,7 +61,8 @@ int resolve_threads(int threads) {
 
 }  // namespace
 
-GraphBuilder::GraphBuilder(int threads) : impl_(std::make_unique<Impl>(resolve_threads(threads))) {}
+GraphBuilder::GraphBuilder(int threads, VirtualClock* clock)
+    : impl_(std::make_unique<Impl>(resolve_threads(threads), clock)) {}
 
 GraphBuilder::~GraphBuilder() {
   wait();
@@ -69,22 +72,45 @@ GraphBuilder::~GraphBuilder() {
 void GraphBuilder::build(const std::vector<std::unique_ptr<NodeRunner>>& runners) {
   for (const auto& runner : runners) {
     NodeRunner* target = runner.get();
+    VirtualClock* clock = impl_->clock;
     // Unlimited: the runner itself keeps at most `workers` activations alive,
     // so the node's own queue never grows and no put is ever rejected.
     auto node = std::make_unique<tbb::flow::function_node<Activation, tbb::flow::continue_msg>>(
-        *impl_->graph, tbb::flow::unlimited, [target](const Activation& activation) {
+        *impl_->graph, tbb::flow::unlimited, [target, clock](const Activation& activation) {
           handoff_acquire();
-          target->run_task(activation);
+          {
+            ClockScope scope(clock);
+            target->run_task(activation);
+            if (clock) clock->leave();
+          }
           handoff_release();
           return tbb::flow::continue_msg{};
         });
     auto* raw = node.get();
-    runner->set_spawn([raw](const Activation& activation) {
+    runner->set_spawn([raw, clock](const Activation& activation) {
+      if (clock) clock->enter();
       handoff_release();
       raw->try_put(activation);
     });
     impl_->nodes.push_back(std::move(node));
   }
+}
+
+void GraphBuilder::execute(const std::function<void()>& work) {
+  VirtualClock* clock = impl_->clock;
+  auto counted = [&work, clock] {
+    handoff_acquire();
+    {
+      ClockScope scope(clock);
+      if (clock) clock->enter();
+      work();
+      if (clock) clock->leave();
+    }
+    handoff_release();
+  };
+  handoff_release();
+  impl_->arena.execute(counted);
+  handoff_acquire();
 }
 
 void GraphBuilder::wait() {

@@ -8,19 +8,25 @@
 #include <vector>
 
 #include "runtime/exec/node_runner.hpp"
+#include "runtime/exec/virtual_clock.hpp"
 
 namespace flow::exec {
 
 class GraphBuilder {
  public:
-  /// `threads` = 0: one per core.
-  explicit GraphBuilder(int threads);
+  /// `threads` = 0: one per core. With a virtual clock, every task counts as
+  /// work on it and runs with it as its thread's clock.
+  GraphBuilder(int threads, VirtualClock* clock);
   ~GraphBuilder();
   GraphBuilder(const GraphBuilder&) = delete;
   GraphBuilder& operator=(const GraphBuilder&) = delete;
 
   /// Makes a function_node for every runner and gives each runner its spawn hook.
   void build(const std::vector<std::unique_ptr<NodeRunner>>& runners);
+  /// Runs `work` inside the graph's arena, as one piece of work on the
+  /// virtual clock if there is one (it leaves on the arena's thread, which then
+  /// drives the clock).
+  void execute(const std::function<void()>& work);
   /// Waits for every task of the graph; call before the runners go away.
   void wait();
 

@@ -7,6 +7,7 @@
 
 #include "runtime/exec/builder.hpp"
 #include "runtime/exec/collector.hpp"
+#include "runtime/exec/virtual_clock.hpp"
 
 namespace flow {
 namespace {
@@ -42,6 +43,23 @@ NodeOperators make_operators(const Node& node, const OperatorRegistry& registry)
   return ops;
 }
 
+/// Wires `runner` to its edges and to the runners at their other ends.
+void connect(NodeRunner& runner, const Pipeline& pipeline, const std::vector<std::unique_ptr<EdgeBuffer>>& edges,
+             const std::vector<std::unique_ptr<NodeRunner>>& runners) {
+  const Node& node = runner.node();
+  std::vector<EdgeBuffer*> inputs, outputs;
+  std::vector<NodeRunner*> producers, consumers;
+  for (EdgeId e : node.inputs) {
+    inputs.push_back(edges[e].get());
+    producers.push_back(runners[pipeline.edges[e].from].get());
+  }
+  for (EdgeId e : node.outputs) {
+    outputs.push_back(edges[e].get());
+    consumers.push_back(runners[pipeline.edges[e].to].get());
+  }
+  runner.connect(std::move(inputs), std::move(producers), std::move(outputs), std::move(consumers));
+}
+
 RunMetrics failed_before_start(const Pipeline& pipeline, std::string error) {
   RunMetrics metrics = unstarted_metrics(pipeline);
   metrics.status = RunStatus::Failed;
@@ -50,7 +68,13 @@ RunMetrics failed_before_start(const Pipeline& pipeline, std::string error) {
   return metrics;
 }
 
-/// Watches the run from the calling thread until it is over; returns its status.
+RunStatus final_status(const RunState& state, bool interrupted) {
+  if (state.failed()) return RunStatus::Failed;
+  if (state.reader_gone_note()) return RunStatus::BrokenPipe;
+  return interrupted ? RunStatus::Interrupted : RunStatus::Ok;
+}
+
+/// Watches a real-time run from the calling thread until it is over; returns its status.
 RunStatus watch(RunState& state, const RunParts& parts, const RunOptions& options,
                 const std::function<void()>& stop_sources) {
   const auto start = state.start();
@@ -78,63 +102,104 @@ RunStatus watch(RunState& state, const RunParts& parts, const RunOptions& option
       while (next_report <= now) next_report += *options.report_every;
     }
   }
-  if (state.failed()) return RunStatus::Failed;
-  if (state.reader_gone_note()) return RunStatus::BrokenPipe;
-  return interrupted ? RunStatus::Interrupted : RunStatus::Ok;
+  return final_status(state, interrupted);
+}
+
+/// A virtual run: the duration and the reports are timers on the virtual
+/// clock, fired on the arena's thread at their simulated time; the calling
+/// thread starts the sources, then only waits, looking at the interrupt flag
+/// in real time.
+RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions& options, VirtualClock& clock,
+                        GraphBuilder& graph, const std::function<void()>& wake_sources,
+                        const std::function<void()>& stop_sources) {
+  const auto start = state.start();
+  if (options.duration) clock.at(start + *options.duration, stop_sources);
+  std::function<void()> report;
+  auto next_report = start;
+  if (options.report_every && options.report_every->count() > 0 && options.on_report) {
+    report = [&] {
+      options.on_report(collect(parts, RunStatus::Running, state.elapsed_s()));
+      next_report += *options.report_every;
+      clock.at(next_report, report);
+    };
+    next_report += *options.report_every;
+    clock.at(next_report, report);
+  }
+  graph.execute(wake_sources);
+  bool interrupted = false;
+  const auto far = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
+  while (true) {
+    bool polling = options.interrupt && !interrupted;
+    if (state.wait_until_over(polling ? std::chrono::steady_clock::now() + kInterruptPoll : far)) break;
+    if (polling && options.interrupt->load()) {
+      interrupted = true;
+      graph.execute(stop_sources);
+    }
+  }
+  return final_status(state, interrupted);
 }
 
 }  // namespace
 
 RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::unique_ptr<VirtualClock> virtual_clock;
+  if (pipeline.clock == ClockKind::Virtual) virtual_clock = std::make_unique<VirtualClock>(wall_start);
+  // Before the operators are made: spin asks which clock it will run on.
+  ClockScope scope(virtual_clock.get());
+  auto finish = [&](RunMetrics metrics) {
+    metrics.clock = pipeline.clock;
+    metrics.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return metrics;
+  };
+
   std::vector<NodeOperators> operators;
   for (const Node& node : pipeline.nodes) {
     try {
       operators.push_back(make_operators(node, registry));
     } catch (const std::exception& e) {
-      return failed_before_start(pipeline, fmt::format("{} {}: {}", to_string(node.kind), node.name, e.what()));
+      return finish(failed_before_start(pipeline, fmt::format("{} {}: {}", to_string(node.kind), node.name, e.what())));
     }
   }
 
   RunState state(pipeline, options.memory_limit);
-  Timer timer;  // declared before the runners: its callbacks point at them
+  // Declared before the runners: its callbacks point at them.
+  std::optional<ThreadTimer> thread_timer;
+  Timer& timer = virtual_clock ? static_cast<Timer&>(*virtual_clock) : thread_timer.emplace();
   std::vector<std::unique_ptr<EdgeBuffer>> edges;
   for (const Edge& edge : pipeline.edges) edges.push_back(std::make_unique<EdgeBuffer>(edge));
   std::vector<std::unique_ptr<NodeRunner>> runners;
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
     runners.push_back(std::make_unique<NodeRunner>(state, timer, id, std::move(operators[id])));
   }
-  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
-    std::vector<EdgeBuffer*> inputs, outputs;
-    std::vector<NodeRunner*> producers, consumers;
-    for (EdgeId e : pipeline.nodes[id].inputs) {
-      inputs.push_back(edges[e].get());
-      producers.push_back(runners[pipeline.edges[e].from].get());
-    }
-    for (EdgeId e : pipeline.nodes[id].outputs) {
-      outputs.push_back(edges[e].get());
-      consumers.push_back(runners[pipeline.edges[e].to].get());
-    }
-    runners[id]->connect(std::move(inputs), std::move(producers), std::move(outputs), std::move(consumers));
-  }
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) connect(*runners[id], pipeline, edges, runners);
 
-  GraphBuilder graph(options.threads);  // after the runners: its destructor waits for their tasks
+  // One thread under the virtual clock: workers are slots in simulated time,
+  // and one thing at a time makes a seed give the same run.
+  GraphBuilder graph(virtual_clock ? 1 : options.threads, virtual_clock.get());  // after the runners: its destructor waits for their tasks
   graph.build(runners);
   auto wake_sources = [&] {
     for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->schedule();
   };
   state.on_room(wake_sources);
-  auto stop_sources = [&] {
+  std::function<void()> stop_sources = [&] {
     state.stop_sources();
     wake_sources();
   };
-  wake_sources();
 
   RunParts parts{state, edges, runners};
-  RunStatus status = watch(state, parts, options, stop_sources);
+  RunStatus status;
+  if (virtual_clock) {
+    virtual_clock->halt_when([&state] { return state.over(); });
+    status = watch_virtual(state, parts, options, *virtual_clock, graph, wake_sources, stop_sources);
+  } else {
+    wake_sources();
+    status = watch(state, parts, options, stop_sources);
+  }
   double elapsed = state.elapsed_s();
   timer.stop();  // no callback may put work into the graph past this point
   graph.wait();
-  return collect(parts, status, elapsed);
+  return finish(collect(parts, status, elapsed));
 }
 
 }  // namespace flow

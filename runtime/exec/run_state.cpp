@@ -181,9 +181,16 @@ void RunState::node_finished() {
   over_.notify_all();
 }
 
-bool RunState::wait_until_over(Clock::time_point deadline) {
+bool RunState::wait_until_over(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  return over_.wait_until(lock, deadline, [&] { return error_ || finished_ == pipeline_.nodes.size(); });
+  return over_.wait_until(lock, deadline, [&] { return over_locked(); });
 }
+
+bool RunState::over() const {
+  std::lock_guard lock(mutex_);
+  return over_locked();
+}
+
+bool RunState::over_locked() const { return error_ || finished_ == pipeline_.nodes.size(); }
 
 }  // namespace flow::exec

@@ -101,11 +101,14 @@ class RunState {
 
   /// A node has finished (its outputs are closed).
   void node_finished();
-  /// Waits until every node has finished or the run failed, at most until `deadline`. True when over.
-  bool wait_until_over(Clock::time_point deadline);
+  /// Waits until every node has finished or the run failed, at most until
+  /// `deadline` in real time (also under the virtual clock). True when over.
+  bool wait_until_over(std::chrono::steady_clock::time_point deadline);
+  bool over() const;
 
  private:
   void freed(std::uint64_t n);
+  bool over_locked() const;
   void grow(std::int64_t messages, std::int64_t bytes);
 
   const Pipeline& pipeline_;

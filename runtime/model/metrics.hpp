@@ -75,7 +75,9 @@ struct RunMetrics {
   RunStatus status = RunStatus::Running;
   std::optional<std::string> error;  ///< one line naming the node or edge (failed), the sink (BrokenPipe)
   std::optional<std::string> signal;  ///< interrupted by a signal: its name ("SIGTERM"), set by the CLI
-  double elapsed_s = 0;
+  double elapsed_s = 0;  ///< on the run's clock: simulated seconds under the virtual clock
+  ClockKind clock = ClockKind::Real;
+  double wall_s = 0;     ///< real seconds the run took, whatever its clock
   std::uint64_t peak_rss_bytes = 0;
   std::uint64_t peak_messages = 0;       ///< most messages alive at once (on edges, in workers, parked, in batches; members one by one)
   std::uint64_t peak_payload_bytes = 0;  ///< most payload bytes alive at once

@@ -5,11 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "runtime/ops/clock.hpp"
 #include "runtime/ops/payload.hpp"
 
 namespace flow {
-
-using Clock = std::chrono::steady_clock;
 
 struct Message {
   Payload payload;

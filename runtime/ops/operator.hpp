@@ -62,7 +62,8 @@ class Operator {
   /// For operators that take time without using a CPU (delay, throttle): the
   /// earliest time `messages`, arriving at `now`, may go on to the next operator.
   /// The runtime waits on a timer, never on a sleeping worker thread. It asks
-  /// only operators whose cost() is Cost::Wait.
+  /// only operators whose cost() is Cost::Wait. Under the virtual clock this
+  /// is the only way to take time: Clock::now() stands still while apply runs.
   virtual std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) {
     (void)messages; (void)now;
     return std::nullopt;

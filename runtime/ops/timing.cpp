@@ -39,21 +39,30 @@ class Delay final : public Operator {
   DurationSource durations_;
 };
 
+/// Under the virtual clock there is no core to hold: spin then waits like
+/// delay, keeping its worker slot for the simulated time.
 class Spin final : public Operator {
  public:
-  Spin(const Value& duration, std::uint64_t seed) : durations_(duration, seed) {}
+  Spin(const Value& duration, std::uint64_t seed) : durations_(duration, seed), simulated_(Clock::simulated()) {}
 
   void apply(Chunk& messages, OperatorContext&) override {
+    if (simulated_) return;
     auto until = Clock::now() + total(durations_, messages.size());
     // Busy on purpose: spin stands for CPU work, so it must hold the core.
     while (Clock::now() < until) {
     }
   }
 
-  Cost cost() const override { return Cost::Cpu; }
+  std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) override {
+    if (!simulated_) return std::nullopt;
+    return now + total(durations_, messages.size());
+  }
+
+  Cost cost() const override { return simulated_ ? Cost::Wait : Cost::Cpu; }
 
  private:
   DurationSource durations_;
+  const bool simulated_;
 };
 
 /// Hands out one time slot per message, `1/rate` apart, shared by every worker

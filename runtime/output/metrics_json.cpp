@@ -199,6 +199,8 @@ RunMetrics read_run(const Json& j) {
   if (const auto* signal = field(j, "", "signal", false); signal != nullptr && !signal->is_null())
     m.signal = text_of(j, "", "signal");
   m.elapsed_s = number_of(j, "", "elapsed_s");
+  if (field(j, "", "clock", false) != nullptr) m.clock = enum_of(j, "", "clock", {ClockKind::Real, ClockKind::Virtual});
+  m.wall_s = number_of(j, "", "wall_s", false);
   m.peak_rss_bytes = count_of(j, "", "peak_rss_bytes", false);
   m.peak_messages = count_of(j, "", "peak_messages", false);
   m.peak_payload_bytes = count_of(j, "", "peak_payload_bytes", false);
@@ -227,6 +229,8 @@ std::string to_json(const RunMetrics& m) {
             {"error", optional_json(m.error)},
             {"signal", optional_json(m.signal)},
             {"elapsed_s", m.elapsed_s},
+            {"clock", to_string(m.clock)},
+            {"wall_s", m.wall_s},
             {"peak_rss_bytes", m.peak_rss_bytes},
             {"peak_messages", m.peak_messages},
             {"peak_payload_bytes", m.peak_payload_bytes},

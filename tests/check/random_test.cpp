@@ -84,3 +84,23 @@ TEST_CASE("a seed is a whole number of at least 0", "[check]") {
   CHECK(diagnostics_of(random_pipeline, {Override{"pipeline", "seed", "1.5"}}) ==
         "t.flow: error: --set pipeline.seed=1.5: expected an integer, got a decimal number\n");
 }
+
+TEST_CASE("the clock attribute is real or virtual", "[check]") {
+  CHECK(pipeline_of("pipeline p [clock=virtual]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n").clock ==
+        ClockKind::Virtual);
+  CHECK(pipeline_of("source s = generate(count=1)\nsink k = discard()\ns -> k\n").clock == ClockKind::Real);
+  CHECK(diagnostics_of("pipeline p [clock=simulated]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n") ==
+        "t.flow:1:19: error: unknown clock 'simulated'; expected one of real, virtual\n"
+        "    pipeline p [clock=simulated]\n"
+        "                      ^^^^^^^^^\n");
+}
+
+TEST_CASE("reading standard input under the virtual clock says what it means", "[check]") {
+  const char* const from_stdin = "source lines = read(\"-\")\nsink out = stdout()\nlines -> out\n";
+  CHECK(diagnostics_of(from_stdin).empty());
+  CHECK(diagnostics_of(std::string("pipeline p [clock=virtual]\n") + from_stdin) ==
+        "t.flow:2:16: warning: source lines reads standard input under the virtual clock: waiting for input "
+        "takes no simulated time, so every line arrives at the simulated instant it is read\n"
+        "    source lines = read(\"-\")\n"
+        "                   ^^^^\n");
+}

@@ -68,6 +68,10 @@ class PipelineBuilder {
     pipeline_.max_in_flight_explicit = true;
     return *this;
   }
+  PipelineBuilder& clock(ClockKind kind) {
+    pipeline_.clock = kind;
+    return *this;
+  }
   const Pipeline& get() const { return pipeline_; }
 
  private:

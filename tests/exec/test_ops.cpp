@@ -100,23 +100,31 @@ class ErrorMod final : public Operator {
   std::int64_t k_;
 };
 
+/// Like the built-in spin: under the virtual clock it waits its time on the timer.
 class SpinUs final : public Operator {
  public:
-  SpinUs(std::int64_t us, std::shared_ptr<Recorder> recorder) : us_(us), recorder_(std::move(recorder)) {}
+  SpinUs(std::int64_t us, std::shared_ptr<Recorder> recorder)
+      : us_(us), recorder_(std::move(recorder)), simulated_(Clock::simulated()) {}
   void apply(Chunk& messages, OperatorContext&) override {
     if (recorder_) {
       std::lock_guard lock(recorder_->mutex);
       recorder_->spin_units.push_back(messages.size());
     }
+    if (simulated_) return;
     auto until = Clock::now() + std::chrono::microseconds(us_ * static_cast<std::int64_t>(messages.size()));
     while (Clock::now() < until) {
     }
   }
-  Cost cost() const override { return Cost::Cpu; }
+  std::optional<Clock::time_point> ready_at(const Chunk& messages, Clock::time_point now) override {
+    if (!simulated_) return std::nullopt;
+    return now + std::chrono::microseconds(us_ * static_cast<std::int64_t>(messages.size()));
+  }
+  Cost cost() const override { return simulated_ ? Cost::Wait : Cost::Cpu; }
 
  private:
   std::int64_t us_;
   std::shared_ptr<Recorder> recorder_;
+  const bool simulated_;
 };
 
 /// Waits on the runtime's timer: `us` per message, or (number % 5) × `us` when `varying`.

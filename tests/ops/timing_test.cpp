@@ -39,6 +39,26 @@ TEST_CASE("spin holds the thread for its duration per message", "[ops]") {
   CHECK(messages.size() == 2);
 }
 
+namespace {
+/// A simulated clock that stands where it was made: the thread's clock in a ClockScope.
+struct StandingTime final : flow::SimulatedTime {
+  using SimulatedTime::SimulatedTime;
+};
+}  // namespace
+
+TEST_CASE("under a simulated clock spin waits on the timer for its duration per message", "[ops]") {
+  StandingTime time(t0);
+  flow::ClockScope scope(&time);
+  auto spin = make_operator("spin", {{"duration", flow::Duration{2ms}}});
+  CHECK(spin->cost() == flow::Operator::Cost::Wait);
+  CHECK(spin->ready_at(chunk_of({"a", "b"}), t0) == t0 + 4ms);
+  Chunk messages = chunk_of({"a"});
+  flow::test::RecordingContext context;
+  spin->apply(messages, context);  // returns at once: the clock does not move
+  CHECK(Clock::now() == t0);
+  CHECK(messages.size() == 1);
+}
+
 TEST_CASE("throttle spaces messages one interval apart", "[ops]") {
   auto throttle = make_operator("throttle", {{"rate", flow::Rate{100}}});
   CHECK(throttle->cost() == flow::Operator::Cost::Wait);

@@ -1,0 +1,13 @@
+#pragma once
+// What the virtual clock means for a pipeline that reads from outside it.
+#include "runtime/check/reporter.hpp"
+#include "runtime/model/model.hpp"
+
+namespace flow::checker {
+
+/// Under clock=virtual, warns at every source that reads standard input: the
+/// clock stands still while flow waits for a line, so lines that come a
+/// minute apart arrive at the same simulated instant.
+void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline);
+
+}  // namespace flow::checker
