@@ -161,10 +161,15 @@ int tune_file(const TuneArguments& args) {
                     : "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)");
     return exit_usage;
   }
-  tune::RunnerSetup setup{pipeline->file, &builtin_operators(), parsed->overrides,
-                          knobs,          parsed->goals,        parsed->options};
+  tune::RunnerSetup setup;
+  setup.source = pipeline->file;
+  setup.registry = &builtin_operators();
+  setup.overrides = parsed->overrides;
+  setup.knobs = knobs;
+  setup.goals = parsed->goals;
+  setup.options = parsed->options;
   // From the pipeline's own seed (the file's, a --set's, else 1), so that a
-  // plain `flow run` of the written file repeats one of the runs judged.
+  // `flow run --clock virtual` of the written file repeats one of the runs judged.
   tune::Seeds seeds{pipeline->seed, parsed->seeds};
   tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(std::move(setup)));
   auto result = tune::search(knobs, trials);
