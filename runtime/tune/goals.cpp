@@ -124,15 +124,6 @@ Unit metric_unit(Metric metric) {
   return info(metric).unit;
 }
 
-const std::vector<Metric>& all_metrics() {
-  static const std::vector<Metric> metrics = [] {
-    std::vector<Metric> all;
-    for (const auto& m : kMetrics) all.push_back(m.metric);
-    return all;
-  }();
-  return metrics;
-}
-
 namespace {
 
 // What follows the operator: the limit, in the metric's unit, and a goal that

@@ -41,8 +41,6 @@ std::variant<Goal, GoalError> parse_goal(std::string_view text);
 /// The goal keys, as `--goal` takes them: "dropped", "p50", ...
 const char* metric_name(Metric metric);
 Unit metric_unit(Metric metric);
-/// Every key, in the order error messages list them.
-const std::vector<Metric>& all_metrics();
 
 /// The figure `metric` names in a finished run's metrics. Dropped counts every
 /// edge's drops; latencies are end to end over all sinks.
