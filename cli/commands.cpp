@@ -19,6 +19,7 @@ const std::vector<Command>& commands() {
       {"dot", "print the topology as Graphviz DOT (or Mermaid), optionally coloured by a run", setup_dot},
       {"plan", "print the resolved topology, the memory bound and the predicted bottleneck", setup_plan},
       {"plot", "draw a --trace CSV as an SVG of queue depth over time", setup_plot},
+      {"tune", "search for the least edge capacities that meet goals such as dropped=0 or p99<=200ms", setup_tune},
   };
   return table;
 }

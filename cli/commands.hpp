@@ -32,5 +32,6 @@ Handler setup_check(CLI::App& app);
 Handler setup_dot(CLI::App& app);
 Handler setup_plan(CLI::App& app);
 Handler setup_plot(CLI::App& app);
+Handler setup_tune(CLI::App& app);
 
 }  // namespace flow::cli

@@ -19,6 +19,12 @@ SourceLocation location_of(const ActionInput& in, std::size_t offset_in_token = 
   return {at.line, at.column + offset_in_token, at.byte + offset_in_token};
 }
 
+/// The bytes a matched rule covers.
+template <typename ActionInput>
+syntax::Span span_of(const ActionInput& in) {
+  return {in.iterator().byte, in.iterator().byte + in.size()};
+}
+
 template <typename ActionInput>
 syntax::Name name_of(const ActionInput& in) {
   return {in.string(), location_of(in)};
@@ -131,6 +137,12 @@ template <>
 struct action<attr_first> : push_attribute {};
 template <>
 struct action<attr_next> : push_attribute {};
+/// A statement's own `[...]` (not `edge [...]`'s, a rule of its own).
+template <>
+struct action<attr_list> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) { b.attribute_list = span_of(in); }
+};
 
 // ---------------------------------------------------------------- operator calls
 
@@ -164,6 +176,15 @@ template <>
 struct action<arg_first> : push_argument {};
 template <>
 struct action<arg_next> : push_argument {};
+/// Where a node's `[...]` would go when it has none: after its last operator.
+struct end_chain {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) { b.node.chain_end = span_of(in).end; }
+};
+template <>
+struct action<first_op> : end_chain {};
+template <>
+struct action<next_op> : end_chain {};
 
 // ---------------------------------------------------------------- statements
 
@@ -230,6 +251,7 @@ struct action<node_body> {
   template <typename ActionInput>
   static void apply(const ActionInput&, StatementBuilder& b) {
     b.node.attributes = std::move(b.attributes);
+    b.node.attribute_list = b.attribute_list;
     b.statement = std::move(b.node);
   }
 };
@@ -239,7 +261,7 @@ struct action<node_body> {
 template <>
 struct action<step_name> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.steps.push_back({{name_of(in)}}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.steps.push_back({{name_of(in)}, {}}); }
 };
 template <>
 struct action<group_open> {
@@ -258,6 +280,15 @@ struct add_arrow {
   template <typename ActionInput>
   static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.arrows.push_back(location_of(in)); }
 };
+/// A step's extent, once its name or its whole group has been read.
+struct end_step {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.steps.back().span = span_of(in); }
+};
+template <>
+struct action<edge_step> : end_step {};
+template <>
+struct action<arrow_target> : end_step {};
 template <>
 struct action<first_arrow> : add_arrow {};
 template <>
@@ -267,6 +298,7 @@ struct action<edge_chain> {
   template <typename ActionInput>
   static void apply(const ActionInput&, StatementBuilder& b) {
     b.chain.attributes = std::move(b.attributes);
+    b.chain.attribute_list = b.attribute_list;
     b.statement = std::move(b.chain);
   }
 };

@@ -34,6 +34,7 @@ struct StatementBuilder {
   std::optional<syntax::Name> pending_key;  ///< `key` of the `key=value` being read
   DistributionCall distribution;           ///< the distribution value being read
   std::vector<syntax::Attribute> attributes;
+  std::optional<syntax::Span> attribute_list;  ///< where the statement's `[...]` is, once read
 
   syntax::Header header;
   syntax::NodeDecl node;

@@ -30,6 +30,13 @@ struct Attribute {
   Literal value;
 };
 
+/// Bytes [begin, end) of the file: where a piece of a statement is, so a tool
+/// can rewrite one value (`flow tune --write`) and leave the rest as written.
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
 /// An operator argument: positional (`delay(10ms)`) or named (`count=100`).
 struct Argument {
   std::optional<Name> name;
@@ -49,11 +56,14 @@ struct NodeDecl {
   Name name;
   std::vector<OperatorCall> chain;
   std::vector<Attribute> attributes;
+  std::size_t chain_end = 0;              ///< byte just past the last operator call's `)`
+  std::optional<Span> attribute_list;     ///< the `[...]`, brackets included, when written
 };
 
 /// One step of an edge chain: a single node or a DOT-style group `{a, b}`.
 struct EdgeStep {
   std::vector<Name> nodes;
+  Span span;  ///< the name, or the group from `{` to `}`
 };
 
 /// `a -> {b, c} -> d [attrs]`. arrows[i] is the location of the `->` between steps[i] and steps[i+1].
@@ -61,6 +71,7 @@ struct EdgeChain {
   std::vector<EdgeStep> steps;
   std::vector<SourceLocation> arrows;
   std::vector<Attribute> attributes;
+  std::optional<Span> attribute_list;  ///< the `[...]`, brackets included, when written
 };
 
 /// `edge [...]`, `source [...]`, `stage [...]`, `sink [...]`: defaults for what is declared after.

@@ -1,0 +1,229 @@
+// `flow tune FILE --goal G...`: search for the least capacities (and, asked,
+// workers) that meet every goal on every seed, print the table, and write the
+// file with those values.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/load.hpp"
+#include "cli/options.hpp"
+#include "cli/output_file.hpp"
+#include "cli/tune_table.hpp"
+#include "runtime/tune/rewrite.hpp"
+#include "runtime/tune/runner.hpp"
+#include "runtime/tune/search.hpp"
+
+namespace flow::cli {
+namespace {
+
+/// Exit status when no setting up to the ceilings meets every goal (docs/commands.md).
+constexpr int exit_not_met = 3;
+/// The most seeds `--seeds` takes: each is a run of every setting tried.
+constexpr std::uint64_t max_seeds = 1000;
+
+struct TuneArguments {
+  std::string file;
+  std::vector<std::string> goals, sets;
+  std::string vary = "capacity", seeds = "3", duration, write;
+};
+
+struct Parsed {
+  std::vector<tune::Goal> goals;
+  tune::Vary vary;
+  std::uint64_t seeds = 3;
+  std::vector<Override> overrides;
+  RunOptions options;
+};
+
+// The goal's text with a caret under what is wrong, as the file's errors show one.
+void print_goal_error(const std::string& text, const tune::GoalError& error) {
+  print_error(fmt::format("--goal '{}': {}", text, error.message));
+  fmt::print(stderr, "    {}\n    {}{}\n", text, std::string(error.offset, ' '),
+             std::string(std::max<std::size_t>(1, error.width), '^'));
+}
+
+std::optional<tune::Vary> parse_vary(const std::string& text, std::string& error) {
+  tune::Vary vary{false, false};
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    auto end = std::min(text.find(',', begin), text.size());
+    auto word = text.substr(begin, end - begin);
+    if (word == "capacity") {
+      vary.capacity = true;
+    } else if (word == "workers") {
+      vary.workers = true;
+    } else {
+      error = fmt::format(
+          "'{}' is not a setting flow tune varies; expected capacity, workers or capacity,workers", word);
+      return std::nullopt;
+    }
+    begin = end + 1;
+  }
+  return vary;
+}
+
+std::optional<std::uint64_t> parse_seeds(const std::string& text, std::string& error) {
+  std::uint64_t count = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, failure] = std::from_chars(text.data(), end, count);
+  if (!text.empty() && stop == end && failure == std::errc() && count >= 1 && count <= max_seeds)
+    return count;
+  error = fmt::format("'{}' is not a whole number from 1 to {}", text, max_seeds);
+  return std::nullopt;
+}
+
+std::optional<Parsed> parse_arguments(const TuneArguments& args) {
+  Parsed parsed;
+  std::string error;
+  for (const auto& text : args.goals) {
+    auto goal = tune::parse_goal(text);
+    if (auto* bad = std::get_if<tune::GoalError>(&goal)) return print_goal_error(text, *bad), std::nullopt;
+    parsed.goals.push_back(std::get<tune::Goal>(goal));
+  }
+  auto vary = parse_vary(args.vary, error);
+  if (!vary) return print_error(fmt::format("--vary: {}", error)), std::nullopt;
+  parsed.vary = *vary;
+  auto seeds = parse_seeds(args.seeds, error);
+  if (!seeds) return print_error(fmt::format("--seeds: {}", error)), std::nullopt;
+  parsed.seeds = *seeds;
+  // Simulated time: a run of minutes takes a fraction of a second, and a seed
+  // gives the same figures every time. A --set may still say otherwise.
+  parsed.overrides.push_back(Override{"pipeline", "clock", "virtual"});
+  for (const auto& set : args.sets) {
+    auto override_value = parse_override(set, error);
+    if (!override_value) return print_error(fmt::format("--set: {}", error)), std::nullopt;
+    parsed.overrides.push_back(*override_value);
+  }
+  if (!args.duration.empty() && !(parsed.options.duration = parse_duration(args.duration, error))) {
+    return print_error(fmt::format("--duration: {}", error)), std::nullopt;
+  }
+  return parsed;
+}
+
+const std::string* string_arg(const OperatorCall& call, const char* name) {
+  auto found = call.args.find(name);
+  return found == call.args.end() ? nullptr : std::get_if<std::string>(&found->second);
+}
+
+// A pipeline tune can run over and over, each run ending: false after saying
+// which source stands in the way.
+bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
+  for (const auto& node : pipeline.nodes) {
+    if (node.kind != NodeKind::Source || node.chain.empty()) continue;
+    const auto& first = node.chain.front();
+    const auto* path = first.name == "read" ? string_arg(first, "path") : nullptr;
+    if (path && *path == "-") {
+      print_error(
+          fmt::format("source '{}' reads standard input, which only the first of tune's runs would see; "
+                      "tune a copy that reads a file",
+                      node.name));
+      return false;
+    }
+    if (first.name == "generate" && first.args.count("count") == 0 && !has_duration) {
+      print_error(
+          fmt::format("source '{}' is endless (generate without count); give --duration so that each of "
+                      "tune's runs ends",
+                      node.name));
+      return false;
+    }
+  }
+  return true;
+}
+
+int write_tuned(const std::string& path, const Pipeline& pipeline, const std::vector<tune::Knob>& knobs,
+                const tune::Setting& setting) {
+  std::string error;
+  auto text = tune::rewrite(*pipeline.file, builtin_operators(), knobs, setting, error);
+  if (!text) {
+    print_error(fmt::format("--write {}: {}", path, error));
+    return exit_output_failed;
+  }
+  if (!write_whole_file(path, *text, error)) {
+    print_error(error);
+    return exit_output_failed;
+  }
+  write_stdout(fmt::format("wrote {}\n", path));
+  return 0;
+}
+
+int tune_file(const TuneArguments& args) {
+  auto parsed = parse_arguments(args);
+  if (!parsed) return exit_usage;
+  auto pipeline = load_pipeline(args.file, parsed->overrides);
+  if (!pipeline) return exit_usage;
+  if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
+  auto knobs = tune::knobs_of(*pipeline, parsed->vary);
+  if (knobs.empty()) {
+    print_error(parsed->vary.workers
+                    ? "nothing to vary: no bounded edge and no stage or sink"
+                    : "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)");
+    return exit_usage;
+  }
+  tune::RunnerSetup setup;
+  setup.source = pipeline->file;
+  setup.registry = &builtin_operators();
+  setup.overrides = parsed->overrides;
+  setup.knobs = knobs;
+  setup.goals = parsed->goals;
+  setup.options = parsed->options;
+  // From the pipeline's own seed (the file's, a --set's, else 1), so that a
+  // `flow run --clock virtual` of the written file repeats one of the runs judged.
+  tune::Seeds seeds{pipeline->seed, parsed->seeds};
+  tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(std::move(setup)));
+  auto result = tune::search(knobs, trials);
+  write_stdout(render_tune(knobs, parsed->goals, seeds, pipeline->clock, result));
+  // The table first, then any error under it. A failure shows again when the
+  // command returns (the stream keeps its error flag).
+  std::string ignored;
+  flush_stdout(ignored);
+  if (!result.met) {
+    print_error(
+        fmt::format("no setting up to the ceilings meets every goal on every seed; the closest tried is "
+                    "shown{}",
+                    args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
+    return exit_not_met;
+  }
+  if (!args.write.empty()) return write_tuned(args.write, *pipeline, knobs, result.setting);
+  return 0;
+}
+
+}  // namespace
+
+Handler setup_tune(CLI::App& app) {
+  auto args = std::make_shared<TuneArguments>();
+  app.add_option("file", args->file, "the .flow file to tune")->required()->type_name("FILE");
+  app.add_option("--goal", args->goals,
+                 "what every run must achieve (repeatable): dropped=0, dropped<=N, p50<=D, p99<=D, "
+                 "latency_mean<=D, latency_max<=D, peak_bytes<=SIZE, peak_messages<=N")
+      ->required()
+      ->allow_extra_args(false)
+      ->type_name("GOAL");
+  app.add_option(
+         "--vary", args->vary,
+         "what to change: capacity (default: every bounded edge's) or capacity,workers (also every stage's "
+         "and sink's workers)")
+      ->type_name("capacity|capacity,workers");
+  app.add_option(
+         "--seeds", args->seeds,
+         fmt::format("run every setting on N seeds from the pipeline's own (default 3, at most {}); a "
+                     "goal must hold on each",
+                     max_seeds))
+      ->type_name("N");
+  app.add_option(
+         "--set", args->sets,
+         "override an attribute or operator argument for every run, NODE.KEY=VALUE or FROM->TO.KEY=VALUE "
+         "(repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("NODE.KEY=VALUE");
+  app.add_option("--duration", args->duration,
+                 "stop each run's sources after this long (e.g. 10s), then drain")
+      ->type_name("DURATION");
+  app.add_option("--write", args->write,
+                 "write the file with the recommended values to this path, comments and layout kept")
+      ->type_name("OUT.flow");
+  return [args] { return tune_file(*args); };
+}
+
+}  // namespace flow::cli

@@ -1,0 +1,108 @@
+#include "cli/tune_table.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <algorithm>
+
+#include "cli/units.hpp"
+
+namespace flow::cli {
+namespace {
+
+using Row = std::vector<std::string>;
+
+// The goals' figures of one verdict, each marked `*` where it misses its goal.
+void add_figures(Row& row, const std::vector<tune::Goal>& goals, const tune::Verdict* verdict,
+                 bool& any_missed) {
+  for (std::size_t goal = 0; goal < goals.size(); ++goal) {
+    if (verdict == nullptr) {
+      row.push_back("-");
+      continue;
+    }
+    auto figure = verdict->worst[goal];
+    bool missed = !tune::meets(goals[goal], figure);
+    any_missed = any_missed || missed;
+    row.push_back(format_figure(goals[goal].metric, figure) + (missed ? "*" : " "));
+  }
+}
+
+// Left-aligned first column, the rest right-aligned (a `*` hangs past the digits).
+std::string layout(const std::vector<Row>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c == 0) {
+        line += fmt::format("{:<{}}", row[c], widths[c]);
+      } else {
+        line += fmt::format("  {:>{}}", row[c], widths[c]);
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string goal_list(const std::vector<tune::Goal>& goals) {
+  std::vector<std::string> texts;
+  for (const auto& goal : goals) texts.push_back(goal.text);
+  return fmt::format("{}", fmt::join(texts, ", "));
+}
+
+Row header(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& goals, bool met) {
+  bool only_edges = std::all_of(knobs.begin(), knobs.end(),
+                                [](const tune::Knob& k) { return k.kind == tune::Knob::Kind::Capacity; });
+  Row row{only_edges ? "edge" : "edge or node", "now", met ? "recommended" : "closest"};
+  for (const auto& goal : goals) row.push_back(std::string(tune::metric_name(goal.metric)) + " ");
+  row.push_back("one below");
+  for (const auto& goal : goals) row.push_back(std::string(tune::metric_name(goal.metric)) + " ");
+  return row;
+}
+
+}  // namespace
+
+std::string format_figure(tune::Metric metric, double figure) {
+  switch (tune::metric_unit(metric)) {
+    case tune::Unit::Messages:
+      return fmt::format("{:.0f}", figure);
+    case tune::Unit::Seconds:
+      return format_seconds(figure);
+    case tune::Unit::Bytes:
+      return format_bytes(static_cast<std::uint64_t>(figure));
+  }
+  return "";
+}
+
+std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& goals,
+                        tune::Seeds seeds, ClockKind clock, const tune::SearchResult& result) {
+  auto seed_list = seeds.count == 1
+                       ? fmt::format("seed {}", seeds.first)
+                       : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
+  std::string out = fmt::format("goals {}; {}; {} clock\n\n", goal_list(goals), seed_list, to_string(clock));
+  std::vector<Row> rows{header(knobs, goals, result.met)};
+  bool any_missed = false;
+  for (std::size_t k = 0; k < knobs.size(); ++k) {
+    Row row{knobs[k].label, fmt::format("{}", knobs[k].now), fmt::format("{}", result.setting[k])};
+    add_figures(row, goals, &result.at_setting, any_missed);
+    const auto& below = result.one_below[k];
+    row.push_back(below ? fmt::format("{}", result.setting[k] - 1) : std::string("-"));
+    add_figures(row, goals, below ? &*below : nullptr, any_missed);
+    rows.push_back(std::move(row));
+  }
+  out += layout(rows) + "\n";
+  if (any_missed) out += "* misses its goal\n";
+  if (result.at_setting.failure) out += fmt::format("a run failed there: {}\n", *result.at_setting.failure);
+  out += fmt::format(
+      "{}: {} runs of {} settings (a setting stops at its first seed that misses a goal)\n",
+      result.met ? "every goal met on every seed" : "no setting up to the ceilings meets every goal",
+      result.runs, result.settings);
+  return out;
+}
+
+}  // namespace flow::cli

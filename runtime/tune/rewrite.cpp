@@ -1,0 +1,185 @@
+#include "runtime/tune/rewrite.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include "grammar/parser.hpp"
+#include "runtime/check/check.hpp"
+#include "runtime/model/diagnostic.hpp"
+#include "runtime/tune/text_edits.hpp"
+
+namespace flow::tune {
+namespace {
+
+using EdgeKey = std::pair<std::string, std::string>;  // from, to
+
+/// What the written file must say.
+struct Wanted {
+  std::map<EdgeKey, std::uint64_t> capacity;     ///< every tuned edge's capacity
+  std::set<EdgeKey> write;                       ///< those the text must be changed to give
+  std::map<std::string, std::uint64_t> workers;  ///< node → workers, those to write
+};
+
+// The edges a chain statement declares, in the order the checker adds them.
+std::vector<EdgeKey> edges_of(const syntax::EdgeChain& chain) {
+  std::vector<EdgeKey> edges;
+  for (std::size_t step = 0; step + 1 < chain.steps.size(); ++step) {
+    for (const auto& from : chain.steps[step].nodes) {
+      for (const auto& to : chain.steps[step + 1].nodes) edges.emplace_back(from.text, to.text);
+    }
+  }
+  return edges;
+}
+
+// The blanks that start the line holding byte `at`.
+std::string indentation_at(const std::string& text, std::size_t at) {
+  auto line = text.rfind('\n', at == 0 ? 0 : at - 1);
+  line = (line == std::string::npos || at == 0) ? 0 : line + 1;
+  auto end = line;
+  while (end < at && (text[end] == ' ' || text[end] == '\t')) ++end;
+  return text.substr(line, end - line);
+}
+
+// One statement per edge in place of the chain, each with the chain's
+// attributes and its own capacity where it changes.
+Edit split_chain(const std::string& text, const syntax::EdgeChain& chain, const Wanted& wanted) {
+  std::string out;
+  auto indent = indentation_at(text, chain.steps.front().span.begin);
+  for (const auto& edge : edges_of(chain)) {
+    bool write = wanted.write.count(edge) != 0;
+    auto capacity = write ? fmt::format("capacity={}", wanted.capacity.at(edge)) : std::string();
+    std::vector<std::string> attributes;
+    for (const auto& attribute : chain.attributes) {
+      bool replace = write && attribute.key.text == "capacity";
+      attributes.push_back(replace ? std::exchange(capacity, std::string())
+                                   : attribute_text(text, attribute));
+    }
+    if (!capacity.empty()) attributes.push_back(capacity);
+    if (!out.empty()) out += "\n" + indent;
+    out += fmt::format("{} -> {}", edge.first, edge.second);
+    if (!attributes.empty()) out += fmt::format(" [{}]", fmt::join(attributes, ", "));
+  }
+  auto end = chain.attribute_list ? chain.attribute_list->end : chain.steps.back().span.end;
+  return {chain.steps.front().span.begin, end, out};
+}
+
+void edit_chain(const std::string& text, const syntax::EdgeChain& chain, const Wanted& wanted,
+                std::vector<Edit>& edits) {
+  auto edges = edges_of(chain);
+  bool changes =
+      std::any_of(edges.begin(), edges.end(), [&](const EdgeKey& e) { return wanted.write.count(e) != 0; });
+  if (!changes) return;
+  // One value for every edge of the statement: the statement's own attribute says it.
+  std::optional<std::uint64_t> common;
+  bool uniform = true;
+  for (const auto& edge : edges) {
+    auto found = wanted.capacity.find(edge);
+    if (found == wanted.capacity.end() || (common && *common != found->second)) uniform = false;
+    if (found != wanted.capacity.end()) common = found->second;
+  }
+  if (uniform && common) {
+    edits.push_back(set_attribute(chain.attributes, chain.attribute_list, chain.steps.back().span.end,
+                                  "capacity", fmt::format("{}", *common)));
+  } else {
+    edits.push_back(split_chain(text, chain, wanted));
+  }
+}
+
+std::vector<Edit> edits_for(const std::string& text, const syntax::File& file, const Wanted& wanted) {
+  std::vector<Edit> edits;
+  for (const auto& statement : file.statements) {
+    if (const auto* chain = std::get_if<syntax::EdgeChain>(&statement))
+      edit_chain(text, *chain, wanted, edits);
+    if (const auto* node = std::get_if<syntax::NodeDecl>(&statement)) {
+      auto found = wanted.workers.find(node->name.text);
+      if (found == wanted.workers.end()) continue;
+      edits.push_back(set_attribute(node->attributes, node->attribute_list, node->chain_end, "workers",
+                                    fmt::format("{}", found->second)));
+    }
+  }
+  return edits;
+}
+
+std::optional<EdgeId> find_edge(const Pipeline& pipeline, const EdgeKey& key) {
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
+    const auto& edge = pipeline.edges[id];
+    if (pipeline.nodes[edge.from].name == key.first && pipeline.nodes[edge.to].name == key.second) return id;
+  }
+  return std::nullopt;
+}
+
+/// The value a pipeline gives a knob, or nullopt when it has no such edge or node.
+std::optional<std::uint64_t> value_in(const Pipeline& pipeline, const Knob& knob, const EdgeKey& edge) {
+  if (knob.kind == Knob::Kind::Workers) {
+    auto id = pipeline.find_node(knob.target);
+    return id ? std::optional<std::uint64_t>(pipeline.nodes[*id].workers) : std::nullopt;
+  }
+  auto id = find_edge(pipeline, edge);
+  return id ? pipeline.edges[*id].capacity : std::nullopt;
+}
+
+std::optional<Pipeline> load_text(const std::string& name, const std::string& text,
+                                  const OperatorRegistry& registry, std::string& error) {
+  auto source = std::make_shared<SourceFile>(SourceFile{name, text});
+  auto result = load(source, registry);
+  for (const auto& diagnostic : result.diagnostics) {
+    if (diagnostic.severity == Severity::Error) {
+      error = render(*source, diagnostic);
+      break;
+    }
+  }
+  return std::move(result.pipeline);
+}
+
+}  // namespace
+
+std::optional<std::string> rewrite(const SourceFile& file, const OperatorRegistry& registry,
+                                   const std::vector<Knob>& knobs, const Setting& setting,
+                                   std::string& error) {
+  auto as_written = load_text(file.name, file.text, registry, error);
+  if (!as_written) return std::nullopt;
+  std::vector<EdgeKey> keys;
+  for (const auto& knob : knobs) {
+    auto split = knob.target.find("->");
+    keys.emplace_back(knob.target.substr(0, split),
+                      split == std::string::npos ? "" : knob.target.substr(split + 2));
+  }
+  auto parsed = parse(file);
+  // A knob is written where the file gives it another value. Should a change
+  // move a value the file left to a default (workers past 128 raise the
+  // default capacity of their input), the next round writes that one too.
+  std::set<std::size_t> forced;
+  for (int round = 0; round < 3; ++round) {
+    Wanted wanted;
+    for (std::size_t k = 0; k < knobs.size(); ++k) {
+      bool write = forced.count(k) != 0 || value_in(*as_written, knobs[k], keys[k]) != setting[k];
+      if (knobs[k].kind == Knob::Kind::Workers) {
+        if (write) wanted.workers[knobs[k].target] = setting[k];
+        continue;
+      }
+      wanted.capacity[keys[k]] = setting[k];
+      if (write) wanted.write.insert(keys[k]);
+    }
+    auto text = apply_edits(file.text, edits_for(file.text, parsed.file, wanted));
+    auto written = load_text(file.name, text, registry, error);
+    if (!written) return error = "the rewritten file does not check: " + error, std::nullopt;
+    std::vector<std::size_t> wrong;
+    for (std::size_t k = 0; k < knobs.size(); ++k) {
+      if (value_in(*written, knobs[k], keys[k]) != setting[k]) wrong.push_back(k);
+    }
+    if (wrong.empty()) return text;
+    forced.insert(wrong.begin(), wrong.end());
+    if (round == 2) {
+      error = fmt::format("the rewritten file does not give {} the value {}", knobs[wrong.front()].label,
+                          setting[wrong.front()]);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace flow::tune

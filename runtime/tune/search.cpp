@@ -1,0 +1,81 @@
+#include "runtime/tune/search.hpp"
+
+namespace flow::tune {
+namespace {
+
+// The least value of knob `k` that meets the goals with the other knobs as in
+// `setting`, whose own value for `k` meets them. On the first pass the knob is
+// at its ceiling, far from its answer; on later ones it is usually already
+// least, which one run below it confirms.
+std::uint64_t lowest(std::size_t k, Setting setting, Trials& trials, bool first_pass) {
+  auto passes = [&](std::uint64_t value) {
+    setting[k] = value;
+    return trials.judge(setting).meets;
+  };
+  std::uint64_t pass = setting[k];
+  if (pass <= 1) return pass;
+  if (!first_pass) {
+    if (!passes(pass - 1)) return pass;
+    --pass;
+  }
+  // Doubling from 1 finds an answer of N in about log2(N) runs, whatever the ceiling.
+  std::uint64_t fail = 0;
+  for (std::uint64_t value = 1; value < pass; value *= 2) {
+    if (passes(value)) {
+      pass = value;
+      break;
+    }
+    fail = value;
+  }
+  // Between the last value that missed and the first that met.
+  while (pass - fail > 1) {
+    auto middle = fail + (pass - fail) / 2;
+    if (passes(middle)) {
+      pass = middle;
+    } else {
+      fail = middle;
+    }
+  }
+  return pass;
+}
+
+SearchResult finish(const std::vector<Knob>& knobs, Trials& trials, bool met, const Setting& setting) {
+  SearchResult result;
+  result.met = met;
+  result.setting = setting;
+  result.at_setting = trials.measure_all(setting);
+  result.one_below.resize(knobs.size());
+  for (std::size_t k = 0; met && k < knobs.size(); ++k) {
+    if (setting[k] <= 1) continue;
+    auto below = setting;
+    --below[k];
+    result.one_below[k] = trials.measure_all(below);
+  }
+  result.runs = trials.runs();
+  result.settings = trials.settings();
+  return result;
+}
+
+}  // namespace
+
+SearchResult search(const std::vector<Knob>& knobs, Trials& trials) {
+  auto current = ceiling_setting(knobs);
+  if (!trials.judge(current).meets) {
+    // Nothing lower can meet them either; the file's own setting is tried too,
+    // so that the closest shown is the better of the two.
+    trials.judge(now_setting(knobs));
+    return finish(knobs, trials, false, trials.closest());
+  }
+  for (bool first_pass = true;; first_pass = false) {
+    bool changed = false;
+    for (std::size_t k = 0; k < knobs.size(); ++k) {
+      auto least = lowest(k, current, trials, first_pass);
+      if (least != current[k]) changed = true;
+      current[k] = least;
+    }
+    if (!changed) break;
+  }
+  return finish(knobs, trials, true, current);
+}
+
+}  // namespace flow::tune

@@ -1,0 +1,220 @@
+// `flow tune`, run from the outside: the capacity a burst needs, the table,
+// --write, --vary workers, and what a wrong goal or pipeline says.
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <sstream>
+
+#include "helpers.hpp"
+#include "json_run.hpp"
+#include "runtime/check/check.hpp"
+
+using flow::test::data;
+using flow::test::read_file;
+using flow::test::run_flow;
+using flow::test::shell_quote;
+using flow::test::temp_directory;
+
+namespace {
+
+std::string example(const std::string& name) {
+  return fmt::format("{}/examples/{}.flow", FLOW_SOURCE_DIR, name);
+}
+
+/// The words of the first line of `text` that starts with `start`.
+std::vector<std::string> row_of(const std::string& text, const std::string& start) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with(start)) continue;
+    std::istringstream words(line);
+    std::vector<std::string> row;
+    for (std::string word; words >> word;) row.push_back(word);
+    return row;
+  }
+  FAIL("no line starts with '" << start << "' in:\n" << text);
+  return {};
+}
+
+flow::Pipeline load_file(const std::string& path) {
+  auto source = std::make_shared<flow::SourceFile>(flow::SourceFile{path, read_file(path)});
+  auto result = flow::load(source, flow::builtin_operators());
+  INFO(flow::render_all(*source, result.diagnostics));
+  REQUIRE(result.pipeline);
+  return std::move(*result.pipeline);
+}
+
+std::int64_t argument(const flow::Pipeline& pipeline, const std::string& node, const std::string& name) {
+  return std::get<std::int64_t>(pipeline.nodes.at(*pipeline.find_node(node)).chain.at(0).args.at(name));
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and one less drops",
+          "[cli][tune]") {
+  // A burst of B offered at once to a drop_newest edge keeps `capacity` of
+  // them, so B drops nothing and B - 1 drops one of each burst; the edge is
+  // empty again before the next (tests/examples/capacity_example_test.cpp).
+  auto as_written = load_file(example("capacity"));
+  auto burst = argument(as_written, "requests", "burst");
+  auto bursts = argument(as_written, "requests", "count") / burst;
+  auto now = *as_written.edges.at(0).capacity;
+  auto out = temp_directory() + "/out.flow";
+  auto tune = run_flow(
+      fmt::format("tune {} --goal dropped=0 --write {}", shell_quote(example("capacity")), shell_quote(out)));
+  INFO(tune.out << tune.err);
+  REQUIRE(tune.exit_code == 0);
+  // Three seeds from the file's own, so a plain run of the written file repeats one.
+  CHECK(tune.out.starts_with(fmt::format("goals dropped=0; worst of seeds {} to {}; virtual clock\n",
+                                         as_written.seed, as_written.seed + 2)));
+  CHECK(row_of(tune.out, "edge") ==
+        std::vector<std::string>{"edge", "now", "recommended", "dropped", "one", "below", "dropped"});
+  CHECK(row_of(tune.out, "requests -> service") ==
+        std::vector<std::string>{"requests", "->", "service", fmt::format("{}", now),
+                                 fmt::format("{}", burst), "0", fmt::format("{}", burst - 1),
+                                 fmt::format("{}*", bursts)});
+  // A block edge never drops: 1 is enough, and there is nothing below it.
+  CHECK(row_of(tune.out, "service -> store") ==
+        std::vector<std::string>{"service", "->", "store", "256", "1", "0", "-", "-"});
+  CHECK(tune.out.find("* misses its goal\n") != std::string::npos);
+  CHECK(tune.out.find("every goal met on every seed: ") != std::string::npos);
+  CHECK(tune.out.ends_with(fmt::format("wrote {}\n", out)));
+
+  // The written file is the example with those two values changed, nothing else.
+  auto original = read_file(example("capacity"));
+  auto expected = replaced(original, fmt::format("requests -> service [capacity={},", now),
+                           fmt::format("requests -> service [capacity={},", burst));
+  expected = replaced(expected, "service -> store\n", "service -> store [capacity=1]\n");
+  CHECK(read_file(out) == expected);
+  auto written = load_file(out);
+  CHECK(written.edges.at(0).capacity == static_cast<std::uint64_t>(burst));
+
+  // And a run of it, on its own seed and the virtual clock (one of the runs
+  // judged), meets the goal.
+  auto json = temp_directory() + "/run.json";
+  auto run = run_flow(
+      fmt::format("run {} --quiet --clock virtual --metrics-json {}", shell_quote(out), shell_quote(json)));
+  REQUIRE(run.exit_code == 0);
+  auto metrics = nlohmann::json::parse(read_file(json));
+  CHECK(metrics.at("edges").at(0).at("dropped") == 0);
+  CHECK(metrics.at("sinks").at(0).at("delivered") == bursts * burst);
+}
+
+TEST_CASE("tune --vary capacity,workers: the fewest workers first, then the capacities", "[cli][tune]") {
+  auto out = temp_directory() + "/out.flow";
+  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --vary capacity,workers --seeds 1 --write {}",
+                                   shell_quote(data("bursts")), shell_quote(out)));
+  INFO(tune.out << tune.err);
+  REQUIRE(tune.exit_code == 0);
+  CHECK(row_of(tune.out, "edge or node").front() == "edge");
+  // Drops happen when the burst is offered, before any worker takes: one
+  // worker is enough, and the edge must hold the whole burst of 20.
+  CHECK(row_of(tune.out, "work workers") ==
+        std::vector<std::string>{"work", "workers", "4", "1", "0", "-", "-"});
+  CHECK(row_of(tune.out, "store workers") ==
+        std::vector<std::string>{"store", "workers", "1", "1", "0", "-", "-"});
+  CHECK(row_of(tune.out, "requests -> work") ==
+        std::vector<std::string>{"requests", "->", "work", "4", "20", "0", "19", "1*"});
+  auto expected = replaced(read_file(data("bursts")), "[workers=4]", "[workers=1]");
+  expected = replaced(expected, "[capacity=4, overflow=drop_newest]", "[capacity=20, overflow=drop_newest]");
+  expected = replaced(expected, "work -> store\n", "work -> store [capacity=1]\n");
+  CHECK(read_file(out) == expected);
+}
+
+TEST_CASE("tune: an endless source runs for --duration, and a block edge needs no more than 1",
+          "[cli][tune]") {
+  auto tune = run_flow(
+      fmt::format("tune {} --goal dropped=0 --duration 30ms --seeds 1", shell_quote(data("endless"))));
+  INFO(tune.out << tune.err);
+  REQUIRE(tune.exit_code == 0);
+  CHECK(row_of(tune.out, "ticks -> work") ==
+        std::vector<std::string>{"ticks", "->", "work", "4", "1", "0", "-", "-"});
+  CHECK(row_of(tune.out, "work -> out") ==
+        std::vector<std::string>{"work", "->", "out", "4", "1", "0", "-", "-"});
+}
+
+TEST_CASE("tune: goals no setting meets show the closest and exit 3, writing nothing", "[cli][tune]") {
+  auto out = temp_directory() + "/out.flow";
+  auto tune = run_flow(
+      fmt::format("tune {} --goal 'p99<=1ms' --write {}", shell_quote(data("slow_stage")), shell_quote(out)));
+  CHECK(tune.exit_code == 3);
+  CHECK(row_of(tune.out, "edge") ==
+        std::vector<std::string>{"edge", "now", "closest", "p99", "one", "below", "p99"});
+  CHECK(tune.out.find("no setting up to the ceilings meets every goal: ") != std::string::npos);
+  CHECK(tune.err ==
+        fmt::format("flow: error: no setting up to the ceilings meets every goal on every seed; the "
+                    "closest tried is shown ('{}' not written)\n",
+                    out));
+  CHECK(read_file(out).empty());
+}
+
+TEST_CASE("tune: a wrong goal is shown with a caret under what is wrong", "[cli][tune]") {
+  struct Case {
+    const char* goal;
+    const char* message;
+    const char* caret;
+  };
+  for (const auto& c : {
+           Case{"p98<=200ms", "unknown goal 'p98'; did you mean 'p99'?", "^^^"},
+           Case{"p99>=200ms",
+                "expected <=, < or = after 'p99': a goal is a limit that a smaller figure meets (e.g. "
+                "p99<=...)",
+                "   ^^"},
+           Case{"p99<=200", "'200' is an integer, expected a duration such as 200ms", "     ^^^"},
+           Case{"peak_bytes<=lots", "'lots' is a name, expected a size such as 64MB", "            ^^^^"},
+       }) {
+    auto tune = run_flow(fmt::format("tune {} --goal '{}'", shell_quote(data("bursts")), c.goal));
+    CHECK(tune.exit_code == 2);
+    CHECK(tune.err ==
+          fmt::format("flow: error: --goal '{}': {}\n    {}\n    {}\n", c.goal, c.message, c.goal, c.caret));
+    CHECK(tune.out.empty());
+  }
+}
+
+TEST_CASE("tune: what it cannot tune is said before any run", "[cli][tune]") {
+  auto stdin_file = run_flow(fmt::format("tune {} --goal dropped=0", shell_quote(data("stdin_lines"))));
+  CHECK(stdin_file.exit_code == 2);
+  // After the checker's warning about standard input under the virtual clock.
+  CHECK(stdin_file.err.ends_with(
+      "flow: error: source 'lines' reads standard input, which only the first of tune's runs would see; "
+      "tune a copy that reads a file\n"));
+  auto endless = run_flow(fmt::format("tune {} --goal dropped=0", shell_quote(data("endless"))));
+  CHECK(endless.exit_code == 2);
+  CHECK(endless.err ==
+        "flow: error: source 'ticks' is endless (generate without count); give --duration so that "
+        "each of tune's runs ends\n");
+  auto unbounded = run_flow(fmt::format("tune {} --goal dropped=0", shell_quote(data("unbounded"))));
+  CHECK(unbounded.exit_code == 2);
+  CHECK(unbounded.err.ends_with(
+      "flow: error: nothing to vary: every edge is unbounded (capacity=unbounded is left alone)\n"));
+}
+
+TEST_CASE("tune: --seeds, --vary and a missing --goal are checked", "[cli][tune]") {
+  auto file = shell_quote(data("bursts"));
+  auto seeds = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 0", file));
+  CHECK(seeds.exit_code == 2);
+  CHECK(seeds.err == "flow: error: --seeds: '0' is not a whole number from 1 to 1000\n");
+  auto vary = run_flow(fmt::format("tune {} --goal dropped=0 --vary capacity,threads", file));
+  CHECK(vary.exit_code == 2);
+  CHECK(vary.err ==
+        "flow: error: --vary: 'threads' is not a setting flow tune varies; expected capacity, workers or "
+        "capacity,workers\n");
+  auto none = run_flow(fmt::format("tune {}", file));
+  CHECK(none.exit_code == 2);
+  CHECK(none.err == "flow: error: tune: missing --goal; see 'flow tune --help'\n");
+}
+
+TEST_CASE("tune: a --write path that cannot be written exits 1 after the table", "[cli][tune]") {
+  auto out = temp_directory() + "/missing/out.flow";
+  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1 --write {}",
+                                   shell_quote(data("bursts")), shell_quote(out)));
+  CHECK(tune.exit_code == 1);
+  CHECK(row_of(tune.out, "requests -> work").at(4) == "20");
+  CHECK(tune.err == fmt::format("flow: error: cannot write '{}': No such file or directory\n", out));
+}

@@ -1,0 +1,129 @@
+// `--goal` texts: what each parses to, and what a wrong one says and where.
+#include <catch2/catch.hpp>
+
+#include "runtime/tune/goals.hpp"
+
+using namespace flow;
+using namespace flow::tune;
+
+namespace {
+
+Goal goal_of(const std::string& text) {
+  auto parsed = parse_goal(text);
+  if (const auto* error = std::get_if<GoalError>(&parsed)) FAIL(text << ": " << error->message);
+  return std::get<Goal>(parsed);
+}
+
+GoalError error_of(const std::string& text) {
+  auto parsed = parse_goal(text);
+  REQUIRE(std::holds_alternative<GoalError>(parsed));
+  return std::get<GoalError>(parsed);
+}
+
+}  // namespace
+
+TEST_CASE("each goal key takes a limit in its own unit", "[tune]") {
+  auto none = goal_of("dropped=0");
+  CHECK(none.metric == Metric::Dropped);
+  CHECK(none.comparison == Comparison::AtMost);
+  CHECK(none.limit == 0);
+  CHECK(goal_of("dropped<=10").limit == 10);
+  auto p99 = goal_of("p99<=200ms");
+  CHECK(p99.metric == Metric::LatencyP99);
+  CHECK(p99.limit == Approx(0.2));
+  CHECK(goal_of("p50<=1.5s").limit == Approx(1.5));
+  auto mean = goal_of("latency_mean<50ms");
+  CHECK(mean.metric == Metric::LatencyMean);
+  CHECK(mean.comparison == Comparison::Below);
+  CHECK(mean.limit == Approx(0.05));
+  CHECK(goal_of("latency_max<=1s").metric == Metric::LatencyMax);
+  CHECK(goal_of("peak_bytes<=64MB").limit == 64e6);
+  CHECK(goal_of("peak_bytes<=64MiB").limit == 64.0 * 1024 * 1024);
+  CHECK(goal_of("peak_messages<=100").metric == Metric::PeakMessages);
+}
+
+TEST_CASE("a goal may have blanks around its operator and keeps its text for the table", "[tune]") {
+  auto goal = goal_of(" p99 <= 200ms ");
+  CHECK(goal.limit == Approx(0.2));
+  CHECK(goal.text == "p99 <= 200ms");
+}
+
+TEST_CASE("an unknown goal key is named, with the keys there are or the closest one", "[tune]") {
+  auto close = error_of("p98<=200ms");
+  CHECK(close.message == "unknown goal 'p98'; did you mean 'p99'?");
+  CHECK(close.offset == 0);
+  CHECK(close.width == 3);
+  auto far = error_of("throughput>=5");
+  CHECK(
+      far.message ==
+      "unknown goal 'throughput'; expected one of dropped, p50, p99, latency_mean, latency_max, peak_bytes, "
+      "peak_messages");
+  CHECK(far.width == 10);
+}
+
+TEST_CASE("a goal asks for less: >= and a missing operator are errors under the operator", "[tune]") {
+  auto more = error_of("p99>=1s");
+  CHECK(more.message.starts_with("expected <=, < or = after 'p99'"));
+  CHECK(more.offset == 3);
+  CHECK(more.width == 2);
+  auto none = error_of("dropped");
+  CHECK(none.offset == 7);
+}
+
+TEST_CASE("= is only for dropped=0", "[tune]") {
+  auto latency = error_of("p99=200ms");
+  CHECK(latency.message == "'=' is only for dropped=0; write p99<=200ms for a limit");
+  CHECK(latency.offset == 3);
+  CHECK(error_of("dropped=3").message == "'=' is only for dropped=0; write dropped<=3 for a limit");
+}
+
+TEST_CASE("a limit of the wrong kind, or none, is an error under the value", "[tune]") {
+  auto count = error_of("p99<=200");
+  CHECK(count.message == "'200' is an integer, expected a duration such as 200ms");
+  CHECK(count.offset == 5);
+  CHECK(count.width == 3);
+  CHECK(error_of("peak_bytes<=10ms").message == "'10ms' is a duration, expected a size such as 64MB");
+  CHECK(error_of("dropped<=1.5").message ==
+        "'1.5' is a decimal number, expected a whole number of messages such as 0");
+  CHECK(error_of("dropped<=-1").message == "'-1' is negative, expected a whole number of messages such as 0");
+  auto unit = error_of("p99<=2xs");
+  CHECK(unit.message.starts_with("'2xs' is not a duration such as 200ms ("));
+  CHECK(unit.offset == 5);
+  auto empty = error_of("p99<=");
+  CHECK(empty.message == "expected a duration such as 200ms after '<='");
+  CHECK(empty.offset == 5);
+}
+
+TEST_CASE("a goal no figure can meet is refused", "[tune]") {
+  CHECK(error_of("dropped<0").message == "dropped<0 can never be met; expected a limit above zero");
+  CHECK(error_of("p99<=0ms").message == "p99<=0ms can never be met; expected a limit above zero");
+}
+
+TEST_CASE("each metric reads its figure from a run's metrics", "[tune]") {
+  RunMetrics metrics;
+  metrics.edges.resize(2);
+  metrics.edges[0].dropped = 3;
+  metrics.edges[1].dropped = 4;
+  metrics.latency_p50_s = 0.01;
+  metrics.latency_p99_s = 0.02;
+  metrics.latency_mean_s = 0.015;
+  metrics.latency_max_s = 0.03;
+  metrics.peak_payload_bytes = 4096;
+  metrics.peak_messages = 12;
+  CHECK(measure(Metric::Dropped, metrics) == 7);  // every edge's drops
+  CHECK(measure(Metric::LatencyP50, metrics) == 0.01);
+  CHECK(measure(Metric::LatencyP99, metrics) == 0.02);
+  CHECK(measure(Metric::LatencyMean, metrics) == 0.015);
+  CHECK(measure(Metric::LatencyMax, metrics) == 0.03);
+  CHECK(measure(Metric::PeakBytes, metrics) == 4096);
+  CHECK(measure(Metric::PeakMessages, metrics) == 12);
+}
+
+TEST_CASE("<= meets its limit, < does not, and a miss is measured against the limit", "[tune]") {
+  CHECK(meets(goal_of("dropped<=2"), 2));
+  CHECK_FALSE(meets(goal_of("dropped<2"), 2));
+  CHECK(shortfall(goal_of("p99<=100ms"), 0.1) == 0);
+  CHECK(shortfall(goal_of("p99<=100ms"), 0.15) == Approx(0.5));
+  CHECK(shortfall(goal_of("dropped=0"), 3) == 3);  // a limit of 0 counts each message
+  CHECK(shortfall(goal_of("dropped<2"), 2) > 0);
+}
