@@ -4,13 +4,13 @@
 #include <fmt/format.h>
 #include <memory>
 
-#include "cli/bounded_read.hpp"
+#include "runtime/model/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "cli/output_file.hpp"
-#include "runtime/output/dot.hpp"
-#include "runtime/output/mermaid.hpp"
-#include "runtime/output/metrics_json.hpp"
+#include "flow/dot.hpp"
+#include "flow/mermaid.hpp"
+#include "flow/metrics_json.hpp"
 
 namespace flow::cli {
 namespace {

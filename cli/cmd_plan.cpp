@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "cli/output_file.hpp"
-#include "runtime/output/plan.hpp"
+#include "flow/plan.hpp"
 
 namespace flow::cli {
 

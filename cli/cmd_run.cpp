@@ -15,7 +15,7 @@
 #include "cli/signals.hpp"
 #include "cli/summary.hpp"
 #include "cli/trace.hpp"
-#include "runtime/exec/run.hpp"
+#include "flow/run.hpp"
 
 namespace flow::cli {
 namespace {
