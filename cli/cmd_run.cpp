@@ -10,6 +10,7 @@
 #include "cli/load.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
+#include "cli/plugins.hpp"
 #include "cli/report.hpp"
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
@@ -28,7 +29,7 @@ constexpr auto default_trace_interval = 100ms;
 struct RunArguments {
   std::string file;
   std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
-  std::vector<std::string> sets;
+  std::vector<std::string> sets, plugins;
   bool quiet = false;
 };
 
@@ -159,12 +160,14 @@ int run_file(const RunArguments& args) {
   install_interrupt_handler();
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
-  auto pipeline = load_pipeline(args.file, parsed->overrides);
+  auto registry = load_operators(args.plugins);
+  if (!registry) return exit_usage;
+  auto pipeline = load_pipeline(args.file, *registry, parsed->overrides);
   if (!pipeline) return exit_usage;
   Observers observers;
   if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_output_failed;
   parsed->options.interrupt = &interrupt_flag();
-  auto metrics = run(*pipeline, builtin_operators(), parsed->options);
+  auto metrics = run(*pipeline, *registry, parsed->options);
   return finish(args, *pipeline, metrics, observers);
 }
 
@@ -183,6 +186,7 @@ Handler setup_run(CLI::App& app) {
                  "attribute, FROM->TO.KEY=VALUE (e.g. ingest->work.capacity=12) (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
+  add_plugin_option(app, args->plugins);
   app.add_option("--seed", args->seed,
                  "the seed of every random duration (default: the pipeline's `seed`, else 1); "
                  "the same seed draws the same durations")

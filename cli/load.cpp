@@ -12,8 +12,9 @@ namespace flow::cli {
 
 void print_error(const std::string& message) { fmt::print(stderr, "flow: error: {}\n", message); }
 
-std::optional<Pipeline> load_pipeline(const std::string& path, const std::vector<Override>& overrides) {
-  auto result = load_file(path, builtin_operators(), overrides);
+std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorRegistry& registry,
+                                      const std::vector<Override>& overrides) {
+  auto result = load_file(path, registry, overrides);
   if (!result.source) {  // the file could not be read: nothing to point into
     print_error(result.diagnostics.front().message);
     return std::nullopt;
