@@ -45,7 +45,7 @@ int draw(const DotOptions& options) {
   const RunMetrics* run = metrics ? &*metrics : nullptr;
   // Checked when the command returns, like every command's standard output.
   write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
-  return 0;
+  return exit_ok;
 }
 
 }  // namespace

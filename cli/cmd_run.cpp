@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/exit_status.hpp"
 #include "cli/load.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
@@ -23,7 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int exit_failed = 1;
 constexpr auto default_trace_interval = 100ms;
 
 struct RunArguments {
@@ -151,7 +151,7 @@ int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metri
   // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
   // metrics JSON (status "broken_pipe") says which sink and how much went.
   if (failures.broken_pipe || metrics.status == RunStatus::BrokenPipe) return exit_broken_pipe;
-  return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : 0;
+  return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : int{exit_ok};
 }
 
 int run_file(const RunArguments& args) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/exit_status.hpp"
 #include "cli/load.hpp"
 #include "cli/plugins.hpp"
 #include "cli/options.hpp"
@@ -20,7 +21,6 @@ namespace flow::cli {
 namespace {
 
 /// Exit status when no setting up to the ceilings meets every goal (docs/commands.md).
-constexpr int exit_not_met = 3;
 /// The most seeds `--seeds` takes: each is a run of every setting tried.
 constexpr std::uint64_t max_seeds = 1000;
 
@@ -146,7 +146,7 @@ int write_tuned(const std::string& path, const Pipeline& pipeline, const Operato
     return exit_output_failed;
   }
   write_stdout(fmt::format("wrote {}\n", path));
-  return 0;
+  return exit_ok;
 }
 
 int tune_file(const TuneArguments& args) {
@@ -189,7 +189,7 @@ int tune_file(const TuneArguments& args) {
     return exit_not_met;
   }
   if (!args.write.empty()) return write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
-  return 0;
+  return exit_ok;
 }
 
 }  // namespace
