@@ -27,12 +27,9 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
   std::string error;
   auto text = read_bounded(path, max_trace_bytes, "a metrics file", error);
   if (!text) return print_error(error), std::nullopt;
-  try {
-    return metrics_from_json(*text);
-  } catch (const std::exception& bad) {
-    print_error(fmt::format("{}: {}", path, bad.what()));
-    return std::nullopt;
-  }
+  auto read = metrics_from_json(*text);
+  for (const auto& problem : read.diagnostics) print_error(fmt::format("{}: {}", path, problem.message));
+  return read.metrics;
 }
 
 int draw(const DotOptions& options) {
