@@ -15,6 +15,7 @@ using flow::test::read_file;
 using flow::test::run_flow;
 using flow::test::shell_quote;
 using flow::test::temp_directory;
+using flow::test::write_file;
 
 namespace {
 
@@ -217,4 +218,21 @@ TEST_CASE("tune: a --write path that cannot be written exits 1 after the table",
   CHECK(tune.exit_code == 1);
   CHECK(row_of(tune.out, "requests -> work").at(4) == "20");
   CHECK(tune.err == fmt::format("flow: error: cannot write '{}': No such file or directory\n", out));
+}
+
+TEST_CASE("tune: one below, a run that failed misses the goal, and the table says why", "[cli][tune]") {
+  // bursts.flow with an edge that fails instead of dropping: a burst of 20
+  // overflows any capacity below 20, and a failed run drops nothing, so its
+  // figure alone (0) would seem to meet dropped=0.
+  auto file = temp_directory() + "/failing.flow";
+  write_file(file, replaced(read_file(data("bursts")), "overflow=drop_newest", "overflow=fail"));
+  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1", shell_quote(file)));
+  INFO(tune.out << tune.err);
+  REQUIRE(tune.exit_code == 0);
+  CHECK(row_of(tune.out, "requests -> work") ==
+        std::vector<std::string>{"requests", "->", "work", "4", "20", "0", "19", "0*"});
+  CHECK(tune.out.find("* misses its goal\n") != std::string::npos);
+  CHECK(tune.out.find(
+            "with requests -> work at 19 a run failed: edge requests -> work overflowed: capacity 19, "
+            "at 0.00 s\n") != std::string::npos);
 }
