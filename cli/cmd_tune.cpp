@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <limits>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -153,6 +154,13 @@ int tune_file(const TuneArguments& args) {
   if (!parsed) return exit_usage;
   auto pipeline = load_pipeline(args.file, parsed->overrides);
   if (!pipeline) return exit_usage;
+  // The seeds after the pipeline's own must be seeds too: a seed is at most INT64_MAX.
+  constexpr auto largest_seed = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (parsed->seeds - 1 > largest_seed - pipeline->seed) {
+    print_error(fmt::format("--seeds: {} seeds from the pipeline's seed {} go past the largest seed, {}",
+                            parsed->seeds, pipeline->seed, largest_seed));
+    return exit_usage;
+  }
   if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
   if (knobs.empty()) {

@@ -236,3 +236,23 @@ TEST_CASE("tune: one below, a run that failed misses the goal, and the table say
             "with requests -> work at 19 a run failed: edge requests -> work overflowed: capacity 19, "
             "at 0.00 s\n") != std::string::npos);
 }
+
+TEST_CASE("tune: --seeds may not run past the largest seed", "[cli][tune]") {
+  // The seeds are the pipeline's own and the ones after it; a seed is a
+  // non-negative 64-bit integer, so from the largest one only 1 seed fits.
+  auto file = shell_quote(data("bursts"));
+  auto past = run_flow(
+      fmt::format("tune {} --goal dropped=0 --set pipeline.seed=9223372036854775806 --seeds 3", file));
+  CHECK(past.exit_code == 2);
+  CHECK(past.out.empty());
+  CHECK(
+      past.err ==
+      "flow: error: --seeds: 3 seeds from the pipeline's seed 9223372036854775806 go past the largest seed, "
+      "9223372036854775807\n");
+  auto last = run_flow(
+      fmt::format("tune {} --goal dropped=0 --set pipeline.seed=9223372036854775806 --seeds 2", file));
+  INFO(last.out << last.err);
+  CHECK(last.exit_code == 0);
+  CHECK(last.out.starts_with(
+      "goals dropped=0; worst of seeds 9223372036854775806 to 9223372036854775807; virtual clock\n"));
+}
