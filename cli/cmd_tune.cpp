@@ -182,19 +182,21 @@ int tune_file(const TuneArguments& args) {
   tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(std::move(setup)));
   auto result = tune::search(knobs, trials);
   write_stdout(render_tune(knobs, parsed->goals, seeds, pipeline->clock, result));
-  // The table first, then any error under it. A failure shows again when the
-  // command returns (the stream keeps its error flag).
-  std::string ignored;
-  flush_stdout(ignored);
+  // The table first, then any error under it. Standard output that failed is
+  // said now, while errno still gives the reason (when the command returns only
+  // the stream's error flag is left), and its status wins: the table never got out.
+  std::string stdout_error;
+  int stdout_status = flush_stdout(stdout_error);
+  if (!stdout_error.empty()) print_error(stdout_error);
   if (!result.met) {
     print_error(
         fmt::format("no setting up to the ceilings meets every goal on every seed; the closest tried is "
                     "shown{}",
                     args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
-    return exit_not_met;
+    return stdout_status != 0 ? stdout_status : exit_not_met;
   }
-  if (!args.write.empty()) return write_tuned(args.write, *pipeline, knobs, result.setting);
-  return 0;
+  int status = args.write.empty() ? 0 : write_tuned(args.write, *pipeline, knobs, result.setting);
+  return status != 0 ? status : stdout_status;
 }
 
 }  // namespace

@@ -256,3 +256,25 @@ TEST_CASE("tune: --seeds may not run past the largest seed", "[cli][tune]") {
   CHECK(last.out.starts_with(
       "goals dropped=0; worst of seeds 9223372036854775806 to 9223372036854775807; virtual clock\n"));
 }
+
+TEST_CASE("tune: a table that cannot reach standard output exits 1 with the reason", "[cli][tune]") {
+  auto out = temp_directory() + "/out.flow";
+  auto met = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1 --write {} >/dev/full",
+                                  shell_quote(data("bursts")), shell_quote(out)));
+  CHECK(met.exit_code == 1);
+  CHECK(met.err == "flow: error: cannot write standard output: No space left on device\n");
+  // The file asked for is still written: only the table was lost.
+  CHECK(read_file(out).find("[capacity=20, overflow=drop_newest]") != std::string::npos);
+  // Without --write nothing is printed after the table: the reason is still the device's.
+  auto table =
+      run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1 >/dev/full", shell_quote(data("bursts"))));
+  CHECK(table.exit_code == 1);
+  CHECK(table.err == "flow: error: cannot write standard output: No space left on device\n");
+  // A goal no setting meets: the output error, then the search's, and 1 rather than 3.
+  auto missed =
+      run_flow(fmt::format("tune {} --goal 'p99<=1ms' >/dev/full", shell_quote(data("slow_stage"))));
+  CHECK(missed.exit_code == 1);
+  CHECK(
+      missed.err.starts_with("flow: error: cannot write standard output: No space left on device\n"
+                             "flow: error: no setting up to the ceilings meets every goal"));
+}
