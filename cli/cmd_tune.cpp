@@ -108,6 +108,25 @@ const std::string* string_arg(const OperatorCall& call, const char* name) {
   return found == call.args.end() ? nullptr : std::get_if<std::string>(&found->second);
 }
 
+// An endless source that nothing paces (no rate, no burst with every, no
+// operator of its own that waits) and that no edge holds back (each of its
+// edges drops, fails or is unbounded) makes messages at one simulated instant
+// for ever: on the virtual clock no time passes, so --duration never comes.
+bool never_lets_time_pass(const Pipeline& pipeline, const Node& node) {
+  if (pipeline.clock != ClockKind::Virtual || pipeline.max_in_flight != 0) return false;
+  const auto& args = node.chain.front().args;
+  if (args.count("count") != 0 || args.count("rate") != 0) return false;
+  if (args.count("burst") != 0 && args.count("every") != 0) return false;
+  for (const auto& call : node.chain) {
+    if (call.name == "delay" || call.name == "spin" || call.name == "throttle") return false;
+  }
+  for (EdgeId e : node.outputs) {
+    const auto& edge = pipeline.edges[e];
+    if (edge.capacity && edge.overflow == Overflow::Block) return false;
+  }
+  return true;
+}
+
 // A pipeline tune can run over and over, each run ending: false after saying
 // which source stands in the way.
 bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
@@ -126,6 +145,14 @@ bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
       print_error(
           fmt::format("source '{}' is endless (generate without count); give --duration so that each of "
                       "tune's runs ends",
+                      node.name));
+      return false;
+    }
+    if (first.name == "generate" && never_lets_time_pass(pipeline, node)) {
+      print_error(
+          fmt::format("source '{}' makes messages without a rate and none of its edges holds it back: on the "
+                      "virtual clock no time would pass and no run would reach --duration; give it a rate "
+                      "or a count",
                       node.name));
       return false;
     }

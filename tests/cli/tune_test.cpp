@@ -278,3 +278,29 @@ TEST_CASE("tune: a table that cannot reach standard output exits 1 with the reas
       missed.err.starts_with("flow: error: cannot write standard output: No space left on device\n"
                              "flow: error: no setting up to the ceilings meets every goal"));
 }
+
+TEST_CASE("tune: an endless source that nothing holds back is refused, not run for ever", "[cli][tune]") {
+  // endless.flow's source has no rate; behind a block edge the full edge makes
+  // it wait while work's delay takes simulated time. Behind a dropping edge
+  // nothing ever does: it would make messages at one simulated instant for
+  // ever, and --duration would never come.
+  auto file = temp_directory() + "/dropping.flow";
+  write_file(file, replaced(read_file(data("endless")), "edge [capacity=4]",
+                            "edge [capacity=4, overflow=drop_newest]"));
+  // Under `timeout`: before the refusal, this run never ended.
+  auto refused = flow::test::run_command(
+      fmt::format("timeout 60 {} tune {} --goal dropped=0 --duration 30ms", FLOW_BINARY, shell_quote(file)));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.out.empty());
+  CHECK(
+      refused.err ==
+      "flow: error: source 'ticks' makes messages without a rate and none of its edges holds it back: on the "
+      "virtual clock no time would pass and no run would reach --duration; give it a rate or a count\n");
+  // With a rate, time passes between its messages: tune runs it.
+  auto paced = temp_directory() + "/paced.flow";
+  write_file(paced, replaced(read_file(file), "generate(size=16B)", "generate(size=16B, rate=100/s)"));
+  auto tuned =
+      run_flow(fmt::format("tune {} --goal dropped=0 --duration 30ms --seeds 1", shell_quote(paced)));
+  INFO(tuned.out << tuned.err);
+  CHECK(tuned.exit_code == 0);
+}
