@@ -40,7 +40,8 @@ int draw(const DotOptions& options) {
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
   const RunMetrics* run = metrics ? &*metrics : nullptr;
   // Checked when the command returns, like every command's standard output.
-  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
+  const auto& registry = builtin_operators();  // the one load_pipeline checks with
+  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, registry, run) : to_dot(*pipeline, registry, run));
   return 0;
 }
 

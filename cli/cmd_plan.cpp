@@ -16,7 +16,7 @@ Handler setup_plan(CLI::App& app) {
   return [file] {
     auto pipeline = load_pipeline(*file);
     if (!pipeline) return exit_usage;
-    write_stdout(to_plan(*pipeline));  // checked when the command returns
+    write_stdout(to_plan(*pipeline, builtin_operators()));  // checked when the command returns
     return 0;
   };
 }

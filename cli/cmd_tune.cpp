@@ -102,30 +102,25 @@ std::optional<Parsed> parse_arguments(const TuneArguments& args) {
   return parsed;
 }
 
-const std::string* string_arg(const OperatorCall& call, const char* name) {
-  auto found = call.args.find(name);
-  return found == call.args.end() ? nullptr : std::get_if<std::string>(&found->second);
-}
-
 // A pipeline tune can run over and over, each run ending: false after saying
-// which source stands in the way.
-bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
+// which source stands in the way (what it reads, or why it is endless, from
+// its operator's plan).
+bool runs_again_and_ends(const Pipeline& pipeline, const OperatorRegistry& registry, bool has_duration) {
   for (const auto& node : pipeline.nodes) {
     if (node.kind != NodeKind::Source || node.chain.empty()) continue;
-    const auto& first = node.chain.front();
-    const auto* path = first.name == "read" ? string_arg(first, "path") : nullptr;
-    if (path && *path == "-") {
+    auto plan = registry.plan(node.chain.front()).value_or(OperatorPlan{});
+    if (!plan.outside_input.empty()) {
       print_error(
-          fmt::format("source '{}' reads standard input, which only the first of tune's runs would see; "
+          fmt::format("source '{}' reads {}, which only the first of tune's runs would see; "
                       "tune a copy that reads a file",
-                      node.name));
+                      node.name, plan.outside_input));
       return false;
     }
-    if (first.name == "generate" && first.args.count("count") == 0 && !has_duration) {
+    if (!plan.endless.empty() && !has_duration) {
       print_error(
-          fmt::format("source '{}' is endless (generate without count); give --duration so that each of "
+          fmt::format("source '{}' is endless ({}); give --duration so that each of "
                       "tune's runs ends",
-                      node.name));
+                      node.name, plan.endless));
       return false;
     }
   }
@@ -153,7 +148,7 @@ int tune_file(const TuneArguments& args) {
   if (!parsed) return exit_usage;
   auto pipeline = load_pipeline(args.file, parsed->overrides);
   if (!pipeline) return exit_usage;
-  if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
+  if (!runs_again_and_ends(*pipeline, builtin_operators(), parsed->options.duration.has_value())) return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
   if (knobs.empty()) {
     print_error(parsed->vary.workers
