@@ -41,7 +41,8 @@ int draw(const DotOptions& options) {
   const RunMetrics* run = metrics ? &*metrics : nullptr;
   // Checked when the command returns, like every command's standard output.
   const auto& registry = builtin_operators();  // the one load_pipeline checks with
-  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, registry, run) : to_dot(*pipeline, registry, run));
+  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, registry, run)
+                                           : to_dot(*pipeline, registry, run));
   return 0;
 }
 

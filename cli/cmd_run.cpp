@@ -128,7 +128,8 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
   }
   if (!args.quiet) {
     const auto& registry = builtin_operators();  // the one load_pipeline checks with
-    write_stdout(render_summary(metrics, predicted_throughput(pipeline, registry, metrics), hold_bound(pipeline, registry)));
+    write_stdout(render_summary(metrics, predicted_throughput(pipeline, registry, metrics),
+                                hold_bound(pipeline, registry)));
   }
   int stdout_status = flush_stdout(error, observers.reporter ? observers.reporter->write_error() : 0);
   failures.broken_pipe = stdout_status == exit_broken_pipe;

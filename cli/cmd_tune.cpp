@@ -148,7 +148,8 @@ int tune_file(const TuneArguments& args) {
   if (!parsed) return exit_usage;
   auto pipeline = load_pipeline(args.file, parsed->overrides);
   if (!pipeline) return exit_usage;
-  if (!runs_again_and_ends(*pipeline, builtin_operators(), parsed->options.duration.has_value())) return exit_usage;
+  if (!runs_again_and_ends(*pipeline, builtin_operators(), parsed->options.duration.has_value()))
+    return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
   if (knobs.empty()) {
     print_error(parsed->vary.workers

@@ -20,7 +20,8 @@ namespace flow {
 /// "bottleneck" in its label.
 /// `registry`: the one the pipeline was loaded with; its argument specs decide
 /// which calls are written positionally (`delay(20ms)`).
-std::string to_dot(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run = nullptr);
+std::string to_dot(const Pipeline& pipeline, const OperatorRegistry& registry,
+                   const RunMetrics* run = nullptr);
 
 /// `text` as the body of a double-quoted DOT string that renders literally:
 /// quotes and backslashes escaped, line breaks as `\n`, control bytes and

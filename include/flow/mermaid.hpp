@@ -15,7 +15,8 @@ namespace flow {
 /// With `run`: `style` lines fill nodes by busy fraction and mark the
 /// bottleneck with a thick red border; `linkStyle` lines colour edges by
 /// high_water / capacity (green → yellow → red). `registry` as for to_dot.
-std::string to_mermaid(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run = nullptr);
+std::string to_mermaid(const Pipeline& pipeline, const OperatorRegistry& registry,
+                       const RunMetrics* run = nullptr);
 
 /// `text` safe inside a quoted Mermaid label: `"`, `#`, `<`, `>`, `&` as
 /// entity codes (`#quot;` …), line breaks as `<br/>`, control bytes and

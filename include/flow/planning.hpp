@@ -18,7 +18,8 @@ namespace flow {
 /// come (batch). The bound counts what it holds; the checker warns when an
 /// explicit max_in_flight stops the sources before it ever lets go.
 struct HoldBack {
-  std::uint64_t release_at = 1;   ///< it lets them go once it holds this many (batch: max); it holds up to release_at − 1
+  /// It lets them go once it holds this many (batch: max), so it holds up to release_at − 1.
+  std::uint64_t release_at = 1;
   bool deadline = false;          ///< it also lets them go after a time (batch: `within` is given)
   std::string count_argument;     ///< the argument that sets release_at ("max"), named in warnings
   std::string deadline_argument;  ///< the argument that would set a deadline ("within"); "" when it has none

@@ -11,10 +11,11 @@ void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline, const Oper
     const auto& call = node.chain.front();
     auto plan = registry.plan(call);
     if (!plan || plan->outside_input.empty()) continue;
-    reporter.warning(call.location, call.name.size(),
-                     fmt::format("source {} reads {} under the virtual clock: waiting for input takes "
-                                 "no simulated time, so every line arrives at the simulated instant it is read",
-                                 node.name, plan->outside_input));
+    reporter.warning(
+        call.location, call.name.size(),
+        fmt::format("source {} reads {} under the virtual clock: waiting for input takes "
+                    "no simulated time, so every line arrives at the simulated instant it is read",
+                    node.name, plan->outside_input));
   }
 }
 

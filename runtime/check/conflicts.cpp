@@ -50,9 +50,10 @@ void check_conflicts(Reporter& reporter, const Pipeline& pipeline, const Operato
       if (const auto& input = plan->outside_input; !input.empty()) {
         auto [first, fresh] = readers.emplace(input, Claim{&node, &call});
         if (!fresh) {
-          reporter.error(call.location, call.name.size(),
-                         fmt::format("{} is already read by {}: two readers would split its lines between them",
-                                     input, where(first->second)));
+          reporter.error(
+              call.location, call.name.size(),
+              fmt::format("{} is already read by {}: two readers would split its lines between them", input,
+                          where(first->second)));
         }
       }
       const auto& path = plan->writes_file;

@@ -9,16 +9,19 @@ namespace {
 // give it a deadline (`within`), so the advice names what to write.
 std::string hang_warning(const OperatorCall& call, const HoldBack& holds, const std::string& node,
                          std::uint64_t in_flight) {
-  auto what = holds.count_argument.empty() ? fmt::format("{}({})", call.name, holds.release_at)
-                                           : fmt::format("{}({}={})", call.name, holds.count_argument, holds.release_at);
+  auto what = holds.count_argument.empty()
+                  ? fmt::format("{}({})", call.name, holds.release_at)
+                  : fmt::format("{}({}={})", call.name, holds.count_argument, holds.release_at);
   if (holds.deadline_argument.empty()) {
-    return fmt::format("{} in {} lets messages go only once {} have come and max_in_flight is {}: once {} messages "
-                       "wait in it the sources stop and it never fills; raise max_in_flight to at least {}",
-                       what, node, holds.release_at, in_flight, in_flight, holds.release_at);
+    return fmt::format(
+        "{} in {} lets messages go only once {} have come and max_in_flight is {}: once {} messages "
+        "wait in it the sources stop and it never fills; raise max_in_flight to at least {}",
+        what, node, holds.release_at, in_flight, in_flight, holds.release_at);
   }
-  return fmt::format("{} in {} has no `{}` and max_in_flight is {}: once {} messages wait in it the sources stop "
-                     "and it never fills; give it a `{}`",
-                     what, node, holds.deadline_argument, in_flight, in_flight, holds.deadline_argument);
+  return fmt::format(
+      "{} in {} has no `{}` and max_in_flight is {}: once {} messages wait in it the sources stop "
+      "and it never fills; give it a `{}`",
+      what, node, holds.deadline_argument, in_flight, in_flight, holds.deadline_argument);
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ std::unique_ptr<Operator> make_stdout(const OperatorCall& call);
 std::unique_ptr<Operator> make_write(const OperatorCall& call);
 
 // plans.cpp: what each built-in tells the planner (flow/planning.hpp)
-OperatorPlan plan_cheap(const OperatorCall& call);  ///< grep, upper, lower, discard, stdout: no effect the planner counts
+/// grep, upper, lower, discard, stdout: cheap, with no effect the planner counts.
+OperatorPlan plan_cheap(const OperatorCall& call);
 OperatorPlan plan_generate(const OperatorCall& call);
 OperatorPlan plan_read(const OperatorCall& call);
 OperatorPlan plan_delay(const OperatorCall& call);

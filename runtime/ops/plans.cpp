@@ -55,7 +55,9 @@ OperatorPlan timed(const OperatorCall& call, Operator::Cost cost) {
 
 }  // namespace
 
-OperatorPlan plan_cheap(const OperatorCall&) { return with_cost(Operator::Cost::Cheap); }
+OperatorPlan plan_cheap(const OperatorCall&) {
+  return with_cost(Operator::Cost::Cheap);
+}
 
 OperatorPlan plan_generate(const OperatorCall& call) {
   auto plan = with_cost(Operator::Cost::Cheap);
@@ -72,7 +74,8 @@ OperatorPlan plan_generate(const OperatorCall& call) {
     plan.payload = PayloadChange::Sets;
     plan.payload_bytes = std::get<Size>(*size).bytes;
   }
-  if (auto count = number(named(call, "count")); count && *count >= 0) plan.count = static_cast<std::uint64_t>(*count);
+  if (auto count = number(named(call, "count")); count && *count >= 0)
+    plan.count = static_cast<std::uint64_t>(*count);
   if (named(call, "count") == nullptr) plan.endless = "generate without count";
   return plan;
 }
@@ -86,11 +89,15 @@ OperatorPlan plan_read(const OperatorCall& call) {
   return plan;
 }
 
-OperatorPlan plan_delay(const OperatorCall& call) { return timed(call, Operator::Cost::Wait); }
+OperatorPlan plan_delay(const OperatorCall& call) {
+  return timed(call, Operator::Cost::Wait);
+}
 
 // Cpu as on the real clock; under the virtual clock spin waits (Cost::Wait,
 // one message at a time), which the bound's 8 per worker covers.
-OperatorPlan plan_spin(const OperatorCall& call) { return timed(call, Operator::Cost::Cpu); }
+OperatorPlan plan_spin(const OperatorCall& call) {
+  return timed(call, Operator::Cost::Cpu);
+}
 
 OperatorPlan plan_throttle(const OperatorCall& call) {
   auto plan = with_cost(Operator::Cost::Wait);

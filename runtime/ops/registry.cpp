@@ -276,8 +276,7 @@ void register_sources(OperatorRegistry& registry) {
   registry.add(source("generate",
                       {optional("count", ValueKind::Integer), optional("size", ValueKind::Size, Size{16}),
                        optional("rate", ValueKind::Rate), optional("burst", ValueKind::Integer),
-                       optional_random("every"),
-                       optional("arrivals", ValueKind::Identifier)},
+                       optional_random("every"), optional("arrivals", ValueKind::Identifier)},
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
                       ops::make_generate, ops::plan_generate, validate_generate));
@@ -290,41 +289,45 @@ void register_sources(OperatorRegistry& registry) {
 
 void register_stages(OperatorRegistry& registry) {
   registry.add(stage("delay", {random_duration("duration")},
-                     "wait `duration` per message without holding a thread (simulates I/O)", ops::make_delay, ops::plan_delay,
-                     positive_duration("duration")));
+                     "wait `duration` per message without holding a thread (simulates I/O)", ops::make_delay,
+                     ops::plan_delay, positive_duration("duration")));
   registry.add(stage("spin", {random_duration("duration")},
-                     "burn `duration` of CPU per message (simulates CPU work)", ops::make_spin, ops::plan_spin,
-                     positive_duration("duration")));
-  registry.add(stage("batch", {required("max", ValueKind::Integer), optional_random("within", true)},
-                     "collect up to `max` messages, or those that arrive within `within` of the first, into one batch",
-                     ops::make_batch, ops::plan_batch, validate_batch));
-  registry.add(stage("unbatch", {}, "split each batch back into its messages", ops::make_unbatch, ops::plan_unbatch));
+                     "burn `duration` of CPU per message (simulates CPU work)", ops::make_spin,
+                     ops::plan_spin, positive_duration("duration")));
+  registry.add(
+      stage("batch", {required("max", ValueKind::Integer), optional_random("within", true)},
+            "collect up to `max` messages, or those that arrive within `within` of the first, into one batch",
+            ops::make_batch, ops::plan_batch, validate_batch));
+  registry.add(
+      stage("unbatch", {}, "split each batch back into its messages", ops::make_unbatch, ops::plan_unbatch));
   registry.add(stage("throttle", {required("rate", ValueKind::Rate)}, "pass at most `rate` messages",
                      ops::make_throttle, ops::plan_throttle, validate_throttle));
 }
 
 void register_text(OperatorRegistry& registry) {
   registry.add(stage("grep", {required("pattern", ValueKind::String)},
-                     "keep the messages whose payload matches the regex `pattern`", ops::make_grep, ops::plan_cheap, validate_pattern));
+                     "keep the messages whose payload matches the regex `pattern`", ops::make_grep,
+                     ops::plan_cheap, validate_pattern));
   registry.add(stage("replace", {required("pattern", ValueKind::String), required("with", ValueKind::String)},
-                     "replace every match of `pattern` by `with` (\\1 names a group)", ops::make_replace, ops::plan_replace,
-                     validate_replace));
+                     "replace every match of `pattern` by `with` (\\1 names a group)", ops::make_replace,
+                     ops::plan_replace, validate_replace));
   registry.add(stage("upper", {}, "ASCII letters to upper case", ops::make_upper, ops::plan_cheap));
   registry.add(stage("lower", {}, "ASCII letters to lower case", ops::make_lower, ops::plan_cheap));
   registry.add(stage("prefix", {required("text", ValueKind::String)}, "put `text` before each payload",
                      ops::make_prefix, ops::plan_prefix));
-  registry.add(stage("sample",
-                     {required("probability", ValueKind::Decimal),
-                      optional("seed", ValueKind::Integer, std::int64_t{1})},
-                     "keep each message with `probability` (repeatable for a given `seed`)", ops::make_sample, ops::plan_sample,
-                     validate_sample));
+  registry.add(stage(
+      "sample",
+      {required("probability", ValueKind::Decimal), optional("seed", ValueKind::Integer, std::int64_t{1})},
+      "keep each message with `probability` (repeatable for a given `seed`)", ops::make_sample,
+      ops::plan_sample, validate_sample));
 }
 
 void register_sinks(OperatorRegistry& registry) {
   registry.add(sink("discard", {}, "count and drop each message", ops::make_discard, ops::plan_cheap));
   registry.add(sink("stdout", {}, "print each payload on its own line", ops::make_stdout, ops::plan_cheap));
-  registry.add(sink("write", {required("path", ValueKind::String)}, "write each payload as a line to the file `path`",
-                    ops::make_write, ops::plan_write, validate_path));
+  registry.add(sink("write", {required("path", ValueKind::String)},
+                    "write each payload as a line to the file `path`", ops::make_write, ops::plan_write,
+                    validate_path));
 }
 
 }  // namespace

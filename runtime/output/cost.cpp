@@ -18,12 +18,17 @@ void apply_rate_limit(const OperatorPlan& plan, bool source, double batch, NodeC
 
 void apply_payload(const OperatorPlan& plan, NodeCost& cost) {
   switch (plan.payload) {
-    case PayloadChange::Keeps: break;
-    case PayloadChange::Sets: cost.bytes_out = plan.payload_bytes; break;
+    case PayloadChange::Keeps:
+      break;
+    case PayloadChange::Sets:
+      cost.bytes_out = plan.payload_bytes;
+      break;
     case PayloadChange::Adds:
       if (cost.bytes_out) *cost.bytes_out += plan.payload_bytes;
       break;
-    case PayloadChange::Unknown: cost.bytes_out.reset(); break;  // not known from here on
+    case PayloadChange::Unknown:
+      cost.bytes_out.reset();
+      break;  // not known from here on
   }
 }
 

@@ -21,8 +21,8 @@ namespace flow::output {
 inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 
 struct NodeCost {
-  double seconds_per_message = 0;   ///< the chain's time per member message (delay, spin), amortised over batches
-  double throttle_per_s = kUnlimited;  ///< the tightest stage rate cap (throttle), in member messages per second
+  double seconds_per_message = 0;      ///< time per member message (delay, spin), amortised over batches
+  double throttle_per_s = kUnlimited;  ///< the tightest stage rate cap (throttle), member messages per second
   double source_per_s = kUnlimited;    ///< a source's own pace: generate's rate, or burst / every
   double pass = 1;                     ///< fraction of messages that go on (sample)
   double batch_in = 1, batch_out = 1;  ///< members per edge message entering / leaving

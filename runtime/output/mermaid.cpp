@@ -103,7 +103,8 @@ std::string to_mermaid(const Pipeline& pipeline, const OperatorRegistry& registr
   auto bottleneck = run ? output::bottleneck_of(pipeline, *run) : std::string();
   std::string out = "flowchart LR\n";
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id)
-    out += node_line(id, pipeline.nodes[id], registry, run, !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
+    out += node_line(id, pipeline.nodes[id], registry, run,
+                     !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
   for (const auto& edge : pipeline.edges) out += edge_line(pipeline, edge, run);
   if (run != nullptr) out += run_styles(pipeline, *run, bottleneck);
   return out;

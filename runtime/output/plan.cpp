@@ -21,7 +21,8 @@ std::string nodes_part(const Pipeline& pipeline, const OperatorRegistry& registr
   std::string out = "nodes:\n";
   auto width = widest_name(pipeline);
   for (const auto& node : pipeline.nodes) {
-    out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width, output::chain_text(node, registry));
+    out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width,
+                       output::chain_text(node, registry));
     out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}]\n", "", "", width,
                        node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error));
   }

@@ -18,7 +18,9 @@ flow::OperatorPlan plan_of(const std::string& name, std::map<std::string, flow::
   return *plan;
 }
 
-flow::Value duration(std::chrono::nanoseconds value) { return flow::Duration{value}; }
+flow::Value duration(std::chrono::nanoseconds value) {
+  return flow::Duration{value};
+}
 
 }  // namespace
 
@@ -33,13 +35,19 @@ TEST_CASE("every built-in operator declares a plan", "[ops][plan]") {
 TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][plan]") {
   flow::test::TempPath out;
   const std::map<std::string, std::map<std::string, flow::Value>> calls{
-      {"delay", {{"duration", duration(1ms)}}},  {"spin", {{"duration", duration(1us)}}},
-      {"batch", {{"max", std::int64_t{4}}}},     {"unbatch", {}},
-      {"throttle", {{"rate", flow::Rate{100}}}}, {"grep", {{"pattern", std::string("x")}}},
+      {"delay", {{"duration", duration(1ms)}}},
+      {"spin", {{"duration", duration(1us)}}},
+      {"batch", {{"max", std::int64_t{4}}}},
+      {"unbatch", {}},
+      {"throttle", {{"rate", flow::Rate{100}}}},
+      {"grep", {{"pattern", std::string("x")}}},
       {"replace", {{"pattern", std::string("x")}, {"with", std::string("y")}}},
-      {"upper", {}},                             {"lower", {}},
-      {"prefix", {{"text", std::string("> ")}}}, {"sample", {{"probability", 0.5}}},
-      {"discard", {}},                           {"stdout", {}},
+      {"upper", {}},
+      {"lower", {}},
+      {"prefix", {{"text", std::string("> ")}}},
+      {"sample", {{"probability", 0.5}}},
+      {"discard", {}},
+      {"stdout", {}},
       {"write", {{"path", out.str()}}}};
   const auto& registry = flow::builtin_operators();
   std::size_t checked = 0;
@@ -64,8 +72,10 @@ TEST_CASE("a built-in's plan carries the figures of its arguments", "[ops][plan]
   CHECK(plan_of("spin", {{"duration", mean_10ms}}).seconds_per_message == Approx(0.010));
   CHECK(plan_of("throttle", {{"rate", flow::Rate{250}}}).rate_limit_per_s == Approx(250));
   // Both of generate's limits hold: 200 every 500ms is 400/s, under rate=1000/s.
-  auto paced = plan_of("generate", {{"count", std::int64_t{600}}, {"rate", flow::Rate{1000}},
-                                    {"burst", std::int64_t{200}}, {"every", duration(500ms)}});
+  auto paced = plan_of("generate", {{"count", std::int64_t{600}},
+                                    {"rate", flow::Rate{1000}},
+                                    {"burst", std::int64_t{200}},
+                                    {"every", duration(500ms)}});
   CHECK(paced.rate_limit_per_s == Approx(400));
   CHECK(paced.count == std::optional<std::uint64_t>(600));
   CHECK(paced.payload == flow::PayloadChange::Sets);

@@ -18,7 +18,8 @@ class Lookup final : public flow::Operator {
 
   void apply(flow::Chunk&, flow::OperatorContext&) override {}
 
-  std::optional<flow::Clock::time_point> ready_at(const flow::Chunk& messages, flow::Clock::time_point now) override {
+  std::optional<flow::Clock::time_point> ready_at(const flow::Chunk& messages,
+                                                  flow::Clock::time_point now) override {
     return now + latency_ * static_cast<std::int64_t>(messages.size());
   }
 

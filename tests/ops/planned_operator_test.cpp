@@ -58,12 +58,15 @@ const flow::NodePrediction& node(const flow::PlanPrediction& prediction, const s
 }
 
 /// A plain stage that declares `plan`: what the tests below vary.
-flow::OperatorSpec stage_with(std::string name, std::function<flow::OperatorPlan(const flow::OperatorCall&)> plan) {
+flow::OperatorSpec stage_with(std::string name,
+                              std::function<flow::OperatorPlan(const flow::OperatorCall&)> plan) {
   flow::OperatorSpec spec;
   spec.name = std::move(name);
   spec.role = flow::Role::Stage;
   spec.args = {{"size", flow::ValueKind::Integer, false, flow::Value{std::int64_t{10}}, true}};
-  spec.make = [](const flow::OperatorCall&) { return flow::builtin_operators().find("upper")->make({"upper", {}, {}}); };
+  spec.make = [](const flow::OperatorCall&) {
+    return flow::builtin_operators().find("upper")->make({"upper", {}, {}});
+  };
   spec.plan = std::move(plan);
   return spec;
 }
@@ -75,7 +78,9 @@ flow::OperatorSpec listener() {
   spec.role = flow::Role::Source;
   spec.args = {{"port", flow::ValueKind::Integer, true, std::nullopt, true}};
   spec.make_source = [](const flow::OperatorCall&) {
-    return flow::builtin_operators().find("generate")->make_source({"generate", {{"count", std::int64_t{1}}}, {}});
+    return flow::builtin_operators()
+        .find("generate")
+        ->make_source({"generate", {{"count", std::int64_t{1}}}, {}});
   };
   spec.plan = [](const flow::OperatorCall& call) {
     flow::OperatorPlan plan;
@@ -148,7 +153,8 @@ TEST_CASE("a worker's hand is bounded by what an operator's plan says of its cos
   CHECK(bound_with("light()").hands == 4);
 }
 
-TEST_CASE("an operator of one's own that holds messages back is bounded and checked like batch", "[ops][plan]") {
+TEST_CASE("an operator of one's own that holds messages back is bounded and checked like batch",
+          "[ops][plan]") {
   auto registry = flow::builtin_operators();
   registry.add(stage_with("window", [](const flow::OperatorCall& call) {
     flow::OperatorPlan plan;
@@ -166,12 +172,14 @@ TEST_CASE("an operator of one's own that holds messages back is bounded and chec
       "edge [capacity=2]\n"
       "ingest -> w -> store\n";
   CHECK(diagnostics_of(text, registry) ==
-        "t.flow:3:17: warning: window(size=10) in w lets messages go only once 10 have come and max_in_flight is "
-        "5: once 5 messages wait in it the sources stop and it never fills; raise max_in_flight to at least 10\n"
+        "t.flow:3:17: warning: window(size=10) in w lets messages go only once 10 have come and "
+        "max_in_flight is "
+        "5: once 5 messages wait in it the sources stop and it never fills; raise max_in_flight to at least "
+        "10\n"
         "    stage  w      = window(10)\n"
         "                    ^^^^^^\n");
   auto bound = flow::hold_bound(loaded(text, registry), registry);
-  CHECK(bound.batches == 9);     // it holds up to size - 1
+  CHECK(bound.batches == 9);         // it holds up to size - 1
   CHECK(bound.edges == 2 + 2 * 10);  // w's output edge holds windows of 10
 }
 
@@ -185,7 +193,8 @@ TEST_CASE("a source of one's own that reads from outside is checked like read(\"
       "a -> s\n"
       "b -> s\n";
   CHECK(diagnostics_of(two_readers, registry) ==
-        "t.flow:2:12: error: port 9000 is already read by source 'a' (line 1, column 12): two readers would split "
+        "t.flow:2:12: error: port 9000 is already read by source 'a' (line 1, column 12): two readers would "
+        "split "
         "its lines between them\n"
         "    source b = listen(9000)\n"
         "               ^^^^^^\n");

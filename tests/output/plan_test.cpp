@@ -111,7 +111,8 @@ TEST_CASE("Plan with an unbounded edge bounds messages only by max_in_flight", "
   auto out = b.node("out", NodeKind::Sink, {call("delay", {{"duration", ms(100)}}), call("discard")});
   b.edge(src, out, std::nullopt);
   auto pipeline = b.build();
-  CHECK(line_starting(to_plan(pipeline, builtin_operators()), "messages alive:") == "  messages alive: unbounded (src -> out has no capacity)");
+  CHECK(line_starting(to_plan(pipeline, builtin_operators()), "messages alive:") ==
+        "  messages alive: unbounded (src -> out has no capacity)");
   pipeline.max_in_flight = 1000;
   pipeline.max_in_flight_explicit = true;
   auto plan = to_plan(pipeline, builtin_operators());
