@@ -38,8 +38,8 @@ bool all_positional(const OperatorCall& call, const OperatorSpec* spec) {
 
 }  // namespace
 
-std::string call_text(const OperatorCall& call) {
-  const auto* spec = builtin_operators().find(call.name);
+std::string call_text(const OperatorCall& call, const OperatorRegistry& registry) {
+  const auto* spec = registry.find(call.name);
   bool bare = all_positional(call, spec);
   std::string args;
   for (const auto& [name, value] : ordered_args(call, spec)) {
@@ -49,11 +49,11 @@ std::string call_text(const OperatorCall& call) {
   return fmt::format("{}({})", call.name, args);
 }
 
-std::string chain_text(const Node& node) {
+std::string chain_text(const Node& node, const OperatorRegistry& registry) {
   std::string text;
   for (const auto& call : node.chain) {
     if (!text.empty()) text += " | ";
-    text += call_text(call);
+    text += call_text(call, registry);
   }
   return text;
 }
