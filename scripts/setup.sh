@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config tao-pegtl-dev libtbb-dev libfmt-dev catch2
-          graphviz libre2-dev libcli11-dev nlohmann-json3-dev libxml2-utils)
+          graphviz libre2-dev libcli11-dev nlohmann-json3-dev libxml2-utils clang-tidy)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -9,9 +9,11 @@ build=${1:-build}
 mapfile -t files < <(find grammar runtime -name '*.cpp' | sort)
 echo "tidy: clang-tidy on ${#files[@]} files of the library"
 run-clang-tidy -p "$build" -quiet -j "$(nproc)" "${files[@]/#/$PWD/}" > "$build/tidy.log" 2>&1 || true
-# run-clang-tidy 14 has no -warnings-as-errors: a finding is any line that names a place.
-if grep -qE '^/[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$build/tidy.log"; then
-  grep -E '^/[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$build/tidy.log" | sort -u
+# run-clang-tidy 14 has no -warnings-as-errors: a finding is any line that
+# names a place (colours stripped: run-clang-tidy asks for them).
+findings=$(sed 's/\x1b\[[0-9;]*m//g' "$build/tidy.log" | grep -E '^/[^ ]+:[0-9]+:[0-9]+: (warning|error):' | sort -u || true)
+if [ -n "$findings" ]; then
+  echo "$findings"
   echo "tidy: findings above (full log: $build/tidy.log)"
   exit 1
 fi

@@ -19,12 +19,15 @@
 /// this library (Operator's or OperatorSpec's layout, the Message type).
 #define FLOW_PLUGIN_ABI_VERSION 1
 
+// The argument names the registration function's parameter: no parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FLOW_PLUGIN(registry)                                                                             \
   extern "C" __attribute__((visibility("default"))) int flow_plugin_abi_version() {                       \
     return FLOW_PLUGIN_ABI_VERSION;                                                                       \
   }                                                                                                       \
   extern "C" __attribute__((visibility("default"))) void flow_register_operators(flow::OperatorRegistry& \
                                                                                      registry)
+// NOLINTEND(bugprone-macro-parentheses)
 
 namespace flow {
 

@@ -154,7 +154,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::check_conflicts(reporter, pipeline, registry);
 
   CheckResult result;
-  result.source = source;
+  result.source = std::move(source);
   result.diagnostics = reporter.take();
   if (file_complete && !has_errors(result.diagnostics)) result.pipeline = std::move(pipeline);
   return result;

@@ -220,7 +220,7 @@ std::string validate_read(const OperatorCall& call, std::string& argument) {
   return validate_path(call, argument);
 }
 
-Validate positive_duration(std::string name) {
+Validate positive_duration(const std::string& name) {
   return [name](const OperatorCall& call, std::string& argument) -> std::string {
     auto constant = constant_duration(call, name);
     if (!constant || constant->value.count() >= 0) return "";
