@@ -17,7 +17,7 @@ void move_tail(Chunk& messages, std::size_t from, Chunk& to) {
               std::make_move_iterator(messages.end()));
   }
   // Only the elements were moved from: the vector itself is whole.
-  messages.resize(std::min(from, messages.size()));  // NOLINT(bugprone-use-after-move)
+  messages.resize(std::min(from, messages.size()));  // NOLINT(bugprone-use-after-move,clang-analyzer-cplusplus.Move)
 }
 
 }  // namespace

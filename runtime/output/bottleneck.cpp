@@ -63,7 +63,7 @@ std::vector<Candidate> candidates_of(const Pipeline& pipeline, const RunMetrics&
       std::vector<const EdgeMetrics*> edges;
       for (auto id : node.inputs)
         edges.push_back(output::find_edge_metrics(run, pipeline.nodes.at(pipeline.edges.at(id).from).name, node.name));
-      add(output::find_node_metrics(run, node.name), std::move(edges));
+      add(output::find_node_metrics(run, node.name), edges);
     }
     return result;
   }
@@ -71,7 +71,7 @@ std::vector<Candidate> candidates_of(const Pipeline& pipeline, const RunMetrics&
     std::vector<const EdgeMetrics*> edges;
     for (const auto& edge : run.edges)
       if (edge.to == node.name) edges.push_back(&edge);
-    add(&node, std::move(edges));
+    add(&node, edges);
   }
   return result;
 }

@@ -80,6 +80,7 @@ struct Flow {
   }
 };
 
+// NOLINTNEXTLINE(bugprone-narrowing-conversions): infinity is a double; the check misreads the constant
 double finite_or_unlimited(double rate) { return rate >= kVeryFast * 0.5 ? kUnlimited : rate; }
 
 // The saturated node with the smallest capacity: the one that sets the pace.
