@@ -26,8 +26,8 @@ using namespace std::chrono_literals;
 
 constexpr int exit_failed = 1;
 constexpr auto default_trace_interval = 100ms;
-// With only --metrics-port: a snapshot a second is fresher than any scrape
-// interval Prometheus is set to, and costs the run nothing it would notice.
+// With only --metrics-port: a snapshot a second is far fresher than the 15 s
+// Prometheus scrapes at by default, and costs the run nothing it would notice.
 constexpr auto default_metrics_interval = 1s;
 
 struct RunArguments {
