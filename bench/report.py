@@ -21,7 +21,7 @@ LABELS = {
     "tbb": "TBB, 1 msg/task",
     "tbb-chunk16": "TBB, 16 msg/task",
     "tbb-chunk64": "TBB, 64 msg/task",
-    "tokio": "tokio mpsc (seed)",
+    "tokio": "tokio mpsc",
     "gstreamer": "GStreamer",
 }
 

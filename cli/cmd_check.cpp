@@ -7,15 +7,27 @@
 
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/plugins.hpp"
 
 namespace flow::cli {
 
+namespace {
+
+struct CheckArguments {
+  std::vector<std::string> files, plugins;
+};
+
+}  // namespace
+
 Handler setup_check(CLI::App& app) {
-  auto files = std::make_shared<std::vector<std::string>>();
-  app.add_option("files", *files, "the .flow files to check")->required()->type_name("FILE...");
-  return [files] {
+  auto args = std::make_shared<CheckArguments>();
+  app.add_option("files", args->files, "the .flow files to check")->required()->type_name("FILE...");
+  add_plugin_option(app, args->plugins);
+  return [args] {
+    auto registry = load_operators(args->plugins);
+    if (!registry) return exit_usage;
     bool clean = true;
-    for (const auto& file : *files) clean = load_pipeline(file).has_value() && clean;
+    for (const auto& file : args->files) clean = load_pipeline(file, *registry).has_value() && clean;
     return clean ? 0 : exit_usage;
   };
 }

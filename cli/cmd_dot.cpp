@@ -4,13 +4,14 @@
 #include <fmt/format.h>
 #include <memory>
 
-#include "cli/bounded_read.hpp"
+#include "runtime/model/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/plugins.hpp"
 #include "cli/output_file.hpp"
-#include "runtime/output/dot.hpp"
-#include "runtime/output/mermaid.hpp"
-#include "runtime/output/metrics_json.hpp"
+#include "flow/dot.hpp"
+#include "flow/mermaid.hpp"
+#include "flow/metrics_json.hpp"
 
 namespace flow::cli {
 namespace {
@@ -19,6 +20,7 @@ struct DotOptions {
   std::string file;
   std::string metrics;  // "" = the topology alone
   std::string format = "dot";
+  std::vector<std::string> plugins;
 };
 
 std::optional<RunMetrics> read_metrics(const std::string& path) {
@@ -34,7 +36,9 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
 }
 
 int draw(const DotOptions& options) {
-  auto pipeline = load_pipeline(options.file);
+  auto registry = load_operators(options.plugins);
+  if (!registry) return exit_usage;
+  auto pipeline = load_pipeline(options.file, *registry);
   if (!pipeline) return exit_usage;
   std::optional<RunMetrics> metrics;
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
@@ -52,6 +56,7 @@ Handler setup_dot(CLI::App& app) {
   app.add_option("--metrics", options->metrics,
                  "colour the graph by a finished run: the JSON written by `flow run --metrics-json`")
       ->type_name("RUN.json");
+  add_plugin_option(app, options->plugins);
   app.add_option("--format", options->format, "output format: dot (Graphviz, default) or mermaid")
       ->check(CLI::Validator(
           [](const std::string& format) {

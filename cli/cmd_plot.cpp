@@ -6,7 +6,7 @@
 #include <fstream>
 #include <memory>
 
-#include "cli/bounded_read.hpp"
+#include "runtime/model/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "cli/output_file.hpp"

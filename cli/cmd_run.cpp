@@ -12,12 +12,13 @@
 #include "cli/metrics_endpoint.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
+#include "cli/plugins.hpp"
 #include "cli/report.hpp"
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
 #include "cli/summary.hpp"
 #include "cli/trace.hpp"
-#include "runtime/exec/run.hpp"
+#include "flow/run.hpp"
 
 namespace flow::cli {
 namespace {
@@ -34,7 +35,7 @@ struct RunArguments {
   std::string file;
   std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
   std::string metrics_port, metrics_listen;
-  std::vector<std::string> sets;
+  std::vector<std::string> sets, plugins;
   bool quiet = false;
 };
 
@@ -203,12 +204,14 @@ int run_file(const RunArguments& args) {
   install_interrupt_handler();
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
-  auto pipeline = load_pipeline(args.file, parsed->overrides);
+  auto registry = load_operators(args.plugins);
+  if (!registry) return exit_usage;
+  auto pipeline = load_pipeline(args.file, *registry, parsed->overrides);
   if (!pipeline) return exit_usage;
   Observers observers;
   if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_output_failed;
   parsed->options.interrupt = &interrupt_flag();
-  auto metrics = run(*pipeline, builtin_operators(), parsed->options);
+  auto metrics = run(*pipeline, *registry, parsed->options);
   return finish(args, *pipeline, metrics, observers);
 }
 
@@ -227,6 +230,7 @@ Handler setup_run(CLI::App& app) {
                  "attribute, FROM->TO.KEY=VALUE (e.g. ingest->work.capacity=12) (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
+  add_plugin_option(app, args->plugins);
   app.add_option("--seed", args->seed,
                  "the seed of every random duration (default: the pipeline's `seed`, else 1); "
                  "the same seed draws the same durations")

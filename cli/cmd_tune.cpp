@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
+#include "cli/plugins.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/tune_table.hpp"
@@ -25,7 +26,7 @@ constexpr std::uint64_t max_seeds = 1000;
 
 struct TuneArguments {
   std::string file;
-  std::vector<std::string> goals, sets;
+  std::vector<std::string> goals, sets, plugins;
   std::string vary = "capacity", seeds = "3", duration, write;
 };
 
@@ -132,10 +133,10 @@ bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
   return true;
 }
 
-int write_tuned(const std::string& path, const Pipeline& pipeline, const std::vector<tune::Knob>& knobs,
-                const tune::Setting& setting) {
+int write_tuned(const std::string& path, const Pipeline& pipeline, const OperatorRegistry& registry,
+                const std::vector<tune::Knob>& knobs, const tune::Setting& setting) {
   std::string error;
-  auto text = tune::rewrite(*pipeline.file, builtin_operators(), knobs, setting, error);
+  auto text = tune::rewrite(*pipeline.file, registry, knobs, setting, error);
   if (!text) {
     print_error(fmt::format("--write {}: {}", path, error));
     return exit_output_failed;
@@ -151,7 +152,9 @@ int write_tuned(const std::string& path, const Pipeline& pipeline, const std::ve
 int tune_file(const TuneArguments& args) {
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
-  auto pipeline = load_pipeline(args.file, parsed->overrides);
+  auto registry = load_operators(args.plugins);
+  if (!registry) return exit_usage;
+  auto pipeline = load_pipeline(args.file, *registry, parsed->overrides);
   if (!pipeline) return exit_usage;
   if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
@@ -163,7 +166,7 @@ int tune_file(const TuneArguments& args) {
   }
   tune::RunnerSetup setup;
   setup.source = pipeline->file;
-  setup.registry = &builtin_operators();
+  setup.registry = &*registry;
   setup.overrides = parsed->overrides;
   setup.knobs = knobs;
   setup.goals = parsed->goals;
@@ -185,7 +188,7 @@ int tune_file(const TuneArguments& args) {
                     args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
     return exit_not_met;
   }
-  if (!args.write.empty()) return write_tuned(args.write, *pipeline, knobs, result.setting);
+  if (!args.write.empty()) return write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
   return 0;
 }
 
@@ -211,6 +214,7 @@ Handler setup_tune(CLI::App& app) {
                      "goal must hold on each",
                      max_seeds))
       ->type_name("N");
+  add_plugin_option(app, args->plugins);
   app.add_option(
          "--set", args->sets,
          "override an attribute or operator argument for every run, NODE.KEY=VALUE or FROM->TO.KEY=VALUE "

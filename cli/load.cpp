@@ -4,25 +4,22 @@
 #include <fmt/format.h>
 #include <memory>
 
-#include "cli/bounded_read.hpp"
-#include "runtime/model/diagnostic.hpp"
-#include "runtime/ops/registry.hpp"
+#include "runtime/model/bounded_read.hpp"
+#include "flow/diagnostic.hpp"
+#include "flow/registry.hpp"
 
 namespace flow::cli {
 
 void print_error(const std::string& message) { fmt::print(stderr, "flow: error: {}\n", message); }
 
-std::optional<Pipeline> load_pipeline(const std::string& path, const std::vector<Override>& overrides) {
-  std::string error;
-  auto text = read_bounded(path, max_flow_file_bytes, "a .flow file", error);
-  if (!text) {
-    print_error(error);
+std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorRegistry& registry,
+                                      const std::vector<Override>& overrides) {
+  auto result = load_file(path, registry, overrides);
+  if (!result.source) {  // the file could not be read: nothing to point into
+    print_error(result.diagnostics.front().message);
     return std::nullopt;
   }
-  auto source = std::make_shared<SourceFile>(SourceFile{path, std::move(*text)});
-  auto result = load(source, builtin_operators(), overrides);
-  fmt::print(stderr, "{}", render_first(*source, result.diagnostics));
-  if (has_errors(result.diagnostics)) return std::nullopt;
+  fmt::print(stderr, "{}", render_first(*result.source, result.diagnostics));
   return std::move(result.pipeline);
 }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "runtime/check/check.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::cli {
 
@@ -15,7 +15,8 @@ inline constexpr int exit_usage = 2;
 
 /// Reads and checks `path`, printing every diagnostic (warnings too) to stderr.
 /// Returns the pipeline when there is no error.
-std::optional<Pipeline> load_pipeline(const std::string& path, const std::vector<Override>& overrides = {});
+std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorRegistry& registry,
+                                      const std::vector<Override>& overrides = {});
 
 /// Prints `flow: error: MESSAGE` to stderr.
 void print_error(const std::string& message);

@@ -10,7 +10,7 @@
 
 #include "cli/http_server.hpp"
 #include "cli/listen_address.hpp"
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow::cli {
 

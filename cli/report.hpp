@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow::cli {
 

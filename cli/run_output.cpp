@@ -5,8 +5,8 @@
 #include "cli/output_file.hpp"
 
 #include "runtime/output/bottleneck.hpp"
-#include "runtime/output/metrics_json.hpp"
-#include "runtime/output/predict.hpp"
+#include "flow/metrics_json.hpp"
+#include "flow/predict.hpp"
 
 namespace flow::cli {
 

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cli/summary.hpp"
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow::cli {
 

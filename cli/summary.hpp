@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 #include "runtime/output/bound.hpp"
 
 namespace flow::cli {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/output_file.hpp"
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow::cli {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "grammar/parser.hpp"
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 
 namespace {
 

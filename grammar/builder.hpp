@@ -7,7 +7,7 @@
 
 #include "grammar/literals.hpp"
 #include "grammar/syntax_tree.hpp"
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 
 namespace flow::grammar {
 

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 
 namespace flow::grammar {
 

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "grammar/syntax_tree.hpp"
-#include "runtime/model/diagnostic.hpp"
-#include "runtime/model/source_location.hpp"
+#include "flow/diagnostic.hpp"
+#include "flow/source_location.hpp"
 
 namespace flow {
 

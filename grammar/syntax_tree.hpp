@@ -7,9 +7,9 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/model/model.hpp"
-#include "runtime/model/source_location.hpp"
-#include "runtime/model/value.hpp"
+#include "flow/model.hpp"
+#include "flow/source_location.hpp"
+#include "flow/value.hpp"
 
 namespace flow::syntax {
 

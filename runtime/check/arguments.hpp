@@ -6,8 +6,8 @@
 
 #include "grammar/syntax_tree.hpp"
 #include "runtime/check/reporter.hpp"
-#include "runtime/model/model.hpp"
-#include "runtime/ops/registry.hpp"
+#include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow::checker {
 

@@ -1,4 +1,5 @@
 #include "runtime/check/check.hpp"
+#include "runtime/model/bounded_read.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -153,6 +154,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::check_conflicts(reporter, pipeline);
 
   CheckResult result;
+  result.source = source;
   result.diagnostics = reporter.take();
   if (file_complete && !has_errors(result.diagnostics)) result.pipeline = std::move(pipeline);
   return result;
@@ -182,6 +184,23 @@ CheckResult load(std::shared_ptr<const SourceFile> source, const OperatorRegistr
   }
   result.diagnostics = merged.take();
   return result;
+}
+
+CheckResult load_string(const std::string& name, std::string text, const OperatorRegistry& registry,
+                        const std::vector<Override>& overrides) {
+  return load(std::make_shared<SourceFile>(SourceFile{name, std::move(text)}), registry, overrides);
+}
+
+CheckResult load_file(const std::string& path, const OperatorRegistry& registry,
+                      const std::vector<Override>& overrides) {
+  std::string error;
+  auto text = read_bounded(path, max_flow_file_bytes, "a .flow file", error);
+  if (!text) {
+    CheckResult unread;
+    unread.diagnostics.push_back(Diagnostic{Severity::Error, SourceLocation{}, error, 0});
+    return unread;
+  }
+  return load_string(path, std::move(*text), registry, overrides);
 }
 
 }  // namespace flow

@@ -1,7 +1,7 @@
 #pragma once
 // What the virtual clock means for a pipeline that reads from outside it.
 #include "runtime/check/reporter.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::checker {
 

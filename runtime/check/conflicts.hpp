@@ -1,7 +1,7 @@
 #pragma once
 // Checks that no two nodes share a stream they would corrupt.
 #include "runtime/check/reporter.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::checker {
 

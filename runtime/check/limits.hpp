@@ -1,7 +1,7 @@
 #pragma once
 // Checks of the pipeline's limits against what its operators hold back.
 #include "runtime/check/reporter.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::checker {
 

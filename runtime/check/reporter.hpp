@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 
 namespace flow::checker {
 

@@ -6,7 +6,7 @@
 #include "grammar/syntax_tree.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/reporter.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::checker {
 

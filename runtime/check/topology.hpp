@@ -2,7 +2,7 @@
 // Whole-graph checks: every node fed by a source and draining into a sink, no
 // output left dangling, no cycle.
 #include "runtime/check/reporter.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::checker {
 

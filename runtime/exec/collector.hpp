@@ -7,7 +7,7 @@
 #include "runtime/exec/edge.hpp"
 #include "runtime/exec/node_runner.hpp"
 #include "runtime/exec/run_state.hpp"
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow::exec {
 

@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "runtime/exec/message_queue.hpp"
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow::exec {
 

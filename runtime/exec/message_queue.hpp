@@ -7,7 +7,7 @@
 #include <deque>
 #include <optional>
 
-#include "runtime/ops/message.hpp"
+#include "flow/message.hpp"
 
 namespace flow::exec {
 

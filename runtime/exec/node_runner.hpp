@@ -22,8 +22,8 @@
 #include "runtime/exec/run_state.hpp"
 #include "runtime/exec/timer.hpp"
 #include "runtime/exec/wait_flag.hpp"
-#include "runtime/model/metrics.hpp"
-#include "runtime/ops/operator.hpp"
+#include "flow/metrics.hpp"
+#include "flow/operator.hpp"
 
 namespace flow::exec {
 

@@ -1,7 +1,7 @@
 // flow::run: makes the operators, the edges and a runner per node, wires them
 // onto a TBB graph, then watches the run from the calling thread (duration,
 // interrupt, live reports) until every node has finished or one failed.
-#include "runtime/exec/run.hpp"
+#include "flow/run.hpp"
 
 #include <fmt/format.h>
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/model.hpp"
-#include "runtime/ops/message.hpp"
+#include "flow/model.hpp"
+#include "flow/message.hpp"
 
 namespace flow::exec {
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/ops/message.hpp"
+#include "flow/message.hpp"
 
 namespace flow::exec {
 

@@ -1,4 +1,4 @@
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

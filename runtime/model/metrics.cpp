@@ -1,4 +1,4 @@
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow {
 

@@ -1,4 +1,4 @@
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 #include <fmt/format.h>
 

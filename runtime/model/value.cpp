@@ -1,4 +1,4 @@
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 
 #include <fmt/format.h>
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 
 namespace flow::limits {
 

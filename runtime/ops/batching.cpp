@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <mutex>
 
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 #include "runtime/ops/builtins.hpp"
 #include "runtime/ops/random_duration.hpp"
 

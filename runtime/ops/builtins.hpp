@@ -1,37 +1,22 @@
 #pragma once
 // Internal to runtime/ops: the factories of the built-in operators (one .cpp
-// per family) and helpers that read resolved arguments from an OperatorCall.
-// The checker has already typed every argument, so a missing or mistyped one
-// here is a bug in the caller: the helpers throw std::invalid_argument.
+// per family). They read their arguments with flow/arguments.hpp, as a user's
+// operator does.
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
 
-#include "runtime/model/model.hpp"
-#include "runtime/ops/operator.hpp"
+#include "flow/arguments.hpp"
+#include "flow/model.hpp"
+#include "flow/operator.hpp"
 
 namespace flow::ops {
 
-/// The argument `name` as a T, or nullopt when it was not given.
-template <typename T>
-std::optional<T> optional_arg(const OperatorCall& call, const std::string& name) {
-  auto found = call.args.find(name);
-  if (found == call.args.end()) return std::nullopt;
-  if (const T* value = std::get_if<T>(&found->second)) return *value;
-  throw std::invalid_argument(call.name + ": argument '" + name + "' has the wrong kind");
-}
-
-/// The argument `name` as a T; throws std::invalid_argument when absent.
-template <typename T>
-T required_arg(const OperatorCall& call, const std::string& name) {
-  if (auto value = optional_arg<T>(call, name)) return *value;
-  throw std::invalid_argument(call.name + ": missing argument '" + name + "'");
-}
-
-/// A Decimal argument, also accepting an Integer (as the checker does).
-std::optional<double> optional_decimal(const OperatorCall& call, const std::string& name);
+using flow::optional_arg;
+using flow::optional_decimal;
+using flow::required_arg;
 
 /// "" when `pattern` compiles as an RE2 regex, else RE2's error message.
 std::string regex_error(const std::string& pattern);

@@ -1,4 +1,4 @@
-#include "runtime/ops/message.hpp"
+#include "flow/message.hpp"
 
 namespace flow {
 

@@ -1,4 +1,4 @@
-#include "runtime/ops/payload.hpp"
+#include "flow/payload.hpp"
 
 #include <new>
 #include <ostream>

@@ -8,7 +8,7 @@
 #include <optional>
 #include <random>
 
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 
 namespace flow::ops {
 

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <utility>
 
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 #include "runtime/ops/builtins.hpp"
 
 namespace flow::ops {

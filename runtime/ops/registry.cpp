@@ -1,4 +1,4 @@
-#include "runtime/ops/registry.hpp"
+#include "flow/registry.hpp"
 
 #include <fmt/format.h>
 
@@ -35,8 +35,6 @@ std::vector<std::string> OperatorRegistry::names() const {
   return names;
 }
 
-namespace ops {
-
 std::optional<double> optional_decimal(const OperatorCall& call, const std::string& name) {
   auto found = call.args.find(name);
   if (found == call.args.end()) return std::nullopt;
@@ -44,6 +42,8 @@ std::optional<double> optional_decimal(const OperatorCall& call, const std::stri
   if (const auto* integer = std::get_if<std::int64_t>(&found->second)) return static_cast<double>(*integer);
   throw std::invalid_argument(fmt::format("{}: argument '{}' has the wrong kind", call.name, name));
 }
+
+namespace ops {
 
 std::string regex_error(const std::string& pattern) {
   RE2 regex(pattern, RE2::Quiet);

@@ -6,7 +6,7 @@
 
 #include "runtime/ops/builtins.hpp"
 #include "runtime/ops/random_duration.hpp"
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 
 namespace flow::ops {
 namespace {

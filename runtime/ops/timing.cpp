@@ -5,7 +5,7 @@
 #include <cmath>
 #include <mutex>
 
-#include "runtime/model/value.hpp"
+#include "flow/value.hpp"
 #include "runtime/ops/builtins.hpp"
 #include "runtime/ops/random_duration.hpp"
 

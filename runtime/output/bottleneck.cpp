@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 #include "runtime/output/labels.hpp"
 
 namespace flow {

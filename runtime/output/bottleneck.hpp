@@ -1,8 +1,8 @@
 #pragma once
 // Names the node that holds a run back, from what the run measured. Works on
 // the final metrics and on a live snapshot (status Running) alike.
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow {
 

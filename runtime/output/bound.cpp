@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "runtime/model/value.hpp"
-#include "runtime/ops/registry.hpp"
+#include "flow/value.hpp"
+#include "flow/registry.hpp"
 #include "runtime/output/cost.hpp"
 
 namespace flow {

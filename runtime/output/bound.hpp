@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow {
 

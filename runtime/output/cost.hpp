@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::output {
 

@@ -1,4 +1,4 @@
-#include "runtime/output/dot.hpp"
+#include "flow/dot.hpp"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "runtime/ops/registry.hpp"
+#include "flow/registry.hpp"
 #include "runtime/output/bottleneck.hpp"
 
 namespace flow::output {

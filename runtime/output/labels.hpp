@@ -3,8 +3,8 @@
 // measured run read in a picture. Internal to runtime/output.
 #include <string>
 
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow::output {
 

@@ -1,4 +1,4 @@
-#include "runtime/output/mermaid.hpp"
+#include "flow/mermaid.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "runtime/output/metrics_json.hpp"
+#include "flow/metrics_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

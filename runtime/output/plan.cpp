@@ -1,4 +1,4 @@
-#include "runtime/output/plan.hpp"
+#include "flow/plan.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "runtime/output/predict.hpp"
+#include "flow/predict.hpp"
 
 #include <algorithm>
 #include <cmath>

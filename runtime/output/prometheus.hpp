@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow {
 

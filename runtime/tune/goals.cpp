@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "grammar/parser.hpp"
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 #include "runtime/model/value_limits.hpp"
 
 namespace flow::tune {

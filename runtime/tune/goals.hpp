@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow::tune {
 

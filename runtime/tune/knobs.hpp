@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "runtime/check/check.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 #include "runtime/tune/trials.hpp"
 
 namespace flow::tune {

@@ -10,7 +10,7 @@
 
 #include "grammar/parser.hpp"
 #include "runtime/check/check.hpp"
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 #include "runtime/tune/text_edits.hpp"
 
 namespace flow::tune {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/source_location.hpp"
-#include "runtime/ops/registry.hpp"
+#include "flow/source_location.hpp"
+#include "flow/registry.hpp"
 #include "runtime/tune/knobs.hpp"
 
 namespace flow::tune {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 
 namespace flow::tune {
 namespace {

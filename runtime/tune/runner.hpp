@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "runtime/check/check.hpp"
-#include "runtime/exec/run.hpp"
+#include "flow/run.hpp"
 #include "runtime/tune/goals.hpp"
 #include "runtime/tune/knobs.hpp"
 #include "runtime/tune/trials.hpp"

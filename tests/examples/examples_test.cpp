@@ -1,5 +1,5 @@
 // Every example in examples/ is checked, drawn, run, and its behaviour asserted
-// from the metrics JSON against what the seed's tokio programs do.
+// from the metrics JSON against what the tokio programs flow grew from do.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fmt/format.h>

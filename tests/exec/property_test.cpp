@@ -6,7 +6,7 @@
 #include <regex>
 
 #include "random_topology.hpp"
-#include "runtime/output/metrics_json.hpp"
+#include "flow/metrics_json.hpp"
 #include "support.hpp"
 
 using namespace flow;

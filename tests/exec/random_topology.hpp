@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow::test {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/exec/run.hpp"
+#include "flow/run.hpp"
 
 namespace flow::test {
 

@@ -6,7 +6,7 @@
 
 #include <thread>
 
-#include "runtime/output/metrics_json.hpp"
+#include "flow/metrics_json.hpp"
 #include "support.hpp"
 
 using namespace flow;

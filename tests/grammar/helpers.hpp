@@ -6,7 +6,7 @@
 #include <variant>
 
 #include "grammar/parser.hpp"
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 
 namespace flow::test {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "runtime/ops/registry.hpp"
+#include "flow/registry.hpp"
 
 namespace example {
 

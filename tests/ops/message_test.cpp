@@ -1,6 +1,6 @@
 #include "ops_test_support.hpp"
 
-#include "runtime/ops/message.hpp"
+#include "flow/message.hpp"
 
 using flow::Message;
 using flow::test::batch_of;

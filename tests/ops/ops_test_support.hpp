@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/ops/registry.hpp"
+#include "flow/registry.hpp"
 
 namespace flow::test {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "runtime/ops/payload.hpp"
+#include "flow/payload.hpp"
 
 using flow::Payload;
 using flow::SharedBytes;

@@ -1,4 +1,4 @@
-#include "runtime/output/metrics_json.hpp"
+#include "flow/metrics_json.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow::test {
 

@@ -1,4 +1,4 @@
-#include "runtime/output/predict.hpp"
+#include "flow/predict.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -5,9 +5,9 @@
 
 #include "graphviz.hpp"
 #include "pipelines.hpp"
-#include "runtime/output/dot.hpp"
-#include "runtime/output/metrics_json.hpp"
-#include "runtime/output/predict.hpp"
+#include "flow/dot.hpp"
+#include "flow/metrics_json.hpp"
+#include "flow/predict.hpp"
 
 using namespace flow;
 using namespace flow::test;

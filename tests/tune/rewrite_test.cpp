@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "runtime/check/check.hpp"
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 #include "runtime/tune/rewrite.hpp"
 
 using namespace flow;

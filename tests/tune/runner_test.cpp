@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "runtime/model/diagnostic.hpp"
+#include "flow/diagnostic.hpp"
 #include "runtime/tune/runner.hpp"
 
 using namespace flow;

@@ -1,4 +1,4 @@
-//! The seed's style as a benchmark peer: every node of the pipeline is a tokio
+//! The style of the tokio services flow grew from, as a benchmark peer: every node of the pipeline is a tokio
 //! task, every edge a bounded `tokio::sync::mpsc` channel.
 //!
 //! usage: bench-tokio WORKLOAD COUNT SIZE CAPACITY WORKERS
@@ -112,7 +112,7 @@ fn burn(duration: Duration) {
     }
 }
 
-/// The seed's semaphore strategy: a task per message, at most WORKERS at once.
+/// The semaphore pattern (tokio::sync::Semaphore): a task per message, at most WORKERS at once.
 async fn spin(config: &Config) -> u64 {
     let (tx0, mut rx0) = mpsc::channel::<Message>(config.capacity);
     let (tx1, rx1) = mpsc::channel(config.capacity);

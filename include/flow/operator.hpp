@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "runtime/ops/message.hpp"
+#include "flow/message.hpp"
 
 namespace flow {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/model.hpp"
-#include "runtime/model/value.hpp"
-#include "runtime/ops/operator.hpp"
+#include "flow/model.hpp"
+#include "flow/value.hpp"
+#include "flow/operator.hpp"
 
 namespace flow {
 

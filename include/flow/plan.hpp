@@ -3,8 +3,8 @@
 // what a run can hold, and the predicted rates and bottleneck.
 #include <string>
 
-#include "runtime/model/model.hpp"
-#include "runtime/output/predict.hpp"
+#include "flow/model.hpp"
+#include "flow/predict.hpp"
 
 namespace flow {
 

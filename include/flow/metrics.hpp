@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/model.hpp"
+#include "flow/model.hpp"
 
 namespace flow {
 

@@ -2,8 +2,8 @@
 // The pipeline as a Mermaid flowchart, for Markdown pages that render it.
 #include <string>
 
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow {
 

@@ -1,4 +1,4 @@
-#include "cli/bounded_read.hpp"
+#include "runtime/model/bounded_read.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace flow::cli {
+namespace flow {
 namespace {
 
 class Descriptor {
@@ -65,4 +65,4 @@ std::optional<std::string> read_bounded(const std::string& path, std::uint64_t l
   }
 }
 
-}  // namespace flow::cli
+}  // namespace flow

@@ -7,9 +7,9 @@
 #include <functional>
 #include <optional>
 
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
-#include "runtime/ops/registry.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow {
 

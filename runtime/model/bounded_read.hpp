@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace flow::cli {
+namespace flow {
 
 /// The largest .flow file `flow` reads: hand-written pipelines are kilobytes.
 inline constexpr std::uint64_t max_flow_file_bytes = std::uint64_t{16} << 20;
@@ -22,4 +22,4 @@ inline constexpr std::uint64_t max_trace_bytes = std::uint64_t{256} << 20;
 std::optional<std::string> read_bounded(const std::string& path, std::uint64_t limit, std::string_view what,
                                         std::string& error);
 
-}  // namespace flow::cli
+}  // namespace flow

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/ops/clock.hpp"
-#include "runtime/ops/payload.hpp"
+#include "flow/clock.hpp"
+#include "flow/payload.hpp"
 
 namespace flow {
 

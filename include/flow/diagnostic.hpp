@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "source_location.hpp"
+#include "flow/source_location.hpp"
 
 namespace flow {
 

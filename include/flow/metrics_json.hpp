@@ -3,7 +3,7 @@
 // that `flow run --metrics-json` writes and `flow dot --metrics` reads.
 #include <string>
 
-#include "runtime/model/metrics.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow {
 

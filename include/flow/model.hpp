@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "source_location.hpp"
-#include "value.hpp"
+#include "flow/source_location.hpp"
+#include "flow/value.hpp"
 
 namespace flow {
 

@@ -2,8 +2,8 @@
 // The pipeline as a Graphviz digraph, optionally coloured by a finished run.
 #include <string>
 
-#include "runtime/model/metrics.hpp"
-#include "runtime/model/model.hpp"
+#include "flow/metrics.hpp"
+#include "flow/model.hpp"
 
 namespace flow {
 
