@@ -28,7 +28,7 @@ Handler setup_check(CLI::App& app) {
     if (!registry) return exit_usage;
     bool clean = true;
     for (const auto& file : args->files) clean = load_pipeline(file, *registry).has_value() && clean;
-    return clean ? 0 : exit_usage;
+    return clean ? exit_ok : exit_usage;
   };
 }
 

@@ -27,12 +27,9 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
   std::string error;
   auto text = read_bounded(path, max_trace_bytes, "a metrics file", error);
   if (!text) return print_error(error), std::nullopt;
-  try {
-    return metrics_from_json(*text);
-  } catch (const std::exception& bad) {
-    print_error(fmt::format("{}: {}", path, bad.what()));
-    return std::nullopt;
-  }
+  auto read = metrics_from_json(*text);
+  for (const auto& problem : read.diagnostics) print_error(fmt::format("{}: {}", path, problem.message));
+  return read.metrics;
 }
 
 int draw(const DotOptions& options) {
@@ -45,7 +42,7 @@ int draw(const DotOptions& options) {
   const RunMetrics* run = metrics ? &*metrics : nullptr;
   // Checked when the command returns, like every command's standard output.
   write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
-  return 0;
+  return exit_ok;
 }
 
 }  // namespace

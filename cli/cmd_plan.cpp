@@ -30,7 +30,7 @@ Handler setup_plan(CLI::App& app) {
     auto pipeline = load_pipeline(args->file, *registry);
     if (!pipeline) return exit_usage;
     write_stdout(to_plan(*pipeline));  // checked when the command returns
-    return 0;
+    return exit_ok;
   };
 }
 

@@ -36,13 +36,13 @@ int plot(const PlotOptions& options) {
   auto svg = plot_svg(*series, title);
   if (options.output.empty()) {
     write_stdout(svg);  // checked when the command returns
-    return 0;
+    return exit_ok;
   }
   if (!write_whole_file(options.output, svg, error)) {
     print_error(error);
     return exit_output_failed;
   }
-  return 0;
+  return exit_ok;
 }
 
 }  // namespace

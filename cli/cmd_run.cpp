@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/exit_status.hpp"
 #include "cli/listen_address.hpp"
 #include "cli/load.hpp"
 #include "cli/metrics_endpoint.hpp"
@@ -25,7 +26,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int exit_failed = 1;
 constexpr auto default_trace_interval = 100ms;
 // With only --metrics-port: a snapshot a second is far fresher than the 15 s
 // Prometheus scrapes at by default, and costs the run nothing it would notice.
@@ -195,7 +195,7 @@ int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metri
   // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
   // metrics JSON (status "broken_pipe") says which sink and how much went.
   if (failures.broken_pipe || metrics.status == RunStatus::BrokenPipe) return exit_broken_pipe;
-  return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : 0;
+  return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : int{exit_ok};
 }
 
 int run_file(const RunArguments& args) {

@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <limits>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/exit_status.hpp"
 #include "cli/load.hpp"
 #include "cli/plugins.hpp"
 #include "cli/options.hpp"
@@ -20,7 +22,6 @@ namespace flow::cli {
 namespace {
 
 /// Exit status when no setting up to the ceilings meets every goal (docs/commands.md).
-constexpr int exit_not_met = 3;
 /// The most seeds `--seeds` takes: each is a run of every setting tried.
 constexpr std::uint64_t max_seeds = 1000;
 
@@ -108,6 +109,25 @@ const std::string* string_arg(const OperatorCall& call, const char* name) {
   return found == call.args.end() ? nullptr : std::get_if<std::string>(&found->second);
 }
 
+// An endless source that nothing paces (no rate, no burst with every, no
+// operator of its own that waits) and that no edge holds back (each of its
+// edges drops, fails or is unbounded) makes messages at one simulated instant
+// for ever: on the virtual clock no time passes, so --duration never comes.
+bool never_lets_time_pass(const Pipeline& pipeline, const Node& node) {
+  if (pipeline.clock != ClockKind::Virtual || pipeline.max_in_flight != 0) return false;
+  const auto& args = node.chain.front().args;
+  if (args.count("count") != 0 || args.count("rate") != 0) return false;
+  if (args.count("burst") != 0 && args.count("every") != 0) return false;
+  for (const auto& call : node.chain) {
+    if (call.name == "delay" || call.name == "spin" || call.name == "throttle") return false;
+  }
+  for (EdgeId e : node.outputs) {
+    const auto& edge = pipeline.edges[e];
+    if (edge.capacity && edge.overflow == Overflow::Block) return false;
+  }
+  return true;
+}
+
 // A pipeline tune can run over and over, each run ending: false after saying
 // which source stands in the way.
 bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
@@ -129,6 +149,14 @@ bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
                       node.name));
       return false;
     }
+    if (first.name == "generate" && never_lets_time_pass(pipeline, node)) {
+      print_error(
+          fmt::format("source '{}' makes messages without a rate and none of its edges holds it back: on the "
+                      "virtual clock no time would pass and no run would reach --duration; give it a rate "
+                      "or a count",
+                      node.name));
+      return false;
+    }
   }
   return true;
 }
@@ -146,7 +174,7 @@ int write_tuned(const std::string& path, const Pipeline& pipeline, const Operato
     return exit_output_failed;
   }
   write_stdout(fmt::format("wrote {}\n", path));
-  return 0;
+  return exit_ok;
 }
 
 int tune_file(const TuneArguments& args) {
@@ -156,6 +184,13 @@ int tune_file(const TuneArguments& args) {
   if (!registry) return exit_usage;
   auto pipeline = load_pipeline(args.file, *registry, parsed->overrides);
   if (!pipeline) return exit_usage;
+  // The seeds after the pipeline's own must be seeds too: a seed is at most INT64_MAX.
+  constexpr auto largest_seed = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (parsed->seeds - 1 > largest_seed - pipeline->seed) {
+    print_error(fmt::format("--seeds: {} seeds from the pipeline's seed {} go past the largest seed, {}",
+                            parsed->seeds, pipeline->seed, largest_seed));
+    return exit_usage;
+  }
   if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
   if (knobs.empty()) {
@@ -177,19 +212,21 @@ int tune_file(const TuneArguments& args) {
   tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(std::move(setup)));
   auto result = tune::search(knobs, trials);
   write_stdout(render_tune(knobs, parsed->goals, seeds, pipeline->clock, result));
-  // The table first, then any error under it. A failure shows again when the
-  // command returns (the stream keeps its error flag).
-  std::string ignored;
-  flush_stdout(ignored);
+  // The table first, then any error under it. Standard output that failed is
+  // said now, while errno still gives the reason (when the command returns only
+  // the stream's error flag is left), and its status wins: the table never got out.
+  std::string stdout_error;
+  int stdout_status = flush_stdout(stdout_error);
+  if (!stdout_error.empty()) print_error(stdout_error);
   if (!result.met) {
     print_error(
         fmt::format("no setting up to the ceilings meets every goal on every seed; the closest tried is "
                     "shown{}",
                     args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
-    return exit_not_met;
+    return stdout_status != 0 ? stdout_status : exit_not_met;
   }
-  if (!args.write.empty()) return write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
-  return 0;
+  int status = args.write.empty() ? int{exit_ok} : write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
+  return status != exit_ok ? status : stdout_status;
 }
 
 }  // namespace

@@ -8,10 +8,9 @@
 #include "runtime/check/check.hpp"
 #include "flow/model.hpp"
 
-namespace flow::cli {
+#include "cli/exit_status.hpp"
 
-/// Exit status of a usage, parse or check error.
-inline constexpr int exit_usage = 2;
+namespace flow::cli {
 
 /// Reads and checks `path`, printing every diagnostic (warnings too) to stderr.
 /// Returns the pipeline when there is no error.

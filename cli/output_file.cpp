@@ -58,7 +58,7 @@ int flush_stdout(std::string& error, int earlier_errno) {
   } else if (std::ferror(stdout) != 0) {
     reason = earlier_errno != 0 ? earlier_errno : EIO;  // an earlier write failed; errno is long gone
   } else {
-    return 0;
+    return exit_ok;
   }
   if (reason == EPIPE) return exit_broken_pipe;  // only seen where SIGPIPE is ignored
   error = fmt::format("cannot write standard output: {}", std::strerror(reason));

@@ -7,15 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "cli/exit_status.hpp"
+
 namespace flow::cli {
-
-/// Exit status when an output file could not be written (docs/commands.md).
-inline constexpr int exit_output_failed = 1;
-
-/// Exit status when standard output is a pipe whose reader went away (128 +
-/// SIGPIPE, as a process killed by it reports): not an error to print, the
-/// reader chose to stop (`flow ... | head`).
-inline constexpr int exit_broken_pipe = 141;
 
 /// One output file. After the first failure every call returns false and
 /// error() keeps that failure: `cannot write 'PATH': REASON`.

@@ -65,7 +65,7 @@ int interrupt_signal() {
 
 int interrupted_exit_status() {
   int signal = interrupt_signal();
-  return signal == 0 ? exit_interrupted : 128 + signal;
+  return signal == 0 ? exit_interrupted : exit_signal_base + signal;
 }
 
 std::optional<std::string> interrupt_signal_name() {

@@ -7,10 +7,9 @@
 #include <optional>
 #include <string>
 
-namespace flow::cli {
+#include "cli/exit_status.hpp"
 
-/// Exit status of a run interrupted by SIGINT (128 + SIGINT, as shells report it).
-inline constexpr int exit_interrupted = 130;
+namespace flow::cli {
 
 /// Makes every output error come back to the code that wrote: SIGPIPE and
 /// SIGXFSZ are ignored (EPIPE, EFBIG instead of a silent death). Call once,

@@ -12,6 +12,8 @@ namespace {
 using Row = std::vector<std::string>;
 
 // The goals' figures of one verdict, each marked `*` where it misses its goal.
+// A verdict with a failed run misses every goal (docs/commands.md), whatever
+// figures the failed run left: a run that stopped early drops nothing more.
 void add_figures(Row& row, const std::vector<tune::Goal>& goals, const tune::Verdict* verdict,
                  bool& any_missed) {
   for (std::size_t goal = 0; goal < goals.size(); ++goal) {
@@ -20,7 +22,7 @@ void add_figures(Row& row, const std::vector<tune::Goal>& goals, const tune::Ver
       continue;
     }
     auto figure = verdict->worst[goal];
-    bool missed = !tune::meets(goals[goal], figure);
+    bool missed = verdict->failure.has_value() || !tune::meets(goals[goal], figure);
     any_missed = any_missed || missed;
     row.push_back(format_figure(goals[goal].metric, figure) + (missed ? "*" : " "));
   }
@@ -98,6 +100,13 @@ std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<
   out += layout(rows) + "\n";
   if (any_missed) out += "* misses its goal\n";
   if (result.at_setting.failure) out += fmt::format("a run failed there: {}\n", *result.at_setting.failure);
+  for (std::size_t k = 0; k < knobs.size(); ++k) {
+    const auto& below = result.one_below[k];
+    if (below && below->failure) {
+      out += fmt::format("with {} at {} a run failed: {}\n", knobs[k].label, result.setting[k] - 1,
+                         *below->failure);
+    }
+  }
   out += fmt::format(
       "{}: {} runs of {} settings (a setting stops at its first seed that misses a goal)\n",
       result.met ? "every goal met on every seed" : "no setting up to the ceilings meets every goal",

@@ -10,7 +10,7 @@ build=${FLOW_FUZZ_BUILD:-$root/build-fuzz}
 jobs=${FLOW_FUZZ_JOBS:-2}
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DFLOW_FUZZ=ON -DFLOW_BUILD_TESTS=OFF >/dev/null
+  -DFLOW_FUZZ=ON >/dev/null
 cmake --build "$build" --target fuzz_parser -j"$jobs"
 
 mkdir -p "$build/corpus" "$build/crashes"

@@ -249,14 +249,19 @@ std::string to_json(const RunMetrics& m) {
   return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
-RunMetrics metrics_from_json(const std::string& text) {
-  Json json;
+MetricsRead metrics_from_json(const std::string& text) {
+  MetricsRead result;
+  // Inside, a bad field throws from deep in the reader; the library's
+  // convention (docs/library.md) turns that into a diagnostic at its edge.
   try {
-    json = Json::parse(text);
+    result.metrics = read_run(Json::parse(text));
   } catch (const Json::parse_error& error) {
-    throw std::runtime_error(fmt::format("metrics JSON: not valid JSON: {}", error.what()));
+    result.diagnostics.push_back(
+        Diagnostic{Severity::Error, SourceLocation{}, fmt::format("metrics JSON: not valid JSON: {}", error.what()), 0});
+  } catch (const std::runtime_error& error) {
+    result.diagnostics.push_back(Diagnostic{Severity::Error, SourceLocation{}, error.what(), 0});
   }
-  return read_run(json);
+  return result;
 }
 
 }  // namespace flow

@@ -99,6 +99,8 @@ struct Operator {
 
 Operator read_operator(std::string_view text, std::size_t at) {
   auto rest = text.substr(at);
+  // `=<` and `=>` are not `=` followed by a limit: other_operator_width names them.
+  if (rest.starts_with("=<") || rest.starts_with("=>")) return {};
   if (rest.starts_with("<=")) return {2, false, Comparison::AtMost};
   if (rest.starts_with("==")) return {2, true, Comparison::AtMost};
   if (rest.starts_with("<")) return {1, false, Comparison::Below};

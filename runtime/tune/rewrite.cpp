@@ -45,11 +45,18 @@ std::string indentation_at(const std::string& text, std::size_t at) {
   return text.substr(line, end - line);
 }
 
+// The line break of the line holding byte `at`: a file with CRLF lines keeps them.
+std::string line_break_at(const std::string& text, std::size_t at) {
+  auto end = text.find('\n', at);
+  return end != std::string::npos && end > 0 && text[end - 1] == '\r' ? "\r\n" : "\n";
+}
+
 // One statement per edge in place of the chain, each with the chain's
 // attributes and its own capacity where it changes.
 Edit split_chain(const std::string& text, const syntax::EdgeChain& chain, const Wanted& wanted) {
   std::string out;
   auto indent = indentation_at(text, chain.steps.front().span.begin);
+  auto line_break = line_break_at(text, chain.steps.front().span.begin);
   for (const auto& edge : edges_of(chain)) {
     bool write = wanted.write.count(edge) != 0;
     auto capacity = write ? fmt::format("capacity={}", wanted.capacity.at(edge)) : std::string();
@@ -60,7 +67,7 @@ Edit split_chain(const std::string& text, const syntax::EdgeChain& chain, const 
                                    : attribute_text(text, attribute));
     }
     if (!capacity.empty()) attributes.push_back(capacity);
-    if (!out.empty()) out += "\n" + indent;
+    if (!out.empty()) out += line_break + indent;
     out += fmt::format("{} -> {}", edge.first, edge.second);
     if (!attributes.empty()) out += fmt::format(" [{}]", fmt::join(attributes, ", "));
   }

@@ -15,6 +15,7 @@ using flow::test::read_file;
 using flow::test::run_flow;
 using flow::test::shell_quote;
 using flow::test::temp_directory;
+using flow::test::write_file;
 
 namespace {
 
@@ -217,4 +218,89 @@ TEST_CASE("tune: a --write path that cannot be written exits 1 after the table",
   CHECK(tune.exit_code == 1);
   CHECK(row_of(tune.out, "requests -> work").at(4) == "20");
   CHECK(tune.err == fmt::format("flow: error: cannot write '{}': No such file or directory\n", out));
+}
+
+TEST_CASE("tune: one below, a run that failed misses the goal, and the table says why", "[cli][tune]") {
+  // bursts.flow with an edge that fails instead of dropping: a burst of 20
+  // overflows any capacity below 20, and a failed run drops nothing, so its
+  // figure alone (0) would seem to meet dropped=0.
+  auto file = temp_directory() + "/failing.flow";
+  write_file(file, replaced(read_file(data("bursts")), "overflow=drop_newest", "overflow=fail"));
+  auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1", shell_quote(file)));
+  INFO(tune.out << tune.err);
+  REQUIRE(tune.exit_code == 0);
+  CHECK(row_of(tune.out, "requests -> work") ==
+        std::vector<std::string>{"requests", "->", "work", "4", "20", "0", "19", "0*"});
+  CHECK(tune.out.find("* misses its goal\n") != std::string::npos);
+  CHECK(tune.out.find(
+            "with requests -> work at 19 a run failed: edge requests -> work overflowed: capacity 19, "
+            "at 0.00 s\n") != std::string::npos);
+}
+
+TEST_CASE("tune: --seeds may not run past the largest seed", "[cli][tune]") {
+  // The seeds are the pipeline's own and the ones after it; a seed is a
+  // non-negative 64-bit integer, so from the largest one only 1 seed fits.
+  auto file = shell_quote(data("bursts"));
+  auto past = run_flow(
+      fmt::format("tune {} --goal dropped=0 --set pipeline.seed=9223372036854775806 --seeds 3", file));
+  CHECK(past.exit_code == 2);
+  CHECK(past.out.empty());
+  CHECK(
+      past.err ==
+      "flow: error: --seeds: 3 seeds from the pipeline's seed 9223372036854775806 go past the largest seed, "
+      "9223372036854775807\n");
+  auto last = run_flow(
+      fmt::format("tune {} --goal dropped=0 --set pipeline.seed=9223372036854775806 --seeds 2", file));
+  INFO(last.out << last.err);
+  CHECK(last.exit_code == 0);
+  CHECK(last.out.starts_with(
+      "goals dropped=0; worst of seeds 9223372036854775806 to 9223372036854775807; virtual clock\n"));
+}
+
+TEST_CASE("tune: a table that cannot reach standard output exits 1 with the reason", "[cli][tune]") {
+  auto out = temp_directory() + "/out.flow";
+  auto met = run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1 --write {} >/dev/full",
+                                  shell_quote(data("bursts")), shell_quote(out)));
+  CHECK(met.exit_code == 1);
+  CHECK(met.err == "flow: error: cannot write standard output: No space left on device\n");
+  // The file asked for is still written: only the table was lost.
+  CHECK(read_file(out).find("[capacity=20, overflow=drop_newest]") != std::string::npos);
+  // Without --write nothing is printed after the table: the reason is still the device's.
+  auto table =
+      run_flow(fmt::format("tune {} --goal dropped=0 --seeds 1 >/dev/full", shell_quote(data("bursts"))));
+  CHECK(table.exit_code == 1);
+  CHECK(table.err == "flow: error: cannot write standard output: No space left on device\n");
+  // A goal no setting meets: the output error, then the search's, and 1 rather than 3.
+  auto missed =
+      run_flow(fmt::format("tune {} --goal 'p99<=1ms' >/dev/full", shell_quote(data("slow_stage"))));
+  CHECK(missed.exit_code == 1);
+  CHECK(
+      missed.err.starts_with("flow: error: cannot write standard output: No space left on device\n"
+                             "flow: error: no setting up to the ceilings meets every goal"));
+}
+
+TEST_CASE("tune: an endless source that nothing holds back is refused, not run for ever", "[cli][tune]") {
+  // endless.flow's source has no rate; behind a block edge the full edge makes
+  // it wait while work's delay takes simulated time. Behind a dropping edge
+  // nothing ever does: it would make messages at one simulated instant for
+  // ever, and --duration would never come.
+  auto file = temp_directory() + "/dropping.flow";
+  write_file(file, replaced(read_file(data("endless")), "edge [capacity=4]",
+                            "edge [capacity=4, overflow=drop_newest]"));
+  // Under `timeout`: before the refusal, this run never ended.
+  auto refused = flow::test::run_command(
+      fmt::format("timeout 60 {} tune {} --goal dropped=0 --duration 30ms", FLOW_BINARY, shell_quote(file)));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.out.empty());
+  CHECK(
+      refused.err ==
+      "flow: error: source 'ticks' makes messages without a rate and none of its edges holds it back: on the "
+      "virtual clock no time would pass and no run would reach --duration; give it a rate or a count\n");
+  // With a rate, time passes between its messages: tune runs it.
+  auto paced = temp_directory() + "/paced.flow";
+  write_file(paced, replaced(read_file(file), "generate(size=16B)", "generate(size=16B, rate=100/s)"));
+  auto tuned =
+      run_flow(fmt::format("tune {} --goal dropped=0 --duration 30ms --seeds 1", shell_quote(paced)));
+  INFO(tuned.out << tuned.err);
+  CHECK(tuned.exit_code == 0);
 }

@@ -248,23 +248,23 @@ TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]")
 
 TEST_CASE("Metrics JSON reads back what it wrote", "[output][json]") {
   auto run = full_run();
-  require_same(metrics_from_json(to_json(run)), run);
+  require_same(metrics_from_json(to_json(run)).metrics.value(), run);
   run.status = RunStatus::Failed;
   run.error = "edge a -> b (capacity 5, overflow=fail) overflowed at 1.2 s";
   run.bottleneck = {};
-  auto back = metrics_from_json(to_json(run));
+  auto back = metrics_from_json(to_json(run)).metrics.value();
   require_same(back, run);
   CHECK(back.status == RunStatus::Failed);
   run.status = RunStatus::Interrupted;
   run.error.reset();
   run.signal = "SIGTERM";
-  require_same(metrics_from_json(to_json(run)), run);
+  require_same(metrics_from_json(to_json(run)).metrics.value(), run);
 }
 
 TEST_CASE("Metrics JSON survives invalid UTF-8 in an error line", "[output][json]") {
   auto run = full_run();
   run.error = std::string("bad \xff byte");
-  auto back = metrics_from_json(to_json(run));
+  auto back = metrics_from_json(to_json(run)).metrics.value();
   REQUIRE(back.error);
   CHECK(back.error->find("bad ") == 0);
 }
@@ -272,12 +272,10 @@ TEST_CASE("Metrics JSON survives invalid UTF-8 in an error line", "[output][json
 TEST_CASE("Metrics JSON reading names the offending key on bad input", "[output][json]") {
   auto good = Json::parse(to_json(full_run()));
   auto message_for = [](const std::string& text) {
-    try {
-      metrics_from_json(text);
-    } catch (const std::runtime_error& error) {
-      return std::string(error.what());
-    }
-    return std::string("no error");
+    auto read = metrics_from_json(text);
+    if (read.metrics) return std::string("no error");
+    REQUIRE(read.diagnostics.size() == 1);
+    return read.diagnostics.front().message;
   };
   CHECK(message_for("{ not json").rfind("metrics JSON: not valid JSON:", 0) == 0);
   CHECK(message_for("[1, 2]") == "metrics JSON: top level: expected an object, got array");
@@ -316,7 +314,7 @@ TEST_CASE("Metrics JSON reading accepts the minimal shape of cli.md", "[output][
                "out": 100, "dropped": 0, "high_water": 5, "blocked_s": 4.1}],
     "sinks": [{"name": "store", "delivered": 100, "latency_p50_s": 0.9, "latency_p99_s": 1.2}]
   })";
-  auto run = metrics_from_json(minimal);
+  auto run = metrics_from_json(minimal).metrics.value();
   CHECK(run.bottleneck.node == "process");
   CHECK(run.elapsed_s == 5.21);
   REQUIRE(run.edges.size() == 1);

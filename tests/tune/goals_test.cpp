@@ -68,6 +68,12 @@ TEST_CASE("a goal asks for less: >= and a missing operator are errors under the 
   CHECK(more.width == 2);
   auto none = error_of("dropped");
   CHECK(none.offset == 7);
+  // `=<` reversed is an operator error too, under both characters, not a limit '<3'.
+  auto reversed = error_of("dropped=<3");
+  CHECK(reversed.message.starts_with("expected <=, < or = after 'dropped'"));
+  CHECK(reversed.offset == 7);
+  CHECK(reversed.width == 2);
+  CHECK(error_of("p99=>1s").width == 2);
 }
 
 TEST_CASE("= is only for dropped=0", "[tune]") {

@@ -95,6 +95,14 @@ TEST_CASE("a chain whose edges now differ is split into one statement per edge, 
         std::string(kNodes) + "s -> a [capacity=6]\na -> k [capacity=2]\nw -> k\ns -> w\n");
 }
 
+TEST_CASE("a chain split in a file with CRLF lines gets CRLF between its statements", "[tune]") {
+  std::string text =
+      "source s = generate(count=10)\r\nstage  a = upper()\r\nsink   k = discard()\r\ns -> a -> k\r\n";
+  CHECK(rewritten(text, {{"s->a", 4}, {"a->k", 9}}) ==
+        "source s = generate(count=10)\r\nstage  a = upper()\r\nsink   k = discard()\r\n"
+        "s -> a [capacity=4]\r\na -> k [capacity=9]\r\n");
+}
+
 TEST_CASE("a group is split into its edges when they now differ", "[tune]") {
   std::string text = std::string(kNodes) + "s -> {a, w}\n{a, w} -> k\n";
   CHECK(rewritten(text, {{"s->a", 1}, {"s->w", 30}}) ==
