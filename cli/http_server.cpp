@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <string_view>
+#include <system_error>
 #include <thread>
 
 namespace flow::cli {
@@ -75,7 +75,7 @@ std::optional<int> HttpServer::start(const std::string& host, int port, std::str
     // httplib says only that it failed; errno still holds why bind() or listen() did.
     int reason = errno;
     error = fmt::format("cannot listen on {}: {}", host_and_port(host, port),
-                        reason != 0 ? std::strerror(reason) : "no such host");
+                        reason != 0 ? std::generic_category().message(reason) : "no such host");
     return std::nullopt;
   }
   parts_->thread = std::thread([parts = parts_.get()] {
