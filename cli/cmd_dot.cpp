@@ -41,7 +41,8 @@ int draw(const DotOptions& options) {
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
   const RunMetrics* run = metrics ? &*metrics : nullptr;
   // Checked when the command returns, like every command's standard output.
-  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, run) : to_dot(*pipeline, run));
+  write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, *registry, run)
+                                           : to_dot(*pipeline, *registry, run));
   return exit_ok;
 }
 

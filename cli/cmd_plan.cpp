@@ -29,7 +29,7 @@ Handler setup_plan(CLI::App& app) {
     if (!registry) return exit_usage;
     auto pipeline = load_pipeline(args->file, *registry);
     if (!pipeline) return exit_usage;
-    write_stdout(to_plan(*pipeline));  // checked when the command returns
+    write_stdout(to_plan(*pipeline, *registry));  // checked when the command returns
     return exit_ok;
   };
 }

@@ -157,8 +157,8 @@ struct OutputFailures {
 
 // Writes the last trace sample, the JSON and the summary, each whatever
 // happened to the others.
-OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline, const RunMetrics& metrics,
-                             Observers& observers) {
+OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry,
+                             const RunMetrics& metrics, Observers& observers) {
   OutputFailures failures;
   std::string error;
   if (observers.trace) {
@@ -170,7 +170,8 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
     failures.errors.push_back(error);
   }
   if (!args.quiet) {
-    write_stdout(render_summary(metrics, predicted_throughput(pipeline, metrics), hold_bound(pipeline)));
+    write_stdout(render_summary(metrics, predicted_throughput(pipeline, registry, metrics),
+                                hold_bound(pipeline, registry)));
   }
   int stdout_status = flush_stdout(error, observers.reporter ? observers.reporter->write_error() : 0);
   failures.broken_pipe = stdout_status == exit_broken_pipe;
@@ -180,12 +181,13 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
 
 // A failed run exits 1 whatever else happened; an output that could not be
 // written exits 1 even after a signal, since what a script expects is missing.
-int finish(const RunArguments& args, const Pipeline& pipeline, RunMetrics& metrics, Observers& observers) {
+int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry, RunMetrics& metrics,
+           Observers& observers) {
   name_bottleneck(pipeline, metrics);
   if (metrics.status == RunStatus::Interrupted) metrics.signal = interrupt_signal_name();
   // The final state, served from here until flow exits, after the summary and the JSON.
   if (observers.metrics) observers.metrics->publish(metrics);
-  auto failures = write_outputs(args, pipeline, metrics, observers);
+  auto failures = write_outputs(args, pipeline, registry, metrics, observers);
   for (const auto& error : failures.errors) print_error(error);
   if (metrics.status == RunStatus::Failed) {
     print_error(metrics.error.value_or("the run failed"));
@@ -212,7 +214,7 @@ int run_file(const RunArguments& args) {
   if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_output_failed;
   parsed->options.interrupt = &interrupt_flag();
   auto metrics = run(*pipeline, *registry, parsed->options);
-  return finish(args, *pipeline, metrics, observers);
+  return finish(args, *pipeline, *registry, metrics, observers);
 }
 
 }  // namespace

@@ -104,22 +104,16 @@ std::optional<Parsed> parse_arguments(const TuneArguments& args) {
   return parsed;
 }
 
-const std::string* string_arg(const OperatorCall& call, const char* name) {
-  auto found = call.args.find(name);
-  return found == call.args.end() ? nullptr : std::get_if<std::string>(&found->second);
-}
-
-// An endless source that nothing paces (no rate, no burst with every, no
-// operator of its own that waits) and that no edge holds back (each of its
-// edges drops, fails or is unbounded) makes messages at one simulated instant
-// for ever: on the virtual clock no time passes, so --duration never comes.
-bool never_lets_time_pass(const Pipeline& pipeline, const Node& node) {
+// An endless source that nothing paces (no rate of its own, no operator of
+// its chain that takes time, by their plans) and that no edge holds back
+// (each of its edges drops, fails or is unbounded) makes messages at one
+// simulated instant for ever: on the virtual clock no time passes, so
+// --duration never comes.
+bool never_lets_time_pass(const Pipeline& pipeline, const OperatorRegistry& registry, const Node& node) {
   if (pipeline.clock != ClockKind::Virtual || pipeline.max_in_flight != 0) return false;
-  const auto& args = node.chain.front().args;
-  if (args.count("count") != 0 || args.count("rate") != 0) return false;
-  if (args.count("burst") != 0 && args.count("every") != 0) return false;
   for (const auto& call : node.chain) {
-    if (call.name == "delay" || call.name == "spin" || call.name == "throttle") return false;
+    auto plan = registry.plan(call).value_or(OperatorPlan{});
+    if (plan.rate_limit_per_s || plan.seconds_per_message || plan.cost == Operator::Cost::Wait) return false;
   }
   for (EdgeId e : node.outputs) {
     const auto& edge = pipeline.edges[e];
@@ -129,27 +123,27 @@ bool never_lets_time_pass(const Pipeline& pipeline, const Node& node) {
 }
 
 // A pipeline tune can run over and over, each run ending: false after saying
-// which source stands in the way.
-bool runs_again_and_ends(const Pipeline& pipeline, bool has_duration) {
+// which source stands in the way (what it reads, or why it is endless, from
+// its operator's plan).
+bool runs_again_and_ends(const Pipeline& pipeline, const OperatorRegistry& registry, bool has_duration) {
   for (const auto& node : pipeline.nodes) {
     if (node.kind != NodeKind::Source || node.chain.empty()) continue;
-    const auto& first = node.chain.front();
-    const auto* path = first.name == "read" ? string_arg(first, "path") : nullptr;
-    if (path && *path == "-") {
+    auto plan = registry.plan(node.chain.front()).value_or(OperatorPlan{});
+    if (!plan.outside_input.empty()) {
       print_error(
-          fmt::format("source '{}' reads standard input, which only the first of tune's runs would see; "
+          fmt::format("source '{}' reads {}, which only the first of tune's runs would see; "
                       "tune a copy that reads a file",
-                      node.name));
+                      node.name, plan.outside_input));
       return false;
     }
-    if (first.name == "generate" && first.args.count("count") == 0 && !has_duration) {
+    if (!plan.endless.empty() && !has_duration) {
       print_error(
-          fmt::format("source '{}' is endless (generate without count); give --duration so that each of "
+          fmt::format("source '{}' is endless ({}); give --duration so that each of "
                       "tune's runs ends",
-                      node.name));
+                      node.name, plan.endless));
       return false;
     }
-    if (first.name == "generate" && never_lets_time_pass(pipeline, node)) {
+    if (!plan.endless.empty() && never_lets_time_pass(pipeline, registry, node)) {
       print_error(
           fmt::format("source '{}' makes messages without a rate and none of its edges holds it back: on the "
                       "virtual clock no time would pass and no run would reach --duration; give it a rate "
@@ -191,7 +185,7 @@ int tune_file(const TuneArguments& args) {
                             parsed->seeds, pipeline->seed, largest_seed));
     return exit_usage;
   }
-  if (!runs_again_and_ends(*pipeline, parsed->options.duration.has_value())) return exit_usage;
+  if (!runs_again_and_ends(*pipeline, *registry, parsed->options.duration.has_value())) return exit_usage;
   auto knobs = tune::knobs_of(*pipeline, parsed->vary);
   if (knobs.empty()) {
     print_error(parsed->vary.workers

@@ -18,8 +18,10 @@ bool write_metrics_json(const std::string& path, const RunMetrics& metrics, std:
   return write_whole_file(path, to_json(metrics), error);
 }
 
-std::optional<PredictedThroughput> predicted_throughput(const Pipeline& pipeline, const RunMetrics& metrics) {
-  auto prediction = predict(pipeline);
+std::optional<PredictedThroughput> predicted_throughput(const Pipeline& pipeline,
+                                                        const OperatorRegistry& registry,
+                                                        const RunMetrics& metrics) {
+  auto prediction = predict(pipeline, registry);
   // Only a pipeline whose costs the planner knows (delay, spin, throttle, rate) has a prediction worth
   // showing.
   if (prediction.bottleneck.empty() || !std::isfinite(prediction.rate_per_s)) return std::nullopt;

@@ -7,6 +7,7 @@
 #include "cli/summary.hpp"
 #include "flow/metrics.hpp"
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow::cli {
 
@@ -18,6 +19,8 @@ bool write_metrics_json(const std::string& path, const RunMetrics& metrics, std:
 
 /// For delay/spin pipelines: the planner's predicted throughput of the measured
 /// bottleneck (or of its own predicted one when the run named none).
-std::optional<PredictedThroughput> predicted_throughput(const Pipeline& pipeline, const RunMetrics& metrics);
+std::optional<PredictedThroughput> predicted_throughput(const Pipeline& pipeline,
+                                                        const OperatorRegistry& registry,
+                                                        const RunMetrics& metrics);
 
 }  // namespace flow::cli

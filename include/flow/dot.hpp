@@ -4,6 +4,7 @@
 
 #include "flow/metrics.hpp"
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow {
 
@@ -17,7 +18,10 @@ namespace flow {
 /// with their peak, time full and drop count in the label; nodes filled by
 /// busy fraction; the bottleneck drawn with a thick red border and the word
 /// "bottleneck" in its label.
-std::string to_dot(const Pipeline& pipeline, const RunMetrics* run = nullptr);
+/// `registry`: the one the pipeline was loaded with; its argument specs decide
+/// which calls are written positionally (`delay(20ms)`).
+std::string to_dot(const Pipeline& pipeline, const OperatorRegistry& registry,
+                   const RunMetrics* run = nullptr);
 
 /// `text` as the body of a double-quoted DOT string that renders literally:
 /// quotes and backslashes escaped, line breaks as `\n`, control bytes and

@@ -26,6 +26,7 @@
 #include "flow/operator.hpp"    // Operator, SourceOperator: what your operator implements
 #include "flow/payload.hpp"     // a message's bytes
 #include "flow/plan.hpp"        // flow plan's text
+#include "flow/planning.hpp"    // OperatorPlan: what an operator tells flow plan and the checks
 #include "flow/plugin.hpp"      // operators from a shared library
 #include "flow/predict.hpp"     // the planner's prediction
 #include "flow/registry.hpp"    // OperatorRegistry, OperatorSpec, builtin_operators

@@ -4,6 +4,7 @@
 
 #include "flow/metrics.hpp"
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow {
 
@@ -13,8 +14,9 @@ namespace flow {
 /// sink = cylinder; dropping edges dotted (`-.->`), fail edges thick (`==>`).
 /// With `run`: `style` lines fill nodes by busy fraction and mark the
 /// bottleneck with a thick red border; `linkStyle` lines colour edges by
-/// high_water / capacity (green → yellow → red).
-std::string to_mermaid(const Pipeline& pipeline, const RunMetrics* run = nullptr);
+/// high_water / capacity (green → yellow → red). `registry` as for to_dot.
+std::string to_mermaid(const Pipeline& pipeline, const OperatorRegistry& registry,
+                       const RunMetrics* run = nullptr);
 
 /// `text` safe inside a quoted Mermaid label: `"`, `#`, `<`, `>`, `&` as
 /// entity codes (`#quot;` …), line breaks as `<br/>`, control bytes and

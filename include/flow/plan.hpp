@@ -5,6 +5,7 @@
 
 #include "flow/model.hpp"
 #include "flow/predict.hpp"
+#include "flow/registry.hpp"
 
 namespace flow {
 
@@ -16,7 +17,9 @@ namespace flow {
 ///   rates:  each node's sustainable rate and predicted load, then one line
 ///           `bottleneck: NAME at R messages/s (why); end-to-end T messages/s at the sinks`
 ///           (or `bottleneck: none ...` when no operator limits the flow).
-std::string to_plan(const Pipeline& pipeline);
+/// `registry`: the one the pipeline was loaded with; its operators' plans
+/// give the rates and bounds, their argument specs the way calls are written.
+std::string to_plan(const Pipeline& pipeline, const OperatorRegistry& registry);
 
 /// The `bottleneck:` line of the plan, without a newline.
 std::string bottleneck_line(const PlanPrediction& prediction);

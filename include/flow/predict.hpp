@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow {
 
@@ -26,13 +27,16 @@ struct PlanPrediction {
   std::vector<NodePrediction> nodes;  ///< in the pipeline's node order
 };
 
-/// Predicts the steady state of a run. Costs: `delay`/`spin` per message
-/// (amortised over `batch`), `throttle` and a source's `rate` or `burst/every`
-/// as rate caps; every other operator is free. Blocking and `fail` edges push
+/// Predicts the steady state of a run. Costs come from the plan each
+/// operator declares in `registry` (planning.hpp): a time per message
+/// (`delay`/`spin`, amortised over `batch`), rate caps (`throttle`, a source's
+/// `rate` or `burst/every`); an operator that declares neither is free.
+/// Pass the registry the pipeline was loaded with: an operator missing from
+/// it is planned as free, so there is no default. Blocking and `fail` edges push
 /// back: a node's inputs never exceed what it sustains, so its producers
 /// slow down; dropping edges do not push back, they shed the excess. A
 /// round_robin fan-out deals its output out, a broadcast copies it.
 /// All rates count single messages (a batch of 100 counts 100).
-PlanPrediction predict(const Pipeline& pipeline);
+PlanPrediction predict(const Pipeline& pipeline, const OperatorRegistry& registry);
 
 }  // namespace flow

@@ -11,6 +11,7 @@
 #include "flow/model.hpp"
 #include "flow/value.hpp"
 #include "flow/operator.hpp"
+#include "flow/planning.hpp"
 
 namespace flow {
 
@@ -38,6 +39,11 @@ struct OperatorSpec {
   /// `count >= 0`). Returns "" when fine, else the message; `argument` names the
   /// offending argument for the caret.
   std::function<std::string(const OperatorCall&, std::string& argument)> validate;
+  /// What `flow plan` and the checks know of a call (planning.hpp): its time
+  /// per message, rate, batching, what it holds back, what it reads and
+  /// writes outside the pipeline. Unset: nothing; the planner then takes it
+  /// as free, keeping payload sizes, and lets each worker hold a message in hand.
+  std::function<OperatorPlan(const OperatorCall&)> plan;
 };
 
 class OperatorRegistry {
@@ -46,6 +52,9 @@ class OperatorRegistry {
   void add(OperatorSpec spec);
   const OperatorSpec* find(const std::string& name) const;
   std::vector<std::string> names() const;
+  /// What the call's operator tells the planner; nullopt when it is not
+  /// registered here or declares no plan (or its plan cannot read the call).
+  std::optional<OperatorPlan> plan(const OperatorCall& call) const;
 
  private:
   std::map<std::string, OperatorSpec> specs_;

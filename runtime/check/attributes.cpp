@@ -23,6 +23,7 @@ std::string read_at_least_one(const char* name, const Value& value, std::uint64_
 template <typename Enum, std::size_t N>
 std::string read_enum(const char* what, const Value& value, const std::array<Enum, N>& choices, Enum& out) {
   std::vector<std::string> names;
+  names.reserve(N);
   for (auto choice : choices) names.emplace_back(to_string(choice));
   auto list = fmt::format("{}", fmt::join(names, ", "));
   const auto* word = std::get_if<Identifier>(&value);

@@ -149,9 +149,9 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
   checker::apply_edge_overrides(reporter, pipeline, overrides);
   if (file_complete) checker::check_topology(reporter, pipeline);
-  checker::check_limits(reporter, pipeline);
-  checker::note_virtual_clock(reporter, pipeline);
-  checker::check_conflicts(reporter, pipeline);
+  checker::check_limits(reporter, pipeline, registry);
+  checker::note_virtual_clock(reporter, pipeline, registry);
+  checker::check_conflicts(reporter, pipeline, registry);
 
   CheckResult result;
   result.source = source;

@@ -2,30 +2,20 @@
 
 #include <fmt/format.h>
 
-#include <variant>
-
 namespace flow::checker {
-namespace {
 
-bool reads_standard_input(const OperatorCall& call) {
-  if (call.name != "read") return false;
-  auto path = call.args.find("path");
-  if (path == call.args.end()) return false;
-  const auto* text = std::get_if<std::string>(&path->second);
-  return text != nullptr && *text == "-";
-}
-
-}  // namespace
-
-void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline) {
+void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline, const OperatorRegistry& registry) {
   if (pipeline.clock != ClockKind::Virtual) return;
   for (const auto& node : pipeline.nodes) {
-    if (node.kind != NodeKind::Source || node.chain.empty() || !reads_standard_input(node.chain.front())) continue;
+    if (node.kind != NodeKind::Source || node.chain.empty()) continue;
     const auto& call = node.chain.front();
-    reporter.warning(call.location, call.name.size(),
-                     fmt::format("source {} reads standard input under the virtual clock: waiting for input takes "
-                                 "no simulated time, so every line arrives at the simulated instant it is read",
-                                 node.name));
+    auto plan = registry.plan(call);
+    if (!plan || plan->outside_input.empty()) continue;
+    reporter.warning(
+        call.location, call.name.size(),
+        fmt::format("source {} reads {} under the virtual clock: waiting for input takes "
+                    "no simulated time, so every line arrives at the simulated instant it is read",
+                    node.name, plan->outside_input));
   }
 }
 

@@ -18,14 +18,6 @@ struct Claim {
   const OperatorCall* call;
 };
 
-/// The path argument of `call` when it is `name(path)`, else nullptr.
-const std::string* path_of(const OperatorCall& call, const char* name) {
-  if (call.name != name) return nullptr;
-  auto found = call.args.find("path");
-  if (found == call.args.end()) return nullptr;
-  return std::get_if<std::string>(&found->second);
-}
-
 /// One spelling per file: "out.txt", "./out.txt" and a link to it are the same file.
 std::string file_key(const std::string& path) {
   std::error_code error;
@@ -48,29 +40,29 @@ std::string where(const Claim& first) {
 
 }  // namespace
 
-void check_conflicts(Reporter& reporter, const Pipeline& pipeline) {
-  std::optional<Claim> stdin_reader;
+void check_conflicts(Reporter& reporter, const Pipeline& pipeline, const OperatorRegistry& registry) {
+  std::map<std::string, Claim> readers;  ///< outside input ("standard input") → first reader
   std::map<std::string, Claim> writers;  ///< file key → first writer
   for (const auto& node : pipeline.nodes) {
     for (const auto& call : node.chain) {
-      if (const auto* path = path_of(call, "read"); path && *path == "-") {
-        if (stdin_reader) {
+      auto plan = registry.plan(call);
+      if (!plan) continue;
+      if (const auto& input = plan->outside_input; !input.empty()) {
+        auto [first, fresh] = readers.emplace(input, Claim{&node, &call});
+        if (!fresh) {
           reporter.error(
               call.location, call.name.size(),
-              fmt::format("standard input is already read by {}: two readers would split its lines "
-                          "between them",
-                          where(*stdin_reader)));
-        } else {
-          stdin_reader = Claim{&node, &call};
+              fmt::format("{} is already read by {}: two readers would split its lines between them", input,
+                          where(first->second)));
         }
       }
-      const auto* path = path_of(call, "write");
-      if (!path || path->empty() || is_device(*path)) continue;
-      auto [first, fresh] = writers.emplace(file_key(*path), Claim{&node, &call});
+      const auto& path = plan->writes_file;
+      if (path.empty() || is_device(path)) continue;
+      auto [first, fresh] = writers.emplace(file_key(path), Claim{&node, &call});
       if (fresh) continue;
       reporter.error(call.location, call.name.size(),
                      fmt::format("'{}' is already written by {}: two writers would cut each other's lines",
-                                 *path, where(first->second)));
+                                 path, where(first->second)));
     }
   }
 }

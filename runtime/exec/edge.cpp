@@ -16,7 +16,8 @@ void move_tail(Chunk& messages, std::size_t from, Chunk& to) {
     to.insert(to.end(), std::make_move_iterator(messages.begin() + static_cast<std::ptrdiff_t>(from)),
               std::make_move_iterator(messages.end()));
   }
-  messages.resize(std::min(from, messages.size()));
+  // Only the elements were moved from: the vector itself is whole.
+  messages.resize(std::min(from, messages.size()));  // NOLINT(bugprone-use-after-move)
 }
 
 }  // namespace

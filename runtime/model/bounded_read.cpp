@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <system_error>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -53,7 +54,7 @@ std::optional<std::string> read_bounded(const std::string& path, std::uint64_t l
     if (got == 0) return text;
     if (got < 0) {
       if (errno == EINTR) continue;
-      error = fmt::format("cannot read '{}': {}", path, std::strerror(errno));
+      error = fmt::format("cannot read '{}': {}", path, std::generic_category().message(errno));
       return std::nullopt;
     }
     // A file that grows while read, or a device, is caught here.

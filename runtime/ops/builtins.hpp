@@ -11,6 +11,7 @@
 #include "flow/arguments.hpp"
 #include "flow/model.hpp"
 #include "flow/operator.hpp"
+#include "flow/planning.hpp"
 
 namespace flow::ops {
 
@@ -49,5 +50,20 @@ std::unique_ptr<Operator> make_sample(const OperatorCall& call);
 std::unique_ptr<Operator> make_discard(const OperatorCall& call);
 std::unique_ptr<Operator> make_stdout(const OperatorCall& call);
 std::unique_ptr<Operator> make_write(const OperatorCall& call);
+
+// plans.cpp: what each built-in tells the planner (flow/planning.hpp)
+/// grep, upper, lower, discard, stdout: cheap, with no effect the planner counts.
+OperatorPlan plan_cheap(const OperatorCall& call);
+OperatorPlan plan_generate(const OperatorCall& call);
+OperatorPlan plan_read(const OperatorCall& call);
+OperatorPlan plan_delay(const OperatorCall& call);
+OperatorPlan plan_spin(const OperatorCall& call);
+OperatorPlan plan_throttle(const OperatorCall& call);
+OperatorPlan plan_batch(const OperatorCall& call);
+OperatorPlan plan_unbatch(const OperatorCall& call);
+OperatorPlan plan_replace(const OperatorCall& call);
+OperatorPlan plan_prefix(const OperatorCall& call);
+OperatorPlan plan_sample(const OperatorCall& call);
+OperatorPlan plan_write(const OperatorCall& call);
 
 }  // namespace flow::ops

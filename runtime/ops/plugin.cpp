@@ -56,7 +56,8 @@ std::vector<Diagnostic> load_plugin(const std::string& path, OperatorRegistry& r
   // Without a slash dlopen searches the library path, not the current directory.
   std::string where = path.find('/') == std::string::npos ? "./" + path : path;
   void* library = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) return problem(path, dlerror());
+  // dlerror's message is this thread's: glibc keeps it per thread.
+  if (library == nullptr) return problem(path, dlerror());  // NOLINT(concurrency-mt-unsafe)
   OperatorRegistry added;
   auto problems = register_into(path, library, added);
   if (problems.empty()) problems = check_new(path, added, registry);

@@ -4,6 +4,7 @@
 // are views into the block they were read in (payload.hpp), never copied.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <system_error>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,11 +23,11 @@ namespace flow::ops {
 namespace {
 
 /// Bytes asked of the kernel per read(2), and the size of a block of lines.
-constexpr std::size_t kReadBlock = 64 * 1024;
+constexpr std::size_t kReadBlock = std::size_t{64} * 1024;
 /// A block with less room than this left is not read into again.
-constexpr std::size_t kMinRead = 4 * 1024;
+constexpr std::size_t kMinRead = std::size_t{4} * 1024;
 /// A line longer than this fails the run, unless the call says otherwise.
-constexpr std::uint64_t kDefaultMaxLine = 1024 * 1024;
+constexpr std::uint64_t kDefaultMaxLine = std::uint64_t{1024} * 1024;
 
 std::string describe(const std::string& path) {
   return path == "-" ? std::string("standard input") : fmt::format("'{}'", path);
@@ -36,12 +37,12 @@ int open_for_reading(const std::string& path) {
   if (path == "-") return STDIN_FILENO;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot open '{}' for reading: {}", path, std::strerror(errno)));
+    throw std::runtime_error(fmt::format("cannot open '{}' for reading: {}", path, std::generic_category().message(errno)));
   // A directory opens; saying so now beats a read error at the first pull.
   struct stat info {};
   if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
     ::close(fd);
-    throw std::runtime_error(fmt::format("cannot read '{}': {}", path, std::strerror(EISDIR)));
+    throw std::runtime_error(fmt::format("cannot read '{}': {}", path, std::generic_category().message(EISDIR)));
   }
   return fd;
 }
@@ -125,7 +126,7 @@ class Read final : public SourceOperator {
     do {
       n = ::read(fd_, block_->data() + filled_, block_->capacity() - filled_);
     } while (n < 0 && errno == EINTR);
-    if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::strerror(errno)));
+    if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::generic_category().message(errno)));
     if (n == 0) at_end_ = true;
     filled_ += static_cast<std::size_t>(n);
   }

@@ -28,6 +28,18 @@ const OperatorSpec* OperatorRegistry::find(const std::string& name) const {
   return found == specs_.end() ? nullptr : &found->second;
 }
 
+std::optional<OperatorPlan> OperatorRegistry::plan(const OperatorCall& call) const {
+  const auto* spec = find(call.name);
+  if (spec == nullptr || !spec->plan) return std::nullopt;
+  // As with a validator: a call the plan cannot read (an argument of the
+  // wrong kind, in a call built by hand) is one the planner knows nothing of.
+  try {
+    return spec->plan(call);
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+}
+
 std::vector<std::string> OperatorRegistry::names() const {
   std::vector<std::string> names;
   names.reserve(specs_.size());
@@ -62,6 +74,7 @@ std::string rewrite_error(const std::string& pattern, const std::string& rewrite
 namespace {
 
 using Validate = std::function<std::string(const OperatorCall&, std::string&)>;
+using Plan = std::function<OperatorPlan(const OperatorCall&)>;
 
 // The checker reports missing and mistyped arguments itself; a validator only
 // judges values that are there, so a call it cannot read is not its concern.
@@ -108,33 +121,40 @@ std::optional<Duration> constant_duration(const OperatorCall& call, const std::s
   return std::nullopt;
 }
 
+// Every built-in says what it costs the planner: the plan is not optional here.
 OperatorSpec stage(std::string name, std::vector<ArgumentSpec> args, std::string summary,
-                   std::function<std::unique_ptr<Operator>(const OperatorCall&)> make, Validate validate = {}) {
+                   std::function<std::unique_ptr<Operator>(const OperatorCall&)> make, Plan plan,
+                   Validate validate = {}) {
   OperatorSpec spec;
   spec.name = std::move(name);
   spec.role = Role::Stage;
   spec.args = std::move(args);
   spec.summary = std::move(summary);
   spec.make = std::move(make);
+  spec.plan = std::move(plan);
   spec.validate = guarded(std::move(validate));
   return spec;
 }
 
 OperatorSpec sink(std::string name, std::vector<ArgumentSpec> args, std::string summary,
-                  std::function<std::unique_ptr<Operator>(const OperatorCall&)> make, Validate validate = {}) {
-  auto spec = stage(std::move(name), std::move(args), std::move(summary), std::move(make), std::move(validate));
+                  std::function<std::unique_ptr<Operator>(const OperatorCall&)> make, Plan plan,
+                  Validate validate = {}) {
+  auto spec = stage(std::move(name), std::move(args), std::move(summary), std::move(make), std::move(plan),
+                    std::move(validate));
   spec.role = Role::Sink;
   return spec;
 }
 
 OperatorSpec source(std::string name, std::vector<ArgumentSpec> args, std::string summary,
-                    std::function<std::unique_ptr<SourceOperator>(const OperatorCall&)> make, Validate validate) {
+                    std::function<std::unique_ptr<SourceOperator>(const OperatorCall&)> make, Plan plan,
+                    Validate validate) {
   OperatorSpec spec;
   spec.name = std::move(name);
   spec.role = Role::Source;
   spec.args = std::move(args);
   spec.summary = std::move(summary);
   spec.make_source = std::move(make);
+  spec.plan = std::move(plan);
   spec.validate = guarded(std::move(validate));
   return spec;
 }
@@ -256,55 +276,58 @@ void register_sources(OperatorRegistry& registry) {
   registry.add(source("generate",
                       {optional("count", ValueKind::Integer), optional("size", ValueKind::Size, Size{16}),
                        optional("rate", ValueKind::Rate), optional("burst", ValueKind::Integer),
-                       optional_random("every"),
-                       optional("arrivals", ValueKind::Identifier)},
+                       optional_random("every"), optional("arrivals", ValueKind::Identifier)},
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
-                      ops::make_generate, validate_generate));
+                      ops::make_generate, ops::plan_generate, validate_generate));
   registry.add(source(
       "read", {required("path", ValueKind::String), optional("max_line", ValueKind::Size, Size{1 << 20})},
       "the lines of a file, one message each; \"-\" reads standard input; a line over `max_line` "
       "fails the run",
-      ops::make_read, validate_read));
+      ops::make_read, ops::plan_read, validate_read));
 }
 
 void register_stages(OperatorRegistry& registry) {
   registry.add(stage("delay", {random_duration("duration")},
                      "wait `duration` per message without holding a thread (simulates I/O)", ops::make_delay,
-                     positive_duration("duration")));
+                     ops::plan_delay, positive_duration("duration")));
   registry.add(stage("spin", {random_duration("duration")},
                      "burn `duration` of CPU per message (simulates CPU work)", ops::make_spin,
-                     positive_duration("duration")));
-  registry.add(stage("batch", {required("max", ValueKind::Integer), optional_random("within", true)},
-                     "collect up to `max` messages, or those that arrive within `within` of the first, into one batch",
-                     ops::make_batch, validate_batch));
-  registry.add(stage("unbatch", {}, "split each batch back into its messages", ops::make_unbatch));
+                     ops::plan_spin, positive_duration("duration")));
+  registry.add(
+      stage("batch", {required("max", ValueKind::Integer), optional_random("within", true)},
+            "collect up to `max` messages, or those that arrive within `within` of the first, into one batch",
+            ops::make_batch, ops::plan_batch, validate_batch));
+  registry.add(
+      stage("unbatch", {}, "split each batch back into its messages", ops::make_unbatch, ops::plan_unbatch));
   registry.add(stage("throttle", {required("rate", ValueKind::Rate)}, "pass at most `rate` messages",
-                     ops::make_throttle, validate_throttle));
+                     ops::make_throttle, ops::plan_throttle, validate_throttle));
 }
 
 void register_text(OperatorRegistry& registry) {
   registry.add(stage("grep", {required("pattern", ValueKind::String)},
-                     "keep the messages whose payload matches the regex `pattern`", ops::make_grep, validate_pattern));
+                     "keep the messages whose payload matches the regex `pattern`", ops::make_grep,
+                     ops::plan_cheap, validate_pattern));
   registry.add(stage("replace", {required("pattern", ValueKind::String), required("with", ValueKind::String)},
                      "replace every match of `pattern` by `with` (\\1 names a group)", ops::make_replace,
-                     validate_replace));
-  registry.add(stage("upper", {}, "ASCII letters to upper case", ops::make_upper));
-  registry.add(stage("lower", {}, "ASCII letters to lower case", ops::make_lower));
+                     ops::plan_replace, validate_replace));
+  registry.add(stage("upper", {}, "ASCII letters to upper case", ops::make_upper, ops::plan_cheap));
+  registry.add(stage("lower", {}, "ASCII letters to lower case", ops::make_lower, ops::plan_cheap));
   registry.add(stage("prefix", {required("text", ValueKind::String)}, "put `text` before each payload",
-                     ops::make_prefix));
-  registry.add(stage("sample",
-                     {required("probability", ValueKind::Decimal),
-                      optional("seed", ValueKind::Integer, std::int64_t{1})},
-                     "keep each message with `probability` (repeatable for a given `seed`)", ops::make_sample,
-                     validate_sample));
+                     ops::make_prefix, ops::plan_prefix));
+  registry.add(stage(
+      "sample",
+      {required("probability", ValueKind::Decimal), optional("seed", ValueKind::Integer, std::int64_t{1})},
+      "keep each message with `probability` (repeatable for a given `seed`)", ops::make_sample,
+      ops::plan_sample, validate_sample));
 }
 
 void register_sinks(OperatorRegistry& registry) {
-  registry.add(sink("discard", {}, "count and drop each message", ops::make_discard));
-  registry.add(sink("stdout", {}, "print each payload on its own line", ops::make_stdout));
-  registry.add(sink("write", {required("path", ValueKind::String)}, "write each payload as a line to the file `path`",
-                    ops::make_write, validate_path));
+  registry.add(sink("discard", {}, "count and drop each message", ops::make_discard, ops::plan_cheap));
+  registry.add(sink("stdout", {}, "print each payload on its own line", ops::make_stdout, ops::plan_cheap));
+  registry.add(sink("write", {required("path", ValueKind::String)},
+                    "write each payload as a line to the file `path`", ops::make_write, ops::plan_write,
+                    validate_path));
 }
 
 }  // namespace

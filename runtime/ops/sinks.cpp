@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <sys/uio.h>
 #include <fmt/format.h>
+#include <system_error>
 #include <unistd.h>
 
 #include <algorithm>
@@ -157,7 +158,7 @@ class LineWriter : public Operator {
   }
 
   [[noreturn]] void throw_error(int error, std::size_t written) const {
-    auto what = fmt::format("cannot write to {}: {}", name_, std::strerror(error));
+    auto what = fmt::format("cannot write to {}: {}", name_, std::generic_category().message(error));
     if (error == EPIPE) throw BrokenPipe(what, written);
     throw StreamError(what, written);
   }
@@ -183,7 +184,7 @@ class Stdout final : public LineWriter {
 int open_for_writing(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)));
+    throw std::runtime_error(fmt::format("cannot open '{}' for writing: {}", path, std::generic_category().message(errno)));
   return fd;
 }
 
@@ -199,7 +200,7 @@ class Write final : public LineWriter {
   void finish() override {
     int fd = std::exchange(fd_, -1);
     if (fd >= 0 && ::close(fd) != 0) {
-      throw std::runtime_error(fmt::format("cannot close {}: {}", name(), std::strerror(errno)));
+      throw std::runtime_error(fmt::format("cannot close {}: {}", name(), std::generic_category().message(errno)));
     }
   }
 };

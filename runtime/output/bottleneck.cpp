@@ -47,7 +47,7 @@ bool is_full(const Input& input) { return input.full >= kFullFraction || input.f
 
 std::vector<Candidate> candidates_of(const Pipeline& pipeline, const RunMetrics& run) {
   std::vector<Candidate> result;
-  auto add = [&](const NodeMetrics* node, std::vector<const EdgeMetrics*> edges) {
+  auto add = [&](const NodeMetrics* node, const std::vector<const EdgeMetrics*>& edges) {
     if (node == nullptr) return;
     Candidate candidate{node, {}, {}, busy_fraction(*node, run.elapsed_s)};
     for (const auto* edge : edges) {

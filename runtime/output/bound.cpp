@@ -17,7 +17,8 @@ constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 std::uint64_t add(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; }
 std::uint64_t mul(std::uint64_t a, std::uint64_t b) { return b != 0 && a > kMax / b ? kMax : a * b; }
 
-// The runtime's unit limits (runtime/exec/node_runner.cpp), by operator name.
+// The runtime's unit limits (runtime/exec/node_runner.cpp), by what an
+// operator's cost() says, which its plan repeats.
 constexpr std::uint64_t kChunk = kLargestChunk, kCpuChunk = 8;
 
 /// Batch levels of a message, innermost last: `batch(max=10)` twice makes {10, 10}.
@@ -39,13 +40,6 @@ Levels merge(const Levels& a, const Levels& b) {
   return out;
 }
 
-std::uint64_t integer_arg(const OperatorCall& call, const char* name, std::uint64_t fallback) {
-  auto found = call.args.find(name);
-  if (found == call.args.end()) return fallback;
-  if (const auto* value = std::get_if<std::int64_t>(&found->second)) return static_cast<std::uint64_t>(std::max<std::int64_t>(1, *value));
-  return fallback;
-}
-
 /// What one node does to the count of messages, as far as the file tells.
 struct NodeShape {
   Levels in, out;
@@ -55,7 +49,33 @@ struct NodeShape {
   bool hand = false;               ///< works message by message: with no room, a worker still takes one
 };
 
-NodeShape shape_of(const Pipeline& pipeline, const Node& node, const std::vector<NodeShape>& shapes) {
+/// How the runtime hands the operator messages: one at a time (Wait, or one
+/// that expands), a few (Cpu), or chunks (Cheap). One that says nothing may
+/// work message by message: a worker may hold one in hand.
+void take_unit(const OperatorPlan& plan, NodeShape& shape) {
+  if (!plan.cost) {
+    shape.hand = true;
+  } else if (*plan.cost == Operator::Cost::Wait || plan.expands) {
+    shape.unit = 1;
+    shape.hand = true;
+  } else if (*plan.cost == Operator::Cost::Cpu) {
+    shape.unit = std::min(shape.unit, kCpuChunk);
+    shape.hand = true;
+  }
+}
+
+void apply_call(const OperatorPlan& plan, Levels& levels, NodeShape& shape) {
+  if (plan.holds_back) {
+    auto most = std::max<std::uint64_t>(1, plan.holds_back->release_at) - 1;
+    shape.batch_held = add(shape.batch_held, mul(most, members(levels)));
+  }
+  if (plan.groups) levels.push_back(std::max<std::uint64_t>(1, *plan.groups));
+  if (plan.ungroups && !levels.empty()) levels.pop_back();
+  take_unit(plan, shape);
+}
+
+NodeShape shape_of(const Pipeline& pipeline, const OperatorRegistry& registry, const Node& node,
+                   const std::vector<NodeShape>& shapes) {
   NodeShape shape;
   for (std::size_t k = 0; k < node.inputs.size(); ++k) {
     const auto& from = shapes.at(pipeline.edges.at(node.inputs[k]).from).out;
@@ -63,22 +83,10 @@ NodeShape shape_of(const Pipeline& pipeline, const Node& node, const std::vector
   }
   Levels levels = shape.in;
   for (const auto& call : node.chain) {
-    if (call.name == "batch") {
-      auto max = integer_arg(call, "max", 1);
-      shape.batch_held = add(shape.batch_held, mul(max - 1, members(levels)));
-      levels.push_back(max);
-    } else if (call.name == "unbatch") {
-      if (!levels.empty()) levels.pop_back();
-      shape.unit = 1;
-      shape.hand = true;
-    } else if (call.name == "delay" || call.name == "throttle") {
-      shape.unit = 1;
-      shape.hand = true;
-    } else if (call.name == "spin") {
-      shape.unit = std::min(shape.unit, kCpuChunk);
-      shape.hand = true;
-    } else if (!builtin_operators().find(call.name)) {
-      shape.hand = true;  // an operator of the user's: it may work message by message
+    if (auto plan = registry.plan(call)) {
+      apply_call(*plan, levels, shape);
+    } else {
+      shape.hand = true;  // an operator that says nothing may work message by message
     }
   }
   if (node.on_error == OnError::Skip) {
@@ -133,11 +141,12 @@ bool broadcasts(const Pipeline& pipeline) {
 
 }  // namespace
 
-HoldBound hold_bound(const Pipeline& pipeline) {
+HoldBound hold_bound(const Pipeline& pipeline, const OperatorRegistry& registry) {
   HoldBound bound;
-  auto costs = output::node_costs(pipeline);
+  auto costs = output::node_costs(pipeline, registry);
   std::vector<NodeShape> shapes(pipeline.nodes.size());
-  for (auto id : output::topological_order(pipeline)) shapes[id] = shape_of(pipeline, pipeline.nodes[id], shapes);
+  for (auto id : output::topological_order(pipeline))
+    shapes[id] = shape_of(pipeline, registry, pipeline.nodes[id], shapes);
 
   // Payload bytes per member where each term's messages are, when the file says.
   bool sizes_known = true;

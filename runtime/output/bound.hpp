@@ -8,6 +8,7 @@
 #include <string>
 
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow {
 
@@ -22,7 +23,9 @@ struct HoldBound {
   std::optional<std::uint64_t> payload_bytes;  ///< nullopt: unbounded, or a message size is not known from the file
 };
 
-HoldBound hold_bound(const Pipeline& pipeline);
+/// The bound, with what each operator does to the count of messages (batches,
+/// what it holds back, how many a worker takes) from its plan in `registry`.
+HoldBound hold_bound(const Pipeline& pipeline, const OperatorRegistry& registry);
 
 /// A term or a sum of the bound: "16", or "≥ 18446744073709551615" where it
 /// saturated (every sum saturates at 2^64 - 1 instead of wrapping).

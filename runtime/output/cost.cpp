@@ -9,69 +9,41 @@
 namespace flow::output {
 namespace {
 
-// Arguments by their registered name; by kind as a fallback, so a call
-// built by hand (tests, a user's tool) with another name still counts.
-const Value* named(const OperatorCall& call, const char* name) {
-  auto found = call.args.find(name);
-  return found == call.args.end() ? nullptr : &found->second;
+// A rate cap counts edge messages; `batch` before it makes each one `batch` members.
+void apply_rate_limit(const OperatorPlan& plan, bool source, double batch, NodeCost& cost) {
+  if (!plan.rate_limit_per_s) return;
+  auto& limit = source ? cost.source_per_s : cost.throttle_per_s;
+  limit = std::min(limit, *plan.rate_limit_per_s * batch);
 }
 
-template <typename T>
-const T* typed(const OperatorCall& call, const char* name) {
-  if (const auto* value = named(call, name)) return std::get_if<T>(value);
-  for (const auto& [key, value] : call.args)
-    if (const auto* found = std::get_if<T>(&value)) return found;
-  return nullptr;
-}
-
-double seconds(const Duration& d) { return std::chrono::duration<double>(d.value).count(); }
-
-/// A duration in seconds; a distribution's mean (flow plan uses the means).
-std::optional<double> mean_seconds(const Value* value) {
-  if (value == nullptr) return std::nullopt;
-  if (const auto* d = std::get_if<Duration>(value)) return seconds(*d);
-  if (const auto* random = std::get_if<Distribution>(value)) return random->mean_seconds();
-  return std::nullopt;
-}
-
-std::optional<double> number(const Value* value) {
-  if (value == nullptr) return std::nullopt;
-  if (const auto* i = std::get_if<std::int64_t>(value)) return static_cast<double>(*i);
-  if (const auto* d = std::get_if<double>(value)) return *d;
-  return std::nullopt;
-}
-
-void apply_source(const OperatorCall& call, NodeCost& cost) {
-  if (call.name != "generate") return;
-  if (const auto* rate = named(call, "rate"); rate && std::holds_alternative<Rate>(*rate))
-    cost.source_per_s = std::min(cost.source_per_s, std::get<Rate>(*rate).per_second);
-  auto burst = number(named(call, "burst"));
-  double pause = mean_seconds(named(call, "every")).value_or(0);
-  if (burst && pause > 0) cost.source_per_s = std::min(cost.source_per_s, *burst / pause);
-  if (const auto* size = named(call, "size"); size && std::holds_alternative<Size>(*size))
-    cost.bytes_out = std::get<Size>(*size).bytes;
-  if (auto count = number(named(call, "count")); count && *count >= 0)
-    cost.count = static_cast<std::uint64_t>(*count);
-}
-
-void apply_stage(const OperatorCall& call, NodeCost& cost, double& batch) {
-  const auto& op = call.name;
-  if (op == "delay" || op == "spin") {
-    if (auto each = mean_seconds(named(call, "duration"))) cost.seconds_per_message += *each / batch;
-  } else if (op == "throttle") {
-    if (const auto* r = typed<Rate>(call, "rate")) cost.throttle_per_s = std::min(cost.throttle_per_s, r->per_second * batch);
-  } else if (op == "batch") {
-    if (auto max = number(named(call, "max")); max && *max >= 1) batch *= *max;
-  } else if (op == "unbatch") {
-    batch = 1;
-  } else if (op == "sample") {
-    if (auto p = number(named(call, "probability"))) cost.pass *= std::clamp(*p, 0.0, 1.0);
-  } else if (op == "prefix") {
-    const auto* text = typed<std::string>(call, "text");
-    if (cost.bytes_out && text) *cost.bytes_out += text->size();
-  } else if (op == "replace" || op == "read") {
-    cost.bytes_out.reset();  // the payload's size is not known from here on
+void apply_payload(const OperatorPlan& plan, NodeCost& cost) {
+  switch (plan.payload) {
+    case PayloadChange::Keeps:
+      break;
+    case PayloadChange::Sets:
+      cost.bytes_out = plan.payload_bytes;
+      break;
+    case PayloadChange::Adds:
+      if (cost.bytes_out) *cost.bytes_out += plan.payload_bytes;
+      break;
+    case PayloadChange::Unknown:
+      cost.bytes_out.reset();
+      break;  // not known from here on
   }
+}
+
+// An operator that declares no plan costs nothing and keeps payload sizes.
+void apply_call(const OperatorRegistry& registry, const OperatorCall& call, NodeCost& cost, double& batch) {
+  auto plan = registry.plan(call);
+  if (!plan) return;
+  const auto* spec = registry.find(call.name);
+  apply_rate_limit(*plan, spec->role == Role::Source, batch, cost);
+  if (plan->seconds_per_message) cost.seconds_per_message += *plan->seconds_per_message / batch;
+  if (plan->groups && *plan->groups >= 1) batch *= static_cast<double>(*plan->groups);
+  if (plan->ungroups) batch = 1;
+  cost.pass *= std::clamp(plan->passes, 0.0, 1.0);
+  apply_payload(*plan, cost);
+  if (plan->count) cost.count = plan->count;
 }
 
 // Inputs decide what enters a node: the smallest batches and the largest messages.
@@ -110,17 +82,14 @@ std::vector<NodeId> topological_order(const Pipeline& pipeline) {
   return order;
 }
 
-std::vector<NodeCost> node_costs(const Pipeline& pipeline) {
+std::vector<NodeCost> node_costs(const Pipeline& pipeline, const OperatorRegistry& registry) {
   std::vector<NodeCost> costs(pipeline.nodes.size());
   for (auto id : topological_order(pipeline)) {
     const auto& node = pipeline.nodes[id];
     auto& cost = costs[id];
     take_inputs(pipeline, node, costs, cost);
     double batch = cost.batch_in;
-    for (const auto& call : node.chain) {
-      apply_source(call, cost);
-      apply_stage(call, cost, batch);
-    }
+    for (const auto& call : node.chain) apply_call(registry, call, cost, batch);
     cost.batch_out = batch;
   }
   return costs;

@@ -4,8 +4,9 @@
 //
 // Rates and costs count member messages (a batch of 100 counts 100), so a
 // stage after `batch(max=100)` that waits 20 ms per batch costs 200 us per
-// message. Operators other than delay, spin, throttle and a source's rate
-// cost nothing here: they are taken as unlimited.
+// message. What each operator costs is what its OperatorPlan says
+// (flow/planning.hpp), through the registry: an operator that declares no
+// time or rate is taken as unlimited.
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -13,27 +14,29 @@
 #include <vector>
 
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow::output {
 
 inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 
 struct NodeCost {
-  double seconds_per_message = 0;   ///< delay + spin per member message, amortised over batches
-  double throttle_per_s = kUnlimited;  ///< the tightest throttle, in member messages per second
+  double seconds_per_message = 0;      ///< time per member message (delay, spin), amortised over batches
+  double throttle_per_s = kUnlimited;  ///< the tightest stage rate cap (throttle), member messages per second
   double source_per_s = kUnlimited;    ///< a source's own pace: generate's rate, or burst / every
   double pass = 1;                     ///< fraction of messages that go on (sample)
   double batch_in = 1, batch_out = 1;  ///< members per edge message entering / leaving
   std::optional<std::uint64_t> bytes_out;  ///< payload bytes per member leaving, when derivable
-  std::optional<std::uint64_t> count;      ///< a generate source's count
+  std::optional<std::uint64_t> count;      ///< a source's count (generate's)
 };
 
 /// Nodes in an order where every edge goes forwards (declaration order among
 /// equals); nodes on a cycle, which the checker rejects, come last.
 std::vector<NodeId> topological_order(const Pipeline& pipeline);
 
-/// The cost of every node, indexed like pipeline.nodes.
-std::vector<NodeCost> node_costs(const Pipeline& pipeline);
+/// The cost of every node, indexed like pipeline.nodes, from the plans its
+/// operators declare in `registry`.
+std::vector<NodeCost> node_costs(const Pipeline& pipeline, const OperatorRegistry& registry);
 
 /// What a node can sustain alone: workers / per-message time, capped by its
 /// throttle and (for a source) its own pace; kUnlimited when nothing limits it.

@@ -18,9 +18,10 @@ const char* shape_of(NodeKind kind) {
   return "box";
 }
 
-std::string node_statement(const Node& node, const RunMetrics* run, const std::string& bottleneck) {
+std::string node_statement(const Node& node, const OperatorRegistry& registry, const RunMetrics* run,
+                           const std::string& bottleneck) {
   auto label = dot_escape(node.name);
-  if (!node.chain.empty()) label += "\\n" + dot_escape(output::chain_text(node));
+  if (!node.chain.empty()) label += "\\n" + dot_escape(output::chain_text(node, registry));
   label += "\\n" + dot_escape(output::attribute_text(node));
   std::string styles = node.kind == NodeKind::Stage ? "rounded" : "";
   std::string extra;
@@ -85,7 +86,7 @@ std::string dot_escape(const std::string& text) {
   return out;
 }
 
-std::string to_dot(const Pipeline& pipeline, const RunMetrics* run) {
+std::string to_dot(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run) {
   auto bottleneck = run ? output::bottleneck_of(pipeline, *run) : std::string();
   std::string out = fmt::format("digraph \"{}\" {{\n", dot_escape(pipeline.name));
   out += "  rankdir=LR;\n";
@@ -96,7 +97,7 @@ std::string to_dot(const Pipeline& pipeline, const RunMetrics* run) {
     out += fmt::format("  label=\"{}\";\n  labelloc=t;\n",
                        dot_escape(fmt::format("{}: {}, {:.2f} s", pipeline.name, to_string(run->status), run->elapsed_s)));
   }
-  for (const auto& node : pipeline.nodes) out += node_statement(node, run, bottleneck);
+  for (const auto& node : pipeline.nodes) out += node_statement(node, registry, run, bottleneck);
   for (const auto& edge : pipeline.edges) out += edge_statement(pipeline, edge, run);
   out += "}\n";
   return out;

@@ -18,9 +18,10 @@ std::vector<std::pair<std::string, const Value*>> ordered_args(const OperatorCal
     for (const auto& arg : spec->args)
       if (auto found = call.args.find(arg.name); found != call.args.end()) ordered.emplace_back(arg.name, &found->second);
   }
-  for (const auto& [name, value] : call.args) {
+  for (const auto& entry : call.args) {
+    const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
     bool listed = std::any_of(ordered.begin(), ordered.end(), [&](const auto& a) { return a.first == name; });
-    if (!listed) ordered.emplace_back(name, &value);
+    if (!listed) ordered.emplace_back(name, &entry.second);
   }
   return ordered;
 }
@@ -29,7 +30,8 @@ std::vector<std::pair<std::string, const Value*>> ordered_args(const OperatorCal
 // every argument given is a required positional one; `name=value` otherwise.
 bool all_positional(const OperatorCall& call, const OperatorSpec* spec) {
   if (spec == nullptr) return false;
-  for (const auto& [name, value] : call.args) {
+  for (const auto& entry : call.args) {
+    const std::string& name = entry.first;
     auto arg = std::find_if(spec->args.begin(), spec->args.end(), [&](const auto& a) { return a.name == name; });
     if (arg == spec->args.end() || !arg->required || !arg->positional) return false;
   }
@@ -38,8 +40,8 @@ bool all_positional(const OperatorCall& call, const OperatorSpec* spec) {
 
 }  // namespace
 
-std::string call_text(const OperatorCall& call) {
-  const auto* spec = builtin_operators().find(call.name);
+std::string call_text(const OperatorCall& call, const OperatorRegistry& registry) {
+  const auto* spec = registry.find(call.name);
   bool bare = all_positional(call, spec);
   std::string args;
   for (const auto& [name, value] : ordered_args(call, spec)) {
@@ -49,11 +51,11 @@ std::string call_text(const OperatorCall& call) {
   return fmt::format("{}({})", call.name, args);
 }
 
-std::string chain_text(const Node& node) {
+std::string chain_text(const Node& node, const OperatorRegistry& registry) {
   std::string text;
   for (const auto& call : node.chain) {
     if (!text.empty()) text += " | ";
-    text += call_text(call);
+    text += call_text(call, registry);
   }
   return text;
 }

@@ -5,16 +5,17 @@
 
 #include "flow/metrics.hpp"
 #include "flow/model.hpp"
+#include "flow/registry.hpp"
 
 namespace flow::output {
 
 /// One operator call as the user would write it: `delay(20ms)` when every
-/// argument is a required positional one (per the built-in registry), else
+/// argument is a required positional one (per its spec in `registry`), else
 /// `generate(count=100, size=16B)`, arguments in the operator's declared order.
-std::string call_text(const OperatorCall& call);
+std::string call_text(const OperatorCall& call, const OperatorRegistry& registry);
 
 /// The operator chain as the user would write it: `generate(count=100, size=16B) | delay(20ms)`.
-std::string chain_text(const Node& node);
+std::string chain_text(const Node& node, const OperatorRegistry& registry);
 
 /// "1 worker", "5 workers", plus any non-default attribute: "5 workers, ordered, round_robin, on_error=skip".
 std::string attribute_text(const Node& node);

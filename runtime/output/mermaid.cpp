@@ -27,10 +27,11 @@ std::string node_shape(NodeKind kind, const std::string& label) {
   return fmt::format("[\"{}\"]", label);
 }
 
-std::string node_line(NodeId id, const Node& node, const RunMetrics* run, bool bottleneck) {
+std::string node_line(NodeId id, const Node& node, const OperatorRegistry& registry, const RunMetrics* run,
+                      bool bottleneck) {
   auto label = mermaid_escape(node.name);
   if (bottleneck) label = "bottleneck: " + label;
-  if (!node.chain.empty()) label += "<br/>" + mermaid_escape(output::chain_text(node));
+  if (!node.chain.empty()) label += "<br/>" + mermaid_escape(output::chain_text(node, registry));
   label += "<br/>" + mermaid_escape(output::attribute_text(node));
   const auto* measured = run ? output::find_node_metrics(*run, node.name) : nullptr;
   if (measured != nullptr) label += "<br/>" + mermaid_escape(output::node_run_text(*measured));
@@ -98,11 +99,12 @@ std::string mermaid_escape(const std::string& text) {
   return out;
 }
 
-std::string to_mermaid(const Pipeline& pipeline, const RunMetrics* run) {
+std::string to_mermaid(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run) {
   auto bottleneck = run ? output::bottleneck_of(pipeline, *run) : std::string();
   std::string out = "flowchart LR\n";
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id)
-    out += node_line(id, pipeline.nodes[id], run, !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
+    out += node_line(id, pipeline.nodes[id], registry, run,
+                     !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
   for (const auto& edge : pipeline.edges) out += edge_line(pipeline, edge, run);
   if (run != nullptr) out += run_styles(pipeline, *run, bottleneck);
   return out;

@@ -17,11 +17,12 @@ std::size_t widest_name(const Pipeline& pipeline) {
   return width;
 }
 
-std::string nodes_part(const Pipeline& pipeline) {
+std::string nodes_part(const Pipeline& pipeline, const OperatorRegistry& registry) {
   std::string out = "nodes:\n";
   auto width = widest_name(pipeline);
   for (const auto& node : pipeline.nodes) {
-    out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width, output::chain_text(node));
+    out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width,
+                       output::chain_text(node, registry));
     out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}]\n", "", "", width,
                        node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error));
   }
@@ -42,8 +43,8 @@ std::string edges_part(const Pipeline& pipeline) {
   return out;
 }
 
-std::string bounds_part(const Pipeline& pipeline) {
-  auto bound = hold_bound(pipeline);
+std::string bounds_part(const Pipeline& pipeline, const OperatorRegistry& registry) {
+  auto bound = hold_bound(pipeline, registry);
   auto in_flight = pipeline.max_in_flight_explicit
                        ? fmt::format("{}, enforced at the sources", pipeline.max_in_flight)
                        : std::string("not set (nothing is enforced beyond the edges)");
@@ -80,14 +81,14 @@ std::string bottleneck_line(const PlanPrediction& prediction) {
                      output::rate_text(prediction.rate_per_s), prediction.reason, end_to_end);
 }
 
-std::string to_plan(const Pipeline& pipeline) {
-  auto prediction = predict(pipeline);
+std::string to_plan(const Pipeline& pipeline, const OperatorRegistry& registry) {
+  auto prediction = predict(pipeline, registry);
   auto report = pipeline.report ? to_string(Value{*pipeline.report}) : std::string("none");
   auto in_flight = pipeline.max_in_flight_explicit ? fmt::format("{}", pipeline.max_in_flight) : std::string("none");
   std::string out = fmt::format("pipeline {} [max_in_flight={}, report={}]\n\n", pipeline.name, in_flight, report);
-  out += nodes_part(pipeline) + "\n";
+  out += nodes_part(pipeline, registry) + "\n";
   out += edges_part(pipeline) + "\n";
-  out += bounds_part(pipeline) + "\n";
+  out += bounds_part(pipeline, registry) + "\n";
   out += rates_part(pipeline, prediction);
   out += bottleneck_line(prediction) + "\n";
   return out;

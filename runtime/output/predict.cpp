@@ -29,8 +29,8 @@ struct Flow {
   std::vector<double> entering;    ///< per node, from the last pass
   std::vector<double> on_edge;     ///< per edge, from the last pass
 
-  explicit Flow(const Pipeline& p)
-      : pipeline(p), costs(output::node_costs(p)), order(output::topological_order(p)),
+  Flow(const Pipeline& p, const OperatorRegistry& registry)
+      : pipeline(p), costs(output::node_costs(p, registry)), order(output::topological_order(p)),
         capacity(p.nodes.size()), source_pace(p.nodes.size(), 0), admitted(p.edges.size(), 1.0),
         entering(p.nodes.size(), 0), on_edge(p.edges.size(), 0) {
     for (NodeId id = 0; id < p.nodes.size(); ++id) {
@@ -107,8 +107,8 @@ std::optional<double> duration_of(const Pipeline& pipeline, const Flow& flow) {
 
 }  // namespace
 
-PlanPrediction predict(const Pipeline& pipeline) {
-  Flow flow(pipeline);
+PlanPrediction predict(const Pipeline& pipeline, const OperatorRegistry& registry) {
+  Flow flow(pipeline, registry);
   flow.solve();
   PlanPrediction prediction;
   prediction.throughput_per_s = 0;

@@ -22,7 +22,7 @@ TEST_CASE("a source pulls no more than the room downstream: capacity 5 before a 
   check_invariants(b.get(), metrics);
   // 5 on the edge and 1 in the sink's hand; a source pulling chunks of 64 would have made all 40 at once.
   CHECK(metrics.peak_messages == 5 + 1);
-  CHECK(hold_bound(b.get()).messages == std::optional<std::uint64_t>(5 + 1));
+  CHECK(hold_bound(b.get(), builtin_operators()).messages == std::optional<std::uint64_t>(5 + 1));
 }
 
 TEST_CASE("a stage with no room downstream holds one message per worker, and the chain stays within the plan",

@@ -34,7 +34,7 @@ void require_renders(const std::string& dot) {
 }  // namespace
 
 TEST_CASE("DOT draws sources, stages and sinks as distinct shapes", "[output][dot]") {
-  auto dot = to_dot(end_to_end());
+  auto dot = to_dot(end_to_end(), builtin_operators());
   CHECK(dot.rfind("digraph \"end_to_end\" {", 0) == 0);
   CHECK(node_line(dot, "ingest").find("shape=invhouse") != std::string::npos);
   CHECK(node_line(dot, "validate").find("shape=box, style=\"rounded\"") != std::string::npos);
@@ -51,7 +51,7 @@ TEST_CASE("DOT node labels show the operator chain with every argument and the w
   b.at(work).on_error = OnError::Skip;
   b.edge(in, work, 10);
   b.edge(work, out, 4);
-  auto dot = to_dot(b.build());
+  auto dot = to_dot(b.build(), builtin_operators());
   CHECK(node_line(dot, "in").find("label=\"in\\ngenerate(count=100, size=16B)\\n1 worker\"") != std::string::npos);
   CHECK(node_line(dot, "work").find("delay(20ms) | upper()\\n5 workers, ordered, on_error=skip") != std::string::npos);
   require_renders(dot);
@@ -70,7 +70,7 @@ TEST_CASE("DOT edge labels show capacity and policy, dropping edges are dashed, 
   b.edge(src, e, 3, Overflow::Fail);
   auto pipeline = b.build();
   pipeline.edges[0].max_bytes = 1'000'000;
-  auto dot = to_dot(pipeline);
+  auto dot = to_dot(pipeline, builtin_operators());
   CHECK(edge_line(dot, "src", "a").find("label=\"cap 5, max 1MB, block\"") != std::string::npos);
   CHECK(edge_line(dot, "src", "a").find("style=solid") != std::string::npos);
   CHECK(edge_line(dot, "src", "c").find("style=dashed") != std::string::npos);
@@ -85,7 +85,7 @@ TEST_CASE("DOT escapes quotes, backslashes and odd bytes in string arguments", "
   auto in = b.node("in", NodeKind::Source, {call("read", {{"path", std::string("a \"quoted\" \\ path\nline\x01\xff")}})});
   auto out = b.node("out", NodeKind::Sink, {call("write", {{"path", std::string("}; digraph x { \\\"")}})});
   b.edge(in, out);
-  auto dot = to_dot(b.build());
+  auto dot = to_dot(b.build(), builtin_operators());
   // The value as the user wrote it ("a \"quoted\" \\ path\nline"), then escaped once more for DOT.
   CHECK(dot.find(R"(read(\"a \\\"quoted\\\" \\\\ path\\nline\\x01\\xff\"))") != std::string::npos);
   require_renders(dot);
@@ -100,7 +100,7 @@ TEST_CASE("DOT escapes every kind of text a string argument can hold and still r
     auto out = b.node("out", NodeKind::Sink, {call("stdout")});
     b.edge(in, out);
     INFO("argument: " << text);
-    require_renders(to_dot(b.build()));
+    require_renders(to_dot(b.build(), builtin_operators()));
   }
 }
 
@@ -111,14 +111,14 @@ TEST_CASE("DOT quotes node names that are Graphviz keywords", "[output][dot]") {
   auto strict = b.node("strict", NodeKind::Sink, {call("discard")});
   b.edge(node, edge);
   b.edge(edge, strict);
-  require_renders(to_dot(b.build()));
+  require_renders(to_dot(b.build(), builtin_operators()));
 }
 
 TEST_CASE("DOT with a run colours edges by occupancy, fills nodes by busy fraction and marks the bottleneck",
           "[output][dot]") {
   auto run = end_to_end_run();
   run.edges[2].dropped = 7;
-  auto dot = to_dot(end_to_end(), &run);
+  auto dot = to_dot(end_to_end(), builtin_operators(), &run);
   auto process = node_line(dot, "process");
   CHECK(process.find("label=\"bottleneck: process") != std::string::npos);
   CHECK(process.find("color=\"#d62728\", penwidth=4") != std::string::npos);
@@ -138,7 +138,7 @@ TEST_CASE("DOT with a run colours edges by occupancy, fills nodes by busy fracti
 TEST_CASE("DOT with a run that names no bottleneck finds one itself", "[output][dot]") {
   auto run = end_to_end_run();
   run.bottleneck = {};
-  auto dot = to_dot(end_to_end(), &run);
+  auto dot = to_dot(end_to_end(), builtin_operators(), &run);
   CHECK(node_line(dot, "process").find("bottleneck: process") != std::string::npos);
   CHECK(dot.find("bottleneck: validate") == std::string::npos);
 }
@@ -147,7 +147,7 @@ TEST_CASE("DOT with a run leaves elements the run did not measure uncoloured", "
   auto run = end_to_end_run();
   run.edges.pop_back();
   run.nodes.erase(run.nodes.begin());
-  auto dot = to_dot(end_to_end(), &run);
+  auto dot = to_dot(end_to_end(), builtin_operators(), &run);
   CHECK(node_line(dot, "ingest").find("filled") == std::string::npos);
   CHECK(edge_line(dot, "process", "store").find("color=") == std::string::npos);
   require_renders(dot);

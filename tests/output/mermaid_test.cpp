@@ -14,7 +14,7 @@ bool has_line(const std::string& text, const std::string& line) {
 }  // namespace
 
 TEST_CASE("Mermaid draws the pipeline as a left-to-right flowchart with one shape per kind", "[output][mermaid]") {
-  auto chart = to_mermaid(end_to_end());
+  auto chart = to_mermaid(end_to_end(), builtin_operators());
   INFO(chart);
   CHECK(chart.rfind("flowchart LR\n", 0) == 0);
   CHECK(has_line(chart, "  n0([\"ingest<br/>generate(count=100, size=16B)<br/>1 worker\"])"));
@@ -31,7 +31,7 @@ TEST_CASE("Mermaid draws dropping edges dotted and fail edges thick", "[output][
   auto c = b.node("c", NodeKind::Sink, {call("discard")});
   b.edge(src, a, 4, Overflow::DropOldest);
   b.edge(src, c, std::nullopt, Overflow::Fail);
-  auto chart = to_mermaid(b.build());
+  auto chart = to_mermaid(b.build(), builtin_operators());
   INFO(chart);
   CHECK(has_line(chart, "  n0 -.->|\"cap 4, drop_oldest\"| n1"));
   CHECK(has_line(chart, "  n0 ==>|\"cap ∞, fail\"| n2"));
@@ -45,7 +45,7 @@ TEST_CASE("Mermaid labels escape quotes, markup and comment signs", "[output][me
   auto in = b.node("in", NodeKind::Source, {call("read", {{"path", std::string("x\"]) --> evil")}})});
   auto out = b.node("end", NodeKind::Sink, {call("discard")});
   b.edge(in, out);
-  auto chart = to_mermaid(b.build());
+  auto chart = to_mermaid(b.build(), builtin_operators());
   INFO(chart);
   CHECK(chart.find("read(#quot;x\\#quot;]) --#gt; evil#quot;)") != std::string::npos);
   // `end` is a Mermaid keyword: the node id is n1, the name only in the label.
@@ -55,7 +55,7 @@ TEST_CASE("Mermaid labels escape quotes, markup and comment signs", "[output][me
 TEST_CASE("Mermaid with a run adds style lines for busy nodes, the bottleneck and edge occupancy",
           "[output][mermaid]") {
   auto run = end_to_end_run();
-  auto chart = to_mermaid(end_to_end(), &run);
+  auto chart = to_mermaid(end_to_end(), builtin_operators(), &run);
   INFO(chart);
   CHECK(chart.find("n2[\"bottleneck: process<br/>delay(50ms)<br/>1 worker<br/>busy 98 %") != std::string::npos);
   CHECK(has_line(chart, "  style n2 fill:#ff8480,stroke:#d62728,stroke-width:4px"));

@@ -29,7 +29,7 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 TEST_CASE("Plan names process as the bottleneck of the end-to-end example at 20 messages/s", "[output][plan]") {
-  auto plan = to_plan(end_to_end());
+  auto plan = to_plan(end_to_end(), builtin_operators());
   INFO(plan);
   auto line = line_starting(plan, "bottleneck:");
   CHECK(line.rfind("bottleneck: process at 20 messages/s", 0) == 0);
@@ -42,7 +42,7 @@ TEST_CASE("Plan names process as the bottleneck of the end-to-end example at 20 
 }
 
 TEST_CASE("Plan shows every node and edge with all defaults filled in", "[output][plan]") {
-  auto plan = to_plan(end_to_end());
+  auto plan = to_plan(end_to_end(), builtin_operators());
   INFO(plan);
   CHECK(plan.rfind("pipeline end_to_end [max_in_flight=none, report=none]\n", 0) == 0);
   CHECK(plan.find("  source ingest   = generate(count=100, size=16B)\n") != std::string::npos);
@@ -54,7 +54,7 @@ TEST_CASE("Plan shows every node and edge with all defaults filled in", "[output
 
 TEST_CASE("Plan bounds messages alive by capacities, workers' hands and batches, and bytes by message size",
           "[output][plan]") {
-  auto plan = to_plan(end_to_end());
+  auto plan = to_plan(end_to_end(), builtin_operators());
   INFO(plan);
   // 3 edges × 5; one message in the hand of validate, of process (both may
   // take one with no room downstream) and of store (a sink takes a unit of 1:
@@ -64,7 +64,7 @@ TEST_CASE("Plan bounds messages alive by capacities, workers' hands and batches,
   CHECK(line_starting(plan, "payload bytes alive:") ==
         "  payload bytes alive: at most 288B (each term times the largest message where it is)");  // 18 × 16
   CHECK(line_starting(plan, "max_in_flight:") == "  max_in_flight: not set (nothing is enforced beyond the edges)");
-  auto bound = hold_bound(end_to_end());
+  auto bound = hold_bound(end_to_end(), builtin_operators());
   CHECK(bound.messages == std::optional<std::uint64_t>(3 * 5 + 3));
   CHECK(bound.payload_bytes == std::optional<std::uint64_t>((3 * 5 + 3) * 16));
 }
@@ -76,7 +76,7 @@ TEST_CASE("Plan counts batch members one by one, and says when bytes are not der
   auto out = b.node("out", NodeKind::Sink, {call("discard")});
   b.edge(src, pack, 4);
   b.edge(pack, out, 3);
-  auto bound = hold_bound(b.build());
+  auto bound = hold_bound(b.build(), builtin_operators());
   // Edges: 4 messages + 3 batches of 10. Hands: pack is cheap, so it takes
   // only into reserved room; out (a cheap sink) takes at most the 3 batches
   // its edge holds. Batch contents: 10 - 1.
@@ -95,13 +95,13 @@ TEST_CASE("Plan counts batch members one by one, and says when bytes are not der
   auto wout = w.node("out", NodeKind::Sink, {call("discard")});
   w.edge(wsrc, wpack, 4);
   w.edge(wpack, wout, 3);
-  CHECK(hold_bound(w.build()).hands == 10 + 3 * 10);
+  CHECK(hold_bound(w.build(), builtin_operators()).hands == 10 + 3 * 10);
 
   PipelineBuilder r("unknown");
   auto in = r.node("in", NodeKind::Source, {call("read", {{"path", std::string("x")}})});
   auto sink = r.node("sink", NodeKind::Sink, {call("discard")});
   r.edge(in, sink);
-  CHECK(line_starting(to_plan(r.build()), "payload bytes alive:") ==
+  CHECK(line_starting(to_plan(r.build(), builtin_operators()), "payload bytes alive:") ==
         "  payload bytes alive: not derivable (a message size is not known from the file)");
 }
 
@@ -111,10 +111,11 @@ TEST_CASE("Plan with an unbounded edge bounds messages only by max_in_flight", "
   auto out = b.node("out", NodeKind::Sink, {call("delay", {{"duration", ms(100)}}), call("discard")});
   b.edge(src, out, std::nullopt);
   auto pipeline = b.build();
-  CHECK(line_starting(to_plan(pipeline), "messages alive:") == "  messages alive: unbounded (src -> out has no capacity)");
+  CHECK(line_starting(to_plan(pipeline, builtin_operators()), "messages alive:") ==
+        "  messages alive: unbounded (src -> out has no capacity)");
   pipeline.max_in_flight = 1000;
   pipeline.max_in_flight_explicit = true;
-  auto plan = to_plan(pipeline);
+  auto plan = to_plan(pipeline, builtin_operators());
   INFO(plan);
   CHECK(line_starting(plan, "messages alive:") ==
         "  messages alive: at most 1000 messages (max_in_flight, enforced at the sources; src -> out is "
@@ -133,7 +134,7 @@ TEST_CASE("Plan's bound does not count max_in_flight past a broadcast, whose cop
   auto pipeline = b.build();
   pipeline.max_in_flight = 2;
   pipeline.max_in_flight_explicit = true;
-  auto bound = hold_bound(pipeline);
+  auto bound = hold_bound(pipeline, builtin_operators());
   CHECK_FALSE(bound.in_flight.has_value());
   CHECK(bound.messages == std::optional<std::uint64_t>(8 + 4 + 4));  // edges, and each cheap sink takes all it holds
 }
@@ -145,7 +146,7 @@ TEST_CASE("Plan's bound saturates instead of wrapping around", "[output][plan]")
   auto k = b.node("k", NodeKind::Sink, {call("discard")});
   b.edge(s, a, 9223372036854775807ULL);
   b.edge(a, k, 9223372036854775807ULL);
-  CHECK(hold_bound(b.build()).messages ==
+  CHECK(hold_bound(b.build(), builtin_operators()).messages ==
         std::optional<std::uint64_t>(std::numeric_limits<std::uint64_t>::max()));
 }
 
@@ -157,10 +158,10 @@ TEST_CASE("Plan prints a saturated bound as too many to count, never a wrapped n
   b.edge(s, a, 9223372036854775807ULL);
   b.edge(a, k, 9223372036854775807ULL);
   auto pipeline = b.build();
-  auto bound = hold_bound(pipeline);
+  auto bound = hold_bound(pipeline, builtin_operators());
   // The two capacities sum to 2^64 - 2 exactly; the hands push the total past 2^64 - 1.
   CHECK(bound.edges == 18446744073709551614ULL);
-  auto plan = to_plan(pipeline);
+  auto plan = to_plan(pipeline, builtin_operators());
   INFO(plan);
   CHECK(line_starting(plan, "messages alive:") ==
         fmt::format(
@@ -181,7 +182,7 @@ TEST_CASE("Plan marks each saturated term of the bound", "[output][plan]") {
   auto k = b.node("k", NodeKind::Sink, {call("discard")});
   b.edge(s, a, 1);
   b.edge(a, k, 1);
-  auto text = messages_bound_text(hold_bound(b.build()));
+  auto text = messages_bound_text(hold_bound(b.build(), builtin_operators()));
   CHECK_THAT(text,
              Catch::Matchers::StartsWith("\u2265 18446744073709551615 messages, too many to count (edge "
                                          "capacities \u2265 18446744073709551615 + "));
@@ -192,7 +193,7 @@ TEST_CASE("Plan says so when nothing limits the flow", "[output][plan]") {
   auto src = b.node("src", NodeKind::Source, {call("generate")});
   auto out = b.node("out", NodeKind::Sink, {call("discard")});
   b.edge(src, out);
-  auto line = line_starting(to_plan(b.build()), "bottleneck:");
+  auto line = line_starting(to_plan(b.build(), builtin_operators()), "bottleneck:");
   CHECK(line.rfind("bottleneck: none predicted", 0) == 0);
   CHECK(line.find("end-to-end unlimited messages/s") != std::string::npos);
 }

@@ -22,7 +22,7 @@ OperatorCall delay_ms(std::int64_t n) { return call("delay", {{"duration", ms(n)
 
 TEST_CASE("Prediction: each node sustains workers / per-message time and the slowest sets the pace",
           "[output][plan]") {
-  auto p = predict(end_to_end());
+  auto p = predict(end_to_end(), builtin_operators());
   CHECK(p.bottleneck == "process");
   CHECK(p.rate_per_s == Approx(20));
   CHECK(p.reason == "1 worker / 50ms");
@@ -45,7 +45,7 @@ TEST_CASE("Prediction: workers multiply a node's rate", "[output][plan]") {
   auto done = b.node("done", NodeKind::Sink, {call("discard")});
   b.edge(jobs, fetch, 10);
   b.edge(fetch, done, 2);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "fetch");
   CHECK(p.rate_per_s == Approx(25));
   CHECK(p.reason == "5 workers / 200ms");
@@ -60,7 +60,7 @@ TEST_CASE("Prediction: a source's rate caps the throughput", "[output][plan]") {
   auto out = b.node("out", NodeKind::Sink, {call("discard")});
   b.edge(src, work);
   b.edge(work, out);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "src");
   CHECK(p.rate_per_s == Approx(1000));
   CHECK(p.throughput_per_s == Approx(1000));
@@ -74,7 +74,7 @@ TEST_CASE("Prediction: bursts of N every D pace a source at N / D", "[output][pl
                     {call("generate", {{"count", std::int64_t{600}}, {"burst", std::int64_t{200}}, {"every", ms(500)}})});
   auto out = b.node("out", NodeKind::Sink, {call("discard")});
   b.edge(src, out);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "src");
   CHECK(p.rate_per_s == Approx(400));
 }
@@ -92,7 +92,7 @@ TEST_CASE("Prediction: a round_robin fan-out splits the rate between its branche
   b.edge(deal, right);
   b.edge(left, out);
   b.edge(right, out);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "left");
   CHECK(p.rate_per_s == Approx(20));
   CHECK(p.throughput_per_s == Approx(40));
@@ -106,7 +106,7 @@ TEST_CASE("Prediction: a broadcast fan-out runs at its slowest branch and copies
   auto fast = b.node("fast", NodeKind::Sink, {delay_ms(20), call("discard")});
   b.edge(src, slow);
   b.edge(src, fast);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "slow");
   CHECK(node(p, "fast").rate_per_s == Approx(20));
   CHECK(p.throughput_per_s == Approx(40));
@@ -118,7 +118,7 @@ TEST_CASE("Prediction: a dropping edge sheds the excess instead of slowing its p
   auto collector = b.node("collector", NodeKind::Sink,
                           {call("batch", {{"max", std::int64_t{100}}, {"within", ms(100)}}), delay_ms(450), call("discard")});
   b.edge(metrics, collector, 100, Overflow::DropNewest);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "collector");
   CHECK(p.rate_per_s == Approx(100 / 0.45));
   CHECK(p.throughput_per_s == Approx(100 / 0.45));
@@ -134,7 +134,7 @@ TEST_CASE("Prediction: throttle caps a stage and sample thins what follows", "[o
   auto out = b.node("out", NodeKind::Sink, {delay_ms(10), call("discard")});
   b.edge(src, gate);
   b.edge(gate, out);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "gate");
   CHECK(p.reason == "throttle 100/s");
   CHECK(node(p, "out").rate_per_s == Approx(25));
@@ -148,7 +148,7 @@ TEST_CASE("Prediction: sources sharing a slow sink are slowed together", "[outpu
   auto out = b.node("out", NodeKind::Sink, {delay_ms(20), call("discard")});
   b.edge(a, out);
   b.edge(c, out);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "out");
   CHECK(p.throughput_per_s == Approx(50));
   CHECK(node(p, "a").rate_per_s == Approx(25));
@@ -160,7 +160,7 @@ TEST_CASE("Prediction: a pipeline of free operators has no bottleneck and unlimi
   auto src = b.node("src", NodeKind::Source, {call("read", {{"path", std::string("-")}})});
   auto out = b.node("out", NodeKind::Sink, {call("upper"), call("stdout")});
   b.edge(src, out);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck.empty());
   CHECK(std::isinf(p.throughput_per_s));
   CHECK(std::isinf(p.rate_per_s));
@@ -175,7 +175,7 @@ TEST_CASE("Prediction: a random duration counts at its mean", "[output][plan]") 
   auto k = b.node("k", NodeKind::Sink, {call("discard")});
   b.edge(s, w, 4);
   b.edge(w, k, 4);
-  auto p = predict(b.build());
+  auto p = predict(b.build(), builtin_operators());
   CHECK(p.bottleneck == "w");
   CHECK(node(p, "w").capacity_per_s == Approx(100));  // 2 workers / 20 ms, the mean
 }

@@ -69,7 +69,7 @@ TEST_CASE("Prediction on random topologies never loads a node past what it susta
   std::mt19937 rng(20261128);
   for (int round = 0; round < 300; ++round) {
     auto pipeline = random_pipeline(rng);
-    auto prediction = predict(pipeline);
+    auto prediction = predict(pipeline, builtin_operators());
     INFO("round " << round);
     for (const auto& node : prediction.nodes) {
       INFO(node.name << " rate " << node.rate_per_s << " capacity " << node.capacity_per_s);
@@ -102,14 +102,14 @@ TEST_CASE("DOT of random topologies, with and without a run, always renders", "[
       e.dropped = below(rng, 3) == 0 ? static_cast<std::uint64_t>(below(rng, 1000)) : 0;
       run.edges.push_back(e);
     }
-    auto plain = render_svg(to_dot(pipeline));
-    auto coloured = render_svg(to_dot(pipeline, &run));
-    INFO(to_dot(pipeline, &run) << coloured.err);
+    auto plain = render_svg(to_dot(pipeline, builtin_operators()));
+    auto coloured = render_svg(to_dot(pipeline, builtin_operators(), &run));
+    INFO(to_dot(pipeline, builtin_operators(), &run) << coloured.err);
     CHECK(plain.exit_code == 0);
     CHECK(coloured.exit_code == 0);
     CHECK(coloured.err.empty());
     // The picture survives a trip through the JSON file `flow dot --metrics` reads.
     auto back = metrics_from_json(to_json(run)).metrics.value();
-    CHECK(to_dot(pipeline, &back) == to_dot(pipeline, &run));
+    CHECK(to_dot(pipeline, builtin_operators(), &back) == to_dot(pipeline, builtin_operators(), &run));
   }
 }
