@@ -8,7 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_status.hpp"
+#include "cli/listen_address.hpp"
 #include "cli/load.hpp"
+#include "cli/metrics_endpoint.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plugins.hpp"
@@ -25,10 +27,14 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto default_trace_interval = 100ms;
+// With only --metrics-port: a snapshot a second is far fresher than the 15 s
+// Prometheus scrapes at by default, and costs the run nothing it would notice.
+constexpr auto default_metrics_interval = 1s;
 
 struct RunArguments {
   std::string file;
   std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
+  std::string metrics_port, metrics_listen;
   std::vector<std::string> sets, plugins;
   bool quiet = false;
 };
@@ -38,7 +44,23 @@ struct Parsed {
   std::vector<Override> overrides;
   RunOptions options;
   std::optional<std::chrono::nanoseconds> report;
+  std::optional<ListenAddress> metrics_address;
 };
+
+// --metrics-port PORT serves on 127.0.0.1; --metrics-listen ADDR:PORT anywhere else.
+bool parse_metrics_address(const RunArguments& args, Parsed& parsed) {
+  std::string error;
+  if (!args.metrics_port.empty()) {
+    auto port = parse_port(args.metrics_port, error);
+    if (!port) return print_error(fmt::format("--metrics-port: {}", error)), false;
+    parsed.metrics_address = ListenAddress{"127.0.0.1", *port};
+  }
+  if (!args.metrics_listen.empty()) {
+    parsed.metrics_address = parse_listen_address(args.metrics_listen, error);
+    if (!parsed.metrics_address) return print_error(fmt::format("--metrics-listen: {}", error)), false;
+  }
+  return true;
+}
 
 std::optional<Parsed> parse_arguments(const RunArguments& args) {
   Parsed parsed;
@@ -70,38 +92,58 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
     if (!threads) return print_error(fmt::format("--threads: {}", error)), std::nullopt;
     parsed.options.threads = *threads;
   }
+  if (!parse_metrics_address(args, parsed)) return std::nullopt;
   return parsed;
 }
 
 // The monitor thread's view: each snapshot gets its bottleneck, then goes to
-// the reporter and the trace. Only the monitor thread touches these while running.
+// the reporter, the trace and the metrics endpoint. Only the monitor thread
+// touches these while running (the endpoint's server threads read only what
+// publish hands over).
 struct Observers {
   const Pipeline* pipeline = nullptr;
   std::optional<Reporter> reporter;
   std::optional<TraceWriter> trace;
+  std::optional<MetricsEndpoint> metrics;
 
   void observe(const RunMetrics& snapshot) {
     RunMetrics named = snapshot;
     name_bottleneck(*pipeline, named);
     if (reporter) reporter->report(named);
     if (trace) trace->sample(named);
+    if (metrics) metrics->publish(std::move(named));
   }
 };
 
-// Sets up reports (option, else the pipeline's `report`) and the trace; false
-// when the trace cannot be written (nothing has run yet).
+// Serves /metrics from before the run starts; false when the address cannot be bound.
+bool serve_metrics(const ListenAddress& address, const Pipeline& pipeline, Observers& observers) {
+  observers.metrics.emplace(unstarted_metrics(pipeline));
+  std::string error;
+  auto bound = observers.metrics->start(address, error);
+  if (!bound) return print_error(fmt::format("metrics: {}", error)), false;
+  fmt::print(stderr, "flow: metrics at {}\n", url_of(*bound, "/metrics"));
+  return true;
+}
+
+// Sets up reports (option, else the pipeline's `report`), the trace and the
+// metrics endpoint; false when the trace cannot be written or the endpoint
+// not bound (nothing has run yet). They share one interval: the report's,
+// else the trace's default, else the endpoint's.
 bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed& parsed,
                       Observers& observers) {
   observers.pipeline = &pipeline;
   auto report = parsed.report;
   if (!report && pipeline.report) report = pipeline.report->value;
   if (report) observers.reporter.emplace(stdout, isatty(STDOUT_FILENO) != 0);
+  // Bound before the trace is created: a port in use leaves no empty trace behind.
+  if (parsed.metrics_address && !serve_metrics(*parsed.metrics_address, pipeline, observers)) return false;
   if (!args.trace.empty()) {
     observers.trace.emplace(args.trace);
     if (!observers.trace->ok()) return print_error(observers.trace->error()), false;
   }
-  if (!report && !observers.trace) return true;
-  parsed.options.report_every = report ? *report : std::chrono::nanoseconds(default_trace_interval);
+  if (!report && !observers.trace && !observers.metrics) return true;
+  std::chrono::nanoseconds fallback = observers.trace ? default_trace_interval : default_metrics_interval;
+  parsed.options.report_every = report.value_or(fallback);
   parsed.options.on_report = [&observers](const RunMetrics& snapshot) { observers.observe(snapshot); };
   return true;
 }
@@ -143,6 +185,8 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
            Observers& observers) {
   name_bottleneck(pipeline, metrics);
   if (metrics.status == RunStatus::Interrupted) metrics.signal = interrupt_signal_name();
+  // The final state, served from here until flow exits, after the summary and the JSON.
+  if (observers.metrics) observers.metrics->publish(metrics);
   auto failures = write_outputs(args, pipeline, registry, metrics, observers);
   for (const auto& error : failures.errors) print_error(error);
   if (metrics.status == RunStatus::Failed) {
@@ -205,6 +249,15 @@ Handler setup_run(CLI::App& app) {
   app.add_option("--memory-limit", args->memory_limit,
                  "fail cleanly before messages hold more than this, e.g. 64MiB")
       ->type_name("SIZE");
+  auto* port =
+      app.add_option("--metrics-port", args->metrics_port,
+                     "serve Prometheus metrics on http://127.0.0.1:PORT/metrics while the run goes on "
+                     "(0: a free port; the URL is printed on standard error)")
+          ->type_name("PORT");
+  app.add_option("--metrics-listen", args->metrics_listen,
+                 "as --metrics-port, on another address: 0.0.0.0:9464 (every IPv4 interface), [::1]:9464")
+      ->type_name("ADDR:PORT")
+      ->excludes(port);
   app.add_flag("--quiet,-q", args->quiet, "print no summary");
   app.add_option("--trace", args->trace,
                  "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")

@@ -45,6 +45,12 @@ struct NodeMetrics {
   double latency_p99_s = 0;
 };
 
+/// One bucket of a cumulative latency histogram (Prometheus's `le`).
+struct LatencyBucket {
+  double le_s = 0;          ///< upper bound in seconds; +infinity for the last bucket
+  std::uint64_t count = 0;  ///< deliveries at or below le_s (one up to 12.5 % below may count in the next)
+};
+
 struct SinkMetrics {
   std::string name;
   std::uint64_t delivered = 0;  ///< messages (batch members counted one by one)
@@ -52,6 +58,9 @@ struct SinkMetrics {
   double latency_p99_s = 0;
   double latency_max_s = 0;
   double latency_mean_s = 0;  ///< exact: the sum of the latencies / delivered, not from the histogram
+  /// The same latencies as cumulative buckets, ascending; the last (+infinity)
+  /// counts them all. Empty where not measured (read back from JSON).
+  std::vector<LatencyBucket> latency_buckets{};
 };
 
 /// Per source: produced = delivered + dropped + filtered + errors, when the run was not failed.

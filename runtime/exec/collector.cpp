@@ -2,8 +2,28 @@
 
 #include <sys/resource.h>
 
+#include <array>
+#include <limits>
+
 namespace flow::exec {
 namespace {
+
+// The `le` bounds of each sink's latency buckets (flow run --metrics-port):
+// Prometheus's usual 1-2.5-5 steps, from 10 us (a zero-work pipeline) to 100 s
+// (a message queued behind a slow stage).
+constexpr std::array<double, 22> latency_bucket_bounds_s = {
+    1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2,
+    5e-2, 0.1,    0.25, 0.5,  1,      2.5,  5,    10,     25,   50,   100};
+
+std::vector<LatencyBucket> latency_buckets(const LatencyHistogram& latency) {
+  auto counts = latency.cumulative_counts(latency_bucket_bounds_s);
+  std::vector<LatencyBucket> buckets;
+  for (std::size_t i = 0; i < latency_bucket_bounds_s.size(); ++i) {
+    buckets.push_back({latency_bucket_bounds_s[i], counts[i]});
+  }
+  buckets.push_back({std::numeric_limits<double>::infinity(), counts.back()});
+  return buckets;
+}
 
 void collect_edges(const RunParts& parts, RunMetrics& metrics) {
   const Pipeline& pipeline = parts.state.pipeline();
@@ -28,6 +48,7 @@ void collect_sinks(const RunParts& parts, RunMetrics& metrics) {
     sink.latency_p99_s = latency.quantile_s(0.99);
     sink.latency_mean_s = latency.mean_s();
     sink.latency_max_s = latency.max_s();
+    sink.latency_buckets = latency_buckets(latency);
     latency.merge_into(all);
     delivered += sink.delivered;
     metrics.sinks.push_back(std::move(sink));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 namespace flow::exec {
 
@@ -21,6 +22,16 @@ double LatencyHistogram::midpoint_ns(int bucket) {
   double width = static_cast<double>(std::uint64_t{1} << exponent) / kSubBuckets;
   double low = static_cast<double>(std::uint64_t{1} << exponent) + sub * width;
   return low + width / 2;
+}
+
+double LatencyHistogram::end_ns(int bucket) {
+  if (bucket < kSubBuckets) return bucket + 1;
+  int exponent = bucket / kSubBuckets;
+  // Buckets kSubBuckets up to 8 ns (exponents below kSubBits) are never filled: bucket_of
+  // sends everything under 8 ns to the one-value buckets.
+  if (exponent < kSubBits) return kSubBuckets;
+  // In doubles: the last bucket ends at 2^64, and every end has at most four significant bits.
+  return std::ldexp(kSubBuckets + bucket % kSubBuckets + 1, exponent - kSubBits);
 }
 
 void LatencyHistogram::add_sum(std::uint64_t ns, std::uint64_t count) {
@@ -63,6 +74,22 @@ std::uint64_t LatencyHistogram::count() const {
   std::uint64_t total = 0;
   for (const auto& bucket : buckets_) total += bucket.load(std::memory_order_relaxed);
   return total;
+}
+
+std::vector<std::uint64_t> LatencyHistogram::cumulative_counts(std::span<const double> upper_bounds_s) const {
+  std::vector<std::uint64_t> counts(upper_bounds_s.size() + 1, 0);
+  std::size_t next = 0;
+  std::uint64_t seen = 0;
+  for (int i = 0; i < kBuckets; ++i) {
+    // A bucket holds whole nanoseconds below its end: all of it is within a
+    // bound of b ns when its end is at most b + 1.
+    while (next < upper_bounds_s.size() && end_ns(i) > std::round(upper_bounds_s[next] * 1e9) + 1) {
+      counts[next++] = seen;
+    }
+    seen += buckets_[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
+  }
+  while (next < counts.size()) counts[next++] = seen;
+  return counts;
 }
 
 double LatencyHistogram::mean_s() const {

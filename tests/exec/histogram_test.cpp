@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <vector>
 
 using flow::exec::LatencyHistogram;
 using namespace std::chrono_literals;
@@ -178,4 +179,43 @@ TEST_CASE("the latency mean stays exact past 2^64 ns of summed latency", "[runti
   part.merge_into(total);
   CHECK(total.count() == 6);
   CHECK(total.mean_s() == quarter_s);
+}
+
+TEST_CASE("cumulative latency counts take a sample under every bound it is below by a bucket's width",
+          "[runtime][histogram]") {
+  // What a Prometheus histogram's `le` buckets are made of. A sample counts
+  // under a bound when its whole bucket is within it: always when the sample
+  // is at most bound / 1.125 (a bucket is an eighth of a power of two wide),
+  // never when it is above the bound.
+  const std::vector<double> bounds = {1e-4, 1e-3, 1e-2, 1e-1};
+  for (double ns = 1e3; ns < 1e9; ns *= 1.015) {
+    LatencyHistogram h;
+    h.record(std::chrono::nanoseconds(static_cast<std::int64_t>(ns)), 3);
+    auto counts = h.cumulative_counts(bounds);
+    REQUIRE(counts.size() == bounds.size() + 1);
+    CHECK(counts.back() == 3);
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      INFO(ns << " ns against " << bounds[i] << " s");
+      if (ns <= bounds[i] * 1e9 / 1.125) CHECK(counts[i] == 3);
+      if (ns > bounds[i] * 1e9) CHECK(counts[i] == 0);
+    }
+  }
+}
+
+TEST_CASE("cumulative latency counts add up the samples below each bound and end with the total",
+          "[runtime][histogram]") {
+  LatencyHistogram h;
+  h.record(1ms, 3);
+  h.record(8ms, 2);  // 8 ms is below 10 ms / 1.125
+  h.record(50ms);
+  h.record(2s);
+  const std::vector<double> bounds = {0.01, 0.1, 1};
+  CHECK(h.cumulative_counts(bounds) == std::vector<std::uint64_t>{5, 6, 6, 7});
+
+  // Below 8 ns a bucket is one nanosecond: a bound of 5 ns takes 5 ns and not 6.
+  LatencyHistogram tiny;
+  tiny.record(5ns);
+  tiny.record(6ns, 2);
+  CHECK(tiny.cumulative_counts(std::vector<double>{5e-9}) == std::vector<std::uint64_t>{1, 3});
+  CHECK(LatencyHistogram{}.cumulative_counts(bounds) == std::vector<std::uint64_t>{0, 0, 0, 0});
 }
