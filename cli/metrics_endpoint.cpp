@@ -1,6 +1,6 @@
 #include "cli/metrics_endpoint.hpp"
 
-#include "runtime/output/prometheus.hpp"
+#include "flow/prometheus.hpp"
 
 namespace flow::cli {
 

@@ -4,7 +4,7 @@
 
 #include "cli/output_file.hpp"
 
-#include "runtime/output/bottleneck.hpp"
+#include "flow/bottleneck.hpp"
 #include "flow/metrics_json.hpp"
 #include "flow/predict.hpp"
 

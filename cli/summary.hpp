@@ -6,7 +6,7 @@
 #include <string>
 
 #include "flow/metrics.hpp"
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 
 namespace flow::cli {
 

@@ -14,6 +14,8 @@
 // metrics_from_json aside) report Diagnostics and never throw; a run reports
 // its outcome in RunMetrics::status and error. See docs/library.md.
 #include "flow/arguments.hpp"   // reading an operator's arguments in its factory
+#include "flow/bottleneck.hpp"  // naming what holds a run back, from its metrics
+#include "flow/bound.hpp"       // the most messages and bytes a pipeline can hold
 #include "flow/clock.hpp"       // the run's clock, real or virtual
 #include "flow/diagnostic.hpp"  // Diagnostic and its renderer
 #include "flow/dot.hpp"         // Graphviz DOT of a pipeline, coloured by a run
@@ -29,6 +31,7 @@
 #include "flow/planning.hpp"    // OperatorPlan: what an operator tells flow plan and the checks
 #include "flow/plugin.hpp"      // operators from a shared library
 #include "flow/predict.hpp"     // the planner's prediction
+#include "flow/prometheus.hpp"  // RunMetrics as Prometheus text
 #include "flow/registry.hpp"    // OperatorRegistry, OperatorSpec, builtin_operators
 #include "flow/run.hpp"         // flow::run, RunOptions
 #include "flow/value.hpp"       // argument and attribute values

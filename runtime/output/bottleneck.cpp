@@ -1,4 +1,4 @@
-#include "runtime/output/bottleneck.hpp"
+#include "flow/bottleneck.hpp"
 
 #include <algorithm>
 #include <cmath>

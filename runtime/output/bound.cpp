@@ -1,4 +1,4 @@
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "flow/registry.hpp"
-#include "runtime/output/bottleneck.hpp"
+#include "flow/bottleneck.hpp"
 
 namespace flow::output {
 

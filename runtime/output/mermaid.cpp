@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "runtime/output/bottleneck.hpp"
+#include "flow/bottleneck.hpp"
 #include "runtime/output/labels.hpp"
 #include "runtime/output/text.hpp"
 

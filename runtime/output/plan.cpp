@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 #include "runtime/output/cost.hpp"
 #include "runtime/output/labels.hpp"
 

@@ -1,4 +1,4 @@
-#include "runtime/output/prometheus.hpp"
+#include "flow/prometheus.hpp"
 
 #include <fmt/format.h>
 

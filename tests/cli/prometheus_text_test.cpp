@@ -1,7 +1,7 @@
 // The Prometheus text runtime/output/prometheus.cpp makes of a run's metrics:
 // exact lines for a small run, label escaping, the latency histogram's
 // cumulative buckets, and promtool's verdict on the text.
-#include "runtime/output/prometheus.hpp"
+#include "flow/prometheus.hpp"
 
 #include <catch2/catch.hpp>
 #include <limits>

@@ -2,7 +2,7 @@
 // memory limit counts every payload alive, wherever it is.
 #include <catch2/catch.hpp>
 
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 #include "support.hpp"
 
 using namespace flow;

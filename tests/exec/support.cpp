@@ -1,6 +1,6 @@
 #include "support.hpp"
 
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 
 #include <fmt/format.h>
 

@@ -11,7 +11,7 @@
 #include "flow/plan.hpp"
 #include "flow/predict.hpp"
 #include "ops_test_support.hpp"
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 #include "temp_files.hpp"
 
 namespace example {

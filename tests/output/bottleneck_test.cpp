@@ -1,4 +1,4 @@
-#include "runtime/output/bottleneck.hpp"
+#include "flow/bottleneck.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "pipelines.hpp"
-#include "runtime/output/bound.hpp"
+#include "flow/bound.hpp"
 
 using namespace flow;
 using namespace flow::test;
