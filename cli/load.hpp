@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/check/check.hpp"
+#include "flow/load.hpp"
 #include "flow/model.hpp"
 
 #include "cli/exit_status.hpp"

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "runtime/check/check.hpp"
+#include "flow/load.hpp"
 
 namespace flow::cli {
 
