@@ -26,6 +26,7 @@
 #include "flow/metrics_json.hpp"  // RunMetrics ↔ JSON
 #include "flow/model.hpp"       // Pipeline, Node, Edge: plain data
 #include "flow/operator.hpp"    // Operator, SourceOperator: what your operator implements
+#include "flow/parts.hpp"       // parts and cut edges: a pipeline over several processes
 #include "flow/payload.hpp"     // a message's bytes
 #include "flow/plan.hpp"        // flow plan's text
 #include "flow/planning.hpp"    // OperatorPlan: what an operator tells flow plan and the checks

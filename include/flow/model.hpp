@@ -52,6 +52,9 @@ struct Node {
   bool ordered = false;
   Fanout fanout = Fanout::Broadcast;
   OnError on_error = OnError::Fail;
+  /// The process that runs it (`part=NAME`; docs/distributed.md): "" when the
+  /// file names no parts. An edge between nodes of two parts is a cut edge.
+  std::string part;
   std::vector<EdgeId> inputs;   ///< edges entering, in declaration order
   std::vector<EdgeId> outputs;  ///< edges leaving, in declaration order
   SourceLocation location;      ///< of the node's name in its declaration

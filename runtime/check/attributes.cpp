@@ -75,6 +75,15 @@ std::string read_max_bytes(const Value& value, EdgeSettings& edge) {
   return "";
 }
 
+// A part names a group of nodes run by one `flow run --part` process; it
+// becomes part of JetStream names, so it is a bare word.
+std::string read_part(const Value& value, std::string& out) {
+  const auto* word = std::get_if<Identifier>(&value);
+  if (word == nullptr) return kind_error("a part name (a bare word such as ingest)", value);
+  out = word->name;
+  return "";
+}
+
 }  // namespace
 
 std::string kind_error(std::string_view expected, const Value& got) {
@@ -87,7 +96,7 @@ const std::vector<std::string>& pipeline_attribute_names() {
 }
 
 const std::vector<std::string>& node_attribute_names() {
-  static const std::vector<std::string> names{"workers", "ordered", "fanout", "on_error"};
+  static const std::vector<std::string> names{"workers", "ordered", "fanout", "on_error", "part"};
   return names;
 }
 
@@ -125,6 +134,7 @@ std::string set_node_attribute(Node& node, const std::string& key, const Value& 
     node.ordered = *flag;
     return "";
   }
+  if (key == "part") return read_part(value, node.part);
   if (key == "fanout") {
     return read_enum("fanout", value, std::array{Fanout::Broadcast, Fanout::RoundRobin}, node.fanout);
   }
