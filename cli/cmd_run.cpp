@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <algorithm>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -19,6 +20,8 @@
 #include "cli/signals.hpp"
 #include "cli/summary.hpp"
 #include "cli/trace.hpp"
+#include "flow/distributed.hpp"
+#include "flow/parts.hpp"
 #include "flow/run.hpp"
 
 namespace flow::cli {
@@ -35,6 +38,7 @@ struct RunArguments {
   std::string file;
   std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
   std::string metrics_port, metrics_listen;
+  std::string part, nats_url;
   std::vector<std::string> sets, plugins;
   bool quiet = false;
 };
@@ -200,6 +204,41 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
   return metrics.status == RunStatus::Interrupted ? interrupted_exit_status() : int{exit_ok};
 }
 
+// `--part NAME`: the part must exist, have a server, and run on the real clock.
+bool check_part(const RunArguments& args, const Pipeline& pipeline) {
+  auto parts = parts_of(pipeline);
+  if (parts.empty()) return print_error(fmt::format("--part: {} names no parts (part=NAME on its nodes)", args.file)), false;
+  if (std::find(parts.begin(), parts.end(), args.part) == parts.end()) {
+    return print_error(fmt::format("--part: {} has no part '{}'; its parts are {}", args.file, args.part,
+                                   fmt::join(parts, ", "))),
+           false;
+  }
+  if (args.nats_url.empty()) {
+    return print_error("--part needs a NATS server: --nats URL or FLOW_NATS_URL (e.g. nats://127.0.0.1:4222)"), false;
+  }
+  if (pipeline.clock == ClockKind::Virtual) {
+    return print_error("--part: a part runs on the real clock (its cut edges wait on a real server), not --clock virtual"),
+           false;
+  }
+  return true;
+}
+
+// The whole pipeline in this process, or one part of it joined to the others over NATS.
+int run_loaded(const RunArguments& args, const Pipeline& whole, const OperatorRegistry& registry, Parsed& parsed) {
+  Observers observers;
+  parsed.options.interrupt = &interrupt_flag();
+  if (args.part.empty()) {
+    if (!attach_observers(args, whole, parsed, observers)) return exit_output_failed;
+    auto metrics = run(whole, registry, parsed.options);
+    return finish(args, whole, registry, metrics, observers);
+  }
+  if (!check_part(args, whole)) return exit_usage;
+  auto local = part_pipeline(whole, args.part).pipeline;
+  if (!attach_observers(args, local, parsed, observers)) return exit_output_failed;
+  auto metrics = run_part(whole, registry, parsed.options, PartOptions{args.part, args.nats_url});
+  return finish(args, local, registry, metrics, observers);
+}
+
 int run_file(const RunArguments& args) {
   // From the start: a signal while the file is read and checked still ends in
   // a summary and the JSON (of a run stopped at once), not a silent death.
@@ -210,11 +249,7 @@ int run_file(const RunArguments& args) {
   if (!registry) return exit_usage;
   auto pipeline = load_pipeline(args.file, *registry, parsed->overrides);
   if (!pipeline) return exit_usage;
-  Observers observers;
-  if (!attach_observers(args, *pipeline, *parsed, observers)) return exit_output_failed;
-  parsed->options.interrupt = &interrupt_flag();
-  auto metrics = run(*pipeline, *registry, parsed->options);
-  return finish(args, *pipeline, *registry, metrics, observers);
+  return run_loaded(args, *pipeline, *registry, *parsed);
 }
 
 }  // namespace
@@ -258,6 +293,13 @@ Handler setup_run(CLI::App& app) {
                  "as --metrics-port, on another address: 0.0.0.0:9464 (every IPv4 interface), [::1]:9464")
       ->type_name("ADDR:PORT")
       ->excludes(port);
+  app.add_option("--part", args->part,
+                 "run only the nodes of this part (part=NAME); its cut edges go through NATS JetStream "
+                 "(docs/distributed.md)")
+      ->type_name("NAME");
+  app.add_option("--nats", args->nats_url, "the NATS server for --part, e.g. nats://127.0.0.1:4222")
+      ->envname("FLOW_NATS_URL")
+      ->type_name("URL");
   app.add_flag("--quiet,-q", args->quiet, "print no summary");
   app.add_option("--trace", args->trace,
                  "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")

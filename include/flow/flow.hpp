@@ -18,6 +18,7 @@
 #include "flow/bound.hpp"       // the most messages and bytes a pipeline can hold
 #include "flow/clock.hpp"       // the run's clock, real or virtual
 #include "flow/diagnostic.hpp"  // Diagnostic and its renderer
+#include "flow/distributed.hpp"  // run_part, cut_status: one part of a pipeline on NATS JetStream
 #include "flow/dot.hpp"         // Graphviz DOT of a pipeline, coloured by a run
 #include "flow/load.hpp"        // .flow text → checked Pipeline
 #include "flow/mermaid.hpp"     // Mermaid flowchart of a pipeline

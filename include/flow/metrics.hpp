@@ -29,6 +29,10 @@ struct EdgeMetrics {
   std::uint64_t high_water_bytes = 0;
   double blocked_s = 0;           ///< total time producers spent waiting for room
   double full_s = 0;              ///< time the edge spent full (held == capacity, or byte limit reached)
+  /// "" in one process; "jetstream" for a cut edge (docs/distributed.md): its
+  /// held and high_water are then the stream's, counted by the server.
+  std::string transport{};
+  std::uint64_t redelivered = 0;  ///< a cut edge: messages this part took again after another process failed to finish them
 };
 
 struct NodeMetrics {
@@ -43,6 +47,9 @@ struct NodeMetrics {
   double busy = 0;             ///< busy_s / (workers × elapsed), 0..1
   double latency_p50_s = 0;    ///< time one unit of work took in this node
   double latency_p99_s = 0;
+  /// Stands in for a node another part runs: the far end of a cut edge
+  /// (publishing to its stream, or consuming from it).
+  bool remote = false;
 };
 
 /// One bucket of a cumulative latency histogram (Prometheus's `le`).

@@ -45,6 +45,9 @@ class OperatorContext {
   /// `delta` (replace, prefix): it keeps the payload bytes alive
   /// (memory_limit, peak_payload_bytes) exact.
   virtual void resized(std::int64_t delta) { (void)delta; }
+  /// Count `message` as dropped under an overflow policy the operator carries
+  /// out itself (a cut edge whose stream refused it: docs/distributed.md).
+  virtual void dropped(const Message& message) { filtered(message); }
 };
 
 /// A stage or sink operator. One instance per node, shared by the node's

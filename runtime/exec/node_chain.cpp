@@ -12,18 +12,21 @@ namespace {
 /// Collects what an operator filters out, to count it once the operator returns.
 class FilterCounter final : public OperatorContext {
  public:
-  explicit FilterCounter(SourceTally tally) : tally_(std::move(tally)) {}
+  explicit FilterCounter(SourceTally tally) : tally_(tally), dropped_(std::move(tally)) {}
   void filtered(const Message& message) override {
     tally_.add(message);
     ++count_;
   }
+  void dropped(const Message& message) override { dropped_.add(message); }
   void resized(std::int64_t delta) override { resized_ += delta; }
   std::int64_t resized_bytes() const { return resized_; }
   const SourceTally& tally() const { return tally_; }
+  const SourceTally& dropped_tally() const { return dropped_; }
   std::uint64_t count() const { return count_; }
 
  private:
   SourceTally tally_;
+  SourceTally dropped_;
   std::uint64_t count_ = 0;
   std::int64_t resized_ = 0;
 };
@@ -101,6 +104,7 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
       filtered_.fetch_add(context.count(), std::memory_order_relaxed);
       state_.retire(context.tally(), Exit::Filtered);
     }
+    if (context.dropped_tally().total() != 0) state_.retire(context.dropped_tally(), Exit::Dropped);
     return true;
   }
   if (!skip) {

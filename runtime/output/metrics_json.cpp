@@ -15,14 +15,16 @@ Json optional_json(const std::optional<T>& value) {
 }
 
 Json node_json(const NodeMetrics& n) {
-  return Json{{"name", n.name},         {"kind", to_string(n.kind)},     {"workers", n.workers},
-              {"in", n.in},             {"out", n.out},                  {"errors", n.errors},
-              {"filtered", n.filtered}, {"busy", n.busy},                {"busy_s", n.busy_s},
-              {"latency_p50_s", n.latency_p50_s}, {"latency_p99_s", n.latency_p99_s}};
+  Json json{{"name", n.name},         {"kind", to_string(n.kind)},     {"workers", n.workers},
+            {"in", n.in},             {"out", n.out},                  {"errors", n.errors},
+            {"filtered", n.filtered}, {"busy", n.busy},                {"busy_s", n.busy_s},
+            {"latency_p50_s", n.latency_p50_s}, {"latency_p99_s", n.latency_p99_s}};
+  if (n.remote) json["remote"] = true;
+  return json;
 }
 
 Json edge_json(const EdgeMetrics& e) {
-  return Json{{"from", e.from},
+  Json json{{"from", e.from},
               {"to", e.to},
               {"capacity", optional_json(e.capacity)},
               {"policy", to_string(e.policy)},
@@ -35,6 +37,12 @@ Json edge_json(const EdgeMetrics& e) {
               {"high_water_bytes", e.high_water_bytes},
               {"blocked_s", e.blocked_s},
               {"full_s", e.full_s}};
+  // Only cut edges carry these: a run in one process keeps its JSON as it was.
+  if (!e.transport.empty()) {
+    json["transport"] = e.transport;
+    json["redelivered"] = e.redelivered;
+  }
+  return json;
 }
 
 Json sink_json(const SinkMetrics& s) {
@@ -148,6 +156,10 @@ NodeMetrics read_node(const Json& j, const std::string& at) {
   n.busy_s = number_of(j, at, "busy_s", false);
   n.latency_p50_s = number_of(j, at, "latency_p50_s");
   n.latency_p99_s = number_of(j, at, "latency_p99_s");
+  if (const auto* remote = field(j, at, "remote", false); remote != nullptr) {
+    if (!remote->is_boolean()) fail(key_path(at, "remote"), fmt::format("expected true or false, got {}", remote->type_name()));
+    n.remote = remote->get<bool>();
+  }
   return n;
 }
 
@@ -166,6 +178,8 @@ EdgeMetrics read_edge(const Json& j, const std::string& at) {
   e.high_water_bytes = count_of(j, at, "high_water_bytes", false);
   e.blocked_s = number_of(j, at, "blocked_s");
   e.full_s = number_of(j, at, "full_s", false);
+  e.transport = text_of(j, at, "transport", false);
+  e.redelivered = count_of(j, at, "redelivered", false);
   return e;
 }
 

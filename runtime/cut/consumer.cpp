@@ -1,0 +1,196 @@
+#include "runtime/cut/consumer.hpp"
+
+#include <fmt/format.h>
+
+#include "runtime/cut/frame.hpp"
+
+namespace flow::cut {
+namespace {
+
+// How long one pull waits on the server for messages before looking again
+// whether the input has ended.
+constexpr std::int64_t kFetchWaitNs = 100'000'000;
+// How soon the runtime asks again when the buffer is empty.
+constexpr auto kPollAgain = std::chrono::milliseconds(1);
+
+}  // namespace
+
+class Consumer::Taken final : public Receipt {
+ public:
+  Taken(Consumer& owner, natsMsg* msg) : owner_(owner), msg_(msg) {}
+  natsMsg* msg() const { return msg_; }
+
+ protected:
+  void done() override { owner_.settle(this); }
+
+ private:
+  Consumer& owner_;
+  natsMsg* msg_;
+};
+
+Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters,
+                   Presence& presence, std::size_t prefetch)
+    : whole_(whole), edge_(edge), names_(names_of(whole, edge)), counters_(counters), presence_(presence),
+      js_(connection.jetstream()), prefetch_(prefetch == 0 ? 1 : prefetch) {
+  jsSubOptions options;
+  jsSubOptions_Init(&options);
+  options.Stream = names_.stream.c_str();
+  options.Consumer = names_.stream.c_str();
+  natsSubscription* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  check(js_PullSubscribe(&raw, js_, names_.subject.c_str(), names_.stream.c_str(), nullptr, &options, &code),
+        fmt::format("pulling from stream {} of edge {}", names_.stream, whole.edge_name(edge)), code);
+  subscription_.reset(raw);
+  presence_.announce(names_.presence, Side::Consumer, instance_name(), true);
+  fetcher_ = std::thread([this] { fetch_loop(); });
+}
+
+Consumer::~Consumer() { stop(); }
+
+void Consumer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !fetcher_.joinable()) return;
+    stopping_ = true;
+  }
+  room_.notify_all();
+  if (fetcher_.joinable()) fetcher_.join();
+  abandon();
+  std::deque<Message> left;
+  {
+    std::lock_guard lock(mutex_);
+    left.swap(buffer_);
+  }
+  left.clear();  // their receipts give the messages back
+}
+
+void Consumer::fetch_loop() {
+  while (true) {
+    int room = 0;
+    {
+      std::unique_lock lock(mutex_);
+      room_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || buffer_.size() < prefetch_; });
+      if (stopping_ || ended_) return;
+      room = static_cast<int>(prefetch_ - std::min(prefetch_, buffer_.size()));
+    }
+    if (room == 0) continue;
+    natsMsgList list{};
+    jsFetchRequest request;
+    jsFetchRequest_Init(&request);
+    request.Batch = room;
+    request.Expires = kFetchWaitNs;
+    auto status = natsSubscription_FetchRequest(&list, subscription_.get(), &request);
+    if (status == NATS_OK) {
+      for (int i = 0; i < list.Count; ++i) {
+        take(list.Msgs[i]);
+        list.Msgs[i] = nullptr;
+      }
+      natsMsgList_Destroy(&list);
+      continue;
+    }
+    natsMsgList_Destroy(&list);
+    if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) {
+      if (input_ended()) {
+        std::lock_guard lock(mutex_);
+        ended_ = true;
+        return;
+      }
+      continue;
+    }
+    // The server is away (restarting): the connection reconnects by itself.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void Consumer::take(natsMsg* msg) {
+  jsMsgMetaData* raw = nullptr;
+  if (natsMsg_GetMetaData(&raw, msg) == NATS_OK) {
+    NatsPtr<jsMsgMetaData> meta(raw);
+    if (meta->NumDelivered > 1) {
+      counters_.redelivered.fetch_add(1, std::memory_order_relaxed);
+    } else if (meta->Sequence.Stream > meta->Sequence.Consumer) {
+      // A first delivery: every stream sequence skipped so far is a message
+      // the stream discarded before anyone took it (drop_oldest).
+      std::lock_guard lock(mutex_);
+      highest_gap_ = std::max(highest_gap_, meta->Sequence.Stream - meta->Sequence.Consumer);
+      counters_.dropped.store(highest_gap_, std::memory_order_relaxed);
+    }
+  }
+  auto message = decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  if (!message) {
+    // Not a flow frame: someone else published on the subject. It is no message of the pipeline.
+    natsMsg_Term(msg, nullptr);
+    natsMsg_Destroy(msg);
+    return;
+  }
+  auto* taken = new Taken(*this, msg);
+  {
+    std::lock_guard lock(outstanding_mutex_);
+    outstanding_.insert(taken);
+  }
+  message->receipt = ReceiptRef(taken);
+  std::lock_guard lock(mutex_);
+  buffer_.push_back(std::move(*message));
+}
+
+bool Consumer::input_ended() {
+  auto producers = presence_.census(names_.presence, Side::Producer);
+  if (producers.closed == 0 || producers.alive > 0) return false;
+  jsConsumerInfo* raw = nullptr;
+  if (js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) != NATS_OK) return false;
+  NatsPtr<jsConsumerInfo> info(raw);
+  std::size_t mine = 0;
+  {
+    std::lock_guard lock(outstanding_mutex_);
+    mine = outstanding_.size();
+  }
+  // What another process took and has not finished comes back to us if it dies.
+  return info->NumPending == 0 && static_cast<std::uint64_t>(info->NumAckPending) <= mine;
+}
+
+SourcePull Consumer::pull(Chunk& out, std::size_t max, Clock::time_point now) {
+  SourcePull result;
+  {
+    std::lock_guard lock(mutex_);
+    while (max > 0 && !buffer_.empty()) {
+      out.push_back(std::move(buffer_.front()));
+      buffer_.pop_front();
+      --max;
+    }
+    if (buffer_.empty()) {
+      if (ended_) {
+        result.exhausted = true;
+      } else {
+        result.next_at = now + kPollAgain;
+      }
+    }
+  }
+  room_.notify_one();
+  return result;
+}
+
+void Consumer::settle(Taken* taken) {
+  {
+    std::lock_guard lock(outstanding_mutex_);
+    outstanding_.erase(taken);
+    if (abandoned_) {
+      natsMsg_Nak(taken->msg(), nullptr);
+    } else {
+      natsMsg_Ack(taken->msg(), nullptr);
+    }
+  }
+  natsMsg_Destroy(taken->msg());
+  delete taken;
+}
+
+void Consumer::keep_alive() {
+  std::lock_guard lock(outstanding_mutex_);
+  for (auto* taken : outstanding_) natsMsg_InProgress(taken->msg(), nullptr);
+}
+
+void Consumer::abandon() {
+  std::lock_guard lock(outstanding_mutex_);
+  abandoned_ = true;
+}
+
+}  // namespace flow::cut

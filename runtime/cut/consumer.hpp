@@ -1,0 +1,73 @@
+#pragma once
+// The consuming end of a cut edge: a thread that pulls from the edge's
+// durable consumer into a small buffer, and the cut_consume source that hands
+// the buffer to the runtime. Each message taken carries a Receipt: it is
+// acknowledged when the part is done with it, or given back (nak) when the
+// part stops without finishing it. The input ends when every producer of the
+// edge has closed and the stream holds nothing more for this process.
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "flow/model.hpp"
+#include "flow/operator.hpp"
+#include "runtime/cut/counters.hpp"
+#include "runtime/cut/nats.hpp"
+#include "runtime/cut/presence.hpp"
+#include "runtime/cut/streams.hpp"
+
+namespace flow::cut {
+
+class Consumer {
+ public:
+  /// `prefetch`: the most messages taken ahead of the runtime (the hand-off's capacity).
+  Consumer(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters, Presence& presence,
+           std::size_t prefetch);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now);
+  /// Tells JetStream that what this process holds is still being worked on
+  /// (it would deliver it again after kAckWaitMs otherwise).
+  void keep_alive();
+  /// From now on, messages let go of are given back, not acknowledged: the
+  /// run failed or stopped before finishing them.
+  void abandon();
+  /// Stops pulling; what is left in the buffer is given back.
+  void stop();
+
+ private:
+  class Taken;
+  void fetch_loop();
+  void take(natsMsg* msg);
+  bool input_ended();
+  void settle(Taken* taken);
+
+  const Pipeline& whole_;
+  EdgeId edge_;
+  CutNames names_;
+  CutCounters& counters_;
+  Presence& presence_;
+  jsCtx* js_;
+  NatsPtr<natsSubscription> subscription_;
+  std::size_t prefetch_;
+
+  std::mutex mutex_;  ///< guards the buffer and the flags
+  std::condition_variable room_;
+  std::deque<Message> buffer_;
+  bool ended_ = false;
+  bool stopping_ = false;
+  std::uint64_t highest_gap_ = 0;  ///< drop_oldest: stream sequence minus delivery sequence, at most
+
+  std::mutex outstanding_mutex_;  ///< guards outstanding_ and abandoned_; acks happen under it
+  std::unordered_set<Taken*> outstanding_;
+  bool abandoned_ = false;
+
+  std::thread fetcher_;
+};
+
+}  // namespace flow::cut

@@ -1,0 +1,251 @@
+// run_part: one part of a pipeline, joined to the others by its cut edges.
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <map>
+#include <thread>
+
+#include "flow/distributed.hpp"
+#include "flow/parts.hpp"
+#include "runtime/cut/consumer.hpp"
+#include "runtime/cut/publisher.hpp"
+
+namespace flow {
+namespace {
+
+using namespace flow::cut;
+
+/// A cut_consume source: the runtime's view of a Consumer the part owns.
+class ConsumeSource final : public SourceOperator {
+ public:
+  explicit ConsumeSource(Consumer& consumer) : consumer_(consumer) {}
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override { return consumer_.pull(out, max, now); }
+
+ private:
+  Consumer& consumer_;
+};
+
+/// A producer's presence: "open" while it runs, "closed" once its input ended.
+struct ProducerPresence {
+  std::mutex mutex;
+  bool closed = false;
+};
+
+/// A cut_publish sink that says "closed" on finish and no "open" after it.
+class PublishSink final : public Operator {
+ public:
+  PublishSink(std::unique_ptr<Publisher> publisher, ProducerPresence& presence)
+      : publisher_(std::move(publisher)), presence_(presence) {}
+  void apply(Chunk& messages, OperatorContext& context) override { publisher_->apply(messages, context); }
+  void finish() override {
+    std::lock_guard lock(presence_.mutex);
+    presence_.closed = true;
+    publisher_->finish();
+  }
+
+ private:
+  std::unique_ptr<Publisher> publisher_;
+  ProducerPresence& presence_;
+};
+
+std::int64_t edge_argument(const OperatorCall& call) { return std::get<std::int64_t>(call.args.at("edge")); }
+
+class PartRun {
+ public:
+  PartRun(const Pipeline& whole, const PartOptions& options)
+      : whole_(whole), options_(options), local_(part_pipeline(whole, options.part)),
+        connection_(options.nats_url, fmt::format("flow {} part {}", whole.name, options.part)),
+        presence_(connection_.jetstream(), presence_bucket(whole)) {}
+  ~PartRun() { stop_keeper(); }
+  PartRun(const PartRun&) = delete;
+  PartRun& operator=(const PartRun&) = delete;
+
+  RunMetrics run(const OperatorRegistry& registry, RunOptions run_options) {
+    open_edges();
+    keeper_ = std::thread([this] { keep(); });
+    auto report = run_options.on_report;
+    if (report) run_options.on_report = [this, report](const RunMetrics& snapshot) {
+        auto patched = snapshot;
+        patch(patched);
+        report(patched);
+      };
+    auto metrics = flow::run(local_.pipeline, with_cut_operators(registry), run_options);
+    if (metrics.status != RunStatus::Ok) {
+      for (auto& [edge, consumer] : consumers_) consumer->abandon();
+    }
+    close();
+    patch(metrics);
+    return metrics;
+  }
+
+  const PartPipeline& local() const { return local_; }
+
+ private:
+  void open_edges() {
+    for (auto whole_edge : local_.edges) {
+      if (!is_cut(whole_, whole_edge)) continue;
+      ensure_stream(connection_.jetstream(), whole_, whole_edge);
+      counters_[whole_edge];
+      const auto& edge = whole_.edges[whole_edge];
+      auto names = names_of(whole_, whole_edge);
+      if (whole_.nodes[edge.to].part == options_.part) {
+        ensure_consumer(connection_.jetstream(), whole_, whole_edge);
+        auto prefetch = static_cast<std::size_t>(std::min<std::uint64_t>(edge.capacity.value_or(kLargestChunk), kLargestChunk));
+        consumers_[whole_edge] =
+            std::make_unique<Consumer>(connection_, whole_, whole_edge, counters_[whole_edge], presence_, prefetch);
+      } else {
+        // The first producer of a new run forgets the last run's finished ones.
+        if (presence_.census(names.presence, Side::Producer).alive == 0) presence_.forget_finished(names.presence, Side::Producer);
+        presence_.announce(names.presence, Side::Producer, instance_name(), true);
+        producers_[whole_edge];
+      }
+    }
+  }
+
+  OperatorRegistry with_cut_operators(const OperatorRegistry& registry) {
+    OperatorRegistry extended = registry;
+    OperatorSpec publish;
+    publish.name = kCutPublishOperator;
+    publish.role = Role::Sink;
+    publish.summary = "publishes to a cut edge's JetStream stream";
+    publish.make = [this](const OperatorCall& call) -> std::unique_ptr<Operator> {
+      auto edge = static_cast<EdgeId>(edge_argument(call));
+      return std::make_unique<PublishSink>(
+          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_), producers_.at(edge));
+    };
+    extended.add(std::move(publish));
+    OperatorSpec consume;
+    consume.name = kCutConsumeOperator;
+    consume.role = Role::Source;
+    consume.summary = "takes from a cut edge's JetStream stream";
+    consume.make_source = [this](const OperatorCall& call) -> std::unique_ptr<SourceOperator> {
+      return std::make_unique<ConsumeSource>(*consumers_.at(static_cast<EdgeId>(edge_argument(call))));
+    };
+    extended.add(std::move(consume));
+    return extended;
+  }
+
+  // Every 200 ms: the streams' fill. Every second: this process's presence,
+  // and progress acks for what it holds.
+  void keep() {
+    auto next_beat = std::chrono::steady_clock::now();
+    std::unique_lock lock(keeper_mutex_);
+    while (!keeper_stop_) {
+      lock.unlock();
+      sample_streams();
+      if (std::chrono::steady_clock::now() >= next_beat) {
+        heartbeat();
+        next_beat += kHeartbeat;
+      }
+      lock.lock();
+      keeper_wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return keeper_stop_; });
+    }
+  }
+
+  void sample_streams() {
+    for (auto& [edge, counters] : counters_) {
+      jsStreamInfo* raw = nullptr;
+      auto stream = names_of(whole_, edge).stream;
+      if (js_GetStreamInfo(&raw, connection_.jetstream(), stream.c_str(), nullptr, nullptr) != NATS_OK) continue;
+      NatsPtr<jsStreamInfo> info(raw);
+      counters.saw_held(info->State.Msgs, info->State.Bytes);
+    }
+  }
+
+  void heartbeat() {
+    try {
+      for (auto& [edge, presence] : producers_) {
+        std::lock_guard lock(presence.mutex);
+        if (!presence.closed) presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), true);
+      }
+      for (auto& [edge, consumer] : consumers_) {
+        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(), true);
+        consumer->keep_alive();
+      }
+    } catch (const NatsError&) {
+      // The server is away; the next beat tries again, and a consumer waits for it.
+    }
+  }
+
+  void stop_keeper() {
+    {
+      std::lock_guard lock(keeper_mutex_);
+      keeper_stop_ = true;
+    }
+    keeper_wake_.notify_all();
+    if (keeper_.joinable()) keeper_.join();
+  }
+
+  void close() {
+    stop_keeper();
+    sample_streams();
+    for (auto& [edge, consumer] : consumers_) {
+      consumer->stop();
+      auto presence = names_of(whole_, edge).presence;
+      try {
+        presence_.announce(presence, Side::Consumer, instance_name(), false);
+        // The last consumer to finish forgets the edge: the next run starts clean.
+        if (presence_.census(presence, Side::Consumer).alive == 0) {
+          presence_.forget_finished(presence, Side::Consumer);
+          presence_.forget_finished(presence, Side::Producer);
+        }
+      } catch (const NatsError&) {
+      }
+    }
+  }
+
+  void patch(RunMetrics& metrics) const {
+    for (std::size_t i = 0; i < metrics.nodes.size() && i < local_.nodes.size(); ++i) {
+      metrics.nodes[i].remote = local_.nodes[i].stand_in;
+    }
+    for (std::size_t i = 0; i < metrics.edges.size() && i < local_.edges.size(); ++i) {
+      auto whole_edge = local_.edges[i];
+      auto found = counters_.find(whole_edge);
+      if (found == counters_.end()) continue;
+      auto& edge = metrics.edges[i];
+      const auto& counters = found->second;
+      edge.transport = "jetstream";
+      edge.capacity = whole_.edges[whole_edge].capacity;
+      edge.policy = whole_.edges[whole_edge].overflow;
+      edge.dropped += counters.dropped.load();
+      edge.redelivered = counters.redelivered.load();
+      edge.held = counters.held.load();
+      edge.bytes_held = counters.bytes_held.load();
+      edge.high_water = std::max(edge.high_water, counters.high_water.load());
+    }
+  }
+
+  const Pipeline& whole_;
+  PartOptions options_;
+  PartPipeline local_;
+  Connection connection_;
+  Presence presence_;
+  std::map<EdgeId, CutCounters> counters_;
+  std::map<EdgeId, ProducerPresence> producers_;
+  std::map<EdgeId, std::unique_ptr<Consumer>> consumers_;
+  std::thread keeper_;
+  std::mutex keeper_mutex_;
+  std::condition_variable keeper_wake_;
+  bool keeper_stop_ = false;
+};
+
+RunMetrics failed_part(const Pipeline& pipeline, const std::string& part, const std::string& error) {
+  auto metrics = unstarted_metrics(part_pipeline(pipeline, part).pipeline);
+  metrics.status = RunStatus::Failed;
+  metrics.error = error;
+  return metrics;
+}
+
+}  // namespace
+
+RunMetrics run_part(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& run_options,
+                    const PartOptions& options) {
+  try {
+    PartRun part(pipeline, options);
+    return part.run(registry, run_options);
+  } catch (const NatsError& e) {
+    return failed_part(pipeline, options.part, e.what());
+  }
+}
+
+}  // namespace flow
