@@ -20,6 +20,7 @@ const std::vector<Command>& commands() {
       {"plan", "print the resolved topology, the memory bound and the predicted bottleneck", setup_plan},
       {"plot", "draw a --trace CSV as an SVG of queue depth over time", setup_plot},
       {"tune", "search for the least edge capacities that meet goals such as dropped=0 or p99<=200ms", setup_tune},
+      {"status", "show the fill of every cut edge of a pipeline whose parts run on NATS", setup_status},
   };
   return table;
 }

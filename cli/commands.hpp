@@ -33,5 +33,6 @@ Handler setup_dot(CLI::App& app);
 Handler setup_plan(CLI::App& app);
 Handler setup_plot(CLI::App& app);
 Handler setup_tune(CLI::App& app);
+Handler setup_status(CLI::App& app);
 
 }  // namespace flow::cli

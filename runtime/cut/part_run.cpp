@@ -178,6 +178,8 @@ class PartRun {
 
   void close() {
     stop_keeper();
+    // The last acknowledgements are on their way: let the server see them first.
+    natsConnection_FlushTimeout(connection_.get(), 2000);
     sample_streams();
     for (auto& [edge, consumer] : consumers_) {
       consumer->stop();
