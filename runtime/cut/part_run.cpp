@@ -61,7 +61,7 @@ class PartRun {
   PartRun& operator=(const PartRun&) = delete;
 
   RunMetrics run(const OperatorRegistry& registry, RunOptions run_options) {
-    open_edges();
+    open_edges(registry);
     keeper_ = std::thread([this] { keep(); });
     auto report = run_options.on_report;
     if (report) run_options.on_report = [this, report](const RunMetrics& snapshot) {
@@ -81,8 +81,23 @@ class PartRun {
   const PartPipeline& local() const { return local_; }
 
  private:
-  void open_edges() {
-    for (auto whole_edge : local_.edges) {
+  // How many messages a consuming process takes ahead from a cut edge. A
+  // message it has taken stays in the stream, unacknowledged, until it is
+  // done: a process that took more than it can work on would hold them from
+  // the other processes of its part (scale-out), and from the stream's
+  // capacity. A node that works a message at a time (delay, spin) takes one
+  // per worker; a cheap one, chunks of up to kLargestChunk.
+  std::size_t take_ahead(const OperatorRegistry& registry, const Node& consumer, const Edge& edge) const {
+    auto plan = consumer.chain.empty() ? std::nullopt : registry.plan(consumer.chain.front());
+    bool one_at_a_time = plan && plan->cost && *plan->cost != Operator::Cost::Cheap;
+    auto most = std::min<std::uint64_t>(edge.capacity.value_or(kLargestChunk), kLargestChunk);
+    if (one_at_a_time) most = std::min<std::uint64_t>(most, static_cast<std::uint64_t>(consumer.workers));
+    return static_cast<std::size_t>(std::max<std::uint64_t>(most, 1));
+  }
+
+  void open_edges(const OperatorRegistry& registry) {
+    for (std::size_t local_edge = 0; local_edge < local_.edges.size(); ++local_edge) {
+      auto whole_edge = local_.edges[local_edge];
       if (!is_cut(whole_, whole_edge)) continue;
       ensure_stream(connection_.jetstream(), whole_, whole_edge);
       counters_[whole_edge];
@@ -90,7 +105,8 @@ class PartRun {
       auto names = names_of(whole_, whole_edge);
       if (whole_.nodes[edge.to].part == options_.part) {
         ensure_consumer(connection_.jetstream(), whole_, whole_edge);
-        auto prefetch = static_cast<std::size_t>(std::min<std::uint64_t>(edge.capacity.value_or(kLargestChunk), kLargestChunk));
+        auto prefetch = take_ahead(registry, whole_.nodes[edge.to], edge);
+        local_.pipeline.edges[local_edge].capacity = prefetch;
         consumers_[whole_edge] =
             std::make_unique<Consumer>(connection_, whole_, whole_edge, counters_[whole_edge], presence_, prefetch);
       } else {
