@@ -26,7 +26,7 @@ std::string node_table(const RunMetrics& metrics) {
                           "workers", "in", "out", "errors", "filtered", "busy", "p50", "p99");
   for (const auto& node : metrics.nodes) {
     text += fmt::format("{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9} {:>6} {:>9} {:>9}\n", node.name,
-                        to_string(node.kind), node.workers, node.in, node.out, node.errors, node.filtered,
+                        node.remote ? "remote" : to_string(node.kind), node.workers, node.in, node.out, node.errors, node.filtered,
                         format_percent(node.busy), format_seconds(node.latency_p50_s),
                         format_seconds(node.latency_p99_s));
   }
@@ -38,7 +38,8 @@ std::string edge_table(const RunMetrics& metrics) {
                           "dropped", "high/cap", "blocked");
   for (const auto& edge : metrics.edges) {
     auto fill = fmt::format("{}/{}", edge.high_water, format_capacity(edge.capacity));
-    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", edge.from + " -> " + edge.to,
+    auto name = edge.from + " -> " + edge.to + (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
+    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", name,
                         to_string(edge.policy), edge.in, edge.out, edge.dropped, fill,
                         format_seconds(edge.blocked_s));
   }
