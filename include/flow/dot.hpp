@@ -14,6 +14,9 @@ namespace flow {
 ///   ordered / round_robin / on_error=skip when set);
 ///   edge labels: capacity (∞ when unbounded), max_bytes when set, policy;
 ///   drop_newest / drop_oldest edges dashed, fail edges bold with a tee head.
+/// A file with `part=`: each part's nodes in a cluster `cluster_NAME` labelled
+/// "part NAME" (nodes without a part outside any); cut edges dashed, with
+/// "JetStream" under their label. A file without parts draws as before.
 /// With `run`: edges coloured green → yellow → red by high_water / capacity,
 /// with their peak, time full and drop count in the label; nodes filled by
 /// busy fraction; the bottleneck drawn with a thick red border and the word

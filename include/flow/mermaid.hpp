@@ -12,6 +12,9 @@ namespace flow {
 /// to_dot. Nodes are `n0`, `n1`, … (node names such as `end` are Mermaid
 /// keywords) with the name in the label; source = stadium, stage = rectangle,
 /// sink = cylinder; dropping edges dotted (`-.->`), fail edges thick (`==>`).
+/// A file with `part=`: each part's nodes in a `subgraph pN ["part NAME"]`
+/// (nodes without a part outside any); cut edges dotted, with "JetStream"
+/// under their label.
 /// With `run`: `style` lines fill nodes by busy fraction and mark the
 /// bottleneck with a thick red border; `linkStyle` lines colour edges by
 /// high_water / capacity (green → yellow → red). `registry` as for to_dot.

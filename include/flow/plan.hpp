@@ -10,8 +10,11 @@
 namespace flow {
 
 /// The plan as text: a header with the pipeline's attributes, then four parts:
-///   nodes:  every node with its kind, full operator chain and all attributes;
+///   nodes:  every node with its kind, full operator chain and all attributes
+///           (`part=` only when it has one);
 ///   edges:  every edge with capacity, overflow and max_bytes;
+///   (only for a file with `part=`: each part with its nodes, then each cut
+///   edge with the parts it joins and its settings);
 ///   bounds: the most messages and payload bytes alive at once (bound.hpp),
 ///           and max_in_flight when the file sets it;
 ///   rates:  each node's sustainable rate and predicted load, then one line

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "flow/bottleneck.hpp"
+#include "flow/parts.hpp"
 #include "runtime/output/labels.hpp"
 #include "runtime/output/text.hpp"
 
@@ -40,21 +41,28 @@ std::string node_statement(const Node& node, const OperatorRegistry& registry, c
                      extra, label);
 }
 
-std::string edge_style(const Edge& edge) {
+// A cut edge (between two parts, carried by JetStream) is dashed whatever its
+// policy; a fail edge keeps its bold line and tee head.
+std::string edge_style(const Edge& edge, bool cut) {
   switch (edge.overflow) {
     case Overflow::DropNewest:
     case Overflow::DropOldest: return "style=dashed";
-    case Overflow::Fail: return "style=bold, arrowhead=tee";
-    case Overflow::Block: return "style=solid";
+    case Overflow::Fail:
+      return cut ? "style=\"bold,dashed\", arrowhead=tee" : "style=bold, arrowhead=tee";
+    case Overflow::Block:
+      return cut ? "style=dashed" : "style=solid";
   }
   return "style=solid";
 }
 
-std::string edge_statement(const Pipeline& pipeline, const Edge& edge, const RunMetrics* run) {
+std::string edge_statement(const Pipeline& pipeline, EdgeId id, const RunMetrics* run) {
+  const auto& edge = pipeline.edges[id];
   const auto& from = pipeline.nodes.at(edge.from);
   const auto& to = pipeline.nodes.at(edge.to);
+  bool cut = is_cut(pipeline, id);
   auto label = dot_escape(output::edge_text(edge));
-  auto style = edge_style(edge);
+  if (cut) label += "\\nJetStream";
+  auto style = edge_style(edge, cut);
   const auto* measured = run ? output::find_edge_metrics(*run, from.name, to.name) : nullptr;
   if (measured != nullptr) {
     auto fill = fill_ratio(*measured, to.workers);
@@ -64,6 +72,25 @@ std::string edge_statement(const Pipeline& pipeline, const Edge& edge, const Run
   }
   return fmt::format("  \"{}\" -> \"{}\" [{}, label=\"{}\"];\n", dot_escape(from.name), dot_escape(to.name), style,
                      label);
+}
+
+// The nodes: those of each part in a cluster of its own, then those in no part.
+std::string node_statements(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run,
+                            const std::string& bottleneck) {
+  std::string out;
+  for (const auto& part : parts_of(pipeline)) {
+    out += fmt::format("  subgraph \"cluster_{}\" {{\n", dot_escape(part));
+    out += fmt::format("    label=\"part {}\";\n    style=\"rounded\";\n    color=\"#888888\";\n",
+                       dot_escape(part));
+    for (const auto& node : pipeline.nodes) {
+      if (node.part == part) out += "  " + node_statement(node, registry, run, bottleneck);
+    }
+    out += "  }\n";
+  }
+  for (const auto& node : pipeline.nodes) {
+    if (node.part.empty()) out += node_statement(node, registry, run, bottleneck);
+  }
+  return out;
 }
 
 }  // namespace
@@ -97,8 +124,8 @@ std::string to_dot(const Pipeline& pipeline, const OperatorRegistry& registry, c
     out += fmt::format("  label=\"{}\";\n  labelloc=t;\n",
                        dot_escape(fmt::format("{}: {}, {:.2f} s", pipeline.name, to_string(run->status), run->elapsed_s)));
   }
-  for (const auto& node : pipeline.nodes) out += node_statement(node, registry, run, bottleneck);
-  for (const auto& edge : pipeline.edges) out += edge_statement(pipeline, edge, run);
+  out += node_statements(pipeline, registry, run, bottleneck);
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) out += edge_statement(pipeline, id, run);
   out += "}\n";
   return out;
 }

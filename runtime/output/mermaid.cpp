@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "flow/bottleneck.hpp"
+#include "flow/parts.hpp"
 #include "runtime/output/labels.hpp"
 #include "runtime/output/text.hpp"
 
@@ -48,13 +49,18 @@ std::string arrow(Overflow overflow) {
   return "-->";
 }
 
-std::string edge_line(const Pipeline& pipeline, const Edge& edge, const RunMetrics* run) {
+// A cut edge (between two parts, carried by JetStream) is dotted whatever its policy.
+std::string edge_line(const Pipeline& pipeline, EdgeId id, const RunMetrics* run) {
+  const auto& edge = pipeline.edges[id];
+  bool cut = is_cut(pipeline, id);
   auto label = mermaid_escape(output::edge_text(edge));
+  if (cut) label += "<br/>JetStream";
   const auto* measured =
       run ? output::find_edge_metrics(*run, pipeline.nodes.at(edge.from).name, pipeline.nodes.at(edge.to).name)
           : nullptr;
   if (measured != nullptr) label += "<br/>" + mermaid_escape(output::edge_run_text(*measured, run->elapsed_s));
-  return fmt::format("  n{} {}|\"{}\"| n{}\n", edge.from, arrow(edge.overflow), label, edge.to);
+  return fmt::format("  n{} {}|\"{}\"| n{}\n", edge.from, cut ? "-.->" : arrow(edge.overflow), label,
+                     edge.to);
 }
 
 // The colouring of a finished run, as `style` / `linkStyle` lines after the graph.
@@ -76,6 +82,30 @@ std::string run_styles(const Pipeline& pipeline, const RunMetrics& run, const st
     auto fill = fill_ratio(*measured, to.workers);
     out += fmt::format("  linkStyle {} stroke:{},stroke-width:{:.0f}px\n", id, output::heat_colour(fill),
                        2.0 + 3.0 * fill);
+  }
+  return out;
+}
+
+// The nodes: those of each part in a subgraph of its own (ids p0, p1, …: a part
+// may be called `end`), then those in no part. Edges follow outside every
+// subgraph, so that linking never moves a node into one.
+std::string node_lines(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run,
+                       const std::string& bottleneck) {
+  auto line = [&](NodeId id) {
+    return node_line(id, pipeline.nodes[id], registry, run,
+                     !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
+  };
+  std::string out;
+  auto parts = parts_of(pipeline);
+  for (std::size_t index = 0; index < parts.size(); ++index) {
+    out += fmt::format("  subgraph p{} [\"part {}\"]\n", index, mermaid_escape(parts[index]));
+    for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+      if (pipeline.nodes[id].part == parts[index]) out += "  " + line(id);
+    }
+    out += "  end\n";
+  }
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+    if (pipeline.nodes[id].part.empty()) out += line(id);
   }
   return out;
 }
@@ -102,10 +132,8 @@ std::string mermaid_escape(const std::string& text) {
 std::string to_mermaid(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run) {
   auto bottleneck = run ? output::bottleneck_of(pipeline, *run) : std::string();
   std::string out = "flowchart LR\n";
-  for (NodeId id = 0; id < pipeline.nodes.size(); ++id)
-    out += node_line(id, pipeline.nodes[id], registry, run,
-                     !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
-  for (const auto& edge : pipeline.edges) out += edge_line(pipeline, edge, run);
+  out += node_lines(pipeline, registry, run, bottleneck);
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) out += edge_line(pipeline, id, run);
   if (run != nullptr) out += run_styles(pipeline, *run, bottleneck);
   return out;
 }

@@ -1,10 +1,15 @@
 #include "flow/plan.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "flow/bound.hpp"
+#include "flow/parts.hpp"
 #include "runtime/output/cost.hpp"
 #include "runtime/output/labels.hpp"
 
@@ -23,22 +28,70 @@ std::string nodes_part(const Pipeline& pipeline, const OperatorRegistry& registr
   for (const auto& node : pipeline.nodes) {
     out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width,
                        output::chain_text(node, registry));
-    out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}]\n", "", "", width,
-                       node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error));
+    auto part = node.part.empty() ? std::string() : fmt::format(", part={}", node.part);
+    out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}{}]\n", "", "", width,
+                       node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error), part);
   }
   return out;
+}
+
+// "[capacity=5, overflow=block, max_bytes=none]": an edge's settings, every default shown.
+std::string edge_settings(const Edge& edge) {
+  auto capacity = edge.capacity ? fmt::format("{}", *edge.capacity) : std::string("unbounded");
+  auto bytes = edge.max_bytes ? to_string(Value{Size{*edge.max_bytes}}) : std::string("none");
+  return fmt::format("[capacity={}, overflow={}, max_bytes={}]", capacity, to_string(edge.overflow), bytes);
 }
 
 std::string edges_part(const Pipeline& pipeline) {
   std::string out = "edges:\n";
   std::size_t width = 0;
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) width = std::max(width, pipeline.edge_name(id).size());
-  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id)
+    out += fmt::format("  {:<{}}  {}\n", pipeline.edge_name(id), width, edge_settings(pipeline.edges[id]));
+  return out;
+}
+
+// A node without part= is in no part: a run with --part never runs it.
+std::string part_label(const std::string& part) {
+  return part.empty() ? std::string("(no part)") : part;
+}
+
+// Each part with its nodes; nodes without part= last, as "(no part)".
+std::string parts_list(const Pipeline& pipeline, std::vector<std::string> parts) {
+  if (std::any_of(pipeline.nodes.begin(), pipeline.nodes.end(),
+                  [](const Node& node) { return node.part.empty(); }))
+    parts.emplace_back();
+  std::size_t width = 0;
+  for (const auto& part : parts) width = std::max(width, part_label(part).size());
+  std::string out = "parts (flow run --part NAME runs one; without --part one process runs them all):\n";
+  for (const auto& part : parts) {
+    std::vector<std::string> names;
+    for (const auto& node : pipeline.nodes) {
+      if (node.part == part) names.push_back(node.name);
+    }
+    out += fmt::format("  {:<{}}  {}\n", part_label(part), width, fmt::join(names, ", "));
+  }
+  return out;
+}
+
+// Each cut edge with the parts it joins and the settings its stream gets.
+std::string cut_list(const Pipeline& pipeline) {
+  std::string out = "cut edges (each one a NATS JetStream stream with the edge's capacity and policy):\n";
+  auto cuts = cut_edges(pipeline);
+  if (cuts.empty()) return out + "  none\n";
+  std::size_t name_width = 0;
+  std::size_t join_width = 0;
+  std::vector<std::string> joins;
+  for (auto id : cuts) {
     const auto& edge = pipeline.edges[id];
-    auto capacity = edge.capacity ? fmt::format("{}", *edge.capacity) : std::string("unbounded");
-    auto bytes = edge.max_bytes ? to_string(Value{Size{*edge.max_bytes}}) : std::string("none");
-    out += fmt::format("  {:<{}}  [capacity={}, overflow={}, max_bytes={}]\n", pipeline.edge_name(id), width, capacity,
-                       to_string(edge.overflow), bytes);
+    joins.push_back(fmt::format("{} -> {}", part_label(pipeline.nodes[edge.from].part),
+                                part_label(pipeline.nodes[edge.to].part)));
+    name_width = std::max(name_width, pipeline.edge_name(id).size());
+    join_width = std::max(join_width, joins.back().size());
+  }
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    out += fmt::format("  {:<{}}  {:<{}}  {}\n", pipeline.edge_name(cuts[i]), name_width, joins[i],
+                       join_width, edge_settings(pipeline.edges[cuts[i]]));
   }
   return out;
 }
@@ -88,6 +141,8 @@ std::string to_plan(const Pipeline& pipeline, const OperatorRegistry& registry) 
   std::string out = fmt::format("pipeline {} [max_in_flight={}, report={}]\n\n", pipeline.name, in_flight, report);
   out += nodes_part(pipeline, registry) + "\n";
   out += edges_part(pipeline) + "\n";
+  if (auto parts = parts_of(pipeline); !parts.empty())
+    out += parts_list(pipeline, std::move(parts)) + "\n" + cut_list(pipeline) + "\n";
   out += bounds_part(pipeline, registry) + "\n";
   out += rates_part(pipeline, prediction);
   out += bottleneck_line(prediction) + "\n";
