@@ -34,6 +34,7 @@
 #include "flow/plugin.hpp"      // operators from a shared library
 #include "flow/predict.hpp"     // the planner's prediction
 #include "flow/prometheus.hpp"  // RunMetrics as Prometheus text
+#include "flow/read_file.hpp"   // an input file read whole, with a cap
 #include "flow/registry.hpp"    // OperatorRegistry, OperatorSpec, builtin_operators
 #include "flow/run.hpp"         // flow::run, RunOptions
 #include "flow/value.hpp"       // argument and attribute values
