@@ -38,4 +38,5 @@
 #include "flow/registry.hpp"    // OperatorRegistry, OperatorSpec, builtin_operators
 #include "flow/run.hpp"         // flow::run, RunOptions
 #include "flow/value.hpp"       // argument and attribute values
+#include "flow/value_text.hpp"  // one value from text, as on a command line
 #include "flow/version.hpp"     // FLOW_VERSION_*, flow::version()

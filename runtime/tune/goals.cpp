@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "grammar/parser.hpp"
 #include "flow/diagnostic.hpp"
-#include "runtime/model/value_limits.hpp"
+#include "flow/value_text.hpp"
 
 namespace flow::tune {
 namespace {
@@ -72,11 +71,9 @@ const char* example_of(Unit unit) {
 
 // The limit in the metric's unit, or the message saying what was expected.
 std::variant<double, std::string> parse_limit(Unit unit, std::string_view text) {
-  std::string parse_error;
-  auto literal = parse_value(std::string(text), parse_error);
-  if (!literal) return fmt::format("'{}' is not {} ({})", text, example_of(unit), parse_error);
-  const Value& value = literal->value;
-  if (auto error = limits::out_of_range(value); !error.empty()) return error;
+  auto read = value_from_text(text, example_of(unit));
+  if (!read.value) return read.diagnostics.front().message;
+  const Value& value = *read.value;
   if (unit == Unit::Messages) {
     if (const auto* count = std::get_if<std::int64_t>(&value)) {
       if (*count >= 0) return static_cast<double>(*count);
