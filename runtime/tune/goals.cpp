@@ -3,12 +3,21 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <variant>
 
 #include "flow/diagnostic.hpp"
 #include "flow/value_text.hpp"
 
 namespace flow::tune {
 namespace {
+
+/// What was wrong with a goal's text, and where: bytes [offset, offset + width).
+struct GoalError {
+  std::string message;
+  std::size_t offset = 0;
+  std::size_t width = 1;
+};
 
 struct MetricInfo {
   Metric metric;
@@ -156,9 +165,7 @@ std::variant<Goal, GoalError> read_limit(std::string_view text, const MetricInfo
   return goal;
 }
 
-}  // namespace
-
-std::variant<Goal, GoalError> parse_goal(std::string_view text) {
+std::variant<Goal, GoalError> read_goal(std::string_view text) {
   auto key_begin = skip_blanks(text, 0);
   auto key_end = key_begin;
   while (key_end < text.size() && is_word(text[key_end])) ++key_end;
@@ -181,6 +188,23 @@ std::variant<Goal, GoalError> parse_goal(std::string_view text) {
         op_at, width};
   }
   return read_limit(text, *found, key_begin, op_at, op);
+}
+
+}  // namespace
+
+GoalRead parse_goal(std::string_view text) {
+  auto parsed = read_goal(text);
+  GoalRead read;
+  if (auto* goal = std::get_if<Goal>(&parsed)) {
+    read.goal = std::move(*goal);
+    return read;
+  }
+  // Line 1: the parse stops at a line break (no part of a goal takes one), so
+  // every error is at or before the first.
+  const auto& error = std::get<GoalError>(parsed);
+  read.diagnostics.push_back(Diagnostic{Severity::Error, SourceLocation{1, error.offset + 1, error.offset},
+                                        error.message, error.width});
+  return read;
 }
 
 double measure(Metric metric, const RunMetrics& metrics) {
