@@ -4,14 +4,14 @@
 #include <fmt/format.h>
 #include <memory>
 
-#include "runtime/model/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
-#include "cli/plugins.hpp"
 #include "cli/output_file.hpp"
+#include "cli/plugins.hpp"
 #include "flow/dot.hpp"
 #include "flow/mermaid.hpp"
 #include "flow/metrics_json.hpp"
+#include "flow/read_file.hpp"
 
 namespace flow::cli {
 namespace {
@@ -24,10 +24,9 @@ struct DotOptions {
 };
 
 std::optional<RunMetrics> read_metrics(const std::string& path) {
-  std::string error;
-  auto text = read_bounded(path, max_trace_bytes, "a metrics file", error);
-  if (!text) return print_error(error), std::nullopt;
-  auto read = metrics_from_json(*text);
+  auto file = read_file(path, max_trace_bytes, "a metrics file");
+  if (!file.text) return print_errors(file.diagnostics), std::nullopt;
+  auto read = metrics_from_json(*file.text);
   for (const auto& problem : read.diagnostics) print_error(fmt::format("{}: {}", path, problem.message));
   return read.metrics;
 }

@@ -6,11 +6,11 @@
 #include <fstream>
 #include <memory>
 
-#include "runtime/model/bounded_read.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plot_svg.hpp"
+#include "flow/read_file.hpp"
 
 namespace flow::cli {
 namespace {
@@ -21,13 +21,13 @@ struct PlotOptions {
 };
 
 int plot(const PlotOptions& options) {
-  std::string error;
-  auto csv = read_bounded(options.trace, max_trace_bytes, "a trace", error);
-  if (!csv) {
-    print_error(error);
+  auto csv = read_file(options.trace, max_trace_bytes, "a trace");
+  if (!csv.text) {
+    print_errors(csv.diagnostics);
     return exit_usage;
   }
-  auto series = read_trace_edges(*csv, error);
+  std::string error;
+  auto series = read_trace_edges(*csv.text, error);
   if (!series) {
     print_error(fmt::format("{}: {}", options.trace, error));
     return exit_usage;

@@ -10,13 +10,11 @@
 #include "cli/commands.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/load.hpp"
-#include "cli/plugins.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
+#include "cli/plugins.hpp"
 #include "cli/tune_table.hpp"
-#include "runtime/tune/rewrite.hpp"
-#include "runtime/tune/runner.hpp"
-#include "runtime/tune/search.hpp"
+#include "flow/tune.hpp"
 
 namespace flow::cli {
 namespace {
@@ -40,9 +38,9 @@ struct Parsed {
 };
 
 // The goal's text with a caret under what is wrong, as the file's errors show one.
-void print_goal_error(const std::string& text, const tune::GoalError& error) {
+void print_goal_error(const std::string& text, const Diagnostic& error) {
   print_error(fmt::format("--goal '{}': {}", text, error.message));
-  fmt::print(stderr, "    {}\n    {}{}\n", text, std::string(error.offset, ' '),
+  fmt::print(stderr, "    {}\n    {}{}\n", text, std::string(error.location.offset, ' '),
              std::string(std::max<std::size_t>(1, error.width), '^'));
 }
 
@@ -80,9 +78,9 @@ std::optional<Parsed> parse_arguments(const TuneArguments& args) {
   Parsed parsed;
   std::string error;
   for (const auto& text : args.goals) {
-    auto goal = tune::parse_goal(text);
-    if (auto* bad = std::get_if<tune::GoalError>(&goal)) return print_goal_error(text, *bad), std::nullopt;
-    parsed.goals.push_back(std::get<tune::Goal>(goal));
+    auto read = tune::parse_goal(text);
+    if (!read.goal) return print_goal_error(text, read.diagnostics.front()), std::nullopt;
+    parsed.goals.push_back(std::move(*read.goal));
   }
   auto vary = parse_vary(args.vary, error);
   if (!vary) return print_error(fmt::format("--vary: {}", error)), std::nullopt;
@@ -157,13 +155,14 @@ bool runs_again_and_ends(const Pipeline& pipeline, const OperatorRegistry& regis
 
 int write_tuned(const std::string& path, const Pipeline& pipeline, const OperatorRegistry& registry,
                 const std::vector<tune::Knob>& knobs, const tune::Setting& setting) {
-  std::string error;
-  auto text = tune::rewrite(*pipeline.file, registry, knobs, setting, error);
-  if (!text) {
-    print_error(fmt::format("--write {}: {}", path, error));
+  auto tuned = tune::rewrite(*pipeline.file, registry, knobs, setting);
+  if (!tuned.text) {
+    for (const auto& problem : tuned.diagnostics)
+      print_error(fmt::format("--write {}: {}", path, problem.message));
     return exit_output_failed;
   }
-  if (!write_whole_file(path, *text, error)) {
+  std::string error;
+  if (!write_whole_file(path, *tuned.text, error)) {
     print_error(error);
     return exit_output_failed;
   }

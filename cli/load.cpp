@@ -4,13 +4,16 @@
 #include <fmt/format.h>
 #include <memory>
 
-#include "runtime/model/bounded_read.hpp"
 #include "flow/diagnostic.hpp"
 #include "flow/registry.hpp"
 
 namespace flow::cli {
 
 void print_error(const std::string& message) { fmt::print(stderr, "flow: error: {}\n", message); }
+
+void print_errors(const std::vector<Diagnostic>& diagnostics) {
+  for (const auto& diagnostic : diagnostics) print_error(diagnostic.message);
+}
 
 std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorRegistry& registry,
                                       const std::vector<Override>& overrides) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "flow/diagnostic.hpp"
 #include "flow/load.hpp"
 #include "flow/model.hpp"
 
@@ -19,5 +20,9 @@ std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorReg
 
 /// Prints `flow: error: MESSAGE` to stderr.
 void print_error(const std::string& message);
+
+/// print_error of each diagnostic's message: for those with no place to point
+/// at, such as a file that could not be read.
+void print_errors(const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace flow::cli

@@ -3,21 +3,17 @@
 #include <fmt/format.h>
 #include <charconv>
 
-#include "grammar/parser.hpp"
-#include "runtime/model/value_limits.hpp"
+#include "flow/value_text.hpp"
 
 namespace flow::cli {
 namespace {
 
-// One value in the language's syntax, or an error naming what was expected.
+// One value in the language's syntax within the runtime's limits, or an error
+// naming what was expected.
 std::optional<Value> parse_literal(const std::string& text, const char* expected, std::string& error) {
-  std::string parse_error;
-  auto literal = parse_value(text, parse_error);
-  if (!literal) {
-    error = fmt::format("'{}' is not {} ({})", text, expected, parse_error);
-    return std::nullopt;
-  }
-  return literal->value;
+  auto read = value_from_text(text, expected);
+  if (!read.value) error = read.diagnostics.front().message;
+  return std::move(read.value);
 }
 
 }  // namespace
@@ -26,7 +22,6 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, 
   auto value = parse_literal(text, "a duration such as 500ms", error);
   if (!value) return std::nullopt;
   if (const auto* duration = std::get_if<Duration>(&*value)) {
-    if (error = limits::out_of_range(*value); !error.empty()) return std::nullopt;
     if (duration->value.count() > 0) return duration->value;
     error = fmt::format("'{}' must be longer than zero", text);
     return std::nullopt;
@@ -38,10 +33,7 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, 
 std::optional<std::uint64_t> parse_size(const std::string& text, std::string& error) {
   auto value = parse_literal(text, "a size such as 64MiB", error);
   if (!value) return std::nullopt;
-  if (const auto* size = std::get_if<Size>(&*value)) {
-    if (error = limits::out_of_range(*value); !error.empty()) return std::nullopt;
-    return size->bytes;
-  }
+  if (const auto* size = std::get_if<Size>(&*value)) return size->bytes;
   error = fmt::format("'{}' is {}, expected a size such as 64MiB", text, describe(kind_of(*value)));
   return std::nullopt;
 }

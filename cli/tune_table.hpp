@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/tune/goals.hpp"
-#include "runtime/tune/knobs.hpp"
-#include "runtime/tune/search.hpp"
+#include "flow/model.hpp"
+#include "flow/tune.hpp"
 
 namespace flow::cli {
 

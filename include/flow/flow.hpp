@@ -11,8 +11,9 @@
 //   std::cout << flow::to_json(metrics);
 //
 // Errors: functions that can fail on their input (load, load_plugin,
-// metrics_from_json aside) report Diagnostics and never throw; a run reports
-// its outcome in RunMetrics::status and error. See docs/library.md.
+// metrics_from_json, read_file, value_from_text, tune::parse_goal and
+// tune::rewrite) report Diagnostics and never throw; a run reports its
+// outcome in RunMetrics::status and error. See docs/library.md.
 #include "flow/arguments.hpp"   // reading an operator's arguments in its factory
 #include "flow/bottleneck.hpp"  // naming what holds a run back, from its metrics
 #include "flow/bound.hpp"       // the most messages and bytes a pipeline can hold
@@ -34,7 +35,10 @@
 #include "flow/plugin.hpp"      // operators from a shared library
 #include "flow/predict.hpp"     // the planner's prediction
 #include "flow/prometheus.hpp"  // RunMetrics as Prometheus text
+#include "flow/read_file.hpp"   // an input file read whole, with a cap
 #include "flow/registry.hpp"    // OperatorRegistry, OperatorSpec, builtin_operators
 #include "flow/run.hpp"         // flow::run, RunOptions
+#include "flow/tune.hpp"        // flow tune: goals, the search for the least capacities, the file rewritten
 #include "flow/value.hpp"       // argument and attribute values
+#include "flow/value_text.hpp"  // one value from text, as on a command line
 #include "flow/version.hpp"     // FLOW_VERSION_*, flow::version()

@@ -36,8 +36,9 @@ CheckResult load(std::shared_ptr<const SourceFile> source, const OperatorRegistr
 CheckResult load_string(const std::string& name, std::string text, const OperatorRegistry& registry,
                         const std::vector<Override>& overrides = {});
 
-/// load() of the file at `path`. A file that cannot be read (missing, not a
-/// regular file, over 64 MiB) gives one diagnostic without a location.
+/// load() of the file at `path`, read by read_file (flow/read_file.hpp). A
+/// file that cannot be read (missing, unreadable, over max_flow_file_bytes,
+/// 16 MiB) gives one diagnostic without a location.
 CheckResult load_file(const std::string& path, const OperatorRegistry& registry,
                       const std::vector<Override>& overrides = {});
 

@@ -1,5 +1,5 @@
 #include "runtime/check/check.hpp"
-#include "runtime/model/bounded_read.hpp"
+#include "flow/read_file.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -193,14 +193,9 @@ CheckResult load_string(const std::string& name, std::string text, const Operato
 
 CheckResult load_file(const std::string& path, const OperatorRegistry& registry,
                       const std::vector<Override>& overrides) {
-  std::string error;
-  auto text = read_bounded(path, max_flow_file_bytes, "a .flow file", error);
-  if (!text) {
-    CheckResult unread;
-    unread.diagnostics.push_back(Diagnostic{Severity::Error, SourceLocation{}, error, 0});
-    return unread;
-  }
-  return load_string(path, std::move(*text), registry, overrides);
+  auto read = read_file(path, max_flow_file_bytes, "a .flow file");
+  if (!read.text) return CheckResult{std::nullopt, std::move(read.diagnostics), nullptr};
+  return load_string(path, std::move(*read.text), registry, overrides);
 }
 
 }  // namespace flow

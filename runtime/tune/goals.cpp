@@ -3,13 +3,21 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <variant>
 
-#include "grammar/parser.hpp"
 #include "flow/diagnostic.hpp"
-#include "runtime/model/value_limits.hpp"
+#include "flow/value_text.hpp"
 
 namespace flow::tune {
 namespace {
+
+/// What was wrong with a goal's text, and where: bytes [offset, offset + width).
+struct GoalError {
+  std::string message;
+  std::size_t offset = 0;
+  std::size_t width = 1;
+};
 
 struct MetricInfo {
   Metric metric;
@@ -72,11 +80,9 @@ const char* example_of(Unit unit) {
 
 // The limit in the metric's unit, or the message saying what was expected.
 std::variant<double, std::string> parse_limit(Unit unit, std::string_view text) {
-  std::string parse_error;
-  auto literal = parse_value(std::string(text), parse_error);
-  if (!literal) return fmt::format("'{}' is not {} ({})", text, example_of(unit), parse_error);
-  const Value& value = literal->value;
-  if (auto error = limits::out_of_range(value); !error.empty()) return error;
+  auto read = value_from_text(text, example_of(unit));
+  if (!read.value) return read.diagnostics.front().message;
+  const Value& value = *read.value;
   if (unit == Unit::Messages) {
     if (const auto* count = std::get_if<std::int64_t>(&value)) {
       if (*count >= 0) return static_cast<double>(*count);
@@ -159,9 +165,7 @@ std::variant<Goal, GoalError> read_limit(std::string_view text, const MetricInfo
   return goal;
 }
 
-}  // namespace
-
-std::variant<Goal, GoalError> parse_goal(std::string_view text) {
+std::variant<Goal, GoalError> read_goal(std::string_view text) {
   auto key_begin = skip_blanks(text, 0);
   auto key_end = key_begin;
   while (key_end < text.size() && is_word(text[key_end])) ++key_end;
@@ -184,6 +188,23 @@ std::variant<Goal, GoalError> parse_goal(std::string_view text) {
         op_at, width};
   }
   return read_limit(text, *found, key_begin, op_at, op);
+}
+
+}  // namespace
+
+GoalRead parse_goal(std::string_view text) {
+  auto parsed = read_goal(text);
+  GoalRead read;
+  if (auto* goal = std::get_if<Goal>(&parsed)) {
+    read.goal = std::move(*goal);
+    return read;
+  }
+  // Line 1: the parse stops at a line break (no part of a goal takes one), so
+  // every error is at or before the first.
+  const auto& error = std::get<GoalError>(parsed);
+  read.diagnostics.push_back(Diagnostic{Severity::Error, SourceLocation{1, error.offset + 1, error.offset},
+                                        error.message, error.width});
+  return read;
 }
 
 double measure(Metric metric, const RunMetrics& metrics) {

@@ -1,5 +1,3 @@
-#include "runtime/tune/rewrite.hpp"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <algorithm>
@@ -8,9 +6,10 @@
 #include <set>
 #include <utility>
 
-#include "grammar/parser.hpp"
-#include "runtime/check/check.hpp"
 #include "flow/diagnostic.hpp"
+#include "flow/load.hpp"
+#include "flow/tune.hpp"
+#include "grammar/parser.hpp"
 #include "runtime/tune/text_edits.hpp"
 
 namespace flow::tune {
@@ -130,26 +129,29 @@ std::optional<std::uint64_t> value_in(const Pipeline& pipeline, const Knob& knob
   return id ? pipeline.edges[*id].capacity : std::nullopt;
 }
 
-std::optional<Pipeline> load_text(const std::string& name, const std::string& text,
-                                  const OperatorRegistry& registry, std::string& error) {
-  auto source = std::make_shared<SourceFile>(SourceFile{name, text});
-  auto result = load(source, registry);
-  for (const auto& diagnostic : result.diagnostics) {
-    if (diagnostic.severity == Severity::Error) {
-      error = render(*source, diagnostic);
-      break;
-    }
+Rewritten failed(std::string message) {
+  return Rewritten{std::nullopt, {Diagnostic{Severity::Error, SourceLocation{}, std::move(message), 0}}};
+}
+
+// The rewritten text's first error, on one line: the caller has no copy of
+// that text to draw a caret in, so the place is said in the message.
+std::string first_error(const SourceFile& file, const std::vector<Diagnostic>& diagnostics) {
+  for (const auto& diagnostic : diagnostics) {
+    if (diagnostic.severity != Severity::Error) continue;
+    if (!diagnostic.location.known()) return diagnostic.message;
+    return fmt::format("{}:{}:{}: {}", file.name, diagnostic.location.line, diagnostic.location.column,
+                       diagnostic.message);
   }
-  return std::move(result.pipeline);
+  return "no pipeline";
 }
 
 }  // namespace
 
-std::optional<std::string> rewrite(const SourceFile& file, const OperatorRegistry& registry,
-                                   const std::vector<Knob>& knobs, const Setting& setting,
-                                   std::string& error) {
-  auto as_written = load_text(file.name, file.text, registry, error);
-  if (!as_written) return std::nullopt;
+Rewritten rewrite(const SourceFile& file, const OperatorRegistry& registry, const std::vector<Knob>& knobs,
+                  const Setting& setting) {
+  auto original = load(std::make_shared<SourceFile>(file), registry);
+  if (!original.pipeline) return Rewritten{std::nullopt, std::move(original.diagnostics)};
+  const Pipeline& as_written = *original.pipeline;
   std::vector<EdgeKey> keys;
   for (const auto& knob : knobs) {
     auto split = knob.target.find("->");
@@ -161,10 +163,10 @@ std::optional<std::string> rewrite(const SourceFile& file, const OperatorRegistr
   // move a value the file left to a default (workers past 128 raise the
   // default capacity of their input), the next round writes that one too.
   std::set<std::size_t> forced;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 1;; ++round) {
     Wanted wanted;
     for (std::size_t k = 0; k < knobs.size(); ++k) {
-      bool write = forced.count(k) != 0 || value_in(*as_written, knobs[k], keys[k]) != setting[k];
+      bool write = forced.count(k) != 0 || value_in(as_written, knobs[k], keys[k]) != setting[k];
       if (knobs[k].kind == Knob::Kind::Workers) {
         if (write) wanted.workers[knobs[k].target] = setting[k];
         continue;
@@ -173,20 +175,22 @@ std::optional<std::string> rewrite(const SourceFile& file, const OperatorRegistr
       if (write) wanted.write.insert(keys[k]);
     }
     auto text = apply_edits(file.text, edits_for(file.text, parsed.file, wanted));
-    auto written = load_text(file.name, text, registry, error);
-    if (!written) return error = "the rewritten file does not check: " + error, std::nullopt;
+    auto rewritten = std::make_shared<SourceFile>(SourceFile{file.name, text});
+    auto written = load(rewritten, registry);
+    if (!written.pipeline) {
+      return failed("the rewritten file does not check: " + first_error(*rewritten, written.diagnostics));
+    }
     std::vector<std::size_t> wrong;
     for (std::size_t k = 0; k < knobs.size(); ++k) {
-      if (value_in(*written, knobs[k], keys[k]) != setting[k]) wrong.push_back(k);
+      if (value_in(*written.pipeline, knobs[k], keys[k]) != setting[k]) wrong.push_back(k);
     }
-    if (wrong.empty()) return text;
+    if (wrong.empty()) return Rewritten{std::move(text), {}};
     forced.insert(wrong.begin(), wrong.end());
-    if (round == 2) {
-      error = fmt::format("the rewritten file does not give {} the value {}", knobs[wrong.front()].label,
-                          setting[wrong.front()]);
+    if (round == 3) {
+      return failed(fmt::format("the rewritten file does not give {} the value {}",
+                                knobs[wrong.front()].label, setting[wrong.front()]));
     }
   }
-  return std::nullopt;
 }
 
 }  // namespace flow::tune

@@ -1,8 +1,9 @@
-#include "runtime/tune/runner.hpp"
-
 #include <fmt/format.h>
 
 #include "flow/diagnostic.hpp"
+#include "flow/tune.hpp"
+#include "runtime/tune/goals.hpp"
+#include "runtime/tune/knobs.hpp"
 
 namespace flow::tune {
 namespace {

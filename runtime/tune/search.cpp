@@ -1,4 +1,6 @@
-#include "runtime/tune/search.hpp"
+#include "flow/tune.hpp"
+
+#include "runtime/tune/knobs.hpp"
 
 namespace flow::tune {
 namespace {

@@ -1,7 +1,9 @@
-#include "runtime/tune/trials.hpp"
+#include "flow/tune.hpp"
 
 #include <algorithm>
 #include <tuple>
+
+#include "runtime/tune/goals.hpp"
 
 namespace flow::tune {
 

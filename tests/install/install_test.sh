@@ -20,6 +20,11 @@ ls "$prefix"/lib*/libflow.so* > /dev/null || fail "no libflow.so"
 [ -f "$prefix/include/flow/flow.hpp" ] || fail "no include/flow/flow.hpp"
 [ -f "$prefix/include/flow/version.hpp" ] || fail "no include/flow/version.hpp"
 find "$prefix/include" -mindepth 2 -type d | grep -q . && fail "internal header directories installed: $(find "$prefix/include" -mindepth 2 -type d)"
+# Every public header of the tree (and the generated version.hpp), and no other file.
+expected=$( (cd "$source/include/flow" && ls -- *.hpp && echo version.hpp) | sort)
+installed=$(cd "$prefix/include/flow" && ls | sort)
+[ "$installed" = "$expected" ] ||
+  fail "include/flow/ installed is not the tree's public headers: $(diff <(echo "$expected") <(echo "$installed") | grep '^[<>]' | tr '\n' ' ')"
 ls "$prefix"/lib*/cmake/flow/flowConfig.cmake > /dev/null || fail "no flowConfig.cmake"
 ls "$prefix"/lib*/cmake/flow/flowConfigVersion.cmake > /dev/null || fail "no flowConfigVersion.cmake"
 [ -f "$prefix/share/man/man1/flow.1" ] || fail "no man page"

@@ -5,16 +5,15 @@
 #include <map>
 #include <utility>
 
-#include "runtime/tune/goals.hpp"
-#include "runtime/tune/trials.hpp"
+#include "flow/tune.hpp"
 
 namespace flow::test {
 
 /// A goal parsed from its text; fails the test when it does not parse.
 inline tune::Goal goal(const std::string& text) {
-  auto parsed = tune::parse_goal(text);
-  REQUIRE(std::holds_alternative<tune::Goal>(parsed));
-  return std::get<tune::Goal>(parsed);
+  auto read = tune::parse_goal(text);
+  REQUIRE(read.goal);
+  return *read.goal;
 }
 
 /// Runs that report `figure(setting, seed)` for the one goal, counting how

@@ -1,6 +1,8 @@
 // `--goal` texts: what each parses to, and what a wrong one says and where.
 #include <catch2/catch.hpp>
 
+#include "flow/diagnostic.hpp"
+#include "flow/tune.hpp"
 #include "runtime/tune/goals.hpp"
 
 using namespace flow;
@@ -9,15 +11,19 @@ using namespace flow::tune;
 namespace {
 
 Goal goal_of(const std::string& text) {
-  auto parsed = parse_goal(text);
-  if (const auto* error = std::get_if<GoalError>(&parsed)) FAIL(text << ": " << error->message);
-  return std::get<Goal>(parsed);
+  auto read = parse_goal(text);
+  if (!read.goal) FAIL(text << ": " << read.diagnostics.front().message);
+  CHECK(read.diagnostics.empty());
+  return *read.goal;
 }
 
-GoalError error_of(const std::string& text) {
-  auto parsed = parse_goal(text);
-  REQUIRE(std::holds_alternative<GoalError>(parsed));
-  return std::get<GoalError>(parsed);
+/// The one diagnostic of a goal that does not parse.
+Diagnostic error_of(const std::string& text) {
+  auto read = parse_goal(text);
+  REQUIRE_FALSE(read.goal);
+  REQUIRE(read.diagnostics.size() == 1);
+  CHECK(read.diagnostics.front().severity == Severity::Error);
+  return read.diagnostics.front();
 }
 
 }  // namespace
@@ -51,7 +57,7 @@ TEST_CASE("a goal may have blanks around its operator and keeps its text for the
 TEST_CASE("an unknown goal key is named, with the keys there are or the closest one", "[tune]") {
   auto close = error_of("p98<=200ms");
   CHECK(close.message == "unknown goal 'p98'; did you mean 'p99'?");
-  CHECK(close.offset == 0);
+  CHECK(close.location.offset == 0);
   CHECK(close.width == 3);
   auto far = error_of("throughput>=5");
   CHECK(
@@ -64,14 +70,14 @@ TEST_CASE("an unknown goal key is named, with the keys there are or the closest 
 TEST_CASE("a goal asks for less: >= and a missing operator are errors under the operator", "[tune]") {
   auto more = error_of("p99>=1s");
   CHECK(more.message.starts_with("expected <=, < or = after 'p99'"));
-  CHECK(more.offset == 3);
+  CHECK(more.location.offset == 3);
   CHECK(more.width == 2);
   auto none = error_of("dropped");
-  CHECK(none.offset == 7);
+  CHECK(none.location.offset == 7);
   // `=<` reversed is an operator error too, under both characters, not a limit '<3'.
   auto reversed = error_of("dropped=<3");
   CHECK(reversed.message.starts_with("expected <=, < or = after 'dropped'"));
-  CHECK(reversed.offset == 7);
+  CHECK(reversed.location.offset == 7);
   CHECK(reversed.width == 2);
   CHECK(error_of("p99=>1s").width == 2);
 }
@@ -79,14 +85,14 @@ TEST_CASE("a goal asks for less: >= and a missing operator are errors under the 
 TEST_CASE("= is only for dropped=0", "[tune]") {
   auto latency = error_of("p99=200ms");
   CHECK(latency.message == "'=' is only for dropped=0; write p99<=200ms for a limit");
-  CHECK(latency.offset == 3);
+  CHECK(latency.location.offset == 3);
   CHECK(error_of("dropped=3").message == "'=' is only for dropped=0; write dropped<=3 for a limit");
 }
 
 TEST_CASE("a limit of the wrong kind, or none, is an error under the value", "[tune]") {
   auto count = error_of("p99<=200");
   CHECK(count.message == "'200' is an integer, expected a duration such as 200ms");
-  CHECK(count.offset == 5);
+  CHECK(count.location.offset == 5);
   CHECK(count.width == 3);
   CHECK(error_of("peak_bytes<=10ms").message == "'10ms' is a duration, expected a size such as 64MB");
   CHECK(error_of("dropped<=1.5").message ==
@@ -94,10 +100,20 @@ TEST_CASE("a limit of the wrong kind, or none, is an error under the value", "[t
   CHECK(error_of("dropped<=-1").message == "'-1' is negative, expected a whole number of messages such as 0");
   auto unit = error_of("p99<=2xs");
   CHECK(unit.message.starts_with("'2xs' is not a duration such as 200ms ("));
-  CHECK(unit.offset == 5);
+  CHECK(unit.location.offset == 5);
   auto empty = error_of("p99<=");
   CHECK(empty.message == "expected a duration such as 200ms after '<='");
-  CHECK(empty.offset == 5);
+  CHECK(empty.location.offset == 5);
+}
+
+TEST_CASE("a goal's diagnostic points into its text, so it renders with a caret under the wrong part",
+          "[tune]") {
+  std::string text = "p99 <= 2xs";
+  auto error = error_of(text);
+  CHECK(error.location.line == 1);
+  CHECK(error.location.column == 8);  // the 8th byte: where the limit starts
+  CHECK(render(SourceFile{"--goal", text}, error) ==
+        "--goal:1:8: error: " + error.message + "\n    p99 <= 2xs\n           ^^^\n");
 }
 
 TEST_CASE("a goal no figure can meet is refused", "[tune]") {

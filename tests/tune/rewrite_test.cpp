@@ -4,9 +4,10 @@
 #include <map>
 #include <memory>
 
-#include "runtime/check/check.hpp"
 #include "flow/diagnostic.hpp"
-#include "runtime/tune/rewrite.hpp"
+#include "flow/load.hpp"
+#include "flow/tune.hpp"
+#include "runtime/tune/knobs.hpp"
 
 using namespace flow;
 using namespace flow::tune;
@@ -34,11 +35,11 @@ std::string rewritten(const std::string& text, const std::map<std::string, std::
   for (std::size_t k = 0; k < knobs.size(); ++k) {
     if (auto found = values.find(knobs[k].target); found != values.end()) setting[k] = found->second;
   }
-  std::string error;
-  auto result = rewrite(*source, builtin_operators(), knobs, setting, error);
-  INFO(error);
-  REQUIRE(result);
-  return *result;
+  auto result = rewrite(*source, builtin_operators(), knobs, setting);
+  INFO(render_all(*source, result.diagnostics));
+  REQUIRE(result.text);
+  CHECK(result.diagnostics.empty());
+  return *result.text;
 }
 
 }  // namespace
@@ -133,4 +134,31 @@ TEST_CASE("more than 128 workers raise a default capacity, so the edges' own is 
         "stage  w = delay(1ms) [workers=200]\n"
         "sink   k = discard()\n"
         "s -> a -> w -> k [capacity=256]\n");
+}
+
+TEST_CASE("a file that does not check is not rewritten: its own diagnostics say why, in place", "[tune]") {
+  auto source = std::make_shared<SourceFile>(SourceFile{"t.flow", std::string(kNodes) + "s -> nowhere\n"});
+  Knob knob{Knob::Kind::Capacity, 0, "s->k", "s -> k", 256, 16384};
+  auto result = rewrite(*source, builtin_operators(), {knob}, {8});
+  CHECK_FALSE(result.text);
+  REQUIRE(has_errors(result.diagnostics));
+  CHECK_THAT(render_all(*source, result.diagnostics),
+             Catch::Matchers::Contains("t.flow:5:6: error: unknown node 'nowhere'"));
+}
+
+TEST_CASE("a setting the language refuses gives no text and says where the rewritten file fails", "[tune]") {
+  std::string text = std::string(kNodes) + "s -> k [capacity=5]\n" + kRest;
+  auto source = std::make_shared<SourceFile>(SourceFile{"t.flow", text});
+  auto loaded = load(source, builtin_operators());
+  REQUIRE(loaded.pipeline);
+  auto knobs = knobs_of(*loaded.pipeline, {true, false});
+  auto setting = now_setting(knobs);
+  for (std::size_t k = 0; k < knobs.size(); ++k) {
+    if (knobs[k].target == "s->k") setting[k] = 1'000'000'001;  // past the largest capacity, 1,000,000,000
+  }
+  auto result = rewrite(*source, builtin_operators(), knobs, setting);
+  CHECK_FALSE(result.text);
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK_FALSE(result.diagnostics.front().location.known());  // the caller has no copy of the rewritten text
+  CHECK(result.diagnostics.front().message.starts_with("the rewritten file does not check: t.flow:5:"));
 }

@@ -5,7 +5,8 @@
 #include <memory>
 
 #include "flow/diagnostic.hpp"
-#include "runtime/tune/runner.hpp"
+#include "flow/load.hpp"
+#include "flow/tune.hpp"
 
 using namespace flow;
 using namespace flow::tune;
@@ -33,7 +34,9 @@ Setup setup_for(const std::string& text) {
 }
 
 Goal goal(const std::string& text) {
-  return std::get<Goal>(parse_goal(text));
+  auto read = parse_goal(text);
+  REQUIRE(read.goal);
+  return *read.goal;
 }
 
 }  // namespace

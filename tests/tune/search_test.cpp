@@ -2,7 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "fake_runs.hpp"
-#include "runtime/tune/search.hpp"
+#include "flow/tune.hpp"
+#include "runtime/tune/knobs.hpp"
 
 using namespace flow;
 using namespace flow::tune;

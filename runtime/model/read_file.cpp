@@ -1,14 +1,14 @@
-#include "runtime/model/bounded_read.hpp"
+#include "flow/read_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
-#include <system_error>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 namespace flow {
 namespace {
@@ -27,41 +27,34 @@ class Descriptor {
   int fd_;
 };
 
-std::string too_large(const std::string& path, std::uint64_t limit, std::string_view what) {
-  return fmt::format("'{}' is larger than the {} MiB {} may be", path, limit >> 20, what);
+FileRead unread(std::string message) {
+  return FileRead{std::nullopt, {Diagnostic{Severity::Error, SourceLocation{}, std::move(message), 0}}};
+}
+
+FileRead too_large(const std::string& path, std::uint64_t limit, std::string_view what) {
+  return unread(fmt::format("'{}' is larger than the {} MiB {} may be", path, limit >> 20, what));
 }
 
 }  // namespace
 
-std::optional<std::string> read_bounded(const std::string& path, std::uint64_t limit, std::string_view what,
-                                        std::string& error) {
+FileRead read_file(const std::string& path, std::uint64_t limit, std::string_view what) {
   Descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (file.get() < 0) {
-    error = fmt::format("cannot open '{}'", path);
-    return std::nullopt;
-  }
+  if (file.get() < 0) return unread(fmt::format("cannot open '{}'", path));
   struct stat info {};
   bool regular = ::fstat(file.get(), &info) == 0 && S_ISREG(info.st_mode);
-  if (regular && static_cast<std::uint64_t>(info.st_size) > limit) {
-    error = too_large(path, limit, what);
-    return std::nullopt;
-  }
+  if (regular && static_cast<std::uint64_t>(info.st_size) > limit) return too_large(path, limit, what);
   std::string text;
   if (regular) text.reserve(static_cast<std::size_t>(info.st_size));
   std::array<char, 1 << 16> block{};
   for (;;) {
     auto got = ::read(file.get(), block.data(), block.size());
-    if (got == 0) return text;
+    if (got == 0) return FileRead{std::move(text), {}};
     if (got < 0) {
       if (errno == EINTR) continue;
-      error = fmt::format("cannot read '{}': {}", path, std::generic_category().message(errno));
-      return std::nullopt;
+      return unread(fmt::format("cannot read '{}': {}", path, std::generic_category().message(errno)));
     }
     // A file that grows while read, or a device, is caught here.
-    if (text.size() + static_cast<std::size_t>(got) > limit) {
-      error = too_large(path, limit, what);
-      return std::nullopt;
-    }
+    if (text.size() + static_cast<std::size_t>(got) > limit) return too_large(path, limit, what);
     text.append(block.data(), static_cast<std::size_t>(got));
   }
 }
