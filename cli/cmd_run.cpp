@@ -13,6 +13,7 @@
 #include "cli/load.hpp"
 #include "cli/metrics_endpoint.hpp"
 #include "cli/options.hpp"
+#include "cli/part_option.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plugins.hpp"
 #include "cli/report.hpp"
@@ -206,13 +207,7 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
 
 // `--part NAME`: the part must exist, have a server, and run on the real clock.
 bool check_part(const RunArguments& args, const Pipeline& pipeline) {
-  auto parts = parts_of(pipeline);
-  if (parts.empty()) return print_error(fmt::format("--part: {} names no parts (part=NAME on its nodes)", args.file)), false;
-  if (std::find(parts.begin(), parts.end(), args.part) == parts.end()) {
-    return print_error(fmt::format("--part: {} has no part '{}'; its parts are {}", args.file, args.part,
-                                   fmt::join(parts, ", "))),
-           false;
-  }
+  if (auto error = part_error(pipeline, args.part)) return print_error(*error), false;
   if (args.nats_url.empty()) {
     return print_error("--part needs a NATS server: --nats URL or FLOW_NATS_URL (e.g. nats://127.0.0.1:4222)"), false;
   }
