@@ -50,7 +50,7 @@ TEST_CASE("a stream whose limits disagree with the file is an error naming both"
   CHECK(second.err.find("the JetStream stream flow-two-ingest-store has max_msgs 5") != std::string::npos);
 }
 
-TEST_CASE("--part needs a part the file has, and a server", "[nats]") {
+TEST_CASE("flow run --part needs a part the file has, and a server", "[nats]") {
   auto directory = temp_directory();
   auto file = two_parts(directory, 5);
   auto unknown = run_command(fmt::format("{} run {} --part middle --nats nats://127.0.0.1:1", FLOW_BINARY, file));

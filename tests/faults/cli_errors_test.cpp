@@ -27,8 +27,8 @@ s -> k
 TEST_CASE("every command-line error is one line naming what was wrong, with exit 2", "[faults]") {
   auto file = a_pipeline();
   auto [args, message] = GENERATE_COPY(table<std::string, std::string>({
-      {"frobnicate", "unknown command 'frobnicate'; expected one of run, check, dot, plan, plot, tune"},
-      {"", "no command given; expected one of run, check, dot, plan, plot, tune"},
+      {"frobnicate", "unknown command 'frobnicate'; expected one of run, check, dot, plan, plot, tune, status"},
+      {"", "no command given; expected one of run, check, dot, plan, plot, tune, status"},
       {"--frob", "unknown option '--frob'; see 'flow --help'"},
       {"run", "run: missing FILE; see 'flow run --help'"},
       {"plot", "plot: missing TRACE; see 'flow plot --help'"},
