@@ -158,3 +158,14 @@ TEST_CASE("the bottleneck part run twice shares its input and takes about half t
   CHECK(shared[1] > 10);
   CHECK(one / two > 1.5);
 }
+
+TEST_CASE("examples/distributed/run.sh runs the three parts against a server and each ends ok", "[nats]") {
+  NatsServer server;
+  auto result = run_command(fmt::format("FLOW_NATS_URL={} {} {}", server.url(), example("distributed/run.sh"), FLOW_BINARY));
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  for (const auto* part : {"front", "middle", "back"}) {
+    CHECK(result.out.find(fmt::format("== part {}\npipeline end_to_end_split: ok after", part)) != std::string::npos);
+  }
+  CHECK(result.out.find("store                sink         1       100") != std::string::npos);
+}
