@@ -79,10 +79,8 @@ TEST_CASE("flow status shows each cut edge's fill and where backpressure builds"
 TEST_CASE("parts carry on across a restart of the server (file storage)", "[nats]") {
   NatsServer server;
   auto directory = temp_directory();
-  std::string input;
   constexpr int lines = 400;
-  for (int i = 0; i < lines; ++i) input += fmt::format("line {}\n", i);
-  write_file(directory + "/input.txt", input);
+  write_numbered_lines(directory + "/input.txt", lines);
   auto file = directory + "/restart.flow";
   write_file(file, fmt::format("pipeline restart\n"
                                "source lines = read(\"{0}/input.txt\") [part=front]\n"

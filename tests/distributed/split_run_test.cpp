@@ -74,10 +74,8 @@ TEST_CASE("the end-to-end example split in three parts delivers what it does who
 
 TEST_CASE("a part killed with SIGKILL mid-run and restarted loses no input line", "[nats]") {
   auto directory = temp_directory();
-  std::string input;
   constexpr int lines = 3000;
-  for (int i = 0; i < lines; ++i) input += fmt::format("line {}\n", i);
-  write_file(directory + "/input.txt", input);
+  auto input = write_numbered_lines(directory + "/input.txt", lines);
   auto file = directory + "/relay.flow";
   write_file(file, fmt::format("pipeline relay\n"
                                "source lines = read(\"{0}/input.txt\") [part=front]\n"

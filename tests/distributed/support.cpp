@@ -22,6 +22,13 @@ nlohmann::json PartProcess::metrics() const {
   return nlohmann::json::parse(text);
 }
 
+std::string write_numbered_lines(const std::string& path, int lines) {
+  std::string text;
+  for (int i = 0; i < lines; ++i) text += fmt::format("line {}\n", i);
+  write_file(path, text);
+  return text;
+}
+
 std::uint64_t delivered_at(const nlohmann::json& metrics, const std::string& sink) {
   for (const auto& s : metrics.at("sinks")) {
     if (s.at("name") == sink) return s.at("delivered").get<std::uint64_t>();

@@ -31,6 +31,9 @@ class PartProcess {
   std::string json_path_;
 };
 
+/// Writes "line 0" … "line N-1" to `path`, one a line; returns the text.
+std::string write_numbered_lines(const std::string& path, int lines);
+
 /// The sink's `delivered` in a part's metrics.
 std::uint64_t delivered_at(const nlohmann::json& metrics, const std::string& sink);
 /// The edge "from -> to" in a part's metrics (fails the test when absent).
