@@ -48,11 +48,12 @@ std::optional<std::string> part_error(const Pipeline& pipeline, const std::strin
 std::string parts_line(const Pipeline& pipeline) {
   auto parts = parts_of(pipeline);
   if (parts.empty()) return "";
+  if (std::any_of(pipeline.nodes.begin(), pipeline.nodes.end(),
+                  [](const Node& node) { return node.part.empty(); }))
+    parts.emplace_back();  // listed as "no part (...)"
   std::vector<std::string> groups;
+  groups.reserve(parts.size());
   for (const auto& part : parts) groups.push_back(part_with_nodes(pipeline, part));
-  bool unparted = std::any_of(pipeline.nodes.begin(), pipeline.nodes.end(),
-                              [](const Node& node) { return node.part.empty(); });
-  if (unparted) groups.push_back(part_with_nodes(pipeline, ""));
   std::vector<std::string> cuts;
   for (auto id : cut_edges(pipeline)) {
     const auto& edge = pipeline.edges[id];

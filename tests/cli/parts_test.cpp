@@ -54,6 +54,16 @@ TEST_CASE("check names the parts and the cut edges of a file that has them", "[c
                           "validate -> process (front -> middle), process -> store (middle -> back)\n");
 }
 
+TEST_CASE("the parts line lists nodes without a part as no part", "[cli][parts]") {
+  auto split = loaded("split");
+  split.nodes[*split.find_node("store")].part.clear();
+  CHECK(flow::cli::parts_line(split) ==
+        data("split") +
+            ": parts front (ingest, validate), middle (process), no part (store); cut edges "
+            "validate -> process (front -> middle), process -> store (middle -> no part)");
+  CHECK(flow::cli::parts_line(loaded("end_to_end")).empty());
+}
+
 TEST_CASE("check --part accepts a part of the file", "[cli][parts]") {
   auto result = run_flow("check --part middle " + shell_quote(data("split")));
   INFO(result.err);
