@@ -19,52 +19,58 @@ namespace flow {
 /// finished with it.
 class Receipt {
  public:
-  Receipt() = default;
+  Receipt();
   Receipt(const Receipt&) = delete;
   Receipt& operator=(const Receipt&) = delete;
   void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
-  void release() {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) done();
-  }
+  void release();
+  /// Its number in the table of live receipts, never 0 (what a message holds).
+  std::uint32_t handle() const { return handle_; }
 
  protected:
-  virtual ~Receipt() = default;
+  virtual ~Receipt();
   /// The last holder let go; the receipt owns itself from here (delete this).
   virtual void done() = 0;
 
  private:
   std::atomic<std::uint32_t> refs_{1};
+  std::uint32_t handle_;
 };
 
-/// A counted reference to a Receipt; empty for nearly every message.
+/// The live receipt numbered `handle` (Receipt::handle).
+Receipt& receipt_at(std::uint32_t handle);
+
+/// A counted reference to a Receipt; empty for nearly every message. It holds
+/// the receipt's 4-byte number, not a pointer, so it fits in the padding of a
+/// Message and a message in one process pays nothing for it in size.
 class ReceiptRef {
  public:
   ReceiptRef() = default;
   /// Takes over the one reference a new Receipt starts with.
-  explicit ReceiptRef(Receipt* receipt) : receipt_(receipt) {}
-  ReceiptRef(const ReceiptRef& other) : receipt_(other.receipt_) {
-    if (receipt_ != nullptr) receipt_->retain();
+  explicit ReceiptRef(Receipt* receipt) : handle_(receipt->handle()) {}
+  ReceiptRef(const ReceiptRef& other) : handle_(other.handle_) {
+    if (handle_ != 0) receipt_at(handle_).retain();
   }
-  ReceiptRef(ReceiptRef&& other) noexcept : receipt_(other.receipt_) { other.receipt_ = nullptr; }
+  ReceiptRef(ReceiptRef&& other) noexcept : handle_(other.handle_) { other.handle_ = 0; }
   ReceiptRef& operator=(ReceiptRef other) noexcept {
-    std::swap(receipt_, other.receipt_);
+    std::swap(handle_, other.handle_);
     return *this;
   }
   ~ReceiptRef() {
-    if (receipt_ != nullptr) receipt_->release();
+    if (handle_ != 0) receipt_at(handle_).release();
   }
-  explicit operator bool() const { return receipt_ != nullptr; }
+  explicit operator bool() const { return handle_ != 0; }
 
  private:
-  Receipt* receipt_ = nullptr;
+  std::uint32_t handle_ = 0;
 };
 
 struct Message {
   Payload payload;
   std::vector<Message> members;  ///< non-empty: this message is a batch (made by `batch`)
   std::uint32_t source = 0;      ///< NodeId of the source that made it (a batch: its first member's)
-  Clock::time_point created{};   ///< when the source made it, for end-to-end latency
   ReceiptRef receipt;            ///< set by a source that must know when the message is done (cut_consume)
+  Clock::time_point created{};   ///< when the source made it, for end-to-end latency
 
   bool is_batch() const { return !members.empty(); }
   /// Payload bytes held: the payload, or the members' payloads for a batch.
