@@ -28,8 +28,7 @@ constexpr auto call_timeout = 20s;
   dup2(out, 4);
   int null = open("/dev/null", O_WRONLY);
   dup2(null, STDOUT_FILENO);
-  if (getenv("CHROMIUM_DEBUG") == nullptr)
-    dup2(null, STDERR_FILENO);  // its complaints about D-Bus, absent in a container
+  dup2(null, STDERR_FILENO);  // its complaints about D-Bus, absent in a container
   std::string user_data = "--user-data-dir=" + profile;
   std::vector<const char*> argv{
       "chromium",        "--headless",  "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
