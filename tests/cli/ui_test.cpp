@@ -51,7 +51,8 @@ constexpr const char* page_state = R"(({
 // points a chart (two seconds at 100ms) give the screenshot a history.
 bool backpressure_shown(const nlohmann::json& state) {
   if (!state.is_object()) return false;  // not evaluated yet, or the page was not ready
-  return state.value("points", 0) >= 20 && state["bottleneck"] == nlohmann::json::array({"process"}) &&
+  // points is null until the first snapshot has drawn the charts.
+  return state["points"].is_number() && state["points"] >= 20 && state["bottleneck"] == nlohmann::json::array({"process"}) &&
          state["labels"].value("ingest->validate", "") == "5/5" &&
          state["labels"].value("validate->process", "") == "5/5";
 }
