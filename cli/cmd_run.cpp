@@ -21,6 +21,7 @@
 #include "cli/signals.hpp"
 #include "cli/summary.hpp"
 #include "cli/trace.hpp"
+#include "cli/ui_option.hpp"
 #include "flow/distributed.hpp"
 #include "flow/parts.hpp"
 #include "flow/run.hpp"
@@ -34,14 +35,17 @@ constexpr auto default_trace_interval = 100ms;
 // With only --metrics-port: a snapshot a second is far fresher than the 15 s
 // Prometheus scrapes at by default, and costs the run nothing it would notice.
 constexpr auto default_metrics_interval = 1s;
+// With --ui: the trace's interval, since the page's charts are its series.
+constexpr auto default_ui_interval = default_trace_interval;
 
 struct RunArguments {
   std::string file;
   std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
-  std::string metrics_port, metrics_listen;
+  std::string metrics_port, metrics_listen, ui;
   std::string part, nats_url;
   std::vector<std::string> sets, plugins;
   bool quiet = false;
+  bool ui_hold = false;
 };
 
 // Everything the command line says, parsed; nullopt after printing the error.
@@ -50,6 +54,7 @@ struct Parsed {
   RunOptions options;
   std::optional<std::chrono::nanoseconds> report;
   std::optional<ListenAddress> metrics_address;
+  std::optional<ListenAddress> ui_address;
 };
 
 // --metrics-port PORT serves on 127.0.0.1; --metrics-listen ADDR:PORT anywhere else.
@@ -98,11 +103,14 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
     parsed.options.threads = *threads;
   }
   if (!parse_metrics_address(args, parsed)) return std::nullopt;
+  if (!args.ui.empty() && !(parsed.ui_address = parse_ui_address(args.ui, error))) {
+    return print_error(fmt::format("--ui: {}", error)), std::nullopt;
+  }
   return parsed;
 }
 
 // The monitor thread's view: each snapshot gets its bottleneck, then goes to
-// the reporter, the trace and the metrics endpoint. Only the monitor thread
+// the reporter, the trace, the live page and the metrics endpoint. Only the monitor thread
 // touches these while running (the endpoint's server threads read only what
 // publish hands over).
 struct Observers {
@@ -110,12 +118,15 @@ struct Observers {
   std::optional<Reporter> reporter;
   std::optional<TraceWriter> trace;
   std::optional<MetricsEndpoint> metrics;
+  std::optional<LiveView> ui;
+  std::string ui_url;
 
   void observe(const RunMetrics& snapshot) {
     RunMetrics named = snapshot;
     name_bottleneck(*pipeline, named);
     if (reporter) reporter->report(named);
     if (trace) trace->sample(named);
+    if (ui) ui->observe(named);
     if (metrics) metrics->publish(std::move(named));
   }
 };
@@ -130,24 +141,31 @@ bool serve_metrics(const ListenAddress& address, const Pipeline& pipeline, Obser
   return true;
 }
 
-// Sets up reports (option, else the pipeline's `report`), the trace and the
-// metrics endpoint; false when the trace cannot be written or the endpoint
-// not bound (nothing has run yet). They share one interval: the report's,
-// else the trace's default, else the endpoint's.
-bool attach_observers(const RunArguments& args, const Pipeline& pipeline, Parsed& parsed,
-                      Observers& observers) {
+// Sets up reports (option, else the pipeline's `report`), the trace, the
+// metrics endpoint and the live page; false when the trace cannot be written
+// or a port not bound (nothing has run yet). They share one interval: the
+// report's, else the trace's or the page's default, else the endpoint's.
+bool attach_observers(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry,
+                      Parsed& parsed, Observers& observers) {
   observers.pipeline = &pipeline;
   auto report = parsed.report;
   if (!report && pipeline.report) report = pipeline.report->value;
   if (report) observers.reporter.emplace(stdout, isatty(STDOUT_FILENO) != 0);
   // Bound before the trace is created: a port in use leaves no empty trace behind.
   if (parsed.metrics_address && !serve_metrics(*parsed.metrics_address, pipeline, observers)) return false;
+  if (parsed.ui_address) {
+    auto url = serve_ui(*parsed.ui_address, pipeline, registry, observers.ui);
+    if (!url) return false;
+    observers.ui_url = *url;
+  }
   if (!args.trace.empty()) {
     observers.trace.emplace(args.trace);
     if (!observers.trace->ok()) return print_error(observers.trace->error()), false;
   }
-  if (!report && !observers.trace && !observers.metrics) return true;
-  std::chrono::nanoseconds fallback = observers.trace ? default_trace_interval : default_metrics_interval;
+  if (!report && !observers.trace && !observers.metrics && !observers.ui) return true;
+  std::chrono::nanoseconds fallback = observers.trace ? default_trace_interval
+                                      : observers.ui  ? default_ui_interval
+                                                      : default_metrics_interval;
   parsed.options.report_every = report.value_or(fallback);
   parsed.options.on_report = [&observers](const RunMetrics& snapshot) { observers.observe(snapshot); };
   return true;
@@ -184,6 +202,14 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
   return failures;
 }
 
+// --ui-hold: the page keeps the final state until a signal; not after a run a
+// signal already stopped (whoever sent it wants flow gone).
+void hold_ui(const RunArguments& args, const RunMetrics& metrics, const Observers& observers) {
+  if (!args.ui_hold || !observers.ui || metrics.status == RunStatus::Interrupted) return;
+  fmt::print(stderr, "flow: ui: the run is over; {} shows its final state until Ctrl-C\n", observers.ui_url);
+  wait_for_interrupt();
+}
+
 // A failed run exits 1 whatever else happened; an output that could not be
 // written exits 1 even after a signal, since what a script expects is missing.
 int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry, RunMetrics& metrics,
@@ -192,8 +218,10 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
   if (metrics.status == RunStatus::Interrupted) metrics.signal = interrupt_signal_name();
   // The final state, served from here until flow exits, after the summary and the JSON.
   if (observers.metrics) observers.metrics->publish(metrics);
+  if (observers.ui) observers.ui->finish(metrics);
   auto failures = write_outputs(args, pipeline, registry, metrics, observers);
   for (const auto& error : failures.errors) print_error(error);
+  hold_ui(args, metrics, observers);
   if (metrics.status == RunStatus::Failed) {
     print_error(metrics.error.value_or("the run failed"));
     return exit_failed;
@@ -223,13 +251,13 @@ int run_loaded(const RunArguments& args, const Pipeline& whole, const OperatorRe
   Observers observers;
   parsed.options.interrupt = &interrupt_flag();
   if (args.part.empty()) {
-    if (!attach_observers(args, whole, parsed, observers)) return exit_output_failed;
+    if (!attach_observers(args, whole, registry, parsed, observers)) return exit_output_failed;
     auto metrics = run(whole, registry, parsed.options);
     return finish(args, whole, registry, metrics, observers);
   }
   if (!check_part(args, whole)) return exit_usage;
   auto local = part_pipeline(whole, args.part).pipeline;
-  if (!attach_observers(args, local, parsed, observers)) return exit_output_failed;
+  if (!attach_observers(args, local, registry, parsed, observers)) return exit_output_failed;
   auto metrics = run_part(whole, registry, parsed.options, PartOptions{args.part, args.nats_url});
   return finish(args, local, registry, metrics, observers);
 }
@@ -288,6 +316,13 @@ Handler setup_run(CLI::App& app) {
                  "as --metrics-port, on another address: 0.0.0.0:9464 (every IPv4 interface), [::1]:9464")
       ->type_name("ADDR:PORT")
       ->excludes(port);
+  auto* ui = app.add_option("--ui", args->ui,
+                             "serve a live page of the run (the graph coloured as it runs, queue depths over "
+                             "time) on 127.0.0.1:PORT, or ADDR:PORT; 0: a free port (the URL is printed on "
+                             "standard error)")
+                 ->type_name("[ADDR:]PORT");
+  app.add_flag("--ui-hold", args->ui_hold, "with --ui: keep serving the final state after the run, until Ctrl-C")
+      ->needs(ui);
   app.add_option("--part", args->part,
                  "run only the nodes of this part (part=NAME); its cut edges go through NATS JetStream "
                  "(docs/distributed.md)")

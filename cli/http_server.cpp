@@ -12,11 +12,6 @@
 namespace flow::cli {
 namespace {
 
-// Two threads answer requests: a scrape takes a millisecond, so one suffices,
-// and a second keeps one slow client from holding up the next scrape.
-// httplib's default is a thread per core, idle but there, beside the run's workers.
-constexpr std::size_t request_threads = 2;
-
 // A client that connects and sends nothing holds a thread this long; stop()
 // waits for it. Every response closes its connection, so no idle keep-alive
 // connection holds one past its request.
@@ -45,9 +40,11 @@ struct HttpServer::Parts {
   std::atomic<bool> done{false};  // listen_after_bind returned
 };
 
-HttpServer::HttpServer() : parts_(std::make_unique<Parts>()) {
+// httplib's default is a thread per core, idle but there beside the run's
+// workers: each server says how many it needs.
+HttpServer::HttpServer(std::size_t request_threads) : parts_(std::make_unique<Parts>()) {
   auto& server = parts_->server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(request_threads); };
+  server.new_task_queue = [request_threads] { return new httplib::ThreadPool(request_threads); };
   server.set_keep_alive_max_count(1);
   server.set_keep_alive_timeout(request_timeout_s);
   server.set_read_timeout(request_timeout_s, 0);
@@ -65,6 +62,22 @@ void HttpServer::get(const std::string& path, HttpHandler handler) {
                        response.status = answer.status;
                        response.set_content(answer.body, answer.content_type);
                      });
+}
+
+void HttpServer::stream(const std::string& path, const std::string& content_type, StreamHandler handler) {
+  parts_->server.Get(exact_pattern(path), [handler = std::move(handler), content_type](
+                                              const httplib::Request&, httplib::Response& response) {
+    response.set_header("Cache-Control", "no-cache");
+    // httplib calls the provider again until it signals the end; the handler
+    // writes the whole stream in its first call.
+    response.set_chunked_content_provider(content_type, [handler](std::size_t, httplib::DataSink& sink) {
+      handler([&sink](std::string_view piece) {
+        return sink.is_writable() && sink.write(piece.data(), piece.size());
+      });
+      sink.done();
+      return true;
+    });
+  });
 }
 
 std::optional<int> HttpServer::start(const std::string& host, int port, std::string& error) {

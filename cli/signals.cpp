@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
+#include <thread>
 
 namespace flow::cli {
 namespace {
@@ -14,12 +16,14 @@ constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 // Lock-free atomics are among the few things a signal handler may touch.
 std::atomic<bool> interrupted{false};
 std::atomic<int> first_signal{0};
+std::atomic<bool> holding{false};  // the run is over; only --ui-hold's page is waiting
 static_assert(std::atomic<bool>::is_always_lock_free);
 static_assert(std::atomic<int>::is_always_lock_free);
 
 // Whoever stopped the run learns that it heard and that a second signal
 // stops it at once. write(2) of a constant is async-signal-safe; stdio is not.
 const char* notice(int signal) {
+  if (holding.load()) return "flow: closing the page\n";
   switch (signal) {
     case SIGINT:
       return "flow: SIGINT: stopping the sources and draining; a second Ctrl-C stops at once\n";
@@ -79,6 +83,14 @@ std::optional<std::string> interrupt_signal_name() {
     default:
       return std::nullopt;
   }
+}
+
+void wait_for_interrupt() {
+  holding.store(true);
+  // The handler may run on any thread (the server's among them), so a
+  // sigsuspend here could sleep through it: the flag is polled instead, a
+  // tenth of a second being quick enough for a person's Ctrl-C.
+  while (!interrupted.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
 void prepare_output_errors() {

@@ -29,6 +29,10 @@ int interrupted_exit_status();
 /// The name of `interrupt_signal()` ("SIGTERM"), for the metrics JSON; nullopt when none.
 std::optional<std::string> interrupt_signal_name();
 
+/// Waits until a stopping signal comes (returns at once if one came before);
+/// its notice then says only that the page closes. For --ui-hold, after the run.
+void wait_for_interrupt();
+
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
 void install_interrupt_handler();
 

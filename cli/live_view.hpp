@@ -1,0 +1,71 @@
+#pragma once
+// `flow run --ui`: a page that shows the run live. The graph laid out by
+// Graphviz, recoloured from each snapshot the monitor thread takes (the same
+// ones --report and --trace get), pushed to the page as server-sent events.
+//
+// While no page is connected a snapshot costs one atomic load: it is neither
+// copied nor serialised. With pages connected, the monitor thread serialises
+// it once (the --metrics-json shape) and swaps it in under a mutex; each
+// page's stream writes it on a server thread of its own, so a slow page holds
+// up only itself (and is dropped after a second of not reading).
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "cli/http_server.hpp"
+#include "cli/listen_address.hpp"
+#include "flow/metrics.hpp"
+
+namespace flow::cli {
+
+class LiveView {
+ public:
+  /// `svg`: the pipeline laid out by Graphviz, or "" with `graph_error`
+  /// saying why there is none (the page shows it in the graph's place).
+  LiveView(std::string svg, std::string graph_error);
+  ~LiveView() { stop(); }
+  LiveView(const LiveView&) = delete;
+  LiveView& operator=(const LiveView&) = delete;
+
+  /// Binds `address` and serves the page (/), its files, /graph.svg and the
+  /// event stream /events. The bound address, or nullopt with `error` set.
+  std::optional<ListenAddress> start(const ListenAddress& address, std::string& error);
+
+  /// A snapshot of the running run (its bottleneck named), for the pages
+  /// connected now; nothing at all when there are none.
+  void observe(const RunMetrics& snapshot);
+
+  /// The final metrics: sent to the pages connected now and to every page that
+  /// connects later, after which each page's stream ends.
+  void finish(const RunMetrics& final_metrics);
+
+  /// Ends the streams (after the event each still owes its page) and stops serving.
+  void stop();
+
+  /// How many snapshots were serialised: none while no page was connected.
+  std::uint64_t events_made() const { return events_made_; }
+
+  /// How many pages are connected to /events now.
+  int pages() const { return pages_; }
+
+ private:
+  void publish(std::string event, bool final_event);
+  void stream_events(const StreamWriter& write);
+  std::optional<std::string> next_event(std::uint64_t& sent, bool& last);
+
+  std::string svg_, graph_error_;
+  std::atomic<int> pages_{0};
+  std::atomic<std::uint64_t> events_made_{0};
+  mutable std::mutex mutex_;  // guards what follows
+  std::condition_variable changed_;
+  std::string latest_;  // the newest event, whole; "" when none is current
+  std::uint64_t sequence_ = 0;
+  bool final_ = false;
+  bool closing_ = false;
+  HttpServer server_;  // last: stopped before what its threads read goes away
+};
+
+}  // namespace flow::cli
