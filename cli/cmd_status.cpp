@@ -16,15 +16,20 @@
 #include "cli/options.hpp"
 #include "cli/plugins.hpp"
 #include "cli/signals.hpp"
+#include "cli/ui_option.hpp"
 #include "flow/distributed.hpp"
+#include "flow/parts.hpp"
 
 namespace flow::cli {
 namespace {
 
 struct StatusArguments {
-  std::string file, nats_url, report;
+  std::string file, nats_url, report, ui;
   std::vector<std::string> plugins;
 };
+
+// With --ui and no --report, the page is refreshed at this pace.
+constexpr auto default_ui_interval = std::chrono::seconds(1);
 
 double fill_of(const CutEdgeStatus& edge) {
   if (!edge.capacity) return 0;
@@ -54,6 +59,55 @@ std::string render_status(const std::string& pipeline, const std::string& url, c
   return out;
 }
 
+// The whole pipeline as the live page draws a run, from what the server holds:
+// every cut edge's fill (the other edges live inside the parts, unseen here),
+// and the node behind the fullest cut edge as where backpressure builds.
+RunMetrics status_metrics(const Pipeline& pipeline, const std::vector<CutEdgeStatus>& edges) {
+  auto metrics = unstarted_metrics(pipeline);
+  metrics.status = RunStatus::Running;
+  const CutEdgeStatus* fullest = nullptr;
+  for (auto id : cut_edges(pipeline)) {
+    auto found = std::find_if(edges.begin(), edges.end(),
+                              [&](const CutEdgeStatus& edge) { return edge.edge == pipeline.edge_name(id); });
+    if (found == edges.end()) continue;
+    auto& edge = metrics.edges[id];
+    edge.transport = "jetstream";
+    edge.held = found->held;
+    edge.high_water = found->held;
+    edge.bytes_held = found->bytes_held;
+    if (found->held > 0 && (fullest == nullptr || fill_of(*found) > fill_of(*fullest))) {
+      fullest = &*found;
+      metrics.bottleneck = {pipeline.nodes[pipeline.edges[id].to].name,
+                            fmt::format("its input edge {} holds {}/{}", found->edge, found->held,
+                                        found->capacity ? fmt::format("{}", *found->capacity) : "∞")};
+    }
+  }
+  return metrics;
+}
+
+// Prints the table (and feeds the page) until Ctrl-C, or once.
+int watch(const StatusArguments& args, const Pipeline& pipeline, std::optional<std::chrono::nanoseconds> every,
+          std::optional<LiveView>& view) {
+  while (true) {
+    try {
+      auto edges = cut_status(pipeline, args.nats_url);
+      fmt::print("{}", render_status(pipeline.name, args.nats_url, edges));
+      std::fflush(stdout);
+      if (view) view->observe(status_metrics(pipeline, edges));
+    } catch (const std::exception& e) {
+      return print_error(e.what()), int{exit_failed};
+    }
+    if (!every) return exit_ok;
+    // Wakes every 50 ms to see Ctrl-C: the signal handler only sets a flag.
+    auto next = std::chrono::steady_clock::now() + *every;
+    while (std::chrono::steady_clock::now() < next) {
+      if (interrupt_flag().load()) return interrupted_exit_status();
+      std::this_thread::sleep_for(
+          std::min<std::chrono::nanoseconds>(std::chrono::milliseconds(50), next - std::chrono::steady_clock::now()));
+    }
+  }
+}
+
 int show_status(const StatusArguments& args) {
   install_interrupt_handler();
   std::optional<std::chrono::nanoseconds> every;
@@ -66,21 +120,16 @@ int show_status(const StatusArguments& args) {
   if (!registry) return exit_usage;
   auto pipeline = load_pipeline(args.file, *registry);
   if (!pipeline) return exit_usage;
-  while (true) {
-    try {
-      fmt::print("{}", render_status(pipeline->name, args.nats_url, cut_status(*pipeline, args.nats_url)));
-      std::fflush(stdout);
-    } catch (const std::exception& e) {
-      return print_error(e.what()), int{exit_failed};
-    }
-    if (!every) return exit_ok;
-    // Wakes every 50 ms to see Ctrl-C: the signal handler only sets a flag.
-    auto next = std::chrono::steady_clock::now() + *every;
-    while (std::chrono::steady_clock::now() < next) {
-      if (interrupt_flag().load()) return interrupted_exit_status();
-      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(std::chrono::milliseconds(50), next - std::chrono::steady_clock::now()));
-    }
+  std::optional<LiveView> view;
+  if (!args.ui.empty()) {
+    auto address = parse_ui_address(args.ui, error);
+    if (!address) return print_error(fmt::format("--ui: {}", error)), int{exit_usage};
+    if (!serve_ui(*address, *pipeline, *registry, view)) return exit_output_failed;
+    if (!every) every = default_ui_interval;
   }
+  auto status = watch(args, *pipeline, every, view);
+  if (view) view->stop();
+  return status;
 }
 
 }  // namespace
@@ -92,6 +141,10 @@ Handler setup_status(CLI::App& app) {
       ->envname("FLOW_NATS_URL")
       ->type_name("URL");
   app.add_option("--report", args->report, "print again at this interval (e.g. 1s) until Ctrl-C")->type_name("DURATION");
+  app.add_option("--ui", args->ui,
+                 "serve the live page of `flow run --ui` for the whole pipeline, its cut edges filled from the "
+                 "server, until Ctrl-C: PORT on 127.0.0.1, or ADDR:PORT")
+      ->type_name("[ADDR:]PORT");
   add_plugin_option(app, args->plugins);
   return [args] { return show_status(*args); };
 }
