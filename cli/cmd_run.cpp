@@ -236,6 +236,13 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
 // `--part NAME`: the part must exist, have a server, and run on the real clock.
 bool check_part(const RunArguments& args, const Pipeline& pipeline) {
   if (auto error = part_error(pipeline, args.part)) return print_error(*error), false;
+  // Such a node runs only when the file runs whole: no --part selects it, and
+  // the cut edges to it would never be taken from.
+  for (const auto& node : pipeline.nodes) {
+    if (node.part.empty()) {
+      return print_error(fmt::format("--part: node {} has no part=; with --part every node needs one", node.name)), false;
+    }
+  }
   if (args.nats_url.empty()) {
     return print_error("--part needs a NATS server: --nats URL or FLOW_NATS_URL (e.g. nats://127.0.0.1:4222)"), false;
   }

@@ -20,6 +20,10 @@ struct RunOptions {
   std::optional<std::chrono::nanoseconds> report_every;  ///< call on_report at this interval
   std::function<void(const RunMetrics&)> on_report;      ///< a live snapshot (status Running), from a monitor thread
   const std::atomic<bool>* interrupt = nullptr;          ///< set (e.g. by SIGINT): stop sources, drain, status Interrupted
+  /// Called once, on the calling thread, when the run's status is known and
+  /// before the messages it still holds are let go (a cut edge then gives
+  /// back, rather than acknowledges, what a failed run did not finish).
+  std::function<void(RunStatus)> on_over;
 };
 
 /// Runs to completion. Never throws for a failed run: the status and error say so.

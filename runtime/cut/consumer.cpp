@@ -13,6 +13,15 @@ constexpr std::int64_t kFetchWaitNs = 100'000'000;
 // How soon the runtime asks again when the buffer is empty.
 constexpr auto kPollAgain = std::chrono::milliseconds(1);
 
+// A batch that crossed the cut is one stream message: each member carries its
+// receipt too, so unbatching does not acknowledge it while members are at work.
+void share_receipt(Message& message) {
+  for (auto& member : message.members) {
+    member.receipt = message.receipt;
+    share_receipt(member);
+  }
+}
+
 }  // namespace
 
 class Consumer::Taken final : public Receipt {
@@ -41,7 +50,17 @@ Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId e
   check(js_PullSubscribe(&raw, js_, names_.subject.c_str(), names_.stream.c_str(), nullptr, &options, &code),
         fmt::format("pulling from stream {} of edge {}", names_.stream, whole.edge_name(edge)), code);
   subscription_.reset(raw);
-  presence_.announce(names_.presence, Side::Consumer, instance_name(), true);
+  jsConsumerInfo* info = nullptr;
+  if (js_GetConsumerInfo(&info, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) == NATS_OK) {
+    NatsPtr<jsConsumerInfo> owned(info);
+    // The stream's and the consumer's sequences go on from run to run: the
+    // gap so far is earlier runs' drops. A new consumer starts at the
+    // stream's first message; what was discarded before that is this run's.
+    if (info->Delivered.Consumer > 0 && info->Delivered.Stream > info->Delivered.Consumer) {
+      gap_before_ = info->Delivered.Stream - info->Delivered.Consumer;
+    }
+  }
+  presence_.announce(names_.presence, Side::Consumer, instance_name(), "open");
   fetcher_ = std::thread([this] { fetch_loop(); });
 }
 
@@ -90,7 +109,13 @@ void Consumer::fetch_loop() {
     }
     natsMsgList_Destroy(&list);
     if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) {
-      if (input_ended()) {
+      bool over = false;
+      try {
+        over = input_ended();
+      } catch (const NatsError&) {
+        // The server is away; the input has not ended. Look again after the next pull.
+      }
+      if (over) {
         std::lock_guard lock(mutex_);
         ended_ = true;
         return;
@@ -113,7 +138,7 @@ void Consumer::take(natsMsg* msg) {
       // the stream discarded before anyone took it (drop_oldest).
       std::lock_guard lock(mutex_);
       highest_gap_ = std::max(highest_gap_, meta->Sequence.Stream - meta->Sequence.Consumer);
-      counters_.dropped.store(highest_gap_, std::memory_order_relaxed);
+      counters_.dropped.store(highest_gap_ - std::min(highest_gap_, gap_before_), std::memory_order_relaxed);
     }
   }
   auto message = decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
@@ -129,12 +154,23 @@ void Consumer::take(natsMsg* msg) {
     outstanding_.insert(taken);
   }
   message->receipt = ReceiptRef(taken);
+  share_receipt(*message);
   std::lock_guard lock(mutex_);
   buffer_.push_back(std::move(*message));
 }
 
+bool Consumer::input_over() {
+  std::lock_guard lock(mutex_);
+  return ended_;
+}
+
 bool Consumer::input_ended() {
   auto producers = presence_.census(names_.presence, Side::Producer);
+  if (producers.closed == 0 && producers.alive == 0 && producers.dead > 0 && !warned_dead_) {
+    warned_dead_ = true;
+    fmt::print(stderr, "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
+               whole_.edge_name(edge_));
+  }
   if (producers.closed == 0 || producers.alive > 0) return false;
   jsConsumerInfo* raw = nullptr;
   if (js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) != NATS_OK) return false;
@@ -144,8 +180,15 @@ bool Consumer::input_ended() {
     std::lock_guard lock(outstanding_mutex_);
     mine = outstanding_.size();
   }
-  // What another process took and has not finished comes back to us if it dies.
-  return info->NumPending == 0 && static_cast<std::uint64_t>(info->NumAckPending) <= mine;
+  if (info->NumPending != 0) return false;
+  if (!ending_.exchange(true)) presence_.announce(names_.presence, Side::Consumer, instance_name(), "ending");
+  if (static_cast<std::uint64_t>(info->NumAckPending) <= mine) return true;
+  // Taken and not finished elsewhere. A dead process's, or one a lost pull
+  // left with no taker, comes back after the ack wait: wait for it. But what
+  // other live processes of the part hold, once they are ending too, is
+  // theirs to finish (a batch holding messages until its input ends).
+  auto consumers = presence_.census(names_.presence, Side::Consumer);
+  return consumers.dead == 0 && consumers.alive == 0 && consumers.ending >= 2;
 }
 
 SourcePull Consumer::pull(Chunk& out, std::size_t max, Clock::time_point now) {

@@ -5,6 +5,7 @@
 // acknowledged when the part is done with it, or given back (nak) when the
 // part stops without finishing it. The input ends when every producer of the
 // edge has closed and the stream holds nothing more for this process.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -39,6 +40,11 @@ class Consumer {
   void abandon();
   /// Stops pulling; what is left in the buffer is given back.
   void stop();
+  /// Every producer has closed and the stream held nothing more for this process.
+  bool input_over();
+  /// What the presence bucket says of this process: "open", or "ending" once
+  /// it has seen its input end and finishes what it holds.
+  const char* presence_state() const { return ending_.load() ? "ending" : "open"; }
 
  private:
   class Taken;
@@ -62,6 +68,9 @@ class Consumer {
   bool ended_ = false;
   bool stopping_ = false;
   std::uint64_t highest_gap_ = 0;  ///< drop_oldest: stream sequence minus delivery sequence, at most
+  std::uint64_t gap_before_ = 0;   ///< the same when this process opened the consumer: earlier runs' drops
+  bool warned_dead_ = false;       ///< said once that every producer has died
+  std::atomic<bool> ending_{false};
 
   std::mutex outstanding_mutex_;  ///< guards outstanding_ and abandoned_; acks happen under it
   std::unordered_set<Taken*> outstanding_;

@@ -61,6 +61,7 @@ class PartRun {
   PartRun& operator=(const PartRun&) = delete;
 
   RunMetrics run(const OperatorRegistry& registry, RunOptions run_options) {
+    interrupt_ = run_options.interrupt;
     open_edges(registry);
     keeper_ = std::thread([this] { keep(); });
     auto report = run_options.on_report;
@@ -69,11 +70,16 @@ class PartRun {
         patch(patched);
         report(patched);
       };
+    auto caller_over = run_options.on_over;
+    run_options.on_over = [this, caller_over](RunStatus status) {
+      // Before the run lets go of what it holds: a failed or stopped run gives it back.
+      if (status != RunStatus::Ok) {
+        for (auto& [edge, consumer] : consumers_) consumer->abandon();
+      }
+      if (caller_over) caller_over(status);
+    };
     auto metrics = flow::run(local_.pipeline, with_cut_operators(registry), run_options);
-    if (metrics.status != RunStatus::Ok) {
-      for (auto& [edge, consumer] : consumers_) consumer->abandon();
-    }
-    close();
+    close(metrics.status == RunStatus::Ok);
     patch(metrics);
     return metrics;
   }
@@ -112,7 +118,7 @@ class PartRun {
       } else {
         // The first producer of a new run forgets the last run's finished ones.
         if (presence_.census(names.presence, Side::Producer).alive == 0) presence_.forget_finished(names.presence, Side::Producer);
-        presence_.announce(names.presence, Side::Producer, instance_name(), true);
+        presence_.announce(names.presence, Side::Producer, instance_name(), "open");
         producers_[whole_edge];
       }
     }
@@ -127,7 +133,8 @@ class PartRun {
     publish.make = [this](const OperatorCall& call) -> std::unique_ptr<Operator> {
       auto edge = static_cast<EdgeId>(edge_argument(call));
       return std::make_unique<PublishSink>(
-          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_), producers_.at(edge));
+          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_, interrupt_),
+          producers_.at(edge));
     };
     extended.add(std::move(publish));
     OperatorSpec consume;
@@ -172,10 +179,10 @@ class PartRun {
     try {
       for (auto& [edge, presence] : producers_) {
         std::lock_guard lock(presence.mutex);
-        if (!presence.closed) presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), true);
+        if (!presence.closed) presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), "open");
       }
       for (auto& [edge, consumer] : consumers_) {
-        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(), true);
+        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(), consumer->presence_state());
         consumer->keep_alive();
       }
     } catch (const NatsError&) {
@@ -192,18 +199,22 @@ class PartRun {
     if (keeper_.joinable()) keeper_.join();
   }
 
-  void close() {
+  // `clean`: the run ended by itself. Only then may the last consumer forget
+  // the edge: after a stop the stream may still hold what a restart must take.
+  void close(bool clean) {
     stop_keeper();
     // The last acknowledgements are on their way: let the server see them first.
     natsConnection_FlushTimeout(connection_.get(), 2000);
     sample_streams();
     for (auto& [edge, consumer] : consumers_) {
+      bool drained = consumer->input_over();
       consumer->stop();
       auto presence = names_of(whole_, edge).presence;
       try {
-        presence_.announce(presence, Side::Consumer, instance_name(), false);
+        presence_.announce(presence, Side::Consumer, instance_name(), "closed");
         // The last consumer to finish forgets the edge: the next run starts clean.
-        if (presence_.census(presence, Side::Consumer).alive == 0) {
+        auto consumers = presence_.census(presence, Side::Consumer);
+        if (clean && drained && consumers.alive == 0 && consumers.ending == 0) {
           presence_.forget_finished(presence, Side::Consumer);
           presence_.forget_finished(presence, Side::Producer);
         }
@@ -241,6 +252,7 @@ class PartRun {
   std::map<EdgeId, CutCounters> counters_;
   std::map<EdgeId, ProducerPresence> producers_;
   std::map<EdgeId, std::unique_ptr<Consumer>> consumers_;
+  const std::atomic<bool>* interrupt_ = nullptr;
   std::thread keeper_;
   std::mutex keeper_mutex_;
   std::condition_variable keeper_wake_;

@@ -56,10 +56,10 @@ Presence::Presence(jsCtx* js, const std::string& bucket) {
   store_.reset(raw);
 }
 
-void Presence::announce(const std::string& edge, Side side, const std::string& instance, bool open) {
+void Presence::announce(const std::string& edge, Side side, const std::string& instance, std::string_view state) {
   auto key = fmt::format("{}.{}.{}", edge, side_letter(side), instance);
   uint64_t revision = 0;
-  check(kvStore_PutString(&revision, store_.get(), key.c_str(), open ? "open" : "closed"),
+  check(kvStore_Put(&revision, store_.get(), key.c_str(), state.data(), static_cast<int>(state.size())),
         fmt::format("announcing {} in the presence bucket", key));
 }
 
@@ -87,10 +87,12 @@ Census Presence::census(const std::string& edge, Side side) {
     std::string_view state = kvEntry_ValueString(entry);
     if (state == "closed") {
       ++census.closed;
-    } else if (alive(entry)) {
-      ++census.alive;
-    } else {
+    } else if (!alive(entry)) {
       ++census.dead;
+    } else if (state == "ending") {
+      ++census.ending;
+    } else {
+      ++census.alive;
     }
   });
   return census;

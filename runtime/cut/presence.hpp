@@ -4,10 +4,13 @@
 // a cut: a consuming part ends once every producer of its edges has closed
 // and the streams are drained (docs/distributed.md, "End of input").
 //   key   = FROM.TO.p.INSTANCE (a producer) or FROM.TO.c.INSTANCE (a consumer)
-//   value = "open" (put again every second while the process lives) or "closed"
+//   value = "open" (put again every second while the process lives), "ending"
+//           (a consumer that has seen its input end and finishes what it
+//           holds; also renewed) or "closed"
 // An "open" entry not renewed for kStaleAfter belongs to a process that died.
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "runtime/cut/nats.hpp"
 
@@ -21,6 +24,7 @@ enum class Side { Producer, Consumer };
 /// What the bucket says of one side of one edge.
 struct Census {
   int alive = 0;   ///< open and renewed lately
+  int ending = 0;  ///< a consumer finishing what it holds, renewed lately
   int closed = 0;  ///< finished cleanly
   int dead = 0;    ///< open but not renewed: the process died (kill -9) or lost its server
 };
@@ -31,7 +35,8 @@ class Presence {
   Presence(jsCtx* js, const std::string& bucket);
 
   /// Puts this process's entry for `edge` (a CutNames::presence prefix).
-  void announce(const std::string& edge, Side side, const std::string& instance, bool open);
+  /// `state`: "open", "ending" or "closed".
+  void announce(const std::string& edge, Side side, const std::string& instance, std::string_view state);
   Census census(const std::string& edge, Side side);
   /// Deletes the side's entries that are not alive: a new run's first producer
   /// forgets the last run's; the last consumer to finish forgets the edge.

@@ -15,13 +15,18 @@ namespace {
 constexpr auto kFirstBackoff = std::chrono::microseconds(200);
 constexpr auto kLongestBackoff = std::chrono::milliseconds(50);
 constexpr std::int64_t kAnswerWaitMs = 5000;
+// A publish that fails for another reason than a full stream (no answer, no
+// JetStream behind the subject) is tried again while the server comes back;
+// after this long without one success the edge is taken as broken.
+constexpr auto kGiveUpAfter = std::chrono::seconds(60);
 
 }  // namespace
 
 Publisher::Publisher(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters,
-                     Presence& presence)
+                     Presence& presence, const std::atomic<bool>* interrupt)
     : whole_(whole), edge_(edge), policy_(whole.edges[edge].overflow), names_(names_of(whole, edge)),
-      counters_(counters), presence_(presence) {
+      counters_(counters), presence_(presence), interrupt_(interrupt),
+      largest_message_(natsConnection_GetMaxPayload(connection.get())) {
   jsOptions options;
   jsOptions_Init(&options);
   options.PublishAsync.MaxPending = static_cast<std::int64_t>(kLargestChunk) * 2;
@@ -30,6 +35,15 @@ Publisher::Publisher(const Connection& connection, const Pipeline& whole, EdgeId
   jsCtx* raw = nullptr;
   check(natsConnection_JetStream(&raw, connection.get(), &options), fmt::format("JetStream for edge {}", whole.edge_name(edge)));
   js_.reset(raw);
+}
+
+Publisher::~Publisher() {
+  if (js_) {
+    jsPubOptions wait;
+    jsPubOptions_Init(&wait);
+    wait.MaxWait = kAnswerWaitMs;
+    js_PublishAsyncComplete(js_.get(), &wait);
+  }
 }
 
 void Publisher::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure) {
@@ -59,9 +73,29 @@ void Publisher::publish_round(const Chunk& messages, const std::vector<std::size
     std::lock_guard lock(mutex_);
     outcomes_ = &outcomes;
   }
+  try {
+    send_all(messages, indexes, outcomes);
+  } catch (...) {
+    end_round();
+    throw;
+  }
+  end_round();
+}
+
+void Publisher::send_all(const Chunk& messages, const std::vector<std::size_t>& indexes, std::vector<Outcome>& outcomes) {
   for (auto index : indexes) {
     outcomes[index] = Outcome::Pending;
     auto bytes = encode(messages[index]);
+    if (largest_message_ > 0 && static_cast<std::int64_t>(bytes.size()) > largest_message_) {
+      fail(fmt::format("a message of {} bytes is more than the {} bytes the NATS server takes in one message "
+                       "(its max_payload)",
+                       bytes.size(), largest_message_),
+           0);
+    }
+    // The stream would refuse it as full forever, whatever it held.
+    if (const auto& limit = whole_.edges[edge_].max_bytes; limit && bytes.size() > *limit) {
+      fail(fmt::format("a message of {} bytes is more than the edge's max_bytes of {} bytes", bytes.size(), *limit), 0);
+    }
     natsMsg* msg = nullptr;
     check(natsMsg_Create(&msg, names_.subject.c_str(), nullptr, bytes.data(), static_cast<int>(bytes.size())),
           "creating a NATS message");
@@ -78,6 +112,9 @@ void Publisher::publish_round(const Chunk& messages, const std::vector<std::size
       natsMsg_Destroy(msg);
     }
   }
+}
+
+void Publisher::end_round() {
   jsPubOptions wait;
   jsPubOptions_Init(&wait);
   wait.MaxWait = kAnswerWaitMs;
@@ -88,7 +125,7 @@ void Publisher::publish_round(const Chunk& messages, const std::vector<std::size
       std::lock_guard lock(mutex_);
       for (int i = 0; i < pending.Count; ++i) {
         if (auto found = waiting_.find(pending.Msgs[i]); found != waiting_.end()) {
-          outcomes[found->second] = Outcome::Failed;
+          if (outcomes_ != nullptr) (*outcomes_)[found->second] = Outcome::Failed;
           waiting_.erase(found);
         }
       }
@@ -96,9 +133,15 @@ void Publisher::publish_round(const Chunk& messages, const std::vector<std::size
     }
   }
   std::lock_guard lock(mutex_);
-  for (auto& [msg, index] : waiting_) outcomes[index] = Outcome::Failed;
+  if (outcomes_ != nullptr) {
+    for (auto& [msg, index] : waiting_) (*outcomes_)[index] = Outcome::Failed;
+  }
   waiting_.clear();
   outcomes_ = nullptr;
+}
+
+void Publisher::fail(const std::string& why, std::size_t stored) const {
+  throw StreamError(fmt::format("edge {} (stream {}): {}", whole_.edge_name(edge_), names_.stream, why), stored);
 }
 
 void Publisher::fail_full(std::size_t stored) const {
@@ -114,22 +157,41 @@ void Publisher::apply(Chunk& messages, OperatorContext& context) {
   for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   std::vector<bool> dropped(messages.size(), false);
   auto backoff = std::chrono::duration_cast<std::chrono::microseconds>(kFirstBackoff);
+  auto last_success = std::chrono::steady_clock::now();
+  auto stored_count = [&] { return static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), Outcome::Stored)); };
   while (!todo.empty()) {
     publish_round(messages, todo, outcomes);
     std::vector<std::size_t> again;
+    bool any_failed = false;
     for (auto index : todo) {
+      if (outcomes[index] == Outcome::Stored || outcomes[index] == Outcome::Full) last_success = std::chrono::steady_clock::now();
       if (outcomes[index] == Outcome::Stored) continue;
+      any_failed = any_failed || outcomes[index] == Outcome::Failed;
       if (outcomes[index] == Outcome::Full && policy_ == Overflow::DropNewest) {
         dropped[index] = true;
         continue;
       }
       if (outcomes[index] == Outcome::Full && policy_ == Overflow::Fail) {
         // The ones stored so far go on as delivered; a chunk keeps its order only where all went in.
-        fail_full(static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), Outcome::Stored)));
+        fail_full(stored_count());
       }
       again.push_back(index);
     }
     if (again.empty()) break;
+    if (interrupt_ != nullptr && interrupt_->load()) {
+      fail(fmt::format("stopped while {} message{} could not be published (the stream is full or the server away)",
+                       again.size(), again.size() == 1 ? "" : "s"),
+           stored_count());
+    }
+    if (any_failed && std::chrono::steady_clock::now() - last_success > kGiveUpAfter) {
+      std::string last;
+      {
+        std::lock_guard lock(mutex_);
+        last = last_error_;
+      }
+      fail(fmt::format("no publish has succeeded for {} s: {}", kGiveUpAfter.count(), last.empty() ? "no answer" : last),
+           stored_count());
+    }
     todo = std::move(again);
     std::this_thread::sleep_for(backoff);
     backoff = std::min<std::chrono::microseconds>(backoff * 2, kLongestBackoff);
@@ -148,6 +210,6 @@ void Publisher::apply(Chunk& messages, OperatorContext& context) {
   messages = std::move(stored);
 }
 
-void Publisher::finish() { presence_.announce(names_.presence, Side::Producer, instance_name(), false); }
+void Publisher::finish() { presence_.announce(names_.presence, Side::Producer, instance_name(), "closed"); }
 
 }  // namespace flow::cut

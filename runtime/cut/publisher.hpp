@@ -4,6 +4,7 @@
 // what the stream refuses as full meets the edge's policy: block retries with
 // backoff (the sink stays busy, the hand-off in front of it fills, and the
 // producers block), drop_newest counts a drop, fail fails the run.
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -21,7 +22,12 @@ namespace flow::cut {
 
 class Publisher final : public Operator {
  public:
-  Publisher(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters, Presence& presence);
+  /// `interrupt`: the run's stop flag (Ctrl-C), so a full stream does not hold the part past it.
+  Publisher(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters, Presence& presence,
+            const std::atomic<bool>* interrupt);
+  ~Publisher() override;
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
 
   void apply(Chunk& messages, OperatorContext& context) override;
   /// The input has ended and every publish is acknowledged: say so to the consumers.
@@ -33,8 +39,12 @@ class Publisher final : public Operator {
 
   /// Publishes the messages at `indexes`, waits for the server's answers.
   void publish_round(const Chunk& messages, const std::vector<std::size_t>& indexes, std::vector<Outcome>& outcomes);
+  void send_all(const Chunk& messages, const std::vector<std::size_t>& indexes, std::vector<Outcome>& outcomes);
   static void on_ack(jsCtx* js, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure);
   [[noreturn]] void fail_full(std::size_t stored) const;
+  [[noreturn]] void fail(const std::string& why, std::size_t stored) const;
+  /// Waits for the answers still owed (or takes their messages back) and forgets the round.
+  void end_round();
 
   const Pipeline& whole_;
   EdgeId edge_;
@@ -42,11 +52,13 @@ class Publisher final : public Operator {
   CutNames names_;
   CutCounters& counters_;
   Presence& presence_;
-  NatsPtr<jsCtx> js_;
+  const std::atomic<bool>* interrupt_;
+  std::int64_t largest_message_ = 0;                   ///< the server's largest payload, less than this is refused at once
   std::mutex mutex_;                                   ///< guards the fields below, shared with on_ack
   std::unordered_map<natsMsg*, std::size_t> waiting_;  ///< published, not yet answered → index in the chunk
   std::vector<Outcome>* outcomes_ = nullptr;
   std::string last_error_;
+  NatsPtr<jsCtx> js_;  ///< last: destroyed first, so no answer comes in after the fields it writes are gone
 };
 
 }  // namespace flow::cut

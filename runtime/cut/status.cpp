@@ -35,7 +35,8 @@ std::vector<CutEdgeStatus> cut_status(const Pipeline& pipeline, const std::strin
       status.taken = static_cast<std::uint64_t>(info->NumAckPending);
     }
     status.producers = presence.census(names.presence, Side::Producer).alive;
-    status.consumers = presence.census(names.presence, Side::Consumer).alive;
+    auto consumers = presence.census(names.presence, Side::Consumer);
+    status.consumers = consumers.alive + consumers.ending;
     edges.push_back(std::move(status));
   }
   return edges;

@@ -197,6 +197,7 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
     status = watch(state, parts, options, stop_sources);
   }
   double elapsed = state.elapsed_s();
+  if (options.on_over) options.on_over(status);
   timer.stop();  // no callback may put work into the graph past this point
   graph.wait();
   return finish(collect(parts, status, elapsed));

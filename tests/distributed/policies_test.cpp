@@ -80,5 +80,8 @@ TEST_CASE("block: a full stream holds the producer until the consumer makes room
   CHECK(delivered_at(back.metrics(), "store") == produced);
   auto edge = edge_of(front.metrics(), "ingest", "store");
   CHECK(edge.at("dropped") == 0);
+  // discard() takes microseconds; the producer is faster still, so the stream
+  // fills to its capacity and the producer waits for room.
   CHECK(edge.at("high_water").get<int>() <= capacity);
+  CHECK(edge.at("blocked_s").get<double>() > 0);
 }

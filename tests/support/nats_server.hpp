@@ -22,7 +22,9 @@ class NatsServer {
   /// Stops it (SIGTERM: it flushes its file store) and starts it again on the
   /// same port and store, waiting until it is ready.
   void restart();
+  /// Stops it (SIGTERM); start_again() brings it back on the same port and store.
   void stop();
+  void start_again() { start(); }
 
  private:
   void start();
