@@ -89,8 +89,14 @@ TEST_CASE("a part killed with SIGKILL mid-run and restarted loses no input line"
   PartProcess front(file, "front", server, directory);
   {
     PartProcess doomed(file, "middle", server, directory, {"--report", "100ms", "--quiet"}, "doomed");
-    // Its first report: it has been taking and working for 100 ms of a run of over a second.
-    REQUIRE(doomed.child().read_line(30s).has_value());
+    // A report showing its output stream holding some: it has taken and
+    // worked, and with input left it holds more taken and unfinished.
+    bool working = false;
+    while (!working) {
+      auto line = doomed.child().read_line(30s);
+      REQUIRE(line.has_value());
+      working = line->find("work->out 0/") == std::string::npos && line->find("work->out ") != std::string::npos;
+    }
     doomed.child().send(SIGKILL);
     doomed.finish();
     CHECK(doomed.child().killed_by() == SIGKILL);
