@@ -84,8 +84,6 @@ class PartRun {
     return metrics;
   }
 
-  const PartPipeline& local() const { return local_; }
-
  private:
   // How many messages a consuming process takes ahead from a cut edge. A
   // message it has taken stays in the stream, unacknowledged, until it is
