@@ -47,8 +47,10 @@ std::string render_status(const std::string& pipeline, const std::string& url, c
                        fmt::format("{} -> {}", edge.from_part, edge.to_part), held, edge.taken, edge.producers,
                        edge.consumers);
   }
-  auto fullest = std::max_element(edges.begin(), edges.end(),
-                                  [](const auto& a, const auto& b) { return fill_of(a) < fill_of(b); });
+  // The fullest for its capacity; among unbounded edges (fill 0), the one holding most.
+  auto fullest = std::max_element(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+    return std::pair(fill_of(a), a.held) < std::pair(fill_of(b), b.held);
+  });
   if (fullest == edges.end() || fullest->held == 0) {
     out += "no cut edge holds messages\n";
   } else {

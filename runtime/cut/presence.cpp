@@ -38,9 +38,9 @@ const std::string& instance_name() {
   return name;
 }
 
-Presence::Presence(jsCtx* js, const std::string& bucket) {
+Presence::Presence(jsCtx* js, const std::string& bucket, bool create) {
   kvStore* raw = nullptr;
-  if (js_KeyValue(&raw, js, bucket.c_str()) != NATS_OK) {
+  if (js_KeyValue(&raw, js, bucket.c_str()) != NATS_OK && create) {
     kvConfig config;
     kvConfig_Init(&config);
     config.Bucket = bucket.c_str();
@@ -57,6 +57,7 @@ Presence::Presence(jsCtx* js, const std::string& bucket) {
 }
 
 void Presence::announce(const std::string& edge, Side side, const std::string& instance, std::string_view state) {
+  if (!store_) throw NatsError(fmt::format("no presence bucket to announce {} in", edge));
   auto key = fmt::format("{}.{}.{}", edge, side_letter(side), instance);
   uint64_t revision = 0;
   check(kvStore_Put(&revision, store_.get(), key.c_str(), state.data(), static_cast<int>(state.size())),
@@ -65,6 +66,7 @@ void Presence::announce(const std::string& edge, Side side, const std::string& i
 
 template <typename Visit>
 void Presence::for_each_entry(const std::string& edge, Side side, Visit visit) {
+  if (!store_) return;
   kvKeysList keys{};
   auto status = kvStore_Keys(&keys, store_.get(), nullptr);
   if (status == NATS_NOT_FOUND) return;

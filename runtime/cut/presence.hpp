@@ -31,8 +31,9 @@ struct Census {
 
 class Presence {
  public:
-  /// Opens (or creates) the pipeline's bucket.
-  Presence(jsCtx* js, const std::string& bucket);
+  /// Opens the pipeline's bucket, creating it when `create` (a part); a
+  /// reader (`flow status`) that finds none sees no process at all.
+  Presence(jsCtx* js, const std::string& bucket, bool create = true);
 
   /// Puts this process's entry for `edge` (a CutNames::presence prefix).
   /// `state`: "open", "ending" or "closed".

@@ -11,7 +11,7 @@ namespace flow {
 std::vector<CutEdgeStatus> cut_status(const Pipeline& pipeline, const std::string& nats_url) {
   using namespace flow::cut;
   Connection connection(nats_url, fmt::format("flow status {}", pipeline.name));
-  Presence presence(connection.jetstream(), presence_bucket(pipeline));
+  Presence presence(connection.jetstream(), presence_bucket(pipeline), /*create=*/false);
   std::vector<CutEdgeStatus> edges;
   for (auto id : cut_edges(pipeline)) {
     auto names = names_of(pipeline, id);

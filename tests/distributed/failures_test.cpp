@@ -66,6 +66,10 @@ TEST_CASE("flow status shows each cut edge's fill and where backpressure builds"
   NatsServer server;
   auto directory = temp_directory();
   auto file = two_parts(directory, 5);
+  // Before any part has run there is no stream yet, and nothing held.
+  auto before = run_command(fmt::format("{} status {} --nats {}", FLOW_BINARY, file, server.url()));
+  CHECK(before.exit_code == 0);
+  CHECK(before.out.find("no cut edge holds messages") != std::string::npos);
   REQUIRE(run_command(fmt::format("{} run {} --part front --quiet --nats {}", FLOW_BINARY, file, server.url())).exit_code == 0);
   auto status = run_command(fmt::format("{} status {} --nats {}", FLOW_BINARY, file, server.url()));
   INFO(status.out << status.err);
