@@ -6,6 +6,8 @@
 namespace flow::cut {
 namespace {
 
+// Tells a flow frame from a message some other program put on the subject.
+constexpr char kMagic[] = {'\xF1', '\x01'};
 constexpr char kPlain = 0;
 constexpr char kBatch = 1;
 
@@ -75,6 +77,7 @@ bool decode_body(std::string_view in, Message& message, int depth) {
 std::string encode(const Message& message) {
   std::string out;
   out.reserve(16 + message.bytes());
+  out.append(kMagic, sizeof(kMagic));
   auto wall = message.created.time_since_epoch() + wall_offset();
   put(out, static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count()));
   encode_body(out, message);
@@ -82,6 +85,8 @@ std::string encode(const Message& message) {
 }
 
 std::optional<Message> decode(std::string_view bytes) {
+  if (bytes.substr(0, sizeof(kMagic)) != std::string_view(kMagic, sizeof(kMagic))) return std::nullopt;
+  bytes.remove_prefix(sizeof(kMagic));
   std::int64_t wall_ns = 0;
   if (!take(bytes, wall_ns)) return std::nullopt;
   Message message;

@@ -1,7 +1,8 @@
 #pragma once
 // A flow message as the bytes of one JetStream message. Our own small frame
 // rather than NATS headers: headers cost a parse per message on both sides.
-//   frame   = created (8 bytes, little-endian ns since the Unix epoch) body
+//   frame   = 0xF1 0x01 (flow, frame version 1)
+//             created (8 bytes, little-endian ns since the Unix epoch) body
 //   body    = 0x00 payload                       a plain message
 //           | 0x01 count (4 bytes) member*       a batch
 //   member  = length (4 bytes) body
