@@ -15,17 +15,6 @@
 using namespace flow::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::set<std::string> distinct_lines(const std::string& text) {
-  std::set<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.insert(line);
-  return lines;
-}
-
-}  // namespace
-
 TEST_CASE("a batch that crossed a cut is acknowledged only when its last member is done", "[nats]") {
   auto directory = temp_directory();
   constexpr int lines = 200;

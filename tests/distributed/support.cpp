@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <sstream>
+
 namespace flow::test {
 
 PartProcess::PartProcess(const std::string& file, const std::string& part, const NatsServer& server,
@@ -27,6 +29,18 @@ std::string write_numbered_lines(const std::string& path, int lines) {
   for (int i = 0; i < lines; ++i) text += fmt::format("line {}\n", i);
   write_file(path, text);
   return text;
+}
+
+std::multiset<std::string> lines_of(const std::string& text) {
+  std::multiset<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.insert(line);
+  return lines;
+}
+
+std::set<std::string> distinct_lines(const std::string& text) {
+  auto lines = lines_of(text);
+  return {lines.begin(), lines.end()};
 }
 
 std::uint64_t delivered_at(const nlohmann::json& metrics, const std::string& sink) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ class PartProcess {
 
 /// Writes "line 0" … "line N-1" to `path`, one a line; returns the text.
 std::string write_numbered_lines(const std::string& path, int lines);
+
+/// The lines of `text`, each as often as it occurs.
+std::multiset<std::string> lines_of(const std::string& text);
+/// The distinct lines of `text`.
+std::set<std::string> distinct_lines(const std::string& text);
 
 /// The sink's `delivered` in a part's metrics.
 std::uint64_t delivered_at(const nlohmann::json& metrics, const std::string& sink);
