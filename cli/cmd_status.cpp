@@ -5,10 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/exit_status.hpp"
@@ -100,13 +97,7 @@ int watch(const StatusArguments& args, const Pipeline& pipeline, std::optional<s
       return print_error(e.what()), int{exit_failed};
     }
     if (!every) return exit_ok;
-    // Wakes every 50 ms to see Ctrl-C: the signal handler only sets a flag.
-    auto next = std::chrono::steady_clock::now() + *every;
-    while (std::chrono::steady_clock::now() < next) {
-      if (interrupt_flag().load()) return interrupted_exit_status();
-      std::this_thread::sleep_for(
-          std::min<std::chrono::nanoseconds>(std::chrono::milliseconds(50), next - std::chrono::steady_clock::now()));
-    }
+    if (interrupted_before(std::chrono::steady_clock::now() + *every)) return interrupted_exit_status();
   }
 }
 

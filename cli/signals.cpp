@@ -87,10 +87,20 @@ std::optional<std::string> interrupt_signal_name() {
 
 void wait_for_interrupt() {
   holding.store(true);
+  interrupted_before(std::chrono::steady_clock::time_point::max());
+}
+
+bool interrupted_before(std::chrono::steady_clock::time_point deadline) {
   // The handler may run on any thread (the server's among them), so a
   // sigsuspend here could sleep through it: the flag is polled instead, a
   // tenth of a second being quick enough for a person's Ctrl-C.
-  while (!interrupted.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  constexpr std::chrono::nanoseconds poll = std::chrono::milliseconds(100);
+  while (!interrupted.load()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    std::this_thread::sleep_for(std::min(poll, deadline - now));
+  }
+  return true;
 }
 
 void prepare_output_errors() {

@@ -4,6 +4,7 @@
 // sources and drain; it then prints the summary and exits 128 + the signal.
 // A second one of any of them kills the process at once.
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,10 @@ std::optional<std::string> interrupt_signal_name();
 /// Waits until a stopping signal comes (returns at once if one came before);
 /// its notice then says only that the page closes. For --ui-hold, after the run.
 void wait_for_interrupt();
+
+/// Waits until a stopping signal comes or `deadline` passes; true for the signal.
+/// For commands that repeat at an interval until Ctrl-C (flow status --report).
+bool interrupted_before(std::chrono::steady_clock::time_point deadline);
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
 void install_interrupt_handler();
