@@ -3,6 +3,7 @@
 // a server restart, a server without JetStream, a file name NATS cannot take,
 // and a list of servers.
 #include <fmt/format.h>
+#include <nats/nats.h>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -24,7 +25,85 @@ std::string two_parts(const std::string& path, const std::string& header = "pipe
   return path;
 }
 
+// Creates the stream of two.flow's cut edge as flow would, changed by `change`,
+// with the C client directly: a user who made it beforehand with the nats CLI.
+void create_stream(const std::string& url, const std::function<void(jsStreamConfig&)>& change) {
+  natsConnection* connection = nullptr;
+  REQUIRE(natsConnection_ConnectTo(&connection, url.c_str()) == NATS_OK);
+  jsCtx* js = nullptr;
+  REQUIRE(natsConnection_JetStream(&js, connection, nullptr) == NATS_OK);
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  const char* subjects[] = {"flow.two.ingest.store"};
+  config.Name = "flow-two-ingest-store";
+  config.Subjects = subjects;
+  config.SubjectsLen = 1;
+  config.Retention = js_WorkQueuePolicy;
+  config.MaxMsgs = 5;
+  config.Discard = js_DiscardNew;
+  config.Storage = js_FileStorage;
+  change(config);
+  jsStreamInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  auto status = js_AddStream(&info, js, &config, nullptr, &code);
+  jsStreamInfo_Destroy(info);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(connection);
+  REQUIRE(status == NATS_OK);
+}
+
 }  // namespace
+
+TEST_CASE("a stream made beforehand with a limit that loses or refuses messages is refused at start",
+          "[nats]") {
+  struct Case {
+    const char* name;
+    std::function<void(jsStreamConfig&)> change;
+    const char* found;  // what the error says the stream has
+  };
+  const std::vector<Case> cases{
+      {"max_age", [](jsStreamConfig& c) { c.MaxAge = 1'000'000'000; }, "max_age 1s"},
+      {"memory storage", [](jsStreamConfig& c) { c.Storage = js_MemoryStorage; }, "memory storage"},
+      {"limits retention", [](jsStreamConfig& c) { c.Retention = js_LimitsPolicy; }, "limits retention"},
+      // Below one frame (11 bytes and the payload): every publish would be refused.
+      {"max_msg_size", [](jsStreamConfig& c) { c.MaxMsgSize = 8; }, "max_msg_size 8"},
+      {"max_msgs_per_subject", [](jsStreamConfig& c) { c.MaxMsgsPerSubject = 2; }, "max_msgs_per_subject 2"},
+  };
+  auto directory = temp_directory();
+  auto file = two_parts(directory + "/two.flow");
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      NatsServer server;
+      create_stream(server.url(), c.change);
+      auto started = std::chrono::steady_clock::now();
+      auto result = run_command(
+          fmt::format("{} run {} --part front --quiet --nats {}", FLOW_BINARY, file, server.url()));
+      INFO(result.err);
+      CHECK(result.exit_code == 1);
+      CHECK(result.err.find(
+                "needs a stream with max_msgs 5, max_bytes unlimited, discard=new, work-queue retention, "
+                "file storage, max_age unlimited, max_msg_size unlimited") != std::string::npos);
+      CHECK(result.err.find(fmt::format("the JetStream stream flow-two-ingest-store has ")) !=
+            std::string::npos);
+      CHECK(result.err.find(c.found) != std::string::npos);
+      CHECK(std::chrono::steady_clock::now() - started < 10s);
+    }
+  }
+}
+
+TEST_CASE("a stream made beforehand that differs only in what cannot lose a message is taken", "[nats]") {
+  NatsServer server;
+  auto directory = temp_directory();
+  auto file = two_parts(directory + "/two.flow");
+  create_stream(server.url(), [](jsStreamConfig& c) {
+    c.Description = "made by hand";
+    c.Duplicates = 60'000'000'000;
+  });
+  auto result =
+      run_command(fmt::format("{} run {} --part front --quiet --nats {}", FLOW_BINARY, file, server.url()));
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+}
 
 TEST_CASE("a file with parts whose name NATS cannot take is a check error naming it", "[nats]") {
   auto directory = temp_directory();
