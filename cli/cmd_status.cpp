@@ -1,6 +1,7 @@
 // `flow status FILE --nats URL`: the fill of every cut edge across all the
 // running parts, read from the server, and the edge where backpressure builds.
-// Once by default; with --report, again at that interval until Ctrl-C.
+// Once by default; with --report, again at that interval until Ctrl-C,
+// through any outage of the server.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -84,25 +85,32 @@ RunMetrics status_metrics(const Pipeline& pipeline, const std::vector<CutEdgeSta
   return metrics;
 }
 
-// Prints the table (and feeds the page) until Ctrl-C, or once.
-int watch(const StatusArguments& args, const Pipeline& pipeline, std::optional<std::chrono::nanoseconds> every,
-          std::optional<LiveView>& view) {
+// Prints the table (and feeds the page) until Ctrl-C, or once. The first
+// look failing fails the command (a wrong URL, a server without JetStream);
+// once it has shown the pipeline, a watch goes on through an outage, which
+// is what it is there to show: each report it misses says so on a line.
+int watch(const StatusArguments& args, const Pipeline& pipeline,
+          std::optional<std::chrono::nanoseconds> every, std::optional<LiveView>& view) {
+  auto shown_url = redacted_nats_url(args.nats_url);
+  bool seen = false;
   while (true) {
     try {
       auto edges = cut_status(pipeline, args.nats_url);
-      fmt::print("{}", render_status(pipeline.name, args.nats_url, edges));
-      std::fflush(stdout);
+      fmt::print("{}", render_status(pipeline.name, shown_url, edges));
       if (view) view->observe(status_metrics(pipeline, edges));
+      seen = true;
     } catch (const std::exception& e) {
-      return print_error(e.what()), int{exit_failed};
+      if (!every || !seen) return print_error(e.what()), int{exit_failed};
+      fmt::print("pipeline {}: {}; still watching\n", pipeline.name, e.what());
     }
+    std::fflush(stdout);
     if (!every) return exit_ok;
     if (interrupted_before(std::chrono::steady_clock::now() + *every)) return interrupted_exit_status();
   }
 }
 
 int show_status(const StatusArguments& args) {
-  install_interrupt_handler();
+  install_interrupt_handler(Stopping::Watch);
   std::optional<std::chrono::nanoseconds> every;
   std::string error;
   if (!args.report.empty() && !(every = parse_duration(args.report, error))) {
@@ -130,7 +138,8 @@ int show_status(const StatusArguments& args) {
 Handler setup_status(CLI::App& app) {
   auto args = std::make_shared<StatusArguments>();
   app.add_option("file", args->file, "the .flow file whose parts are running")->required()->type_name("FILE");
-  app.add_option("--nats", args->nats_url, "the NATS server the parts use, e.g. nats://127.0.0.1:4222")
+  app.add_option("--nats", args->nats_url,
+                 "the NATS server the parts use, e.g. nats://127.0.0.1:4222, or a comma-separated list")
       ->envname("FLOW_NATS_URL")
       ->type_name("URL");
   app.add_option("--report", args->report, "print again at this interval (e.g. 1s) until Ctrl-C")->type_name("DURATION");

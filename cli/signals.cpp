@@ -17,6 +17,7 @@ constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<bool> interrupted{false};
 std::atomic<int> first_signal{0};
 std::atomic<bool> holding{false};  // the run is over; only --ui-hold's page is waiting
+std::atomic<bool> watching{false};  // flow status: there are no sources to stop
 static_assert(std::atomic<bool>::is_always_lock_free);
 static_assert(std::atomic<int>::is_always_lock_free);
 
@@ -24,6 +25,16 @@ static_assert(std::atomic<int>::is_always_lock_free);
 // stops it at once. write(2) of a constant is async-signal-safe; stdio is not.
 const char* notice(int signal) {
   if (holding.load()) return "flow: closing the page\n";
+  if (watching.load()) {
+    switch (signal) {
+      case SIGINT:
+        return "flow: SIGINT: stopping the watch; a second Ctrl-C stops at once\n";
+      case SIGTERM:
+        return "flow: SIGTERM: stopping the watch; a second signal stops at once\n";
+      default:
+        return "flow: SIGHUP: stopping the watch; a second signal stops at once\n";
+    }
+  }
   switch (signal) {
     case SIGINT:
       return "flow: SIGINT: stopping the sources and draining; a second Ctrl-C stops at once\n";
@@ -113,7 +124,8 @@ void prepare_output_errors() {
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
-void install_interrupt_handler() {
+void install_interrupt_handler(Stopping what) {
+  watching.store(what == Stopping::Watch);
   struct sigaction action {};
   action.sa_handler = on_stopping_signal;
   // One handler at a time: a second signal arriving inside the first's handler waits its turn.

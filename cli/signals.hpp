@@ -38,7 +38,13 @@ void wait_for_interrupt();
 /// For commands that repeat at an interval until Ctrl-C (flow status --report).
 bool interrupted_before(std::chrono::steady_clock::time_point deadline);
 
+/// What the first signal stops, for its notice on standard error.
+enum class Stopping {
+  Run,    ///< "stopping the sources and draining" (flow run)
+  Watch,  ///< "stopping the watch": a command that only reads and repeats (flow status)
+};
+
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
-void install_interrupt_handler();
+void install_interrupt_handler(Stopping what = Stopping::Run);
 
 }  // namespace flow::cli

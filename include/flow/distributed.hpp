@@ -40,7 +40,12 @@ struct CutEdgeStatus {
 };
 
 /// Every cut edge of `pipeline` as the server at `nats_url` holds it; throws
-/// std::runtime_error when the server cannot be reached.
+/// std::runtime_error when the server cannot be reached or has no JetStream.
 std::vector<CutEdgeStatus> cut_status(const Pipeline& pipeline, const std::string& nats_url);
+
+/// `nats_url` (one URL or a comma-separated list) fit to print: the password
+/// or token of each URL replaced by `***`, as in `nats://user:***@host:4222`.
+/// Every message flow prints about a server shows its URL this way.
+std::string redacted_nats_url(const std::string& nats_url);
 
 }  // namespace flow

@@ -1,8 +1,9 @@
 #include "runtime/check/check.hpp"
 #include "flow/read_file.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
+#include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <type_traits>
@@ -29,6 +30,26 @@ using Target = syntax::Defaults::Target;
 std::string default_name(const SourceFile& source) {
   auto stem = std::filesystem::path(source.name).stem().string();
   return stem.empty() ? std::string("pipeline") : stem;
+}
+
+// The pipeline's name is part of every JetStream name of its cut edges: the
+// streams flow-NAME-FROM-TO and the bucket flow-NAME, where NATS allows only
+// letters, digits, '-' and '_'. A `pipeline` line's name is always such a
+// word; one taken from the file's name may not be (my.pipe.flow, café.flow).
+// A file without parts never meets NATS, so only a file with parts is held to it.
+void check_nats_name(Reporter& reporter, const Pipeline& pipeline) {
+  bool has_parts = std::any_of(pipeline.nodes.begin(), pipeline.nodes.end(),
+                               [](const Node& node) { return !node.part.empty(); });
+  bool fits = std::all_of(pipeline.name.begin(), pipeline.name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+  if (!has_parts || fits) return;
+  reporter.error(
+      SourceLocation{}, 0,
+      fmt::format("the pipeline is named '{}' after its file, and a pipeline with parts needs a name "
+                  "NATS accepts (letters, digits, '-' and '_'): add a first line `pipeline NAME`, or "
+                  "rename the file",
+                  pipeline.name));
 }
 
 // Walks the statements in order: DOT semantics make a defaults statement apply
@@ -152,6 +173,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::check_limits(reporter, pipeline, registry);
   checker::note_virtual_clock(reporter, pipeline, registry);
   checker::check_conflicts(reporter, pipeline, registry);
+  check_nats_name(reporter, pipeline);
 
   CheckResult result;
   result.source = std::move(source);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nats/nats.h>
 
@@ -25,11 +26,18 @@ void check(natsStatus status, const std::string& what, jsErrCode code = static_c
 /// discard=new ("maximum messages exceeded", "maximum bytes exceeded").
 inline constexpr int kStreamFull = 10077;
 
+/// The URLs of a `--nats` value: one, or a comma-separated list (a cluster).
+/// Throws NatsError for an empty entry.
+std::vector<std::string> server_urls(const std::string& urls);
+
 class Connection {
  public:
-  /// Connects within a few seconds or throws "cannot reach NATS at URL: …".
+  /// Connects to the first server of `urls` that answers, within a few
+  /// seconds, or throws "cannot reach NATS at URL: …"; throws "NATS at URL
+  /// has no JetStream" when the server does not answer JetStream's API.
   /// Once connected it reconnects without end while the server is away.
-  Connection(const std::string& url, const std::string& client_name);
+  /// Messages show the URL redacted (redacted_nats_url).
+  Connection(const std::string& urls, const std::string& client_name);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -37,10 +45,15 @@ class Connection {
   natsConnection* get() const { return connection_; }
   /// The connection's JetStream context for stream, consumer and KV calls.
   jsCtx* jetstream() const { return jetstream_; }
-  const std::string& url() const { return url_; }
+  /// The URL list with its passwords and tokens redacted, for messages.
+  const std::string& shown_url() const { return shown_url_; }
 
  private:
-  std::string url_;
+  void open(const std::string& urls, const std::string& client_name);
+  void require_jetstream();
+  void close();
+
+  std::string shown_url_;
   natsConnection* connection_ = nullptr;
   jsCtx* jetstream_ = nullptr;
 };

@@ -7,6 +7,32 @@
 #include "runtime/cut/streams.hpp"
 
 namespace flow {
+namespace {
+
+// The stream's fill and what its consumer has handed out. A stream or consumer
+// no part has created yet reads as none; any other failure (the server went
+// away mid-way) throws, so the caller does not show an outage as empty edges.
+void read_stream(jsCtx* js, const std::string& stream, CutEdgeStatus& status) {
+  using namespace flow::cut;
+  jsStreamInfo* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  auto found = js_GetStreamInfo(&raw, js, stream.c_str(), nullptr, &code);
+  NatsPtr<jsStreamInfo> info(raw);
+  if (found != NATS_OK && code == JSStreamNotFoundErr) return;
+  check(found, fmt::format("stream {}", stream), code);
+  status.exists = true;
+  status.held = info->State.Msgs;
+  status.bytes_held = info->State.Bytes;
+  jsConsumerInfo* consumer = nullptr;
+  code = static_cast<jsErrCode>(0);
+  found = js_GetConsumerInfo(&consumer, js, stream.c_str(), stream.c_str(), nullptr, &code);
+  NatsPtr<jsConsumerInfo> held(consumer);
+  if (found != NATS_OK && code == JSConsumerNotFoundErr) return;
+  check(found, fmt::format("consumer {}", stream), code);
+  status.taken = static_cast<std::uint64_t>(held->NumAckPending);
+}
+
+}  // namespace
 
 std::vector<CutEdgeStatus> cut_status(const Pipeline& pipeline, const std::string& nats_url) {
   using namespace flow::cut;
@@ -21,19 +47,7 @@ std::vector<CutEdgeStatus> cut_status(const Pipeline& pipeline, const std::strin
     status.to_part = pipeline.nodes[pipeline.edges[id].to].part;
     status.stream = names.stream;
     status.capacity = pipeline.edges[id].capacity;
-    jsStreamInfo* raw = nullptr;
-    if (js_GetStreamInfo(&raw, connection.jetstream(), names.stream.c_str(), nullptr, nullptr) == NATS_OK) {
-      NatsPtr<jsStreamInfo> info(raw);
-      status.exists = true;
-      status.held = info->State.Msgs;
-      status.bytes_held = info->State.Bytes;
-    }
-    jsConsumerInfo* consumer = nullptr;
-    if (js_GetConsumerInfo(&consumer, connection.jetstream(), names.stream.c_str(), names.stream.c_str(), nullptr,
-                           nullptr) == NATS_OK) {
-      NatsPtr<jsConsumerInfo> info(consumer);
-      status.taken = static_cast<std::uint64_t>(info->NumAckPending);
-    }
+    read_stream(connection.jetstream(), names.stream, status);
     status.producers = presence.census(names.presence, Side::Producer).alive;
     auto consumers = presence.census(names.presence, Side::Consumer);
     status.consumers = consumers.alive + consumers.ending;

@@ -6,13 +6,28 @@
 namespace flow::cut {
 namespace {
 
+// Every setting of a stream that decides whether a message can be lost, or
+// refused forever, as flow creates it. A stream that differs in any is refused.
 struct Limits {
   std::int64_t max_msgs = -1;
   std::int64_t max_bytes = -1;
   jsDiscardPolicy discard = js_DiscardNew;
   jsRetentionPolicy retention = js_WorkQueuePolicy;
+  jsStorageType storage = js_FileStorage;  // memory: a server restart loses every message
+  std::int64_t max_age_ns = 0;             // 0: never expire; else messages vanish unread
+  std::int64_t max_msg_size = -1;          // a message over it is refused forever
+  std::int64_t max_per_subject = -1;       // one subject: a second max_msgs that discards old ones
+  bool no_ack = false;                     // publishes never acknowledged: sent again and again
+  bool sealed = false;                     // takes no message at all
   std::string subject;
+
+  bool operator==(const Limits&) const = default;
 };
+
+// The server spells "no limit" -1, and may keep a 0 it was given.
+std::int64_t unlimited_below_one(std::int64_t value) {
+  return value <= 0 ? -1 : value;
+}
 
 Limits limits_of(const Pipeline& pipeline, EdgeId id) {
   const auto& edge = pipeline.edges[id];
@@ -24,28 +39,58 @@ Limits limits_of(const Pipeline& pipeline, EdgeId id) {
   return limits;
 }
 
-std::string limit_text(std::int64_t value) { return value < 0 ? "unlimited" : fmt::format("{}", value); }
-const char* discard_text(jsDiscardPolicy discard) { return discard == js_DiscardOld ? "old" : "new"; }
-
-std::string describe_limits(const Limits& limits) {
-  return fmt::format("max_msgs {}, max_bytes {}, discard={}, {} retention, subject {}", limit_text(limits.max_msgs),
-                     limit_text(limits.max_bytes), discard_text(limits.discard),
-                     limits.retention == js_WorkQueuePolicy ? "work-queue" : "other", limits.subject);
-}
-
 Limits limits_of(const jsStreamConfig& config) {
   Limits limits;
-  limits.max_msgs = config.MaxMsgs;
-  limits.max_bytes = config.MaxBytes;
+  limits.max_msgs = unlimited_below_one(config.MaxMsgs);
+  limits.max_bytes = unlimited_below_one(config.MaxBytes);
   limits.discard = config.Discard;
   limits.retention = config.Retention;
-  limits.subject = config.SubjectsLen == 1 ? config.Subjects[0] : "(several)";
+  limits.storage = config.Storage;
+  limits.max_age_ns = config.MaxAge;
+  limits.max_msg_size = unlimited_below_one(config.MaxMsgSize);
+  limits.max_per_subject = unlimited_below_one(config.MaxMsgsPerSubject);
+  limits.no_ack = config.NoAck;
+  limits.sealed = config.Sealed;
+  limits.subject = config.SubjectsLen == 1   ? config.Subjects[0]
+                   : config.SubjectsLen == 0 ? "(none)"
+                                             : "(several)";
   return limits;
 }
 
-bool same(const Limits& a, const Limits& b) {
-  return a.max_msgs == b.max_msgs && a.max_bytes == b.max_bytes && a.discard == b.discard &&
-         a.retention == b.retention && a.subject == b.subject;
+std::string limit_text(std::int64_t value) {
+  return value < 0 ? "unlimited" : fmt::format("{}", value);
+}
+const char* discard_text(jsDiscardPolicy discard) {
+  return discard == js_DiscardOld ? "old" : "new";
+}
+
+const char* retention_text(jsRetentionPolicy retention) {
+  switch (retention) {
+    case js_WorkQueuePolicy:
+      return "work-queue";
+    case js_InterestPolicy:
+      return "interest";
+    case js_LimitsPolicy:
+      break;
+  }
+  return "limits";
+}
+
+std::string age_text(std::int64_t ns) {
+  return ns <= 0 ? std::string("unlimited") : fmt::format("{:g}s", static_cast<double>(ns) / 1e9);
+}
+
+std::string describe_limits(const Limits& limits) {
+  auto text = fmt::format(
+      "max_msgs {}, max_bytes {}, discard={}, {} retention, {} storage, max_age {}, max_msg_size {}",
+      limit_text(limits.max_msgs), limit_text(limits.max_bytes), discard_text(limits.discard),
+      retention_text(limits.retention), limits.storage == js_FileStorage ? "file" : "memory",
+      age_text(limits.max_age_ns), limit_text(limits.max_msg_size));
+  // Rare settings are named only when set, to keep the message short.
+  if (limits.max_per_subject >= 0) text += fmt::format(", max_msgs_per_subject {}", limits.max_per_subject);
+  if (limits.no_ack) text += ", no_ack";
+  if (limits.sealed) text += ", sealed";
+  return text + fmt::format(", subject {}", limits.subject);
 }
 
 std::string where(const Pipeline& pipeline, EdgeId id) {
@@ -73,7 +118,7 @@ void ensure_stream(jsCtx* js, const Pipeline& pipeline, EdgeId edge) {
   NatsPtr<jsStreamInfo> info(raw);
   if (status == NATS_OK) {
     auto found = limits_of(*info->Config);
-    if (same(found, wanted)) return;
+    if (found == wanted) return;
     throw NatsError(fmt::format("edge {} ({}) needs a stream with {}; the JetStream stream {} has {}: "
                                 "delete the stream or change the file",
                                 pipeline.edge_name(edge), where(pipeline, edge), describe_limits(wanted), names.stream,
