@@ -2,10 +2,14 @@
 // workers) that meet every goal on every seed, print the table, and write the
 // file with those values.
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
 #include <charconv>
 #include <limits>
 #include <memory>
+#include <variant>
 
 #include "cli/commands.hpp"
 #include "cli/exit_status.hpp"
@@ -120,6 +124,27 @@ bool never_lets_time_pass(const Pipeline& pipeline, const OperatorRegistry& regi
   return true;
 }
 
+// What read() reads when each of tune's runs could not read it again the
+// same: standard input by any name, a pipe or FIFO, a socket, a character
+// device (a terminal, /dev/stdin of a closed standard input). By the file's
+// type, not its name: "/dev/stdin" redirected from a regular file is a
+// regular file, read anew from its start by every run. "" when it can.
+std::string read_once(const OperatorCall& call) {
+  auto path = call.args.find("path");
+  const auto* text = path == call.args.end() ? nullptr : std::get_if<std::string>(&path->second);
+  struct stat info {};
+  if (call.name != "read" || text == nullptr || *text == "-" || ::stat(text->c_str(), &info) != 0) return "";
+  if (S_ISREG(info.st_mode) || S_ISDIR(info.st_mode) || S_ISBLK(info.st_mode)) return "";
+  struct stat stdin_info {};
+  if (::fstat(STDIN_FILENO, &stdin_info) == 0 && stdin_info.st_dev == info.st_dev &&
+      stdin_info.st_ino == info.st_ino)
+    return fmt::format("standard input ('{}')", *text);
+  const char* kind = S_ISFIFO(info.st_mode)   ? "a pipe"
+                     : S_ISSOCK(info.st_mode) ? "a socket"
+                                              : "a character device";
+  return fmt::format("'{}', {}", *text, kind);
+}
+
 // A pipeline tune can run over and over, each run ending: false after saying
 // which source stands in the way (what it reads, or why it is endless, from
 // its operator's plan).
@@ -127,11 +152,12 @@ bool runs_again_and_ends(const Pipeline& pipeline, const OperatorRegistry& regis
   for (const auto& node : pipeline.nodes) {
     if (node.kind != NodeKind::Source || node.chain.empty()) continue;
     auto plan = registry.plan(node.chain.front()).value_or(OperatorPlan{});
-    if (!plan.outside_input.empty()) {
+    auto once = plan.outside_input.empty() ? read_once(node.chain.front()) : plan.outside_input;
+    if (!once.empty()) {
       print_error(
           fmt::format("source '{}' reads {}, which only the first of tune's runs would see; "
                       "tune a copy that reads a file",
-                      node.name, plan.outside_input));
+                      node.name, once));
       return false;
     }
     if (!plan.endless.empty() && !has_duration) {
@@ -218,7 +244,8 @@ int tune_file(const TuneArguments& args) {
                     args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
     return stdout_status != 0 ? stdout_status : exit_not_met;
   }
-  int status = args.write.empty() ? int{exit_ok} : write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
+  int status = args.write.empty() ? int{exit_ok}
+                                  : write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
   return status != exit_ok ? status : stdout_status;
 }
 

@@ -2,6 +2,7 @@
 // room its outputs give, max_in_flight and the memory limit leave, stamp them,
 // and send them down the chain.
 #include "runtime/exec/node_runner.hpp"
+#include "runtime/ops/unfinished.hpp"
 
 namespace flow::exec {
 namespace {
@@ -71,6 +72,10 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
     throw;
   }
   state_.settle(in_flight, unit.messages.size());
+  // A line read() has not finished is payload alive too (--memory-limit).
+  if (auto* holder = dynamic_cast<ops::HoldsUnfinished*>(ops_.source.get())) {
+    if (auto change = holder->take_held_change(); change != 0) state_.resized(change);
+  }
   unit.reserved = keep_room(room, unit.messages.size());
   if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
   std::optional<Clock::time_point> again = pull.next_at;

@@ -2,15 +2,20 @@
 // with read(2), not a stream: a stream's getline takes a read error for the
 // end of the file, and the run would end "ok" with the rest dropped. Lines
 // are views into the block they were read in (payload.hpp), never copied.
+// Input that may stay quiet (a pipe, a FIFO, a terminal) is waited for with
+// poll(2) a slice at a time, so that a source told to stop (SIGTERM,
+// --duration) returns from its pull within one slice.
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <system_error>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <system_error>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -18,6 +23,7 @@
 
 #include "flow/value.hpp"
 #include "runtime/ops/builtins.hpp"
+#include "runtime/ops/unfinished.hpp"
 
 namespace flow::ops {
 namespace {
@@ -26,49 +32,92 @@ namespace {
 constexpr std::size_t kReadBlock = std::size_t{64} * 1024;
 /// A block with less room than this left is not read into again.
 constexpr std::size_t kMinRead = std::size_t{4} * 1024;
+/// A line longer than this does not share a block with others: it gets one of
+/// its own, made to hold max_line. Blocks of shorter lines are smaller.
+constexpr std::size_t kLongLine = kReadBlock;
+/// The longest a pull waits for quiet input before it gives the runtime a
+/// chance to stop the source (docs/commands.md: within a second).
+constexpr int kWaitSliceMs = 100;
 /// A line longer than this fails the run, unless the call says otherwise.
 constexpr std::uint64_t kDefaultMaxLine = std::uint64_t{1024} * 1024;
 
-std::string describe(const std::string& path) {
-  return path == "-" ? std::string("standard input") : fmt::format("'{}'", path);
+[[noreturn]] void fail_to_open(const std::string& path, int error) {
+  throw std::runtime_error(
+      fmt::format("cannot open '{}' for reading: {}", path, std::generic_category().message(error)));
 }
 
-int open_for_reading(const std::string& path) {
-  if (path == "-") return STDIN_FILENO;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot open '{}' for reading: {}", path, std::generic_category().message(errno)));
-  // A directory opens; saying so now beats a read error at the first pull.
+/// Where the lines come from.
+struct Input {
+  int fd = STDIN_FILENO;
+  bool owned = false;    ///< opened here, closed with the source
+  bool regular = false;  ///< a regular file: never quiet, read(2) without poll(2)
+  std::string name;      ///< for messages
+};
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+Input standard_input(std::string name) {
   struct stat info {};
-  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
-    ::close(fd);
-    throw std::runtime_error(fmt::format("cannot read '{}': {}", path, std::generic_category().message(EISDIR)));
-  }
-  return fd;
+  return {STDIN_FILENO, false, ::fstat(STDIN_FILENO, &info) == 0 && S_ISREG(info.st_mode), std::move(name)};
 }
 
-class Read final : public SourceOperator {
+Input open_input(const std::string& path) {
+  if (path == "-") return standard_input("standard input");
+  // O_NONBLOCK: open(2) of a FIFO no writer has opened would otherwise wait
+  // for one, deaf to SIGTERM. Cleared at once: the waiting is poll's.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) fail_to_open(path, errno);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    int error = errno;
+    ::close(fd);
+    fail_to_open(path, error);
+  }
+  // A directory opens; saying so now beats a read error at the first pull.
+  if (S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error(
+        fmt::format("cannot read '{}': {}", path, std::generic_category().message(EISDIR)));
+  }
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  // Standard input by another name (/dev/stdin, /dev/fd/0): read it as "-"
+  // does, from descriptor 0. Opened anew it would read a closed standard
+  // input (which flow holds as a write-only /dev/null) as an empty file.
+  struct stat stdin_info {};
+  if (!S_ISREG(info.st_mode) && ::fstat(STDIN_FILENO, &stdin_info) == 0 && same_file(info, stdin_info)) {
+    ::close(fd);
+    return standard_input(fmt::format("standard input ('{}')", path));
+  }
+  return {fd, true, S_ISREG(info.st_mode), fmt::format("'{}'", path)};
+}
+
+class Read final : public SourceOperator, public HoldsUnfinished {
  public:
-  Read(const std::string& path, std::uint64_t max_line)
-      : name_(describe(path)), fd_(open_for_reading(path)), owns_fd_(path != "-"), max_line_(max_line) {}
+  Read(const std::string& path, std::uint64_t max_line) : input_(open_input(path)), max_line_(max_line) {}
   ~Read() override {
     if (block_ != nullptr) block_->release();
-    if (owns_fd_) ::close(fd_);
+    if (input_.owned) ::close(input_.fd);
   }
   Read(const Read&) = delete;
   Read& operator=(const Read&) = delete;
 
-  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point) override {
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {
     // Every line handed out holds a reference to its block; taking them all
     // at once, on every way out (a line too long throws), is one atomic add.
     struct RetainOnExit {
       Read& read;
       ~RetainOnExit() { read.retain_handed_out(); }
     } retain{*this};
+    SourcePull result;
     std::size_t appended = 0;
+    bool grew_long_line = false;
     while (appended < max) {
       if (auto line = next_line()) {
-        bool newline_follows = line->data() + line->size() < block_->data() + filled_ && line->data()[line->size()] == '\n';
+        bool newline_follows =
+            line->data() + line->size() < block_->data() + filled_ && line->data()[line->size()] == '\n';
         // The message first: if making it throws, no view exists whose reference was not taken.
         auto& message = out.emplace_back();
         message.payload = Payload::view_of(block_, line->data(), line->size(), newline_follows);
@@ -77,12 +126,41 @@ class Read final : public SourceOperator {
         continue;
       }
       if (at_end_) break;
+      // A long line grows one read per pull, so that the runtime counts it
+      // (take_held_change) against --memory-limit before the next. Lines in
+      // hand go out at once rather than wait for more input.
+      bool long_line = unfinished() >= kLongLine;
+      if ((long_line && grew_long_line) || !input_ready(appended > 0 ? 0 : kWaitSliceMs)) {
+        if (appended == 0) result.next_at = now;  // pull again at once, unless the sources were stopped
+        break;
+      }
+      grew_long_line = long_line;
       fill();
     }
-    return {at_end_ && start_ == filled_, std::nullopt};
+    result.exhausted = at_end_ && start_ == filled_;
+    return result;
+  }
+
+  std::int64_t take_held_change() override {
+    // Lines shorter than a block are bounded by the block; a long one counts whole.
+    std::size_t held = unfinished() >= kLongLine ? unfinished() : 0;
+    auto change = static_cast<std::int64_t>(held) - static_cast<std::int64_t>(reported_);
+    reported_ = held;
+    return change;
   }
 
  private:
+  std::size_t unfinished() const { return filled_ - start_; }
+
+  /// Whether a read(2) now would not wait, waiting up to `timeout_ms` for input.
+  bool input_ready(int timeout_ms) const {
+    if (input_.regular) return true;
+    pollfd ready{input_.fd, POLLIN, 0};
+    int n = ::poll(&ready, 1, timeout_ms);
+    // An error other than a signal: read(2) says what it is.
+    return n > 0 || (n < 0 && errno != EINTR);
+  }
+
   /// The next whole line in the block, without its line end; at the end of
   /// the input, what is left after the last newline is a line too.
   std::optional<std::string_view> next_line() {
@@ -111,33 +189,38 @@ class Read final : public SourceOperator {
 
   // Holding a line of any length would let one bad input take all memory.
   [[noreturn]] void too_long() const {
-    throw std::runtime_error(fmt::format("line {} of {} is longer than max_line {}", line_number_ + 1, name_,
-                                         to_string(Value{Size{max_line_}})));
+    throw std::runtime_error(fmt::format("line {} of {} is longer than max_line {}", line_number_ + 1,
+                                         input_.name, to_string(Value{Size{max_line_}})));
   }
 
   void retain_handed_out() {
     if (handed_out_ > 0) block_->retain(static_cast<std::uint32_t>(std::exchange(handed_out_, 0)));
   }
 
-  /// Appends what one read(2) gives; sets at_end_ at the end of the input.
+  /// Appends what one read(2) gives, at most a block's worth; sets at_end_ at
+  /// the end of the input.
   void fill() {
-    if (block_ == nullptr || block_->capacity() - filled_ < kMinRead) next_block();
+    bool spent = block_ == nullptr || block_->capacity() - filled_ < kMinRead;
+    // A long line's block is left once that line is cut: read on into, it
+    // would stay alive whole for the views of the short lines after it.
+    bool long_line_done =
+        block_ != nullptr && block_->capacity() >= 2 * kLongLine && unfinished() < kLongLine;
+    if (spent || long_line_done) next_block();
     ssize_t n = 0;
     do {
-      n = ::read(fd_, block_->data() + filled_, block_->capacity() - filled_);
+      n = ::read(input_.fd, block_->data() + filled_, std::min(kReadBlock, block_->capacity() - filled_));
     } while (n < 0 && errno == EINTR);
-    if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::generic_category().message(errno)));
+    if (n < 0)
+      throw std::runtime_error(
+          fmt::format("cannot read {}: {}", input_.name, std::generic_category().message(errno)));
     if (n == 0) at_end_ = true;
     filled_ += static_cast<std::size_t>(n);
   }
 
-  /// A new block, starting with the part of a line the old one ended with: a
-  /// block holds at most a line and a read's worth.
+  /// A new block, starting with the part of a line the old one ended with.
   void next_block() {
-    std::size_t partial = block_ == nullptr ? 0 : filled_ - start_;
-    // Twice the partial line at least: a line longer than a block is copied a
-    // few times in all, not once per 64 KiB read.
-    auto* fresh = SharedBytes::make(std::max(partial + kReadBlock, 2 * partial));
+    std::size_t partial = block_ == nullptr ? 0 : unfinished();
+    auto* fresh = make_block(partial);
     if (block_ != nullptr) {
       std::memcpy(fresh->data(), block_->data() + start_, partial);
       retain_handed_out();
@@ -148,9 +231,23 @@ class Read final : public SourceOperator {
     filled_ = partial;
   }
 
-  std::string name_;
-  int fd_;
-  bool owns_fd_;
+  /// A short line shares a block with a read's worth of others. A long one
+  /// is copied once into a block that holds max_line and one read: growing
+  /// by doubling held the old copy and the new at once, up to twice max_line
+  /// (docs/operators.md promises max_line plus 64 KiB). Its pages are only
+  /// resident as they are read into.
+  SharedBytes* make_block(std::size_t partial) const {
+    if (partial < kLongLine) return SharedBytes::make(partial + kReadBlock);
+    try {
+      return SharedBytes::make(std::max<std::uint64_t>(partial, max_line_ + 1) + kReadBlock);
+    } catch (const std::bad_alloc&) {
+      // More than the system lends at once (a max_line of hundreds of GiB):
+      // grow as the line does.
+      return SharedBytes::make(std::max(partial + kReadBlock, 2 * partial));
+    }
+  }
+
+  Input input_;
   std::uint64_t max_line_;
   SharedBytes* block_ = nullptr;  ///< the block being read into and cut; one reference is ours
   std::size_t filled_ = 0;        ///< bytes of block_ read
@@ -158,6 +255,7 @@ class Read final : public SourceOperator {
   std::size_t scanned_ = 0;       ///< bytes after start_ known to hold no newline
   std::uint32_t handed_out_ = 0;  ///< lines cut from block_ whose reference is not yet taken
   std::uint64_t line_number_ = 0;
+  std::size_t reported_ = 0;  ///< the unfinished bytes take_held_change last reported
   bool at_end_ = false;
 };
 

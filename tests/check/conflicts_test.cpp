@@ -1,5 +1,11 @@
-// Streams two nodes would corrupt: two readers of standard input, two writers of one file.
+// Streams two nodes would corrupt: two readers of standard input, two writers
+// of one file, a writer of the file a source reads.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
 
 #include "support.hpp"
 
@@ -51,6 +57,41 @@ TEST_CASE("a --set that makes two sinks write one path is caught too", "[check]"
       "a -> two\n",
       {Override{"two", "path", "\"one.txt\""}});
   CHECK(text.find("t.flow:3:12: error: 'one.txt' is already written by sink 'one'") == 0);
+}
+
+TEST_CASE("a sink writing the file a source reads is an error under the write naming the source", "[check]") {
+  CHECK(
+      diagnostics_of("sink out = write(\"in.txt\")\n"
+                     "source lines = read(\"in.txt\")\n"
+                     "lines -> out\n") ==
+      "t.flow:1:12: error: 'in.txt' is already read by source 'lines' (line 2, column 16): writing it would "
+      "empty it before it is read\n"
+      "    sink out = write(\"in.txt\")\n"
+      "               ^^^^^\n");
+  auto spelled = diagnostics_of(
+      "source lines = read(\"in.txt\")\n"
+      "sink out = write(\"./sub/../in.txt\")\n"
+      "lines -> out\n");
+  CHECK(spelled.find(
+            "t.flow:2:12: error: './sub/../in.txt' is the file 'in.txt' read by source 'lines' (line 1, "
+            "column 16): writing it would empty it before it is read") == 0);
+}
+
+TEST_CASE("a hard link to the file a source reads is that file: device and inode, not the spelling",
+          "[check]") {
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("flow-check-{:x}", std::random_device{}());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "in.txt") << "one\n";
+  std::filesystem::create_hard_link(dir / "in.txt", dir / "alias.txt");
+  auto text =
+      diagnostics_of(fmt::format("source lines = read(\"{0}/in.txt\")\n"
+                                 "sink out = write(\"{0}/alias.txt\")\n"
+                                 "lines -> out\n",
+                                 dir.string()));
+  std::filesystem::remove_all(dir);
+  CHECK(text.find(
+            fmt::format("t.flow:2:12: error: '{0}/alias.txt' is the file '{0}/in.txt' read by source 'lines'",
+                        dir.string())) == 0);
 }
 
 TEST_CASE("distinct paths, one reader of standard input and a shared device are fine", "[check]") {
