@@ -82,7 +82,7 @@ void EventStreams::add(int socket) {
       taken = true;
     }
   }
-  if (!taken) return close_socket(socket, true);
+  if (!taken) return close_socket(socket, false);  // an empty stream: the browser tries again later
   setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &send_buffer_bytes, sizeof send_buffer_bytes);
   wake();
 }

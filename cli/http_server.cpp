@@ -221,6 +221,12 @@ class StampedPool final : public httplib::TaskQueue {
 // limits above, and cut off when the server stops.
 class Server final : public httplib::Server {
  public:
+  // httplib listens with a backlog of 5 (fixed when Debian built it): a
+  // burst of connections past it (a page's files and its stream, a scrape
+  // behind a few slow clients, on a busy machine) has its SYNs dropped and
+  // retried a second or more later. Listening again sets nginx's 511.
+  void widen_backlog() { ::listen(svr_sock_, 511); }
+
   // From now on a connection is closed unread, and those reading their
   // request read its end: they stop at once. Answers being written go on.
   void cut_off_requests() {
@@ -337,6 +343,7 @@ std::optional<int> HttpServer::start(const std::string& host, int port, std::str
                         reason != 0 ? std::generic_category().message(reason) : "no such host");
     return std::nullopt;
   }
+  server.widen_backlog();
   parts_->thread = std::thread([parts = parts_.get()] {
     parts->server.listen_after_bind();
     parts->done = true;

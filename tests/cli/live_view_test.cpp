@@ -141,6 +141,36 @@ TEST_CASE("pages that stop reading are dropped a second after their sockets fill
   for (int stalled_page : stalled) close(stalled_page);
 }
 
+TEST_CASE("the live view serves 64 pages at once and ends a 65th's stream at once", "[cli][ui]") {
+  flow::cli::LiveView view("<svg></svg>", "");
+  std::string error;
+  auto bound = view.start({"127.0.0.1", 0}, error);
+  REQUIRE(bound);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(bound->port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<int> watching;
+  for (int i = 0; i < flow::cli::EventStreams::max_pages; ++i) {
+    int page = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(connect(page, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    std::string request = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(send(page, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    watching.push_back(page);
+  }
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (view.pages() < flow::cli::EventStreams::max_pages) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(5ms);  // the poll's pace, not a wait for anything
+  }
+  auto refused = http_get(bound->port, "/events", 3s);  // ends, with no event, rather than wait
+  REQUIRE(refused);
+  CHECK(refused->status == 200);
+  CHECK(refused->body.empty());
+  CHECK(view.pages() == flow::cli::EventStreams::max_pages);
+  for (int page : watching) close(page);
+}
+
 TEST_CASE("the live page's files are built in and fetch nothing from elsewhere", "[cli][ui]") {
   for (const char* path : {"/index.html", "/app.js", "/style.css"}) {
     INFO(path);
