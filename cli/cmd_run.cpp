@@ -221,11 +221,10 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
   if (observers.ui) observers.ui->finish(metrics);
   auto failures = write_outputs(args, pipeline, registry, metrics, observers);
   for (const auto& error : failures.errors) print_error(error);
+  // Said when the run ends, not after --ui-hold's Ctrl-C.
+  if (metrics.status == RunStatus::Failed) print_error(metrics.error.value_or("the run failed"));
   hold_ui(args, metrics, observers);
-  if (metrics.status == RunStatus::Failed) {
-    print_error(metrics.error.value_or("the run failed"));
-    return exit_failed;
-  }
+  if (metrics.status == RunStatus::Failed) return exit_failed;
   if (!failures.errors.empty()) return exit_output_failed;
   // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
   // metrics JSON (status "broken_pipe") says which sink and how much went.

@@ -1,7 +1,13 @@
 #pragma once
 // A small HTTP server on threads of its own, for what `flow run` serves while
 // it runs: /metrics, and the live page of --ui. GET routes answered by
-// handlers, or streamed; cpp-httplib stays behind this header.
+// handlers, or handed over whole (server-sent events); cpp-httplib stays
+// behind this header.
+//
+// What a client can hold (docs/commands.md, When things go wrong): a request
+// must arrive whole within a second of its connection being accepted, however
+// slowly it trickles in; a write the client takes nothing of for a second
+// fails; the port is this server's alone (no SO_REUSEPORT).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,21 +26,17 @@ struct HttpResponse {
 /// alongside whatever the rest of the program does.
 using HttpHandler = std::function<HttpResponse()>;
 
-/// Sends one piece of a streamed response; false once the client is gone or
-/// took longer than the write timeout (a second) to accept it.
-using StreamWriter = std::function<bool(std::string_view)>;
-
-/// Writes a whole streamed response through the writer, on a server thread
-/// that it holds until it returns.
-using StreamHandler = std::function<void(const StreamWriter&)>;
+/// Takes a connection over: the socket, which it owns from then on (it must
+/// close it), its response's head already sent. Called on a server thread.
+using SocketTaker = std::function<void(int socket)>;
 
 class HttpServer {
  public:
-  /// `request_threads`: how many requests are answered at once (a stream
-  /// holds one for as long as it lasts). Two suit /metrics: a scrape takes a
-  /// millisecond, and a second thread keeps one slow client from holding up
-  /// the next scrape.
-  explicit HttpServer(std::size_t request_threads = 2);
+  /// `request_threads`: how many requests are answered at once. A request
+  /// holds its thread at most its one-second deadline plus the writing of its
+  /// answer, so a few are plenty: four let three clients trickle their
+  /// requests in without delaying a scrape at all.
+  explicit HttpServer(std::size_t request_threads = 4);
   ~HttpServer();  ///< stops
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -43,18 +45,20 @@ class HttpServer {
   /// 404. Before start().
   void get(const std::string& path, HttpHandler handler);
 
-  /// Answers GET of exactly `path` with a response of `content_type` that
-  /// `handler` writes piece by piece (server-sent events). Before start().
-  void stream(const std::string& path, const std::string& content_type, StreamHandler handler);
+  /// Answers GET of exactly `path` with the head of a response of
+  /// `content_type` whose body ends when the connection closes, then hands
+  /// the socket to `taker`, which writes the body (server-sent events) on a
+  /// thread of its own. Before start().
+  void stream(const std::string& path, const std::string& content_type, SocketTaker taker);
 
   /// Binds `host:port` (port 0: a free one the system picks) and serves on
   /// its own threads. The bound port, or nullopt with `error` set ("cannot
   /// listen on 127.0.0.1:9464: Address already in use").
   std::optional<int> start(const std::string& host, int port, std::string& error);
 
-  /// Stops accepting and joins the threads once the requests in progress are
-  /// answered: at most a second for a client that connected and sent nothing.
-  /// Safe to call twice, or without start().
+  /// Stops accepting, cuts off the connections still sending their request,
+  /// lets the answers being written finish (or fail: a second without
+  /// progress) and joins the threads. Safe to call twice, or without start().
   void stop();
 
  private:

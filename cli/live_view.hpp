@@ -5,16 +5,15 @@
 //
 // While no page is connected a snapshot costs one atomic load: it is neither
 // copied nor serialised. With pages connected, the monitor thread serialises
-// it once (the --metrics-json shape) and swaps it in under a mutex; each
-// page's stream writes it on a server thread of its own, so a slow page holds
-// up only itself (and is dropped after a second of not reading).
+// it once (the --metrics-json shape) and swaps it in under a mutex; one thread
+// of the page's own writes it to every page without blocking (EventStreams),
+// so a page that stopped reading holds up nothing and is dropped.
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "cli/event_streams.hpp"
 #include "cli/http_server.hpp"
 #include "cli/listen_address.hpp"
 #include "flow/metrics.hpp"
@@ -42,30 +41,23 @@ class LiveView {
   /// connects later, after which each page's stream ends.
   void finish(const RunMetrics& final_metrics);
 
-  /// Ends the streams (after the event each still owes its page) and stops serving.
+  /// Stops serving, then ends the streams, after the event each still owes
+  /// its page (at most a second for that). Safe to call twice.
   void stop();
 
   /// How many snapshots were serialised: none while no page was connected.
   std::uint64_t events_made() const { return events_made_; }
 
   /// How many pages are connected to /events now.
-  int pages() const { return pages_; }
+  int pages() const { return streams_.pages(); }
 
  private:
   void publish(std::string event, bool final_event);
-  void stream_events(const StreamWriter& write);
-  std::optional<std::string> next_event(std::uint64_t& sent, bool& last);
 
   std::string svg_, graph_error_;
-  std::atomic<int> pages_{0};
   std::atomic<std::uint64_t> events_made_{0};
-  mutable std::mutex mutex_;  // guards what follows
-  std::condition_variable changed_;
-  std::string latest_;  // the newest event, whole; "" when none is current
-  std::uint64_t sequence_ = 0;
-  bool final_ = false;
-  bool closing_ = false;
-  HttpServer server_;  // last: stopped before what its threads read goes away
+  EventStreams streams_;  // before the server: its threads hand the streams to it
+  HttpServer server_;     // last: stopped before what its threads read goes away
 };
 
 }  // namespace flow::cli

@@ -1,5 +1,9 @@
 // The live page's server (cli/live_view) on its own, and `flow run --ui` from
 // the outside: the event stream, --ui-hold, the files, the option's faults.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <future>
@@ -78,6 +82,93 @@ TEST_CASE("without a page connected the live view serialises no snapshot, with o
   auto final_state = last_event(reply->body, "final");
   CHECK(final_state["status"] == "ok");
   CHECK(final_state["elapsed_s"] == 5.0);
+}
+
+TEST_CASE("pages that stop reading are dropped a second after their sockets fill and hold up no other page",
+          "[cli][ui]") {
+  flow::cli::LiveView view("<svg></svg>", "");
+  std::string error;
+  auto bound = view.start({"127.0.0.1", 0}, error);
+  REQUIRE(bound);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(bound->port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // Eight pages that ask for the events and never read: as many as the server
+  // once had threads, each held by a stream. A small receive buffer (set
+  // before connecting: it sizes the window) fills with the first event.
+  std::vector<int> stalled;
+  for (int i = 0; i < 8; ++i) {
+    int page = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int small = 4096;
+    setsockopt(page, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    REQUIRE(connect(page, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    std::string request = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(send(page, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    stalled.push_back(page);
+  }
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (view.pages() < 8) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(5ms);  // the poll's pace, not a wait for anything
+  }
+  auto page = http_get(bound->port, "/", 3s);
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  auto reading = std::async(std::launch::async, [&] { return http_get(bound->port, "/events", 20s); });
+  while (view.pages() < 9) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(5ms);  // the poll's pace, not a wait for anything
+  }
+
+  // A final event far larger than what a page's socket buffers hold (64 KiB
+  // sent, a few KiB received): the stalled pages cannot take it.
+  auto final_state = snapshot_at(5, flow::RunStatus::Ok);
+  final_state.pipeline = std::string(512 * 1024, 'p');
+  auto published = std::chrono::steady_clock::now();
+  view.finish(final_state);
+  auto reply = reading.get();
+  REQUIRE(reply);
+  CHECK(reply->body.find("event: final\n") != std::string::npos);
+  CHECK(reply->body.find(final_state.pipeline) != std::string::npos);  // all of it, to the page that reads
+  // Dropped a second after a page last took a byte. The system lets a full
+  // socket take a few more bytes about a second in (a zero-window probe),
+  // which starts that second again: two seconds, and margin for a loaded machine.
+  while (view.pages() > 0) {
+    REQUIRE(std::chrono::steady_clock::now() - published < 5s);
+    std::this_thread::sleep_for(5ms);  // the poll's pace, not a wait for anything
+  }
+  for (int stalled_page : stalled) close(stalled_page);
+}
+
+TEST_CASE("the live view serves 64 pages at once and ends a 65th's stream at once", "[cli][ui]") {
+  flow::cli::LiveView view("<svg></svg>", "");
+  std::string error;
+  auto bound = view.start({"127.0.0.1", 0}, error);
+  REQUIRE(bound);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(bound->port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<int> watching;
+  for (int i = 0; i < flow::cli::EventStreams::max_pages; ++i) {
+    int page = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(connect(page, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    std::string request = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(send(page, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    watching.push_back(page);
+  }
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (view.pages() < flow::cli::EventStreams::max_pages) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(5ms);  // the poll's pace, not a wait for anything
+  }
+  auto refused = http_get(bound->port, "/events", 3s);  // ends, with no event, rather than wait
+  REQUIRE(refused);
+  CHECK(refused->status == 200);
+  CHECK(refused->body.empty());
+  CHECK(view.pages() == flow::cli::EventStreams::max_pages);
+  for (int page : watching) close(page);
 }
 
 TEST_CASE("the live page's files are built in and fetch nothing from elsewhere", "[cli][ui]") {

@@ -2,6 +2,7 @@
 // address on the command line, the HTTP server, and the endpoint that serves
 // the latest snapshot.
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@ using flow::cli::ListenAddress;
 using flow::cli::MetricsEndpoint;
 using flow::test::accepts_connections;
 using flow::test::http_get;
+using namespace std::chrono_literals;
 
 TEST_CASE("a listen address is ADDR:PORT with an IPv6 address in brackets", "[cli][prometheus]") {
   std::string error;
@@ -91,6 +93,57 @@ TEST_CASE(
   auto took = std::chrono::steady_clock::now() - before;
   close(idle);
   CHECK(took < std::chrono::seconds(3));
+}
+
+TEST_CASE("the HTTP server cuts off a request trickled in a byte every half second and stop waits for none",
+          "[cli][prometheus]") {
+  HttpServer server;
+  server.get("/", [] { return HttpResponse{}; });
+  std::string error;
+  auto port = server.start("127.0.0.1", 0, error);
+  REQUIRE(port);
+  int slow = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(*port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(slow, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  auto connected = std::chrono::steady_clock::now();
+  std::string start = "GET / HTTP/1.1\r\nX-Slow: ";
+  REQUIRE(send(slow, start.data(), start.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(start.size()));
+  // A byte every half second (the fault's pace), until the server closes the
+  // connection: httplib's read timeout alone counts from the last byte, and never ran out.
+  char reply[512];
+  pollfd closed{slow, POLLIN, 0};
+  while (poll(&closed, 1, 500) == 0 && std::chrono::steady_clock::now() - connected < 10s) {
+    REQUIRE(send(slow, "a", 1, MSG_NOSIGNAL) == 1);
+  }
+  while (recv(slow, reply, sizeof reply, 0) > 0) {
+  }
+  CHECK(std::chrono::steady_clock::now() - connected < 3s);  // a second, on a loaded machine
+
+  // Another one trickling when the server stops: stop cuts it off rather than wait.
+  int next = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(connect(next, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(send(next, start.data(), start.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(start.size()));
+  auto before = std::chrono::steady_clock::now();
+  server.stop();
+  CHECK(std::chrono::steady_clock::now() - before < 3s);
+  close(slow);
+  close(next);
+}
+
+TEST_CASE("a second HTTP server cannot bind the port one serves", "[cli][prometheus]") {
+  HttpServer first;
+  first.get("/", [] { return HttpResponse{}; });
+  std::string error;
+  auto port = first.start("127.0.0.1", 0, error);
+  REQUIRE(port);
+  // With SO_REUSEPORT (httplib's default) the second bound it too, and the
+  // kernel split the requests between the two.
+  HttpServer second;
+  CHECK_FALSE(second.start("127.0.0.1", *port, error));
+  CHECK(error == fmt::format("cannot listen on 127.0.0.1:{}: Address already in use", *port));
 }
 
 TEST_CASE("the HTTP server reports a port in use, naming the address", "[cli][prometheus]") {
