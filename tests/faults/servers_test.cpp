@@ -188,7 +188,7 @@ TEST_CASE("a second flow run on a port another flow serves is Address already in
   CHECK(first.finish(30s) == 130);
 }
 
-TEST_CASE("one run whose --ui and --metrics-port share a port on one port is Address already in use, exit 1", "[faults]") {
+TEST_CASE("one run whose --ui and --metrics-port share a port is Address already in use, exit 1", "[faults]") {
   int port = free_port();
   auto both = flow::test::run_command(
       fmt::format("{} run {} --metrics-port {} --ui {} -q", FLOW_BINARY, pipeline(), port, port));
