@@ -39,8 +39,13 @@ class Consumer::Taken final : public Receipt {
 
 Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters,
                    Presence& presence, std::size_t prefetch)
-    : whole_(whole), edge_(edge), names_(names_of(whole, edge)), counters_(counters), presence_(presence),
-      js_(connection.jetstream()), prefetch_(prefetch == 0 ? 1 : prefetch) {
+    : whole_(whole),
+      edge_(edge),
+      names_(names_of(whole, edge)),
+      counters_(counters),
+      presence_(presence),
+      js_(connection.jetstream()),
+      prefetch_(prefetch == 0 ? 1 : prefetch) {
   jsSubOptions options;
   jsSubOptions_Init(&options);
   options.Stream = names_.stream.c_str();
@@ -51,7 +56,8 @@ Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId e
         fmt::format("pulling from stream {} of edge {}", names_.stream, whole.edge_name(edge)), code);
   subscription_.reset(raw);
   jsConsumerInfo* info = nullptr;
-  if (js_GetConsumerInfo(&info, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) == NATS_OK) {
+  if (js_GetConsumerInfo(&info, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) ==
+      NATS_OK) {
     NatsPtr<jsConsumerInfo> owned(info);
     // The stream's and the consumer's sequences go on from run to run: the
     // gap so far is earlier runs' drops. A new consumer starts at the
@@ -61,16 +67,18 @@ Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId e
     }
   }
   presence_.announce(names_.presence, Side::Consumer, instance_name(), "open");
-  fetcher_ = std::thread([this] { fetch_loop(); });
 }
 
-Consumer::~Consumer() { stop(); }
+Consumer::~Consumer() {
+  stop();
+}
 
 void Consumer::stop() {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && !fetcher_.joinable()) return;
     stopping_ = true;
+    started_ = true;  // a stopped consumer does not start
   }
   room_.notify_all();
   if (fetcher_.joinable()) fetcher_.join();
@@ -88,7 +96,8 @@ void Consumer::fetch_loop() {
     int room = 0;
     {
       std::unique_lock lock(mutex_);
-      room_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || buffer_.size() < prefetch_; });
+      room_.wait_for(lock, std::chrono::milliseconds(200),
+                     [&] { return stopping_ || buffer_.size() < prefetch_; });
       if (stopping_ || ended_) return;
       room = static_cast<int>(prefetch_ - std::min(prefetch_, buffer_.size()));
     }
@@ -141,7 +150,8 @@ void Consumer::take(natsMsg* msg) {
       counters_.dropped.store(highest_gap_ - std::min(highest_gap_, gap_before_), std::memory_order_relaxed);
     }
   }
-  auto message = decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  auto message =
+      decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
   if (!message) {
     // Not a flow frame: someone else published on the subject. It is no message of the pipeline.
     natsMsg_Term(msg, nullptr);
@@ -168,12 +178,16 @@ bool Consumer::input_ended() {
   auto producers = presence_.census(names_.presence, Side::Producer);
   if (producers.closed == 0 && producers.alive == 0 && producers.dead > 0 && !warned_dead_) {
     warned_dead_ = true;
-    fmt::print(stderr, "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
+    fmt::print(stderr,
+               "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
                whole_.edge_name(edge_));
   }
   if (producers.closed == 0 || producers.alive > 0) return false;
   jsConsumerInfo* raw = nullptr;
-  if (js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) != NATS_OK) return false;
+  if (js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) !=
+      NATS_OK) {
+    return false;
+  }
   NatsPtr<jsConsumerInfo> info(raw);
   std::size_t mine = 0;
   {
@@ -195,6 +209,10 @@ SourcePull Consumer::pull(Chunk& out, std::size_t max, Clock::time_point now) {
   SourcePull result;
   {
     std::lock_guard lock(mutex_);
+    if (!started_) {
+      started_ = true;
+      fetcher_ = std::thread([this] { fetch_loop(); });
+    }
     while (max > 0 && !buffer_.empty()) {
       out.push_back(std::move(buffer_.front()));
       buffer_.pop_front();

@@ -25,12 +25,14 @@ namespace flow::cut {
 class Consumer {
  public:
   /// `prefetch`: the most messages taken ahead of the runtime (the hand-off's capacity).
-  Consumer(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters, Presence& presence,
-           std::size_t prefetch);
+  Consumer(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters,
+           Presence& presence, std::size_t prefetch);
   ~Consumer();
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
+  /// The first call starts taking from the stream: a part whose operators
+  /// cannot be made (a locked file) fails before it has taken anything.
   SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now);
   /// Tells JetStream that what this process holds is still being worked on
   /// (it would deliver it again after kAckWaitMs otherwise).
@@ -61,6 +63,7 @@ class Consumer {
   jsCtx* js_;
   NatsPtr<natsSubscription> subscription_;
   std::size_t prefetch_;
+  bool started_ = false;  ///< the fetcher runs; only pull() and stop() touch it, never at once
 
   std::mutex mutex_;  ///< guards the buffer and the flags
   std::condition_variable room_;

@@ -9,6 +9,7 @@
 #include "flow/parts.hpp"
 #include "runtime/cut/consumer.hpp"
 #include "runtime/cut/publisher.hpp"
+#include "runtime/ops/builtins.hpp"
 
 namespace flow {
 namespace {
@@ -19,7 +20,9 @@ using namespace flow::cut;
 class ConsumeSource final : public SourceOperator {
  public:
   explicit ConsumeSource(Consumer& consumer) : consumer_(consumer) {}
-  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override { return consumer_.pull(out, max, now); }
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {
+    return consumer_.pull(out, max, now);
+  }
 
  private:
   Consumer& consumer_;
@@ -48,12 +51,16 @@ class PublishSink final : public Operator {
   ProducerPresence& presence_;
 };
 
-std::int64_t edge_argument(const OperatorCall& call) { return std::get<std::int64_t>(call.args.at("edge")); }
+std::int64_t edge_argument(const OperatorCall& call) {
+  return std::get<std::int64_t>(call.args.at("edge"));
+}
 
 class PartRun {
  public:
   PartRun(const Pipeline& whole, const PartOptions& options)
-      : whole_(whole), options_(options), local_(part_pipeline(whole, options.part)),
+      : whole_(whole),
+        options_(options),
+        local_(part_pipeline(whole, options.part)),
         connection_(options.nats_url, fmt::format("flow {} part {}", whole.name, options.part)),
         presence_(connection_.jetstream(), presence_bucket(whole)) {}
   ~PartRun() { stop_keeper(); }
@@ -65,11 +72,13 @@ class PartRun {
     open_edges(registry);
     keeper_ = std::thread([this] { keep(); });
     auto report = run_options.on_report;
-    if (report) run_options.on_report = [this, report](const RunMetrics& snapshot) {
+    if (report) {
+      run_options.on_report = [this, report](const RunMetrics& snapshot) {
         auto patched = snapshot;
         patch(patched);
         report(patched);
       };
+    }
     auto caller_over = run_options.on_over;
     run_options.on_over = [this, caller_over](RunStatus status) {
       // Before the run lets go of what it holds: a failed or stopped run gives it back.
@@ -111,11 +120,13 @@ class PartRun {
         ensure_consumer(connection_.jetstream(), whole_, whole_edge);
         auto prefetch = take_ahead(registry, whole_.nodes[edge.to], edge);
         local_.pipeline.edges[local_edge].capacity = prefetch;
-        consumers_[whole_edge] =
-            std::make_unique<Consumer>(connection_, whole_, whole_edge, counters_[whole_edge], presence_, prefetch);
+        consumers_[whole_edge] = std::make_unique<Consumer>(connection_, whole_, whole_edge,
+                                                            counters_[whole_edge], presence_, prefetch);
       } else {
         // The first producer of a new run forgets the last run's finished ones.
-        if (presence_.census(names.presence, Side::Producer).alive == 0) presence_.forget_finished(names.presence, Side::Producer);
+        if (presence_.census(names.presence, Side::Producer).alive == 0) {
+          presence_.forget_finished(names.presence, Side::Producer);
+        }
         presence_.announce(names.presence, Side::Producer, instance_name(), "open");
         producers_[whole_edge];
       }
@@ -143,7 +154,23 @@ class PartRun {
       return std::make_unique<ConsumeSource>(*consumers_.at(static_cast<EdgeId>(edge_argument(call))));
     };
     extended.add(std::move(consume));
+    append_to_files(extended);
     return extended;
+  }
+
+  // A part's write() appends and locks its file (ops::make_part_write): a
+  // restarted part keeps what the killed one wrote, and a second process of
+  // the part is refused. A plugin's own `write` is left alone.
+  static void append_to_files(OperatorRegistry& registry) {
+    const auto* write = registry.find("write");
+    using Make = std::unique_ptr<Operator> (*)(const OperatorCall&);
+    if (write == nullptr || write->make.target<Make>() == nullptr ||
+        *write->make.target<Make>() != &ops::make_write) {
+      return;
+    }
+    OperatorSpec appending = *write;
+    appending.make = &ops::make_part_write;
+    registry.add(std::move(appending));
   }
 
   // Every 200 ms: the streams' fill. Every second: this process's presence,
@@ -167,7 +194,9 @@ class PartRun {
     for (auto& [edge, counters] : counters_) {
       jsStreamInfo* raw = nullptr;
       auto stream = names_of(whole_, edge).stream;
-      if (js_GetStreamInfo(&raw, connection_.jetstream(), stream.c_str(), nullptr, nullptr) != NATS_OK) continue;
+      if (js_GetStreamInfo(&raw, connection_.jetstream(), stream.c_str(), nullptr, nullptr) != NATS_OK) {
+        continue;
+      }
       NatsPtr<jsStreamInfo> info(raw);
       counters.saw_held(info->State.Msgs, info->State.Bytes);
     }
@@ -177,10 +206,13 @@ class PartRun {
     try {
       for (auto& [edge, presence] : producers_) {
         std::lock_guard lock(presence.mutex);
-        if (!presence.closed) presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), "open");
+        if (!presence.closed) {
+          presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), "open");
+        }
       }
       for (auto& [edge, consumer] : consumers_) {
-        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(), consumer->presence_state());
+        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(),
+                           consumer->presence_state());
         consumer->keep_alive();
       }
     } catch (const NatsError&) {
