@@ -198,7 +198,7 @@ class PartRun {
         continue;
       }
       NatsPtr<jsStreamInfo> info(raw);
-      counters.saw_held(info->State.Msgs, info->State.Bytes);
+      counters.saw_stream(info->State.Msgs, info->State.Bytes, info->State.LastSeq);
     }
   }
 
@@ -271,6 +271,15 @@ class PartRun {
       edge.held = counters.held.load();
       edge.bytes_held = counters.bytes_held.load();
       edge.high_water = std::max(edge.high_water, counters.high_water.load());
+      // drop_oldest's drops are seen only by the consuming part: its `in` is
+      // what the producers put into the stream during its run, as the
+      // stream's sequence numbers count it, so in = out + dropped + held holds
+      // on the edge as in one process. (With another policy, nothing is
+      // dropped past the producers and the local count is the same.)
+      if (consumers_.count(whole_edge) != 0 && edge.policy == Overflow::DropOldest) {
+        auto last = counters.last_sequence.load(), base = counters.sequence_base.load();
+        edge.in = last > base ? last - base : 0;
+      }
     }
   }
 

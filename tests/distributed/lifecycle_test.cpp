@@ -1,6 +1,9 @@
 // How parts live, die and restart (issue 30): a restarted sink part keeps
-// what it wrote; a second process of it is refused.
+// what it wrote; a second process of it is refused; drop_oldest balances
+// across the parts; a consumer with no producer sleeps; a deleted durable
+// consumer fails the part.
 #include <fmt/format.h>
+#include <nats/nats.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -30,6 +33,32 @@ bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds ti
 
 std::size_t line_count(const std::string& path) {
   return lines_of(read_file(path)).size();
+}
+
+/// CPU time (user + system) of process `pid` so far, in seconds.
+double cpu_seconds(pid_t pid) {
+  auto stat = read_file(fmt::format("/proc/{}/stat", pid));
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  unsigned long long user = 0, system = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) user = std::stoull(field);
+    if (i == 15) system = std::stoull(field);
+  }
+  return static_cast<double>(user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// Deletes a durable consumer, as an operator would with `nats consumer rm`.
+void delete_consumer(const NatsServer& server, const std::string& stream) {
+  natsConnection* connection = nullptr;
+  REQUIRE(natsConnection_ConnectTo(&connection, server.url().c_str()) == NATS_OK);
+  jsCtx* js = nullptr;
+  REQUIRE(natsConnection_JetStream(&js, connection, nullptr) == NATS_OK);
+  jsErrCode code = static_cast<jsErrCode>(0);
+  CHECK(js_DeleteConsumer(js, stream.c_str(), stream.c_str(), nullptr, &code) == NATS_OK);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(connection);
 }
 
 std::string read_then_write(const std::string& directory, const std::string& name, const std::string& delay,
@@ -102,4 +131,76 @@ TEST_CASE("a second process of a part that writes a file is refused before it ta
   // Nothing the second one took came back to the first.
   CHECK(edge_of(metrics, "lines", "out").at("redelivered") == 0);
   CHECK(line_count(directory + "/output.txt") == 20);
+}
+
+TEST_CASE("drop_oldest balances across the parts: the consuming part's edge reads in = out + dropped",
+          "[nats]") {
+  auto directory = temp_directory();
+  auto file = directory + "/balance.flow";
+  write_file(file,
+             "pipeline balance\n"
+             "source ingest = generate(count=500, size=8B) [part=front]\n"
+             "sink   store  = discard() [part=back]\n"
+             "ingest -> store [capacity=57, overflow=drop_oldest]\n");
+  NatsServer server;
+  for (int run = 1; run <= 2; ++run) {
+    INFO("run " << run);
+    PartProcess front(file, "front", server, directory, {}, fmt::format("front{}", run));
+    REQUIRE(front.finish() == 0);
+    PartProcess back(file, "back", server, directory, {}, fmt::format("back{}", run));
+    REQUIRE(back.finish() == 0);
+    auto edge = edge_of(back.metrics(), "ingest", "store");
+    CHECK(edge.at("in") == 500);
+    CHECK(edge.at("out") == 57);
+    CHECK(edge.at("dropped") == 443);
+    CHECK(edge.at("held") == 0);
+  }
+}
+
+TEST_CASE("a consuming part with no producer yet waits on the server, not on the CPU", "[nats]") {
+  auto directory = temp_directory();
+  auto file = directory + "/idle.flow";
+  write_file(file,
+             "pipeline idle\n"
+             "source ingest = generate(count=10, size=8B) [part=front]\n"
+             "sink   store  = discard() [part=back]\n"
+             "ingest -> store [capacity=10]\n");
+  NatsServer server;
+  PartProcess back(file, "back", server, directory, {"--report", "100ms", "--quiet"});
+  REQUIRE(back.child().read_line(30s).has_value());
+  auto pid = back.child().pid();
+  // Past the start: a quiet wait of 3 s, measured.
+  auto cpu_before = cpu_seconds(pid);
+  auto wall_before = std::chrono::steady_clock::now();
+  // The window measured: its reports keep coming meanwhile, and are read.
+  while (std::chrono::steady_clock::now() - wall_before < 3s) back.child().read_line(100ms);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+  double used = cpu_seconds(pid) - cpu_before;
+  INFO("CPU " << used << " s over " << wall << " s");
+  // A 1 ms poll cost about a tenth of a core; waiting on the server costs about 1 %.
+  CHECK(used / wall < 0.03);
+  PartProcess front(file, "front", server, directory);
+  REQUIRE(front.finish() == 0);
+  REQUIRE(back.finish() == 0);
+  CHECK(delivered_at(back.metrics(), "store") == 10);
+}
+
+TEST_CASE("a durable consumer deleted mid-run fails the consuming part, naming the edge and the consumer",
+          "[nats]") {
+  auto directory = temp_directory();
+  auto file = directory + "/deleted.flow";
+  write_file(file,
+             "pipeline deleted\n"
+             "source ingest = generate(count=10, size=8B) [part=front]\n"
+             "sink   store  = discard() [part=back]\n"
+             "ingest -> store [capacity=10]\n");
+  NatsServer server;
+  PartProcess back(file, "back", server, directory, {"--report", "100ms", "--quiet"});
+  REQUIRE(back.child().read_line(30s).has_value());
+  delete_consumer(server, "flow-deleted-ingest-store");
+  CHECK(back.finish(20s) == 1);
+  INFO(back.output());
+  CHECK(back.output().find(
+            "edge ingest -> store: the durable consumer flow-deleted-ingest-store of the JetStream "
+            "stream flow-deleted-ingest-store is gone") != std::string::npos);
 }
