@@ -1,9 +1,14 @@
 #pragma once
 // What one process measures of one cut edge, beside what the runtime measures
 // of the local hand-off: the transport's drops and redeliveries, the stream's
-// fill as the server counts it, and what the producers put into it.
+// fill as the server counts it, what the producers put into it, and what a
+// stopped producer could not publish.
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
+
+#include "flow/message.hpp"
 
 namespace flow::cut {
 
@@ -29,6 +34,36 @@ struct CutCounters {
     while (messages > high && !high_water.compare_exchange_weak(high, messages, std::memory_order_relaxed)) {
     }
   }
+
+  /// A message the producing part could not publish before it was stopped:
+  /// counted for its source (batch members one by one), as the runtime counts.
+  void not_published(const Message& message) {
+    std::lock_guard lock(unpublished_mutex_);
+    ++unpublished_;
+    count_for_sources(message);
+  }
+  std::uint64_t unpublished() const {
+    std::lock_guard lock(unpublished_mutex_);
+    return unpublished_;
+  }
+  /// Source node id (Message::source) → messages not published.
+  std::map<std::uint32_t, std::uint64_t> unpublished_by_source() const {
+    std::lock_guard lock(unpublished_mutex_);
+    return unpublished_by_source_;
+  }
+
+ private:
+  void count_for_sources(const Message& message) {
+    if (!message.is_batch()) {
+      ++unpublished_by_source_[message.source];
+      return;
+    }
+    for (const auto& member : message.members) count_for_sources(member);
+  }
+
+  mutable std::mutex unpublished_mutex_;
+  std::uint64_t unpublished_ = 0;  ///< messages as the stand-in sink took them (a batch is one)
+  std::map<std::uint32_t, std::uint64_t> unpublished_by_source_;
 };
 
 }  // namespace flow::cut

@@ -82,14 +82,13 @@ class PartRun {
     auto caller_over = run_options.on_over;
     run_options.on_over = [this, caller_over](RunStatus status) {
       // Before the run lets go of what it holds: a failed or stopped run gives it back.
-      if (status != RunStatus::Ok) {
-        for (auto& [edge, consumer] : consumers_) consumer->abandon();
-      }
+      if (status != RunStatus::Ok) abandon_consumers();
       if (caller_over) caller_over(status);
     };
     auto metrics = flow::run(local_.pipeline, with_cut_operators(registry), run_options);
     close(metrics.status == RunStatus::Ok);
     patch(metrics);
+    say_unpublished();
     return metrics;
   }
 
@@ -133,6 +132,13 @@ class PartRun {
     }
   }
 
+  // What this process took from cut edges and lets go of from now on goes
+  // back to their streams: the run failed or stopped before finishing it, or
+  // a stopped producer could not publish it.
+  void abandon_consumers() {
+    for (auto& [edge, consumer] : consumers_) consumer->abandon();
+  }
+
   OperatorRegistry with_cut_operators(const OperatorRegistry& registry) {
     OperatorRegistry extended = registry;
     OperatorSpec publish;
@@ -142,7 +148,8 @@ class PartRun {
     publish.make = [this](const OperatorCall& call) -> std::unique_ptr<Operator> {
       auto edge = static_cast<EdgeId>(edge_argument(call));
       return std::make_unique<PublishSink>(
-          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_, interrupt_),
+          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_, interrupt_,
+                                      [this] { abandon_consumers(); }),
           producers_.at(edge));
     };
     extended.add(std::move(publish));
@@ -280,6 +287,48 @@ class PartRun {
         auto last = counters.last_sequence.load(), base = counters.sequence_base.load();
         edge.in = last > base ? last - base : 0;
       }
+      move_unpublished_to_errors(metrics, local_.pipeline.edges[i].to, counters);
+    }
+  }
+
+  // The publisher let go of what it could not publish as dropped, so that the
+  // runtime's balance holds; it was no policy's drop but a failure to deliver:
+  // errors, at the stand-in sink and for the sources the messages came from.
+  void move_unpublished_to_errors(RunMetrics& metrics, NodeId stand_in, const CutCounters& counters) const {
+    auto unpublished = counters.unpublished();
+    if (unpublished == 0) return;
+    if (stand_in < metrics.nodes.size()) metrics.nodes[stand_in].errors += unpublished;
+    for (auto [source, count] : counters.unpublished_by_source()) {
+      auto* balance = source_balance(metrics, source);
+      if (balance == nullptr) continue;
+      auto moved = std::min(count, balance->dropped);
+      balance->dropped -= moved;
+      balance->errors += moved;
+    }
+  }
+
+  // The balance of source node `source`; the runtime counts a message no source stamped for the first.
+  SourceBalance* source_balance(RunMetrics& metrics, std::uint32_t source) const {
+    if (metrics.sources.empty()) return nullptr;
+    const auto& nodes = local_.pipeline.nodes;
+    if (source < nodes.size() && nodes[source].kind == NodeKind::Source) {
+      for (auto& balance : metrics.sources) {
+        if (balance.name == nodes[source].name) return &balance;
+      }
+    }
+    return &metrics.sources.front();
+  }
+
+  // A stopped producer says what it could not publish, once, on standard error.
+  void say_unpublished() const {
+    for (const auto& [edge, presence] : producers_) {
+      auto count = counters_.at(edge).unpublished();
+      if (count == 0) continue;
+      fmt::print(
+          stderr,
+          "flow: edge {}: stopped with {} message{} not published (the stream stayed full, or the server "
+          "away); they count as errors\n",
+          whole_.edge_name(edge), count, count == 1 ? "" : "s");
     }
   }
 

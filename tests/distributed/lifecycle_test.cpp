@@ -1,7 +1,9 @@
 // How parts live, die and restart (issue 30): a restarted sink part keeps
 // what it wrote; a second process of it is refused; drop_oldest balances
 // across the parts; a consumer with no producer sleeps; a deleted durable
-// consumer fails the part.
+// consumer fails the part; SIGTERM of a producer held by a full stream ends it
+// as a stopped run, and its consumer after it; a middle part stopped so gives
+// back what it could not publish.
 #include <fmt/format.h>
 #include <nats/nats.h>
 #include <unistd.h>
@@ -203,4 +205,68 @@ TEST_CASE("a durable consumer deleted mid-run fails the consuming part, naming t
   CHECK(back.output().find(
             "edge ingest -> store: the durable consumer flow-deleted-ingest-store of the JetStream "
             "stream flow-deleted-ingest-store is gone") != std::string::npos);
+}
+
+TEST_CASE(
+    "SIGTERM of a producing part held by a full stream ends it as a stopped run, and its consumer after it",
+    "[nats]") {
+  auto directory = temp_directory();
+  auto file = directory + "/stopped.flow";
+  write_file(file,
+             "pipeline stopped\n"
+             "source ingest = generate(count=200, size=8B) [part=front]\n"
+             "sink   store  = discard() [part=back]\n"
+             "ingest -> store [capacity=5, overflow=block]\n");
+  NatsServer server;
+  PartProcess front(file, "front", server, directory, {"--report", "100ms", "--quiet"});
+  // No consumer: the stream fills with 5 and the producer waits for room.
+  REQUIRE(front.child().read_line(30s).has_value());
+  front.child().send(SIGTERM);
+  CHECK(front.finish(20s) == 143);
+  INFO(front.output());
+  CHECK(front.output().find("flow: edge ingest -> store: stopped with ") != std::string::npos);
+  auto metrics = front.metrics();
+  CHECK(metrics.at("status") == "interrupted");
+  auto source = metrics.at("sources").at(0);
+  auto produced = source.at("produced").get<std::uint64_t>();
+  // Only the 5 the stream holds were published; the rest were taken by the
+  // part and could not be: errors, so the balance holds.
+  CHECK(source.at("delivered") == 5);
+  CHECK(source.at("dropped") == 0);
+  CHECK(source.at("errors") == produced - 5);
+  CHECK(node_of(metrics, "store").at("errors").get<std::uint64_t>() > 0);
+  // The producer closed: the consumer takes what the stream holds and ends.
+  PartProcess back(file, "back", server, directory);
+  CHECK(back.finish(20s) == 0);
+  CHECK(delivered_at(back.metrics(), "store") == 5);
+}
+
+TEST_CASE("a middle part stopped while its output stream is full gives back what it could not publish",
+          "[nats]") {
+  auto directory = temp_directory();
+  auto input = write_numbered_lines(directory + "/input.txt", 40);
+  auto file = directory + "/handback.flow";
+  write_file(file, fmt::format("pipeline handback\n"
+                               "source lines = read(\"{0}/input.txt\") [part=front]\n"
+                               "stage  pass  = grep(\".\") [part=middle]\n"
+                               "sink   out   = write(\"{0}/output.txt\") [part=back]\n"
+                               "lines -> pass [capacity=40]\n"
+                               "pass -> out [capacity=5]\n",
+                               directory));
+  NatsServer server;
+  PartProcess front(file, "front", server, directory);
+  REQUIRE(front.finish() == 0);
+  {
+    // With no consumer, the middle fills the stream to out with 5 lines and waits.
+    PartProcess stopped(file, "middle", server, directory, {"--report", "100ms", "--quiet"}, "stopped");
+    REQUIRE(stopped.child().read_line(30s).has_value());
+    stopped.child().send(SIGTERM);
+    REQUIRE(stopped.finish(20s) == 143);
+  }
+  PartProcess middle(file, "middle", server, directory, {"--report", "100ms", "--quiet"});
+  REQUIRE(middle.child().read_line(30s).has_value());
+  PartProcess back(file, "back", server, directory);
+  REQUIRE(middle.finish() == 0);
+  REQUIRE(back.finish() == 0);
+  CHECK(distinct_lines(read_file(directory + "/output.txt")) == distinct_lines(input));
 }
