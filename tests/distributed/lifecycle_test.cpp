@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../faults/sanitized.hpp"
 #include "support.hpp"
 
 using namespace flow::test;
@@ -31,6 +32,16 @@ bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds ti
     std::this_thread::sleep_for(20ms);
   }
   return true;
+}
+
+/// Reads the child's lines until one holds `text`; whether one did within `timeout`.
+bool wait_for_line(Child& child, const std::string& text, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (auto line = child.read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
+             deadline - std::chrono::steady_clock::now()))) {
+    if (line->find(text) != std::string::npos) return true;
+  }
+  return false;
 }
 
 std::size_t line_count(const std::string& path) {
@@ -180,7 +191,12 @@ TEST_CASE("a consuming part with no producer yet waits on the server, not on the
   double used = cpu_seconds(pid) - cpu_before;
   INFO("CPU " << used << " s over " << wall << " s");
   // A 1 ms poll cost about a tenth of a core; waiting on the server costs about 1 %.
-  CHECK(used / wall < 0.03);
+  // A sanitizer's instrumentation costs more than that: the figure means nothing there.
+  if (flow::test::sanitized) {
+    WARN("CPU not checked under a sanitizer");
+  } else {
+    CHECK(used / wall < 0.03);
+  }
   PartProcess front(file, "front", server, directory);
   REQUIRE(front.finish() == 0);
   REQUIRE(back.finish() == 0);
@@ -211,15 +227,23 @@ TEST_CASE(
     "SIGTERM of a producing part held by a full stream ends it as a stopped run, and its consumer after it",
     "[nats]") {
   auto directory = temp_directory();
-  auto file = directory + "/stopped.flow";
-  write_file(file,
-             "pipeline stopped\n"
-             "source ingest = generate(count=200, size=8B) [part=front]\n"
-             "sink   store  = discard() [part=back]\n"
-             "ingest -> store [capacity=5, overflow=block]\n");
+  auto pipeline = [&](int count) {
+    auto path = fmt::format("{}/stopped_{}.flow", directory, count);
+    write_file(path, fmt::format("pipeline stopped\n"
+                                 "source ingest = generate(count={}, size=8B) [part=front]\n"
+                                 "sink   store  = discard() [part=back]\n"
+                                 "ingest -> store [capacity=5, overflow=block]\n",
+                                 count));
+    return path;
+  };
   NatsServer server;
+  // A first producer fills the stream, so the second one's first publish is refused.
+  PartProcess filler(pipeline(5), "front", server, directory, {}, "filler");
+  REQUIRE(filler.finish() == 0);
+  auto file = pipeline(200);
   PartProcess front(file, "front", server, directory, {"--report", "100ms", "--quiet"});
-  // No consumer: the stream fills with 5 and the producer waits for room.
+  // Two reports in, it has made messages and waits for room; docker stop.
+  REQUIRE(front.child().read_line(30s).has_value());
   REQUIRE(front.child().read_line(30s).has_value());
   front.child().send(SIGTERM);
   CHECK(front.finish(20s) == 143);
@@ -229,13 +253,13 @@ TEST_CASE(
   CHECK(metrics.at("status") == "interrupted");
   auto source = metrics.at("sources").at(0);
   auto produced = source.at("produced").get<std::uint64_t>();
-  // Only the 5 the stream holds were published; the rest were taken by the
-  // part and could not be: errors, so the balance holds.
-  CHECK(source.at("delivered") == 5);
+  // Nothing could be published: all it made counts as errors, and the balance holds.
+  CHECK(produced > 0);
+  CHECK(source.at("delivered") == 0);
   CHECK(source.at("dropped") == 0);
-  CHECK(source.at("errors") == produced - 5);
+  CHECK(source.at("errors") == produced);
   CHECK(node_of(metrics, "store").at("errors").get<std::uint64_t>() > 0);
-  // The producer closed: the consumer takes what the stream holds and ends.
+  // The producer closed: the consumer takes the 5 the stream holds and ends.
   PartProcess back(file, "back", server, directory);
   CHECK(back.finish(20s) == 0);
   CHECK(delivered_at(back.metrics(), "store") == 5);
@@ -259,7 +283,7 @@ TEST_CASE("a middle part stopped while its output stream is full gives back what
   {
     // With no consumer, the middle fills the stream to out with 5 lines and waits.
     PartProcess stopped(file, "middle", server, directory, {"--report", "100ms", "--quiet"}, "stopped");
-    REQUIRE(stopped.child().read_line(30s).has_value());
+    REQUIRE(wait_for_line(stopped.child(), "pass->out 5/5", 30s));
     stopped.child().send(SIGTERM);
     REQUIRE(stopped.finish(20s) == 143);
   }
