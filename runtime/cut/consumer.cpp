@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "runtime/cut/frame.hpp"
 
 namespace flow::cut {
@@ -10,8 +13,18 @@ namespace {
 // How long one pull waits on the server for messages before looking again
 // whether the input has ended.
 constexpr std::int64_t kFetchWaitNs = 100'000'000;
-// How soon the runtime asks again when the buffer is empty.
-constexpr auto kPollAgain = std::chrono::milliseconds(1);
+// How soon the runtime asks again when the buffer is empty: at once while
+// messages flow, later the longer the edge has been quiet (a tenth of the
+// quiet time, at most kSlowestPoll). The runtime cannot be woken by the
+// fetcher, and a 1 ms poll on an edge with nothing to take (no producer yet)
+// kept its workers from ever sleeping: a tenth of a core spent on nothing.
+// The price: the first message after a quiet spell waits up to a tenth of
+// the spell more, at most kSlowestPoll.
+constexpr auto kFirstPoll = std::chrono::milliseconds(1);
+constexpr auto kSlowestPoll = std::chrono::milliseconds(100);
+// How often the fetcher asks the server whether its durable consumer still
+// exists, when a pull brought nothing.
+constexpr auto kLookEvery = std::chrono::seconds(1);
 
 // A batch that crossed the cut is one stream message: each member carries its
 // receipt too, so unbatching does not acknowledge it while members are at work.
@@ -39,8 +52,13 @@ class Consumer::Taken final : public Receipt {
 
 Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters,
                    Presence& presence, std::size_t prefetch)
-    : whole_(whole), edge_(edge), names_(names_of(whole, edge)), counters_(counters), presence_(presence),
-      js_(connection.jetstream()), prefetch_(prefetch == 0 ? 1 : prefetch) {
+    : whole_(whole),
+      edge_(edge),
+      names_(names_of(whole, edge)),
+      counters_(counters),
+      presence_(presence),
+      js_(connection.jetstream()),
+      prefetch_(prefetch == 0 ? 1 : prefetch) {
   jsSubOptions options;
   jsSubOptions_Init(&options);
   options.Stream = names_.stream.c_str();
@@ -51,7 +69,8 @@ Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId e
         fmt::format("pulling from stream {} of edge {}", names_.stream, whole.edge_name(edge)), code);
   subscription_.reset(raw);
   jsConsumerInfo* info = nullptr;
-  if (js_GetConsumerInfo(&info, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) == NATS_OK) {
+  if (js_GetConsumerInfo(&info, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) ==
+      NATS_OK) {
     NatsPtr<jsConsumerInfo> owned(info);
     // The stream's and the consumer's sequences go on from run to run: the
     // gap so far is earlier runs' drops. A new consumer starts at the
@@ -59,18 +78,27 @@ Consumer::Consumer(const Connection& connection, const Pipeline& whole, EdgeId e
     if (info->Delivered.Consumer > 0 && info->Delivered.Stream > info->Delivered.Consumer) {
       gap_before_ = info->Delivered.Stream - info->Delivered.Consumer;
     }
+    // Every stream sequence up to here was taken or discarded before: what
+    // the stream receives after it is this run's input (the edge's `in`).
+    // A consumer that has delivered nothing yet starts at the stream's first
+    // message: what the stream received before it, it discarded in this run.
+    if (info->Delivered.Consumer > 0) {
+      counters_.sequence_base.store(info->Delivered.Stream, std::memory_order_relaxed);
+    }
   }
   presence_.announce(names_.presence, Side::Consumer, instance_name(), "open");
-  fetcher_ = std::thread([this] { fetch_loop(); });
 }
 
-Consumer::~Consumer() { stop(); }
+Consumer::~Consumer() {
+  stop();
+}
 
 void Consumer::stop() {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && !fetcher_.joinable()) return;
     stopping_ = true;
+    started_ = true;  // a stopped consumer does not start
   }
   room_.notify_all();
   if (fetcher_.joinable()) fetcher_.join();
@@ -83,15 +111,18 @@ void Consumer::stop() {
   left.clear();  // their receipts give the messages back
 }
 
+int Consumer::wait_for_room() {
+  std::unique_lock lock(mutex_);
+  room_.wait_for(lock, std::chrono::milliseconds(200),
+                 [&] { return stopping_ || buffer_.size() < prefetch_; });
+  if (stopping_ || ended_ || gone_) return -1;
+  return static_cast<int>(prefetch_ - std::min(prefetch_, buffer_.size()));
+}
+
 void Consumer::fetch_loop() {
   while (true) {
-    int room = 0;
-    {
-      std::unique_lock lock(mutex_);
-      room_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || buffer_.size() < prefetch_; });
-      if (stopping_ || ended_) return;
-      room = static_cast<int>(prefetch_ - std::min(prefetch_, buffer_.size()));
-    }
+    int room = wait_for_room();
+    if (room < 0) return;
     if (room == 0) continue;
     natsMsgList list{};
     jsFetchRequest request;
@@ -108,23 +139,48 @@ void Consumer::fetch_loop() {
       continue;
     }
     natsMsgList_Destroy(&list);
-    if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) {
-      bool over = false;
-      try {
-        over = input_ended();
-      } catch (const NatsError&) {
-        // The server is away; the input has not ended. Look again after the next pull.
-      }
-      if (over) {
-        std::lock_guard lock(mutex_);
-        ended_ = true;
-        return;
-      }
-      continue;
-    }
-    // The server is away (restarting): the connection reconnects by itself.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    bool idle = status == NATS_TIMEOUT || status == NATS_NOT_FOUND;
+    // Otherwise the server is away (restarting; the connection reconnects by
+    // itself), or the consumer is gone: the look tells which.
+    if (!idle) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (look(idle)) return;
   }
+}
+
+bool Consumer::look(bool idle) {
+  try {
+    if (consumer_gone()) {
+      std::lock_guard lock(mutex_);
+      gone_ = fmt::format(
+          "edge {}: the durable consumer {} of the JetStream stream {} is gone (deleted, or the "
+          "server came back without its store); start the part again to create it",
+          whole_.edge_name(edge_), names_.stream, names_.stream);
+      return true;
+    }
+    if (idle && input_ended()) {
+      std::lock_guard lock(mutex_);
+      ended_ = true;
+      return true;
+    }
+  } catch (const NatsError&) {
+    // The server is away; the input has not ended. Look again after the next pull.
+  }
+  return false;
+}
+
+bool Consumer::consumer_gone() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_look_) return false;
+  next_look_ = now + kLookEvery;
+  jsConsumerInfo* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  auto status = js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, &code);
+  NatsPtr<jsConsumerInfo> info(raw);
+  // Only the server's own "not found" counts, twice in a row: a server that
+  // is away or still starting answers otherwise, or not at all.
+  bool missing = status == NATS_NOT_FOUND && (code == JSConsumerNotFoundErr || code == JSStreamNotFoundErr);
+  missing_ = missing ? missing_ + 1 : 0;
+  return missing_ >= 2;
 }
 
 void Consumer::take(natsMsg* msg) {
@@ -141,7 +197,8 @@ void Consumer::take(natsMsg* msg) {
       counters_.dropped.store(highest_gap_ - std::min(highest_gap_, gap_before_), std::memory_order_relaxed);
     }
   }
-  auto message = decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  auto message =
+      decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
   if (!message) {
     // Not a flow frame: someone else published on the subject. It is no message of the pipeline.
     natsMsg_Term(msg, nullptr);
@@ -168,12 +225,16 @@ bool Consumer::input_ended() {
   auto producers = presence_.census(names_.presence, Side::Producer);
   if (producers.closed == 0 && producers.alive == 0 && producers.dead > 0 && !warned_dead_) {
     warned_dead_ = true;
-    fmt::print(stderr, "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
+    fmt::print(stderr,
+               "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
                whole_.edge_name(edge_));
   }
   if (producers.closed == 0 || producers.alive > 0) return false;
   jsConsumerInfo* raw = nullptr;
-  if (js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) != NATS_OK) return false;
+  if (js_GetConsumerInfo(&raw, js_, names_.stream.c_str(), names_.stream.c_str(), nullptr, nullptr) !=
+      NATS_OK) {
+    return false;
+  }
   NatsPtr<jsConsumerInfo> info(raw);
   std::size_t mine = 0;
   {
@@ -195,6 +256,13 @@ SourcePull Consumer::pull(Chunk& out, std::size_t max, Clock::time_point now) {
   SourcePull result;
   {
     std::lock_guard lock(mutex_);
+    if (!started_) {
+      started_ = true;
+      quiet_since_ = now;
+      fetcher_ = std::thread([this] { fetch_loop(); });
+    }
+    if (gone_) throw std::runtime_error(*gone_);
+    if (!buffer_.empty()) quiet_since_ = now;
     while (max > 0 && !buffer_.empty()) {
       out.push_back(std::move(buffer_.front()));
       buffer_.pop_front();
@@ -204,7 +272,8 @@ SourcePull Consumer::pull(Chunk& out, std::size_t max, Clock::time_point now) {
       if (ended_) {
         result.exhausted = true;
       } else {
-        result.next_at = now + kPollAgain;
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(now - quiet_since_) / 10;
+        result.next_at = now + std::clamp<std::chrono::milliseconds>(wait, kFirstPoll, kSlowestPoll);
       }
     }
   }

@@ -9,6 +9,7 @@
 #include "flow/parts.hpp"
 #include "runtime/cut/consumer.hpp"
 #include "runtime/cut/publisher.hpp"
+#include "runtime/ops/builtins.hpp"
 
 namespace flow {
 namespace {
@@ -19,7 +20,9 @@ using namespace flow::cut;
 class ConsumeSource final : public SourceOperator {
  public:
   explicit ConsumeSource(Consumer& consumer) : consumer_(consumer) {}
-  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override { return consumer_.pull(out, max, now); }
+  SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {
+    return consumer_.pull(out, max, now);
+  }
 
  private:
   Consumer& consumer_;
@@ -48,12 +51,16 @@ class PublishSink final : public Operator {
   ProducerPresence& presence_;
 };
 
-std::int64_t edge_argument(const OperatorCall& call) { return std::get<std::int64_t>(call.args.at("edge")); }
+std::int64_t edge_argument(const OperatorCall& call) {
+  return std::get<std::int64_t>(call.args.at("edge"));
+}
 
 class PartRun {
  public:
   PartRun(const Pipeline& whole, const PartOptions& options)
-      : whole_(whole), options_(options), local_(part_pipeline(whole, options.part)),
+      : whole_(whole),
+        options_(options),
+        local_(part_pipeline(whole, options.part)),
         connection_(options.nats_url, fmt::format("flow {} part {}", whole.name, options.part)),
         presence_(connection_.jetstream(), presence_bucket(whole)) {}
   ~PartRun() { stop_keeper(); }
@@ -65,22 +72,23 @@ class PartRun {
     open_edges(registry);
     keeper_ = std::thread([this] { keep(); });
     auto report = run_options.on_report;
-    if (report) run_options.on_report = [this, report](const RunMetrics& snapshot) {
+    if (report) {
+      run_options.on_report = [this, report](const RunMetrics& snapshot) {
         auto patched = snapshot;
         patch(patched);
         report(patched);
       };
+    }
     auto caller_over = run_options.on_over;
     run_options.on_over = [this, caller_over](RunStatus status) {
       // Before the run lets go of what it holds: a failed or stopped run gives it back.
-      if (status != RunStatus::Ok) {
-        for (auto& [edge, consumer] : consumers_) consumer->abandon();
-      }
+      if (status != RunStatus::Ok) abandon_consumers();
       if (caller_over) caller_over(status);
     };
     auto metrics = flow::run(local_.pipeline, with_cut_operators(registry), run_options);
     close(metrics.status == RunStatus::Ok);
     patch(metrics);
+    say_unpublished();
     return metrics;
   }
 
@@ -111,15 +119,24 @@ class PartRun {
         ensure_consumer(connection_.jetstream(), whole_, whole_edge);
         auto prefetch = take_ahead(registry, whole_.nodes[edge.to], edge);
         local_.pipeline.edges[local_edge].capacity = prefetch;
-        consumers_[whole_edge] =
-            std::make_unique<Consumer>(connection_, whole_, whole_edge, counters_[whole_edge], presence_, prefetch);
+        consumers_[whole_edge] = std::make_unique<Consumer>(connection_, whole_, whole_edge,
+                                                            counters_[whole_edge], presence_, prefetch);
       } else {
         // The first producer of a new run forgets the last run's finished ones.
-        if (presence_.census(names.presence, Side::Producer).alive == 0) presence_.forget_finished(names.presence, Side::Producer);
+        if (presence_.census(names.presence, Side::Producer).alive == 0) {
+          presence_.forget_finished(names.presence, Side::Producer);
+        }
         presence_.announce(names.presence, Side::Producer, instance_name(), "open");
         producers_[whole_edge];
       }
     }
+  }
+
+  // What this process took from cut edges and lets go of from now on goes
+  // back to their streams: the run failed or stopped before finishing it, or
+  // a stopped producer could not publish it.
+  void abandon_consumers() {
+    for (auto& [edge, consumer] : consumers_) consumer->abandon();
   }
 
   OperatorRegistry with_cut_operators(const OperatorRegistry& registry) {
@@ -131,7 +148,8 @@ class PartRun {
     publish.make = [this](const OperatorCall& call) -> std::unique_ptr<Operator> {
       auto edge = static_cast<EdgeId>(edge_argument(call));
       return std::make_unique<PublishSink>(
-          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_, interrupt_),
+          std::make_unique<Publisher>(connection_, whole_, edge, counters_.at(edge), presence_, interrupt_,
+                                      [this] { abandon_consumers(); }),
           producers_.at(edge));
     };
     extended.add(std::move(publish));
@@ -143,7 +161,23 @@ class PartRun {
       return std::make_unique<ConsumeSource>(*consumers_.at(static_cast<EdgeId>(edge_argument(call))));
     };
     extended.add(std::move(consume));
+    append_to_files(extended);
     return extended;
+  }
+
+  // A part's write() appends and locks its file (ops::make_part_write): a
+  // restarted part keeps what the killed one wrote, and a second process of
+  // the part is refused. A plugin's own `write` is left alone.
+  static void append_to_files(OperatorRegistry& registry) {
+    const auto* write = registry.find("write");
+    using Make = std::unique_ptr<Operator> (*)(const OperatorCall&);
+    if (write == nullptr || write->make.target<Make>() == nullptr ||
+        *write->make.target<Make>() != &ops::make_write) {
+      return;
+    }
+    OperatorSpec appending = *write;
+    appending.make = &ops::make_part_write;
+    registry.add(std::move(appending));
   }
 
   // Every 200 ms: the streams' fill. Every second: this process's presence,
@@ -167,9 +201,11 @@ class PartRun {
     for (auto& [edge, counters] : counters_) {
       jsStreamInfo* raw = nullptr;
       auto stream = names_of(whole_, edge).stream;
-      if (js_GetStreamInfo(&raw, connection_.jetstream(), stream.c_str(), nullptr, nullptr) != NATS_OK) continue;
+      if (js_GetStreamInfo(&raw, connection_.jetstream(), stream.c_str(), nullptr, nullptr) != NATS_OK) {
+        continue;
+      }
       NatsPtr<jsStreamInfo> info(raw);
-      counters.saw_held(info->State.Msgs, info->State.Bytes);
+      counters.saw_stream(info->State.Msgs, info->State.Bytes, info->State.LastSeq);
     }
   }
 
@@ -177,10 +213,13 @@ class PartRun {
     try {
       for (auto& [edge, presence] : producers_) {
         std::lock_guard lock(presence.mutex);
-        if (!presence.closed) presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), "open");
+        if (!presence.closed) {
+          presence_.announce(names_of(whole_, edge).presence, Side::Producer, instance_name(), "open");
+        }
       }
       for (auto& [edge, consumer] : consumers_) {
-        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(), consumer->presence_state());
+        presence_.announce(names_of(whole_, edge).presence, Side::Consumer, instance_name(),
+                           consumer->presence_state());
         consumer->keep_alive();
       }
     } catch (const NatsError&) {
@@ -239,6 +278,57 @@ class PartRun {
       edge.held = counters.held.load();
       edge.bytes_held = counters.bytes_held.load();
       edge.high_water = std::max(edge.high_water, counters.high_water.load());
+      // drop_oldest's drops are seen only by the consuming part: its `in` is
+      // what the producers put into the stream during its run, as the
+      // stream's sequence numbers count it, so in = out + dropped + held holds
+      // on the edge as in one process. (With another policy, nothing is
+      // dropped past the producers and the local count is the same.)
+      if (consumers_.count(whole_edge) != 0 && edge.policy == Overflow::DropOldest) {
+        auto last = counters.last_sequence.load(), base = counters.sequence_base.load();
+        edge.in = last > base ? last - base : 0;
+      }
+      move_unpublished_to_errors(metrics, local_.pipeline.edges[i].to, counters);
+    }
+  }
+
+  // The publisher let go of what it could not publish as dropped, so that the
+  // runtime's balance holds; it was no policy's drop but a failure to deliver:
+  // errors, at the stand-in sink and for the sources the messages came from.
+  void move_unpublished_to_errors(RunMetrics& metrics, NodeId stand_in, const CutCounters& counters) const {
+    auto unpublished = counters.unpublished();
+    if (unpublished == 0) return;
+    if (stand_in < metrics.nodes.size()) metrics.nodes[stand_in].errors += unpublished;
+    for (auto [source, count] : counters.unpublished_by_source()) {
+      auto* balance = source_balance(metrics, source);
+      if (balance == nullptr) continue;
+      auto moved = std::min(count, balance->dropped);
+      balance->dropped -= moved;
+      balance->errors += moved;
+    }
+  }
+
+  // The balance of source node `source`; the runtime counts a message no source stamped for the first.
+  SourceBalance* source_balance(RunMetrics& metrics, std::uint32_t source) const {
+    if (metrics.sources.empty()) return nullptr;
+    const auto& nodes = local_.pipeline.nodes;
+    if (source < nodes.size() && nodes[source].kind == NodeKind::Source) {
+      for (auto& balance : metrics.sources) {
+        if (balance.name == nodes[source].name) return &balance;
+      }
+    }
+    return &metrics.sources.front();
+  }
+
+  // A stopped producer says what it could not publish, once, on standard error.
+  void say_unpublished() const {
+    for (const auto& [edge, presence] : producers_) {
+      auto count = counters_.at(edge).unpublished();
+      if (count == 0) continue;
+      fmt::print(
+          stderr,
+          "flow: edge {}: stopped with {} message{} not published (the stream stayed full, or the server "
+          "away); they count as errors\n",
+          whole_.edge_name(edge), count, count == 1 ? "" : "s");
     }
   }
 

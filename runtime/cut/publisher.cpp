@@ -19,13 +19,23 @@ constexpr std::int64_t kAnswerWaitMs = 5000;
 // JetStream behind the subject) is tried again while the server comes back;
 // after this long without one success the edge is taken as broken.
 constexpr auto kGiveUpAfter = std::chrono::seconds(60);
+// A stopped part (docker stop, Ctrl-C) keeps trying a full stream this long,
+// so a consumer at work can take what the part still holds, then lets the
+// rest go: a stop must end the part well before docker's 10 s SIGKILL.
+constexpr auto kStopGrace = std::chrono::seconds(2);
 
 }  // namespace
 
 Publisher::Publisher(const Connection& connection, const Pipeline& whole, EdgeId edge, CutCounters& counters,
-                     Presence& presence, const std::atomic<bool>* interrupt)
-    : whole_(whole), edge_(edge), policy_(whole.edges[edge].overflow), names_(names_of(whole, edge)),
-      counters_(counters), presence_(presence), interrupt_(interrupt),
+                     Presence& presence, const std::atomic<bool>* interrupt, std::function<void()> hand_back)
+    : whole_(whole),
+      edge_(edge),
+      policy_(whole.edges[edge].overflow),
+      names_(names_of(whole, edge)),
+      counters_(counters),
+      presence_(presence),
+      interrupt_(interrupt),
+      hand_back_(std::move(hand_back)),
       largest_message_(natsConnection_GetMaxPayload(connection.get())) {
   jsOptions options;
   jsOptions_Init(&options);
@@ -33,7 +43,8 @@ Publisher::Publisher(const Connection& connection, const Pipeline& whole, EdgeId
   options.PublishAsync.AckHandler = &Publisher::on_ack;
   options.PublishAsync.AckHandlerClosure = this;
   jsCtx* raw = nullptr;
-  check(natsConnection_JetStream(&raw, connection.get(), &options), fmt::format("JetStream for edge {}", whole.edge_name(edge)));
+  check(natsConnection_JetStream(&raw, connection.get(), &options),
+        fmt::format("JetStream for edge {}", whole.edge_name(edge)));
   js_.reset(raw);
 }
 
@@ -82,7 +93,8 @@ void Publisher::publish_round(const Chunk& messages, const std::vector<std::size
   end_round();
 }
 
-void Publisher::send_all(const Chunk& messages, const std::vector<std::size_t>& indexes, std::vector<Outcome>& outcomes) {
+void Publisher::send_all(const Chunk& messages, const std::vector<std::size_t>& indexes,
+                         std::vector<Outcome>& outcomes) {
   for (auto index : indexes) {
     outcomes[index] = Outcome::Pending;
     auto bytes = encode(messages[index]);
@@ -94,7 +106,9 @@ void Publisher::send_all(const Chunk& messages, const std::vector<std::size_t>& 
     }
     // The stream would refuse it as full forever, whatever it held.
     if (const auto& limit = whole_.edges[edge_].max_bytes; limit && bytes.size() > *limit) {
-      fail(fmt::format("a message of {} bytes is more than the edge's max_bytes of {} bytes", bytes.size(), *limit), 0);
+      fail(fmt::format("a message of {} bytes is more than the edge's max_bytes of {} bytes", bytes.size(),
+                       *limit),
+           0);
     }
     natsMsg* msg = nullptr;
     check(natsMsg_Create(&msg, names_.subject.c_str(), nullptr, bytes.data(), static_cast<int>(bytes.size())),
@@ -141,14 +155,25 @@ void Publisher::end_round() {
 }
 
 void Publisher::fail(const std::string& why, std::size_t stored) const {
-  throw StreamError(fmt::format("edge {} (stream {}): {}", whole_.edge_name(edge_), names_.stream, why), stored);
+  throw StreamError(fmt::format("edge {} (stream {}): {}", whole_.edge_name(edge_), names_.stream, why),
+                    stored);
 }
 
 void Publisher::fail_full(std::size_t stored) const {
-  throw StreamError(fmt::format("edge {}: the JetStream stream {} is full (capacity {}) and the edge's overflow is fail",
-                                whole_.edge_name(edge_), names_.stream,
-                                whole_.edges[edge_].capacity ? fmt::format("{}", *whole_.edges[edge_].capacity) : "unbounded"),
-                    stored);
+  throw StreamError(
+      fmt::format(
+          "edge {}: the JetStream stream {} is full (capacity {}) and the edge's overflow is fail",
+          whole_.edge_name(edge_), names_.stream,
+          whole_.edges[edge_].capacity ? fmt::format("{}", *whole_.edges[edge_].capacity) : "unbounded"),
+      stored);
+}
+
+bool Publisher::past_stop_grace() {
+  if (interrupt_ == nullptr || !interrupt_->load()) return false;
+  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  std::int64_t unset = 0;
+  stop_deadline_ns_.compare_exchange_strong(unset, now + std::chrono::nanoseconds(kStopGrace).count());
+  return now >= stop_deadline_ns_.load();
 }
 
 void Publisher::apply(Chunk& messages, OperatorContext& context) {
@@ -156,15 +181,20 @@ void Publisher::apply(Chunk& messages, OperatorContext& context) {
   std::vector<std::size_t> todo(messages.size());
   for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   std::vector<bool> dropped(messages.size(), false);
+  std::vector<bool> unpublished(messages.size(), false);
   auto backoff = std::chrono::duration_cast<std::chrono::microseconds>(kFirstBackoff);
   auto last_success = std::chrono::steady_clock::now();
-  auto stored_count = [&] { return static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), Outcome::Stored)); };
+  auto stored_count = [&] {
+    return static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), Outcome::Stored));
+  };
   while (!todo.empty()) {
     publish_round(messages, todo, outcomes);
     std::vector<std::size_t> again;
     bool any_failed = false;
     for (auto index : todo) {
-      if (outcomes[index] == Outcome::Stored || outcomes[index] == Outcome::Full) last_success = std::chrono::steady_clock::now();
+      if (outcomes[index] == Outcome::Stored || outcomes[index] == Outcome::Full) {
+        last_success = std::chrono::steady_clock::now();
+      }
       if (outcomes[index] == Outcome::Stored) continue;
       any_failed = any_failed || outcomes[index] == Outcome::Failed;
       if (outcomes[index] == Outcome::Full && policy_ == Overflow::DropNewest) {
@@ -178,10 +208,11 @@ void Publisher::apply(Chunk& messages, OperatorContext& context) {
       again.push_back(index);
     }
     if (again.empty()) break;
-    if (interrupt_ != nullptr && interrupt_->load()) {
-      fail(fmt::format("stopped while {} message{} could not be published (the stream is full or the server away)",
-                       again.size(), again.size() == 1 ? "" : "s"),
-           stored_count());
+    if (past_stop_grace()) {
+      // Stopped: what the stream still refuses is not published. It is
+      // counted, and the part ends as a stopped run, closing its presence.
+      for (auto index : again) unpublished[index] = true;
+      break;
     }
     if (any_failed && std::chrono::steady_clock::now() - last_success > kGiveUpAfter) {
       std::string last;
@@ -189,27 +220,41 @@ void Publisher::apply(Chunk& messages, OperatorContext& context) {
         std::lock_guard lock(mutex_);
         last = last_error_;
       }
-      fail(fmt::format("no publish has succeeded for {} s: {}", kGiveUpAfter.count(), last.empty() ? "no answer" : last),
+      fail(fmt::format("no publish has succeeded for {} s: {}", kGiveUpAfter.count(),
+                       last.empty() ? "no answer" : last),
            stored_count());
     }
     todo = std::move(again);
     std::this_thread::sleep_for(backoff);
     backoff = std::min<std::chrono::microseconds>(backoff * 2, kLongestBackoff);
   }
-  if (std::none_of(dropped.begin(), dropped.end(), [](bool d) { return d; })) return;
+  let_go(messages, dropped, unpublished, context);
+}
+
+void Publisher::let_go(Chunk& messages, const std::vector<bool>& dropped,
+                       const std::vector<bool>& unpublished, OperatorContext& context) {
+  bool any_dropped = std::find(dropped.begin(), dropped.end(), true) != dropped.end();
+  bool any_unpublished = std::find(unpublished.begin(), unpublished.end(), true) != unpublished.end();
+  if (!any_dropped && !any_unpublished) return;
+  // Before they are let go: a message a cut edge delivered goes back to its stream, not acknowledged.
+  if (any_unpublished && hand_back_) hand_back_();
   Chunk stored;
   stored.reserve(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    if (dropped[i]) {
-      context.dropped(messages[i]);
-      counters_.dropped.fetch_add(1, std::memory_order_relaxed);
-    } else {
+    if (!dropped[i] && !unpublished[i]) {
       stored.push_back(std::move(messages[i]));
+      continue;
     }
+    // Taken out of the balance as dropped; PartRun::patch moves the unpublished to errors.
+    context.dropped(messages[i]);
+    if (dropped[i]) counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+    if (unpublished[i]) counters_.not_published(messages[i]);
   }
   messages = std::move(stored);
 }
 
-void Publisher::finish() { presence_.announce(names_.presence, Side::Producer, instance_name(), "closed"); }
+void Publisher::finish() {
+  presence_.announce(names_.presence, Side::Producer, instance_name(), "closed");
+}
 
 }  // namespace flow::cut

@@ -50,6 +50,8 @@ std::unique_ptr<Operator> make_sample(const OperatorCall& call);
 std::unique_ptr<Operator> make_discard(const OperatorCall& call);
 std::unique_ptr<Operator> make_stdout(const OperatorCall& call);
 std::unique_ptr<Operator> make_write(const OperatorCall& call);
+/// write() in a part (flow run --part): appends, and refuses a file another process writes.
+std::unique_ptr<Operator> make_part_write(const OperatorCall& call);
 
 // plans.cpp: what each built-in tells the planner (flow/planning.hpp)
 /// grep, upper, lower, discard, stdout: cheap, with no effect the planner counts.

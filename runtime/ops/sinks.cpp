@@ -4,11 +4,11 @@
 // bytes: a stdio buffer would take them, count them, and lose them at a
 // flush whose error nobody sees (a full disk left an empty file and "ok").
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <limits.h>
 #include <sys/uio.h>
-#include <fmt/format.h>
-#include <system_error>
 #include <unistd.h>
+#include <system_error>
 
 #include <algorithm>
 #include <cerrno>
@@ -181,17 +181,47 @@ class Stdout final : public LineWriter {
   Stdout() : LineWriter(STDOUT_FILENO, stdout, &stdout_mutex(), "standard output") {}
 };
 
+[[noreturn]] void cannot_open(const std::string& path, int error) {
+  throw std::runtime_error(
+      fmt::format("cannot open '{}' for writing: {}", path, std::generic_category().message(error)));
+}
+
 int open_for_writing(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot open '{}' for writing: {}", path, std::generic_category().message(errno)));
+  if (fd < 0) cannot_open(path, errno);
   return fd;
+}
+
+// A part's file: a restart of the part (kill -9, docker restart) must not
+// wipe what the killed process wrote, so it appends, as rsyslog does. Two
+// processes of the part appending to one file would mix their chunks with no
+// one knowing: the second is refused. The lock is a POSIX record lock, which
+// names its holder's pid and also works on NFS; the kernel lets go of it when
+// the process ends, however it ends.
+int open_for_appending(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0) cannot_open(path, errno);
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;  // l_start 0, l_len 0: the whole file, however long it grows
+  if (::fcntl(fd, F_SETLK, &lock) == 0) return fd;
+  int error = errno;
+  struct flock holder {};
+  holder.l_type = F_WRLCK;
+  holder.l_whence = SEEK_SET;
+  bool named = ::fcntl(fd, F_GETLK, &holder) == 0 && holder.l_type != F_UNLCK && holder.l_pid > 0;
+  ::close(fd);
+  if (error != EACCES && error != EAGAIN) {
+    throw std::runtime_error(
+        fmt::format("cannot lock '{}' for writing: {}", path, std::generic_category().message(error)));
+  }
+  throw std::runtime_error(fmt::format("'{}' is already written by another flow process{}", path,
+                                       named ? fmt::format(" (pid {})", holder.l_pid) : std::string()));
 }
 
 class Write final : public LineWriter {
  public:
-  explicit Write(const std::string& path)
-      : LineWriter(open_for_writing(path), nullptr, nullptr, fmt::format("'{}'", path)) {}
+  Write(const std::string& path, int fd) : LineWriter(fd, nullptr, nullptr, fmt::format("'{}'", path)) {}
   ~Write() override {
     if (fd_ >= 0) ::close(fd_);  // a failed run: its error is already the run's
   }
@@ -200,19 +230,30 @@ class Write final : public LineWriter {
   void finish() override {
     int fd = std::exchange(fd_, -1);
     if (fd >= 0 && ::close(fd) != 0) {
-      throw std::runtime_error(fmt::format("cannot close {}: {}", name(), std::generic_category().message(errno)));
+      throw std::runtime_error(
+          fmt::format("cannot close {}: {}", name(), std::generic_category().message(errno)));
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Operator> make_discard(const OperatorCall&) { return std::make_unique<Discard>(); }
+std::unique_ptr<Operator> make_discard(const OperatorCall&) {
+  return std::make_unique<Discard>();
+}
 
-std::unique_ptr<Operator> make_stdout(const OperatorCall&) { return std::make_unique<Stdout>(); }
+std::unique_ptr<Operator> make_stdout(const OperatorCall&) {
+  return std::make_unique<Stdout>();
+}
 
 std::unique_ptr<Operator> make_write(const OperatorCall& call) {
-  return std::make_unique<Write>(required_arg<std::string>(call, "path"));
+  auto path = required_arg<std::string>(call, "path");
+  return std::make_unique<Write>(path, open_for_writing(path));
+}
+
+std::unique_ptr<Operator> make_part_write(const OperatorCall& call) {
+  auto path = required_arg<std::string>(call, "path");
+  return std::make_unique<Write>(path, open_for_appending(path));
 }
 
 }  // namespace flow::ops

@@ -27,6 +27,9 @@ class Child {
   /// Sends `signal` to the child.
   void send(int signal);
 
+  /// The child's process id (-1 after finish()).
+  pid_t pid() const { return pid_; }
+
   /// Reads the rest of standard output (up to `timeout`), waits, and returns the exit status
   /// (128 + the signal for a child killed by one, as shells report it).
   int finish(std::chrono::milliseconds timeout);
