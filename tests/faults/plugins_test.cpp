@@ -50,7 +50,7 @@ TEST_CASE("messages a plugin's operator makes of its own are counted, so the bal
   CHECK(entry(run.metrics, "nodes", "x").at("out") == 10000);
 }
 
-TEST_CASE("--memory-limit stops a plugin's fan-out while it makes it, before the memory is spent",
+TEST_CASE("the memory limit stops a plugin's fan-out while it makes it, before the memory is spent",
           "[faults]") {
   // One message becomes 1,000 of 1 MB: a gigabyte from a single call of the operator.
   constexpr std::uint64_t limit = 200'000'000;

@@ -42,7 +42,8 @@ double last_report_s(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("--clock virtual --report 1ns reports once per event, and a SIGTERM ends it at once", "[faults]") {
+TEST_CASE("a virtual run with reports every 1ns reports once per event, and a SIGTERM ends it at once",
+          "[faults]") {
   Child child(FLOW_BINARY,
               {"run", ticking(flow::test::temp_directory()), "--clock", "virtual", "--report", "1ns"});
   // Some simulated time first: a few hundred reports.
