@@ -69,6 +69,11 @@ TEST_CASE("the memory limit stops a plugin's fan-out while it makes it, before t
 
 TEST_CASE("a plugin's operator that crashes is named, its metrics JSON written, and flow dies by the signal",
           "[faults]") {
+#if defined(__SANITIZE_ADDRESS__)
+  // The build's UBSan sees the null read first, reports it itself and exits: no fault to catch.
+  WARN("skipped: UBSan reports the null dereference before it faults");
+  return;
+#endif
   auto directory = flow::test::temp_directory();
   auto pipeline = directory + "/crash.flow", json = directory + "/run.json";
   // 100 messages pass, then a null dereference: after the first snapshots (every 10 ms).
