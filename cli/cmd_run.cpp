@@ -120,10 +120,12 @@ struct Observers {
   std::optional<MetricsEndpoint> metrics;
   std::optional<LiveView> ui;
   std::string ui_url;
+  std::string crash_json;  ///< --metrics-json: what a crash writes there is kept up to date
 
   void observe(const RunMetrics& snapshot) {
     RunMetrics named = snapshot;
     name_bottleneck(*pipeline, named);
+    if (!crash_json.empty()) keep_metrics_for_crash(crash_json, named);
     if (reporter) reporter->report(named);
     if (trace) trace->sample(named);
     if (ui) ui->observe(named);
@@ -162,7 +164,12 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, const 
     observers.trace.emplace(args.trace);
     if (!observers.trace->ok()) return print_error(observers.trace->error()), false;
   }
-  if (!report && !observers.trace && !observers.metrics && !observers.ui) return true;
+  // A crash writes the JSON of the last snapshot: one a second when nothing else asks for them.
+  observers.crash_json = args.metrics_json;
+  if (!args.metrics_json.empty()) keep_metrics_for_crash(args.metrics_json, unstarted_metrics(pipeline));
+  bool snapshots =
+      report || observers.trace || observers.metrics || observers.ui || !args.metrics_json.empty();
+  if (!snapshots) return true;
   std::chrono::nanoseconds fallback = observers.trace ? default_trace_interval
                                       : observers.ui  ? default_ui_interval
                                                       : default_metrics_interval;
@@ -272,6 +279,7 @@ int run_file(const RunArguments& args) {
   // From the start: a signal while the file is read and checked still ends in
   // a summary and the JSON (of a run stopped at once), not a silent death.
   install_interrupt_handler();
+  install_crash_handler();
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
   auto registry = load_operators(args.plugins);

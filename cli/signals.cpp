@@ -1,5 +1,6 @@
 #include "cli/signals.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,6 +8,9 @@
 #include <csignal>
 #include <cstring>
 #include <thread>
+
+#include "flow/metrics_json.hpp"
+#include "flow/run.hpp"
 
 namespace flow::cli {
 namespace {
@@ -67,6 +71,119 @@ extern "C" void on_stopping_signal(int signal) {
   sigaction(signal, &fallback, nullptr);
   raise(signal);
 }
+
+constexpr int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+const char* crash_name(int signal) {
+  switch (signal) {
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGILL:
+      return "SIGILL";
+    default:
+      return "SIGABRT";
+  }
+}
+
+// The metrics JSON a crash writes: the text before and after the error's
+// string. Two slots, so the watcher fills one while the handler may read the
+// other; once a crash has begun the watcher fills none (see keep_metrics_for_crash).
+struct CrashJson {
+  std::string path, before, after;
+};
+CrashJson crash_json[2];
+std::atomic<int> crash_json_ready{-1};  // the slot to write, -1 for none
+std::atomic<bool> crashing{false};
+constexpr const char* crash_mark = "flow-crash-error";
+
+void write_all(int fd, const char* text, std::size_t size) {
+  while (size > 0) {
+    auto written = write(fd, text, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return;
+    text += written;
+    size -= static_cast<std::size_t>(written);
+  }
+}
+
+void write_text(int fd, const char* text) {
+  write_all(fd, text, std::strlen(text));
+}
+
+// `text` inside a JSON string: quotes, backslashes and control characters escaped, nothing allocated.
+void write_json_text(int fd, const char* text) {
+  char buffer[256];
+  std::size_t used = 0;
+  for (; *text != '\0'; ++text) {
+    char piece[6] = {*text};
+    std::size_t size = 1;
+    auto c = static_cast<unsigned char>(*text);
+    if (c == '"' || c == '\\') {
+      piece[0] = '\\';
+      piece[1] = *text;
+      size = 2;
+    } else if (c < 0x20) {
+      const char* hex = "0123456789abcdef";
+      std::memcpy(piece, "\\u00", 4);
+      piece[4] = hex[c >> 4];
+      piece[5] = hex[c & 0xf];
+      size = 6;
+    }
+    if (used + size > sizeof buffer) {
+      write_all(fd, buffer, used);
+      used = 0;
+    }
+    std::memcpy(buffer + used, piece, size);
+    used += size;
+  }
+  write_all(fd, buffer, used);
+}
+
+// "stage parse (operator reverse from plugin ./libreverse.so) crashed: SIGSEGV", in pieces.
+void write_crash(int fd, const char* running, const char* name, void (*put)(int, const char*)) {
+  if (running != nullptr) {
+    put(fd, running);
+    put(fd, " crashed: ");
+  } else {
+    put(fd, "crashed: ");
+  }
+  put(fd, name);
+}
+
+void write_crash_json(const char* running, const char* name) {
+  crashing.store(true);
+  int slot = crash_json_ready.load();
+  if (slot < 0) return;
+  const CrashJson& json = crash_json[slot];
+  int fd = open(json.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);  // NOLINT: a vararg call
+  if (fd < 0) return;
+  write_all(fd, json.before.data(), json.before.size());
+  write_crash(fd, running, name, write_json_text);
+  write_all(fd, json.after.data(), json.after.size());
+  close(fd);
+}
+
+extern "C" void on_crash(int signal) {
+  int saved_errno = errno;
+  const char* name = crash_name(signal);
+  const char* running = flow::running_operator();
+  write_text(STDERR_FILENO, "flow: error: ");
+  write_crash(STDERR_FILENO, running, name, write_text);
+  write_text(STDERR_FILENO, "\n");
+  write_crash_json(running, name);
+  errno = saved_errno;
+  // SA_RESETHAND gave the signal its default action back. Raised here it waits
+  // until the handler returns (it is blocked meanwhile), then kills the
+  // process by the signal; a fault would also come again from the same instruction.
+  raise(signal);
+}
+
+// The main thread's; the runtime gives each of its worker threads one (flow::exec::ensure_signal_stack).
+alignas(16) char main_signal_stack[64 * 1024];
 
 }  // namespace
 
@@ -140,6 +257,46 @@ void install_interrupt_handler(Stopping what) {
     if (current.sa_handler == SIG_IGN) continue;
     sigaction(signal, &action, nullptr);
   }
+}
+
+void install_crash_handler() {
+  stack_t stack{};
+  stack.ss_sp = main_signal_stack;
+  stack.ss_size = sizeof main_signal_stack;
+  sigaltstack(&stack, nullptr);
+  struct sigaction action {};
+  action.sa_handler = on_crash;
+  sigemptyset(&action.sa_mask);
+  // On the alternate stack, so that a stack overflow can be reported too;
+  // once: a second crash while the first is reported just kills.
+  action.sa_flags = SA_ONSTACK | SA_RESETHAND;
+  for (int signal : crash_signals) sigaction(signal, &action, nullptr);
+}
+
+void keep_metrics_for_crash(const std::string& path, const RunMetrics& snapshot) {
+  // A crash has begun: the handler may be reading either slot.
+  if (crashing.load()) return;
+  // Reports as fast as they come (--report 1ns) need not each be serialised
+  // here too: a snapshot a tenth of a second old is as good after a crash.
+  // (The one before the run, at zero, does not count.)
+  static std::optional<std::chrono::steady_clock::time_point> kept;
+  auto now = std::chrono::steady_clock::now();
+  bool live = snapshot.elapsed_s > 0;
+  if (live && kept && now - *kept < std::chrono::milliseconds(100)) return;
+  if (live) kept = now;
+  RunMetrics crashed = snapshot;
+  crashed.status = RunStatus::Failed;
+  crashed.error = crash_mark;
+  auto json = to_json(crashed);
+  auto mark = json.find(crash_mark);
+  if (mark == std::string::npos) return;
+  // The slot the handler does not read now: the other one, which it reads
+  // until the store below; a crash that begins meanwhile stops the next call above.
+  int slot = crash_json_ready.load() == 0 ? 1 : 0;
+  crash_json[slot].path = path;
+  crash_json[slot].before = json.substr(0, mark);
+  crash_json[slot].after = json.substr(mark + std::strlen(crash_mark));
+  crash_json_ready.store(slot);
 }
 
 }  // namespace flow::cli

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/exit_status.hpp"
+#include "flow/metrics.hpp"
 
 namespace flow::cli {
 
@@ -46,5 +47,20 @@ enum class Stopping {
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Safe to call more than once.
 void install_interrupt_handler(Stopping what = Stopping::Run);
+
+/// Installs the handler for a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+/// SIGABRT), run on an alternate stack: one line on standard error naming
+/// what the crashing thread ran (`flow: error: stage parse (operator reverse
+/// from plugin ./libreverse.so) crashed: SIGSEGV`, flow::running_operator),
+/// the metrics JSON kept for it (keep_metrics_for_crash), then death by the
+/// same signal: the shell sees 128 + its number, and a core dump is written
+/// where the system keeps them. It calls only async-signal-safe functions.
+void install_crash_handler();
+
+/// What a crash writes to `path` (--metrics-json): `snapshot` as a failed
+/// run whose error is the crash line. Call from one thread (the run's
+/// watcher), before the run and at each snapshot; it is serialised here, so
+/// that the handler only writes.
+void keep_metrics_for_crash(const std::string& path, const RunMetrics& snapshot);
 
 }  // namespace flow::cli

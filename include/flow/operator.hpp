@@ -60,6 +60,9 @@ class Operator {
   /// removed must be reported with `context.filtered`, every change of payload
   /// sizes with `context.resized`. A sink's last operator leaves
   /// in `messages` what it delivered. Throwing marks the chunk as failed (on_error).
+  /// For an operator outside flow's library (a plugin's) the runtime also
+  /// counts the chunk itself: messages given out beyond those taken are made
+  /// (fan-out), missing ones are kept for a later call (docs/runtime.md).
   virtual void apply(Chunk& messages, OperatorContext& context) = 0;
 
   /// For operators that take time without using a CPU (delay, throttle): the

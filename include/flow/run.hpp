@@ -29,4 +29,10 @@ struct RunOptions {
 /// Runs to completion. Never throws for a failed run: the status and error say so.
 RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& options);
 
+/// For a crash handler (SIGSEGV in an operator): what the calling thread runs
+/// for a run now, as "stage parse (operator reverse from plugin
+/// ./libreverse.so)", or "stage parse" between operators; nullptr when it
+/// runs nothing of a run. Async-signal-safe: it reads one thread-local pointer.
+const char* running_operator() noexcept;
+
 }  // namespace flow

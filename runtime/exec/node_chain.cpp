@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "runtime/exec/node_runner.hpp"
+#include "runtime/exec/running.hpp"
 
 namespace flow::exec {
 namespace {
@@ -56,7 +57,13 @@ bool NodeRunner::run_ops(Unit& unit, std::size_t end, std::shared_ptr<Unit>* sus
     if (!apply_one(unit, i)) return false;
     if (unit.messages.empty() || !waits_[i]) continue;  // only waiting operators have a ready time
     auto now = Clock::now();
-    auto ready = chain[i]->ready_at(unit.messages, now);
+    std::optional<Clock::time_point> ready;
+    if (ledgers_[i]) {
+      Running running(origins_[i].note.c_str(), nullptr);
+      ready = chain[i]->ready_at(unit.messages, now);
+    } else {
+      ready = chain[i]->ready_at(unit.messages, now);
+    }
     if (ready && *ready > now) {
       // Wait on the timer, not on this thread: the unit keeps the worker slot.
       unit.next_op = i + 1;
@@ -75,40 +82,72 @@ bool NodeRunner::run_tail(Unit& unit, std::shared_ptr<Unit>* suspended) {
   if (unit.flushing) {
     unit.flushing = false;
     tail_flush_pending_.store(false);
-    ops_.chain[unit.next_op++]->flush(unit.messages);
+    flush_operator(unit.next_op++, unit.messages);
   }
   return run_ops(unit, ops_.chain.size(), suspended);
 }
 
 bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   bool skip = node_.on_error == OnError::Skip;
+  bool foreign = ledgers_[op] != nullptr;
   SourceTally before = state_.tally();
-  if (skip) before.add_all(unit.messages);
+  if (skip || foreign) before.add_all(unit.messages);
   auto messages_before = unit.messages.size();
   FilterCounter context(state_.tally());
-  const char* cause = nullptr;
-  std::string what;
+  std::optional<AllocationGuard> guard;
+  if (guarded(op)) guard.emplace(state_);
+  std::exception_ptr thrown;
+  if (foreign) {  // flow's own operators: a crash names the node (NodeRunner::work)
+    Running running(origins_[op].note.c_str(), guard ? &*guard : nullptr);
+    thrown = call_apply(op, unit.messages, context);
+  } else {
+    thrown = call_apply(op, unit.messages, context);
+  }
+  if (guard) {
+    guard->close();
+    if (guard->tripped()) {  // whatever the operator made of the bad_alloc
+      state_.allocation_refused(origins_[op].note, guard->allocated(), guard->refused());
+      return false;
+    }
+  }
+  if (thrown) return apply_failed(unit, op, thrown, before, messages_before);
+  if (context.count()) {
+    filtered_.fetch_add(context.count(), std::memory_order_relaxed);
+    state_.retire(context.tally(), Exit::Filtered);
+  }
+  if (context.dropped_tally().total() != 0) state_.retire(context.dropped_tally(), Exit::Dropped);
+  // After what left is retired, so that growth does not count it twice against the memory limit.
+  if (foreign) {
+    account_foreign(op, before, unit.messages, context.tally(), context.dropped_tally(), messages_before);
+  } else if (context.resized_bytes() != 0) {
+    state_.resized(context.resized_bytes(), origins_[op].note);
+  }
+  return true;
+}
+
+std::exception_ptr NodeRunner::call_apply(std::size_t op, Chunk& messages, OperatorContext& context) noexcept {
   try {
-    ops_.chain[op]->apply(unit.messages, context);
+    ops_.chain[op]->apply(messages, context);
+    return nullptr;
+  } catch (...) {
+    return std::current_exception();
+  }
+}
+
+bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_ptr& thrown,
+                              const SourceTally& before, std::size_t messages_before) {
+  std::string cause;
+  try {
+    std::rethrow_exception(thrown);
   } catch (const StreamError& e) {
     return stream_failed(unit, op, e);
   } catch (const std::exception& e) {
-    what = e.what();
-    cause = what.c_str();
+    cause = e.what();
   } catch (...) {
     cause = "unknown exception";
   }
-  if (!cause) {
-    if (context.resized_bytes() != 0) state_.resized(context.resized_bytes());
-    if (context.count()) {
-      filtered_.fetch_add(context.count(), std::memory_order_relaxed);
-      state_.retire(context.tally(), Exit::Filtered);
-    }
-    if (context.dropped_tally().total() != 0) state_.retire(context.dropped_tally(), Exit::Dropped);
-    return true;
-  }
-  if (!skip) {
-    state_.fail(failure(unit, op, cause));
+  if (node_.on_error != OnError::Skip) {
+    state_.fail(failure(unit, op, cause.c_str()));
     return false;
   }
   // What the operator reported filtered before it threw counts as the error too: counted once.
@@ -195,7 +234,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
         unit.flushing = true;
         tail_flush_pending_.store(true);
       } else {
-        chain[i]->flush(unit.messages);
+        flush_operator(i, unit.messages);
       }
       if (unit.messages.empty() && !unit.flushing) {
         release_outputs(unit.reserved);

@@ -11,7 +11,9 @@ namespace flow::exec {
 
 NodeRunner::Step NodeRunner::take_and_run() {
   Unit unit;
-  const std::size_t want = unit_size();
+  std::size_t want = unit_size();
+  // A foreign operator that makes messages takes no more than the memory limit leaves room for.
+  if (has_foreign_ && (want = std::min(want, growth_room())) == 0) return Step::Idle;  // the run failed
   // Room downstream first: a worker never takes more than its outputs can hold,
   // except, in a node that works message by message, the one message in its
   // hand when there is none (a tokio task holds the message it received and

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "runtime/exec/running.hpp"
+
 namespace flow::exec {
 namespace {
 
@@ -67,7 +69,20 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       waits_(waiting_operators(ops_)),
       // A sink delivers in its chain: order is kept (or not) by its operators, not by emission.
       ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()),
-      tail_from_(ordered_ ? first_holding(ops_) : ops_.chain.size()) {}
+      tail_from_(ordered_ ? first_holding(ops_) : ops_.chain.size()) {
+  node_note_ = fmt::format("{} {}", to_string(node_.kind), node_.name);
+  std::size_t first = 0;
+  if (ops_.source) {
+    const SourceOperator& source = *ops_.source;
+    source_origin_ = origin_of(node_, first++, typeid(source));
+  }
+  for (std::size_t i = 0; i < ops_.chain.size(); ++i) {
+    const Operator& op = *ops_.chain[i];
+    origins_.push_back(origin_of(node_, first + i, typeid(op)));
+    ledgers_.push_back(origins_.back().foreign ? std::make_unique<Ledger>() : nullptr);
+    has_foreign_ = has_foreign_ || origins_.back().foreign;
+  }
+}
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                          std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers) {
@@ -114,6 +129,7 @@ bool NodeRunner::claim_slot() {
 }
 
 void NodeRunner::run_task(const Activation& activation) noexcept {
+  ensure_signal_stack();  // a crash handler may then run here after a stack overflow
   handoff.in_task = true;
   work(activation);
   while (auto* next = std::exchange(handoff.waiting, nullptr)) next->work(Activation{});
@@ -125,6 +141,7 @@ void NodeRunner::hand_off_now() {
 }
 
 void NodeRunner::work(const Activation& activation) noexcept {
+  Running running(node_note_.c_str(), nullptr);  // a crash names at least the node
   try {
     if (activation.resume && continue_unit(std::unique_ptr<Unit>(activation.resume)) == Step::Suspended) return;
     for (int units = 0;; ++units) {
@@ -213,6 +230,7 @@ void NodeRunner::release_slot() {
 }
 
 void NodeRunner::finish() {
+  retire_held();
   finish_operators();
   for (std::size_t k = 0; k < outputs_.size(); ++k) {
     outputs_[k]->close();
@@ -222,9 +240,10 @@ void NodeRunner::finish() {
 }
 
 void NodeRunner::finish_operators() {
-  for (const auto& op : ops_.chain) {
+  for (std::size_t i = 0; i < ops_.chain.size(); ++i) {
     try {
-      op->finish();
+      Running running(origins_[i].note.c_str(), nullptr);
+      ops_.chain[i]->finish();
     } catch (const std::exception& e) {
       state_.fail(fmt::format("{} {}: {}", to_string(node_.kind), node_.name, e.what()));
       return;

@@ -8,16 +8,20 @@
 // node_chain.cpp (the fused chain, errors, timer waits, flushes),
 // node_credit.cpp (room reserved downstream, waiting for it),
 // node_emit.cpp (taking, fan-out, ordered emission, edges, sinks),
-// node_source.cpp (pulling from the source operator).
+// node_source.cpp (pulling from the source operator), node_foreign.cpp
+// (counting what operators that are not flow's own make and keep).
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "runtime/exec/edge.hpp"
+#include "runtime/exec/foreign.hpp"
 #include "runtime/exec/histogram.hpp"
 #include "runtime/exec/run_state.hpp"
 #include "runtime/exec/timer.hpp"
@@ -120,6 +124,29 @@ class NodeRunner {
   Step flush_due(bool everything);
   void arm_flush_timer();
   std::string failure(const Unit& unit, std::size_t op, const char* cause) const;
+  /// Applies operator `op`; what it threw, if anything.
+  std::exception_ptr call_apply(std::size_t op, Chunk& messages, OperatorContext& context) noexcept;
+  /// Operator `op` threw `thrown` (not a refusal of the memory limit): on_error decides.
+  bool apply_failed(Unit& unit, std::size_t op, const std::exception_ptr& thrown, const SourceTally& before,
+                    std::size_t messages_before);
+
+  // node_foreign.cpp
+  /// Flushes operator `op` into `out`; a foreign one's output is counted (Ledger).
+  void flush_operator(std::size_t op, Chunk& out);
+  /// After a call of foreign operator `op` that took `before` (`taken`
+  /// messages) and left `out`: what it made and kept, counted (Ledger), and
+  /// how much payload it makes per message taken (memory_room).
+  void account_foreign(std::size_t op, const SourceTally& before, Chunk& out, const SourceTally& filtered,
+                       const SourceTally& dropped, std::size_t taken);
+  /// Under a memory limit, the input messages a node with a foreign operator
+  /// may take, at the most payload it made per message so far (1 before it knows).
+  std::size_t growth_room();
+  /// At the node's end: what foreign operators still hold is gone with them (filtered).
+  void retire_held();
+  /// Whether calls of operator `op` are charged what they allocate (AllocationGuard).
+  bool guarded(std::size_t op) const { return ledgers_[op] != nullptr && state_.memory_limited(); }
+  /// A pull of the source operator, charged what it allocates when it is foreign.
+  SourcePull pull_source(Chunk& out, std::size_t max, Clock::time_point now);
 
   // node_credit.cpp
   /// Room for a unit of up to `want` messages: `per_edge` reserved on each
@@ -172,6 +199,17 @@ class NodeRunner {
   const UnitLimit unit_limit_;
   const std::vector<bool> waits_;  ///< per operator of the chain: Cost::Wait, the only ones asked for ready_at
   const bool ordered_;
+  /// Per operator of the chain: who it is (errors, crashes), and for a
+  /// foreign one what it made and holds.
+  std::vector<OperatorOrigin> origins_;
+  std::vector<std::unique_ptr<Ledger>> ledgers_;  ///< null for flow's own operators
+  bool has_foreign_ = false;                      ///< a ledger is set
+  std::string node_note_;                         ///< "stage parse", while its worker runs no operator
+  OperatorOrigin source_origin_;                  ///< a source's operator
+  static constexpr std::uint64_t kGrowthUnknown = UINT64_MAX;
+  /// The most payload bytes a call of a foreign operator made per message it
+  /// took (memory limit; kGrowthUnknown before the first call).
+  std::atomic<std::uint64_t> growth_{kGrowthUnknown};
   /// Ordered nodes: the operators from here on (the first that holds
   /// messages, and all after it) run in emission order, at each unit's turn;
   /// otherwise the chain's size.

@@ -52,7 +52,7 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
     std::lock_guard numbering(take_mutex_);
     if (window_full()) return 0;  // the worker emitting the oldest unit pulls again
   }
-  auto room = reserve_room(std::min(unit_limit_.max, state_.memory_room(largest_message_, node_.name)));
+  auto room = reserve_room(std::min(unit_limit_.max, state_.memory_room(largest_message_, node_)));
   if (room.messages == 0) return 0;  // a full output edge, or the memory limit (the run has failed)
   auto in_flight = state_.reserve(room.messages);
   if (in_flight == 0) {  // max_in_flight: woken when room opens
@@ -61,7 +61,7 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   }
   SourcePull pull;
   try {
-    pull = ops_.source->pull(unit.messages, in_flight, now);
+    pull = pull_source(unit.messages, in_flight, now);
   } catch (...) {
     // A source that cannot go on (a read error) fails the run, naming the node
     // (NodeRunner::work); what it reserved is given back first, and what it

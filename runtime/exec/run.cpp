@@ -99,16 +99,31 @@ RunStatus watch(RunState& state, const RunParts& parts, const RunOptions& option
     }
     if (reporting && now >= next_report) {
       options.on_report(collect(parts, RunStatus::Running, state.elapsed_s()));
-      while (next_report <= now) next_report += *options.report_every;
+      // The reports that fell behind are skipped: the next is the first due after now.
+      next_report +=
+          (now - next_report) / *options.report_every * *options.report_every + *options.report_every;
     }
   }
   return final_status(state, interrupted);
 }
 
+/// The first report time after `fired` at or after `next_event`: one of
+/// `start + k × every`. Until the next timer fires nothing in a virtual run
+/// can change, so the reports due before it would repeat the last one.
+Clock::time_point next_report_time(Clock::time_point start, std::chrono::nanoseconds every,
+                                   Clock::time_point fired, Clock::time_point next_event) {
+  auto periods = ((next_event - start).count() + every.count() - 1) / every.count();
+  return std::max(fired + every, start + periods * every);
+}
+
 /// A virtual run: the duration and the reports are timers on the virtual
 /// clock, fired on the arena's thread at their simulated time; the calling
 /// thread starts the sources, then only waits, looking at the interrupt flag
-/// in real time.
+/// in real time. A report is due every `report_every` of simulated time, but
+/// those that would show nothing new are skipped, as the real clock skips the
+/// reports that fell behind: without that, `report_every=1ns` reported every
+/// simulated nanosecond between two events, and the drain after a signal,
+/// which needs simulated time, never came to its end.
 RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions& options, VirtualClock& clock,
                         GraphBuilder& graph, const std::function<void()>& wake_sources,
                         const std::function<void()>& stop_sources) {
@@ -116,13 +131,21 @@ RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions
   if (options.duration) clock.at(start + *options.duration, stop_sources);
   std::function<void()> report;
   auto next_report = start;
+  // No timer was left to wait for: the next report waits for work from outside.
+  std::atomic<bool> parked{false};
   if (options.report_every && options.report_every->count() > 0 && options.on_report) {
-    report = [&] {
+    const auto every = *options.report_every;
+    report = [&, every] {
       options.on_report(collect(parts, RunStatus::Running, state.elapsed_s()));
-      next_report += *options.report_every;
+      auto event = clock.next_timer();
+      if (!event) {
+        parked = true;
+        return;
+      }
+      next_report = next_report_time(start, every, next_report, *event);
       clock.at(next_report, report);
     };
-    next_report += *options.report_every;
+    next_report += every;
     clock.at(next_report, report);
   }
   graph.execute(wake_sources);
@@ -133,7 +156,13 @@ RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions
     if (state.wait_until_over(polling ? std::chrono::steady_clock::now() + kInterruptPoll : far)) break;
     if (polling && options.interrupt->load()) {
       interrupted = true;
-      graph.execute(stop_sources);
+      graph.execute([&] {
+        stop_sources();
+        if (parked.exchange(false)) {
+          next_report = next_report_time(start, *options.report_every, next_report, Clock::now());
+          clock.at(next_report, report);
+        }
+      });
     }
   }
   return final_status(state, interrupted);

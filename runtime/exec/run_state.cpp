@@ -129,30 +129,74 @@ void raise_peak(std::atomic<std::uint64_t>& peak, std::int64_t now) {
 
 }  // namespace
 
-void RunState::grow(std::int64_t messages, std::int64_t bytes) {
+void RunState::grow(std::int64_t messages, std::int64_t bytes, const std::string* who) {
   if (messages != 0) raise_peak(peak_messages_, alive_messages_.fetch_add(messages, std::memory_order_relaxed) + messages);
   if (bytes == 0) return;
   auto alive = alive_bytes_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   raise_peak(peak_bytes_, alive);
-  if (memory_limit_ && bytes > 0 && static_cast<std::uint64_t>(alive) > *memory_limit_) {
-    fail(fmt::format("memory limit passed: {} bytes of payload alive (on edges, in workers and in batches), "
-                     "limit {} bytes, at {:.2f} s",
-                     alive, *memory_limit_, elapsed_s()));
+  if (!memory_limit_ || bytes <= 0 || static_cast<std::uint64_t>(alive) <= *memory_limit_) return;
+  if (who) {
+    fail(
+        fmt::format("memory limit passed: {} took the payload alive to {} bytes (on edges, in workers and in "
+                    "batches), limit {} bytes, at {:.2f} s",
+                    *who, alive, *memory_limit_, elapsed_s()));
+  } else {
+    fail(
+        fmt::format("memory limit passed: {} bytes of payload alive (on edges, in workers and in batches), "
+                    "limit {} bytes, at {:.2f} s",
+                    alive, *memory_limit_, elapsed_s()));
   }
 }
 
-void RunState::resized(std::int64_t delta) { grow(0, delta); }
+void RunState::resized(std::int64_t delta, const std::string& who) { grow(0, delta, &who); }
 
-std::size_t RunState::memory_room(std::optional<std::uint64_t> message_bytes, const std::string& source) {
+void RunState::made(const SourceTally& made, std::int64_t bytes, const std::string& who) {
+  const auto& counts = made.per_source();
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i]) balance_[i].produced.fetch_add(counts[i], std::memory_order_relaxed);
+  }
+  in_flight_.fetch_add(static_cast<std::int64_t>(made.total()), std::memory_order_relaxed);
+  grow(static_cast<std::int64_t>(made.total()), bytes, &who);
+}
+
+std::uint64_t RunState::bytes_alive() const {
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, alive_bytes_.load(std::memory_order_relaxed)));
+}
+
+bool RunState::allocating(std::int64_t bytes) {
+  if (bytes <= 0 || !memory_limit_) {
+    allocating_.fetch_add(bytes, std::memory_order_relaxed);
+    return true;
+  }
+  auto limit = static_cast<std::int64_t>(std::min<std::uint64_t>(*memory_limit_, INT64_MAX));
+  auto now = allocating_.load(std::memory_order_relaxed);
+  while (true) {
+    if (static_cast<std::int64_t>(bytes_alive()) + now + bytes > limit) return false;
+    if (allocating_.compare_exchange_weak(now, now + bytes, std::memory_order_relaxed)) return true;
+  }
+}
+
+void RunState::allocation_refused(const std::string& who, std::int64_t allocated, std::size_t bytes) {
+  fail(fmt::format(
+      "memory limit passed: {} had allocated {} bytes in one call and would allocate {} more, with {} "
+      "bytes of payload alive, limit {} bytes, at {:.2f} s",
+      who, std::max<std::int64_t>(0, allocated), bytes, bytes_alive(), memory_limit_.value_or(0),
+      elapsed_s()));
+}
+
+std::size_t RunState::memory_room(std::optional<std::uint64_t> message_bytes, const Node& node) {
   if (!memory_limit_) return SIZE_MAX;
   if (!message_bytes) return 1;
   if (*message_bytes == 0) return SIZE_MAX;
-  auto alive = static_cast<std::uint64_t>(std::max<std::int64_t>(0, alive_bytes_.load(std::memory_order_relaxed)));
+  auto alive = bytes_alive();
   auto room = alive >= *memory_limit_ ? 0 : (*memory_limit_ - alive) / *message_bytes;
   if (room == 0) {
-    fail(fmt::format("memory limit passed: source {} would make a message of {} bytes with {} bytes of payload "
-                     "alive, limit {} bytes, at {:.2f} s",
-                     source, *message_bytes, alive, *memory_limit_, elapsed_s()));
+    auto what = node.kind == NodeKind::Source ? fmt::format("a message of {} bytes", *message_bytes)
+                                              : fmt::format("{} bytes from one message", *message_bytes);
+    fail(fmt::format(
+        "memory limit passed: {} {} would make {} with {} bytes of payload alive, limit {} bytes, at "
+        "{:.2f} s",
+        to_string(node.kind), node.name, what, alive, *memory_limit_, elapsed_s()));
   }
   return static_cast<std::size_t>(std::min<std::uint64_t>(room, SIZE_MAX));
 }

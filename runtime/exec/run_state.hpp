@@ -78,14 +78,27 @@ class RunState {
   void settle(std::size_t reserved, std::size_t used);
   /// Counts messages made by a source (already reserved) or by a fan-out copy (not reserved).
   void produced(const SourceTally& tally, bool reserved);
+  /// Counts the messages an operator that is not flow's own gave out beyond
+  /// those it took (fan-out: `made`, per source, not reserved) and its change
+  /// of the payload bytes alive; passing the memory limit fails the run naming `who`.
+  void made(const SourceTally& made, std::int64_t bytes, const std::string& who);
   /// Counts messages leaving the pipeline, freeing their room in flight.
   void retire(const SourceTally& tally, Exit why);
-  /// An operator changed the payload bytes of the messages it worked on by `delta`.
-  void resized(std::int64_t delta);
-  /// How many messages of `message_bytes` each (the largest the source has made;
-  /// nullopt before its first) a source may still make under the memory limit:
-  /// SIZE_MAX without a limit, 1 while the size is unknown, 0 fails the run naming `source`.
-  std::size_t memory_room(std::optional<std::uint64_t> message_bytes, const std::string& source);
+  /// An operator (`who`: "stage x (operator prefix)") changed the payload bytes
+  /// of the messages it worked on by `delta`.
+  void resized(std::int64_t delta, const std::string& who);
+  /// How many messages (a source) or input messages (a stage whose operator
+  /// makes messages) `node` may still take, each making `message_bytes` (the
+  /// most seen so far; nullopt before the first) under the memory limit:
+  /// SIZE_MAX without a limit, 1 while the size is unknown, 0 fails the run naming the node.
+  std::size_t memory_room(std::optional<std::uint64_t> message_bytes, const Node& node);
+  bool memory_limited() const { return memory_limit_.has_value(); }
+  /// An operator's call is about to allocate `bytes` more (negative: it freed
+  /// some): false, and nothing counted, when that would take the payload alive
+  /// and what calls allocate past the memory limit (AllocationGuard).
+  bool allocating(std::int64_t bytes);
+  /// Fails the run for a call of `who` that had `allocated` bytes when `allocating` refused it `bytes` more.
+  void allocation_refused(const std::string& who, std::int64_t allocated, std::size_t bytes);
   /// Messages alive (made and not yet delivered, dropped, filtered or failed; batch
   /// members one by one), and their payload bytes: now, and the most at once.
   std::uint64_t peak_messages() const { return peak_messages_.load(std::memory_order_relaxed); }
@@ -109,7 +122,9 @@ class RunState {
  private:
   void freed(std::uint64_t n);
   bool over_locked() const;
-  void grow(std::int64_t messages, std::int64_t bytes);
+  /// `who` names the operator when one changed the bytes (the failure says so).
+  void grow(std::int64_t messages, std::int64_t bytes, const std::string* who = nullptr);
+  std::uint64_t bytes_alive() const;
 
   const Pipeline& pipeline_;
   const Clock::time_point start_ = Clock::now();
@@ -120,6 +135,7 @@ class RunState {
   std::atomic<bool> stop_sources_{false};
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> alive_messages_{0}, alive_bytes_{0};
+  std::atomic<std::int64_t> allocating_{0};  ///< net bytes allocated by guarded calls now running
   std::atomic<std::uint64_t> peak_messages_{0}, peak_bytes_{0};
   std::function<void()> wake_sources_;
 

@@ -15,6 +15,12 @@ void VirtualClock::stop() {
   entries_.clear();
 }
 
+std::optional<Clock::time_point> VirtualClock::next_timer() {
+  std::lock_guard lock(mutex_);
+  if (entries_.empty()) return std::nullopt;
+  return entries_.earliest();
+}
+
 void VirtualClock::leave() {
   if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) drive();
 }

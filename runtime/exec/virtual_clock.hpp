@@ -12,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "runtime/exec/timer.hpp"
 
@@ -30,6 +31,8 @@ class VirtualClock final : public Timer, public SimulatedTime {
   void enter() noexcept { active_.fetch_add(1, std::memory_order_acq_rel); }
   /// A piece of work is done; the last one advances the clock and fires timers.
   void leave();
+  /// The time of the earliest timer set and not yet fired, if any.
+  std::optional<Clock::time_point> next_timer();
   /// Once `over` says so, the clock stops: the run has ended at the time it reads.
   void halt_when(std::function<bool()> over) { over_ = std::move(over); }
 

@@ -4,7 +4,9 @@
 // takes time.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include "flow/metrics_json.hpp"
 #include "support.hpp"
@@ -202,4 +204,57 @@ TEST_CASE("an interrupt ends a virtual run that never lets time pass", "[runtime
   check_invariants(b.get(), metrics);
   CHECK(metrics.elapsed_s == 0);
   CHECK(sink_metrics(metrics, "k").delivered > 0);
+}
+
+TEST_CASE("under the virtual clock a report finer than the events comes once per event",
+          "[runtime][virtual]") {
+  // Once, every simulated nanosecond was a report: 90 million of them here.
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", generate(10, 100.0));
+  auto k = b.sink("k", {call("discard")});
+  b.edge(s, k, 4);
+  b.clock(ClockKind::Virtual);
+  RunOptions options;
+  options.report_every = 1ns;
+  std::vector<double> reported_at;
+  options.on_report = [&](const RunMetrics& live) { reported_at.push_back(live.elapsed_s); };
+  RunMetrics metrics = run_guarded(b.get(), registry, options, 20s);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  // A message every 10 ms from 0: the run ends with the tenth, at 90 ms.
+  CHECK(metrics.elapsed_s == Approx(0.09).margin(1e-9));
+  // The first report is due at 1 ns; nothing happens until the source's
+  // timer at 10 ms, so the next one comes then, and so on: one after each
+  // timer, but the last, which ends the run.
+  REQUIRE(reported_at.size() == 9);
+  CHECK(reported_at[0] == Approx(1e-9).margin(1e-12));
+  for (std::size_t i = 1; i < reported_at.size(); ++i) CHECK(reported_at[i] == Approx(0.01 * i).margin(1e-9));
+}
+
+TEST_CASE("an interrupt ends a virtual run that reports every nanosecond", "[runtime][virtual]") {
+  // The drain after an interrupt needs simulated time; when each nanosecond
+  // of it was a report, the run never came to its end.
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", generate(-1, 1000.0));
+  auto k = b.sink("k", {delay(Duration{1ms}), call("discard")});
+  b.edge(s, k, 4);
+  b.clock(ClockKind::Virtual);
+  std::atomic<bool> interrupt{false};
+  RunOptions options;
+  options.interrupt = &interrupt;
+  options.report_every = 1ns;
+  std::size_t reports = 0;
+  options.on_report = [&](const RunMetrics& live) {
+    ++reports;
+    if (live.elapsed_s >= 1) interrupt = true;
+  };
+  RunMetrics metrics = run_guarded(b.get(), registry, options, 20s);
+  REQUIRE(metrics.status == RunStatus::Interrupted);
+  check_invariants(b.get(), metrics);
+  CHECK(metrics.elapsed_s >= 1);
+  // Two timers a simulated millisecond (the next message, the delay's end),
+  // at most one report each, for the time until the interrupt was seen.
+  CHECK(static_cast<double>(reports) <= 2000 * metrics.elapsed_s + 1);
 }
