@@ -74,7 +74,7 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   state_.settle(in_flight, unit.messages.size());
   // A line read() has not finished is payload alive too (--memory-limit).
   if (auto* holder = dynamic_cast<ops::HoldsUnfinished*>(ops_.source.get())) {
-    if (auto change = holder->take_held_change(); change != 0) state_.resized(change);
+    if (auto change = holder->take_held_change(); change != 0) state_.resized(change, source_origin_.note);
   }
   unit.reserved = keep_room(room, unit.messages.size());
   if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
