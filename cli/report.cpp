@@ -36,7 +36,8 @@ std::string progress(const RunMetrics& snapshot) {
   for (const auto& source : snapshot.sources) {
     if (!source.expected || *source.expected == 0) continue;
     auto fraction = static_cast<double>(source.produced) / static_cast<double>(*source.expected);
-    text += fmt::format("  {} {}/{} ({})", source.name, source.produced, *source.expected, format_percent(fraction));
+    text += fmt::format("  {} {}/{} ({})", source.name, source.produced, *source.expected,
+                        format_percent(fraction));
   }
   return text;
 }
@@ -49,8 +50,8 @@ std::vector<std::string> edge_rows(const RunMetrics& snapshot, const RunMetrics*
     const auto& edge = snapshot.edges[i];
     const EdgeMetrics* before = previous && i < previous->edges.size() ? &previous->edges[i] : nullptr;
     auto fill = fmt::format("{}/{}", edge.held, format_capacity(edge.capacity));
-    rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", edge.from + " -> " + edge.to, fill,
-                               bar(edge), format_rate(rate(edge.in, before ? before->in : 0, interval)),
+    rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", edge.from + " -> " + edge.to,
+                               fill, bar(edge), format_rate(rate(edge.in, before ? before->in : 0, interval)),
                                format_rate(rate(edge.out, before ? before->out : 0, interval)), edge.dropped,
                                format_seconds(edge.blocked_s)));
   }
@@ -63,9 +64,11 @@ std::vector<std::string> node_rows(const RunMetrics& snapshot, const RunMetrics*
   for (std::size_t i = 0; i < snapshot.nodes.size(); ++i) {
     const auto& node = snapshot.nodes[i];
     const NodeMetrics* before = previous && i < previous->nodes.size() ? &previous->nodes[i] : nullptr;
-    auto row = fmt::format("{:<28} {:>7} {:>9}", node.name, format_percent(interval_busy(node, before, interval)),
-                           format_rate(rate(node.in, before ? before->in : 0, interval)));
-    if (node.name == snapshot.bottleneck.node) row = fmt::format("{}{}  <- bottleneck{}", bold_red, row, reset);
+    auto row =
+        fmt::format("{:<28} {:>7} {:>9}", node.name, format_percent(interval_busy(node, before, interval)),
+                    format_rate(rate(node.in, before ? before->in : 0, interval)));
+    if (node.name == snapshot.bottleneck.node)
+      row = fmt::format("{}{}  <- bottleneck{}", bold_red, row, reset);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -85,44 +88,47 @@ std::string report_line(const RunMetrics& snapshot) {
 std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetrics* previous) {
   double interval = snapshot.elapsed_s - (previous ? previous->elapsed_s : 0.0);
   std::vector<std::string> rows;
-  rows.push_back(fmt::format("flow {}  {:.2f} s{}", snapshot.pipeline, snapshot.elapsed_s, progress(snapshot)));
+  rows.push_back(
+      fmt::format("flow {}  {:.2f} s{}", snapshot.pipeline, snapshot.elapsed_s, progress(snapshot)));
   for (auto& row : edge_rows(snapshot, previous, interval)) rows.push_back(std::move(row));
   for (auto& row : node_rows(snapshot, previous, interval)) rows.push_back(std::move(row));
   return rows;
 }
 
-namespace {
+Reporter::Reporter(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
 
 // Reports run on the watching thread: an exception there would leave the run
-// undrained, so a write that fails is left to show in ferror(), which `flow
-// run` checks once the run is over.
-void put(std::FILE* out, const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), out);
+// undrained, so a write that fails is only remembered (errno, once), for
+// `flow run` to judge once the run is over. The whole report goes in one
+// write while stdout's stdio lock is held: stdout() sinks write their chunks
+// under that lock, so with `2>&1` a report never lands inside a line of data.
+void Reporter::write(const std::string& text) {
+  flockfile(stdout);
+  bool whole = std::fwrite(text.data(), 1, text.size(), out_) == text.size();
+  int error = whole ? 0 : errno;
+  if (std::fflush(out_) != 0 && error == 0) error = errno;
+  funlockfile(stdout);
+  if (error != 0 && write_error_ == 0) write_error_ = error;
 }
-
-}  // namespace
-
-Reporter::Reporter(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
 
 void Reporter::report(const RunMetrics& snapshot) {
   if (!terminal_) {
-    put(out_, fmt::format("{}\n", report_line(snapshot)));
+    write(fmt::format("{}\n", report_line(snapshot)));
   } else {
     auto rows = report_table(snapshot, previous_ ? &*previous_ : nullptr);
     // Move back to the first row of the last table and overwrite it: no scrolling.
-    if (rows_drawn_ > 0) put(out_, fmt::format("\x1b[{}F", rows_drawn_));
-    for (const auto& row : rows) put(out_, fmt::format("{}{}\n", clear_line, row));
+    std::string text = rows_drawn_ > 0 ? fmt::format("\x1b[{}F", rows_drawn_) : std::string();
+    for (const auto& row : rows) text += fmt::format("{}{}\n", clear_line, row);
+    write(text);
     rows_drawn_ = rows.size();
   }
   previous_ = snapshot;
-  // The stream keeps its error flag, but not why: the reason is kept here.
-  if (std::fflush(out_) != 0 && write_error_ == 0) write_error_ = errno;
 }
 
 void Reporter::finish(const RunMetrics& final_metrics) {
   if (!terminal_) return;
   report(final_metrics);
-  put(out_, "\n");
+  write("\n");
 }
 
 }  // namespace flow::cli

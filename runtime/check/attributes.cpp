@@ -1,10 +1,11 @@
 #include "runtime/check/attributes.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <fmt/format.h>
 #include <set>
+#include <utility>
 
 #include "runtime/model/value_limits.hpp"
 
@@ -34,14 +35,16 @@ std::string read_enum(const char* what, const Value& value, const std::array<Enu
       return "";
     }
   }
-  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list, did_you_mean(word->name, names));
+  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list,
+                     did_you_mean(word->name, names));
 }
 
 std::string read_workers(const Value& value, int& out) {
   std::uint64_t workers = 0;
   auto error = read_at_least_one("workers", value, workers);
   if (!error.empty()) return error;
-  if (workers > static_cast<std::uint64_t>(INT_MAX)) return fmt::format("workers must be at most {}", INT_MAX);
+  if (workers > static_cast<std::uint64_t>(INT_MAX))
+    return fmt::format("workers must be at most {}", INT_MAX);
   out = static_cast<int>(workers);
   return "";
 }
@@ -84,7 +87,32 @@ std::string read_part(const Value& value, std::string& out) {
   return "";
 }
 
+// Words other tools (and flow's own metrics JSON, `policy`) use for an
+// attribute, too far from its name in spelling for closest_match to find.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAttributeSynonyms{{
+    {"policy", "overflow"},
+    {"overflow_policy", "overflow"},
+    {"on_overflow", "overflow"},
+    {"on_full", "overflow"},
+    {"queue_size", "capacity"},
+    {"buffer", "capacity"},
+    {"threads", "workers"},
+    {"concurrency", "workers"},
+    {"parallelism", "workers"},
+    {"on_failure", "on_error"},
+}};
+
 }  // namespace
+
+std::string unknown_attribute(std::string_view what, const std::string& key,
+                              const std::vector<std::string>& names) {
+  for (const auto& [synonym, name] : kAttributeSynonyms) {
+    if (key == synonym && std::find(names.begin(), names.end(), name) != names.end()) {
+      return fmt::format("unknown {} '{}'; did you mean '{}'?", what, key, name);
+    }
+  }
+  return unknown_name(what, key, names);
+}
 
 std::string kind_error(std::string_view expected, const Value& got) {
   return fmt::format("expected {}, got {}", expected, describe(kind_of(got)));
@@ -118,7 +146,8 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
     pipeline.seed = static_cast<std::uint64_t>(*seed);
     return "";
   }
-  if (key == "clock") return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
+  if (key == "clock")
+    return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
   const auto* duration = std::get_if<Duration>(&value);
   if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);
   if (duration->value.count() <= 0) return "report must be longer than 0s";
@@ -158,7 +187,7 @@ std::vector<syntax::Attribute> apply_attributes(Reporter& reporter, std::string_
   for (const auto& attribute : attributes) {
     const auto& key = attribute.key;
     if (std::find(names.begin(), names.end(), key.text) == names.end()) {
-      reporter.error(key.location, key.text.size(), unknown_name(what, key.text, names));
+      reporter.error(key.location, key.text.size(), unknown_attribute(what, key.text, names));
       continue;
     }
     if (!seen.insert(key.text).second) {
