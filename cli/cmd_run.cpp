@@ -4,8 +4,8 @@
 // says itself (reports, the summary, warnings, errors) goes to standard error.
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -16,8 +16,8 @@
 #include "cli/load.hpp"
 #include "cli/metrics_endpoint.hpp"
 #include "cli/options.hpp"
-#include "cli/output_file.hpp"
 #include "cli/part_option.hpp"
+#include "cli/output_file.hpp"
 #include "cli/plugins.hpp"
 #include "cli/report.hpp"
 #include "cli/run_output.hpp"
@@ -203,9 +203,8 @@ void check_standard_streams(int stderr_errno, OutputFailures& failures) {
 
 // Writes the last trace sample, the JSON and the summary, each whatever
 // happened to the others.
-OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
-                             const OperatorRegistry& registry, const RunMetrics& metrics,
-                             Observers& observers) {
+OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry,
+                             const RunMetrics& metrics, Observers& observers) {
   OutputFailures failures;
   std::string error;
   if (observers.trace) {
@@ -218,8 +217,8 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
   }
   int stderr_errno = observers.reporter ? observers.reporter->write_error() : 0;
   if (!args.quiet) {
-    int summary_errno = write_stderr(render_summary(
-        metrics, predicted_throughput(pipeline, registry, metrics), hold_bound(pipeline, registry)));
+    int summary_errno = write_stderr(render_summary(metrics, predicted_throughput(pipeline, registry, metrics),
+                                                    hold_bound(pipeline, registry)));
     if (stderr_errno == 0) stderr_errno = summary_errno;
   }
   check_standard_streams(stderr_errno, failures);
@@ -236,8 +235,8 @@ void hold_ui(const RunArguments& args, const RunMetrics& metrics, const Observer
 
 // A failed run exits 1 whatever else happened; an output that could not be
 // written exits 1 even after a signal, since what a script expects is missing.
-int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry,
-           RunMetrics& metrics, Observers& observers) {
+int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorRegistry& registry, RunMetrics& metrics,
+           Observers& observers) {
   name_bottleneck(pipeline, metrics);
   if (metrics.status == RunStatus::Interrupted) metrics.signal = interrupt_signal_name();
   // The final state, served from here until flow exits, after the summary and the JSON.
@@ -263,28 +262,21 @@ bool check_part(const RunArguments& args, const Pipeline& pipeline) {
   // the cut edges to it would never be taken from.
   for (const auto& node : pipeline.nodes) {
     if (node.part.empty()) {
-      return print_error(
-                 fmt::format("--part: node {} has no part=; with --part every node needs one", node.name)),
-             false;
+      return print_error(fmt::format("--part: node {} has no part=; with --part every node needs one", node.name)), false;
     }
   }
   if (args.nats_url.empty()) {
-    return print_error(
-               "--part needs a NATS server: --nats URL or FLOW_NATS_URL (e.g. nats://127.0.0.1:4222)"),
-           false;
+    return print_error("--part needs a NATS server: --nats URL or FLOW_NATS_URL (e.g. nats://127.0.0.1:4222)"), false;
   }
   if (pipeline.clock == ClockKind::Virtual) {
-    return print_error(
-               "--part: a part runs on the real clock (its cut edges wait on a real server), not --clock "
-               "virtual"),
+    return print_error("--part: a part runs on the real clock (its cut edges wait on a real server), not --clock virtual"),
            false;
   }
   return true;
 }
 
 // The whole pipeline in this process, or one part of it joined to the others over NATS.
-int run_loaded(const RunArguments& args, const Pipeline& whole, const OperatorRegistry& registry,
-               Parsed& parsed) {
+int run_loaded(const RunArguments& args, const Pipeline& whole, const OperatorRegistry& registry, Parsed& parsed) {
   Observers observers;
   parsed.options.interrupt = &interrupt_flag();
   if (args.part.empty()) {
@@ -318,17 +310,14 @@ int run_file(const RunArguments& args) {
 Handler setup_run(CLI::App& app) {
   auto args = std::make_shared<RunArguments>();
   app.add_option("file", args->file, "the .flow file to run")->required()->type_name("FILE");
-  app.add_option(
-         "--report", args->report,
-         "print a progress report on standard error at this interval, e.g. 500ms (overrides the "
-         "pipeline's `report`): a table redrawn in place on a terminal, one line per report otherwise")
+  app.add_option("--report", args->report,
+                 "print a progress report on standard error at this interval, e.g. 500ms (overrides the "
+                 "pipeline's `report`): a table redrawn in place on a terminal, one line per report otherwise")
       ->type_name("DURATION");
-  app.add_option("--metrics-json", args->metrics_json, "write the final metrics as JSON to this path")
-      ->type_name("PATH");
-  app.add_option(
-         "--set", args->sets,
-         "override an attribute or operator argument, NODE.KEY=VALUE (e.g. ingest.count=1000), or an edge's "
-         "attribute, FROM->TO.KEY=VALUE (e.g. ingest->work.capacity=12) (repeatable)")
+  app.add_option("--metrics-json", args->metrics_json, "write the final metrics as JSON to this path")->type_name("PATH");
+  app.add_option("--set", args->sets,
+                 "override an attribute or operator argument, NODE.KEY=VALUE (e.g. ingest.count=1000), or an edge's "
+                 "attribute, FROM->TO.KEY=VALUE (e.g. ingest->work.capacity=12) (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NODE.KEY=VALUE");
   add_plugin_option(app, args->plugins);
@@ -358,12 +347,11 @@ Handler setup_run(CLI::App& app) {
       ->type_name("ADDR:PORT")
       ->excludes(port);
   auto* ui = app.add_option("--ui", args->ui,
-                            "serve a live page of the run (the graph coloured as it runs, queue depths over "
-                            "time) on 127.0.0.1:PORT, or ADDR:PORT; 0: a free port (the URL is printed on "
-                            "standard error)")
+                             "serve a live page of the run (the graph coloured as it runs, queue depths over "
+                             "time) on 127.0.0.1:PORT, or ADDR:PORT; 0: a free port (the URL is printed on "
+                             "standard error)")
                  ->type_name("[ADDR:]PORT");
-  app.add_flag("--ui-hold", args->ui_hold,
-               "with --ui: keep serving the final state after the run, until Ctrl-C")
+  app.add_flag("--ui-hold", args->ui_hold, "with --ui: keep serving the final state after the run, until Ctrl-C")
       ->needs(ui);
   app.add_option("--part", args->part,
                  "run only the nodes of this part (part=NAME); its cut edges go through NATS JetStream "
@@ -373,9 +361,8 @@ Handler setup_run(CLI::App& app) {
       ->envname("FLOW_NATS_URL")
       ->type_name("URL");
   app.add_flag("--quiet,-q", args->quiet, "print no summary (on standard error)");
-  app.add_option(
-         "--trace", args->trace,
-         "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")
+  app.add_option("--trace", args->trace,
+                 "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")
       ->type_name("PATH");
   return [args] { return run_file(*args); };
 }

@@ -36,8 +36,7 @@ std::string progress(const RunMetrics& snapshot) {
   for (const auto& source : snapshot.sources) {
     if (!source.expected || *source.expected == 0) continue;
     auto fraction = static_cast<double>(source.produced) / static_cast<double>(*source.expected);
-    text += fmt::format("  {} {}/{} ({})", source.name, source.produced, *source.expected,
-                        format_percent(fraction));
+    text += fmt::format("  {} {}/{} ({})", source.name, source.produced, *source.expected, format_percent(fraction));
   }
   return text;
 }
@@ -50,8 +49,8 @@ std::vector<std::string> edge_rows(const RunMetrics& snapshot, const RunMetrics*
     const auto& edge = snapshot.edges[i];
     const EdgeMetrics* before = previous && i < previous->edges.size() ? &previous->edges[i] : nullptr;
     auto fill = fmt::format("{}/{}", edge.held, format_capacity(edge.capacity));
-    rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", edge.from + " -> " + edge.to,
-                               fill, bar(edge), format_rate(rate(edge.in, before ? before->in : 0, interval)),
+    rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", edge.from + " -> " + edge.to, fill,
+                               bar(edge), format_rate(rate(edge.in, before ? before->in : 0, interval)),
                                format_rate(rate(edge.out, before ? before->out : 0, interval)), edge.dropped,
                                format_seconds(edge.blocked_s)));
   }
@@ -64,11 +63,9 @@ std::vector<std::string> node_rows(const RunMetrics& snapshot, const RunMetrics*
   for (std::size_t i = 0; i < snapshot.nodes.size(); ++i) {
     const auto& node = snapshot.nodes[i];
     const NodeMetrics* before = previous && i < previous->nodes.size() ? &previous->nodes[i] : nullptr;
-    auto row =
-        fmt::format("{:<28} {:>7} {:>9}", node.name, format_percent(interval_busy(node, before, interval)),
-                    format_rate(rate(node.in, before ? before->in : 0, interval)));
-    if (node.name == snapshot.bottleneck.node)
-      row = fmt::format("{}{}  <- bottleneck{}", bold_red, row, reset);
+    auto row = fmt::format("{:<28} {:>7} {:>9}", node.name, format_percent(interval_busy(node, before, interval)),
+                           format_rate(rate(node.in, before ? before->in : 0, interval)));
+    if (node.name == snapshot.bottleneck.node) row = fmt::format("{}{}  <- bottleneck{}", bold_red, row, reset);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -88,8 +85,7 @@ std::string report_line(const RunMetrics& snapshot) {
 std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetrics* previous) {
   double interval = snapshot.elapsed_s - (previous ? previous->elapsed_s : 0.0);
   std::vector<std::string> rows;
-  rows.push_back(
-      fmt::format("flow {}  {:.2f} s{}", snapshot.pipeline, snapshot.elapsed_s, progress(snapshot)));
+  rows.push_back(fmt::format("flow {}  {:.2f} s{}", snapshot.pipeline, snapshot.elapsed_s, progress(snapshot)));
   for (auto& row : edge_rows(snapshot, previous, interval)) rows.push_back(std::move(row));
   for (auto& row : node_rows(snapshot, previous, interval)) rows.push_back(std::move(row));
   return rows;

@@ -1,8 +1,8 @@
 #include "cli/summary.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
 #include <cstdint>
+#include <fmt/format.h>
 
 #include "cli/units.hpp"
 
@@ -12,8 +12,7 @@ namespace {
 // A virtual run's times are simulated: say so, and what it took in real time.
 std::string elapsed_text(const RunMetrics& metrics) {
   if (metrics.clock == ClockKind::Real) return format_seconds(metrics.elapsed_s);
-  return fmt::format("{} simulated ({} wall)", format_seconds(metrics.elapsed_s),
-                     format_seconds(metrics.wall_s));
+  return fmt::format("{} simulated ({} wall)", format_seconds(metrics.elapsed_s), format_seconds(metrics.wall_s));
 }
 
 std::string header(const RunMetrics& metrics) {
@@ -28,9 +27,9 @@ std::string node_table(const RunMetrics& metrics) {
                           "workers", "in", "out", "errors", "filtered", "busy", "p50", "p99");
   for (const auto& node : metrics.nodes) {
     text += fmt::format("{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9} {:>6} {:>9} {:>9}\n", node.name,
-                        node.remote ? "remote" : to_string(node.kind), node.workers, node.in, node.out,
-                        node.errors, node.filtered, format_percent(node.busy),
-                        format_seconds(node.latency_p50_s), format_seconds(node.latency_p99_s));
+                        node.remote ? "remote" : to_string(node.kind), node.workers, node.in, node.out, node.errors, node.filtered,
+                        format_percent(node.busy), format_seconds(node.latency_p50_s),
+                        format_seconds(node.latency_p99_s));
   }
   return text;
 }
@@ -40,10 +39,10 @@ std::string edge_table(const RunMetrics& metrics) {
                           "dropped", "high/cap", "blocked");
   for (const auto& edge : metrics.edges) {
     auto fill = fmt::format("{}/{}", edge.high_water, format_capacity(edge.capacity));
-    auto name =
-        edge.from + " -> " + edge.to + (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
-    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", name, to_string(edge.policy),
-                        edge.in, edge.out, edge.dropped, fill, format_seconds(edge.blocked_s));
+    auto name = edge.from + " -> " + edge.to + (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
+    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", name,
+                        to_string(edge.policy), edge.in, edge.out, edge.dropped, fill,
+                        format_seconds(edge.blocked_s));
   }
   return text;
 }
@@ -96,9 +95,10 @@ std::string balance_line(const SourceBalance& source, bool run_failed) {
 std::string totals_line(const RunMetrics& metrics) {
   return fmt::format(
       "elapsed {}, {} at the sinks, end-to-end latency mean {} p50 {} p99 {} max {}, peak RSS {}",
-      elapsed_text(metrics), format_rate(metrics.messages_per_s), format_seconds(metrics.latency_mean_s),
-      format_seconds(metrics.latency_p50_s), format_seconds(metrics.latency_p99_s),
-      format_seconds(metrics.latency_max_s), format_bytes(metrics.peak_rss_bytes));
+      elapsed_text(metrics), format_rate(metrics.messages_per_s),
+      format_seconds(metrics.latency_mean_s), format_seconds(metrics.latency_p50_s),
+      format_seconds(metrics.latency_p99_s), format_seconds(metrics.latency_max_s),
+      format_bytes(metrics.peak_rss_bytes));
 }
 
 std::string bottleneck_line(const Bottleneck& bottleneck) {
@@ -108,10 +108,8 @@ std::string bottleneck_line(const Bottleneck& bottleneck) {
 }
 
 std::string peak_line(const RunMetrics& metrics, const HoldBound& bound) {
-  auto messages = bound.messages ? fmt::format(" of the plan's {}", count_text(*bound.messages))
-                                 : std::string(" (the plan: unbounded)");
-  auto bytes =
-      bound.payload_bytes ? fmt::format(" of {}", format_bytes(*bound.payload_bytes)) : std::string();
+  auto messages = bound.messages ? fmt::format(" of the plan's {}", count_text(*bound.messages)) : std::string(" (the plan: unbounded)");
+  auto bytes = bound.payload_bytes ? fmt::format(" of {}", format_bytes(*bound.payload_bytes)) : std::string();
   return fmt::format("held at once: peak {} messages{}, {} of payload{}", metrics.peak_messages, messages,
                      format_bytes(metrics.peak_payload_bytes), bytes);
 }

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "flow/bound.hpp"
 #include "flow/metrics.hpp"
+#include "flow/bound.hpp"
 
 namespace flow::cli {
 
@@ -34,7 +34,7 @@ std::string balance_line(const SourceBalance& source, bool run_failed = false);
 std::string totals_line(const RunMetrics& metrics);
 
 /// `predicted vs measured: process predicted 20.0/s, measured 19.8/s (99 %)`; when the edges into
-/// the node dropped messages, `..., measured 27.5/s taken in (27 %), 72.5/s dropped in front of it`
+/// the node dropped messages, `..., measured 27.5/s taken in (28 %), 72.5/s dropped in front of it`
 /// ("" when the node is not in the run or no time passed).
 std::string comparison_line(const RunMetrics& metrics, const PredictedThroughput& predicted);
 

@@ -1,9 +1,9 @@
 #include "runtime/check/attributes.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <fmt/format.h>
 #include <set>
 #include <utility>
 
@@ -35,16 +35,14 @@ std::string read_enum(const char* what, const Value& value, const std::array<Enu
       return "";
     }
   }
-  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list,
-                     did_you_mean(word->name, names));
+  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list, did_you_mean(word->name, names));
 }
 
 std::string read_workers(const Value& value, int& out) {
   std::uint64_t workers = 0;
   auto error = read_at_least_one("workers", value, workers);
   if (!error.empty()) return error;
-  if (workers > static_cast<std::uint64_t>(INT_MAX))
-    return fmt::format("workers must be at most {}", INT_MAX);
+  if (workers > static_cast<std::uint64_t>(INT_MAX)) return fmt::format("workers must be at most {}", INT_MAX);
   out = static_cast<int>(workers);
   return "";
 }
@@ -104,8 +102,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAttribu
 
 }  // namespace
 
-std::string unknown_attribute(std::string_view what, const std::string& key,
-                              const std::vector<std::string>& names) {
+std::string unknown_attribute(std::string_view what, const std::string& key, const std::vector<std::string>& names) {
   for (const auto& [synonym, name] : kAttributeSynonyms) {
     if (key == synonym && std::find(names.begin(), names.end(), name) != names.end()) {
       return fmt::format("unknown {} '{}'; did you mean '{}'?", what, key, name);
@@ -146,8 +143,7 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
     pipeline.seed = static_cast<std::uint64_t>(*seed);
     return "";
   }
-  if (key == "clock")
-    return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
+  if (key == "clock") return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
   const auto* duration = std::get_if<Duration>(&value);
   if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);
   if (duration->value.count() <= 0) return "report must be longer than 0s";
