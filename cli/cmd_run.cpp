@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <memory>
-#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/exit_status.hpp"
@@ -142,7 +141,7 @@ bool serve_metrics(const ListenAddress& address, const Pipeline& pipeline, Obser
   std::string error;
   auto bound = observers.metrics->start(address, error);
   if (!bound) return print_error(fmt::format("metrics: {}", error)), false;
-  fmt::print(stderr, "flow: metrics at {}\n", url_of(*bound, "/metrics"));
+  write_stderr(fmt::format("flow: metrics at {}\n", url_of(*bound, "/metrics")));
   return true;
 }
 
@@ -182,10 +181,12 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, const 
   return true;
 }
 
-// What could not be written at the end of a run: one line per output, and
-// whether the reader of standard output or error went away.
+// What could not be written at the end of a run: one line per output,
+// whether standard error failed (said by the status alone: there is nowhere
+// to print it), and whether the reader of standard output or error went away.
 struct OutputFailures {
   std::vector<std::string> errors;
+  bool stderr_failed = false;
   bool broken_pipe = false;
 };
 
@@ -195,10 +196,11 @@ struct OutputFailures {
 // not stopped for it, and a reader that went away is a quiet 141.
 void check_standard_streams(int stderr_errno, OutputFailures& failures) {
   std::string error;
-  for (int status : {flush_stdout(error), flush_stderr(error, stderr_errno)}) {
-    failures.broken_pipe = failures.broken_pipe || status == exit_broken_pipe;
-    if (status == exit_output_failed) failures.errors.push_back(std::exchange(error, {}));
-  }
+  int out = flush_stdout(error);
+  if (out == exit_output_failed) failures.errors.push_back(error);
+  int err = flush_stderr(error, stderr_errno);
+  failures.stderr_failed = err == exit_output_failed;
+  failures.broken_pipe = out == exit_broken_pipe || err == exit_broken_pipe;
 }
 
 // Writes the last trace sample, the JSON and the summary, each whatever
@@ -229,7 +231,7 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
 // signal already stopped (whoever sent it wants flow gone).
 void hold_ui(const RunArguments& args, const RunMetrics& metrics, const Observers& observers) {
   if (!args.ui_hold || !observers.ui || metrics.status == RunStatus::Interrupted) return;
-  fmt::print(stderr, "flow: ui: the run is over; {} shows its final state until Ctrl-C\n", observers.ui_url);
+  write_stderr(fmt::format("flow: ui: the run is over; {} shows its final state until Ctrl-C\n", observers.ui_url));
   wait_for_interrupt();
 }
 
@@ -248,7 +250,7 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
   if (metrics.status == RunStatus::Failed) print_error(metrics.error.value_or("the run failed"));
   hold_ui(args, metrics, observers);
   if (metrics.status == RunStatus::Failed) return exit_failed;
-  if (!failures.errors.empty()) return exit_output_failed;
+  if (!failures.errors.empty() || failures.stderr_failed) return exit_output_failed;
   // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
   // metrics JSON (status "broken_pipe") says which sink and how much went.
   if (failures.broken_pipe || metrics.status == RunStatus::BrokenPipe) return exit_broken_pipe;
