@@ -252,9 +252,11 @@ TEST_CASE("the trace ends with a sample at the run's end time and gives each nod
 TEST_CASE("a run stopped by SIGINT still ends its trace with a sample at the end time", "[cli]") {
   auto dir = flow::test::temp_directory();
   auto trace = dir + "/trace.csv";
-  flow::test::Child child(FLOW_BINARY, {"run", "--quiet", data("endless"), "--report", "100ms", "--trace",
-                                        trace, "--metrics-json", dir + "/run.json"});
-  // The first report line: the run is under way, a sample or more is written.
+  flow::test::Child child(FLOW_BINARY,
+                          {"run", "--quiet", data("endless"), "--report", "100ms", "--trace", trace,
+                           "--metrics-json", dir + "/run.json"},
+                          /*merge_stderr=*/true);
+  // The first report line (on standard error): the run is under way, a sample or more is written.
   REQUIRE(child.read_line(20s));
   child.send(SIGINT);
   int status = child.finish(20s);
