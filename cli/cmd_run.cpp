@@ -1,5 +1,7 @@
 // `flow run FILE`: load, run on the runtime, and show what happened — live
 // reports and a trace while it runs, then the summary and the metrics JSON.
+// Standard output carries only what stdout() sinks write; everything flow
+// says itself (reports, the summary, warnings, errors) goes to standard error.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -139,7 +141,7 @@ bool serve_metrics(const ListenAddress& address, const Pipeline& pipeline, Obser
   std::string error;
   auto bound = observers.metrics->start(address, error);
   if (!bound) return print_error(fmt::format("metrics: {}", error)), false;
-  fmt::print(stderr, "flow: metrics at {}\n", url_of(*bound, "/metrics"));
+  write_stderr(fmt::format("flow: metrics at {}\n", url_of(*bound, "/metrics")));
   return true;
 }
 
@@ -152,7 +154,8 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, const 
   observers.pipeline = &pipeline;
   auto report = parsed.report;
   if (!report && pipeline.report) report = pipeline.report->value;
-  if (report) observers.reporter.emplace(stdout, isatty(STDOUT_FILENO) != 0);
+  // Standard output is the data's alone (as for grep or jq): reports go to standard error.
+  if (report) observers.reporter.emplace(stderr, isatty(STDERR_FILENO) != 0);
   // Bound before the trace is created: a port in use leaves no empty trace behind.
   if (parsed.metrics_address && !serve_metrics(*parsed.metrics_address, pipeline, observers)) return false;
   if (parsed.ui_address) {
@@ -178,12 +181,27 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, const 
   return true;
 }
 
-// What could not be written at the end of a run: one line per output, and
-// whether standard output's reader went away.
+// What could not be written at the end of a run: one line per output,
+// whether standard error failed (said by the status alone: there is nowhere
+// to print it), and whether the reader of standard output or error went away.
 struct OutputFailures {
   std::vector<std::string> errors;
+  bool stderr_failed = false;
   bool broken_pipe = false;
 };
+
+// Standard output holds only what stdout() sinks wrote (a failed sink already
+// failed the run); standard error the reports and the summary. Either failing
+// is judged as coreutils and grep do at exit: the status says so, the run is
+// not stopped for it, and a reader that went away is a quiet 141.
+void check_standard_streams(int stderr_errno, OutputFailures& failures) {
+  std::string error;
+  int out = flush_stdout(error);
+  if (out == exit_output_failed) failures.errors.push_back(error);
+  int err = flush_stderr(error, stderr_errno);
+  failures.stderr_failed = err == exit_output_failed;
+  failures.broken_pipe = out == exit_broken_pipe || err == exit_broken_pipe;
+}
 
 // Writes the last trace sample, the JSON and the summary, each whatever
 // happened to the others.
@@ -199,13 +217,13 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
   if (!args.metrics_json.empty() && !write_metrics_json(args.metrics_json, metrics, error)) {
     failures.errors.push_back(error);
   }
+  int stderr_errno = observers.reporter ? observers.reporter->write_error() : 0;
   if (!args.quiet) {
-    write_stdout(render_summary(metrics, predicted_throughput(pipeline, registry, metrics),
-                                hold_bound(pipeline, registry)));
+    int summary_errno = write_stderr(render_summary(metrics, predicted_throughput(pipeline, registry, metrics),
+                                                    hold_bound(pipeline, registry)));
+    if (stderr_errno == 0) stderr_errno = summary_errno;
   }
-  int stdout_status = flush_stdout(error, observers.reporter ? observers.reporter->write_error() : 0);
-  failures.broken_pipe = stdout_status == exit_broken_pipe;
-  if (stdout_status == exit_output_failed) failures.errors.push_back(error);
+  check_standard_streams(stderr_errno, failures);
   return failures;
 }
 
@@ -213,7 +231,7 @@ OutputFailures write_outputs(const RunArguments& args, const Pipeline& pipeline,
 // signal already stopped (whoever sent it wants flow gone).
 void hold_ui(const RunArguments& args, const RunMetrics& metrics, const Observers& observers) {
   if (!args.ui_hold || !observers.ui || metrics.status == RunStatus::Interrupted) return;
-  fmt::print(stderr, "flow: ui: the run is over; {} shows its final state until Ctrl-C\n", observers.ui_url);
+  write_stderr(fmt::format("flow: ui: the run is over; {} shows its final state until Ctrl-C\n", observers.ui_url));
   wait_for_interrupt();
 }
 
@@ -232,7 +250,7 @@ int finish(const RunArguments& args, const Pipeline& pipeline, const OperatorReg
   if (metrics.status == RunStatus::Failed) print_error(metrics.error.value_or("the run failed"));
   hold_ui(args, metrics, observers);
   if (metrics.status == RunStatus::Failed) return exit_failed;
-  if (!failures.errors.empty()) return exit_output_failed;
+  if (!failures.errors.empty() || failures.stderr_failed) return exit_output_failed;
   // Silent, as a GNU tool stopped by SIGPIPE: the reader wanted no more. The
   // metrics JSON (status "broken_pipe") says which sink and how much went.
   if (failures.broken_pipe || metrics.status == RunStatus::BrokenPipe) return exit_broken_pipe;
@@ -295,8 +313,8 @@ Handler setup_run(CLI::App& app) {
   auto args = std::make_shared<RunArguments>();
   app.add_option("file", args->file, "the .flow file to run")->required()->type_name("FILE");
   app.add_option("--report", args->report,
-                 "print a progress report at this interval, e.g. 500ms (overrides the pipeline's `report`): "
-                 "a table redrawn in place on a terminal, one line per report otherwise")
+                 "print a progress report on standard error at this interval, e.g. 500ms (overrides the "
+                 "pipeline's `report`): a table redrawn in place on a terminal, one line per report otherwise")
       ->type_name("DURATION");
   app.add_option("--metrics-json", args->metrics_json, "write the final metrics as JSON to this path")->type_name("PATH");
   app.add_option("--set", args->sets,
@@ -344,7 +362,7 @@ Handler setup_run(CLI::App& app) {
   app.add_option("--nats", args->nats_url, "the NATS server for --part, e.g. nats://127.0.0.1:4222")
       ->envname("FLOW_NATS_URL")
       ->type_name("URL");
-  app.add_flag("--quiet,-q", args->quiet, "print no summary");
+  app.add_flag("--quiet,-q", args->quiet, "print no summary (on standard error)");
   app.add_option("--trace", args->trace,
                  "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")
       ->type_name("PATH");

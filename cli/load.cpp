@@ -4,12 +4,15 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include "cli/output_file.hpp"
 #include "flow/diagnostic.hpp"
 #include "flow/registry.hpp"
 
 namespace flow::cli {
 
-void print_error(const std::string& message) { fmt::print(stderr, "flow: error: {}\n", message); }
+// Through write_stderr, which cannot throw: fmt::print would, on a full or
+// closed standard error, and end flow in std::terminate (docs/commands.md).
+void print_error(const std::string& message) { write_stderr(fmt::format("flow: error: {}\n", message)); }
 
 void print_errors(const std::vector<Diagnostic>& diagnostics) {
   for (const auto& diagnostic : diagnostics) print_error(diagnostic.message);
@@ -22,7 +25,7 @@ std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorReg
     print_error(result.diagnostics.front().message);
     return std::nullopt;
   }
-  fmt::print(stderr, "{}", render_first(*result.source, result.diagnostics));
+  write_stderr(render_first(*result.source, result.diagnostics));
   return std::move(result.pipeline);
 }
 

@@ -51,18 +51,35 @@ void write_stdout(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-int flush_stdout(std::string& error, int earlier_errno) {
+namespace {
+
+int flush_standard(std::FILE* stream, const char* name, std::string& error, int earlier_errno) {
   int reason = 0;
-  if (std::fflush(stdout) != 0) {
+  if (std::fflush(stream) != 0) {
     reason = errno;
-  } else if (std::ferror(stdout) != 0) {
+  } else if (std::ferror(stream) != 0 || earlier_errno != 0) {
     reason = earlier_errno != 0 ? earlier_errno : EIO;  // an earlier write failed; errno is long gone
   } else {
     return exit_ok;
   }
   if (reason == EPIPE) return exit_broken_pipe;  // only seen where SIGPIPE is ignored
-  error = fmt::format("cannot write standard output: {}", std::strerror(reason));
+  error = fmt::format("cannot write {}: {}", name, std::strerror(reason));
   return exit_output_failed;
+}
+
+}  // namespace
+
+int flush_stdout(std::string& error, int earlier_errno) {
+  return flush_standard(stdout, "standard output", error, earlier_errno);
+}
+
+int write_stderr(std::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), stderr) == text.size()) return 0;
+  return errno != 0 ? errno : EIO;
+}
+
+int flush_stderr(std::string& error, int earlier_errno) {
+  return flush_standard(stderr, "standard error", error, earlier_errno);
 }
 
 void guard_standard_descriptors() {

@@ -52,6 +52,13 @@ void write_stdout(std::string_view text);
 /// only the stream's error flag is left to show it.
 int flush_stdout(std::string& error, int earlier_errno = 0);
 
+/// Writes `text` to standard error (unbuffered: at once); errno when it did not all get out, else 0.
+int write_stderr(std::string_view text);
+
+/// flush_stdout for standard error: whether everything `flow run` wrote there
+/// (reports, the summary) got out. `error` says `cannot write standard error: REASON`.
+int flush_stderr(std::string& error, int earlier_errno = 0);
+
 /// Makes sure descriptors 0, 1 and 2 are open before anything else is: one
 /// that is closed gets /dev/null opened onto it the wrong way round (stdin
 /// write-only, stdout and stderr read-only), so that a file the command opens

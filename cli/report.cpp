@@ -91,38 +91,40 @@ std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetri
   return rows;
 }
 
-namespace {
+Reporter::Reporter(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
 
 // Reports run on the watching thread: an exception there would leave the run
-// undrained, so a write that fails is left to show in ferror(), which `flow
-// run` checks once the run is over.
-void put(std::FILE* out, const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), out);
+// undrained, so a write that fails is only remembered (errno, once), for
+// `flow run` to judge once the run is over. The whole report goes in one
+// write while stdout's stdio lock is held: stdout() sinks write their chunks
+// under that lock, so with `2>&1` a report never lands inside a line of data.
+void Reporter::write(const std::string& text) {
+  flockfile(stdout);
+  bool whole = std::fwrite(text.data(), 1, text.size(), out_) == text.size();
+  int error = whole ? 0 : errno;
+  if (std::fflush(out_) != 0 && error == 0) error = errno;
+  funlockfile(stdout);
+  if (error != 0 && write_error_ == 0) write_error_ = error;
 }
-
-}  // namespace
-
-Reporter::Reporter(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
 
 void Reporter::report(const RunMetrics& snapshot) {
   if (!terminal_) {
-    put(out_, fmt::format("{}\n", report_line(snapshot)));
+    write(fmt::format("{}\n", report_line(snapshot)));
   } else {
     auto rows = report_table(snapshot, previous_ ? &*previous_ : nullptr);
     // Move back to the first row of the last table and overwrite it: no scrolling.
-    if (rows_drawn_ > 0) put(out_, fmt::format("\x1b[{}F", rows_drawn_));
-    for (const auto& row : rows) put(out_, fmt::format("{}{}\n", clear_line, row));
+    std::string text = rows_drawn_ > 0 ? fmt::format("\x1b[{}F", rows_drawn_) : std::string();
+    for (const auto& row : rows) text += fmt::format("{}{}\n", clear_line, row);
+    write(text);
     rows_drawn_ = rows.size();
   }
   previous_ = snapshot;
-  // The stream keeps its error flag, but not why: the reason is kept here.
-  if (std::fflush(out_) != 0 && write_error_ == 0) write_error_ = errno;
 }
 
 void Reporter::finish(const RunMetrics& final_metrics) {
   if (!terminal_) return;
   report(final_metrics);
-  put(out_, "\n");
+  write("\n");
 }
 
 }  // namespace flow::cli

@@ -1,7 +1,7 @@
 #pragma once
-// Live progress reports during `flow run --report`: on a terminal a table
-// redrawn in place, otherwise one plain line per report (format in
-// docs/commands.md; tests parse it).
+// Live progress reports during `flow run --report`, on standard error (data
+// alone goes to standard output): on a terminal a table redrawn in place,
+// otherwise one plain line per report (format in docs/commands.md; tests parse it).
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -19,7 +19,8 @@ std::string report_line(const RunMetrics& snapshot);
 /// `previous` (the last snapshot, if any) gives the rates.
 std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetrics* previous);
 
-/// Prints reports to one stream, as lines or as a table redrawn in place.
+/// Prints reports to one stream (flow run: standard error), as lines or as a
+/// table redrawn in place, each report in one write.
 class Reporter {
  public:
   /// `terminal`: redraw a table with cursor moves instead of printing lines.
@@ -36,6 +37,8 @@ class Reporter {
   int write_error() const { return write_error_; }
 
  private:
+  void write(const std::string& text);
+
   std::FILE* out_;
   int write_error_ = 0;
   bool terminal_;

@@ -1,6 +1,7 @@
 #include "cli/summary.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <fmt/format.h>
 
 #include "cli/units.hpp"
@@ -34,7 +35,7 @@ std::string node_table(const RunMetrics& metrics) {
 }
 
 std::string edge_table(const RunMetrics& metrics) {
-  auto text = fmt::format("\n{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", "edge", "policy", "in", "out",
+  auto text = fmt::format("\n{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", "edge", "overflow", "in", "out",
                           "dropped", "high/cap", "blocked");
   for (const auto& edge : metrics.edges) {
     auto fill = fmt::format("{}/{}", edge.high_water, format_capacity(edge.capacity));
@@ -46,26 +47,49 @@ std::string edge_table(const RunMetrics& metrics) {
   return text;
 }
 
-// The bottleneck's measured pace: what it took in over the whole run.
-std::string comparison(const RunMetrics& metrics, const PredictedThroughput& predicted) {
-  auto node = std::find_if(metrics.nodes.begin(), metrics.nodes.end(),
-                           [&](const NodeMetrics& n) { return n.name == predicted.node; });
-  if (node == metrics.nodes.end() || metrics.elapsed_s <= 0) return "";
-  double measured = static_cast<double>(node->in) / metrics.elapsed_s;
-  double ratio = predicted.messages_per_s > 0 ? measured / predicted.messages_per_s : 0.0;
-  return fmt::format("predicted vs measured: {} predicted {}, measured {} ({})\n", predicted.node,
-                     format_rate(predicted.messages_per_s), format_rate(measured), format_percent(ratio));
+// What the edges into `node` dropped over the run: offered to it, never taken in.
+std::uint64_t dropped_in_front(const RunMetrics& metrics, const std::string& node) {
+  std::uint64_t dropped = 0;
+  for (const auto& edge : metrics.edges) {
+    if (edge.to == node) dropped += edge.dropped;
+  }
+  return dropped;
 }
 
 }  // namespace
 
-std::string balance_line(const SourceBalance& source) {
+std::string comparison_line(const RunMetrics& metrics, const PredictedThroughput& predicted) {
+  auto node = std::find_if(metrics.nodes.begin(), metrics.nodes.end(),
+                           [&](const NodeMetrics& n) { return n.name == predicted.node; });
+  if (node == metrics.nodes.end() || metrics.elapsed_s <= 0) return "";
+  // The bottleneck's measured pace: what it took in over the whole run.
+  double taken = static_cast<double>(node->in) / metrics.elapsed_s;
+  double ratio = predicted.messages_per_s > 0 ? taken / predicted.messages_per_s : 0.0;
+  auto head = fmt::format("predicted vs measured: {} predicted {}, measured {}", predicted.node,
+                          format_rate(predicted.messages_per_s), format_rate(taken));
+  // Drops are load offered to the node that it never took: said apart, so a
+  // shortfall they explain does not read as a slow node.
+  auto dropped = dropped_in_front(metrics, node->name);
+  if (dropped == 0) return fmt::format("{} ({})", head, format_percent(ratio));
+  return fmt::format("{} taken in ({}), {} dropped in front of it", head, format_percent(ratio),
+                     format_rate(static_cast<double>(dropped) / metrics.elapsed_s));
+}
+
+std::string balance_line(const SourceBalance& source, bool run_failed) {
   auto accounted = source.delivered + source.dropped + source.filtered + source.errors;
-  auto line = fmt::format("source {}: produced {} {} delivered {} + dropped {} + filtered {} + errors {}",
-                          source.name, source.produced, accounted == source.produced ? "=" : "!=",
-                          source.delivered, source.dropped, source.filtered, source.errors);
-  if (accounted != source.produced) line += fmt::format("  (unaccounted: {})", source.produced > accounted ? source.produced - accounted : 0);
-  return line;
+  auto line =
+      fmt::format("source {}: produced {} {} delivered {} + dropped {} + filtered {} + errors {}",
+                  source.name, source.produced, accounted == source.produced ? "=" : "!=", source.delivered,
+                  source.dropped, source.filtered, source.errors);
+  if (accounted == source.produced) return line;
+  // A failed run stops where it is: what was still on its way is neither
+  // delivered nor lost by any rule. Only a run that ended in order must balance.
+  if (run_failed && accounted < source.produced) {
+    return line + fmt::format("  ({} still in flight when the run failed)", source.produced - accounted);
+  }
+  auto gap = accounted < source.produced ? source.produced - accounted : accounted - source.produced;
+  return line + fmt::format("  ({} {}: a bug in flow)", gap,
+                            accounted < source.produced ? "not accounted for" : "counted more than made");
 }
 
 std::string totals_line(const RunMetrics& metrics) {
@@ -93,11 +117,16 @@ std::string peak_line(const RunMetrics& metrics, const HoldBound& bound) {
 std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted,
                            const HoldBound& bound) {
   auto text = header(metrics) + node_table(metrics) + edge_table(metrics) + "\n";
-  for (const auto& source : metrics.sources) text += balance_line(source) + "\n";
+  for (const auto& source : metrics.sources) {
+    text += balance_line(source, metrics.status == RunStatus::Failed) + "\n";
+  }
   text += totals_line(metrics) + "\n";
   text += peak_line(metrics, bound) + "\n";
   text += bottleneck_line(metrics.bottleneck) + "\n";
-  if (predicted) text += comparison(metrics, *predicted);
+  if (predicted) {
+    auto line = comparison_line(metrics, *predicted);
+    if (!line.empty()) text += line + "\n";
+  }
   return text;
 }
 

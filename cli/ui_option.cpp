@@ -4,6 +4,7 @@
 
 #include "cli/graph_svg.hpp"
 #include "cli/load.hpp"
+#include "cli/output_file.hpp"
 #include "flow/dot.hpp"
 
 namespace flow::cli {
@@ -24,7 +25,7 @@ std::optional<std::string> serve_ui(const ListenAddress& address, const Pipeline
   auto svg = render_svg(to_dot(pipeline, registry), graph_error);
   if (!svg) {
     graph_error = fmt::format("Graphviz could not lay the pipeline out ({}): install graphviz", graph_error);
-    fmt::print(stderr, "flow: warning: ui: {}\n", graph_error);
+    write_stderr(fmt::format("flow: warning: ui: {}\n", graph_error));
   }
   view.emplace(svg.value_or(""), graph_error);
   std::string error;
@@ -34,7 +35,7 @@ std::optional<std::string> serve_ui(const ListenAddress& address, const Pipeline
     return print_error(fmt::format("ui: {}", error)), std::nullopt;
   }
   auto url = url_of(*bound, "/");
-  fmt::print(stderr, "flow: ui at {}\n", url);
+  write_stderr(fmt::format("flow: ui at {}\n", url));
   return url;
 }
 

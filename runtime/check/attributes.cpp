@@ -5,6 +5,7 @@
 #include <climits>
 #include <fmt/format.h>
 #include <set>
+#include <utility>
 
 #include "runtime/model/value_limits.hpp"
 
@@ -84,7 +85,31 @@ std::string read_part(const Value& value, std::string& out) {
   return "";
 }
 
+// Words other tools (and flow's own metrics JSON, `policy`) use for an
+// attribute, too far from its name in spelling for closest_match to find.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAttributeSynonyms{{
+    {"policy", "overflow"},
+    {"overflow_policy", "overflow"},
+    {"on_overflow", "overflow"},
+    {"on_full", "overflow"},
+    {"queue_size", "capacity"},
+    {"buffer", "capacity"},
+    {"threads", "workers"},
+    {"concurrency", "workers"},
+    {"parallelism", "workers"},
+    {"on_failure", "on_error"},
+}};
+
 }  // namespace
+
+std::string unknown_attribute(std::string_view what, const std::string& key, const std::vector<std::string>& names) {
+  for (const auto& [synonym, name] : kAttributeSynonyms) {
+    if (key == synonym && std::find(names.begin(), names.end(), name) != names.end()) {
+      return fmt::format("unknown {} '{}'; did you mean '{}'?", what, key, name);
+    }
+  }
+  return unknown_name(what, key, names);
+}
 
 std::string kind_error(std::string_view expected, const Value& got) {
   return fmt::format("expected {}, got {}", expected, describe(kind_of(got)));
@@ -158,7 +183,7 @@ std::vector<syntax::Attribute> apply_attributes(Reporter& reporter, std::string_
   for (const auto& attribute : attributes) {
     const auto& key = attribute.key;
     if (std::find(names.begin(), names.end(), key.text) == names.end()) {
-      reporter.error(key.location, key.text.size(), unknown_name(what, key.text, names));
+      reporter.error(key.location, key.text.size(), unknown_attribute(what, key.text, names));
       continue;
     }
     if (!seen.insert(key.text).second) {

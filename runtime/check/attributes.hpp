@@ -32,6 +32,10 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
 std::string set_node_attribute(Node& node, const std::string& key, const Value& value);
 std::string set_edge_attribute(EdgeSettings& edge, const std::string& key, const Value& value);
 
+/// "unknown edge attribute 'policy'; did you mean 'overflow'?": a word another
+/// tool uses for one of `names` suggests it, else the closest in spelling.
+std::string unknown_attribute(std::string_view what, const std::string& key, const std::vector<std::string>& names);
+
 /// "expected a duration, got a size".
 std::string kind_error(std::string_view expected, const Value& got);
 

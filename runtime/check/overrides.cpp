@@ -114,7 +114,7 @@ std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::strin
   auto id = find_edge(pipeline, change.node);
   if (!id) return unknown_edge(pipeline, change.node);
   if (!contains(edge_attribute_names(), change.key)) {
-    return unknown_name("edge attribute", change.key, edge_attribute_names());
+    return unknown_attribute("edge attribute", change.key, edge_attribute_names());
   }
   auto settings = settings_of(pipeline.edges[*id]);
   if (auto error = set_edge_attribute(settings, change.key, literal->value); !error.empty()) return error;

@@ -66,7 +66,7 @@ TEST_CASE("end_to_end on the virtual clock: 5.03 simulated seconds in a small fr
   // Once the pipeline is full a message waits behind 11 others at 50 ms,
   // then 50 ms in process and 20 ms in store (docs/runtime.md): 0.62 s.
   CHECK(m.at("latency_max_s").get<double>() == Approx(0.62).margin(1e-9));
-  CHECK(run.process.out.find("ok after 5.03 s simulated (") != std::string::npos);
+  CHECK(run.process.err.find("ok after 5.03 s simulated (") != std::string::npos);  // the summary
 }
 
 TEST_CASE("ten simulated minutes at 1,000 messages a second take a few real seconds", "[capacity]") {

@@ -81,6 +81,23 @@ TEST_CASE("an unknown edge attribute is named with a suggestion", "[check]") {
         "                     ^^^^^^^\n");
 }
 
+TEST_CASE("policy= on an edge suggests overflow, the language's word for it", "[check]") {
+  // Too far from `overflow` in spelling for the closest-name suggestion: a synonym table finds it.
+  CHECK(diagnostics_of("source ingest = generate(count=10)\n"
+                       "sink store = discard()\n"
+                       "ingest -> store [policy=drop_newest]\n") ==
+        "t.flow:3:18: error: unknown edge attribute 'policy'; did you mean 'overflow'?\n"
+        "    ingest -> store [policy=drop_newest]\n"
+        "                     ^^^^^^\n");
+  // Only where the attribute exists: `threads` suggests `workers` on a node, nothing on an edge.
+  CHECK(diagnostics_of("source ingest = generate(count=10)\n"
+                       "sink store = discard()\n"
+                       "ingest -> store [threads=2]\n") ==
+        "t.flow:3:18: error: unknown edge attribute 'threads'\n"
+        "    ingest -> store [threads=2]\n"
+        "                     ^^^^^^^\n");
+}
+
 TEST_CASE("a source cannot have an incoming edge", "[check]") {
   CHECK(diagnostics_of("source a = generate()\n"
                        "source b = generate()\n"

@@ -92,6 +92,13 @@ TEST_CASE("an unknown node attribute is named with a suggestion", "[check]") {
         "                             ^^^^^^\n");
 }
 
+TEST_CASE("a node attribute another tool's word for workers suggests workers", "[check]") {
+  CHECK(diagnostics_of(with_stage("stage work = delay(1ms) [threads=2]")) ==
+        "t.flow:2:26: error: unknown node attribute 'threads'; did you mean 'workers'?\n"
+        "    stage work = delay(1ms) [threads=2]\n"
+        "                             ^^^^^^^\n");
+}
+
 TEST_CASE("an unknown fanout lists the choices and suggests the close one", "[check]") {
   CHECK(diagnostics_of(with_stage("stage work = delay(1ms) [fanout=roundrobin]")) ==
         "t.flow:2:33: error: unknown fanout 'roundrobin'; expected one of broadcast, round_robin; "

@@ -107,6 +107,12 @@ TEST_CASE("an edge override of an unknown edge, an unknown key or a bad value sa
         "drop_newest, drop_oldest, fail\n");
 }
 
+TEST_CASE("an edge override of policy suggests overflow", "[check]") {
+  CHECK(diagnostics_of(pipeline_text, {Override{"work->store", "policy", "drop_newest"}}) ==
+        "t.flow: error: --set work->store.policy=drop_newest: unknown edge attribute 'policy'; did you mean "
+        "'overflow'?\n");
+}
+
 TEST_CASE("an edge override that skips a hop lists the edges of the nodes it names", "[check]") {
   CHECK(diagnostics_of("source ingest = generate(count=10)\n"
                        "stage validate = delay(1ms)\n"

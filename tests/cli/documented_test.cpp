@@ -131,7 +131,7 @@ TEST_CASE("the command line overrides the pipeline's report interval", "[cli]") 
   auto run = run_with_json("reported", extra);
   INFO(run.process.out << run.process.err);
   CHECK(run.process.exit_code == 0);
-  auto lines = report_lines(run.process.out);
+  auto lines = report_lines(run.process.err);
   if (!reports) {
     CHECK(lines == 0);
   } else {

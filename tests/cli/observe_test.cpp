@@ -1,6 +1,7 @@
 // Watching a run as docs/commands.md describes it, run from the outside: the
 // report table redrawn in place on a terminal, the trace's last sample and
 // busy column, and `flow plot` writing to standard output.
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
@@ -31,9 +32,11 @@ struct TerminalRun {
   std::string out;  // standard output and error together, as the terminal showed them
 };
 
-// Runs `flow ARGS` with a pseudo-terminal as its standard output (and input
-// and error), so isatty() says yes, as in an interactive shell.
-TerminalRun run_in_terminal(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+// Runs `flow ARGS` with a pseudo-terminal as its standard error (and input,
+// and output unless `stdout_path` names a file for it, as `> file` would), so
+// isatty() says yes, as in an interactive shell.
+TerminalRun run_in_terminal(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                            const std::string& stdout_path = "") {
   int master = -1;
   winsize size{};
   size.ws_row = 50;
@@ -42,6 +45,11 @@ TerminalRun run_in_terminal(const std::vector<std::string>& args, std::chrono::m
   REQUIRE(pid >= 0);
   if (pid == 0) {
     for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_DFL);
+    if (!stdout_path.empty()) {
+      int file = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (file < 0 || dup2(file, STDOUT_FILENO) < 0) _exit(126);
+      close(file);
+    }
     std::vector<char*> argv{const_cast<char*>(FLOW_BINARY)};
     for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
@@ -159,6 +167,28 @@ TEST_CASE(
   CHECK(last.find("pipeline slow_process: ok after ") != std::string::npos);
 }
 
+TEST_CASE("with standard output in a file, the table is still drawn on the terminal and the file gets only data",
+          "[cli]") {
+  auto dir = flow::test::temp_directory();
+  auto file = dir + "/words.flow";
+  flow::test::write_file(file, R"(pipeline words
+source words = generate(count=30, size=4B)
+stage  slow  = delay(10ms)
+sink   out   = stdout()
+words -> slow -> out
+)");
+  auto run = run_in_terminal({"run", file, "--report", "50ms"}, 20s, dir + "/out.txt");
+  INFO(run.out);
+  REQUIRE(run.status == 0);
+  // The reports and summary are on standard error, a terminal: the table, then the summary.
+  CHECK(flow::test::count(run.out, "\x1b[2Kflow words  ") >= 2);
+  CHECK(run.out.find("pipeline words: ok after ") != std::string::npos);
+  // Standard output is a file: the 30 payloads, nothing else.
+  std::string lines;
+  for (int i = 0; i < 30; ++i) lines += "xxxx\n";
+  CHECK(flow::test::read_file(dir + "/out.txt") == lines);
+}
+
 TEST_CASE("the trace ends with a sample at the run's end time and gives each node's busy fraction", "[cli]") {
   auto run = traced_run();
   auto rows = trace_rows(flow::test::read_file(run.trace));
@@ -222,9 +252,11 @@ TEST_CASE("the trace ends with a sample at the run's end time and gives each nod
 TEST_CASE("a run stopped by SIGINT still ends its trace with a sample at the end time", "[cli]") {
   auto dir = flow::test::temp_directory();
   auto trace = dir + "/trace.csv";
-  flow::test::Child child(FLOW_BINARY, {"run", "--quiet", data("endless"), "--report", "100ms", "--trace",
-                                        trace, "--metrics-json", dir + "/run.json"});
-  // The first report line: the run is under way, a sample or more is written.
+  flow::test::Child child(FLOW_BINARY,
+                          {"run", "--quiet", data("endless"), "--report", "100ms", "--trace", trace,
+                           "--metrics-json", dir + "/run.json"},
+                          /*merge_stderr=*/true);
+  // The first report line (on standard error): the run is under way, a sample or more is written.
   REQUIRE(child.read_line(20s));
   child.send(SIGINT);
   int status = child.finish(20s);

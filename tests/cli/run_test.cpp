@@ -49,23 +49,27 @@ TEST_CASE("run --set changes a source's count", "[cli]") {
   CHECK(named(run.metrics.at("nodes"), "ingest").at("out") == 7);
 }
 
-TEST_CASE("run prints a summary with the balance and the bottleneck, and --quiet prints none", "[cli]") {
+TEST_CASE("run prints a summary on standard error with the balance and the bottleneck, and --quiet prints none",
+          "[cli]") {
   auto loud = run_flow("run " + shell_quote(data("slow_process")));
   INFO(loud.err);
   CHECK(loud.exit_code == 0);
-  CHECK(loud.out.find("source ingest: produced 40 = delivered 40 + dropped 0 + filtered 0 + errors 0") !=
+  // Standard output is the data's: this file's only sink is discard().
+  CHECK(loud.out.empty());
+  CHECK(loud.err.find("source ingest: produced 40 = delivered 40 + dropped 0 + filtered 0 + errors 0") !=
         std::string::npos);
-  CHECK(loud.out.find("bottleneck: process") != std::string::npos);
-  CHECK(loud.out.find(" at the sinks, end-to-end latency mean ") != std::string::npos);
-  CHECK(loud.out.find("validate -> process") != std::string::npos);
-  CHECK(loud.out.find("predicted vs measured") != std::string::npos);
+  CHECK(loud.err.find("bottleneck: process") != std::string::npos);
+  CHECK(loud.err.find(" at the sinks, end-to-end latency mean ") != std::string::npos);
+  CHECK(loud.err.find("validate -> process") != std::string::npos);
+  CHECK(loud.err.find("predicted vs measured") != std::string::npos);
   // The plan's bound for this file: 3 edges × 5 and one message in the hand of
   // validate, process and store; 16 bytes each.
-  CHECK(loud.out.find("messages of the plan's 18, ") != std::string::npos);
-  CHECK(loud.out.find(" of payload of 288 B\n") != std::string::npos);
+  CHECK(loud.err.find("messages of the plan's 18, ") != std::string::npos);
+  CHECK(loud.err.find(" of payload of 288 B\n") != std::string::npos);
   auto quiet = run_flow("run --quiet " + shell_quote(data("slow_process")));
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.out.empty());
+  CHECK(quiet.err.empty());
 }
 
 TEST_CASE("run --duration stops an endless source, drains and exits 0", "[cli]") {
@@ -104,7 +108,9 @@ TEST_CASE("run of a file with a check error exits 2 without running", "[cli]") {
 
 TEST_CASE("SIGINT after the first report drains, prints the summary and exits 130", "[cli]") {
   auto json = flow::test::temp_directory() + "/run.json";
-  flow::test::Child child(FLOW_BINARY, {"run", data("endless"), "--report", "100ms", "--metrics-json", json});
+  // Reports and the summary are on standard error: read them there, as they come.
+  flow::test::Child child(FLOW_BINARY, {"run", data("endless"), "--report", "100ms", "--metrics-json", json},
+                          /*merge_stderr=*/true);
   auto first = child.read_line(20s);
   REQUIRE(first);
   CHECK(first->find("ticks->work") != std::string::npos);

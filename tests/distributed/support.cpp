@@ -12,7 +12,8 @@ PartProcess::PartProcess(const std::string& file, const std::string& part, const
     : json_path_(fmt::format("{}/{}.json", directory, json_name.empty() ? part : json_name)) {
   std::vector<std::string> args{"run", file, "--part", part, "--nats", server.url(), "--metrics-json", json_path_};
   args.insert(args.end(), extra.begin(), extra.end());
-  child_ = std::make_unique<Child>(FLOW_BINARY, args);
+  // Standard error in the same pipe: the reports a test waits on are there (standard output is the data's).
+  child_ = std::make_unique<Child>(FLOW_BINARY, args, /*merge_stderr=*/true);
 }
 
 int PartProcess::finish(std::chrono::seconds timeout) { return child_->finish(timeout); }

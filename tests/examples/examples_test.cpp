@@ -263,7 +263,7 @@ TEST_CASE("monitoring prints a report line a second naming every edge", "[exampl
       R"(^\[(\d+\.\d+)s\] ingest->validate (\d+)/5 validate->process (\d+)/5 process->store (\d+)/5 \| bottleneck (\w+)$)");
   std::vector<double> times;
   std::size_t early = 0, early_full = 0;
-  for (const auto& line : lines_of(run.process.out)) {
+  for (const auto& line : lines_of(run.process.err)) {
     if (line.empty() || line[0] != '[') continue;
     INFO(line);
     std::smatch match;

@@ -62,6 +62,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // SIGTERM to a running `child` that reads nothing: the run must stop its
 // source, drain and exit 143 within a second (two here, for a loaded machine;
 // without the fix it never does).
+// `child` has its standard error merged into the pipe it reads, where the reports and the summary are.
 void stops_on_sigterm(flow::test::Child& child) {
   // A progress report says the run has started (and its handler is installed).
   REQUIRE(child.read_line(10s));
@@ -200,7 +201,8 @@ TEST_CASE("read(\"-\") of a quiet pipe stops on SIGTERM", "[faults]") {
   QuietWriter writer(fifo);
   write_file(dir + "/quiet.flow", reading("read(\"-\")", "discard()"));
   flow::test::Child child(
-      "/bin/sh", {"-c", fmt::format("exec {} run {}/quiet.flow --report 50ms < {}", FLOW_BINARY, dir, fifo)});
+      "/bin/sh", {"-c", fmt::format("exec {} run {}/quiet.flow --report 50ms < {}", FLOW_BINARY, dir, fifo)},
+      /*merge_stderr=*/true);
   stops_on_sigterm(child);
 }
 
@@ -208,6 +210,6 @@ TEST_CASE("read() of a FIFO no writer opens stops on SIGTERM", "[faults]") {
   auto dir = temp_directory();
   auto fifo = make_fifo(dir);
   write_file(dir + "/fifo.flow", reading(fmt::format("read(\"{}\")", fifo), "discard()"));
-  flow::test::Child child(FLOW_BINARY, {"run", dir + "/fifo.flow", "--report", "50ms"});
+  flow::test::Child child(FLOW_BINARY, {"run", dir + "/fifo.flow", "--report", "50ms"}, /*merge_stderr=*/true);
   stops_on_sigterm(child);
 }
