@@ -122,11 +122,9 @@ std::optional<Parsed> parse_arguments(const TuneArguments& args) {
     parsed.options.threads = *threads;
   }
   if (!args.no_check) {
+    // parse_duration takes only a duration above zero.
     auto limit = parse_duration(args.check_time, error);
-    if (!limit || limit->count() <= 0) {
-      if (limit) error = fmt::format("'{}' is not a duration above zero; --no-check skips the check", args.check_time);
-      return print_error(fmt::format("--check-time: {}", error)), std::nullopt;
-    }
+    if (!limit) return print_error(fmt::format("--check-time: {}", error)), std::nullopt;
     parsed.check_s = std::chrono::duration<double>(*limit).count();
   }
   return parsed;
@@ -240,10 +238,11 @@ std::optional<Selected> select_knobs(const Pipeline& pipeline, const tune::Vary&
   }
   auto read = tune::read_knobs(pipeline, vary);
   if (read.knobs.empty()) {
-    print_error(!read.fixed.empty()  ? "nothing to vary: --fix pins every knob --vary selects"
-                : vary.workers       ? "nothing to vary: no bounded edge and no stage or sink"
-                : vary.knobs.empty() ? "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)"
-                                     : "nothing to vary");
+    print_error(!read.fixed.empty() ? "nothing to vary: --fix pins every knob --vary selects"
+                : vary.workers      ? "nothing to vary: no bounded edge and no stage or sink"
+                : vary.knobs.empty()
+                    ? "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)"
+                    : "nothing to vary");
     return std::nullopt;
   }
   return Selected{std::move(read.knobs), std::move(read.fixed)};
@@ -279,8 +278,8 @@ int tune_file(const TuneArguments& args) {
   tune::Seeds seeds{pipeline->seed, parsed->seeds};
   tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(setup));
   auto result = tune::search(knobs, trials);
-  TuneReport report{knobs, selected->fixed, parsed->goals, seeds, pipeline->clock, parsed->vary.below_file,
-                    result};
+  TuneReport report{knobs,           selected->fixed,         parsed->goals, seeds,
+                    pipeline->clock, parsed->vary.below_file, result};
   write_stdout(render_tune(report));
   // The table first, then any error under it. Standard output that failed is
   // said now, while errno still gives the reason (when the command returns only
@@ -315,9 +314,10 @@ Handler setup_tune(CLI::App& app) {
       ->required()
       ->allow_extra_args(false)
       ->type_name("GOAL");
-  app.add_option("--vary", args->vary,
-                 "what to change (repeatable, or a comma-separated list): capacity (every bounded edge's, the "
-                 "default), workers (every stage's and sink's), NODE.workers, FROM->TO.capacity")
+  app.add_option(
+         "--vary", args->vary,
+         "what to change (repeatable, or a comma-separated list): capacity (every bounded edge's, the "
+         "default), workers (every stage's and sink's), NODE.workers, FROM->TO.capacity")
       ->allow_extra_args(false)
       ->type_name("KNOBS");
   app.add_option("--fix", args->fix,

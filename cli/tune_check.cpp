@@ -42,9 +42,9 @@ bool check_real_clock(const TuneReport& report, const tune::RunnerSetup& setup, 
   auto check = tune::check_on_real_clock(setup, report.result.setting, plan);
   write_stdout(render_check(report, plan, check));
   if (check.meets) return true;
-  print_error(fmt::format(
-      "the recommendation misses {} on the real clock{}; --no-check skips the check", missed_goals(report.goals, check),
-      write.empty() ? "" : fmt::format(" ('{}' not written)", write)));
+  print_error(fmt::format("the recommendation misses {} on the real clock{}; --no-check skips the check",
+                          missed_goals(report.goals, check),
+                          write.empty() ? "" : fmt::format(" ('{}' not written)", write)));
   return false;
 }
 

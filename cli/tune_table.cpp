@@ -115,8 +115,9 @@ std::string failed_runs(const TuneReport& report) {
 }
 
 std::string seed_list(tune::Seeds seeds) {
-  return seeds.count == 1 ? fmt::format("seed {}", seeds.first)
-                          : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
+  return seeds.count == 1
+             ? fmt::format("seed {}", seeds.first)
+             : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
 }
 
 }  // namespace
@@ -150,7 +151,8 @@ std::string render_tune(const TuneReport& report) {
   return out;
 }
 
-std::string render_check(const TuneReport& report, const tune::RealCheckPlan& plan, const tune::RealCheck& check) {
+std::string render_check(const TuneReport& report, const tune::RealCheckPlan& plan,
+                         const tune::RealCheck& check) {
   const auto& goals = report.goals;
   std::string out = "\n";
   Row head{""};

@@ -30,6 +30,7 @@ struct TuneReport {
 std::string render_tune(const TuneReport& report);
 
 /// The real clock's figures beside the simulated ones (worst over the seeds).
-std::string render_check(const TuneReport& report, const tune::RealCheckPlan& plan, const tune::RealCheck& check);
+std::string render_check(const TuneReport& report, const tune::RealCheckPlan& plan,
+                         const tune::RealCheck& check);
 
 }  // namespace flow::cli

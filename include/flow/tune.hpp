@@ -105,10 +105,10 @@ struct Vary {
   bool capacity = true;  ///< every bounded edge's capacity
   bool workers = false;  ///< every stage's and sink's workers
   /// Single knobs besides: `NODE.workers`, `FROM->TO.capacity`.
-  std::vector<std::string> knobs;
+  std::vector<std::string> knobs = {};
   /// Knobs never changed (`--fix`): the same spellings, or `capacity` /
   /// `workers` for every knob of that kind. They win over any vary.
-  std::vector<std::string> fixed;
+  std::vector<std::string> fixed = {};
   /// Whether a knob may go below the file's value. `flow tune` sets it from
   /// the goals (asks_for_less_memory): what costs nothing in simulated time
   /// (a blocking edge's room, a worker) may cost on the real clock.
@@ -117,9 +117,9 @@ struct Vary {
 
 /// The knobs a Vary selects, those it pins, or why it cannot select them.
 struct KnobsRead {
-  std::vector<Knob> knobs;             ///< what the search may change, in knobs_of's order
-  std::vector<Knob> fixed;             ///< selected but pinned by Vary::fixed, for a table
-  std::optional<std::string> error;    ///< a word that names no knob: "'x.workers': no node 'x'"
+  std::vector<Knob> knobs;           ///< what the search may change, in knobs_of's order
+  std::vector<Knob> fixed;           ///< selected but pinned by Vary::fixed, for a table
+  std::optional<std::string> error;  ///< a word that names no knob: "'x.workers': no node 'x'"
 };
 
 /// The knobs of `pipeline` that `vary` selects: workers of its stages and
@@ -155,7 +155,7 @@ struct Seeds {
 
 /// A setting judged over the seeds run so far.
 struct Verdict {
-  std::vector<double> worst;           ///< per goal, the worst figure over the seeds run (the least for `delivered`)
+  std::vector<double> worst;  ///< per goal, the worst figure over the seeds run (the least for `delivered`)
   std::optional<std::string> failure;  ///< the first failed run's error
   std::uint64_t seeds_run = 0;
   bool meets = true;  ///< every goal met on every seed run, and no run failed
@@ -242,10 +242,10 @@ SearchResult search(const std::vector<Knob>& knobs, Trials& trials);
 
 /// How the recommendation's one run on the real clock is to go.
 struct RealCheckPlan {
-  std::uint64_t seed = 1;      ///< the pipeline seed it runs on (the first judged)
-  double simulated_s = 0;      ///< how long that run lasted on the virtual clock
-  double limit_s = 0;          ///< the most its sources run on the real clock
-  bool cut = false;            ///< simulated_s > limit_s: only the run's first limit_s is checked
+  std::uint64_t seed = 1;  ///< the pipeline seed it runs on (the first judged)
+  double simulated_s = 0;  ///< how long that run lasted on the virtual clock
+  double limit_s = 0;      ///< the most its sources run on the real clock
+  bool cut = false;        ///< simulated_s > limit_s: only the run's first limit_s is checked
 };
 
 /// Runs the recommendation once more on the virtual clock, on `seed`, to know

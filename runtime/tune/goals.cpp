@@ -91,8 +91,8 @@ std::variant<double, std::string> parse_percent(std::string_view text) {
   double share = -1;
   auto number = text.substr(0, text.size() - (text.ends_with('%') ? 1 : 0));
   auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), share);
-  if (!text.ends_with('%') || number.empty() || error != std::errc() || end != number.data() + number.size() ||
-      !(share >= 0 && share <= 100)) {
+  if (!text.ends_with('%') || number.empty() || error != std::errc() ||
+      end != number.data() + number.size() || !(share >= 0 && share <= 100)) {
     return fmt::format("'{}' is not a share, expected {} (from 0% to 100%)", text, example_of(Unit::Percent));
   }
   return share;
@@ -215,12 +215,13 @@ std::variant<Goal, GoalError> read_goal(std::string_view text) {
   auto op = read_operator(text, op_at, larger);
   if (op.width == 0) {
     auto width = std::max<std::size_t>(1, other_operator_width(text, op_at));
-    return GoalError{larger ? fmt::format("expected >= or > after '{}': a goal on {} is a share that a larger "
-                                          "figure meets (e.g. {}>=99.9%)",
-                                          key, key, key)
-                            : fmt::format("expected <=, < or = after '{}': a goal is a limit that a smaller "
-                                          "figure meets (e.g. {}<=...)",
-                                          key, key),
+    return GoalError{larger
+                         ? fmt::format("expected >= or > after '{}': a goal on {} is a share that a larger "
+                                       "figure meets (e.g. {}>=99.9%)",
+                                       key, key, key)
+                         : fmt::format("expected <=, < or = after '{}': a goal is a limit that a smaller "
+                                       "figure meets (e.g. {}<=...)",
+                                       key, key),
                      op_at, width};
   }
   // `dropped` takes a count or, ending in %, a share of what was produced.

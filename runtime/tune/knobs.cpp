@@ -87,7 +87,9 @@ std::string why_not_a_knob(const Pipeline& pipeline, const std::string& word) {
   }
   for (const auto& edge : pipeline.edges) {
     if (pipeline.nodes[edge.from].name != from || pipeline.nodes[edge.to].name != to) continue;
-    return edge.capacity ? "" : fmt::format("'{}': the edge is unbounded (capacity=unbounded is left alone)", word);
+    return edge.capacity
+               ? ""
+               : fmt::format("'{}': the edge is unbounded (capacity=unbounded is left alone)", word);
   }
   return fmt::format("'{}': no edge {} -> {}", word, from, to);
 }

@@ -35,7 +35,8 @@ void Trials::add(Verdict& verdict, const Measurement& measurement) const {
   for (std::size_t goal = 0; goal < goals_.size() && goal < measurement.figures.size(); ++goal) {
     const auto figure = measurement.figures[goal];
     // The first seed's figure starts the worst: 0 would already be the worst `delivered`.
-    verdict.worst[goal] = verdict.seeds_run == 1 ? figure : worse(goals_[goal].metric, verdict.worst[goal], figure);
+    verdict.worst[goal] =
+        verdict.seeds_run == 1 ? figure : worse(goals_[goal].metric, verdict.worst[goal], figure);
     if (!meets(goals_[goal], figure)) verdict.meets = false;
   }
   if (measurement.failure) {

@@ -173,7 +173,8 @@ TEST_CASE("a share goal asks for its own direction and a share from 0% to 100%",
   CHECK(error_of("dropped>1%").message.starts_with("expected <=, < or = after 'dropped'"));
   CHECK(error_of("dropped<=150%").message ==
         "'150%' is not a share, expected a share such as 0.1% (from 0% to 100%)");
-  CHECK(error_of("dropped<=2 %").message == "'2 %' is not a share, expected a share such as 0.1% (from 0% to 100%)");
+  CHECK(error_of("dropped<=2 %").message ==
+        "'2 %' is not a share, expected a share such as 0.1% (from 0% to 100%)");
   CHECK(error_of("delivered>=99.9").message ==
         "'99.9' is not a share, expected a share such as 0.1% (from 0% to 100%)");
   CHECK(error_of("delivered>100%").message == "delivered>100% can never be met; expected a limit below 100%");
@@ -187,7 +188,7 @@ TEST_CASE("the shares come from the sources' balance: dropped of produced, deliv
   // produced = delivered + dropped + filtered + errors, for each source.
   metrics.sources.push_back({"a", 600, 400, 1, 199, 0, std::nullopt});
   metrics.sources.push_back({"b", 400, 399, 0, 0, 1, std::nullopt});
-  CHECK(measure(Metric::DroppedShare, metrics) == 0.1);             // 1 of 1000
+  CHECK(measure(Metric::DroppedShare, metrics) == 0.1);                  // 1 of 1000
   CHECK(measure(Metric::DeliveredShare, metrics) == 100.0 * 799 / 801);  // 801 not filtered
   // A share equal to its limit compares equal: 1 of 1000 is 0.1% exactly.
   CHECK(meets(goal_of("dropped<=0.1%"), measure(Metric::DroppedShare, metrics)));

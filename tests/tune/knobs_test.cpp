@@ -44,7 +44,7 @@ Vary only(std::vector<std::string> knobs, std::vector<std::string> fixed = {}) {
 
 }  // namespace
 
-TEST_CASE("--vary takes every knob of a kind or single knobs by name", "[tune]") {
+TEST_CASE("vary takes every knob of a kind or single knobs by name", "[tune]") {
   auto pipeline = service();
   CHECK(targets(read_knobs(pipeline, Vary{}).knobs) ==
         std::vector<std::string>{"requests -> validate", "validate -> db"});
@@ -63,11 +63,13 @@ TEST_CASE("--vary takes every knob of a kind or single knobs by name", "[tune]")
   CHECK(edge.knobs[1].now == 6);
 }
 
-TEST_CASE("--fix pins knobs that --vary would change, singly or by kind", "[tune]") {
+TEST_CASE("fix pins knobs that --vary would change, singly or by kind", "[tune]") {
   auto pipeline = service();
-  auto pinned = read_knobs(pipeline, Vary{true, true, {}, {"db.workers", "requests->validate.capacity"}, true});
+  auto pinned =
+      read_knobs(pipeline, Vary{true, true, {}, {"db.workers", "requests->validate.capacity"}, true});
   REQUIRE_FALSE(pinned.error);
-  CHECK(targets(pinned.knobs) == std::vector<std::string>{"validate workers", "out workers", "validate -> db"});
+  CHECK(targets(pinned.knobs) ==
+        std::vector<std::string>{"validate workers", "out workers", "validate -> db"});
   CHECK(targets(pinned.fixed) == std::vector<std::string>{"db workers", "requests -> validate"});
   auto kind = read_knobs(pipeline, Vary{true, true, {}, {"workers"}, true});
   CHECK(targets(kind.knobs) == std::vector<std::string>{"requests -> validate", "validate -> db"});
@@ -100,11 +102,13 @@ TEST_CASE("a word of --vary or --fix that names no knob says why", "[tune]") {
            Case{"validat.workers", "'validat.workers': no node 'validat'; did you mean 'validate'?"},
            Case{"requests.workers",
                 "'requests.workers': a source's workers are not varied (its rate or count sets its pace)"},
-           Case{"db->out.capacity", "'db->out.capacity': the edge is unbounded (capacity=unbounded is left alone)"},
+           Case{"db->out.capacity",
+                "'db->out.capacity': the edge is unbounded (capacity=unbounded is left alone)"},
            Case{"requests->db.capacity", "'requests->db.capacity': no edge requests -> db"},
            Case{"db.capacity", "'db.capacity': capacity is an edge's: FROM->TO.capacity"},
            Case{"validate->db.workers", "'validate->db.workers': workers are a node's: NODE.workers"},
-           Case{"db.count", "'db.count': flow tune varies an edge's capacity and a node's workers, not 'count'"},
+           Case{"db.count",
+                "'db.count': flow tune varies an edge's capacity and a node's workers, not 'count'"},
            Case{"threads",
                 "'threads' is not a knob; expected capacity, workers, NODE.workers or FROM->TO.capacity"},
        }) {

@@ -79,11 +79,12 @@ TEST_CASE("the runner applies the overrides it is given before the setting", "[t
   CHECK(run({12}, 1).figures[0] == 8);
 }
 
-TEST_CASE("the check runs the setting once on the real clock, however the search's runs were clocked", "[tune]") {
+TEST_CASE("the check runs the setting once on the real clock, however the search's runs were clocked",
+          "[tune]") {
   // Five messages 40 ms apart: 160 ms from the first to the last, on any clock.
   auto [source, knobs] = setup_for(
       "pipeline paced [clock=virtual]\n"
-      "source s = generate(count=5, every=40ms)\n"
+      "source s = generate(count=5, rate=25/s)\n"
       "sink   k = discard()\n"
       "s -> k [capacity=4, overflow=drop_newest]\n");
   RunnerSetup setup{source, &builtin_operators(), {}, knobs, {goal("dropped=0")}, {}};
@@ -106,11 +107,11 @@ TEST_CASE("the check runs the setting once on the real clock, however the search
 TEST_CASE("a run longer than the check's limit is checked on its first part only", "[tune]") {
   // 100 messages 20 ms apart last about 2 s; the check stops the source at 100 ms.
   auto [source, knobs] = setup_for(
-      "source s = generate(count=100, every=20ms)\n"
+      "source s = generate(count=100, rate=50/s)\n"
       "sink   k = discard()\n"
       "s -> k [capacity=4, overflow=drop_newest]\n");
-  RunnerSetup setup{source, &builtin_operators(), {{"pipeline", "clock", "virtual"}}, knobs,
-                    {goal("dropped<1%")}, {}};
+  RunnerSetup setup{source, &builtin_operators(), {{"pipeline", "clock", "virtual"}},
+                    knobs,  {goal("dropped<1%")}, {}};
   auto plan = plan_real_check(setup, {4}, 1, 0.1);
   CHECK(plan.simulated_s >= 1.98);
   CHECK(plan.cut);
@@ -131,8 +132,8 @@ TEST_CASE("a check that misses a goal says so, with the real clock's figure", "[
       "source s = generate(count=2, burst=2, every=1s)\n"
       "sink   k = spin(30ms) | discard() [workers=2]\n"
       "s -> k [capacity=4]\n");
-  RunnerSetup setup{source, &builtin_operators(), {{"pipeline", "clock", "virtual"}}, knobs,
-                    {goal("latency_max<50ms")}, {}};
+  RunnerSetup setup{source, &builtin_operators(),       {{"pipeline", "clock", "virtual"}},
+                    knobs,  {goal("latency_max<50ms")}, {}};
   setup.options.threads = 1;
   Trials trials(setup.goals, Seeds{1, 1}, pipeline_runner(setup));
   CHECK(trials.judge({4}).meets);  // in simulated time the two spins overlap: 30 ms
