@@ -1,6 +1,6 @@
 // `flow tune FILE --goal G...`: search for the least capacities (and, asked,
-// workers) that meet every goal on every seed, print the table, and write the
-// file with those values.
+// workers) that meet every goal on every seed, print the table, check the
+// recommendation on the real clock, and write the file with those values.
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plugins.hpp"
+#include "cli/tune_check.hpp"
 #include "cli/tune_table.hpp"
 #include "flow/tune.hpp"
 
@@ -29,8 +30,9 @@ constexpr std::uint64_t max_seeds = 1000;
 
 struct TuneArguments {
   std::string file;
-  std::vector<std::string> goals, sets, plugins;
-  std::string vary = "capacity", seeds = "3", duration, write;
+  std::vector<std::string> goals, sets, plugins, vary, fix;
+  std::string seeds = "3", duration, write, check_time = "60s", threads;
+  bool no_check = false;
 };
 
 struct Parsed {
@@ -39,6 +41,7 @@ struct Parsed {
   std::uint64_t seeds = 3;
   std::vector<Override> overrides;
   RunOptions options;
+  std::optional<double> check_s;  ///< the real-clock check's limit; none with --no-check
 };
 
 // The goal's text with a caret under what is wrong, as the file's errors show one.
@@ -48,22 +51,32 @@ void print_goal_error(const std::string& text, const Diagnostic& error) {
              std::string(std::max<std::size_t>(1, error.width), '^'));
 }
 
-std::optional<tune::Vary> parse_vary(const std::string& text, std::string& error) {
-  tune::Vary vary{false, false};
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    auto end = std::min(text.find(',', begin), text.size());
-    auto word = text.substr(begin, end - begin);
+// The words of repeated options, each of which may be a comma-separated list.
+std::vector<std::string> words_of(const std::vector<std::string>& options) {
+  std::vector<std::string> words;
+  for (const auto& text : options) {
+    std::size_t begin = 0;
+    while (begin <= text.size()) {
+      auto end = std::min(text.find(',', begin), text.size());
+      words.push_back(text.substr(begin, end - begin));
+      begin = end + 1;
+    }
+  }
+  return words;
+}
+
+// --vary and --fix: `capacity` and `workers` for every knob of a kind, or
+// single knobs, which the pipeline must have (select_knobs checks them).
+tune::Vary parse_vary(const TuneArguments& args) {
+  tune::Vary vary{args.vary.empty(), false, {}, words_of(args.fix), true};
+  for (auto& word : words_of(args.vary)) {
     if (word == "capacity") {
       vary.capacity = true;
     } else if (word == "workers") {
       vary.workers = true;
     } else {
-      error = fmt::format(
-          "'{}' is not a setting flow tune varies; expected capacity, workers or capacity,workers", word);
-      return std::nullopt;
+      vary.knobs.push_back(std::move(word));
     }
-    begin = end + 1;
   }
   return vary;
 }
@@ -86,9 +99,9 @@ std::optional<Parsed> parse_arguments(const TuneArguments& args) {
     if (!read.goal) return print_goal_error(text, read.diagnostics.front()), std::nullopt;
     parsed.goals.push_back(std::move(*read.goal));
   }
-  auto vary = parse_vary(args.vary, error);
-  if (!vary) return print_error(fmt::format("--vary: {}", error)), std::nullopt;
-  parsed.vary = *vary;
+  parsed.vary = parse_vary(args);
+  // A knob goes below the file's value only where a goal asks for less memory.
+  parsed.vary.below_file = tune::asks_for_less_memory(parsed.goals);
   auto seeds = parse_seeds(args.seeds, error);
   if (!seeds) return print_error(fmt::format("--seeds: {}", error)), std::nullopt;
   parsed.seeds = *seeds;
@@ -102,6 +115,17 @@ std::optional<Parsed> parse_arguments(const TuneArguments& args) {
   }
   if (!args.duration.empty() && !(parsed.options.duration = parse_duration(args.duration, error))) {
     return print_error(fmt::format("--duration: {}", error)), std::nullopt;
+  }
+  if (!args.threads.empty()) {
+    auto threads = parse_threads(args.threads, error);
+    if (!threads) return print_error(fmt::format("--threads: {}", error)), std::nullopt;
+    parsed.options.threads = *threads;
+  }
+  if (!args.no_check) {
+    // parse_duration takes only a duration above zero.
+    auto limit = parse_duration(args.check_time, error);
+    if (!limit) return print_error(fmt::format("--check-time: {}", error)), std::nullopt;
+    parsed.check_s = std::chrono::duration<double>(*limit).count();
   }
   return parsed;
 }
@@ -196,6 +220,34 @@ int write_tuned(const std::string& path, const Pipeline& pipeline, const Operato
   return exit_ok;
 }
 
+struct Selected {
+  std::vector<tune::Knob> knobs, fixed;
+};
+
+// The knobs --vary and --fix select; none after saying why (a word that names
+// no knob, under the option that has it; nothing left to vary).
+std::optional<Selected> select_knobs(const Pipeline& pipeline, const tune::Vary& vary) {
+  // Each option's words on their own first, so that the error names its option.
+  for (bool fix : {false, true}) {
+    tune::Vary words{false, false, fix ? std::vector<std::string>{} : vary.knobs,
+                     fix ? vary.fixed : std::vector<std::string>{}, true};
+    if (auto error = tune::read_knobs(pipeline, words).error) {
+      print_error(fmt::format("{}: {}", fix ? "--fix" : "--vary", *error));
+      return std::nullopt;
+    }
+  }
+  auto read = tune::read_knobs(pipeline, vary);
+  if (read.knobs.empty()) {
+    print_error(!read.fixed.empty() ? "nothing to vary: --fix pins every knob --vary selects"
+                : vary.workers      ? "nothing to vary: no bounded edge and no stage or sink"
+                : vary.knobs.empty()
+                    ? "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)"
+                    : "nothing to vary");
+    return std::nullopt;
+  }
+  return Selected{std::move(read.knobs), std::move(read.fixed)};
+}
+
 int tune_file(const TuneArguments& args) {
   auto parsed = parse_arguments(args);
   if (!parsed) return exit_usage;
@@ -211,13 +263,9 @@ int tune_file(const TuneArguments& args) {
     return exit_usage;
   }
   if (!runs_again_and_ends(*pipeline, *registry, parsed->options.duration.has_value())) return exit_usage;
-  auto knobs = tune::knobs_of(*pipeline, parsed->vary);
-  if (knobs.empty()) {
-    print_error(parsed->vary.workers
-                    ? "nothing to vary: no bounded edge and no stage or sink"
-                    : "nothing to vary: every edge is unbounded (capacity=unbounded is left alone)");
-    return exit_usage;
-  }
+  auto selected = select_knobs(*pipeline, parsed->vary);
+  if (!selected) return exit_usage;
+  const auto& knobs = selected->knobs;
   tune::RunnerSetup setup;
   setup.source = pipeline->file;
   setup.registry = &*registry;
@@ -228,9 +276,11 @@ int tune_file(const TuneArguments& args) {
   // From the pipeline's own seed (the file's, a --set's, else 1), so that a
   // `flow run --clock virtual` of the written file repeats one of the runs judged.
   tune::Seeds seeds{pipeline->seed, parsed->seeds};
-  tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(std::move(setup)));
+  tune::Trials trials(parsed->goals, seeds, tune::pipeline_runner(setup));
   auto result = tune::search(knobs, trials);
-  write_stdout(render_tune(knobs, parsed->goals, seeds, pipeline->clock, result));
+  TuneReport report{knobs,           selected->fixed,         parsed->goals, seeds,
+                    pipeline->clock, parsed->vary.below_file, result};
+  write_stdout(render_tune(report));
   // The table first, then any error under it. Standard output that failed is
   // said now, while errno still gives the reason (when the command returns only
   // the stream's error flag is left), and its status wins: the table never got out.
@@ -244,6 +294,9 @@ int tune_file(const TuneArguments& args) {
                     args.write.empty() ? "" : fmt::format(" ('{}' not written)", args.write)));
     return stdout_status != 0 ? stdout_status : exit_not_met;
   }
+  if (!check_real_clock(report, setup, parsed->check_s, args.write)) {
+    return stdout_status != 0 ? stdout_status : exit_real_missed;
+  }
   int status = args.write.empty() ? int{exit_ok}
                                   : write_tuned(args.write, *pipeline, *registry, knobs, result.setting);
   return status != exit_ok ? status : stdout_status;
@@ -255,16 +308,23 @@ Handler setup_tune(CLI::App& app) {
   auto args = std::make_shared<TuneArguments>();
   app.add_option("file", args->file, "the .flow file to tune")->required()->type_name("FILE");
   app.add_option("--goal", args->goals,
-                 "what every run must achieve (repeatable): dropped=0, dropped<=N, p50<=D, p99<=D, "
-                 "latency_mean<=D, latency_max<=D, peak_bytes<=SIZE, peak_messages<=N")
+                 "what every run must achieve (repeatable): dropped=0, dropped<=N, dropped<=P%, "
+                 "delivered>=P%, p50<=D, p99<=D, latency_mean<=D, latency_max<=D, peak_bytes<=SIZE, "
+                 "peak_messages<=N")
       ->required()
       ->allow_extra_args(false)
       ->type_name("GOAL");
   app.add_option(
          "--vary", args->vary,
-         "what to change: capacity (default: every bounded edge's) or capacity,workers (also every stage's "
-         "and sink's workers)")
-      ->type_name("capacity|capacity,workers");
+         "what to change (repeatable, or a comma-separated list): capacity (every bounded edge's, the "
+         "default), workers (every stage's and sink's), NODE.workers, FROM->TO.capacity")
+      ->allow_extra_args(false)
+      ->type_name("KNOBS");
+  app.add_option("--fix", args->fix,
+                 "knobs never changed, in --vary's words (repeatable): NODE.workers, FROM->TO.capacity, "
+                 "workers, capacity")
+      ->allow_extra_args(false)
+      ->type_name("KNOBS");
   app.add_option(
          "--seeds", args->seeds,
          fmt::format("run every setting on N seeds from the pipeline's own (default 3, at most {}); a "
@@ -281,6 +341,16 @@ Handler setup_tune(CLI::App& app) {
   app.add_option("--duration", args->duration,
                  "stop each run's sources after this long (e.g. 10s), then drain")
       ->type_name("DURATION");
+  app.add_option("--check-time", args->check_time,
+                 "the longest the real-clock check of the recommendation may run its sources (default 60s)")
+      ->type_name("DURATION");
+  app.add_option("--threads", args->threads,
+                 fmt::format("size of the worker pool of a run on the real clock (the check), 1 to {} "
+                             "(default: all cores)",
+                             max_threads))
+      ->type_name("N");
+  app.add_flag("--no-check", args->no_check,
+               "do not run the recommendation on the real clock before writing it");
   app.add_option("--write", args->write,
                  "write the file with the recommended values to this path, comments and layout kept")
       ->type_name("OUT.flow");

@@ -77,16 +77,55 @@ std::string format_figure(tune::Metric metric, double figure) {
       return format_seconds(figure);
     case tune::Unit::Bytes:
       return format_bytes(static_cast<std::uint64_t>(figure));
+    case tune::Unit::Percent:
+      // Enough digits to tell 0.1% from a figure just past it.
+      return fmt::format("{:.3g}%", figure);
   }
   return "";
 }
 
-std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<tune::Goal>& goals,
-                        tune::Seeds seeds, ClockKind clock, const tune::SearchResult& result) {
-  auto seed_list = seeds.count == 1
-                       ? fmt::format("seed {}", seeds.first)
-                       : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
-  std::string out = fmt::format("goals {}; {}; {} clock\n\n", goal_list(goals), seed_list, to_string(clock));
+namespace {
+
+// Lines under the table: what was kept as the file has it, and why.
+std::string kept_notes(const TuneReport& report) {
+  std::string out;
+  if (!report.below_file) {
+    out += "nothing goes below the file's value: no memory goal (peak_messages, peak_bytes) asks for less\n";
+  }
+  if (!report.fixed.empty()) {
+    std::vector<std::string> pinned;
+    for (const auto& knob : report.fixed) pinned.push_back(fmt::format("{} {}", knob.label, knob.now));
+    out += fmt::format("kept as the file has them (--fix): {}\n", fmt::join(pinned, ", "));
+  }
+  return out;
+}
+
+std::string failed_runs(const TuneReport& report) {
+  const auto& result = report.result;
+  std::string out;
+  if (result.at_setting.failure) out += fmt::format("a run failed there: {}\n", *result.at_setting.failure);
+  for (std::size_t k = 0; k < report.knobs.size(); ++k) {
+    const auto& below = result.one_below[k];
+    if (below && below->failure) {
+      out += fmt::format("with {} at {} a run failed: {}\n", report.knobs[k].label, result.setting[k] - 1,
+                         *below->failure);
+    }
+  }
+  return out;
+}
+
+std::string seed_list(tune::Seeds seeds) {
+  return seeds.count == 1
+             ? fmt::format("seed {}", seeds.first)
+             : fmt::format("worst of seeds {} to {}", seeds.first, seeds.first + seeds.count - 1);
+}
+
+}  // namespace
+
+std::string render_tune(const TuneReport& report) {
+  const auto& [knobs, fixed, goals, seeds, clock, below_file, result] = report;
+  std::string out =
+      fmt::format("goals {}; {}; {} clock\n\n", goal_list(goals), seed_list(seeds), to_string(clock));
   std::vector<Row> rows{header(knobs, goals, result.met)};
   bool any_missed = false;
   for (std::size_t k = 0; k < knobs.size(); ++k) {
@@ -99,18 +138,42 @@ std::string render_tune(const std::vector<tune::Knob>& knobs, const std::vector<
   }
   out += layout(rows) + "\n";
   if (any_missed) out += "* misses its goal\n";
-  if (result.at_setting.failure) out += fmt::format("a run failed there: {}\n", *result.at_setting.failure);
-  for (std::size_t k = 0; k < knobs.size(); ++k) {
-    const auto& below = result.one_below[k];
-    if (below && below->failure) {
-      out += fmt::format("with {} at {} a run failed: {}\n", knobs[k].label, result.setting[k] - 1,
-                         *below->failure);
-    }
+  out += failed_runs(report) + kept_notes(report);
+  bool unchanged = true;
+  for (std::size_t k = 0; k < knobs.size(); ++k) unchanged = unchanged && result.setting[k] == knobs[k].now;
+  if (result.met && unchanged) {
+    out += "nothing to change: the file's own setting meets every goal\n";
   }
   out += fmt::format(
       "{}: {} runs of {} settings (a setting stops at its first seed that misses a goal)\n",
       result.met ? "every goal met on every seed" : "no setting up to the ceilings meets every goal",
       result.runs, result.settings);
+  return out;
+}
+
+std::string render_check(const TuneReport& report, const tune::RealCheckPlan& plan,
+                         const tune::RealCheck& check) {
+  const auto& goals = report.goals;
+  std::string out = "\n";
+  Row head{""};
+  for (const auto& goal : goals) head.push_back(std::string(tune::metric_name(goal.metric)) + " ");
+  bool any_missed = false;
+  Row simulated{fmt::format("virtual clock ({})", seed_list(report.seeds))};
+  add_figures(simulated, goals, &report.result.at_setting, any_missed);
+  Row real{"real clock"};
+  tune::Verdict measured{check.measured.figures, check.measured.failure, 1, check.meets};
+  add_figures(real, goals, &measured, any_missed);
+  out += layout({head, simulated, real}) + "\n";
+  if (any_missed) out += "* misses its goal\n";
+  if (check.measured.failure) out += fmt::format("the run failed: {}\n", *check.measured.failure);
+  if (check.cut) {
+    out += fmt::format(
+        "the sources were stopped at {:.2f} s: the real clock's figures are of that first part, a count "
+        "(dropped<=N) of a part only\n",
+        plan.limit_s);
+  }
+  out += fmt::format("{} on the real clock (the run took {:.2f} s)\n",
+                     check.meets ? "every goal met" : "the recommendation misses a goal", check.elapsed_s);
   return out;
 }
 

@@ -30,19 +30,34 @@ namespace flow::tune {
 
 // ---- Goals: what every run must achieve ------------------------------------
 
-/// What a goal limits; each is a figure of RunMetrics.
-enum class Metric { Dropped, LatencyP50, LatencyP99, LatencyMean, LatencyMax, PeakBytes, PeakMessages };
+/// What a goal limits; each is a figure of RunMetrics. DroppedShare is
+/// `dropped` with a limit in %: the messages dropped on every edge as a share
+/// of those the pipeline produced (`sources[].produced` summed, copies
+/// included); DeliveredShare is `delivered`: those delivered at a sink as a
+/// share of the produced that no operator filtered out.
+enum class Metric {
+  Dropped,
+  LatencyP50,
+  LatencyP99,
+  LatencyMean,
+  LatencyMax,
+  PeakBytes,
+  PeakMessages,
+  DroppedShare,
+  DeliveredShare
+};
 
 /// How a figure is counted, for parsing a limit and printing a figure.
-enum class Unit { Messages, Seconds, Bytes };
+enum class Unit { Messages, Seconds, Bytes, Percent };
 
-/// `<=` or `<`. A goal is always a limit from above: each metric is better smaller.
-enum class Comparison { AtMost, Below };
+/// `<=`, `<`, `>=` or `>`. Every figure but `delivered` is better smaller and
+/// takes the first two; `delivered` is better larger and takes the last two.
+enum class Comparison { AtMost, Below, AtLeast, Above };
 
 struct Goal {
   Metric metric = Metric::Dropped;
   Comparison comparison = Comparison::AtMost;
-  double limit = 0;  ///< in the metric's unit: messages, seconds or bytes
+  double limit = 0;  ///< in the metric's unit: messages, seconds, bytes or percent (0.1 for 0.1%)
   std::string text;  ///< as written, for tables and messages
 };
 
@@ -51,8 +66,9 @@ struct GoalRead {
   std::vector<Diagnostic> diagnostics;  ///< else why not: one, located in the goal's text (line 1)
 };
 
-/// Parses `KEY OP VALUE`: `dropped=0`, `dropped<=10`, `p99<=200ms`,
-/// `latency_mean<50ms`, `peak_bytes<=64MB` (spaces around OP allowed). The
+/// Parses `KEY OP VALUE`: `dropped=0`, `dropped<=10`, `dropped<0.1%`,
+/// `delivered>=99.9%`, `p99<=200ms`, `latency_mean<50ms`, `peak_bytes<=64MB`
+/// (spaces around OP allowed). The
 /// diagnostic's column and width mark the wrong part, so that
 /// `render(SourceFile{"--goal", text}, diagnostic)` draws its caret.
 GoalRead parse_goal(std::string_view text);
@@ -64,6 +80,13 @@ Unit metric_unit(Metric metric);
 /// Whether `figure` is within the goal's limit.
 bool meets(const Goal& goal, double figure);
 
+/// Whether a larger figure of `metric` is the better one (only `delivered`).
+bool larger_is_better(Metric metric);
+
+/// Whether some goal asks for less memory (`peak_messages`, `peak_bytes`):
+/// only then may tune take a knob below the file's value (Vary::below_file).
+bool asks_for_less_memory(const std::vector<Goal>& goals);
+
 // ---- Knobs: what the search may change -------------------------------------
 
 struct Knob {
@@ -74,19 +97,40 @@ struct Knob {
   std::string label;          ///< for a table: "a -> b", "service workers"
   std::uint64_t now = 0;      ///< what the file (with its overrides) gives
   std::uint64_t ceiling = 0;  ///< the most the search tries
+  std::uint64_t floor = 1;    ///< the least the search tries: 1, or `now` when nothing asks for less
 };
 
-/// Which kinds of knob to vary.
+/// Which knobs to vary, and which to leave as the file has them.
 struct Vary {
-  bool capacity = true;
-  bool workers = false;
+  bool capacity = true;  ///< every bounded edge's capacity
+  bool workers = false;  ///< every stage's and sink's workers
+  /// Single knobs besides: `NODE.workers`, `FROM->TO.capacity`.
+  std::vector<std::string> knobs = {};
+  /// Knobs never changed (`--fix`): the same spellings, or `capacity` /
+  /// `workers` for every knob of that kind. They win over any vary.
+  std::vector<std::string> fixed = {};
+  /// Whether a knob may go below the file's value. `flow tune` sets it from
+  /// the goals (asks_for_less_memory): what costs nothing in simulated time
+  /// (a blocking edge's room, a worker) may cost on the real clock.
+  bool below_file = true;
 };
 
-/// The knobs of `pipeline`: workers of its stages and sinks first (in node
-/// order), then the capacities of its bounded edges (in edge order). An
-/// unbounded edge and a source's workers are left alone. A capacity's
-/// ceiling is 64 × the file's (at least 64, at most 1,000,000 unless the
-/// file's own is more); a workers ceiling 4 × the file's, at least 64.
+/// The knobs a Vary selects, those it pins, or why it cannot select them.
+struct KnobsRead {
+  std::vector<Knob> knobs;           ///< what the search may change, in knobs_of's order
+  std::vector<Knob> fixed;           ///< selected but pinned by Vary::fixed, for a table
+  std::optional<std::string> error;  ///< a word that names no knob: "'x.workers': no node 'x'"
+};
+
+/// The knobs of `pipeline` that `vary` selects: workers of its stages and
+/// sinks first (in node order), then the capacities of its bounded edges (in
+/// edge order). An unbounded edge and a source's workers are never knobs. A
+/// capacity's ceiling is 64 × the file's (at least 64, at most 1,000,000
+/// unless the file's own is more); a workers ceiling 4 × the file's, at least
+/// 64; the floor 1, or the file's value unless `vary.below_file`.
+KnobsRead read_knobs(const Pipeline& pipeline, const Vary& vary);
+
+/// read_knobs' knobs; a word that names no knob is left out.
 std::vector<Knob> knobs_of(const Pipeline& pipeline, Vary vary);
 
 /// One value per knob, in the knobs' order.
@@ -111,7 +155,7 @@ struct Seeds {
 
 /// A setting judged over the seeds run so far.
 struct Verdict {
-  std::vector<double> worst;           ///< per goal, the worst (largest) figure over the seeds run
+  std::vector<double> worst;  ///< per goal, the worst figure over the seeds run (the least for `delivered`)
   std::optional<std::string> failure;  ///< the first failed run's error
   std::uint64_t seeds_run = 0;
   bool meets = true;  ///< every goal met on every seed run, and no run failed
@@ -171,11 +215,12 @@ RunSetting pipeline_runner(RunnerSetup setup);
 // ---- The search ------------------------------------------------------------
 
 struct SearchResult {
-  bool met = false;    ///< some setting up to the ceilings meets every goal on every seed
-  Setting setting;     ///< the recommendation; when !met, the closest setting tried
-  Verdict at_setting;  ///< its figures, worst over every seed
+  bool met = false;         ///< some setting up to the ceilings meets every goal on every seed
+  bool file_meets = false;  ///< the file's own setting does (the search then starts there)
+  Setting setting;          ///< the recommendation; when !met, the closest setting tried
+  Verdict at_setting;       ///< its figures, worst over every seed
   /// Per knob: the figures with that knob one below the recommendation, the
-  /// others as recommended (every seed); nullopt where the knob is at 1 or !met.
+  /// others as recommended (every seed); nullopt where the knob is at its floor or !met.
   std::vector<std::optional<Verdict>> one_below;
   std::uint64_t runs = 0;    ///< pipeline runs, over every setting and seed
   std::size_t settings = 0;  ///< distinct settings tried
@@ -183,12 +228,42 @@ struct SearchResult {
 
 /// The least setting of `knobs` that meets every goal on every seed, tried
 /// with `trials`. It assumes each goal is monotone in each knob (a setting
-/// that meets the goals still does with a knob raised): from every knob at
-/// its ceiling it lowers one knob at a time to the least value that still
-/// meets them (doubling up from 1, then a binary search), and repeats the
-/// pass until one changes nothing. So lowering any one knob of the result
-/// by one misses a goal, as `one_below` shows.
+/// that meets the goals still does with a knob raised). It starts from the
+/// file's own setting when that meets the goals, else from every knob at its
+/// ceiling (when that misses too, nothing is met: the closer of the two is
+/// the result); from there it lowers one knob at a time, never below its
+/// floor, to the least value that still meets them (doubling up from the
+/// floor, then a binary search), and repeats the pass until one changes
+/// nothing. So lowering any one knob of the result by one misses a goal, as
+/// `one_below` shows, or takes it below its floor.
 SearchResult search(const std::vector<Knob>& knobs, Trials& trials);
+
+// ---- The check on the real clock -------------------------------------------
+
+/// How the recommendation's one run on the real clock is to go.
+struct RealCheckPlan {
+  std::uint64_t seed = 1;  ///< the pipeline seed it runs on (the first judged)
+  double simulated_s = 0;  ///< how long that run lasted on the virtual clock
+  double limit_s = 0;      ///< the most its sources run on the real clock
+  bool cut = false;        ///< simulated_s > limit_s: only the run's first limit_s is checked
+};
+
+/// Runs the recommendation once more on the virtual clock, on `seed`, to know
+/// how long a real run of it lasts, and plans the real one within `limit_s`.
+RealCheckPlan plan_real_check(const RunnerSetup& setup, const Setting& setting, std::uint64_t seed,
+                              double limit_s);
+
+struct RealCheck {
+  Measurement measured;  ///< a figure per goal, in the goals' order
+  bool meets = false;    ///< every goal met and the run did not fail
+  double elapsed_s = 0;  ///< how long the run took on the real clock
+  bool cut = false;      ///< its sources were stopped at the limit: the figures are of that first part
+};
+
+/// One run of `setting` with `pipeline.clock=real` after the setup's
+/// overrides, on the plan's seed, its sources stopped after the plan's limit
+/// (or the setup's --duration, the shorter) and the rest drained.
+RealCheck check_on_real_clock(const RunnerSetup& setup, const Setting& setting, const RealCheckPlan& plan);
 
 // ---- Writing the result ----------------------------------------------------
 

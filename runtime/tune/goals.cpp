@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <string>
 #include <variant>
 
@@ -33,6 +34,9 @@ constexpr MetricInfo kMetrics[] = {
     {Metric::LatencyMax, "latency_max", Unit::Seconds},
     {Metric::PeakBytes, "peak_bytes", Unit::Bytes},
     {Metric::PeakMessages, "peak_messages", Unit::Messages},
+    {Metric::DeliveredShare, "delivered", Unit::Percent},
+    // `dropped` with a limit in %: found by its key's other entry, above.
+    {Metric::DroppedShare, "dropped", Unit::Percent},
 };
 
 const MetricInfo& info(Metric metric) {
@@ -42,7 +46,9 @@ const MetricInfo& info(Metric metric) {
 
 std::string key_list() {
   std::string list;
-  for (const auto& m : kMetrics) list += fmt::format("{}{}", list.empty() ? "" : ", ", m.name);
+  for (const auto& m : kMetrics) {
+    if (m.metric != Metric::DroppedShare) list += fmt::format("{}{}", list.empty() ? "" : ", ", m.name);
+  }
   return list;
 }
 
@@ -74,12 +80,27 @@ const char* example_of(Unit unit) {
       return "a duration such as 200ms";
     case Unit::Bytes:
       return "a size such as 64MB";
+    case Unit::Percent:
+      return "a share such as 0.1%";
   }
   return "";
 }
 
+// A share in percent, `0.1%`: a number from 0 to 100 and the sign.
+std::variant<double, std::string> parse_percent(std::string_view text) {
+  double share = -1;
+  auto number = text.substr(0, text.size() - (text.ends_with('%') ? 1 : 0));
+  auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), share);
+  if (!text.ends_with('%') || number.empty() || error != std::errc() ||
+      end != number.data() + number.size() || !(share >= 0 && share <= 100)) {
+    return fmt::format("'{}' is not a share, expected {} (from 0% to 100%)", text, example_of(Unit::Percent));
+  }
+  return share;
+}
+
 // The limit in the metric's unit, or the message saying what was expected.
 std::variant<double, std::string> parse_limit(Unit unit, std::string_view text) {
+  if (unit == Unit::Percent) return parse_percent(text);
   auto read = value_from_text(text, example_of(unit));
   if (!read.value) return read.diagnostics.front().message;
   const Value& value = *read.value;
@@ -103,10 +124,17 @@ struct Operator {
   Comparison comparison = Comparison::AtMost;
 };
 
-Operator read_operator(std::string_view text, std::size_t at) {
+// The operator at `at` that a goal on a figure better `larger` (delivered) or
+// smaller (every other) takes; none (width 0) for any other.
+Operator read_operator(std::string_view text, std::size_t at, bool larger) {
   auto rest = text.substr(at);
   // `=<` and `=>` are not `=` followed by a limit: other_operator_width names them.
   if (rest.starts_with("=<") || rest.starts_with("=>")) return {};
+  if (larger) {
+    if (rest.starts_with(">=")) return {2, false, Comparison::AtLeast};
+    if (rest.starts_with(">")) return {1, false, Comparison::Above};
+    return {};
+  }
   if (rest.starts_with("<=")) return {2, false, Comparison::AtMost};
   if (rest.starts_with("==")) return {2, true, Comparison::AtMost};
   if (rest.starts_with("<")) return {1, false, Comparison::Below};
@@ -114,13 +142,13 @@ Operator read_operator(std::string_view text, std::size_t at) {
   return {};
 }
 
-// `>=`, `>`, `!=`: a goal asks for less, never for more.
+// The width of an operator the goal does not take, to mark it.
 std::size_t other_operator_width(std::string_view text, std::size_t at) {
   auto rest = text.substr(at);
-  if (rest.starts_with(">=") || rest.starts_with("!=") || rest.starts_with("=>") || rest.starts_with("=<"))
-    return 2;
-  if (rest.starts_with(">")) return 1;
-  return 0;
+  for (const char* two : {">=", "<=", "!=", "=>", "=<", "=="}) {
+    if (rest.starts_with(two)) return 2;
+  }
+  return rest.starts_with(">") || rest.starts_with("<") || rest.starts_with("=") ? 1 : 0;
 }
 
 }  // namespace
@@ -153,13 +181,18 @@ std::variant<Goal, GoalError> read_limit(std::string_view text, const MetricInfo
   }
   Goal goal{metric.metric, op.comparison, std::get<double>(limit),
             std::string(text.substr(key_begin, value_end - key_begin))};
-  if (op.equals && !(goal.metric == Metric::Dropped && goal.limit == 0)) {
+  bool dropped = goal.metric == Metric::Dropped || goal.metric == Metric::DroppedShare;
+  if (op.equals && !(dropped && goal.limit == 0)) {
     return GoalError{
         fmt::format("'=' is only for dropped=0; write {}<={} for a limit", metric.name, value_text), op_at,
         op.width};
   }
   if (goal.limit == 0 && (goal.comparison == Comparison::Below || metric.unit == Unit::Seconds)) {
     return GoalError{fmt::format("{} can never be met; expected a limit above zero", goal.text), value_begin,
+                     value_text.size()};
+  }
+  if (goal.limit == 100 && goal.comparison == Comparison::Above) {
+    return GoalError{fmt::format("{} can never be met; expected a limit below 100%", goal.text), value_begin,
                      value_text.size()};
   }
   return goal;
@@ -178,14 +211,24 @@ std::variant<Goal, GoalError> read_goal(std::string_view text) {
                                    [key](const MetricInfo& m) { return key == m.name; });
   if (found == std::end(kMetrics)) return GoalError{unknown_key(key), key_begin, key.size()};
   auto op_at = skip_blanks(text, key_end);
-  auto op = read_operator(text, op_at);
+  bool larger = larger_is_better(found->metric);
+  auto op = read_operator(text, op_at, larger);
   if (op.width == 0) {
     auto width = std::max<std::size_t>(1, other_operator_width(text, op_at));
-    return GoalError{
-        fmt::format("expected <=, < or = after '{}': a goal is a limit that a smaller figure meets "
-                    "(e.g. {}<=...)",
-                    key, key),
-        op_at, width};
+    return GoalError{larger
+                         ? fmt::format("expected >= or > after '{}': a goal on {} is a share that a larger "
+                                       "figure meets (e.g. {}>=99.9%)",
+                                       key, key, key)
+                         : fmt::format("expected <=, < or = after '{}': a goal is a limit that a smaller "
+                                       "figure meets (e.g. {}<=...)",
+                                       key, key),
+                     op_at, width};
+  }
+  // `dropped` takes a count or, ending in %, a share of what was produced.
+  auto value_end = text.find_last_not_of(" \t");
+  if (found->metric == Metric::Dropped && value_end != std::string_view::npos && text[value_end] == '%') {
+    found = std::find_if(std::begin(kMetrics), std::end(kMetrics),
+                         [](const MetricInfo& m) { return m.metric == Metric::DroppedShare; });
   }
   return read_limit(text, *found, key_begin, op_at, op);
 }
@@ -207,6 +250,29 @@ GoalRead parse_goal(std::string_view text) {
   return read;
 }
 
+namespace {
+
+// The balance's shares, in percent (docs/commands.md, "flow tune"): dropped
+// of produced, delivered of produced less filtered. Computed as 100 × n / d
+// so that a share equal to a limit written in decimal compares equal to it.
+double share(Metric metric, const RunMetrics& metrics) {
+  std::uint64_t produced = 0, dropped = 0, delivered = 0, filtered = 0;
+  for (const auto& source : metrics.sources) {
+    produced += source.produced;
+    dropped += source.dropped;
+    delivered += source.delivered;
+    filtered += source.filtered;
+  }
+  if (metric == Metric::DroppedShare) {
+    return produced == 0 ? 0.0 : 100.0 * static_cast<double>(dropped) / static_cast<double>(produced);
+  }
+  // Nothing to deliver lost nothing.
+  auto kept = produced - std::min(produced, filtered);
+  return kept == 0 ? 100.0 : 100.0 * static_cast<double>(delivered) / static_cast<double>(kept);
+}
+
+}  // namespace
+
 double measure(Metric metric, const RunMetrics& metrics) {
   switch (metric) {
     case Metric::Dropped: {
@@ -226,12 +292,39 @@ double measure(Metric metric, const RunMetrics& metrics) {
       return static_cast<double>(metrics.peak_payload_bytes);
     case Metric::PeakMessages:
       return static_cast<double>(metrics.peak_messages);
+    case Metric::DroppedShare:
+    case Metric::DeliveredShare:
+      return share(metric, metrics);
   }
   return 0;
 }
 
 bool meets(const Goal& goal, double figure) {
-  return goal.comparison == Comparison::AtMost ? figure <= goal.limit : figure < goal.limit;
+  switch (goal.comparison) {
+    case Comparison::AtMost:
+      return figure <= goal.limit;
+    case Comparison::Below:
+      return figure < goal.limit;
+    case Comparison::AtLeast:
+      return figure >= goal.limit;
+    case Comparison::Above:
+      return figure > goal.limit;
+  }
+  return false;
+}
+
+bool larger_is_better(Metric metric) {
+  return metric == Metric::DeliveredShare;
+}
+
+bool asks_for_less_memory(const std::vector<Goal>& goals) {
+  return std::any_of(goals.begin(), goals.end(), [](const Goal& goal) {
+    return goal.metric == Metric::PeakBytes || goal.metric == Metric::PeakMessages;
+  });
+}
+
+double worse(Metric metric, double a, double b) {
+  return larger_is_better(metric) ? std::min(a, b) : std::max(a, b);
 }
 
 double shortfall(const Goal& goal, double figure) {
@@ -239,7 +332,8 @@ double shortfall(const Goal& goal, double figure) {
   // A limit of 0 (dropped=0) counts each message missed as one limit's worth.
   // A figure equal to a `<` limit misses too, by the least amount.
   double scale = goal.limit > 0 ? goal.limit : 1;
-  return std::max((figure - goal.limit) / scale, 1e-12);
+  double by = larger_is_better(goal.metric) ? goal.limit - figure : figure - goal.limit;
+  return std::max(by / scale, 1e-12);
 }
 
 }  // namespace flow::tune

@@ -1,28 +1,32 @@
 #include "flow/tune.hpp"
 
+#include <algorithm>
+
 #include "runtime/tune/knobs.hpp"
 
 namespace flow::tune {
 namespace {
 
-// The least value of knob `k` that meets the goals with the other knobs as in
-// `setting`, whose own value for `k` meets them. On the first pass the knob is
-// at its ceiling, far from its answer; on later ones it is usually already
-// least, which one run below it confirms.
-std::uint64_t lowest(std::size_t k, Setting setting, Trials& trials, bool first_pass) {
+// The least value of knob `k`, not below `floor`, that meets the goals with
+// the other knobs as in `setting`, whose own value for `k` meets them. On the
+// first pass the knob is at its start, maybe far from its answer; on later
+// ones it is usually already least, which one run below it confirms.
+std::uint64_t lowest(std::size_t k, std::uint64_t floor, Setting setting, Trials& trials, bool first_pass) {
   auto passes = [&](std::uint64_t value) {
     setting[k] = value;
     return trials.judge(setting).meets;
   };
+  floor = std::max<std::uint64_t>(floor, 1);
   std::uint64_t pass = setting[k];
-  if (pass <= 1) return pass;
+  if (pass <= floor) return pass;
   if (!first_pass) {
     if (!passes(pass - 1)) return pass;
     --pass;
   }
-  // Doubling from 1 finds an answer of N in about log2(N) runs, whatever the ceiling.
-  std::uint64_t fail = 0;
-  for (std::uint64_t value = 1; value < pass; value *= 2) {
+  // Doubling from the floor finds an answer of N in about log2(N / floor)
+  // runs, whatever the ceiling; from 1 that is 1, 2, 4, ...
+  std::uint64_t fail = floor - 1;
+  for (std::uint64_t value = floor; value < pass; value *= 2) {
     if (passes(value)) {
       pass = value;
       break;
@@ -44,11 +48,12 @@ std::uint64_t lowest(std::size_t k, Setting setting, Trials& trials, bool first_
 SearchResult finish(const std::vector<Knob>& knobs, Trials& trials, bool met, const Setting& setting) {
   SearchResult result;
   result.met = met;
+  result.file_meets = trials.judge(now_setting(knobs)).meets;
   result.setting = setting;
   result.at_setting = trials.measure_all(setting);
   result.one_below.resize(knobs.size());
   for (std::size_t k = 0; met && k < knobs.size(); ++k) {
-    if (setting[k] <= 1) continue;
+    if (setting[k] <= knobs[k].floor) continue;
     auto below = setting;
     --below[k];
     result.one_below[k] = trials.measure_all(below);
@@ -61,17 +66,20 @@ SearchResult finish(const std::vector<Knob>& knobs, Trials& trials, bool met, co
 }  // namespace
 
 SearchResult search(const std::vector<Knob>& knobs, Trials& trials) {
-  auto current = ceiling_setting(knobs);
+  // The file's own setting first: where it meets the goals nothing needs
+  // raising (and a goal that is not monotone, a latency made worse by a
+  // larger buffer, cannot hide that it is met).
+  auto current = now_setting(knobs);
   if (!trials.judge(current).meets) {
-    // Nothing lower can meet them either; the file's own setting is tried too,
-    // so that the closest shown is the better of the two.
-    trials.judge(now_setting(knobs));
-    return finish(knobs, trials, false, trials.closest());
+    current = ceiling_setting(knobs);
+    // Nothing lower can meet them either; the closest shown is the better of
+    // the ceiling and the file's own setting.
+    if (!trials.judge(current).meets) return finish(knobs, trials, false, trials.closest());
   }
   for (bool first_pass = true;; first_pass = false) {
     bool changed = false;
     for (std::size_t k = 0; k < knobs.size(); ++k) {
-      auto least = lowest(k, current, trials, first_pass);
+      auto least = lowest(k, knobs[k].floor, current, trials, first_pass);
       if (least != current[k]) changed = true;
       current[k] = least;
     }

@@ -33,8 +33,11 @@ const Verdict& Trials::run_seeds(const Setting& setting, bool stop_at_miss) {
 
 void Trials::add(Verdict& verdict, const Measurement& measurement) const {
   for (std::size_t goal = 0; goal < goals_.size() && goal < measurement.figures.size(); ++goal) {
-    verdict.worst[goal] = std::max(verdict.worst[goal], measurement.figures[goal]);
-    if (!meets(goals_[goal], measurement.figures[goal])) verdict.meets = false;
+    const auto figure = measurement.figures[goal];
+    // The first seed's figure starts the worst: 0 would already be the worst `delivered`.
+    verdict.worst[goal] =
+        verdict.seeds_run == 1 ? figure : worse(goals_[goal].metric, verdict.worst[goal], figure);
+    if (!meets(goals_[goal], figure)) verdict.meets = false;
   }
   if (measurement.failure) {
     verdict.meets = false;

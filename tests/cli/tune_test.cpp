@@ -57,8 +57,9 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 }  // namespace
 
-TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and one less drops",
-          "[cli][tune]") {
+TEST_CASE(
+    "tune --goal dropped=0 on the capacity example: one burst's worth, one less drops, the block edge kept",
+    "[cli][tune]") {
   // A burst of B offered at once to a drop_newest edge keeps `capacity` of
   // them, so B drops nothing and B - 1 drops one of each burst; the edge is
   // empty again before the next (tests/examples/capacity_example_test.cpp).
@@ -80,18 +81,30 @@ TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and
         std::vector<std::string>{"requests", "->", "service", fmt::format("{}", now),
                                  fmt::format("{}", burst), "0", fmt::format("{}", burst - 1),
                                  fmt::format("{}*", bursts)});
-  // A block edge never drops: 1 is enough, and there is nothing below it.
+  // A block edge never drops, so any capacity meets dropped=0; with no memory
+  // goal nothing asks for less than the file's default 256, and it stays.
   CHECK(row_of(tune.out, "service -> store") ==
-        std::vector<std::string>{"service", "->", "store", "256", "1", "0", "-", "-"});
+        std::vector<std::string>{"service", "->", "store", "256", "256", "0", "-", "-"});
   CHECK(tune.out.find("* misses its goal\n") != std::string::npos);
+  CHECK(tune.out.find("nothing goes below the file's value: no memory goal (peak_messages, peak_bytes) asks "
+                      "for less\n") != std::string::npos);
   CHECK(tune.out.find("every goal met on every seed: ") != std::string::npos);
+  // Checked on the real clock before writing: the example's 4 bursts 500 ms
+  // apart take 1.5 s and the last burst's service some more.
+  auto said = fmt::format("\nchecking on the real clock: one run on seed {}, about ", as_written.seed);
+  auto at = tune.out.find(said);
+  REQUIRE(at != std::string::npos);
+  auto seconds = std::stod(tune.out.substr(at + said.size()));
+  CHECK(seconds >= 1.5);
+  CHECK(seconds < 2.5);
+  CHECK(row_of(tune.out, "real clock") == std::vector<std::string>{"real", "clock", "0"});
+  CHECK(tune.out.find("every goal met on the real clock (the run took 1.") != std::string::npos);
   CHECK(tune.out.ends_with(fmt::format("wrote {}\n", out)));
 
-  // The written file is the example with those two values changed, nothing else.
+  // The written file is the example with that one value changed, nothing else.
   auto original = read_file(example("capacity"));
   auto expected = replaced(original, fmt::format("requests -> service [capacity={},", now),
                            fmt::format("requests -> service [capacity={},", burst));
-  expected = replaced(expected, "service -> store\n", "service -> store [capacity=1]\n");
   CHECK(read_file(out) == expected);
   auto written = load_file(out);
   CHECK(written.edges.at(0).capacity == static_cast<std::uint64_t>(burst));
@@ -107,37 +120,59 @@ TEST_CASE("tune --goal dropped=0 on the capacity example: one burst's worth, and
   CHECK(metrics.at("sinks").at(0).at("delivered") == bursts * burst);
 }
 
-TEST_CASE("tune --vary capacity,workers: the fewest workers first, then the capacities", "[cli][tune]") {
+TEST_CASE("tune --vary capacity,workers: raised as the goals need, lowered only for a memory goal",
+          "[cli][tune]") {
   auto out = temp_directory() + "/out.flow";
   auto tune = run_flow(fmt::format("tune {} --goal dropped=0 --vary capacity,workers --seeds 1 --write {}",
                                    shell_quote(data("bursts")), shell_quote(out)));
   INFO(tune.out << tune.err);
   REQUIRE(tune.exit_code == 0);
   CHECK(row_of(tune.out, "edge or node").front() == "edge");
-  // Drops happen when the burst is offered, before any worker takes: one
-  // worker is enough, and the edge must hold the whole burst of 20.
+  // Drops happen when the burst is offered, before any worker takes: the edge
+  // must hold the whole burst of 20. Nothing else is asked for: the workers
+  // and the block edge stay as the file has them.
   CHECK(row_of(tune.out, "work workers") ==
-        std::vector<std::string>{"work", "workers", "4", "1", "0", "-", "-"});
+        std::vector<std::string>{"work", "workers", "4", "4", "0", "-", "-"});
   CHECK(row_of(tune.out, "store workers") ==
         std::vector<std::string>{"store", "workers", "1", "1", "0", "-", "-"});
   CHECK(row_of(tune.out, "requests -> work") ==
         std::vector<std::string>{"requests", "->", "work", "4", "20", "0", "19", "1*"});
-  auto expected = replaced(read_file(data("bursts")), "[workers=4]", "[workers=1]");
-  expected = replaced(expected, "[capacity=4, overflow=drop_newest]", "[capacity=20, overflow=drop_newest]");
+  CHECK(row_of(tune.out, "work -> store") ==
+        std::vector<std::string>{"work", "->", "store", "256", "256", "0", "-", "-"});
+  auto expected = replaced(read_file(data("bursts")), "[capacity=4, overflow=drop_newest]",
+                           "[capacity=20, overflow=drop_newest]");
+  CHECK(read_file(out) == expected);
+
+  // A memory goal asks for less: one worker is enough (the burst is already
+  // in the edge), and the block edge needs 1; the fewest workers first.
+  auto least = run_flow(fmt::format(
+      "tune {} --goal dropped=0 --goal 'peak_messages<=1000' --vary capacity,workers --seeds 1 --write {}",
+      shell_quote(data("bursts")), shell_quote(out)));
+  INFO(least.out << least.err);
+  REQUIRE(least.exit_code == 0);
+  CHECK(row_of(least.out, "work workers").at(3) == "1");
+  CHECK(row_of(least.out, "requests -> work").at(4) == "20");
+  CHECK(row_of(least.out, "work -> store").at(4) == "1");
+  CHECK(least.out.find("nothing goes below the file's value") == std::string::npos);
+  expected = replaced(expected, "[workers=4]", "[workers=1]");
   expected = replaced(expected, "work -> store\n", "work -> store [capacity=1]\n");
   CHECK(read_file(out) == expected);
 }
 
-TEST_CASE("tune: an endless source runs for --duration, and a block edge needs no more than 1",
-          "[cli][tune]") {
+TEST_CASE("tune: an endless source runs for --duration, on the real clock too", "[cli][tune]") {
   auto tune = run_flow(
       fmt::format("tune {} --goal dropped=0 --duration 30ms --seeds 1", shell_quote(data("endless"))));
   INFO(tune.out << tune.err);
   REQUIRE(tune.exit_code == 0);
+  // Block edges never drop: the file's own setting meets the goal.
   CHECK(row_of(tune.out, "ticks -> work") ==
-        std::vector<std::string>{"ticks", "->", "work", "4", "1", "0", "-", "-"});
+        std::vector<std::string>{"ticks", "->", "work", "4", "4", "0", "-", "-"});
   CHECK(row_of(tune.out, "work -> out") ==
-        std::vector<std::string>{"work", "->", "out", "4", "1", "0", "-", "-"});
+        std::vector<std::string>{"work", "->", "out", "4", "4", "0", "-", "-"});
+  CHECK(tune.out.find("nothing to change: the file's own setting meets every goal\n") != std::string::npos);
+  // The check's source stops after --duration, well within --check-time.
+  CHECK(tune.out.find("checking on the real clock: one run on seed 1, about 0.0") != std::string::npos);
+  CHECK(tune.out.find("every goal met on the real clock") != std::string::npos);
 }
 
 TEST_CASE("tune: goals no setting meets show the closest and exit 3, writing nothing", "[cli][tune]") {
@@ -204,8 +239,8 @@ TEST_CASE("tune: --seeds, --vary and a missing --goal are checked", "[cli][tune]
   auto vary = run_flow(fmt::format("tune {} --goal dropped=0 --vary capacity,threads", file));
   CHECK(vary.exit_code == 2);
   CHECK(vary.err ==
-        "flow: error: --vary: 'threads' is not a setting flow tune varies; expected capacity, workers or "
-        "capacity,workers\n");
+        "flow: error: --vary: 'threads' is not a knob; expected capacity, workers, NODE.workers or "
+        "FROM->TO.capacity\n");
   auto none = run_flow(fmt::format("tune {}", file));
   CHECK(none.exit_code == 2);
   CHECK(none.err == "flow: error: tune: missing --goal; see 'flow tune --help'\n");

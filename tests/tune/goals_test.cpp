@@ -63,7 +63,7 @@ TEST_CASE("an unknown goal key is named, with the keys there are or the closest 
   CHECK(
       far.message ==
       "unknown goal 'throughput'; expected one of dropped, p50, p99, latency_mean, latency_max, peak_bytes, "
-      "peak_messages");
+      "peak_messages, delivered");
   CHECK(far.width == 10);
 }
 
@@ -148,4 +148,61 @@ TEST_CASE("<= meets its limit, < does not, and a miss is measured against the li
   CHECK(shortfall(goal_of("p99<=100ms"), 0.15) == Approx(0.5));
   CHECK(shortfall(goal_of("dropped=0"), 3) == 3);  // a limit of 0 counts each message
   CHECK(shortfall(goal_of("dropped<2"), 2) > 0);
+}
+
+TEST_CASE("dropped with a limit in % is a share of what was produced, delivered a share to reach", "[tune]") {
+  auto share = goal_of("dropped<0.1%");
+  CHECK(share.metric == Metric::DroppedShare);
+  CHECK(share.comparison == Comparison::Below);
+  CHECK(share.limit == 0.1);  // in percent
+  CHECK(goal_of("dropped=0%").limit == 0);
+  auto delivered = goal_of("delivered>=99.9%");
+  CHECK(delivered.metric == Metric::DeliveredShare);
+  CHECK(delivered.comparison == Comparison::AtLeast);
+  CHECK(delivered.limit == 99.9);
+  CHECK(goal_of("delivered > 99%").comparison == Comparison::Above);
+}
+
+TEST_CASE("a share goal asks for its own direction and a share from 0% to 100%", "[tune]") {
+  auto less = error_of("delivered<=99%");
+  CHECK(less.message ==
+        "expected >= or > after 'delivered': a goal on delivered is a share that a larger figure meets (e.g. "
+        "delivered>=99.9%)");
+  CHECK(less.location.offset == 9);
+  CHECK(less.width == 2);
+  CHECK(error_of("dropped>1%").message.starts_with("expected <=, < or = after 'dropped'"));
+  CHECK(error_of("dropped<=150%").message ==
+        "'150%' is not a share, expected a share such as 0.1% (from 0% to 100%)");
+  CHECK(error_of("dropped<=2 %").message ==
+        "'2 %' is not a share, expected a share such as 0.1% (from 0% to 100%)");
+  CHECK(error_of("delivered>=99.9").message ==
+        "'99.9' is not a share, expected a share such as 0.1% (from 0% to 100%)");
+  CHECK(error_of("delivered>100%").message == "delivered>100% can never be met; expected a limit below 100%");
+  CHECK(error_of("dropped<0%").message == "dropped<0% can never be met; expected a limit above zero");
+  CHECK(error_of("dropped=1%").message == "'=' is only for dropped=0; write dropped<=1% for a limit");
+}
+
+TEST_CASE("the shares come from the sources' balance: dropped of produced, delivered of those not filtered",
+          "[tune]") {
+  RunMetrics metrics;
+  // produced = delivered + dropped + filtered + errors, for each source.
+  metrics.sources.push_back({"a", 600, 400, 1, 199, 0, std::nullopt});
+  metrics.sources.push_back({"b", 400, 399, 0, 0, 1, std::nullopt});
+  CHECK(measure(Metric::DroppedShare, metrics) == 0.1);                  // 1 of 1000
+  CHECK(measure(Metric::DeliveredShare, metrics) == 100.0 * 799 / 801);  // 801 not filtered
+  // A share equal to its limit compares equal: 1 of 1000 is 0.1% exactly.
+  CHECK(meets(goal_of("dropped<=0.1%"), measure(Metric::DroppedShare, metrics)));
+  CHECK_FALSE(meets(goal_of("dropped<0.1%"), measure(Metric::DroppedShare, metrics)));
+  CHECK(meets(goal_of("delivered>=99.7%"), measure(Metric::DeliveredShare, metrics)));
+  CHECK_FALSE(meets(goal_of("delivered>=99.8%"), measure(Metric::DeliveredShare, metrics)));
+  // Nothing produced: nothing dropped, nothing lost.
+  CHECK(measure(Metric::DroppedShare, RunMetrics{}) == 0);
+  CHECK(measure(Metric::DeliveredShare, RunMetrics{}) == 100);
+}
+
+TEST_CASE("a delivered goal's worst seed is its least, and a miss is measured below the limit", "[tune]") {
+  CHECK(worse(Metric::DeliveredShare, 99.0, 98.0) == 98.0);
+  CHECK(worse(Metric::DroppedShare, 1.0, 2.0) == 2.0);
+  CHECK(shortfall(goal_of("delivered>=90%"), 45) == Approx(0.5));
+  CHECK(shortfall(goal_of("delivered>=90%"), 95) == 0);
 }

@@ -2,6 +2,7 @@
 // setting's values and measures the goals' figures.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 
 #include "flow/diagnostic.hpp"
@@ -76,4 +77,67 @@ TEST_CASE("the runner applies the overrides it is given before the setting", "[t
   std::vector<Override> overrides{{"s", "count", "20"}, {"s", "burst", "20"}};
   auto run = pipeline_runner({source, &builtin_operators(), overrides, knobs, {goal("dropped=0")}, {}});
   CHECK(run({12}, 1).figures[0] == 8);
+}
+
+TEST_CASE("the check runs the setting once on the real clock, however the search's runs were clocked",
+          "[tune]") {
+  // Five messages 40 ms apart: 160 ms from the first to the last, on any clock.
+  auto [source, knobs] = setup_for(
+      "pipeline paced [clock=virtual]\n"
+      "source s = generate(count=5, rate=25/s)\n"
+      "sink   k = discard()\n"
+      "s -> k [capacity=4, overflow=drop_newest]\n");
+  RunnerSetup setup{source, &builtin_operators(), {}, knobs, {goal("dropped=0")}, {}};
+  auto plan = plan_real_check(setup, {4}, 1, 10.0);
+  CHECK(plan.seed == 1);
+  CHECK(plan.simulated_s >= 0.16);
+  CHECK_FALSE(plan.cut);
+  auto start = std::chrono::steady_clock::now();
+  auto check = check_on_real_clock(setup, {4}, plan);
+  std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+  // Real time passed: a virtual run of it takes well under a millisecond.
+  CHECK(wall.count() >= 0.16);
+  CHECK(check.elapsed_s >= 0.16);
+  CHECK(check.meets);
+  CHECK_FALSE(check.cut);
+  REQUIRE(check.measured.figures.size() == 1);
+  CHECK(check.measured.figures[0] == 0);
+}
+
+TEST_CASE("a run longer than the check's limit is checked on its first part only", "[tune]") {
+  // 100 messages 20 ms apart last about 2 s; the check stops the source at 100 ms.
+  auto [source, knobs] = setup_for(
+      "source s = generate(count=100, rate=50/s)\n"
+      "sink   k = discard()\n"
+      "s -> k [capacity=4, overflow=drop_newest]\n");
+  RunnerSetup setup{source, &builtin_operators(), {{"pipeline", "clock", "virtual"}},
+                    knobs,  {goal("dropped<1%")}, {}};
+  auto plan = plan_real_check(setup, {4}, 1, 0.1);
+  CHECK(plan.simulated_s >= 1.98);
+  CHECK(plan.cut);
+  auto start = std::chrono::steady_clock::now();
+  auto check = check_on_real_clock(setup, {4}, plan);
+  std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+  CHECK(check.cut);
+  CHECK(check.elapsed_s >= 0.1);
+  CHECK(wall.count() < 1.5);  // not the whole 2 s
+  CHECK(check.meets);
+}
+
+TEST_CASE("a check that misses a goal says so, with the real clock's figure", "[tune]") {
+  // delay(20ms) takes exactly 20 ms on the virtual clock and at least that
+  // on the real one; a pool of one thread running a spin of 30 ms per
+  // message, two workers, makes the second message wait for the first.
+  auto [source, knobs] = setup_for(
+      "source s = generate(count=2, burst=2, every=1s)\n"
+      "sink   k = spin(30ms) | discard() [workers=2]\n"
+      "s -> k [capacity=4]\n");
+  RunnerSetup setup{source, &builtin_operators(),       {{"pipeline", "clock", "virtual"}},
+                    knobs,  {goal("latency_max<50ms")}, {}};
+  setup.options.threads = 1;
+  Trials trials(setup.goals, Seeds{1, 1}, pipeline_runner(setup));
+  CHECK(trials.judge({4}).meets);  // in simulated time the two spins overlap: 30 ms
+  auto check = check_on_real_clock(setup, {4}, plan_real_check(setup, {4}, 1, 10.0));
+  CHECK_FALSE(check.meets);
+  CHECK(check.measured.figures[0] >= 0.06);  // one spin after the other on the one thread
 }

@@ -13,8 +13,8 @@ using flow::test::goal;
 
 namespace {
 
-Knob capacity(const std::string& target, std::uint64_t now) {
-  return Knob{Knob::Kind::Capacity, 0, target, target, now, capacity_ceiling(now)};
+Knob capacity(const std::string& target, std::uint64_t now, std::uint64_t floor = 1) {
+  return Knob{Knob::Kind::Capacity, 0, target, target, now, capacity_ceiling(now), floor};
 }
 
 }  // namespace
@@ -31,14 +31,16 @@ TEST_CASE("one edge: the least capacity that holds a burst of 50, and 49 drops o
   REQUIRE(result.one_below[0]);
   CHECK(result.one_below[0]->worst[0] == 1);
   CHECK(result.one_below[0]->seeds_run == 3);
-  // The ceiling 1280; doubling 1, 2, 4, 8, 16, 32 miss and 64 meets; the
-  // binary search between 32 and 64 tries 48 (miss), 56, 52, 50 (meet) and
-  // 49 (miss); the second pass asks about 49 again, remembered: 13 settings.
-  CHECK(result.settings == 13);
+  // The file's 20 misses; the ceiling 1280 meets; doubling 1, 2, 4, 8, 16,
+  // 32 miss and 64 meets; the binary search between 32 and 64 tries 48
+  // (miss), 56, 52, 50 (meet) and 49 (miss); the second pass asks about 49
+  // again, remembered: 14 settings.
+  CHECK(result.settings == 14);
   // A setting that meets runs all 3 seeds (1280, 64, 56, 52, 50), one that
-  // misses stops at seed 1 (1, 2, 4, 8, 16, 32, 48, 49); then 49 is measured
-  // on seeds 2 and 3 for the table: 15 + 8 + 2.
-  CHECK(result.runs == 25);
+  // misses stops at seed 1 (20, 1, 2, 4, 8, 16, 32, 48, 49); then 49 is
+  // measured on seeds 2 and 3 for the table: 15 + 9 + 2.
+  CHECK(result.runs == 26);
+  CHECK_FALSE(result.file_meets);
 }
 
 TEST_CASE("an answer at the ceiling or at 1 is found too", "[tune]") {
@@ -122,4 +124,45 @@ TEST_CASE("a goal that gets worse with capacity is closest at the file's own set
   auto result = search(knobs, trials);
   CHECK_FALSE(result.met);
   CHECK(result.setting == Setting{20});
+}
+
+TEST_CASE("the file's own setting that meets the goals is met, even where the ceiling misses", "[tune]") {
+  // A latency that grows with capacity (a dropping edge: a fuller buffer, a
+  // longer wait): the file's 20 gives 20 ms, within 30 ms; the ceiling 1280 does not.
+  FakeRuns fake{[](const Setting& s, std::uint64_t) { return 0.001 * static_cast<double>(s[0]); }, {}};
+  for (std::uint64_t floor : {1, 20}) {
+    INFO("floor " << floor);
+    Trials trials({goal("p99<=30ms")}, Seeds{1, 1}, fake.runner());
+    auto result = search({capacity("a->b", 20, floor)}, trials);
+    REQUIRE(result.met);
+    CHECK(result.file_meets);
+    // From the file's own setting down: to 1 where it may go, else nowhere.
+    CHECK(result.setting == Setting{floor});
+    CHECK(result.one_below[0].has_value() == false);
+  }
+}
+
+TEST_CASE("a knob never goes below its floor, and is raised from it as far as the goals need", "[tune]") {
+  FakeRuns fake{[](const Setting& s, std::uint64_t) { return burst_drops(s, 50); }, {}};
+  // The file's 80 holds the burst: nothing asks for less, so 80 stays.
+  Trials kept({goal("dropped=0")}, Seeds{1, 1}, fake.runner());
+  auto at_file = search({capacity("a->b", 80, 80)}, kept);
+  REQUIRE(at_file.met);
+  CHECK(at_file.setting == Setting{80});
+  CHECK(at_file.settings == 1);
+  CHECK_FALSE(at_file.one_below[0]);
+  // Where it may go down, the least that holds the burst.
+  Trials lowered({goal("dropped=0")}, Seeds{1, 1}, fake.runner());
+  CHECK(search({capacity("a->b", 80, 1)}, lowered).setting == Setting{50});
+  // The file's 20 misses: raised, doubling from the floor (20 misses, 40
+  // misses, 80 meets), then between 40 and 80 (60, 50 meet; 45, 47, 48, 49 miss).
+  FakeRuns counted{fake.figure, {}};
+  Trials raised({goal("dropped=0")}, Seeds{1, 1}, counted.runner());
+  auto from_floor = search({capacity("a->b", 20, 20)}, raised);
+  REQUIRE(from_floor.met);
+  CHECK(from_floor.setting == Setting{50});
+  REQUIRE(from_floor.one_below[0]);
+  CHECK(from_floor.one_below[0]->worst[0] == 1);
+  CHECK(from_floor.settings == 10);  // 20, the ceiling 1280, 40, 80, 60, 50, 45, 47, 48, 49
+  for (std::uint64_t below : {1, 2, 4, 8, 16, 19}) CHECK(counted.runs.count({{below}, 1}) == 0);
 }

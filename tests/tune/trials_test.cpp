@@ -72,3 +72,15 @@ TEST_CASE("the seeds run are the first seed and those after it", "[tune]") {
   CHECK(fake.runs ==
         std::map<std::pair<Setting, std::uint64_t>, int>{{{{1}, 7}, 1}, {{{1}, 8}, 1}, {{{1}, 9}, 1}});
 }
+
+TEST_CASE("a delivered goal is judged by its least seed, which may be any of them", "[tune]") {
+  // Seed s delivers 100 - s %: seed 3 is the worst and misses delivered>=98%.
+  FakeRuns fake{[](const Setting&, std::uint64_t seed) { return 100.0 - static_cast<double>(seed); }, {}};
+  Trials trials({goal("delivered>=98%")}, Seeds{1, 3}, fake.runner());
+  const auto& all = trials.measure_all({1});
+  CHECK(all.worst[0] == 97);
+  CHECK_FALSE(all.meets);
+  Trials two({goal("delivered>=98%")}, Seeds{1, 2}, fake.runner());
+  CHECK(two.measure_all({1}).worst[0] == 98);
+  CHECK(two.judge({1}).meets);
+}
