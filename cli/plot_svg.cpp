@@ -77,7 +77,7 @@ std::string axes(const Frame& frame) {
       left, height - bottom, width - right, top);
   // Ticks at the multiples of the step inside the window: from 0 without --from.
   double time_step = tick_step(frame.max_time - frame.min_time);
-  for (double k = std::ceil(frame.min_time / time_step - 1e-6);
+  for (double k = std::max(0.0, std::ceil(frame.min_time / time_step - 1e-6));
        k * time_step <= frame.max_time + time_step / 1e6; ++k) {
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:g}</text>\n",
                        frame.x(k * time_step), height - bottom + 18, k * time_step);

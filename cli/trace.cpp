@@ -28,7 +28,8 @@ class Due {
  public:
   Due(std::chrono::nanoseconds every, std::chrono::nanoseconds tick)
       : every_s_(std::chrono::duration<double>(every).count()),
-        slack_s_(std::chrono::duration<double>(tick).count() / 2) {}
+        slack_s_(std::chrono::duration<double>(tick).count() / 2),
+        next_s_(every_s_) {}
 
   bool operator()(double elapsed_s) {
     double at = elapsed_s + slack_s_;
@@ -39,7 +40,7 @@ class Due {
 
  private:
   double every_s_, slack_s_;
-  double next_s_ = 0;
+  double next_s_;  // the first is due one interval in, as the run's own first snapshot is
 };
 
 }  // namespace

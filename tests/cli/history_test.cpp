@@ -6,6 +6,8 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "child.hpp"
@@ -175,6 +177,16 @@ constexpr const char* collector_state = R"((() => {
   };
 })())";
 
+// How many samples a --trace CSV holds: its distinct times.
+int distinct_times(const std::string& csv) {
+  std::set<std::string> times;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) times.insert(line.substr(0, line.find(',')));
+  return static_cast<int>(times.size());
+}
+
 // `#rrggbb` as the browser's computed style writes it: `rgb(r, g, b)`.
 std::string rgb_of(const std::string& hex) {
   auto channel = [&](int at) { return std::stoi(hex.substr(static_cast<std::size_t>(at), 2), nullptr, 16); };
@@ -189,9 +201,10 @@ TEST_CASE(
   auto dir = flow::test::temp_directory();
   auto json = dir + "/run.json";
   // On the virtual clock a snapshot comes every 100ms of simulated time.
+  auto trace = dir + "/trace.csv";
   Child child(FLOW_BINARY,
               {"run", drop_metrics, "--clock", "virtual", "--ui", "0", "--ui-hold", "--quiet",
-               "--metrics-json", json},
+               "--metrics-json", json, "--trace", trace},
               /*merge_stderr=*/true);
   static const std::regex url(R"(flow: ui at (http://127\.0\.0\.1:\d+/))");
   auto line = child.read_line(10s);
@@ -238,8 +251,9 @@ TEST_CASE(
   INFO(state.dump());
   CHECK(state["first"] == Approx(0.1));  // the run's first snapshot, though the page came after its end
   CHECK(state["last"] == Approx(elapsed));
-  // Every snapshot, 100ms of simulated time apart, and the final state.
-  CHECK(state["points"] >= static_cast<int>(std::floor(elapsed / 0.1 + 1e-6)));
+  // Every snapshot and the final state: the samples of the trace, taken at
+  // the same 100ms of simulated time, with its last at the end.
+  CHECK(state["points"] == distinct_times(flow::test::read_file(trace)));
   CHECK(state["label"] == dot_label);
   CHECK(state["colour"] == rgb_of(dot_colour));
   CHECK_THAT(state["caption"].get<std::string>(), Catch::Contains(dot_label));

@@ -85,10 +85,10 @@ TEST_CASE("flow plot --edges draws only the edges named, spaced or not", "[cli]"
   CHECK(plot.out.find(">b-&gt;c</text>") != std::string::npos);
   CHECK(plot.out.find(">a-&gt;b</text>") == std::string::npos);
 
-  auto both = run_flow(fmt::format("plot {} --edges b->c,a->b", shell_quote(trace)));
+  auto both = run_flow(fmt::format("plot {} --edges 'b->c,a->b'", shell_quote(trace)));
   CHECK(polylines(both.out).size() == 2);
 
-  auto unknown = run_flow(fmt::format("plot {} --edges a->c", shell_quote(trace)));
+  auto unknown = run_flow(fmt::format("plot {} --edges 'a->c'", shell_quote(trace)));
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Catch::Contains("--edges: the trace has no edge 'a->c'; it has a->b, b->c"));
 }
