@@ -258,6 +258,23 @@ TEST_CASE(
   CHECK(state["colour"] == rgb_of(dot_colour));
   CHECK_THAT(state["caption"].get<std::string>(), Catch::Contains(dot_label));
 
+  // The page's own copy follows the server's rule (a page left open for
+  // hours): 3000 snapshots into a chart of the page hold what LiveHistory holds.
+  auto page_rule = browser.evaluate(R"((() => {
+    const chart = { points: [], perPoint: 1, inLast: 0 };
+    for (let i = 1; i <= 3000; ++i) addSample(chart, i / 10, i === 1500 ? 99 : 10);
+    return { points: chart.points.length, perPoint: chart.perPoint, first: chart.points[0].t0,
+             last: chart.points[chart.points.length - 1].t1, peaks: chart.points.filter((p) => p.high === 99).length };
+  })())");
+  REQUIRE(page_rule);
+  LiveHistory server_rule;
+  for (int i = 1; i <= 3000; ++i) server_rule.add(sample(i / 10.0, i == 1500 ? 99 : 10));
+  CHECK((*page_rule)["points"] == server_rule.points());
+  CHECK((*page_rule)["perPoint"] == server_rule.samples_per_point());
+  CHECK((*page_rule)["first"] == 0.1);
+  CHECK((*page_rule)["last"] == 300.0);
+  CHECK((*page_rule)["peaks"] == 1);
+
   child.send(SIGINT);
   CHECK(child.finish(30s) == 0);
 }
