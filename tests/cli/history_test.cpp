@@ -258,6 +258,10 @@ TEST_CASE(
   CHECK(state["colour"] == rgb_of(dot_colour));
   CHECK_THAT(state["caption"].get<std::string>(), Catch::Contains(dot_label));
 
+  auto png = browser.screenshot();
+  REQUIRE(png);
+  flow::test::write_file(FLOW_UI_FINAL_SCREENSHOT, *png);  // docs/ui_final.png is a copy of one
+
   // The page's own copy follows the server's rule (a page left open for
   // hours): 3000 snapshots into a chart of the page hold what LiveHistory holds.
   auto page_rule = browser.evaluate(R"((() => {
