@@ -53,7 +53,7 @@ void add_trace_interval_option(CLI::App& app, CLI::Option* trace, std::string& t
   app.add_option("--trace-interval", text,
                  "with --trace: sample every DURATION (default 100ms), whatever interval --report prints at")
       ->type_name("DURATION")
-      ->check(CLI::Validator(duration, "DURATION"))
+      ->check(CLI::Validator(duration, ""))
       ->needs(trace);
 }
 

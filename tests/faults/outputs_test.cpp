@@ -74,9 +74,9 @@ TEST_CASE("a trace that stops fitting on the disk mid-run exits 1 naming the pat
   // A file size limit of one 512-byte block: the header and the first sample fit, the samples taken
   // every 5 ms after them do not. SIGXFSZ ignored, so the write fails with EFBIG instead of killing the
   // process; the reports go to /dev/null, which has no size to limit.
-  auto result = run_command(
-      fmt::format("trap '' XFSZ; ulimit -f 1; {} run --quiet --report 5ms {} --trace {} >/dev/null",
-                  FLOW_BINARY, shell_quote(short_run(directory)), trace));
+  auto result = run_command(fmt::format(
+      "trap '' XFSZ; ulimit -f 1; {} run --quiet --report 5ms {} --trace {} --trace-interval 5ms >/dev/null",
+      FLOW_BINARY, shell_quote(short_run(directory)), trace));
   INFO(result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.err == fmt::format("flow: error: cannot write '{}': File too large\n", trace));
