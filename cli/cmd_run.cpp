@@ -45,6 +45,7 @@ struct RunArguments {
   std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
   std::string metrics_port, metrics_listen, ui;
   std::string part, nats_url;
+  std::string trace_interval;
   std::vector<std::string> sets, plugins;
   bool quiet = false;
   bool ui_hold = false;
@@ -129,7 +130,6 @@ struct Observers {
     name_bottleneck(*pipeline, named);
     if (!crash_json.empty()) keep_metrics_for_crash(crash_json, named);
     if (reporter) reporter->report(named);
-    if (trace) trace->sample(named);
     if (ui) ui->observe(named);
     if (metrics) metrics->publish(std::move(named));
   }
@@ -178,6 +178,7 @@ bool attach_observers(const RunArguments& args, const Pipeline& pipeline, const 
                                                       : default_metrics_interval;
   parsed.options.report_every = report.value_or(fallback);
   parsed.options.on_report = [&observers](const RunMetrics& snapshot) { observers.observe(snapshot); };
+  if (observers.trace) sample_trace_every(parsed.options, *observers.trace, args.trace_interval);
   return true;
 }
 
@@ -363,9 +364,10 @@ Handler setup_run(CLI::App& app) {
       ->envname("FLOW_NATS_URL")
       ->type_name("URL");
   app.add_flag("--quiet,-q", args->quiet, "print no summary (on standard error)");
-  app.add_option("--trace", args->trace,
-                 "write a CSV time series of every edge and node, sampled at the report interval (default 100ms)")
-      ->type_name("PATH");
+  auto* trace = app.add_option("--trace", args->trace,
+                               "write a CSV time series of every edge and node, sampled every --trace-interval")
+                    ->type_name("PATH");
+  add_trace_interval_option(app, trace, args->trace_interval);
   return [args] { return run_file(*args); };
 }
 

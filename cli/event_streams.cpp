@@ -32,7 +32,7 @@ constexpr auto keep_alive = 2s;
 constexpr int send_buffer_bytes = 64 * 1024;
 
 // A page that reconnects waits a second, not the browser's default three.
-const auto greeting = std::make_shared<const std::string>("retry: 1000\n\n");
+constexpr const char* greeting = "retry: 1000\n\n";
 const auto keep_alive_comment = std::make_shared<const std::string>(": keep-alive\n\n");
 
 // Closes a page's socket. `at_once`: discard what it did not take (a reset),
@@ -72,12 +72,13 @@ EventStreams::~EventStreams() {
   if (wake_ >= 0) ::close(wake_);
 }
 
-void EventStreams::add(int socket) {
+void EventStreams::add(int socket, std::string first) {
   bool taken = false;
+  auto opening = std::make_shared<const std::string>(greeting + first);
   {
     std::lock_guard lock(mutex_);
     if (!closing_ && pages_ < max_pages) {
-      added_.push_back(socket);
+      added_.emplace_back(socket, std::move(opening));
       ++pages_;
       taken = true;
     }
@@ -176,14 +177,15 @@ void EventStreams::finish(Page& page, bool at_once) {
 }
 
 EventStreams::State EventStreams::take_state(std::vector<Page>& pages, Clock::time_point now) {
-  std::vector<int> added;
+  std::vector<std::pair<int, std::shared_ptr<const std::string>>> added;
   State state;
   {
     std::lock_guard lock(mutex_);
     added.swap(added_);
     state = State{latest_, sequence_, last_, closing_};
   }
-  for (int socket : added) pages.push_back(Page{socket, greeting, 0, 0, false, false, now});
+  for (auto& [socket, opening] : added)
+    pages.push_back(Page{socket, std::move(opening), 0, 0, false, false, now});
   return state;
 }
 

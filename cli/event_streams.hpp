@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace flow::cli {
@@ -23,9 +24,9 @@ class EventStreams {
   EventStreams& operator=(const EventStreams&) = delete;
 
   /// Takes a connection whose response head is sent and writes the events to
-  /// it from now on; closes it at once when `max_pages` are watching already,
-  /// or after close().
-  void add(int socket);
+  /// it from now on, `first` (whole events: the run so far) before any other;
+  /// closes it at once when `max_pages` are watching already, or after close().
+  void add(int socket, std::string first = {});
 
   /// Makes `event` (whole, `event: ...\ndata: ...\n\n`) the next each page is
   /// sent, after the one it is in the middle of. `last`: each page's stream
@@ -68,7 +69,8 @@ class EventStreams {
   std::uint64_t sequence_ = 0;                 // bumped by each publish
   bool last_ = false;                          // latest_ is the final event
   bool closing_ = false;
-  std::vector<int> added_;  // sockets the thread has yet to take in
+  // Sockets the thread has yet to take in, each with what it is sent first.
+  std::vector<std::pair<int, std::shared_ptr<const std::string>>> added_;
   std::thread thread_;
 };
 

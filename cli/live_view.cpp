@@ -9,12 +9,15 @@ namespace flow::cli {
 namespace {
 
 // One server-sent event: the JSON's lines, each a `data:` line.
-std::string event_of(const char* name, const RunMetrics& metrics) {
-  std::string json = to_json(metrics);
+std::string event_of(const char* name, std::string json) {
   if (!json.empty() && json.back() == '\n') json.pop_back();
   std::string event = std::string("event: ") + name + "\ndata: ";
   for (char c : json) event += c == '\n' ? std::string("\ndata: ") : std::string(1, c);
   return event + "\n\n";
+}
+
+std::string event_of(const char* name, const RunMetrics& metrics) {
+  return event_of(name, to_json(metrics));
 }
 
 HttpResponse file_response(std::string_view path) {
@@ -37,18 +40,38 @@ std::optional<ListenAddress> LiveView::start(const ListenAddress& address, std::
     if (svg_.empty()) return HttpResponse{503, "text/plain; charset=utf-8", graph_error_};
     return HttpResponse{200, "image/svg+xml", svg_};
   });
-  server_.stream("/events", "text/event-stream", [this](int socket) { streams_.add(socket); });
+  server_.stream("/events", "text/event-stream", [this](int socket) { connect(socket); });
   auto port = server_.start(address.host, address.port, error);
   if (!port) return std::nullopt;
   return ListenAddress{address.host, *port};
 }
 
+// A page's first event is the run so far; then the latest snapshot, so it
+// shows the run's state without waiting for the next (seconds at a long
+// --report). After the run the final event follows instead, from the streams.
+void LiveView::connect(int socket) {
+  std::lock_guard lock(history_mutex_);
+  std::string first = event_of("history", history_.json());
+  if (latest_) first += event_of("snapshot", *latest_);
+  streams_.add(socket, std::move(first));
+}
+
 void LiveView::observe(const RunMetrics& snapshot) {
+  {
+    std::lock_guard lock(history_mutex_);
+    history_.add(snapshot);
+    latest_ = snapshot;
+  }
   if (streams_.pages() == 0) return;
   publish(event_of("snapshot", snapshot), false);
 }
 
 void LiveView::finish(const RunMetrics& final_metrics) {
+  {
+    std::lock_guard lock(history_mutex_);
+    history_.add(final_metrics);
+    latest_.reset();
+  }
   publish(event_of("final", final_metrics), true);
 }
 

@@ -18,16 +18,29 @@ std::optional<Value> parse_literal(const std::string& text, const char* expected
 
 }  // namespace
 
-std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, std::string& error) {
+namespace {
+
+std::optional<std::chrono::nanoseconds> parse_duration_from(const std::string& text, bool zero_too,
+                                                            std::string& error) {
   auto value = parse_literal(text, "a duration such as 500ms", error);
   if (!value) return std::nullopt;
   if (const auto* duration = std::get_if<Duration>(&*value)) {
-    if (duration->value.count() > 0) return duration->value;
+    if (duration->value.count() > 0 || (zero_too && duration->value.count() == 0)) return duration->value;
     error = fmt::format("'{}' must be longer than zero", text);
     return std::nullopt;
   }
   error = fmt::format("'{}' is {}, expected a duration such as 500ms", text, describe(kind_of(*value)));
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, std::string& error) {
+  return parse_duration_from(text, false, error);
+}
+
+std::optional<std::chrono::nanoseconds> parse_time(const std::string& text, std::string& error) {
+  return parse_duration_from(text, true, error);
 }
 
 std::optional<std::uint64_t> parse_size(const std::string& text, std::string& error) {
@@ -68,18 +81,20 @@ std::string without_spaces(std::string_view target) {
 std::optional<Override> parse_override(const std::string& text, std::string& error) {
   auto equals = text.find('=');
   auto dot = text.find('.');
-  if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 || dot + 1 == equals) {
-    error = fmt::format("'{}' is not NODE.KEY=VALUE or FROM->TO.KEY=VALUE (e.g. ingest.count=1000, "
-                        "ingest->work.capacity=12)",
-                        text);
+  if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 ||
+      dot + 1 == equals) {
+    error = fmt::format(
+        "'{}' is not NODE.KEY=VALUE or FROM->TO.KEY=VALUE (e.g. ingest.count=1000, "
+        "ingest->work.capacity=12)",
+        text);
     return std::nullopt;
   }
   if (equals + 1 == text.size()) {
     error = fmt::format("'{}' has no value after '='", text);
     return std::nullopt;
   }
-  return Override{without_spaces(std::string_view(text).substr(0, dot)), text.substr(dot + 1, equals - dot - 1),
-                  text.substr(equals + 1)};
+  return Override{without_spaces(std::string_view(text).substr(0, dot)),
+                  text.substr(dot + 1, equals - dot - 1), text.substr(equals + 1)};
 }
 
 }  // namespace flow::cli

@@ -13,6 +13,9 @@ namespace flow::cli {
 /// Parses a duration such as `500ms` or `1.5s`; nullopt with `error` set otherwise.
 std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text, std::string& error);
 
+/// Parses a time since the start of a run, such as `0s` or `2.5s`: a duration, zero allowed.
+std::optional<std::chrono::nanoseconds> parse_time(const std::string& text, std::string& error);
+
 /// Parses a size such as `64MiB` or `16B`; nullopt with `error` set otherwise.
 std::optional<std::uint64_t> parse_size(const std::string& text, std::string& error);
 

@@ -1,9 +1,9 @@
 #include "cli/plot_svg.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 #include <sstream>
 #include <unordered_map>
 
@@ -65,8 +65,8 @@ double tick_step(double top_value) {
 }
 
 struct Frame {
-  double max_time, max_held;
-  double x(double t) const { return left + t / max_time * (width - left - right); }
+  double min_time, max_time, max_held;
+  double x(double t) const { return left + (t - min_time) / (max_time - min_time) * (width - left - right); }
   double y(double held) const { return height - bottom - held / max_held * (height - top - bottom); }
 };
 
@@ -75,9 +75,12 @@ std::string axes(const Frame& frame) {
       "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n"
       "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{3}\" stroke=\"black\"/>\n",
       left, height - bottom, width - right, top);
-  for (double t = 0, step = tick_step(frame.max_time); t <= frame.max_time + step / 1e6; t += step) {
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:g}</text>\n", frame.x(t),
-                       height - bottom + 18, t);
+  // Ticks at the multiples of the step inside the window: from 0 without --from.
+  double time_step = tick_step(frame.max_time - frame.min_time);
+  for (double k = std::max(0.0, std::ceil(frame.min_time / time_step - 1e-6));
+       k * time_step <= frame.max_time + time_step / 1e6; ++k) {
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:g}</text>\n",
+                       frame.x(k * time_step), height - bottom + 18, k * time_step);
   }
   for (double h = 0, step = tick_step(frame.max_held); h <= frame.max_held + step / 1e6; h += step) {
     svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:g}</text>\n", left - 6,
@@ -87,9 +90,10 @@ std::string axes(const Frame& frame) {
   }
   svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">time (s)</text>\n",
                      (left + width - right) / 2, height - 12);
-  svg += fmt::format("<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {0})\">"
-                     "messages held</text>\n",
-                     (top + height - bottom) / 2);
+  svg += fmt::format(
+      "<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {0})\">"
+      "messages held</text>\n",
+      (top + height - bottom) / 2);
   return svg;
 }
 
@@ -98,12 +102,21 @@ std::string lines_and_legend(const Frame& frame, const std::vector<Series>& seri
   for (std::size_t i = 0; i < series.size(); ++i) {
     const char* colour = palette[i % std::size(palette)];
     const char* dash = dashes[i % std::size(dashes)];
-    // Every edge starts empty; the first sample comes one interval in.
-    std::string points = fmt::format("{:.1f},{:.1f} ", frame.x(0), frame.y(0));
-    for (auto [t, held] : series[i].points) points += fmt::format("{:.1f},{:.1f} ", frame.x(t), frame.y(held));
+    // Only the samples: before the first one the trace says nothing, and a
+    // line from (0, 0) would draw a ramp that did not happen.
+    std::string points;
+    for (auto [t, held] : series[i].points) {
+      if (!points.empty()) points += ' ';
+      points += fmt::format("{:.1f},{:.1f}", frame.x(t), frame.y(held));
+    }
     svg += fmt::format(
         "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"{}\" points=\"{}\"/>\n",
         colour, dash, points);
+    if (series[i].points.size() == 1) {  // a line through one point is invisible
+      auto [t, held] = series[i].points.front();
+      svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", frame.x(t),
+                         frame.y(held), colour);
+    }
     double y = top + 20.0 * static_cast<double>(i);
     svg += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\" "
@@ -121,11 +134,20 @@ std::string xml_escape(const std::string& text) {
   std::string escaped;
   for (char c : text) {
     switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      default: escaped += c;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      default:
+        escaped += c;
     }
   }
   return escaped;
@@ -170,17 +192,73 @@ std::optional<std::vector<Series>> read_trace_edges(const std::string& csv, std:
   return series;
 }
 
-std::string plot_svg(const std::vector<Series>& series, const std::string& title) {
-  Frame frame{0, 0};
+namespace {
+
+std::string without_spaces(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c != ' ') out += c;
+  }
+  return out;
+}
+
+std::string names_of(const std::vector<Series>& series) {
+  std::string names;
+  for (const auto& s : series) names += (names.empty() ? "" : ", ") + s.name;
+  return names.empty() ? "none" : names;
+}
+
+// Keeps the series `edges` names, in the trace's order; "" or why not.
+std::string keep_named(std::vector<Series>& series, const std::vector<std::string>& edges) {
+  if (edges.empty()) return "";
+  std::vector<std::string> wanted;
+  for (const auto& edge : edges) wanted.push_back(without_spaces(edge));
+  for (const auto& name : wanted) {
+    auto known = std::any_of(series.begin(), series.end(), [&](const Series& s) { return s.name == name; });
+    if (!known) return fmt::format("--edges: the trace has no edge '{}'; it has {}", name, names_of(series));
+  }
+  std::erase_if(series, [&](const Series& s) {
+    return std::find(wanted.begin(), wanted.end(), s.name) == wanted.end();
+  });
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::vector<Series>> select_series(std::vector<Series> all,
+                                                 const std::vector<std::string>& edges,
+                                                 const PlotWindow& window, std::string& error) {
+  error = keep_named(all, edges);
+  if (!error.empty()) return std::nullopt;
+  double first = largest_plotted, last = 0;
+  bool any = false;
+  for (auto& s : all) {
+    for (auto [t, held] : s.points) first = std::min(first, t), last = std::max(last, t);
+    std::erase_if(s.points, [&](const auto& point) {
+      return point.first < window.from || (window.to && point.first > *window.to);
+    });
+    any = any || !s.points.empty();
+  }
+  if (any || (window.from == 0 && !window.to)) return all;  // a trace with no sample at all plots empty axes
+  auto to = window.to ? fmt::format("{:g}s", *window.to) : std::string("the end");
+  error = first > last ? fmt::format("no sample between {:g}s and {}: the trace has none", window.from, to)
+                       : fmt::format("no sample between {:g}s and {}: the trace runs from {:g}s to {:g}s",
+                                     window.from, to, first, last);
+  return std::nullopt;
+}
+
+std::string plot_svg(const std::vector<Series>& series, const std::string& title, const PlotWindow& window) {
+  Frame frame{window.from, window.from, 0};
   for (const auto& s : series) {
     for (auto [t, held] : s.points) {
       frame.max_time = std::max(frame.max_time, t);
       frame.max_held = std::max(frame.max_held, held);
     }
   }
+  if (window.to) frame.max_time = *window.to;
   // Leave room above the highest line; an empty trace still gets sane axes.
   // A span too short for a tick step (a denormal) is drawn as one second.
-  frame.max_time = frame.max_time > 1e-6 ? frame.max_time : 1.0;
+  if (frame.max_time - frame.min_time <= 1e-6) frame.max_time = frame.min_time + 1.0;
   frame.max_held = std::max(1.0, std::ceil(frame.max_held * 1.1));
   auto svg = fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

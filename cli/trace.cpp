@@ -1,7 +1,14 @@
 #include "cli/trace.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+#include "cli/options.hpp"
 
 namespace flow::cli {
 namespace {
@@ -14,14 +21,62 @@ double interval_busy(const NodeMetrics& node, const NodeMetrics* before, double 
   return std::clamp((node.busy_s - busy_before) / (node.workers * interval), 0.0, 1.0);
 }
 
+// When an observer with its own interval is due: at each multiple of it,
+// judged with half a tick of slack, since a snapshot on the real clock comes a
+// little after its time (and may skip a tick the monitor fell behind on).
+class Due {
+ public:
+  Due(std::chrono::nanoseconds every, std::chrono::nanoseconds tick)
+      : every_s_(std::chrono::duration<double>(every).count()),
+        slack_s_(std::chrono::duration<double>(tick).count() / 2),
+        next_s_(every_s_) {}
+
+  bool operator()(double elapsed_s) {
+    double at = elapsed_s + slack_s_;
+    if (at < next_s_) return false;
+    next_s_ = (std::floor(at / every_s_) + 1) * every_s_;
+    return true;
+  }
+
+ private:
+  double every_s_, slack_s_;
+  double next_s_;  // the first is due one interval in, as the run's own first snapshot is
+};
+
 }  // namespace
+
+void add_trace_interval_option(CLI::App& app, CLI::Option* trace, std::string& text) {
+  auto duration = [](const std::string& value) {
+    std::string error;
+    return parse_duration(value, error) ? std::string() : error;
+  };
+  app.add_option("--trace-interval", text,
+                 "with --trace: sample every DURATION (default 100ms), whatever interval --report prints at")
+      ->type_name("DURATION")
+      ->check(CLI::Validator(duration, ""))
+      ->needs(trace);
+}
+
+void sample_trace_every(RunOptions& options, TraceWriter& trace, const std::string& interval) {
+  std::string error;
+  std::chrono::nanoseconds every = trace_default_interval;
+  if (!interval.empty()) every = parse_duration(interval, error).value_or(every);  // checked when parsed
+  auto others = options.report_every.value_or(every);
+  auto tick = std::chrono::nanoseconds(std::gcd(others.count(), every.count()));
+  options.report_every = tick;
+  options.on_report = [report = std::move(options.on_report), &trace, trace_due = Due(every, tick),
+                       others_due = Due(others, tick)](const RunMetrics& snapshot) mutable {
+    if (trace_due(snapshot.elapsed_s)) trace.sample(snapshot);
+    if (report && others_due(snapshot.elapsed_s)) report(snapshot);
+  };
+}
 
 std::string trace_rows(const RunMetrics& sample, const RunMetrics* previous) {
   std::string rows;
   double time = sample.elapsed_s;
   for (const auto& edge : sample.edges) {
-    rows += fmt::format("{:.3f},edge,{}->{},{},{},{},{},\n", time, edge.from, edge.to, edge.held, edge.in, edge.out,
-                        edge.dropped);
+    rows += fmt::format("{:.3f},edge,{}->{},{},{},{},{},\n", time, edge.from, edge.to, edge.held, edge.in,
+                        edge.out, edge.dropped);
   }
   double since = previous ? previous->elapsed_s : 0.0;
   for (std::size_t i = 0; i < sample.nodes.size(); ++i) {

@@ -2,23 +2,36 @@
 // the SVG Graphviz drew for `flow dot`, found group by group through each
 // <title> (a node's name, or "from->to"), and recoloured from every snapshot
 // the server pushes on /events (server-sent events, the --metrics-json shape).
-// The chart is a hand-drawn SVG polyline: one series per edge needs no library.
+// The first event is the run so far (`history`), so a page opened late, or
+// after the run, charts it from its first snapshot. The charts are hand-drawn
+// SVG polylines: one series per edge needs no library.
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const HISTORY = 1200;  // points kept per edge: two minutes at the default 100ms
 
-const view = { nodes: new Map(), edges: new Map(), charts: new Map(), previous: null };
+const view = { nodes: new Map(), edges: new Map(), charts: new Map(), previous: null, maxPoints: 1024 };
 
-// Green at empty, yellow half full, red when full.
-function fillColour(share) {
-  const hue = 120 * (1 - Math.min(Math.max(share, 0), 1));
-  return `hsl(${hue}, 75%, 40%)`;
+// The colour `flow dot --metrics` gives a fill of 0..1 (runtime/output/labels.cpp,
+// heat_colour): green, to yellow at half, to red when full.
+function heatColour(fraction) {
+  const f = Number.isFinite(fraction) ? Math.min(Math.max(fraction, 0), 1) : 0;
+  const channel = (value) => Math.round(Math.min(Math.max(value, 0), 1) * 255).toString(16).padStart(2, '0');
+  return `#${channel(Math.min(1, 2 * f))}${channel(Math.min(1, 2 * (1 - f)) * 0.8)}00`;
 }
 
 // Pale when idle, a mid blue (black text still readable) when every worker is busy.
 function busyColour(share) {
   return `hsl(210, 75%, ${96 - 34 * Math.min(Math.max(share, 0), 1)}%)`;
+}
+
+// A whole number as fmt's `{:.0f}` writes it: halves go to the even neighbour.
+function wholeText(value) {
+  const rounded = Math.round(value);
+  return String(rounded - value === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded);
+}
+
+function percent(fraction) {
+  return `${wholeText(Math.max(0, fraction * 100))} %`;
 }
 
 function seconds(value) {
@@ -54,50 +67,78 @@ async function loadGraph() {
 }
 
 // Busy share since the previous snapshot, as --trace computes it; the run's
-// average for the first one.
-function intervalBusy(node, run) {
-  const before = view.previous && view.previous.nodes.find((other) => other.name === node.name);
+// average for the first one and for the final state (flow dot's busy_fraction).
+function intervalBusy(node, run, final) {
+  const whole = node.busy > 0 || node.workers <= 0 || run.elapsed_s <= 0
+    ? node.busy : Math.min(1, node.busy_s / (node.workers * run.elapsed_s));
+  const before = !final && view.previous && view.previous.nodes.find((other) => other.name === node.name);
   const interval = before ? run.elapsed_s - view.previous.elapsed_s : 0;
-  if (!before || interval <= 0 || node.workers <= 0) return node.busy;
+  if (!before || interval <= 0 || node.workers <= 0) return whole;
   return (node.busy_s - before.busy_s) / (node.workers * interval);
 }
 
-function paintNode(node, run) {
+function paintNode(node, run, final) {
   const group = view.nodes.get(node.name);
   if (!group) return;
-  const busy = intervalBusy(node, run);
+  const busy = intervalBusy(node, run, final);
   const shape = group.querySelector(':scope > polygon, :scope > path, :scope > ellipse');
   if (shape) {
     shape.style.fill = busyColour(busy);
-    setTooltip(shape, `${node.name}: busy ${Math.round(busy * 100)} %, in ${node.in}, out ${node.out}`);
+    setTooltip(shape, `${node.name}: busy ${percent(busy)}, ${node.in} in / ${node.out} out`);
   }
   group.classList.toggle('bottleneck', node.name === run.bottleneck);
+}
+
+// The capacity a fill is measured against; an unbounded edge's is the default
+// capacity of its consumer (include/flow/model.hpp), as flow dot's fill_ratio has it.
+function capacityOf(edge, run) {
+  if (edge.capacity !== null) return edge.capacity;
+  const consumer = run.nodes.find((node) => node.name === edge.to);
+  return Math.max(256, 2 * Math.max(1, consumer ? consumer.workers : 1));
 }
 
 function fillText(edge) {
   return `${edge.held}/${edge.capacity === null ? '∞' : edge.capacity}`;
 }
 
-function paintEdge(edge) {
+// What the run did to an edge, as `flow dot --metrics` labels it
+// (runtime/output/labels.cpp, edge_run_text): `peak 100/100, full 70 %, dropped 3800`.
+function runText(edge, run) {
+  let text = edge.capacity === null ? `peak ${edge.high_water}` : `peak ${edge.high_water}/${edge.capacity}`;
+  if (edge.full_s > 0 && run.elapsed_s > 0) text += `, full ${percent(edge.full_s / run.elapsed_s)}`;
+  if (edge.dropped > 0) text += `, dropped ${edge.dropped}`;
+  return text;
+}
+
+// Running: coloured by how full the edge is now, labelled held/capacity. The
+// final state: as flow dot --metrics draws it, coloured by the fullest it got
+// and labelled with its peak, time full and drops, since at the end every
+// edge has drained and `0/100` in green would hide what happened.
+function paintEdge(edge, run, final) {
   const group = view.edges.get(`${edge.from}->${edge.to}`);
   if (!group) return;
-  const colour = fillColour(edge.capacity ? edge.held / edge.capacity : 0);
+  const capacity = capacityOf(edge, run);
+  const fill = capacity === 0 ? 0 : Math.min(1, (final ? edge.high_water : edge.held) / capacity);
+  const colour = heatColour(fill);
   for (const shape of group.querySelectorAll(':scope > path, :scope > polygon')) {
     shape.style.stroke = colour;
     if (shape.tagName === 'polygon') shape.style.fill = colour;
   }
-  // The label's first line is the capacity (flow dot): it becomes held/capacity.
+  group.querySelector(':scope > path')?.style.setProperty('stroke-width', `${(1 + 2 * fill).toFixed(1)}px`);
+  // The label's first line is the capacity (flow dot): it becomes the state.
   const label = group.querySelector(':scope > text');
-  if (label) label.textContent = fillText(edge);
+  if (label) {
+    label.textContent = final ? runText(edge, run) : fillText(edge);
+    label.style.fill = final ? colour : '';
+  }
   const path = group.querySelector(':scope > path');
   if (path) {
-    setTooltip(path, `${edge.from} -> ${edge.to}: ${fillText(edge)}, ` +
+    setTooltip(path, `${edge.from} -> ${edge.to}: ${final ? runText(edge, run) : fillText(edge)}, ` +
                      `dropped ${edge.dropped}, producers blocked ${seconds(edge.blocked_s)}`);
   }
 }
 
-function chartFor(edge) {
-  const key = `${edge.from}->${edge.to}`;
+function chartFor(key) {
   let chart = view.charts.get(key);
   if (chart) return chart;
   const figure = document.createElement('figure');
@@ -108,7 +149,7 @@ function chartFor(edge) {
   svg.setAttribute('viewBox', '0 0 320 90');
   figure.append(caption, svg);
   document.getElementById('charts').append(figure);
-  chart = { caption, svg, points: [] };
+  chart = { figure, caption, svg, points: [], perPoint: 1, inLast: 0 };
   view.charts.set(key, chart);
   return chart;
 }
@@ -120,31 +161,82 @@ function svgElement(name, attributes, text) {
   return element;
 }
 
+// The server's decimation (cli/live_history.hpp) on the page's own copy, so a
+// page left open for hours holds as few points as the server: at most
+// maxPoints a chart; when one more would come, neighbours merge in pairs (the
+// first and last time, the least and most held) and a point covers twice the
+// snapshots it did.
+function halve(chart) {
+  const merged = [];
+  for (let i = 0; i + 1 < chart.points.length; i += 2) {
+    const [a, b] = [chart.points[i], chart.points[i + 1]];
+    merged.push({ t0: a.t0, t1: b.t1, low: Math.min(a.low, b.low), high: Math.max(a.high, b.high) });
+  }
+  if (chart.points.length % 2 === 1) merged.push(chart.points[chart.points.length - 1]);
+  chart.points = merged;
+  chart.perPoint *= 2;
+}
+
+function addSample(chart, t, held) {
+  const last = chart.points[chart.points.length - 1];
+  if (last && t <= last.t1) return;  // already in the history the page was sent
+  if (!last || chart.inLast >= chart.perPoint) {
+    chart.points.push({ t0: t, t1: t, low: held, high: held });
+    chart.inLast = 1;
+    if (chart.points.length > view.maxPoints) halve(chart);
+    return;
+  }
+  Object.assign(last, { t1: t, low: Math.min(last.low, held), high: Math.max(last.high, held) });
+  chart.inLast += 1;
+}
+
+// The run so far, from the server: it replaces what the page had.
+function takeHistory(history) {
+  view.maxPoints = history.max_points;
+  for (const edge of history.edges) {
+    const chart = chartFor(edge.name);
+    chart.points = history.t0.map((t0, i) => ({ t0, t1: history.t1[i], low: edge.low[i], high: edge.high[i] }));
+    chart.perPoint = history.samples_per_point;
+    chart.inLast = history.last_point_samples;
+  }
+}
+
 // Held over time, 0 at the bottom and the capacity (or the most held, for an
-// unbounded edge) at the top, the capacity dashed in red.
+// unbounded edge) at the top, the capacity dashed in red. Each point is drawn
+// where it was measured, from its first to its last snapshot: nothing before
+// the first. Where points stand for several snapshots, a band spans the least
+// to the most held and the line follows the most.
 function drawChart(chart, capacity) {
   const [left, right, top, bottom] = [28, 316, 6, 76];
   const points = chart.points;
-  const first = points[0].t;
-  const span = Math.max(points[points.length - 1].t - first, 1e-9);
-  const most = capacity || Math.max(1, ...points.map((point) => point.held));
-  const x = (t) => left + ((t - first) / span) * (right - left);
-  const y = (held) => bottom - (Math.min(held, most) / most) * (bottom - top);
-  chart.svg.replaceChildren(
-    svgElement('line', { class: 'limit', x1: left, x2: right, y1: y(most), y2: y(most) }),
-    svgElement('polyline', { points: points.map((p) => `${x(p.t).toFixed(1)},${y(p.held).toFixed(1)}`).join(' ') }),
-    svgElement('text', { x: 2, y: top + 8 }, String(most)),
-    svgElement('text', { x: 2, y: bottom }, '0'),
-    svgElement('text', { x: left, y: 88 }, seconds(first)),
-    svgElement('text', { x: right, y: 88, 'text-anchor': 'end' }, seconds(first + span)));
+  const first = points[0].t0;
+  const span = Math.max(points[points.length - 1].t1 - first, 1e-9);
+  const most = capacity || Math.max(1, ...points.map((point) => point.high));
+  const x = (t) => (left + ((t - first) / span) * (right - left)).toFixed(1);
+  const y = (held) => (bottom - (Math.min(held, most) / most) * (bottom - top)).toFixed(1);
+  const along = (value) => points.flatMap((p) => (p.t1 > p.t0 ? [p.t0, p.t1] : [p.t0]).map((t) => `${x(t)},${y(value(p))}`));
+  const high = along((p) => p.high);
+  const parts = [svgElement('line', { class: 'limit', x1: left, x2: right, y1: y(most), y2: y(most) })];
+  if (points.some((p) => p.low !== p.high)) {
+    parts.push(svgElement('polygon', { class: 'range', points: high.concat(along((p) => p.low).reverse()).join(' ') }));
+  }
+  parts.push(svgElement('polyline', { points: high.join(' ') }),
+             svgElement('text', { x: 2, y: top + 8 }, String(most)),
+             svgElement('text', { x: 2, y: bottom }, '0'),
+             svgElement('text', { x: left, y: 88 }, seconds(first)),
+             svgElement('text', { x: right, y: 88, 'text-anchor': 'end' }, seconds(first + span)));
+  chart.svg.replaceChildren(...parts);
+  Object.assign(chart.figure.dataset, {
+    first: String(first), last: String(points[points.length - 1].t1),
+    points: String(points.length), samplesPerPoint: String(chart.perPoint),
+  });
 }
 
-function plotEdge(edge, run) {
-  const chart = chartFor(edge);
-  chart.points.push({ t: run.elapsed_s, held: edge.held });
-  if (chart.points.length > HISTORY) chart.points.shift();
-  chart.caption.textContent = `${edge.from} → ${edge.to}: ${fillText(edge)}, dropped ${edge.dropped}, ` +
-                              `blocked ${seconds(edge.blocked_s)}`;
+function plotEdge(edge, run, final) {
+  const chart = chartFor(`${edge.from}->${edge.to}`);
+  addSample(chart, run.elapsed_s, edge.held);
+  const state = final ? runText(edge, run) : `${fillText(edge)}, dropped ${edge.dropped}`;
+  chart.caption.textContent = `${edge.from} → ${edge.to}: ${state}, blocked ${seconds(edge.blocked_s)}`;
   drawChart(chart, edge.capacity);
 }
 
@@ -183,10 +275,10 @@ function showStatus(run, final) {
 }
 
 function show(run, final) {
-  for (const node of run.nodes) paintNode(node, run);
+  for (const node of run.nodes) paintNode(node, run, final);
   for (const edge of run.edges) {
-    paintEdge(edge);
-    plotEdge(edge, run);
+    paintEdge(edge, run, final);
+    plotEdge(edge, run, final);
   }
   showSummary(run);
   showStatus(run, final);
@@ -195,6 +287,7 @@ function show(run, final) {
 
 function listen() {
   const events = new EventSource('events');
+  events.addEventListener('history', (event) => takeHistory(JSON.parse(event.data)));
   events.addEventListener('snapshot', (event) => show(JSON.parse(event.data), false));
   events.addEventListener('final', (event) => {
     show(JSON.parse(event.data), true);

@@ -78,7 +78,7 @@ TEST_CASE("a trace that stops fitting on the disk mid-run exits 1 naming the pat
   // process. The reports and the error go to standard error, a pipe here, which has no size to limit.
   flow::test::Child child(
       "/bin/sh",
-      {"-c", fmt::format("trap '' XFSZ; ulimit -f 1; exec {} run --quiet --report 5ms {} --trace {} >/dev/null",
+      {"-c", fmt::format("trap '' XFSZ; ulimit -f 1; exec {} run --quiet --report 5ms {} --trace {} --trace-interval 5ms >/dev/null",
                          FLOW_BINARY, shell_quote(short_run(directory)), trace)},
       /*merge_stderr=*/true);
   int status = child.finish(std::chrono::seconds(20));
