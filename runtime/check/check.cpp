@@ -28,6 +28,10 @@ using checker::Reporter;
 using Target = syntax::Defaults::Target;
 
 std::string default_name(const SourceFile& source) {
+  // A program without a file (`flow run -` names it "<stdin>") is named
+  // without the brackets, which a summary or a JetStream name would carry.
+  const auto& name = source.name;
+  if (name.size() > 2 && name.front() == '<' && name.back() == '>') return name.substr(1, name.size() - 2);
   auto stem = std::filesystem::path(source.name).stem().string();
   return stem.empty() ? std::string("pipeline") : stem;
 }
