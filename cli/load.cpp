@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <array>
 #include <cstdio>
+#include <fmt/format.h>
 #include <memory>
 
 #include "flow/diagnostic.hpp"
@@ -66,9 +66,7 @@ std::vector<Diagnostic> reads_stdin_too(const Pipeline& pipeline, const Operator
 
 }  // namespace
 
-void print_error(const std::string& message) {
-  fmt::print(stderr, "flow: error: {}\n", message);
-}
+void print_error(const std::string& message) { fmt::print(stderr, "flow: error: {}\n", message); }
 
 void print_errors(const std::vector<Diagnostic>& diagnostics) {
   for (const auto& diagnostic : diagnostics) print_error(diagnostic.message);

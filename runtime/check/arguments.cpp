@@ -25,8 +25,7 @@ std::vector<const ArgumentSpec*> positional_specs(const OperatorSpec& spec) {
 
 std::string too_many_positional(const OperatorSpec& spec, std::size_t allowed) {
   if (allowed == 0) return fmt::format("operator '{}' takes no positional arguments", spec.name);
-  return fmt::format("operator '{}' takes {} positional argument{}", spec.name, allowed,
-                     allowed == 1 ? "" : "s");
+  return fmt::format("operator '{}' takes {} positional argument{}", spec.name, allowed, allowed == 1 ? "" : "s");
 }
 
 // Where each given argument was written, so later messages can point at it.
@@ -65,8 +64,7 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
     if (!written.emplace(spec->name, &arg).second) {
       auto at = arg.name ? arg.name->location : arg.value.location;
       auto width = arg.name ? arg.name->text.size() : arg.value.width;
-      reporter.error(at, width,
-                     fmt::format("argument '{}' of '{}' is given twice", spec->name, call.name.text));
+      reporter.error(at, width, fmt::format("argument '{}' of '{}' is given twice", spec->name, call.name.text));
       resolved.complete = false;
       continue;
     }
@@ -83,17 +81,16 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
   return written;
 }
 
-void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written,
-                   bool unmatched, ResolvedCall& resolved) {
+void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written, bool unmatched,
+                   ResolvedCall& resolved) {
   for (const auto& spec : resolved.spec->args) {
     if (written.count(spec.name) != 0) continue;
     if (spec.required) {
       resolved.complete = false;
       // A misspelt or extra argument is most likely the missing one: one message is enough.
       if (unmatched) continue;
-      reporter.error(
-          call.name.location, call.name.text.size(),
-          fmt::format("operator '{}' is missing its required argument '{}'", call.name.text, spec.name));
+      reporter.error(call.name.location, call.name.text.size(),
+                     fmt::format("operator '{}' is missing its required argument '{}'", call.name.text, spec.name));
     } else if (spec.fallback) {
       resolved.call.args[spec.name] = *spec.fallback;
     }
@@ -116,15 +113,14 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
   if (kind_of(value) == spec.kind) return "";
   if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";
   if (spec.random) {
-    return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}",
-                       describe(spec.kind), describe(kind_of(value)));
+    return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}", describe(spec.kind),
+                       describe(kind_of(value)));
   }
   if (kind_of(value) == ValueKind::Distribution) {
     // `burst=uniform(1ms, 9ms)`: a random count is not something flow draws.
-    return fmt::format(
-        "expected {}, got a distribution: '{}' takes one fixed value; a distribution draws "
-        "random durations, for delay, spin, generate's every and batch's within",
-        describe(spec.kind), spec.name);
+    return fmt::format("expected {}, got a distribution: '{}' takes one fixed value; a distribution draws "
+                       "random durations, for delay, spin, generate's every and batch's within",
+                       describe(spec.kind), spec.name);
   }
   return fmt::format("expected {}, got {}", describe(spec.kind), describe(kind_of(value)));
 }

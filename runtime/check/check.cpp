@@ -10,8 +10,8 @@
 
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
-#include "runtime/check/clock_notes.hpp"
 #include "runtime/check/conflicts.hpp"
+#include "runtime/check/clock_notes.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
 #include "runtime/check/overrides.hpp"
@@ -76,9 +76,8 @@ class StatementWalker {
  private:
   void visit(const syntax::Header& header, std::size_t index) {
     if (header_line_ != 0) {
-      reporter_.error(
-          header.name.location, header.name.text.size(),
-          fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
+      reporter_.error(header.name.location, header.name.text.size(),
+                      fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
       return;
     }
     header_line_ = header.name.location.line;
@@ -87,8 +86,8 @@ class StatementWalker {
                       "the pipeline header must come before every other statement");
     }
     pipeline_.name = header.name.text;
-    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(),
-                              header.attributes, [this](const std::string& key, const Value& value) {
+    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(), header.attributes,
+                              [this](const std::string& key, const Value& value) {
                                 return checker::set_pipeline_attribute(pipeline_, key, value);
                               });
   }
@@ -98,15 +97,13 @@ class StatementWalker {
     if (defaults.target == Target::Edge) {
       EdgeSettings scratch;
       valid = checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
-                                        defaults.attributes,
-                                        [&scratch](const std::string& key, const Value& value) {
+                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
                                           return checker::set_edge_attribute(scratch, key, value);
                                         });
     } else {
       Node scratch;
       valid = checker::apply_attributes(reporter_, "node attribute", checker::node_attribute_names(),
-                                        defaults.attributes,
-                                        [&scratch](const std::string& key, const Value& value) {
+                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
                                           return checker::set_node_attribute(scratch, key, value);
                                         });
     }
@@ -134,8 +131,7 @@ class StatementWalker {
       if (attribute.key.text == "ordered") ordering.ordered_written = true;
       if (attribute.key.text != "workers") return;
       ordering.workers_at = attribute.key.location;
-      ordering.workers_width =
-          attribute.value.location.offset + attribute.value.width - attribute.key.location.offset;
+      ordering.workers_width = attribute.value.location.offset + attribute.value.width - attribute.key.location.offset;
     };
     for (const auto& attribute : defaults_for(target_of(decl.kind))) note(attribute);
     for (const auto& attribute : decl.attributes) note(attribute);
@@ -156,12 +152,9 @@ class StatementWalker {
 
   static Target target_of(NodeKind kind) {
     switch (kind) {
-      case NodeKind::Source:
-        return Target::Source;
-      case NodeKind::Sink:
-        return Target::Sink;
-      case NodeKind::Stage:
-        break;
+      case NodeKind::Source: return Target::Source;
+      case NodeKind::Sink: return Target::Sink;
+      case NodeKind::Stage: break;
     }
     return Target::Stage;
   }
@@ -181,16 +174,14 @@ class StatementWalker {
   std::map<Target, std::map<std::string, syntax::Attribute>> defaults_;
   std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
   std::vector<PendingChain> chains_;
-  std::map<std::string, checker::OrderingSyntax>
-      ordering_;  ///< node name → its workers and ordered as written
+  std::map<std::string, checker::OrderingSyntax> ordering_;  ///< node name → its workers and ordered as written
 };
 
 // `file_complete` is false when the parser dropped statements: then a name may
 // be unknown, or a node unconnected, only because its statement did not parse,
 // so the checks across statements are skipped.
 CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::File& file,
-                       const OperatorRegistry& registry, const std::vector<Override>& overrides,
-                       bool file_complete) {
+                       const OperatorRegistry& registry, const std::vector<Override>& overrides, bool file_complete) {
   Reporter reporter;
   Pipeline pipeline;
   pipeline.file = source;
@@ -230,16 +221,12 @@ CheckResult load(std::shared_ptr<const SourceFile> source, const OperatorRegistr
   // Merge keeping source order; syntax errors first where two share a place.
   Reporter merged;
   for (auto& diagnostic : parsed.diagnostics) {
-    if (diagnostic.severity == Severity::Error)
-      merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    else
-      merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
   }
   for (auto& diagnostic : result.diagnostics) {
-    if (diagnostic.severity == Severity::Error)
-      merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    else
-      merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
   }
   result.diagnostics = merged.take();
   return result;

@@ -24,8 +24,7 @@ TEST_CASE("an override sets a node attribute, and edge defaults follow it", "[ch
 }
 
 TEST_CASE("an override sets the argument of the first operator that has it", "[check]") {
-  auto pipeline =
-      pipeline_of(pipeline_text, {Override{"work", "duration", "7ms"}, Override{"ingest", "count", "5"}});
+  auto pipeline = pipeline_of(pipeline_text, {Override{"work", "duration", "7ms"}, Override{"ingest", "count", "5"}});
   CHECK(pipeline.nodes[1].chain[0].args.at("duration") == Value{Duration{std::chrono::milliseconds(7)}});
   CHECK(pipeline.nodes[1].chain[1].args.at("duration") == Value{Duration{std::chrono::milliseconds(2)}});
   CHECK(pipeline.nodes[0].chain[0].args.at("count") == Value{std::int64_t{5}});
@@ -52,8 +51,7 @@ TEST_CASE("an override value is checked like a value in the file", "[check]") {
   CHECK(diagnostics_of(pipeline_text, {Override{"work", "workers", "0"}, Override{"work", "duration", "16B"},
                                        Override{"ingest", "count", "-2"}}) ==
         "t.flow: error: --set work.workers=0: workers must be at least 1, got 0\n"
-        "t.flow: error: --set work.duration=16B: expected a duration or a distribution such as "
-        "'exponential(10ms)', got a size\n"
+        "t.flow: error: --set work.duration=16B: expected a duration or a distribution such as 'exponential(10ms)', got a size\n"
         "t.flow: error: --set ingest.count=-2: count must be at least 0, got -2\n");
 }
 
@@ -93,23 +91,19 @@ TEST_CASE("an edge override wins over the attribute written on the edge and the 
 
 TEST_CASE("an edge override to unbounded warns as the file would", "[check]") {
   CHECK(diagnostics_of(pipeline_text, {Override{"ingest->work", "capacity", "unbounded"}}) ==
-        "t.flow: warning: --set ingest->work.capacity=unbounded: edge ingest -> work is unbounded; its "
-        "memory use "
+        "t.flow: warning: --set ingest->work.capacity=unbounded: edge ingest -> work is unbounded; its memory use "
         "has no limit\n");
 }
 
 TEST_CASE("an edge override of an unknown edge, an unknown key or a bad value says which", "[check]") {
-  CHECK(diagnostics_of(
-            pipeline_text,
-            {Override{"ingest->store", "capacity", "3"}, Override{"work->store", "capcity", "3"},
-             Override{"work->store", "capacity", "0"}, Override{"work->store", "overflow", "wait"}}) ==
-        "t.flow: error: --set ingest->store.capacity=3: unknown edge 'ingest->store'; did you mean "
-        "'ingest->work'?\n"
-        "t.flow: error: --set work->store.capcity=3: unknown edge attribute 'capcity'; did you mean "
-        "'capacity'?\n"
+  CHECK(diagnostics_of(pipeline_text, {Override{"ingest->store", "capacity", "3"},
+                                       Override{"work->store", "capcity", "3"},
+                                       Override{"work->store", "capacity", "0"},
+                                       Override{"work->store", "overflow", "wait"}}) ==
+        "t.flow: error: --set ingest->store.capacity=3: unknown edge 'ingest->store'; did you mean 'ingest->work'?\n"
+        "t.flow: error: --set work->store.capcity=3: unknown edge attribute 'capcity'; did you mean 'capacity'?\n"
         "t.flow: error: --set work->store.capacity=0: capacity must be at least 1, got 0\n"
-        "t.flow: error: --set work->store.overflow=wait: unknown overflow policy 'wait'; expected one of "
-        "block, "
+        "t.flow: error: --set work->store.overflow=wait: unknown overflow policy 'wait'; expected one of block, "
         "drop_newest, drop_oldest, fail\n");
 }
 
@@ -120,8 +114,7 @@ TEST_CASE("an edge override that skips a hop lists the edges of the nodes it nam
                        "sink store = discard()\n"
                        "ingest -> validate -> process -> store\n",
                        {Override{"ingest->process", "capacity", "3"}}) ==
-        "t.flow: error: --set ingest->process.capacity=3: unknown edge 'ingest->process'; the edges of those "
-        "nodes "
+        "t.flow: error: --set ingest->process.capacity=3: unknown edge 'ingest->process'; the edges of those nodes "
         "are ingest->validate, validate->process\n");
 }
 

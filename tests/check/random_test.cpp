@@ -37,10 +37,9 @@ TEST_CASE("a distribution where only a constant duration is accepted is a wrong 
 }
 
 TEST_CASE("generate's every and batch's within take a distribution too", "[check]") {
-  auto pipeline = pipeline_of(
-      "source s = generate(count=10, burst=5, every=uniform(1ms, 3ms))\n"
-      "sink k = batch(max=4, within=exponential(2ms)) | discard()\n"
-      "s -> k\n");
+  auto pipeline = pipeline_of("source s = generate(count=10, burst=5, every=uniform(1ms, 3ms))\n"
+                              "sink k = batch(max=4, within=exponential(2ms)) | discard()\n"
+                              "s -> k\n");
   CHECK(std::holds_alternative<Distribution>(pipeline.nodes[0].chain[0].args.at("every")));
   CHECK(std::holds_alternative<Distribution>(pipeline.nodes[1].chain[0].args.at("within")));
   CHECK(diagnostics_of("source s = generate(count=10, every=uniform(1ms, 3ms))\n"
@@ -87,11 +86,10 @@ TEST_CASE("a seed is a whole number of at least 0", "[check]") {
 }
 
 TEST_CASE("the clock attribute is real or virtual", "[check]") {
-  CHECK(pipeline_of("pipeline p [clock=virtual]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n")
-            .clock == ClockKind::Virtual);
+  CHECK(pipeline_of("pipeline p [clock=virtual]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n").clock ==
+        ClockKind::Virtual);
   CHECK(pipeline_of("source s = generate(count=1)\nsink k = discard()\ns -> k\n").clock == ClockKind::Real);
-  CHECK(diagnostics_of(
-            "pipeline p [clock=simulated]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n") ==
+  CHECK(diagnostics_of("pipeline p [clock=simulated]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n") ==
         "t.flow:1:19: error: unknown clock 'simulated'; expected one of real, virtual\n"
         "    pipeline p [clock=simulated]\n"
         "                      ^^^^^^^^^\n");
