@@ -1,7 +1,7 @@
 // `flow dot FILE [--metrics RUN.json] [--format dot|mermaid]`: the topology as
 // a picture, optionally coloured by a finished run.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <set>
 #include <string>
@@ -39,7 +39,8 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
 // remote stand-ins) covers only some of the file, so of it only what it
 // names must be in the file.
 std::string difference(const Pipeline& pipeline, const RunMetrics& run) {
-  if (run.pipeline != pipeline.name) return fmt::format("its pipeline is '{}', not '{}'", run.pipeline, pipeline.name);
+  if (run.pipeline != pipeline.name)
+    return fmt::format("its pipeline is '{}', not '{}'", run.pipeline, pipeline.name);
   std::set<std::string> nodes, edges;
   for (const auto& node : pipeline.nodes) nodes.insert(node.name);
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) edges.insert(pipeline.edge_name(id));
@@ -74,9 +75,10 @@ int draw(const DotOptions& options) {
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
   if (metrics) {
     if (auto why = difference(*pipeline, *metrics); !why.empty()) {
-      print_error(fmt::format("'{}' is not a run of '{}': {}; draw it with the file that ran, or run this "
-                              "one with --metrics-json",
-                              options.metrics, options.file, why));
+      print_error(
+          fmt::format("'{}' is not a run of '{}': {}; draw it with the file that ran, or run this "
+                      "one with --metrics-json",
+                      options.metrics, options.file, why));
       return exit_usage;
     }
   }

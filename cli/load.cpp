@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <array>
 #include <cstdio>
-#include <fmt/format.h>
 #include <memory>
 
 #include "flow/diagnostic.hpp"

@@ -43,9 +43,10 @@ std::string not_a_duration(const ShapeSpec& spec, const Value& value) {
   if (kind != ValueKind::Integer && kind != ValueKind::Decimal) {
     return fmt::format("expected a duration, got {}", describe(kind));
   }
-  return fmt::format("expected a duration such as '5ms', got {}: {}(...) draws random durations, for delay, spin, "
-                     "generate's every and batch's within; a count such as generate's burst takes one integer",
-                     describe(kind), spec.name);
+  return fmt::format(
+      "expected a duration such as '5ms', got {}: {}(...) draws random durations, for delay, spin, "
+      "generate's every and batch's within; a count such as generate's burst takes one integer",
+      describe(kind), spec.name);
 }
 
 /// The parameters in the shape's order, each a checked duration; or the first error.

@@ -10,8 +10,8 @@
 
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
-#include "runtime/check/conflicts.hpp"
 #include "runtime/check/clock_notes.hpp"
+#include "runtime/check/conflicts.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
 #include "runtime/check/overrides.hpp"
@@ -131,7 +131,8 @@ class StatementWalker {
       if (attribute.key.text == "ordered") ordering.ordered_written = true;
       if (attribute.key.text != "workers") return;
       ordering.workers_at = attribute.key.location;
-      ordering.workers_width = attribute.value.location.offset + attribute.value.width - attribute.key.location.offset;
+      ordering.workers_width =
+          attribute.value.location.offset + attribute.value.width - attribute.key.location.offset;
     };
     for (const auto& attribute : defaults_for(target_of(decl.kind))) note(attribute);
     for (const auto& attribute : decl.attributes) note(attribute);
@@ -174,7 +175,8 @@ class StatementWalker {
   std::map<Target, std::map<std::string, syntax::Attribute>> defaults_;
   std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
   std::vector<PendingChain> chains_;
-  std::map<std::string, checker::OrderingSyntax> ordering_;  ///< node name → its workers and ordered as written
+  std::map<std::string, checker::OrderingSyntax>
+      ordering_;  ///< node name → its workers and ordered as written
 };
 
 // `file_complete` is false when the parser dropped statements: then a name may

@@ -44,12 +44,13 @@ void warn_reordering(Reporter& reporter, const Pipeline& pipeline,
     if (where.ordered_written) continue;
     const Node* sink = line_sink_after(pipeline, id);
     if (sink == nullptr) continue;
-    reporter.warning(where.workers_at, where.workers_width,
-                     fmt::format("{} '{}' has {} workers, which finish in any order, and feeds {} '{}' ({}): its "
-                                 "lines can come out in another order than they came in; add ordered=true to "
-                                 "keep their order, or ordered=false to say it does not matter",
-                                 to_string(node.kind), node.name, node.workers, to_string(sink->kind), sink->name,
-                                 sink->chain.back().name));
+    reporter.warning(
+        where.workers_at, where.workers_width,
+        fmt::format("{} '{}' has {} workers, which finish in any order, and feeds {} '{}' ({}): its "
+                    "lines can come out in another order than they came in; add ordered=true to "
+                    "keep their order, or ordered=false to say it does not matter",
+                    to_string(node.kind), node.name, node.workers, to_string(sink->kind), sink->name,
+                    sink->chain.back().name));
   }
 }
 

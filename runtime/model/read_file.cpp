@@ -35,7 +35,9 @@ FileRead too_large(const std::string& path, std::uint64_t limit, std::string_vie
   return unread(fmt::format("'{}' is larger than the {} MiB {} may be", path, limit >> 20, what));
 }
 
-std::string reason(int error) { return std::generic_category().message(error); }
+std::string reason(int error) {
+  return std::generic_category().message(error);
+}
 
 // The whole of an open descriptor; `path` names it in messages.
 FileRead read_all(int fd, const std::string& path, std::uint64_t limit, std::string_view what) {

@@ -3,10 +3,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <fmt/format.h>
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <stdexcept>
 #include <system_error>
 
@@ -45,9 +45,10 @@ InputFormat sniff_format(std::string_view head, bool at_end, const std::string& 
   if (check(kGzip)) return InputFormat::Gzip;
   for (const auto& refused : kRefused) {
     if (check(refused.bytes)) {
-      throw std::runtime_error(fmt::format("{} is {}-compressed; read() decompresses gzip only: pipe it "
-                                           "through `{}` into read(\"-\")",
-                                           name, refused.format, refused.tool));
+      throw std::runtime_error(
+          fmt::format("{} is {}-compressed; read() decompresses gzip only: pipe it "
+                      "through `{}` into read(\"-\")",
+                      name, refused.format, refused.tool));
     }
   }
   return undecided ? InputFormat::Undecided : InputFormat::Text;
@@ -58,7 +59,11 @@ struct Gunzip::Stream {
 };
 
 Gunzip::Gunzip(int fd, std::string name, std::string_view already_read, bool input_ended)
-    : fd_(fd), name_(std::move(name)), stream_(std::make_unique<Stream>()), in_(kInputBlock), raw_end_(input_ended) {
+    : fd_(fd),
+      name_(std::move(name)),
+      stream_(std::make_unique<Stream>()),
+      in_(kInputBlock),
+      raw_end_(input_ended) {
   if (inflateInit2(&stream_->z, kGzipWindowBits) != Z_OK) {
     throw std::runtime_error(fmt::format("cannot decompress {}: zlib could not start", name_));
   }
@@ -69,16 +74,22 @@ Gunzip::Gunzip(int fd, std::string name, std::string_view already_read, bool inp
   stream_->z.avail_in = static_cast<uInt>(already_read.size());
 }
 
-Gunzip::~Gunzip() { inflateEnd(&stream_->z); }
+Gunzip::~Gunzip() {
+  inflateEnd(&stream_->z);
+}
 
-bool Gunzip::has_pending() const { return stream_->z.avail_in > 0 || output_full_; }
+bool Gunzip::has_pending() const {
+  return stream_->z.avail_in > 0 || output_full_;
+}
 
 void Gunzip::read_more() {
   ssize_t n = 0;
   do {
     n = ::read(fd_, in_.data(), in_.size());
   } while (n < 0 && errno == EINTR);
-  if (n < 0) throw std::runtime_error(fmt::format("cannot read {}: {}", name_, std::generic_category().message(errno)));
+  if (n < 0)
+    throw std::runtime_error(
+        fmt::format("cannot read {}: {}", name_, std::generic_category().message(errno)));
   if (n == 0) raw_end_ = true;
   stream_->z.next_in = in_.data();
   stream_->z.avail_in = static_cast<uInt>(n);
@@ -97,7 +108,8 @@ std::size_t Gunzip::inflate_into(char* out, std::size_t room, bool& at_end) {
     member_ended_ = false;
     ++members_;
   }
-  z.next_out = reinterpret_cast<Bytef*>(out);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): zlib's type
+  z.next_out =
+      reinterpret_cast<Bytef*>(out);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): zlib's type
   z.avail_out = static_cast<uInt>(room);
   int status = inflate(&z, Z_NO_FLUSH);
   std::size_t produced = room - z.avail_out;
@@ -116,7 +128,8 @@ std::size_t Gunzip::inflate_into(char* out, std::size_t room, bool& at_end) {
   // gzip(1) ignores trailing garbage with a warning; a source has no warnings
   // to give, and lines dropped without a word are what this refuses.
   if (members_ > 0 && z.total_out == 0) {
-    throw std::runtime_error(fmt::format("{} goes on after its gzip data with bytes that are not gzip ({})", name_, why));
+    throw std::runtime_error(
+        fmt::format("{} goes on after its gzip data with bytes that are not gzip ({})", name_, why));
   }
   throw std::runtime_error(fmt::format("cannot decompress {}: {}", name_, why));
 }

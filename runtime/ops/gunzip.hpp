@@ -50,10 +50,10 @@ class Gunzip {
   std::string name_;
   std::unique_ptr<Stream> stream_;
   std::vector<unsigned char> in_;
-  bool raw_end_ = false;      ///< the descriptor gave its end
-  int members_ = 0;           ///< members before the current one
+  bool raw_end_ = false;       ///< the descriptor gave its end
+  int members_ = 0;            ///< members before the current one
   bool member_ended_ = false;  ///< a member's trailer was read: another may follow
-  bool output_full_ = false;  ///< the last call filled `room`: zlib may hold more
+  bool output_full_ = false;   ///< the last call filled `room`: zlib may hold more
 };
 
 }  // namespace flow::ops

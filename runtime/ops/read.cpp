@@ -231,7 +231,8 @@ class Read final : public SourceOperator, public HoldsUnfinished {
   void sniff() {
     format_ = sniff_format(std::string_view(block_->data(), filled_), at_end_, input_.name);
     if (format_ != InputFormat::Gzip) return;
-    gunzip_ = std::make_unique<Gunzip>(input_.fd, input_.name, std::string_view(block_->data(), filled_), at_end_);
+    gunzip_ =
+        std::make_unique<Gunzip>(input_.fd, input_.name, std::string_view(block_->data(), filled_), at_end_);
     filled_ = 0;
     scanned_ = 0;
     at_end_ = false;

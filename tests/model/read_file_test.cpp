@@ -61,7 +61,8 @@ TEST_CASE("a file that cannot be opened or read is a diagnostic, not an exceptio
   auto dir = temp_directory();
   // The OS's reason, as every open failure gives it: a missing file and an
   // unreadable one call for different fixes.
-  CHECK(error_of(dir + "/missing", kOneMiB).message == "cannot open '" + dir + "/missing': No such file or directory");
+  CHECK(error_of(dir + "/missing", kOneMiB).message ==
+        "cannot open '" + dir + "/missing': No such file or directory");
   // A directory opens but does not read.
   CHECK(error_of(dir, kOneMiB).message == "cannot read '" + dir + "': Is a directory");
   std::filesystem::remove(dir);

@@ -89,10 +89,12 @@ TEST_CASE("read of a gzip file cut short or followed by other bytes throws namin
   flow::test::TempPath file;
   auto whole = gzip(joined(noisy_lines(100)));
   flow::test::write_text(file.str(), whole.substr(0, whole.size() - 6));
-  CHECK_THROWS_WITH(read_all(file.str()), "'" + file.str() + "' ends inside its gzip stream: the file is cut short");
+  CHECK_THROWS_WITH(read_all(file.str()),
+                    "'" + file.str() + "' ends inside its gzip stream: the file is cut short");
   flow::test::write_text(file.str(), whole + "trailing text\n");
-  CHECK_THROWS_WITH(read_all(file.str()), Catch::StartsWith("'" + file.str() +
-                                                            "' goes on after its gzip data with bytes that are not gzip"));
+  CHECK_THROWS_WITH(
+      read_all(file.str()),
+      Catch::StartsWith("'" + file.str() + "' goes on after its gzip data with bytes that are not gzip"));
   auto corrupt = whole;
   corrupt[20] = static_cast<char>(corrupt[20] ^ 0x55);
   flow::test::write_text(file.str(), corrupt);
@@ -103,9 +105,10 @@ TEST_CASE("read of a gzip file cut short or followed by other bytes throws namin
 TEST_CASE("read refuses zstd and xz input, saying what to decompress it with", "[ops]") {
   flow::test::TempPath file;
   flow::test::write_text(file.str(), std::string("\x28\xb5\x2f\xfd\x00\x00", 6));
-  CHECK_THROWS_WITH(read_all(file.str()), "'" + file.str() +
-                                              "' is zstd-compressed; read() decompresses gzip only: pipe it through "
-                                              "`zstd -dc` into read(\"-\")");
+  CHECK_THROWS_WITH(read_all(file.str()),
+                    "'" + file.str() +
+                        "' is zstd-compressed; read() decompresses gzip only: pipe it through "
+                        "`zstd -dc` into read(\"-\")");
   flow::test::write_text(file.str(), std::string("\xfd\x37\x7a\x58\x5a\x00\x00", 7));
   CHECK_THROWS_WITH(read_all(file.str()), Catch::Contains("is xz-compressed"));
 }
