@@ -11,11 +11,11 @@ TEST_CASE("an unordered multi-worker stage before a write warns at its workers",
                        "stage  parse = upper() [workers=2]\n"
                        "sink   out   = write(\"out.txt\")\n"
                        "lines -> parse -> out\n") ==
-        "t.flow:2:24: warning: stage 'parse' has 2 workers, which finish in any order, and feeds sink 'out' "
+        "t.flow:2:25: warning: stage 'parse' has 2 workers, which finish in any order, and feeds sink 'out' "
         "(write): its lines can come out in another order than they came in; add ordered=true to keep their "
         "order, or ordered=false to say it does not matter\n"
         "    stage  parse = upper() [workers=2]\n"
-        "                           ^^^^^^^^^\n");
+        "                            ^^^^^^^^^\n");
 }
 
 TEST_CASE("reordering is warned through later nodes and from a defaults statement", "[check]") {

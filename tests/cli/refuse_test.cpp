@@ -74,7 +74,7 @@ TEST_CASE("run - reads the program from standard input, named <stdin> in diagnos
   auto bad = run_command(fmt::format(
       "printf 'source s = generate(count=3)\\nsink o = stdot()\\ns -> o\\n' | {} check -", FLOW_BINARY));
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("<stdin>:2:12: error: unknown operator 'stdot'; did you mean 'stdout'?") == 0);
+  CHECK(bad.err.find("<stdin>:2:10: error: unknown operator 'stdot'; did you mean 'stdout'?") == 0);
 }
 
 TEST_CASE("a program from standard input that reads standard input itself is refused at its read", "[cli]") {
