@@ -122,5 +122,5 @@ TEST_CASE("a random burst is refused saying what burst takes and what distributi
         "t.flow:1:36: error: expected an integer, got a distribution: 'burst' takes one fixed value; a "
         "distribution draws random durations, for delay, spin, generate's every and batch's within\n"
         "    source s = generate(count=9, burst=uniform(1ms, 9ms), every=10ms)\n"
-        "                                   ^^^^^^^^^^^^^^^^^\n");
+        "                                       ^^^^^^^^^^^^^^^^^\n");
 }
