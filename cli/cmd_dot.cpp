@@ -1,8 +1,10 @@
 // `flow dot FILE [--metrics RUN.json] [--format dot|mermaid]`: the topology as
 // a picture, optionally coloured by a finished run.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
@@ -31,6 +33,39 @@ std::optional<RunMetrics> read_metrics(const std::string& path) {
   return read.metrics;
 }
 
+// The first way `run` is not a run of `pipeline`, or "". The names must agree,
+// and so must the nodes and edges: a file edited since its run would be
+// coloured by numbers of another graph. A part's run (`flow run --part`,
+// remote stand-ins) covers only some of the file, so of it only what it
+// names must be in the file.
+std::string difference(const Pipeline& pipeline, const RunMetrics& run) {
+  if (run.pipeline != pipeline.name)
+    return fmt::format("its pipeline is '{}', not '{}'", run.pipeline, pipeline.name);
+  std::set<std::string> nodes, edges;
+  for (const auto& node : pipeline.nodes) nodes.insert(node.name);
+  for (EdgeId id = 0; id < pipeline.edges.size(); ++id) edges.insert(pipeline.edge_name(id));
+  bool part = false;
+  std::set<std::string> run_nodes, run_edges;
+  for (const auto& node : run.nodes) {
+    if (!nodes.count(node.name)) return fmt::format("its node '{}' is not in the file", node.name);
+    run_nodes.insert(node.name);
+    part = part || node.remote;
+  }
+  for (const auto& edge : run.edges) {
+    auto name = fmt::format("{} -> {}", edge.from, edge.to);
+    if (!edges.count(name)) return fmt::format("its edge {} is not in the file", name);
+    run_edges.insert(name);
+  }
+  if (part) return "";
+  for (const auto& node : nodes) {
+    if (!run_nodes.count(node)) return fmt::format("the file's node '{}' is not in it", node);
+  }
+  for (const auto& edge : edges) {
+    if (!run_edges.count(edge)) return fmt::format("the file's edge {} is not in it", edge);
+  }
+  return "";
+}
+
 int draw(const DotOptions& options) {
   auto registry = load_operators(options.plugins);
   if (!registry) return exit_usage;
@@ -38,6 +73,15 @@ int draw(const DotOptions& options) {
   if (!pipeline) return exit_usage;
   std::optional<RunMetrics> metrics;
   if (!options.metrics.empty() && !(metrics = read_metrics(options.metrics))) return exit_usage;
+  if (metrics) {
+    if (auto why = difference(*pipeline, *metrics); !why.empty()) {
+      print_error(
+          fmt::format("'{}' is not a run of '{}': {}; draw it with the file that ran, or run this "
+                      "one with --metrics-json",
+                      options.metrics, options.file, why));
+      return exit_usage;
+    }
+  }
   const RunMetrics* run = metrics ? &*metrics : nullptr;
   // Checked when the command returns, like every command's standard output.
   write_stdout(options.format == "mermaid" ? to_mermaid(*pipeline, *registry, run)

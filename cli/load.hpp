@@ -3,6 +3,7 @@
 // pipeline: diagnostics go to standard error, rendered by the one renderer.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flow/diagnostic.hpp"
@@ -13,8 +14,13 @@
 
 namespace flow::cli {
 
+/// What diagnostics call a program read from standard input, as gcc and clang do.
+inline constexpr std::string_view stdin_name = "<stdin>";
+
 /// Reads and checks `path`, printing every diagnostic (warnings too) to stderr.
-/// Returns the pipeline when there is no error.
+/// Returns the pipeline when there is no error. `-` reads the program from
+/// standard input (once per process), named stdin_name; a program so read
+/// that reads standard input itself (read("-")) is an error.
 std::optional<Pipeline> load_pipeline(const std::string& path, const OperatorRegistry& registry,
                                       const std::vector<Override>& overrides = {});
 

@@ -36,6 +36,19 @@ TokenError at(const DistributionParam& param, std::string message) {
   return {std::move(message), param.offset, param.width};
 }
 
+/// A number where a duration is due is most often a count meant to be random
+/// (`burst=uniform(1, 10)`): say what a distribution is for and what a count takes.
+std::string not_a_duration(const ShapeSpec& spec, const Value& value) {
+  auto kind = kind_of(value);
+  if (kind != ValueKind::Integer && kind != ValueKind::Decimal) {
+    return fmt::format("expected a duration, got {}", describe(kind));
+  }
+  return fmt::format(
+      "expected a duration such as '5ms', got {}: {}(...) draws random durations, for delay, spin, "
+      "generate's every and batch's within; a count such as generate's burst takes one integer",
+      describe(kind), spec.name);
+}
+
 /// The parameters in the shape's order, each a checked duration; or the first error.
 std::variant<std::array<Duration, 2>, TokenError> durations_of(const ShapeSpec& spec,
                                                               const std::vector<DistributionParam>& params,
@@ -61,9 +74,7 @@ std::variant<std::array<Duration, 2>, TokenError> durations_of(const ShapeSpec& 
     if (found[slot]) return at(param, fmt::format("'{}' is given twice", spec.params[slot]));
     const auto& value = std::get<Value>(param.value);
     const auto* duration = std::get_if<Duration>(&value);
-    if (duration == nullptr) {
-      return at(param, fmt::format("expected a duration, got {}", describe(kind_of(value))));
-    }
+    if (duration == nullptr) return at(param, not_a_duration(spec, value));
     if (auto error = limits::out_of_range(value); !error.empty()) return at(param, error);
     found[slot] = *duration;
   }

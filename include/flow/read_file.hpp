@@ -24,10 +24,16 @@ struct FileRead {
 };
 
 /// The whole of `path`, at most `limit` bytes. Else a diagnostic: "cannot
-/// open 'PATH'", "cannot read 'PATH': REASON", or "'PATH' is larger than the
+/// open 'PATH': REASON", "cannot read 'PATH': REASON" (REASON: the OS's
+/// strerror text, e.g. "No such file or directory"), or "'PATH' is larger than the
 /// 16 MiB a .flow file may be" (`what` names the kind of file). A regular
 /// file's size is checked before reading; anything else is read in blocks
 /// and refused as soon as it passes `limit`. Never throws for a bad file.
 FileRead read_file(const std::string& path, std::uint64_t limit, std::string_view what);
+
+/// read_file of a descriptor already open (0: standard input), named `name`
+/// in its messages (`flow run -` names standard input "<stdin>"). Reads to
+/// its end; the descriptor stays open.
+FileRead read_descriptor(int fd, const std::string& name, std::uint64_t limit, std::string_view what);
 
 }  // namespace flow

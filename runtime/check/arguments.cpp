@@ -116,6 +116,13 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}", describe(spec.kind),
                        describe(kind_of(value)));
   }
+  if (kind_of(value) == ValueKind::Distribution) {
+    // `burst=uniform(1ms, 9ms)`: a random count is not something flow draws.
+    return fmt::format(
+        "expected {}, got a distribution: '{}' takes one fixed value; a distribution draws "
+        "random durations, for delay, spin, generate's every and batch's within",
+        describe(spec.kind), spec.name);
+  }
   return fmt::format("expected {}, got {}", describe(spec.kind), describe(kind_of(value)));
 }
 

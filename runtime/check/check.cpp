@@ -10,9 +10,10 @@
 
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
-#include "runtime/check/conflicts.hpp"
 #include "runtime/check/clock_notes.hpp"
+#include "runtime/check/conflicts.hpp"
 #include "runtime/check/limits.hpp"
+#include "runtime/check/ordering.hpp"
 #include "runtime/check/overrides.hpp"
 #include "runtime/check/reporter.hpp"
 #include "runtime/check/resolve_edges.hpp"
@@ -28,6 +29,10 @@ using checker::Reporter;
 using Target = syntax::Defaults::Target;
 
 std::string default_name(const SourceFile& source) {
+  // A program without a file (`flow run -` names it "<stdin>") is named
+  // without the brackets, which a summary or a JetStream name would carry.
+  const auto& name = source.name;
+  if (name.size() > 2 && name.front() == '<' && name.back() == '>') return name.substr(1, name.size() - 2);
   auto stem = std::filesystem::path(source.name).stem().string();
   return stem.empty() ? std::string("pipeline") : stem;
 }
@@ -66,6 +71,7 @@ class StatementWalker {
   }
 
   std::vector<PendingChain> take_chains() { return std::move(chains_); }
+  const std::map<std::string, checker::OrderingSyntax>& ordering() const { return ordering_; }
 
  private:
   void visit(const syntax::Header& header, std::size_t index) {
@@ -113,7 +119,24 @@ class StatementWalker {
                       fmt::format("node '{}' is already declared on line {}", decl.name.text, first->second));
       return;
     }
+    ordering_[decl.name.text] = ordering_of(decl);
     pipeline_.nodes.push_back(std::move(node));
+  }
+
+  // Where `workers` was written for the node (its own attribute wins over a
+  // default, as in resolve_node), and whether `ordered` was.
+  checker::OrderingSyntax ordering_of(const syntax::NodeDecl& decl) const {
+    checker::OrderingSyntax ordering;
+    auto note = [&ordering](const syntax::Attribute& attribute) {
+      if (attribute.key.text == "ordered") ordering.ordered_written = true;
+      if (attribute.key.text != "workers") return;
+      ordering.workers_at = attribute.key.location;
+      ordering.workers_width =
+          attribute.value.location.offset + attribute.value.width - attribute.key.location.offset;
+    };
+    for (const auto& attribute : defaults_for(target_of(decl.kind))) note(attribute);
+    for (const auto& attribute : decl.attributes) note(attribute);
+    return ordering;
   }
 
   void visit(const syntax::EdgeChain& chain, std::size_t /*index*/) {
@@ -152,6 +175,8 @@ class StatementWalker {
   std::map<Target, std::map<std::string, syntax::Attribute>> defaults_;
   std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
   std::vector<PendingChain> chains_;
+  std::map<std::string, checker::OrderingSyntax>
+      ordering_;  ///< node name → its workers and ordered as written
 };
 
 // `file_complete` is false when the parser dropped statements: then a name may
@@ -173,6 +198,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::check_limits(reporter, pipeline, registry);
   checker::note_virtual_clock(reporter, pipeline, registry);
   checker::check_conflicts(reporter, pipeline, registry);
+  if (file_complete) checker::warn_reordering(reporter, pipeline, walker.ordering());
   check_nats_name(reporter, pipeline);
 
   CheckResult result;

@@ -128,6 +128,21 @@ std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::strin
   return "";
 }
 
+// The shell takes the quotes of `--set w.path="a.log"` for its own, so flow
+// gets a bare a.log. When the quoted value would do, the message shows the
+// spelling that keeps them.
+std::string quoting_hint(const OperatorRegistry& registry, const Pipeline& pipeline, const Override& change) {
+  const auto& value = change.value;
+  bool quoted_already = !value.empty() && value.front() == '"';
+  if (quoted_already || value.find_first_of("\"\\'\n") != std::string::npos) return "";
+  Override quoted = change;
+  quoted.value = fmt::format("\"{}\"", value);
+  Pipeline trial = pipeline;
+  if (!apply_one(registry, trial, quoted).empty()) return "";
+  return fmt::format("; a string needs quotes that the shell passes on: --set '{}.{}=\"{}\"'", change.node,
+                     change.key, value);
+}
+
 }  // namespace
 
 void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline,
@@ -137,7 +152,8 @@ void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipel
     auto error = apply_one(registry, pipeline, change);
     if (!error.empty()) {
       reporter.error(SourceLocation{}, 0,
-                     fmt::format("--set {}.{}={}: {}", change.node, change.key, change.value, error));
+                     fmt::format("--set {}.{}={}: {}{}", change.node, change.key, change.value, error,
+                                 quoting_hint(registry, pipeline, change)));
     }
   }
 }

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +24,7 @@
 
 #include "flow/value.hpp"
 #include "runtime/ops/builtins.hpp"
+#include "runtime/ops/gunzip.hpp"
 #include "runtime/ops/unfinished.hpp"
 
 namespace flow::ops {
@@ -154,7 +156,7 @@ class Read final : public SourceOperator, public HoldsUnfinished {
 
   /// Whether a read(2) now would not wait, waiting up to `timeout_ms` for input.
   bool input_ready(int timeout_ms) const {
-    if (input_.regular) return true;
+    if (input_.regular || (gunzip_ && gunzip_->has_pending())) return true;
     pollfd ready{input_.fd, POLLIN, 0};
     int n = ::poll(&ready, 1, timeout_ms);
     // An error other than a signal: read(2) says what it is.
@@ -206,15 +208,34 @@ class Read final : public SourceOperator, public HoldsUnfinished {
     bool long_line_done =
         block_ != nullptr && block_->capacity() >= 2 * kLongLine && unfinished() < kLongLine;
     if (spent || long_line_done) next_block();
+    std::size_t room = std::min(kReadBlock, block_->capacity() - filled_);
+    if (gunzip_) {
+      filled_ += gunzip_->inflate_into(block_->data() + filled_, room, at_end_);
+      return;
+    }
     ssize_t n = 0;
     do {
-      n = ::read(input_.fd, block_->data() + filled_, std::min(kReadBlock, block_->capacity() - filled_));
+      n = ::read(input_.fd, block_->data() + filled_, room);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
       throw std::runtime_error(
           fmt::format("cannot read {}: {}", input_.name, std::generic_category().message(errno)));
     if (n == 0) at_end_ = true;
     filled_ += static_cast<std::size_t>(n);
+    if (format_ == InputFormat::Undecided) sniff();
+  }
+
+  /// Decides the format from the input's first bytes. Until it is decided
+  /// they hold no newline and the input has not ended, so no line was cut
+  /// from them: they are the first block's whole content.
+  void sniff() {
+    format_ = sniff_format(std::string_view(block_->data(), filled_), at_end_, input_.name);
+    if (format_ != InputFormat::Gzip) return;
+    gunzip_ =
+        std::make_unique<Gunzip>(input_.fd, input_.name, std::string_view(block_->data(), filled_), at_end_);
+    filled_ = 0;
+    scanned_ = 0;
+    at_end_ = false;
   }
 
   /// A new block, starting with the part of a line the old one ended with.
@@ -257,6 +278,8 @@ class Read final : public SourceOperator, public HoldsUnfinished {
   std::uint64_t line_number_ = 0;
   std::size_t reported_ = 0;  ///< the unfinished bytes take_held_change last reported
   bool at_end_ = false;
+  InputFormat format_ = InputFormat::Undecided;
+  std::unique_ptr<Gunzip> gunzip_;  ///< set when the input is gzip: fill() inflates through it
 };
 
 }  // namespace

@@ -123,3 +123,24 @@ TEST_CASE("an edge override that skips a hop lists the edges of the nodes it nam
         "t.flow: error: --set ingest->process.capacity=3: unknown edge 'ingest->process'; the edges of those nodes "
         "are ingest->validate, validate->process\n");
 }
+
+TEST_CASE("a string override whose quotes the shell removed shows how to keep them", "[check]") {
+  const char* text =
+      "source ingest = generate(count=10)\n"
+      "sink logs = write(\"out.log\")\n"
+      "ingest -> logs\n";
+  // `--set logs.path="a.log"` in a shell: flow sees logs.path=a.log.
+  CHECK(diagnostics_of(text, {Override{"logs", "path", "a.log"}}) ==
+        "t.flow: error: --set logs.path=a.log: unexpected text after the value; a string needs quotes that "
+        "the shell passes on: --set 'logs.path=\"a.log\"'\n");
+  CHECK(diagnostics_of(text, {Override{"logs", "path", "alog"}}) ==
+        "t.flow: error: --set logs.path=alog: expected a string, got a name; a string needs quotes that the "
+        "shell passes on: --set 'logs.path=\"alog\"'\n");
+}
+
+TEST_CASE("an override that quoting would not mend gets no quoting hint", "[check]") {
+  // A count is not a string: quoting 5x would not make it one.
+  auto message = diagnostics_of(pipeline_text, {Override{"ingest", "count", "5x"}});
+  CHECK(message.find("--set 'ingest.count") == std::string::npos);
+  CHECK(message.find("t.flow: error: --set ingest.count=5x: ") == 0);
+}

@@ -104,3 +104,23 @@ TEST_CASE("reading standard input under the virtual clock says what it means", "
         "    source lines = read(\"-\")\n"
         "                   ^^^^\n");
 }
+
+TEST_CASE("a random burst is refused saying what burst takes and what distributions are for", "[check]") {
+  // Numbers in a distribution: the user meant a random count.
+  CHECK(diagnostics_of("source s = generate(count=9, burst=uniform(1, 10), every=10ms)\n"
+                       "sink k = discard()\n"
+                       "s -> k\n") ==
+        "t.flow:1:44: error: expected a duration such as '5ms', got an integer: uniform(...) draws random "
+        "durations, for delay, spin, generate's every and batch's within; a count such as generate's burst "
+        "takes one integer\n"
+        "    source s = generate(count=9, burst=uniform(1, 10), every=10ms)\n"
+        "                                               ^\n");
+  // Durations in it: a well-formed distribution where an integer is due.
+  CHECK(diagnostics_of("source s = generate(count=9, burst=uniform(1ms, 9ms), every=10ms)\n"
+                       "sink k = discard()\n"
+                       "s -> k\n") ==
+        "t.flow:1:36: error: expected an integer, got a distribution: 'burst' takes one fixed value; a "
+        "distribution draws random durations, for delay, spin, generate's every and batch's within\n"
+        "    source s = generate(count=9, burst=uniform(1ms, 9ms), every=10ms)\n"
+        "                                       ^^^^^^^^^^^^^^^^^\n");
+}

@@ -65,7 +65,10 @@ TEST_CASE("a bad distribution is reported under the parameter at fault", "[gramm
 }
 
 TEST_CASE("a distribution's parameters are durations, named as the shape says, each once", "[grammar]") {
-  CHECK(value_error("exponential(10)") == "expected a duration, got an integer");
+  CHECK(value_error("exponential(10)") ==
+        "expected a duration such as '5ms', got an integer: exponential(...) draws random durations, for "
+        "delay, "
+        "spin, generate's every and batch's within; a count such as generate's burst takes one integer");
   CHECK(value_error("exponential(16B)") == "expected a duration, got a size");
   CHECK(value_error("normal(10ms)") == "normal needs 'sd'");
   CHECK(value_error("normal(10ms, 1ms, 2ms)") == "normal takes 2 durations ('mean' and 'sd'), got more");
