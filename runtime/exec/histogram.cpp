@@ -8,6 +8,7 @@ namespace flow::exec {
 
 LatencyHistogram::~LatencyHistogram() {
   for (auto& block : blocks_) delete block.load(std::memory_order_relaxed);
+  delete kept_.load(std::memory_order_relaxed);
 }
 
 // ---------------------------------------------------------------- buckets
@@ -56,9 +57,21 @@ LatencyHistogram::Block& LatencyHistogram::new_block(std::size_t block) {
 bool LatencyHistogram::keep(std::uint64_t ns, std::uint64_t count) {
   auto slot = claimed_.fetch_add(1, std::memory_order_relaxed);
   if (slot >= kExact) return false;  // this one made claimed_ pass kExact: readers now read the buckets
-  kept_[slot].ns.store(ns, std::memory_order_relaxed);
-  kept_[slot].count.store(count, std::memory_order_release);
+  Kept& kept = kept_records()[slot];
+  kept.ns.store(ns, std::memory_order_relaxed);
+  kept.count.store(count, std::memory_order_release);
   return true;
+}
+
+// Allocated with the first record, as a block is: a histogram that records
+// nothing (a node that never runs) costs no more than its pointers.
+LatencyHistogram::KeptRecords& LatencyHistogram::kept_records() {
+  KeptRecords* present = kept_.load(std::memory_order_acquire);
+  if (present != nullptr) return *present;
+  auto* fresh = new KeptRecords{};
+  if (kept_.compare_exchange_strong(present, fresh, std::memory_order_acq_rel)) return *fresh;
+  delete fresh;
+  return *present;
 }
 
 void LatencyHistogram::place(std::uint64_t ns, std::uint64_t count) {
@@ -136,11 +149,13 @@ bool LatencyHistogram::exact() const {
 
 std::vector<LatencyHistogram::Sample> LatencyHistogram::kept_sorted() const {
   auto claimed = std::min<std::uint64_t>(claimed_.load(std::memory_order_acquire), kExact);
+  const KeptRecords* records = kept_.load(std::memory_order_acquire);
   std::vector<Sample> kept;
+  if (records == nullptr) return kept;
   kept.reserve(claimed);
   for (std::size_t i = 0; i < claimed; ++i) {
-    auto count = kept_[i].count.load(std::memory_order_acquire);
-    if (count != 0) kept.emplace_back(kept_[i].ns.load(std::memory_order_relaxed), count);
+    auto count = (*records)[i].count.load(std::memory_order_acquire);
+    if (count != 0) kept.emplace_back((*records)[i].ns.load(std::memory_order_relaxed), count);
   }
   std::sort(kept.begin(), kept.end());
   return kept;
@@ -159,7 +174,9 @@ std::uint64_t LatencyHistogram::bucket_total() const {
 std::uint64_t LatencyHistogram::count() const {
   std::uint64_t total = bucket_total();
   auto claimed = std::min<std::uint64_t>(claimed_.load(std::memory_order_acquire), kExact);
-  for (std::size_t i = 0; i < claimed; ++i) total += kept_[i].count.load(std::memory_order_acquire);
+  const KeptRecords* records = kept_.load(std::memory_order_acquire);
+  if (records == nullptr) return total;
+  for (std::size_t i = 0; i < claimed; ++i) total += (*records)[i].count.load(std::memory_order_acquire);
   return total;
 }
 

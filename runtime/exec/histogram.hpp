@@ -71,6 +71,7 @@ class LatencyHistogram {
     std::atomic<std::uint64_t> ns{0};
     std::atomic<std::uint64_t> count{0};
   };
+  using KeptRecords = std::array<Kept, kExact>;
   using Sample = std::pair<std::uint64_t, std::uint64_t>;  // ns, count
 
   static std::size_t block_of(std::uint64_t ns);
@@ -80,6 +81,7 @@ class LatencyHistogram {
   Block& block_at(std::size_t block);
   [[gnu::noinline]] Block& new_block(std::size_t block);
   [[gnu::noinline]] bool keep(std::uint64_t ns, std::uint64_t count);
+  KeptRecords& kept_records();
   void place(std::uint64_t ns, std::uint64_t count);
   void overflow();
   bool exact() const;
@@ -92,7 +94,7 @@ class LatencyHistogram {
   static void raise(std::atomic<std::uint64_t>& to, std::uint64_t ns);
   static void lower(std::atomic<std::uint64_t>& to, std::uint64_t ns);
 
-  std::array<Kept, kExact> kept_{};
+  std::atomic<KeptRecords*> kept_{nullptr};  // 16 KiB, allocated by the first record
   // How many records claimed a slot of kept_; past kExact, every record and
   // merge goes to the buckets, and readers read them. Read on every record,
   // written only by the first kExact + 1 or so: it shares a cache line with
