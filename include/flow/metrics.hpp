@@ -55,7 +55,7 @@ struct NodeMetrics {
 /// One bucket of a cumulative latency histogram (Prometheus's `le`).
 struct LatencyBucket {
   double le_s = 0;          ///< upper bound in seconds; +infinity for the last bucket
-  std::uint64_t count = 0;  ///< deliveries at or below le_s (one up to 12.5 % below may count in the next)
+  std::uint64_t count = 0;  ///< deliveries at or below le_s (past 1,024 records, one up to 1/128 below may count in the next)
 };
 
 struct SinkMetrics {

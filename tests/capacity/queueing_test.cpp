@@ -69,10 +69,12 @@ TEST_CASE("M/M/1: the mean time in system is 1/(mu - lambda), the sojourn expone
   REQUIRE(m.at("sinks").at(0).at("delivered") == kMessages);
   double rate = q.mu - q.lambda;
   CHECK(m.at("latency_mean_s").get<double>() == Approx(1 / rate).epsilon(0.04));
-  // Its percentiles are those of an exponential of rate mu - lambda (read from
-  // the histogram, whose buckets are 6.25 % wide).
-  CHECK(m.at("latency_p50_s").get<double>() == Approx(std::log(2.0) / rate).epsilon(0.08));
-  CHECK(m.at("latency_p99_s").get<double>() == Approx(std::log(100.0) / rate).epsilon(0.08));
+  // Its percentiles are those of an exponential of rate mu - lambda. The
+  // histogram adds at most 0.4 %; the rest is sampling: over seeds 1 to 10 p50
+  // is within 2.5 % and p99 within 5.4 % (docs/capacity.md). 8-bucket-per-octave
+  // histograms read p50 3.6 % low, outside the 3 %.
+  CHECK(m.at("latency_p50_s").get<double>() == Approx(std::log(2.0) / rate).epsilon(0.03));
+  CHECK(m.at("latency_p99_s").get<double>() == Approx(std::log(100.0) / rate).epsilon(0.06));
   // The run lasts as long as the arrivals: kMessages / lambda seconds.
   CHECK(m.at("elapsed_s").get<double>() == Approx(kMessages / q.lambda).epsilon(0.02));
 }
