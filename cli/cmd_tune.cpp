@@ -47,8 +47,8 @@ struct Parsed {
 // The goal's text with a caret under what is wrong, as the file's errors show one.
 void print_goal_error(const std::string& text, const Diagnostic& error) {
   print_error(fmt::format("--goal '{}': {}", text, error.message));
-  fmt::print(stderr, "    {}\n    {}{}\n", text, std::string(error.location.offset, ' '),
-             std::string(std::max<std::size_t>(1, error.width), '^'));
+  write_stderr(fmt::format("    {}\n    {}{}\n", text, std::string(error.location.offset, ' '),
+                           std::string(std::max<std::size_t>(1, error.width), '^')));
 }
 
 // The words of repeated options, each of which may be a comma-separated list.

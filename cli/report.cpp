@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/units.hpp"
 
 namespace flow::cli {
@@ -91,19 +94,33 @@ std::vector<std::string> report_table(const RunMetrics& snapshot, const RunMetri
   return rows;
 }
 
-Reporter::Reporter(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+namespace {
+
+bool same_file(int a, int b) {
+  struct stat first {
+  }, second{};
+  if (fstat(a, &first) != 0 || fstat(b, &second) != 0) return false;
+  return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
+
+}  // namespace
+
+Reporter::Reporter(std::FILE* out, bool terminal)
+    : out_(out), terminal_(terminal), shares_stdout_(same_file(fileno(out), STDOUT_FILENO)) {}
 
 // Reports run on the watching thread: an exception there would leave the run
 // undrained, so a write that fails is only remembered (errno, once), for
-// `flow run` to judge once the run is over. The whole report goes in one
-// write while stdout's stdio lock is held: stdout() sinks write their chunks
-// under that lock, so with `2>&1` a report never lands inside a line of data.
+// `flow run` to judge once the run is over. With `2>&1` the whole report goes
+// in one write while stdout's stdio lock is held: stdout() sinks write their
+// chunks under that lock, so a report never lands inside a line of data.
+// Otherwise the lock is not taken: a reader slow on one stream must not hold
+// up the other.
 void Reporter::write(const std::string& text) {
-  flockfile(stdout);
+  if (shares_stdout_) flockfile(stdout);
   bool whole = std::fwrite(text.data(), 1, text.size(), out_) == text.size();
   int error = whole ? 0 : errno;
   if (std::fflush(out_) != 0 && error == 0) error = errno;
-  funlockfile(stdout);
+  if (shares_stdout_) funlockfile(stdout);
   if (error != 0 && write_error_ == 0) write_error_ = error;
 }
 

@@ -42,6 +42,7 @@ class Reporter {
   std::FILE* out_;
   int write_error_ = 0;
   bool terminal_;
+  bool shares_stdout_;  // out_ is the file or pipe standard output goes to (`2>&1`)
   std::size_t rows_drawn_ = 0;
   std::optional<RunMetrics> previous_;
 };

@@ -21,27 +21,40 @@ double interval_busy(const NodeMetrics& node, const NodeMetrics* before, double 
   return std::clamp((node.busy_s - busy_before) / (node.workers * interval), 0.0, 1.0);
 }
 
-// When an observer with its own interval is due: at each multiple of it,
-// judged with half a tick of slack, since a snapshot on the real clock comes a
-// little after its time (and may skip a tick the monitor fell behind on).
+// When an observer with its own interval is due: at the first snapshot at or
+// after each multiple of it. A snapshot is judged by the tick it was taken
+// for, not by its clock reading: on the real clock it comes a little after
+// its time (a quarter of a tick early is allowed for the clocks' rounding),
+// and one that came late must not push the next, on-time one out.
 class Due {
  public:
   Due(std::chrono::nanoseconds every, std::chrono::nanoseconds tick)
       : every_s_(std::chrono::duration<double>(every).count()),
-        slack_s_(std::chrono::duration<double>(tick).count() / 2),
+        tick_s_(std::chrono::duration<double>(tick).count()),
         next_s_(every_s_) {}
 
   bool operator()(double elapsed_s) {
-    double at = elapsed_s + slack_s_;
-    if (at < next_s_) return false;
-    next_s_ = (std::floor(at / every_s_) + 1) * every_s_;
+    double taken_for = std::floor(elapsed_s / tick_s_ + 0.25) * tick_s_;
+    if (taken_for < next_s_ - tick_s_ * 1e-6) return false;
+    next_s_ = (std::floor(taken_for / every_s_ + 1e-6) + 1) * every_s_;
     return true;
   }
 
  private:
-  double every_s_, slack_s_;
+  double every_s_, tick_s_;
   double next_s_;  // the first is due one interval in, as the run's own first snapshot is
 };
+
+// The step both observers are sampled at: the greatest common divisor of their
+// intervals, unless that is under a tenth of the shorter (1s and 333ms share
+// only 1ms), when the shorter is used and the other takes the first snapshot
+// at or after each of its times, rather than a snapshot of every edge every
+// millisecond.
+std::chrono::nanoseconds snapshot_step(std::chrono::nanoseconds a, std::chrono::nanoseconds b) {
+  auto common = std::chrono::nanoseconds(std::gcd(a.count(), b.count()));
+  auto shorter = std::min(a, b);
+  return common * 10 < shorter ? shorter : common;
+}
 
 }  // namespace
 
@@ -62,7 +75,7 @@ void sample_trace_every(RunOptions& options, TraceWriter& trace, const std::stri
   std::chrono::nanoseconds every = trace_default_interval;
   if (!interval.empty()) every = parse_duration(interval, error).value_or(every);  // checked when parsed
   auto others = options.report_every.value_or(every);
-  auto tick = std::chrono::nanoseconds(std::gcd(others.count(), every.count()));
+  auto tick = snapshot_step(others, every);
   options.report_every = tick;
   options.on_report = [report = std::move(options.on_report), &trace, trace_due = Due(every, tick),
                        others_due = Due(others, tick)](const RunMetrics& snapshot) mutable {

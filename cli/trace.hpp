@@ -58,7 +58,8 @@ void add_trace_interval_option(CLI::App& app, CLI::Option* trace, std::string& t
 /// default) during the run, while whatever `options.on_report` fed before
 /// (reports, the page, the endpoint) keeps its own `report_every`. The monitor
 /// then takes a snapshot at the greatest common divisor of the two intervals
-/// (--report 1s --trace-interval 250ms: every 250ms), and hands each one to
+/// (--report 1s --trace-interval 250ms: every 250ms; the shorter of the two
+/// where that divisor is under a tenth of it), and hands each one to
 /// the trace, the others, or both, when its own interval is due; the same
 /// interval for both changes nothing. Call once report_every and on_report
 /// are set; the trace then gets no sample but from here (and the last one).

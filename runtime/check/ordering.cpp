@@ -32,15 +32,30 @@ const Node* line_sink_after(const Pipeline& pipeline, NodeId from) {
   return nullptr;
 }
 
+// A line sink with several workers writes in the order they finish: ordered=
+// cannot help (it orders what a node sends on, and a sink sends nothing).
+void warn_writing_workers(Reporter& reporter, const Node& sink, const OrderingSyntax& where) {
+  reporter.warning(where.workers_at, where.workers_width,
+                   fmt::format("sink '{}' ({}) has {} workers, which write in the order they finish: its "
+                               "lines can come out in another order than they came in; workers=1 keeps "
+                               "their order",
+                               sink.name, sink.chain.back().name, sink.workers));
+}
+
 }  // namespace
 
 void warn_reordering(Reporter& reporter, const Pipeline& pipeline,
                      const std::map<std::string, OrderingSyntax>& syntax) {
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
     const auto& node = pipeline.nodes[id];
-    if (node.kind == NodeKind::Sink || node.workers <= 1 || node.ordered) continue;
+    if (node.workers <= 1) continue;
     auto written = syntax.find(node.name);
     OrderingSyntax where = written == syntax.end() ? OrderingSyntax{} : written->second;
+    if (node.kind == NodeKind::Sink) {
+      if (writes_lines(node)) warn_writing_workers(reporter, node, where);
+      continue;
+    }
+    if (node.ordered) continue;
     if (where.ordered_written) continue;
     const Node* sink = line_sink_after(pipeline, id);
     if (sink == nullptr) continue;

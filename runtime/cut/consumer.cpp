@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "runtime/cut/frame.hpp"
+#include "runtime/cut/say.hpp"
 
 namespace flow::cut {
 namespace {
@@ -225,9 +226,9 @@ bool Consumer::input_ended() {
   auto producers = presence_.census(names_.presence, Side::Producer);
   if (producers.closed == 0 && producers.alive == 0 && producers.dead > 0 && !warned_dead_) {
     warned_dead_ = true;
-    fmt::print(stderr,
-               "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
-               whole_.edge_name(edge_));
+    say_on_stderr(fmt::format(
+        "flow: edge {}: every process producing into it has died; waiting for one to be started\n",
+        whole_.edge_name(edge_)));
   }
   if (producers.closed == 0 || producers.alive > 0) return false;
   jsConsumerInfo* raw = nullptr;

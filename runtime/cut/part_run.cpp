@@ -9,6 +9,7 @@
 #include "flow/parts.hpp"
 #include "runtime/cut/consumer.hpp"
 #include "runtime/cut/publisher.hpp"
+#include "runtime/cut/say.hpp"
 #include "runtime/ops/builtins.hpp"
 
 namespace flow {
@@ -324,11 +325,10 @@ class PartRun {
     for (const auto& [edge, presence] : producers_) {
       auto count = counters_.at(edge).unpublished();
       if (count == 0) continue;
-      fmt::print(
-          stderr,
+      say_on_stderr(fmt::format(
           "flow: edge {}: stopped with {} message{} not published (the stream stayed full, or the server "
           "away); they count as errors\n",
-          whole_.edge_name(edge), count, count == 1 ? "" : "s");
+          whole_.edge_name(edge), count, count == 1 ? "" : "s"));
     }
   }
 

@@ -48,3 +48,17 @@ TEST_CASE("no reordering warning for ordered, one worker, an explicit ordered=fa
                                            "lines -> parse -> out\n")
             .empty());
 }
+
+TEST_CASE("a write or stdout sink with several workers warns at its workers, and asks for one", "[check]") {
+  CHECK(diagnostics_of("source lines = read(\"in.txt\")\n"
+                       "sink   out   = write(\"out.txt\") [workers=3]\n"
+                       "lines -> out\n") ==
+        "t.flow:2:34: warning: sink 'out' (write) has 3 workers, which write in the order they finish: its "
+        "lines can come out in another order than they came in; workers=1 keeps their order\n"
+        "    sink   out   = write(\"out.txt\") [workers=3]\n"
+        "                                     ^^^^^^^^^\n");
+  CHECK(diagnostics_of("source lines = read(\"in.txt\")\n"
+                       "sink   out   = discard() [workers=3]\n"
+                       "lines -> out\n")
+            .empty());
+}

@@ -192,6 +192,43 @@ TEST_CASE("flow run --trace-interval samples the trace at its own interval while
   for (std::size_t i = 0; i < at.size(); ++i) CHECK(at[i] == fmt::format("{}.00", i + 1));
 }
 
+TEST_CASE("intervals that share only a millisecond are sampled at the shorter, not every millisecond",
+          "[cli]") {
+  // 1s and 333ms have a greatest common divisor of 1ms: a snapshot of every
+  // edge every millisecond. The run takes them at 333ms instead, and each
+  // report comes with the first snapshot at or after its second.
+  auto dir = flow::test::temp_directory();
+  auto run =
+      run_flow(fmt::format("run {} --clock virtual --quiet --report 1s --trace {} --trace-interval 333ms "
+                           "--metrics-json {}",
+                           shell_quote(std::string(FLOW_SOURCE_DIR) + "/examples/drop_metrics.flow"),
+                           shell_quote(dir + "/trace.csv"), shell_quote(dir + "/run.json")));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto times = sample_times(flow::test::read_file(dir + "/trace.csv"));
+  auto json = flow::test::read_file(dir + "/run.json");
+  std::smatch match;
+  REQUIRE(std::regex_search(json, match, std::regex(R"("elapsed_s": ?([0-9.e+-]+))")));
+  double elapsed = std::stod(match[1]);
+  REQUIRE(elapsed > 1);
+  auto sampled = static_cast<std::size_t>(std::floor(elapsed / 0.333 + 1e-9));
+  REQUIRE(times.size() >= sampled);
+  for (std::size_t i = 0; i < sampled; ++i) CHECK(times[i] == Approx(0.333 * static_cast<double>(i + 1)));
+  auto reports = std::regex(R"(\[(\d+\.\d\d)s\] )");
+  std::vector<double> at;
+  for (std::sregex_iterator it(run.err.begin(), run.err.end(), reports), end; it != end; ++it)
+    at.push_back(std::stod((*it)[1]));
+  // The first multiple of 333ms at or after each whole second within the run.
+  std::vector<double> expected;
+  for (int second = 1;; ++second) {
+    double first = std::ceil(second / 0.333 - 1e-9) * 0.333;
+    if (first > elapsed) break;
+    expected.push_back(std::round(first * 100) / 100);
+  }
+  REQUIRE(at.size() == expected.size());
+  for (std::size_t i = 0; i < at.size(); ++i) CHECK(at[i] == Approx(expected[i]).margin(0.006));
+}
+
 TEST_CASE("flow run --trace-interval needs --trace and a duration", "[cli]") {
   auto alone = run_flow(fmt::format("run {} --trace-interval 50ms", flow::test::data("slow_stage")));
   CHECK(alone.exit_code == 2);

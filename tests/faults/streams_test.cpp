@@ -9,10 +9,12 @@
 
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "process.hpp"
@@ -199,4 +201,52 @@ TEST_CASE("a standard error whose reader went away ends in 141, quietly, after t
   auto run = run_with_stderr_reader_gone({"run", filter_flow(dir), "--report", "10ms"}, dir + "/access.log");
   CHECK(run.status == 141);
   CHECK(run.out == server_errors(log));
+}
+
+TEST_CASE("a standard error nobody reads holds up the reports, never the data on standard output",
+          "[faults]") {
+  // Reports every millisecond into a one-page pipe left unread: the reporter
+  // blocks on its first full page. The stdout() sink must still write every
+  // line, which it cannot if the reporter holds standard output's lock while
+  // it waits (the two share it only under `2>&1`).
+  auto dir = flow::test::temp_directory();
+  auto log = access_log();
+  write_file(dir + "/access.log", log);
+  int ends[2];
+  REQUIRE(pipe2(ends, O_CLOEXEC) == 0);
+  REQUIRE(fcntl(ends[1], F_SETPIPE_SZ, 4096) > 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, (dir + "/access.log").c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (dir + "/out").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, ends[1], STDERR_FILENO);
+  std::vector<std::string> args{FLOW_BINARY, "run", filter_flow(dir), "--report", "1ms"};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int spawned = posix_spawn(&pid, FLOW_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(ends[1]);
+  REQUIRE(spawned == 0);
+  auto expected = server_errors(log);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string out;
+  while ((out = read_file(dir + "/out")) != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(10));  // polling a file, not a synchronisation guess
+  }
+  CHECK(out == expected);
+  // Now read standard error: the run finishes, and it exits 0.
+  char buffer[4096];
+  std::size_t reported = 0;
+  for (ssize_t got; (got = read(ends[0], buffer, sizeof buffer)) > 0;)
+    reported += static_cast<std::size_t>(got);
+  close(ends[0]);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(reported > 4096);
 }
