@@ -78,7 +78,9 @@ void EventStreams::add(int socket, std::string first) {
   {
     std::lock_guard lock(mutex_);
     if (!closing_ && pages_ < max_pages) {
-      added_.emplace_back(socket, std::move(opening));
+      // Its opening holds the run so far: it is owed only events published
+      // after this, or the final one, which every page gets.
+      added_.push_back(Added{socket, std::move(opening), last_ ? 0 : sequence_});
       ++pages_;
       taken = true;
     }
@@ -177,15 +179,15 @@ void EventStreams::finish(Page& page, bool at_once) {
 }
 
 EventStreams::State EventStreams::take_state(std::vector<Page>& pages, Clock::time_point now) {
-  std::vector<std::pair<int, std::shared_ptr<const std::string>>> added;
+  std::vector<Added> added;
   State state;
   {
     std::lock_guard lock(mutex_);
     added.swap(added_);
     state = State{latest_, sequence_, last_, closing_};
   }
-  for (auto& [socket, opening] : added)
-    pages.push_back(Page{socket, std::move(opening), 0, 0, false, false, now});
+  for (auto& page : added)
+    pages.push_back(Page{page.socket, std::move(page.opening), 0, page.seen, false, false, now});
   return state;
 }
 

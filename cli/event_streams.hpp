@@ -70,7 +70,12 @@ class EventStreams {
   bool last_ = false;                          // latest_ is the final event
   bool closing_ = false;
   // Sockets the thread has yet to take in, each with what it is sent first.
-  std::vector<std::pair<int, std::shared_ptr<const std::string>>> added_;
+  struct Added {
+    int socket;
+    std::shared_ptr<const std::string> opening;
+    std::uint64_t seen;  // the sequence its opening already covers
+  };
+  std::vector<Added> added_;
   std::thread thread_;
 };
 
