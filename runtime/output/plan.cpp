@@ -76,7 +76,7 @@ std::string parts_list(const Pipeline& pipeline, std::vector<std::string> parts)
 
 // Each cut edge with the parts it joins and the settings its stream gets.
 std::string cut_list(const Pipeline& pipeline) {
-  std::string out = "cut edges (each one a NATS JetStream stream with the edge's capacity and policy):\n";
+  std::string out = "cut edges (each one a NATS JetStream stream with the edge's capacity and overflow):\n";
   auto cuts = cut_edges(pipeline);
   if (cuts.empty()) return out + "  none\n";
   std::size_t name_width = 0;

@@ -154,7 +154,7 @@ TEST_CASE("Plan lists each part with its nodes and each cut edge with its parts 
                  "  middle  process\n"
                  "  back    store\n\n"));
   CHECK(contains(plan,
-                 "\ncut edges (each one a NATS JetStream stream with the edge's capacity and policy):\n"
+                 "\ncut edges (each one a NATS JetStream stream with the edge's capacity and overflow):\n"
                  "  validate -> process  front -> middle  [capacity=5, overflow=drop_newest, max_bytes=1KB]\n"
                  "  process -> store     middle -> back   [capacity=5, overflow=block, max_bytes=none]\n\n"));
   CHECK(contains(plan, "[workers=1, ordered=false, fanout=broadcast, on_error=fail, part=middle]\n"));
@@ -173,5 +173,5 @@ TEST_CASE("Plan lists nodes without a part as (no part) and a file cut nowhere a
   for (auto& node : pipeline.nodes) node.part = "all";
   plan = to_plan(pipeline, builtin_operators());
   CHECK(contains(plan, "\n  all  ingest, validate, process, store\n"));
-  CHECK(contains(plan, "stream with the edge's capacity and policy):\n  none\n"));
+  CHECK(contains(plan, "stream with the edge's capacity and overflow):\n  none\n"));
 }
