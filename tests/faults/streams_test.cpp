@@ -92,6 +92,26 @@ struct Spawned {
   std::string out;
 };
 
+// Starts `flow ARGS` with standard input from `in`, standard output to the
+// file `out` and standard error the descriptor `err`, which it closes here.
+pid_t spawn_flow(const std::vector<std::string>& args, const std::string& in, const std::string& out,
+                 int err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, err, STDERR_FILENO);
+  std::vector<char*> argv{const_cast<char*>(FLOW_BINARY)};
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int spawned = posix_spawn(&pid, FLOW_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(err);
+  REQUIRE(spawned == 0);
+  return pid;
+}
+
 // Runs `flow ARGS` with standard input from `in`, standard output to a file,
 // and standard error a pipe whose reader is gone before flow starts: every
 // write there fails with EPIPE, deterministically (SIGPIPE is ignored by flow).
@@ -100,20 +120,7 @@ Spawned run_with_stderr_reader_gone(const std::vector<std::string>& args, const 
   int ends[2];
   REQUIRE(pipe2(ends, O_CLOEXEC) == 0);
   close(ends[0]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (dir + "/out").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, ends[1], STDERR_FILENO);
-  std::vector<char*> argv{const_cast<char*>(FLOW_BINARY)};
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int spawned = posix_spawn(&pid, FLOW_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(ends[1]);
-  REQUIRE(spawned == 0);
+  pid_t pid = spawn_flow(args, in, dir + "/out", ends[1]);
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
   Spawned result;
@@ -215,21 +222,8 @@ TEST_CASE("a standard error nobody reads holds up the reports, never the data on
   int ends[2];
   REQUIRE(pipe2(ends, O_CLOEXEC) == 0);
   REQUIRE(fcntl(ends[1], F_SETPIPE_SZ, 4096) > 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, (dir + "/access.log").c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (dir + "/out").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, ends[1], STDERR_FILENO);
-  std::vector<std::string> args{FLOW_BINARY, "run", filter_flow(dir), "--report", "1ms"};
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int spawned = posix_spawn(&pid, FLOW_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(ends[1]);
-  REQUIRE(spawned == 0);
+  pid_t pid =
+      spawn_flow({"run", filter_flow(dir), "--report", "1ms"}, dir + "/access.log", dir + "/out", ends[1]);
   auto expected = server_errors(log);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   std::string out;
