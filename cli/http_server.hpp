@@ -4,7 +4,7 @@
 // handlers, or handed over whole (server-sent events); cpp-httplib stays
 // behind this header.
 //
-// What a client can hold (docs/commands.md, When things go wrong): a request
+// What a client can hold (docs/faults.md): a request
 // must arrive whole within a second of its connection being accepted, however
 // slowly it trickles in; a write the client takes nothing of for a second
 // fails; the port is this server's alone (no SO_REUSEPORT).

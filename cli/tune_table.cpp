@@ -12,7 +12,7 @@ namespace {
 using Row = std::vector<std::string>;
 
 // The goals' figures of one verdict, each marked `*` where it misses its goal.
-// A verdict with a failed run misses every goal (docs/commands.md), whatever
+// A verdict with a failed run misses every goal (docs/tune.md), whatever
 // figures the failed run left: a run that stopped early drops nothing more.
 void add_figures(Row& row, const std::vector<tune::Goal>& goals, const tune::Verdict* verdict,
                  bool& any_missed) {

@@ -1,6 +1,6 @@
 #pragma once
 // `--ui [ADDR:]PORT` of `flow run` and `flow status`: where the live page is
-// served, and serving it (docs/commands.md, The live page).
+// served, and serving it (docs/watching.md, The live page).
 #include <optional>
 #include <string>
 #include <string_view>

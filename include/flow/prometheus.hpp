@@ -2,7 +2,7 @@
 // A run's metrics in the Prometheus text exposition format, version 0.0.4:
 // what `flow run --metrics-port` serves on /metrics. A pure function of the
 // snapshot, so what a scrape shows is tested without a server. The families,
-// their types and labels: docs/commands.md, "Prometheus".
+// their types and labels: docs/watching.md, "Prometheus".
 #include <string>
 #include <string_view>
 

@@ -2,7 +2,7 @@
 // `flow tune` as a library: the least edge capacities (and, asked, node
 // workers) with which every run of a pipeline meets goals such as `dropped=0`
 // or `p99<=200ms` on every seed, and the .flow file rewritten with them.
-// The pieces, in the order `flow tune` uses them (docs/commands.md, "flow tune"):
+// The pieces, in the order `flow tune` uses them (docs/tune.md):
 //
 //   auto read = flow::tune::parse_goal("p99<=200ms");     // a GoalRead: the goal, or why not
 //   auto knobs = flow::tune::knobs_of(pipeline, {});       // what the search may change

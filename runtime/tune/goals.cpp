@@ -252,7 +252,7 @@ GoalRead parse_goal(std::string_view text) {
 
 namespace {
 
-// The balance's shares, in percent (docs/commands.md, "flow tune"): dropped
+// The balance's shares, in percent (docs/tune.md): dropped
 // of produced, delivered of produced less filtered. Computed as 100 × n / d
 // so that a share equal to a limit written in decimal compares equal to it.
 double share(Metric metric, const RunMetrics& metrics) {

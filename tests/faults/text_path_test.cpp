@@ -1,4 +1,4 @@
-// The text path's promises (docs/commands.md, "When things go wrong"): a
+// The text path's promises (docs/faults.md): a
 // write() never empties the file a read() reads, whatever its name; flow tune
 // refuses input its runs could not each read again; read("/dev/stdin") of a
 // closed standard input fails as read("-") does; a line without an end costs
