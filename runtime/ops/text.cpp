@@ -60,7 +60,7 @@ Filtered filter_in_place(Chunk& messages, const Keep& keep, OperatorContext& con
 }
 
 /// A filter that keeps few of read()'s lines would leave each survivor
-/// holding the whole block it was cut from (docs/runtime.md, Payloads): when
+/// holding the whole block it was cut from (docs/runtime_run.md, Payloads): when
 /// fewer than a quarter stay, or the unit was too small to tell (one message
 /// at a time with on_error=skip) and some went, the survivors are copied out.
 template <typename Keep>

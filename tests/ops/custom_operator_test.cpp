@@ -42,9 +42,9 @@ TEST_CASE("a user's operator registers and runs exactly like a built-in", "[ops]
   CHECK(flow::test::payloads(messages) == std::vector<std::string>{"abc", "xy"});
 }
 
-TEST_CASE("docs/operators.md quotes the compiled example of a user's operator", "[ops]") {
+TEST_CASE("docs/custom_operators.md quotes the compiled example of a user's operator", "[ops]") {
   auto source = flow::test::read_text(FLOW_SOURCE_DIR "/tests/ops/custom_operator_example.cpp");
-  auto page = flow::test::read_text(FLOW_SOURCE_DIR "/docs/operators.md");
+  auto page = flow::test::read_text(FLOW_SOURCE_DIR "/docs/custom_operators.md");
   auto example = between_markers(source);
   CHECK(page.find("```cpp\n" + example + "```\n") != std::string::npos);
 }

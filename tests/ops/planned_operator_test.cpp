@@ -210,9 +210,9 @@ TEST_CASE("a source of one's own that reads from outside is checked like read(\"
         "               ^^^^^^\n");
 }
 
-TEST_CASE("docs/operators.md quotes the compiled example of a planned operator", "[ops][plan]") {
+TEST_CASE("docs/custom_operators.md quotes the compiled example of a planned operator", "[ops][plan]") {
   auto source = flow::test::read_text(FLOW_SOURCE_DIR "/tests/ops/planned_operator_example.cpp");
-  auto page = flow::test::read_text(FLOW_SOURCE_DIR "/docs/operators.md");
+  auto page = flow::test::read_text(FLOW_SOURCE_DIR "/docs/custom_operators.md");
   const std::string begin = "// BEGIN operators.md plan example\n";
   auto from = source.find(begin);
   auto to = source.find("// END operators.md plan example");
