@@ -34,6 +34,19 @@ std::string node_table(const RunMetrics& metrics) {
   return text;
 }
 
+// What sources fed from outside counted of their own (HTTP answers, files
+// followed): one line per such node, after the table.
+std::string counts_lines(const RunMetrics& metrics) {
+  std::string text;
+  for (const auto& node : metrics.nodes) {
+    if (node.counts.empty()) continue;
+    text += fmt::format("{}:", node.name);
+    for (const auto& [name, count] : node.counts) text += fmt::format(" {} {}", name, count);
+    text += '\n';
+  }
+  return text;
+}
+
 std::string edge_table(const RunMetrics& metrics) {
   auto text = fmt::format("\n{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", "edge", "overflow", "in", "out",
                           "dropped", "high/cap", "blocked");
@@ -116,7 +129,7 @@ std::string peak_line(const RunMetrics& metrics, const HoldBound& bound) {
 
 std::string render_summary(const RunMetrics& metrics, const std::optional<PredictedThroughput>& predicted,
                            const HoldBound& bound) {
-  auto text = header(metrics) + node_table(metrics) + edge_table(metrics) + "\n";
+  auto text = header(metrics) + node_table(metrics) + counts_lines(metrics) + edge_table(metrics) + "\n";
   for (const auto& source : metrics.sources) {
     text += balance_line(source, metrics.status == RunStatus::Failed) + "\n";
   }

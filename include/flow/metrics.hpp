@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flow/model.hpp"
@@ -50,6 +51,9 @@ struct NodeMetrics {
   /// Stands in for a node another part runs: the far end of a cut edge
   /// (publishing to its stream, or consuming from it).
   bool remote = false;
+  /// What a source fed from outside counts of its own (SourceOperator::counts):
+  /// HTTP answers, connections, rotated files; by name, in the source's order.
+  std::vector<std::pair<std::string, std::uint64_t>> counts{};
 };
 
 /// One bucket of a cumulative latency histogram (Prometheus's `le`).

@@ -7,8 +7,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "flow/message.hpp"
+#include "flow/model.hpp"
 
 namespace flow {
 
@@ -111,6 +114,34 @@ class Operator {
 struct SourcePull {
   bool exhausted = false;                    ///< no more messages, ever (may come with the last ones appended)
   std::optional<Clock::time_point> next_at;  ///< nothing now: pull again at this time (rate, burst)
+  /// Nothing now, and the source will call SourceContext::wake when it has
+  /// something (a followed file grew, a socket was readable): no retry timer.
+  bool wait = false;
+};
+
+/// What the runtime offers a source fed from outside the pipeline (a followed
+/// file, a socket, HTTP requests): a way to be pulled again when input
+/// arrives, a view of the room on its output, and a count for what it refuses
+/// before it enters. Every method may be called from any thread, until the
+/// run ends; after that, wake() does nothing.
+class SourceContext {
+ public:
+  virtual ~SourceContext() = default;
+  /// Input arrived: the runtime pulls again soon (never from inside this call).
+  virtual void wake() = 0;
+  /// Messages the output edges would take now without blocking or dropping
+  /// (capacity less what is held, reserved and parked; the least over the
+  /// outputs); nullopt when no output is bounded.
+  virtual std::optional<std::size_t> room() const = 0;
+  /// The overflow policy of the first output edge: what a full edge does.
+  virtual Overflow policy() const = 0;
+  /// The capacity of the first output edge, if bounded.
+  virtual std::optional<std::uint64_t> capacity() const = 0;
+  /// `messages` (of `bytes` payload) arrived and were refused because the
+  /// output edge was full under a drop policy (an HTTP request answered 429):
+  /// counted as produced by this source and dropped at its first output edge,
+  /// so the edge's `in = out + dropped` and the source's balance hold.
+  virtual void refused(std::size_t messages) = 0;
 };
 
 /// The first operator of a source node.
@@ -124,6 +155,20 @@ class SourceOperator {
   virtual SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) = 0;
   /// Messages the source will produce in all, when known (for progress reports).
   virtual std::optional<std::uint64_t> expected_count() const { return std::nullopt; }
+
+  /// Called once before the first pull; `context` outlives every later call.
+  /// A source fed from outside keeps it to wake the runtime (SourcePull::wait).
+  virtual void attach(SourceContext& context) { (void)context; }
+  /// The sources are being stopped (Ctrl-C, SIGTERM, --duration), called from
+  /// the thread that stops them, maybe while a pull runs on another. A source
+  /// fed from outside stops taking input (closes its sockets, stops
+  /// following) and returns true: the runtime then keeps pulling until it
+  /// says `exhausted`, so what it took is not lost. It must not wait for the
+  /// pipeline. The default, false: the runtime stops pulling at once.
+  virtual bool stop() { return false; }
+  /// What the source counts of its own (HTTP answers, connections, rotated
+  /// files), by name: shown per node in the metrics, the summary and /metrics.
+  virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }
 };
 
 }  // namespace flow

@@ -90,6 +90,18 @@ std::size_t EdgeBuffer::reserve(std::size_t want) {
   return granted;
 }
 
+std::optional<std::size_t> EdgeBuffer::free_room() const {
+  if (!capacity_) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  return credit_room();
+}
+
+void EdgeBuffer::refuse(std::size_t messages) {
+  std::lock_guard lock(mutex_);
+  in_ += messages;
+  dropped_ += messages;
+}
+
 bool EdgeBuffer::wake_wanting() {
   if (!wanting_ || credit_room() == 0) return false;
   wanting_ = false;

@@ -61,6 +61,12 @@ class EdgeBuffer {
   bool drained() const;
   /// Messages the consumer could take now or soon (held and parked).
   std::size_t waiting() const;
+  /// Room a producer fed from outside may count on now: capacity less what is
+  /// held, reserved and parked; nullopt without a capacity.
+  std::optional<std::size_t> free_room() const;
+  /// Counts `messages` that arrived for this edge and were refused before
+  /// being offered (a source answered 429): in and dropped both grow.
+  void refuse(std::size_t messages);
   /// Producer output waits here (a `block` edge that was full). Read without
   /// the lock: a producer asks before every unit.
   bool has_parked() const;

@@ -82,6 +82,7 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
     ledgers_.push_back(origins_.back().foreign ? std::make_unique<Ledger>() : nullptr);
     has_foreign_ = has_foreign_ || origins_.back().foreign;
   }
+  attach_source();
 }
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
@@ -185,7 +186,7 @@ bool NodeRunner::blocked() const {
 }
 
 bool NodeRunner::inputs_done() const {
-  if (ops_.source) return exhausted_.load(std::memory_order_acquire) || state_.sources_stopped();
+  if (ops_.source) return source_done();
   for (const auto* input : inputs_) {
     if (!input->drained()) return false;
   }
@@ -270,6 +271,7 @@ NodeMetrics NodeRunner::metrics(double elapsed_s) const {
   m.busy = capacity_s > 0 ? std::min(1.0, m.busy_s / capacity_s) : 0;
   m.latency_p50_s = work_latency_.quantile_s(0.50);
   m.latency_p99_s = work_latency_.quantile_s(0.99);
+  if (ops_.source) m.counts = ops_.source->counts();
   return m;
 }
 

@@ -67,6 +67,10 @@ class NodeRunner {
   };
 
   NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators);
+  /// The source operator goes first: its threads may still wake this runner.
+  ~NodeRunner();
+  NodeRunner(const NodeRunner&) = delete;
+  NodeRunner& operator=(const NodeRunner&) = delete;
 
   /// Wires the node to its edges; index k of `inputs` comes from `producers[k]`, of `outputs` goes to `consumers[k]`.
   void connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
@@ -89,6 +93,13 @@ class NodeRunner {
   NodeMetrics metrics(double elapsed_s) const;
   const LatencyHistogram& delivery_latency() const { return delivery_latency_; }
   std::uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
+  /// The graph is built: a source fed from outside may wake this runner from now on.
+  void open_source();
+  /// The sources are being stopped: a source fed from outside is told
+  /// (SourceOperator::stop) and, if it drains what it took, pulled until exhausted.
+  void stop_source();
+  /// The run is over: a source fed from outside can wake this runner no more.
+  void close_source();
   /// The source operator's expected count, for a source node.
   std::optional<std::uint64_t> expected() const { return ops_.source ? ops_.source->expected_count() : std::nullopt; }
 
@@ -190,6 +201,29 @@ class NodeRunner {
   bool release_pull();  ///< true: another worker asked for a pull meanwhile
   std::uint64_t pull_claimed(Unit& unit);  ///< the pull itself, by the worker that claimed it; its payload bytes
   void arm_pull_timer(Clock::time_point again);
+  /// Whether the source is done: exhausted, or stopped without a drain of its own.
+  bool source_done() const;
+
+  // node_outside.cpp
+  /// The SourceContext a source is given. Its lock orders before the
+  /// runner's: wake() schedules under it, so close() waits out a wake in progress.
+  class Outside final : public SourceContext {
+   public:
+    explicit Outside(NodeRunner& runner) : runner_(runner) {}
+    void wake() override;
+    std::optional<std::size_t> room() const override;
+    Overflow policy() const override;
+    std::optional<std::uint64_t> capacity() const override;
+    void refused(std::size_t messages) override;
+    void open();   ///< the graph is built: wakes may start workers
+    void close();  ///< the run is over: wakes do nothing
+
+   private:
+    NodeRunner& runner_;
+    std::mutex mutex_;
+    bool open_ = false;
+  };
+  void attach_source();
 
   RunState& state_;
   Timer& timer_;
@@ -250,6 +284,9 @@ class NodeRunner {
   Clock::time_point next_pull_{};
   std::optional<Clock::time_point> pull_armed_;
   std::optional<std::uint64_t> largest_message_;  ///< payload bytes of the largest message pulled (memory_limit)
+  std::atomic<bool> stop_told_{false};  ///< SourceOperator::stop was called (once)
+  std::atomic<bool> draining_{false};  ///< stopped, and the source drains what it took before it ends
+  std::unique_ptr<Outside> outside_;   ///< set for a source node
 
   std::atomic<std::uint64_t> in_{0}, out_{0}, errors_{0}, filtered_{0}, busy_ns_{0}, delivered_{0};
   LatencyHistogram work_latency_;

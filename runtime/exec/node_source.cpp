@@ -23,8 +23,13 @@ bool NodeRunner::claim_pull() {
 
 bool NodeRunner::release_pull() { return pull_state_.exchange(kPullFree) == kPullRequested; }
 
+bool NodeRunner::source_done() const {
+  if (exhausted_.load(std::memory_order_acquire)) return true;
+  return state_.sources_stopped() && !draining_.load(std::memory_order_acquire);
+}
+
 NodeRunner::Step NodeRunner::pull_and_run() {
-  if (exhausted_.load(std::memory_order_acquire) || state_.sources_stopped()) return Step::Idle;
+  if (source_done()) return Step::Idle;
   if (room_.waiting()) return Step::Idle;  // a full output edge wakes it (on_room)
   // One pull at a time. A worker that finds the source busy leaves a request
   // instead of waiting: the room or the time the puller found missing may open
@@ -79,7 +84,7 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   unit.reserved = keep_room(room, unit.messages.size());
   if (pull.exhausted) exhausted_.store(true, std::memory_order_release);
   std::optional<Clock::time_point> again = pull.next_at;
-  if (!again && !pull.exhausted && unit.messages.empty()) again = now + kRetryPull;
+  if (!again && !pull.exhausted && !pull.wait && unit.messages.empty()) again = now + kRetryPull;
   if (again) arm_pull_timer(*again);
   std::uint64_t bytes = 0, largest = 0;
   for (auto& message : unit.messages) {

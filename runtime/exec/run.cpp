@@ -207,11 +207,13 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   // and one thing at a time makes a seed give the same run.
   GraphBuilder graph(virtual_clock ? 1 : options.threads, virtual_clock.get());  // after the runners: its destructor waits for their tasks
   graph.build(runners);
+  for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->open_source();
   auto wake_sources = [&] {
     for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->schedule();
   };
   state.on_room(wake_sources);
   std::function<void()> stop_sources = [&] {
+    for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->stop_source();
     state.stop_sources();
     wake_sources();
   };
@@ -227,6 +229,7 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   }
   double elapsed = state.elapsed_s();
   if (options.on_over) options.on_over(status);
+  for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->close_source();
   timer.stop();  // no callback may put work into the graph past this point
   graph.wait();
   return finish(collect(parts, status, elapsed));

@@ -118,6 +118,11 @@ void RunState::produced(const SourceTally& tally, bool reserved) {
   grow(static_cast<std::int64_t>(tally.total()), static_cast<std::int64_t>(tally.bytes()));
 }
 
+void RunState::refused(std::size_t source, std::uint64_t n) {
+  balance_[source].produced.fetch_add(n, std::memory_order_relaxed);
+  balance_[source].dropped.fetch_add(n, std::memory_order_relaxed);
+}
+
 namespace {
 
 void raise_peak(std::atomic<std::uint64_t>& peak, std::int64_t now) {

@@ -82,6 +82,9 @@ class RunState {
   /// those it took (fan-out: `made`, per source, not reserved) and its change
   /// of the payload bytes alive; passing the memory limit fails the run naming `who`.
   void made(const SourceTally& made, std::int64_t bytes, const std::string& who);
+  /// Source `source` refused `n` messages at the door (its edge was full under
+  /// a drop policy): produced and dropped at once, never alive or in flight.
+  void refused(std::size_t source, std::uint64_t n);
   /// Counts messages leaving the pipeline, freeing their room in flight.
   void retire(const SourceTally& tally, Exit why);
   /// An operator (`who`: "stage x (operator prefix)") changed the payload bytes

@@ -20,6 +20,11 @@ Json node_json(const NodeMetrics& n) {
             {"filtered", n.filtered}, {"busy", n.busy},                {"busy_s", n.busy_s},
             {"latency_p50_s", n.latency_p50_s}, {"latency_p99_s", n.latency_p99_s}};
   if (n.remote) json["remote"] = true;
+  if (!n.counts.empty()) {
+    Json counts = Json::object();
+    for (const auto& [name, count] : n.counts) counts[name] = count;
+    json["counts"] = std::move(counts);
+  }
   return json;
 }
 
@@ -159,6 +164,11 @@ NodeMetrics read_node(const Json& j, const std::string& at) {
   if (const auto* remote = field(j, at, "remote", false); remote != nullptr) {
     if (!remote->is_boolean()) fail(key_path(at, "remote"), fmt::format("expected true or false, got {}", remote->type_name()));
     n.remote = remote->get<bool>();
+  }
+  if (const auto* counts = field(j, at, "counts", false); counts != nullptr) {
+    auto where = key_path(at, "counts");
+    if (!counts->is_object()) fail(where, fmt::format("expected an object, got {}", counts->type_name()));
+    for (const auto& [name, count] : counts->items()) n.counts.emplace_back(name, count_of(*counts, where, name.c_str()));
   }
   return n;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
@@ -77,6 +78,20 @@ void node_family(Exposition& out, const RunMetrics& metrics, const Family& famil
   out.family(family);
   for (const NodeMetrics& node : metrics.nodes) {
     out.sample(family.name, {{"pipeline", metrics.pipeline}, {"node", node.name}}, number(value(node)));
+  }
+}
+
+// What sources fed from outside count of their own, one sample per node and count.
+void source_counts_family(Exposition& out, const RunMetrics& m) {
+  Family family{"flow_source_events_total", "counter",
+                "What a source fed from outside counted: HTTP answers by status, connections, files followed."};
+  bool any = std::any_of(m.nodes.begin(), m.nodes.end(), [](const NodeMetrics& n) { return !n.counts.empty(); });
+  if (!any) return;
+  out.family(family);
+  for (const NodeMetrics& node : m.nodes) {
+    for (const auto& [event, count] : node.counts) {
+      out.sample(family.name, {{"pipeline", m.pipeline}, {"node", node.name}, {"event", event}}, number(count));
+    }
   }
 }
 
@@ -184,6 +199,7 @@ std::string to_prometheus(const RunMetrics& metrics) {
   out.sample("flow_run_elapsed_seconds", {{"pipeline", metrics.pipeline}}, number(metrics.elapsed_s));
   edge_families(out, metrics);
   node_families(out, metrics);
+  source_counts_family(out, metrics);
   latency_histogram(out, metrics);
   return out.take();
 }
