@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config tao-pegtl-dev libtbb-dev libfmt-dev catch2
           graphviz libre2-dev libcli11-dev nlohmann-json3-dev libxml2-utils libcpp-httplib-dev clang-tidy
-          libnats-dev nats-server chromium zlib1g-dev)
+          libnats-dev nats-server chromium zlib1g-dev curl wrk)
 # chromium: the tests load `flow run --ui`'s page in it, headless.
 # The tests check `flow run --metrics-port` with its promtool. The package is
 # the whole Prometheus server (on a systemd machine it starts one on :9090);
 # its recommended node exporter, a second daemon, is left out.
-tools_only=(prometheus)
+# rsyslog: the ingest benchmark's reference (bench/ingest.sh), run in the
+# foreground with its own config; its recommended extras are left out.
+tools_only=(prometheus rsyslog)
 
 missing_of() {
   for package in "$@"; do

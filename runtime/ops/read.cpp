@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "flow/value.hpp"
+#include "runtime/ingest/ingest.hpp"
 #include "runtime/ops/builtins.hpp"
 #include "runtime/ops/gunzip.hpp"
 #include "runtime/ops/unfinished.hpp"
@@ -285,6 +286,7 @@ class Read final : public SourceOperator, public HoldsUnfinished {
 }  // namespace
 
 std::unique_ptr<SourceOperator> make_read(const OperatorCall& call) {
+  if (optional_arg<bool>(call, "follow").value_or(false)) return ingest::make_follow(call);
   auto max_line = optional_arg<Size>(call, "max_line").value_or(Size{kDefaultMaxLine}).bytes;
   return std::make_unique<Read>(required_arg<std::string>(call, "path"), max_line);
 }

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include "runtime/model/value_limits.hpp"
+#include "runtime/ingest/ingest.hpp"
 #include "runtime/ops/builtins.hpp"
 
 namespace flow {
@@ -280,11 +281,20 @@ void register_sources(OperatorRegistry& registry) {
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
                       ops::make_generate, ops::plan_generate, validate_generate));
-  registry.add(source(
-      "read", {required("path", ValueKind::String), optional("max_line", ValueKind::Size, Size{1 << 20})},
-      "the lines of a file, one message each; \"-\" reads standard input; a line over `max_line` "
-      "fails the run",
-      ops::make_read, ops::plan_read, validate_read));
+  registry.add(source("read",
+                      {required("path", ValueKind::String), optional("max_line", ValueKind::Size, Size{1 << 20}),
+                       optional("follow", ValueKind::Boolean, false)},
+                      "the lines of a file, one message each; \"-\" reads standard input; a line over `max_line` "
+                      "fails the run; `follow=true` follows a growing, rotated file like tail -F",
+                      ops::make_read, ops::plan_read, validate_read));
+  registry.add(source("listen",
+                      {required("address", ValueKind::String), optional("max_connections", ValueKind::Integer),
+                       optional("idle_timeout", ValueKind::Duration), optional("max_line", ValueKind::Size),
+                       optional("timeout", ValueKind::Duration), optional("max_body", ValueKind::Size),
+                       optional("ack", ValueKind::Identifier)},
+                      "messages from the network: lines over TCP (\"tcp://127.0.0.1:5140\") or POSTed "
+                      "bodies over HTTP (\"http://127.0.0.1:8080/ingest\")",
+                      ingest::make_listen, ingest::plan_listen, ingest::validate_listen));
 }
 
 void register_stages(OperatorRegistry& registry) {
