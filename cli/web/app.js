@@ -263,6 +263,24 @@ function showSummary(run) {
     run.bottleneck ? `${run.bottleneck}: ${run.bottleneck_reason || ''}` : 'none named yet';
 }
 
+// What sources fed from outside count of their own (listen's answers by
+// status, a follower's rotations): nodes[].counts, one list per node; the
+// section stays hidden while no node counts anything.
+function showCounts(run) {
+  const counted = run.nodes.filter((node) => node.counts && Object.keys(node.counts).length > 0);
+  const section = document.getElementById('counts');
+  section.hidden = counted.length === 0;
+  section.replaceChildren(...counted.flatMap((node) => {
+    const list = document.createElement('dl');
+    list.dataset.node = node.name;
+    list.replaceChildren(...Object.entries(node.counts).flatMap(([name, count]) => [
+      Object.assign(document.createElement('dt'), { textContent: name }),
+      Object.assign(document.createElement('dd'), { textContent: String(count) }),
+    ]));
+    return [Object.assign(document.createElement('h3'), { textContent: node.name }), list];
+  }));
+}
+
 function showStatus(run, final) {
   const status = document.getElementById('status');
   let text = final ? `finished: ${run.status}` : 'running';
@@ -281,6 +299,7 @@ function show(run, final) {
     plotEdge(edge, run, final);
   }
   showSummary(run);
+  showCounts(run);
   showStatus(run, final);
   view.previous = run;
 }

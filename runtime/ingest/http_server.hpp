@@ -1,0 +1,56 @@
+#pragma once
+// Internal to runtime/ingest: cpp-httplib's server with listen("http://…")'s
+// limits — a thread per connection from a pool of max_connections threads,
+// connections beyond it answered 503 and closed on the spot, reads and
+// keep-alive ended by idle_timeout, SO_REUSEADDR without SO_REUSEPORT.
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+namespace flow::ingest {
+
+/// Where listen("http://host:port/path") listens.
+struct HttpAddress {
+  std::string host = "127.0.0.1";  ///< loopback unless the address names a host
+  int port = 0;
+  std::string path = "/";
+};
+
+/// Parses "http://host:port/path"; throws std::invalid_argument saying what is wrong.
+HttpAddress parse_http_address(const std::string& address);
+
+struct HttpLimits {
+  std::size_t max_connections = 64;
+  std::chrono::milliseconds idle_timeout{5000};
+  std::uint64_t max_body = 1 << 20;
+};
+
+class HttpServer final : public httplib::Server {
+ public:
+  explicit HttpServer(const HttpLimits& limits);
+  ~HttpServer() override;
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Binds (port 0: one the system picks) and serves on threads of its own;
+  /// the bound port. Throws std::runtime_error naming the address and why.
+  int start(const std::string& host, int port);
+  /// Stops accepting and joins every thread (the handlers must return).
+  void close();
+
+  /// Connections closed at once because max_connections were open.
+  std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
+
+ private:
+  bool process_and_close_socket(socket_t socket) override;
+
+  std::atomic<std::uint64_t> refused_{0};
+  std::thread thread_;
+  std::atomic<bool> done_{false};
+};
+
+}  // namespace flow::ingest
