@@ -80,6 +80,12 @@ void reply(httplib::Response& response, const Answer& answer) {
   response.set_content(answer.body + "\n", "application/json");
 }
 
+// Answered before the body was read: the connection closes after the answer.
+void close_unread(httplib::Response& response) {
+  response.set_header("Connection", "close");
+  HttpServer::close_after_answer();
+}
+
 Answer error(int status, std::uint64_t& counter, const std::string& why, std::uint64_t retry_after = 0) {
   ++counter;
   return {status, fmt::format(R"({{"error":"{}"}})", why), retry_after, 0};
@@ -106,7 +112,7 @@ class HttpListen final : public SourceOperator {
           if (announced(request) <= limits_.max_body) return 100;
           std::lock_guard lock(intake_->mutex);
           reply(response, error(413, intake_->too_large, "body over max_body"));
-          response.set_header("Connection", "close");
+          close_unread(response);
           return 413;
         });
     address_.port = server_.start(address_.host, address_.port);
@@ -212,7 +218,7 @@ Answer HttpListen::ingest(const httplib::Request& request, httplib::Response& re
   // Checked before a byte of the body is read; the connection is closed, so
   // the unread body is never taken for the next request.
   if (announced(request) > limits_.max_body) {
-    response.set_header("Connection", "close");
+    close_unread(response);
     std::lock_guard lock(intake_->mutex);
     return error(413, intake_->too_large, "body over max_body");
   }
@@ -222,7 +228,7 @@ Answer HttpListen::ingest(const httplib::Request& request, httplib::Response& re
     return body.size() <= limits_.max_body;  // a chunked body has no length to check first
   });
   if (body.size() > limits_.max_body) {
-    response.set_header("Connection", "close");
+    close_unread(response);
     std::lock_guard lock(intake_->mutex);
     return error(413, intake_->too_large, "body over max_body");
   }

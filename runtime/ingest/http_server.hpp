@@ -42,12 +42,17 @@ class HttpServer final : public httplib::Server {
   /// Stops accepting and joins every thread (the handlers must return).
   void close();
 
+  /// Called by a handler that answers without reading the request's body:
+  /// the connection is closed after the answer.
+  static void close_after_answer();
+
   /// Connections closed at once because max_connections were open.
   std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
 
  private:
   bool process_and_close_socket(socket_t socket) override;
 
+  std::chrono::milliseconds idle_;
   std::atomic<std::uint64_t> refused_{0};
   std::thread thread_;
   std::atomic<bool> done_{false};

@@ -70,7 +70,7 @@ in -> out [capacity=10, overflow=drop_newest]
 )");
   const int requests = 40, lines = 5;
   std::string expected;
-  int accepted = 0, rejected = 0;
+  std::uint64_t accepted = 0, rejected = 0;
   for (int r = 0; r < requests; ++r) {
     auto body = lines_file(run.dir(), fmt::format("r{}", r), lines);
     auto reply = run.post(body);
