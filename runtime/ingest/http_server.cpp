@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -266,6 +267,12 @@ int HttpServer::start(const std::string& host, int port) {
 
 void HttpServer::close() {
   if (!thread_.joinable()) return;
+  {
+    // Connections waiting for a request, or reading one, stop at once: they read its end.
+    std::lock_guard lock(open_mutex_);
+    closing_ = true;
+    for (int socket : open_) shutdown(socket, SHUT_RD);
+  }
   stop();
   thread_.join();
 }
@@ -286,14 +293,26 @@ bool HttpServer::process_and_close_socket(socket_t socket) {
     ::close(socket);
     return true;
   }
+  {
+    std::lock_guard lock(open_mutex_);
+    if (closing_) {
+      ::close(socket);
+      return false;
+    }
+    open_.insert(socket);
+  }
   Connection connection(socket, idle_);
   bool answered = true;
   for (std::size_t served = 0; served < kRequestsPerConnection; ++served) {
-    if (!connection.next_request([this] { return is_running(); })) break;
+    if (!connection.next_request([this] { return svr_sock_ != INVALID_SOCKET; })) break;
     close_after = false;
     bool closed = false;
     answered = process_request(connection, served + 1 == kRequestsPerConnection, closed, nullptr);
     if (!answered || closed || close_after) break;
+  }
+  {
+    std::lock_guard lock(open_mutex_);
+    open_.erase(socket);
   }
   connection.linger();
   ::close(socket);

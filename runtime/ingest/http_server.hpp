@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -39,7 +41,8 @@ class HttpServer final : public httplib::Server {
   /// Binds (port 0: one the system picks) and serves on threads of its own;
   /// the bound port. Throws std::runtime_error naming the address and why.
   int start(const std::string& host, int port);
-  /// Stops accepting and joins every thread (the handlers must return).
+  /// Stops accepting, cuts off connections waiting for or reading a request,
+  /// and joins every thread (the handlers must return).
   void close();
 
   /// Called by a handler that answers without reading the request's body:
@@ -54,6 +57,9 @@ class HttpServer final : public httplib::Server {
 
   std::chrono::milliseconds idle_;
   std::atomic<std::uint64_t> refused_{0};
+  std::mutex open_mutex_;  // guards what follows
+  std::set<int> open_;     // connections being served
+  bool closing_ = false;
   std::thread thread_;
   std::atomic<bool> done_{false};
 };

@@ -91,9 +91,9 @@ class HttpRun {
     return reply;
   }
 
-  /// Stops the run with SIGTERM and reads its metrics JSON.
-  nlohmann::json stop() {
-    child_->send(SIGTERM);
+  /// Stops the run with SIGTERM (unless the test sent it) and reads its metrics JSON.
+  nlohmann::json stop(bool signal = true) {
+    if (signal) child_->send(SIGTERM);
     child_->finish(std::chrono::seconds(60));
     auto text = read_file(json_);
     INFO(child_->out());
