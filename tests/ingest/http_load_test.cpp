@@ -82,9 +82,9 @@ TEST_CASE(
   auto rejected = count_of(metrics, "front", "rejected");
   INFO("202: " << seen.statuses[202] << ", 429: " << seen.statuses[429] << "; accepted " << accepted
                << ", rejected " << rejected);
-  // A spike: wrk offered many times what the store takes (about 1,000 lines/s for 2 s, with 2,000 on the
-  // edge).
-  REQUIRE(seen.statuses[429] > 4 * seen.statuses[202]);
+  // A spike: wrk offered at least ten times what was taken (the edge's 2,000
+  // lines and what the store drained in 2 s); on any machine, far more.
+  CHECK(seen.statuses[429] >= 9 * seen.statuses[202]);
   check_agree(seen.statuses[202], accepted, seen);
   check_agree(seen.statuses[429], rejected, seen);
   // Nothing accepted was dropped: the edge's drops are the refused requests' lines.
