@@ -19,14 +19,17 @@ cp "$work/body.txt" "$work/static.txt"
 cat >"$work/fast.flow" <<FLOW
 pipeline http_bench
 source front = listen("http://127.0.0.1:0/ingest", max_connections=64)
-sink   sink  = discard()
-front -> sink [capacity=10000, overflow=drop_newest]
+sink   drain = discard()
+front -> drain [capacity=10000, overflow=drop_newest]
 FLOW
 
 "$flow" run "$work/fast.flow" --quiet --metrics-json "$work/run.json" 2>"$work/flow.err" &
 pids+=($!)
 flow_pid=$!
-until url=$(grep -o 'http://[^ ]*' "$work/flow.err"); do sleep 0.05; done
+until url=$(grep -so 'http://[^ ]*' "$work/flow.err"); do
+  kill -0 "$flow_pid" 2>/dev/null || { cat "$work/flow.err" >&2; exit 1; }
+  sleep 0.05
+done
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 (cd "$work" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &

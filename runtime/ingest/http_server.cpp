@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <condition_variable>
@@ -91,6 +92,10 @@ class ConnectionPool final : public httplib::TaskQueue {
 // reconnections.
 constexpr std::size_t kRequestsPerConnection = 1000;
 
+// What a request's line and headers may take in all (nginx's
+// large_client_header_buffers is 4 × 8 KiB).
+constexpr std::uint64_t kMostHead = 64 << 10;
+
 // Set by a handler that answered without reading the body (413): the
 // connection is closed after the answer, so the body is never taken for the
 // next request.
@@ -109,7 +114,8 @@ bool wait_for(int socket, short events, std::chrono::milliseconds timeout) {
 // a read or a write that makes no progress for idle_timeout fails.
 class Connection final : public httplib::Stream {
  public:
-  Connection(int socket, std::chrono::milliseconds idle) : socket_(socket), idle_(idle) {
+  Connection(int socket, std::chrono::milliseconds idle, std::uint64_t most)
+      : socket_(socket), idle_(idle), most_(most) {
     // httplib writes an answer's head and body apart: with Nagle's algorithm
     // the body waits for the client's delayed ACK, 40 ms a request.
     int yes = 1;
@@ -121,6 +127,10 @@ class Connection final : public httplib::Stream {
 
   // httplib reads a request a byte at a time: the socket is read a buffer at a time.
   ssize_t read(char* bytes, std::size_t size) override {
+    // cpp-httplib limits each header line, not their number: a request's
+    // head and body together are bounded here, so a client sending header
+    // lines without end is cut off instead of growing the server.
+    if (taken_ >= most_) return -1;
     if (start_ == end_) {
       if (!wait_for(socket_, POLLIN, idle_)) return -1;
       auto got = recv(socket_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
@@ -128,9 +138,10 @@ class Connection final : public httplib::Stream {
       start_ = 0;
       end_ = static_cast<std::size_t>(got);
     }
-    auto taken = std::min(size, end_ - start_);
+    auto taken = std::min({size, end_ - start_, static_cast<std::size_t>(most_ - taken_)});
     std::memcpy(bytes, buffer_.data() + start_, taken);
     start_ += taken;
+    taken_ += taken;
     return static_cast<ssize_t>(taken);
   }
 
@@ -151,6 +162,7 @@ class Connection final : public httplib::Stream {
   // a tenth of a second at a time so that a stopping server is not kept waiting.
   template <typename Running>
   bool next_request(Running running) {
+    taken_ = 0;
     if (start_ < end_) return true;
     auto deadline = std::chrono::steady_clock::now() + idle_;
     while (running()) {
@@ -180,6 +192,8 @@ class Connection final : public httplib::Stream {
   std::chrono::milliseconds idle_;
   std::array<char, 4096> buffer_{};
   std::size_t start_ = 0, end_ = 0;
+  std::uint64_t most_;       // bytes a request may take, head and body
+  std::uint64_t taken_ = 0;  // read of this request so far
 };
 
 int port_of(std::string_view text, const std::string& address) {
@@ -224,7 +238,8 @@ HttpAddress parse_http_address(const std::string& address) {
   return parsed;
 }
 
-HttpServer::HttpServer(const HttpLimits& limits) : idle_(limits.idle_timeout) {
+HttpServer::HttpServer(const HttpLimits& limits)
+    : idle_(limits.idle_timeout), most_(limits.max_body + kMostHead) {
   new_task_queue = [threads = limits.max_connections] { return new ConnectionPool(threads); };
   // SO_REUSEADDR alone (as cli/http_server.cpp): httplib's SO_REUSEPORT would
   // let a second flow bind the same port and share its requests.
@@ -301,7 +316,7 @@ bool HttpServer::process_and_close_socket(socket_t socket) {
     }
     open_.insert(socket);
   }
-  Connection connection(socket, idle_);
+  Connection connection(socket, idle_, most_);
   bool answered = true;
   for (std::size_t served = 0; served < kRequestsPerConnection; ++served) {
     if (!connection.next_request([this] { return svr_sock_ != INVALID_SOCKET; })) break;

@@ -56,6 +56,7 @@ class HttpServer final : public httplib::Server {
   bool process_and_close_socket(socket_t socket) override;
 
   std::chrono::milliseconds idle_;
+  std::uint64_t most_;  // bytes a request may take, head and body
   std::atomic<std::uint64_t> refused_{0};
   std::mutex open_mutex_;  // guards what follows
   std::set<int> open_;     // connections being served

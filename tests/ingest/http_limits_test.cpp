@@ -31,6 +31,11 @@ class RawClient {
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
 
+  /// Sends what the server takes of `text`; false once it stopped taking it (closed or reset).
+  bool try_send(const std::string& text) {
+    return ::send(socket_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+  }
+
   void send_text(const std::string& text) {
     REQUIRE(::send(socket_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
   }
@@ -114,6 +119,26 @@ in -> out [capacity=100]
   auto metrics = run.stop();
   CHECK(count_of(metrics, "refused_connections") >= 1);
   CHECK(run.sink_text().find(read_file(body)) != std::string::npos);
+}
+
+TEST_CASE("a request whose header lines never end is cut off, and the server goes on serving",
+          "[ingest][http]") {
+  HttpRun run(R"(source in = listen("http://127.0.0.1:0/ingest", max_body=1KB)
+sink out = write("@OUT@")
+in -> out [capacity=8]
+)");
+  RawClient endless(run.port());
+  // 1 MiB of header lines, each well under cpp-httplib's 8 KiB per line.
+  bool taken = endless.try_send("POST /ingest HTTP/1.1\r\nHost: x\r\n");
+  const std::string filler = "X-Filler: " + std::string(90, 'a') + "\r\n";
+  for (int i = 0; taken && i < 10000; ++i) taken = endless.try_send(filler);
+  if (taken) endless.try_send("\r\n");
+  bool closed = false;
+  auto answer = endless.read_until_closed(5s, closed);
+  CHECK(closed);                                              // at once, not after the idle timeout
+  CHECK(answer.rfind("HTTP/1.1 2", 0) == std::string::npos);  // never served
+  CHECK(run.post(lines_file(run.dir(), "after", 2)).status == 202);
+  run.stop();
 }
 
 TEST_CASE("a client trickling its body holds one server thread while others are served and delivered",
