@@ -119,13 +119,18 @@ class HttpListen final : public SourceOperator {
   }
 
   ~HttpListen() override {
+    std::deque<Message> left;  // what a failed run never pulled
     {
       std::lock_guard lock(intake_->mutex);
       intake_->closing = true;
       intake_->context = nullptr;
+      left.swap(intake_->pending);
     }
     intake_->changed.notify_all();
     server_.close();
+    // Destroyed outside the lock: their receipts take it, and they hold the
+    // intake, which would otherwise hold them for ever.
+    left.clear();
   }
 
   HttpListen(const HttpListen&) = delete;

@@ -191,3 +191,25 @@ in -> out [capacity=3, overflow=drop_newest]
   CHECK(health.body.find("\"full\":true") != std::string::npos);
   CHECK(run.curl("", "/ingest").status == 405);  // a GET of the ingest path
 }
+
+TEST_CASE("an address without a host binds loopback, and one without a port fails the run naming the node",
+          "[ingest][http]") {
+  // HttpRun waits for "flow: listening on http://127.0.0.1:…".
+  HttpRun run(R"(source in = listen("http://:0/ingest")
+sink out = write("@OUT@")
+in -> out [capacity=10]
+)");
+  CHECK(run.post(lines_file(run.dir(), "one", 1)).status == 202);
+  run.stop();
+
+  auto dir = temp_directory();
+  write_file(dir + "/bad.flow", R"(pipeline bad
+source in = listen("http://127.0.0.1/ingest")
+sink out = discard()
+in -> out
+)");
+  auto result = run_command(fmt::format("{} run {}", FLOW_BINARY, shell_quote(dir + "/bad.flow")));
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("in") != std::string::npos);
+  CHECK(result.err.find("expected a port") != std::string::npos);
+}
