@@ -41,8 +41,8 @@ std::optional<Address> parse_address(const std::string& text, std::string& error
   }
   std::string port;
   if (!split_host_port(rest, address.host, port)) {
-    error = fmt::format("expected host:port after {}:// (\"{}://127.0.0.1:5140\"), got \"{}\"", address.scheme,
-                        address.scheme, rest);
+    error = fmt::format("expected host:port after {}:// (\"{}://127.0.0.1:5140\"), got \"{}\"",
+                        address.scheme, address.scheme, rest);
     return std::nullopt;
   }
   unsigned value = 0;
@@ -58,8 +58,8 @@ std::optional<Address> parse_address(const std::string& text, std::string& error
 
 std::string to_string(const Address& address) {
   bool v6 = address.host.find(':') != std::string::npos;
-  return fmt::format("{}://{}{}{}:{}{}", address.scheme, v6 ? "[" : "", address.host, v6 ? "]" : "", address.port,
-                     address.path);
+  return fmt::format("{}://{}{}{}:{}{}", address.scheme, v6 ? "[" : "", address.host, v6 ? "]" : "",
+                     address.port, address.path);
 }
 
 }  // namespace flow::ingest

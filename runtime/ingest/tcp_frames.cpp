@@ -10,7 +10,9 @@ namespace {
 /// MSG-LEN of RFC 6587 has at most this many digits here (a frame over a GB is not a frame).
 constexpr std::size_t kMaxLengthDigits = 9;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -43,7 +45,8 @@ void FrameReader::shrink() {
 // Octet counting is taken only for "DIGITS SP <": a syslog message starts
 // with its PRI ("<13>"), and a plain line that starts with a number ("12
 // apples") must stay a line. rsyslog looks at the first digit alone.
-FrameReader::Octets FrameReader::octet_header(std::size_t at, std::size_t& header, std::size_t& length) const {
+FrameReader::Octets FrameReader::octet_header(std::size_t at, std::size_t& header,
+                                              std::size_t& length) const {
   const char* base = data_.get();
   if (base[at] == '0') return Octets::NotCounted;
   length = 0;
@@ -98,7 +101,8 @@ bool FrameReader::step(Span& span, bool& got) {
         break;
     }
   }
-  const auto* newline = static_cast<const char*>(std::memchr(base + start_ + scanned_, '\n', have - scanned_));
+  const auto* newline =
+      static_cast<const char*>(std::memchr(base + start_ + scanned_, '\n', have - scanned_));
   if (newline == nullptr) {
     scanned_ = have;
     // One byte past max_line may yet be the CR of a CRLF.

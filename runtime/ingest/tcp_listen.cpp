@@ -7,7 +7,6 @@
 // pull, nothing reads the sockets, and the kernel's TCP window pushes back
 // on the senders. flow holds no buffer of its own beyond the edge: per
 // connection at most max_line and one 64 KiB read (docs/ingest.md).
-#include <netdb.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -30,6 +29,7 @@
 #include "flow/arguments.hpp"
 #include "runtime/ingest/address.hpp"
 #include "runtime/ingest/ingest.hpp"
+#include "runtime/ingest/listener_socket.hpp"
 #include "runtime/ingest/tcp_frames.hpp"
 #include "runtime/ops/unfinished.hpp"
 
@@ -50,71 +50,6 @@ constexpr std::size_t kReadPerPull = std::size_t{1} << 20;
 constexpr std::uint64_t kListenerId = 0, kStopId = 1, kFirstConnection = 2;
 /// While accept(2) fails for want of descriptors, the listener rests this long.
 constexpr milliseconds kResumeAfter(100);
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      close();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { close(); }
-  int get() const { return fd_; }
-  void close() {
-    if (fd_ >= 0) ::close(std::exchange(fd_, -1));
-  }
-
- private:
-  int fd_ = -1;
-};
-
-[[noreturn]] void fail(const std::string& what, int error) {
-  throw std::runtime_error(fmt::format("{}: {}", what, std::generic_category().message(error)));
-}
-
-/// A listening socket on `address`; `address.host` and `.port` become the numeric ones bound.
-Fd bind_listener(Address& address) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  auto where = to_string(address);
-  if (int code = ::getaddrinfo(address.host.c_str(), std::to_string(address.port).c_str(), &hints, &found);
-      code != 0) {
-    throw std::runtime_error(fmt::format("cannot listen on {}: {}", where, ::gai_strerror(code)));
-  }
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, &::freeaddrinfo);
-  int error = EADDRNOTAVAIL;
-  for (auto* at = found; at != nullptr; at = at->ai_next) {
-    Fd fd(::socket(at->ai_family, at->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, at->ai_protocol));
-    int on = 1;
-    if (fd.get() < 0 || ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        ::bind(fd.get(), at->ai_addr, at->ai_addrlen) != 0 || ::listen(fd.get(), SOMAXCONN) != 0) {
-      error = errno;
-      continue;
-    }
-    sockaddr_storage bound{};
-    socklen_t size = sizeof bound;
-    std::array<char, NI_MAXHOST> host{};
-    std::array<char, NI_MAXSERV> port{};
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &size) == 0 &&
-        ::getnameinfo(reinterpret_cast<sockaddr*>(&bound), size, host.data(), host.size(), port.data(),
-                      port.size(), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-      address.host = host.data();
-      address.port = static_cast<std::uint16_t>(std::stoi(port.data()));
-    }
-    return fd;
-  }
-  fail(fmt::format("cannot listen on {}", where), error);
-}
 
 struct Connection {
   Connection(Fd socket, std::size_t max_line, Steady::time_point now)
@@ -188,7 +123,8 @@ class TcpListen final : public SourceOperator, public ops::HoldsUnfinished {
     epoll_event event{};
     event.events = events;
     event.data.u64 = id;
-    if (::epoll_ctl(epoll_.get(), op, fd, &event) != 0 && op != EPOLL_CTL_DEL) fail("listen: epoll_ctl", errno);
+    if (::epoll_ctl(epoll_.get(), op, fd, &event) != 0 && op != EPOLL_CTL_DEL)
+      fail("listen: epoll_ctl", errno);
   }
   void arm(const Connection& connection, int op, std::uint64_t id) const {
     watch(connection.fd.get(), op, EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, id);
@@ -224,7 +160,7 @@ class TcpListen final : public SourceOperator, public ops::HoldsUnfinished {
   std::deque<std::uint64_t> ready_;  ///< connections fired, in the order they did
   std::uint64_t next_id_ = kFirstConnection;
   std::atomic<bool> stopping_{false};  ///< set under mutex_, read without it by visit()
-  bool resting_ = false;  ///< the listener is out of epoll: accept(2) ran out of descriptors
+  bool resting_ = false;               ///< the listener is out of epoll: accept(2) ran out of descriptors
 
   std::atomic<std::uint64_t> accepted_{0}, refused_{0}, idle_closed_{0}, too_long_{0}, bytes_{0};
   std::atomic<std::int64_t> buffered_{0};  ///< bytes read and not yet handed on, over all connections

@@ -8,7 +8,8 @@
 
 using namespace flow::test;
 
-TEST_CASE("1 M lines pushed into a slow sink arrive whole while flow's memory stays bounded", "[ingest][tcp][soak]") {
+TEST_CASE("1 M lines pushed into a slow sink arrive whole while flow's memory stays bounded",
+          "[ingest][tcp][soak]") {
   TcpRun run("", "delay(10us) | write(\"{out}\")", " [capacity=64, overflow=block]");
   const std::size_t count = 1000000, line_size = 100;
   std::thread sender([&] {
@@ -36,5 +37,6 @@ TEST_CASE("1 M lines pushed into a slow sink arrive whole while flow's memory st
   CHECK(metrics["peak_payload_bytes"].get<std::uint64_t>() <= 64 * line_size + 64 * line_size + 128 * 1024);
   auto got = read_file(run.out);
   REQUIRE(got.size() == count * line_size);
-  for (std::size_t i = 0; i < count; i += 99991) CHECK(got.substr(i * line_size, 9) == fmt::format("{:08} ", i));
+  for (std::size_t i = 0; i < count; i += 99991)
+    CHECK(got.substr(i * line_size, 9) == fmt::format("{:08} ", i));
 }

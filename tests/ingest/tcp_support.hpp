@@ -40,11 +40,12 @@ struct TcpRun {
   explicit TcpRun(const std::string& listen_args, const std::string& sink = "write(\"{out}\")",
                   const std::string& edge = "") {
     auto file = dir + "/tcp.flow";
-    auto body = fmt::format("pipeline tcp\nsource net = listen(\"tcp://127.0.0.1:0\"{})\nsink store = {}\nnet -> store{}\n",
-                            listen_args, sink, edge);
+    auto body = fmt::format(
+        "pipeline tcp\nsource net = listen(\"tcp://127.0.0.1:0\"{})\nsink store = {}\nnet -> store{}\n",
+        listen_args, sink, edge);
     write_file(file, std::regex_replace(body, std::regex(R"(\{out\})"), out));
-    child = std::make_unique<Child>(FLOW_BINARY, std::vector<std::string>{"run", file, "--metrics-json", metrics},
-                                    true);
+    child = std::make_unique<Child>(FLOW_BINARY,
+                                    std::vector<std::string>{"run", file, "--metrics-json", metrics}, true);
     const std::regex said(R"(flow: listening on tcp://127\.0\.0\.1:(\d+))");
     for (auto line = child->read_line(10s); line; line = child->read_line(10s)) {
       std::smatch match;
@@ -101,7 +102,8 @@ inline std::uint64_t file_size(const std::string& path) {
 }
 
 /// Waits until `path` holds at least `bytes` (the sink wrote them), up to `limit`.
-inline bool wait_for_size(const std::string& path, std::uint64_t bytes, std::chrono::milliseconds limit = 20s) {
+inline bool wait_for_size(const std::string& path, std::uint64_t bytes,
+                          std::chrono::milliseconds limit = 20s) {
   auto deadline = SteadyClock::now() + limit;
   while (file_size(path) < bytes) {
     if (SteadyClock::now() > deadline) return false;

@@ -22,7 +22,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 /// Line i of connection c, with a body that varies in length.
-std::string line_of(int c, int i) { return fmt::format("conn {} line {} {}", c, i, std::string(i % 97, 'x')); }
+std::string line_of(int c, int i) {
+  return fmt::format("conn {} line {} {}", c, i, std::string(i % 97, 'x'));
+}
 
 }  // namespace
 
@@ -81,8 +83,8 @@ TEST_CASE("logger --tcp lines arrive, in both of RFC 6587's framings", "[ingest]
   for (int i = 0; i < 200; ++i) text += fmt::format("message number {} from logger\n", i);
   write_file(input, text);
   for (std::string framing : {"", "--octet-count"}) {
-    auto result = run_command(fmt::format("logger --tcp --server 127.0.0.1 --port {} {} -t flowtest -f {}", run.port,
-                                          framing, shell_quote(input)));
+    auto result = run_command(fmt::format("logger --tcp --server 127.0.0.1 --port {} {} -t flowtest -f {}",
+                                          run.port, framing, shell_quote(input)));
     REQUIRE(result.exit_code == 0);
   }
   // Each syslog line is "<13>1 TIMESTAMP HOST flowtest - - [...] message number N from logger".
@@ -116,7 +118,8 @@ TEST_CASE("a line longer than max_line is skipped and counted, and the connectio
   REQUIRE(wait_for_size(run.out, expected.size()));
   auto metrics = run.stop();
   CHECK(read_file(run.out) == expected);
-  // The 5000-byte line, the 101-byte one and the 204-byte counted frame; 100 bytes and a CRLF is not too long.
+  // The 5000-byte line, the 101-byte one and the 204-byte counted frame; 100 bytes and a CRLF is not too
+  // long.
   CHECK(node_counts(metrics, "net")["lines_too_long"] == 3);
 }
 
@@ -167,20 +170,23 @@ TEST_CASE("a listener binds loopback when the address names no host, and says wh
 TEST_CASE("a port already taken fails the run naming the source and the address", "[ingest][tcp]") {
   TcpRun run("");
   auto dir = temp_directory();
-  write_file(dir + "/taken.flow",
-             fmt::format("source net = listen(\"tcp://127.0.0.1:{}\")\nsink store = discard()\nnet -> store\n", run.port));
+  write_file(
+      dir + "/taken.flow",
+      fmt::format("source net = listen(\"tcp://127.0.0.1:{}\")\nsink store = discard()\nnet -> store\n",
+                  run.port));
   auto result = run_command(fmt::format("{} run {}", FLOW_BINARY, shell_quote(dir + "/taken.flow")));
   CHECK(result.exit_code == 1);
-  CHECK_THAT(result.err, Catch::Contains(fmt::format("cannot listen on tcp://127.0.0.1:{}: Address already in use",
-                                                     run.port)));
+  CHECK_THAT(result.err, Catch::Contains(fmt::format(
+                             "cannot listen on tcp://127.0.0.1:{}: Address already in use", run.port)));
   run.stop();
 }
 
 TEST_CASE("flow check refuses a listener under the virtual clock and a malformed address", "[ingest][tcp]") {
   auto dir = temp_directory();
-  write_file(dir + "/virtual.flow",
-             "pipeline p [clock=virtual]\nsource net = listen(\"tcp://127.0.0.1:5140\")\nsink store = discard()\n"
-             "net -> store\n");
+  write_file(
+      dir + "/virtual.flow",
+      "pipeline p [clock=virtual]\nsource net = listen(\"tcp://127.0.0.1:5140\")\nsink store = discard()\n"
+      "net -> store\n");
   auto result = run_command(fmt::format("{} check {}", FLOW_BINARY, shell_quote(dir + "/virtual.flow")));
   CHECK(result.exit_code != 0);
   CHECK_THAT(result.out + result.err, Catch::Contains("the virtual clock cannot wait for"));
@@ -190,8 +196,9 @@ TEST_CASE("flow check refuses a listener under the virtual clock and a malformed
   CHECK(result.exit_code != 0);
   CHECK_THAT(result.out + result.err, Catch::Contains("bad.flow:1:21"));
   CHECK_THAT(result.out + result.err, Catch::Contains("expected a port from 0 to 65535"));
-  write_file(dir + "/http_only.flow",
-             "source net = listen(\"tcp://127.0.0.1:0\", max_body=1MiB)\nsink store = discard()\nnet -> store\n");
+  write_file(
+      dir + "/http_only.flow",
+      "source net = listen(\"tcp://127.0.0.1:0\", max_body=1MiB)\nsink store = discard()\nnet -> store\n");
   result = run_command(fmt::format("{} check {}", FLOW_BINARY, shell_quote(dir + "/http_only.flow")));
   CHECK(result.exit_code != 0);
   CHECK_THAT(result.out + result.err, Catch::Contains("max_body applies to http:// listeners only"));
