@@ -65,7 +65,6 @@ FrameReader::Octets FrameReader::octet_header(std::size_t at, std::size_t& heade
 
 bool FrameReader::step(Span& span, bool& got) {
   got = false;
-  const char* base = data_.get();
   std::size_t have = end_ - start_;
   if (skip_ > 0) {
     auto n = static_cast<std::size_t>(std::min<std::uint64_t>(skip_, have));
@@ -75,32 +74,38 @@ bool FrameReader::step(Span& span, bool& got) {
   }
   if (have == 0) return false;
   if (skip_line_) {
+    const char* base = data_.get();
     const auto* newline = static_cast<const char*>(std::memchr(base + start_, '\n', have));
     start_ = newline == nullptr ? end_ : static_cast<std::size_t>(newline - base) + 1;
     skip_line_ = newline == nullptr;
     return newline != nullptr;
   }
-  if (scanned_ == 0 && is_digit(base[start_])) {
+  if (scanned_ == 0 && is_digit(data_[start_])) {
     std::size_t header = 0, length = 0;
-    switch (octet_header(start_, header, length)) {
-      case Octets::NeedMore:
-        return false;
-      case Octets::Counted:
-        if (length > max_line_) {
-          ++too_long_;
-          start_ += header;
-          skip_ = length;
-          return true;
-        }
-        if (have < header + length) return false;
-        span = {start_ + header, length, false};
-        got = true;
-        start_ += header + length;
-        return true;
-      case Octets::NotCounted:
-        break;
-    }
+    auto octets = octet_header(start_, header, length);
+    if (octets == Octets::NeedMore) return false;
+    if (octets == Octets::Counted) return counted(header, length, span, got);
   }
+  return line(span, got);
+}
+
+bool FrameReader::counted(std::size_t header, std::size_t length, Span& span, bool& got) {
+  if (length > max_line_) {
+    ++too_long_;
+    start_ += header;
+    skip_ = length;
+    return true;
+  }
+  if (end_ - start_ < header + length) return false;
+  span = {start_ + header, length, false};
+  got = true;
+  start_ += header + length;
+  return true;
+}
+
+bool FrameReader::line(Span& span, bool& got) {
+  const char* base = data_.get();
+  std::size_t have = end_ - start_;
   const auto* newline =
       static_cast<const char*>(std::memchr(base + start_ + scanned_, '\n', have - scanned_));
   if (newline == nullptr) {
@@ -121,7 +126,7 @@ bool FrameReader::step(Span& span, bool& got) {
     newline_follows = false;
   }
   span = {start_, size, newline_follows};
-  start_ += static_cast<std::size_t>(newline - (base + start_)) + 1;
+  start_ = static_cast<std::size_t>(newline - base) + 1;
   scanned_ = 0;
   if (size > max_line_) {
     ++too_long_;

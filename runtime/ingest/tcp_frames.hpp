@@ -52,6 +52,8 @@ class FrameReader {
   Octets octet_header(std::size_t at, std::size_t& header, std::size_t& length) const;
   /// One step at start_: a frame into `spans`, a skip, or false when more input is needed.
   bool step(Span& span, bool& got);
+  bool counted(std::size_t header, std::size_t length, Span& span, bool& got);  ///< an octet-counted frame
+  bool line(Span& span, bool& got);                                             ///< a frame ended by LF
   void emit(const Span* spans, std::size_t count, Chunk& out);
 
   std::size_t max_line_;
