@@ -68,6 +68,21 @@ struct TcpRun {
   }
 };
 
+/// The plan's bound on messages alive at once (`flow plan` of the run's file).
+inline std::uint64_t plan_messages(const TcpRun& run) {
+  std::smatch bound;
+  auto plan = run_command(fmt::format("{} plan {}", FLOW_BINARY, shell_quote(run.dir + "/tcp.flow"))).out;
+  REQUIRE(std::regex_search(plan, bound, std::regex(R"(messages alive: at most (\d+) messages)")));
+  return std::stoull(bound[1]);
+}
+
+/// The peak resident memory of process `pid` so far (VmHWM), in bytes.
+inline std::uint64_t peak_rss(pid_t pid) {
+  auto status = read_file(fmt::format("/proc/{}/status", pid));
+  auto at = status.find("VmHWM:");
+  return at == std::string::npos ? 0 : std::stoull(status.substr(at + 6)) * 1024;
+}
+
 /// The counts of node `name` in the run's metrics JSON.
 inline nlohmann::json node_counts(const nlohmann::json& metrics, const std::string& name) {
   for (const auto& node : metrics["nodes"]) {
