@@ -13,7 +13,8 @@ void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline, const Oper
     if (!plan || plan->outside_input.empty()) continue;
     // Simulated time jumps to the next timer whenever no worker has work: a
     // listener's senders would find a run that is over before they connect.
-    if (call.name == "listen") {
+    // A network listener names its address with a scheme (listen's plan).
+    if (plan->outside_input.find("://") != std::string::npos) {
       reporter.error(call.location, call.name.size(),
                      fmt::format("source {} listens on {}, which the virtual clock cannot wait for: "
                                  "run it on the real clock (clock=real)",
