@@ -11,6 +11,16 @@ void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline, const Oper
     const auto& call = node.chain.front();
     auto plan = registry.plan(call);
     if (!plan || plan->outside_input.empty()) continue;
+    // Simulated time jumps to the next timer whenever no worker has work: a
+    // listener's senders would find a run that is over before they connect.
+    // A network listener names its address with a scheme (listen's plan).
+    if (plan->outside_input.find("://") != std::string::npos) {
+      reporter.error(call.location, call.name.size(),
+                     fmt::format("source {} listens on {}, which the virtual clock cannot wait for: "
+                                 "run it on the real clock (clock=real)",
+                                 node.name, plan->outside_input));
+      continue;
+    }
     reporter.warning(
         call.location, call.name.size(),
         fmt::format("source {} reads {} under the virtual clock: waiting for input takes "

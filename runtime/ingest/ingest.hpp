@@ -21,6 +21,7 @@ std::string validate_listen(const OperatorCall& call, std::string& argument);
 
 // tcp_listen.cpp: listen("tcp://host:port")
 std::unique_ptr<SourceOperator> make_tcp_listen(const OperatorCall& call);
+std::string validate_tcp_listen(const OperatorCall& call, std::string& argument);
 // http_listen.cpp: listen("http://host:port/path")
 std::unique_ptr<SourceOperator> make_http_listen(const OperatorCall& call);
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "flow/arguments.hpp"
+#include "runtime/ingest/address.hpp"
 #include "runtime/ingest/ingest.hpp"
 
 namespace flow::ingest {
@@ -27,16 +28,27 @@ std::unique_ptr<SourceOperator> make_listen(const OperatorCall& call) {
 }
 
 OperatorPlan plan_listen(const OperatorCall& call) {
-  (void)call;
-  return {};
+  OperatorPlan plan;
+  // What only one reader can have: two listeners on one address are an error
+  // (the second could not bind), and `flow tune` refuses it. Port 0 is a
+  // fresh port for each, so the call's place tells them apart.
+  std::string error;
+  auto address = parse_address(required_arg<std::string>(call, "address"), error);
+  plan.outside_input = address ? to_string(*address) : required_arg<std::string>(call, "address");
+  if (address && address->port == 0) plan.outside_input += fmt::format(" (line {})", call.location.line);
+  plan.endless = "listen ends only when stopped";
+  return plan;
 }
 
 std::string validate_listen(const OperatorCall& call, std::string& argument) {
-  auto address = required_arg<std::string>(call, "address");
-  auto scheme = scheme_of(address);
-  if (scheme == "tcp" || scheme == "http") return "";
+  std::string error;
+  auto address = parse_address(required_arg<std::string>(call, "address"), error);
+  if (address && address->scheme == "tcp") return validate_tcp_listen(call, argument);
+  if (address && address->scheme == "http") return "";
   argument = "address";
-  return fmt::format("expected an address starting tcp:// or http://, got \"{}\"", address);
+  if (!address) return error;
+  return fmt::format("expected an address starting tcp:// or http://, got \"{}\"",
+                     required_arg<std::string>(call, "address"));
 }
 
 }  // namespace flow::ingest

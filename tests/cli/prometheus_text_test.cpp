@@ -125,6 +125,19 @@ flow_sink_latency_seconds_count{pipeline="p",sink="b"} 6
 )");
 }
 
+TEST_CASE("a source's own counts are one counter family, a sample per node and event, absent without any",
+          "[cli][prometheus]") {
+  RunMetrics run = small_run();
+  CHECK(to_prometheus(run).find("flow_source_events_total") == std::string::npos);
+  run.nodes[0].counts = {{"accepted", 4}, {"rejected", 2}};
+  auto text = to_prometheus(run);
+  CHECK(text.find("# TYPE flow_source_events_total counter\n") != std::string::npos);
+  CHECK(text.find("flow_source_events_total{pipeline=\"p\",node=\"b\",event=\"accepted\"} 4\n") !=
+        std::string::npos);
+  CHECK(text.find("flow_source_events_total{pipeline=\"p\",node=\"b\",event=\"rejected\"} 2\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("an unbounded edge's capacity is +Inf", "[cli][prometheus]") {
   RunMetrics run = small_run();
   run.edges[0].capacity.reset();
@@ -181,6 +194,7 @@ TEST_CASE("promtool accepts the text, escaped labels and unbounded edges include
   run.edges[1].from = "b";
   run.edges[1].to = "c";
   run.edges[1].capacity.reset();
+  run.nodes[0].counts = {{"accepted", 4}, {"rejected", 2}};
   auto path = flow::test::temp_directory() + "/metrics.txt";
   flow::test::write_file(path, to_prometheus(run));
   auto checked =

@@ -86,3 +86,14 @@ TEST_CASE("a balance that does not hold says why: in flight when the run failed,
   CHECK(flow::cli::render_summary(metrics, std::nullopt, {})
             .find("(100 still in flight when the run failed)") != std::string::npos);
 }
+
+TEST_CASE("a source's own counts are a line under the node table, only for a source that counts", "[cli]") {
+  auto metrics = offered_400(110);
+  auto before = flow::cli::render_summary(metrics, std::nullopt, {});
+  CHECK(before.find("requests:") == std::string::npos);
+  metrics.nodes[0].counts = {{"accepted", 110}, {"rejected", 290}};
+  auto summary = flow::cli::render_summary(metrics, std::nullopt, {});
+  auto line = summary.find("\nrequests: accepted 110 rejected 290\n");
+  CHECK(line != std::string::npos);
+  CHECK(line < summary.find("\nedge "));
+}

@@ -37,6 +37,7 @@ void make_every_number_distinct(RunMetrics& run) {
     node.busy = 1.0 / static_cast<double>(count());
     node.latency_p50_s = seconds();
     node.latency_p99_s = seconds();
+    node.counts = {{"accepted", count()}, {"rejected", count()}};
   }
   for (auto& edge : run.edges) {
     edge.in = count();
@@ -109,6 +110,7 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
     CHECK(a.nodes[i].busy_s == b.nodes[i].busy_s);
     CHECK(a.nodes[i].latency_p50_s == b.nodes[i].latency_p50_s);
     CHECK(a.nodes[i].latency_p99_s == b.nodes[i].latency_p99_s);
+    CHECK(a.nodes[i].counts == b.nodes[i].counts);
   }
   REQUIRE(a.edges.size() == b.edges.size());
   for (std::size_t i = 0; i < a.edges.size(); ++i) {
@@ -261,6 +263,21 @@ TEST_CASE("Metrics JSON reads back what it wrote", "[output][json]") {
   require_same(metrics_from_json(to_json(run)).metrics.value(), run);
 }
 
+TEST_CASE("Metrics JSON writes a source's own counts in its order, and only where there are some",
+          "[output][json]") {
+  auto run = full_run();
+  run.nodes[0].counts = {{"rejected", 3}, {"accepted", 7}};
+  run.nodes[1].counts.clear();
+  auto json = Json::parse(to_json(run));
+  const auto& counts = json["nodes"][0]["counts"];
+  REQUIRE(counts.is_object());
+  CHECK(counts["rejected"] == 3);
+  CHECK(counts["accepted"] == 7);
+  CHECK_FALSE(json["nodes"][1].contains("counts"));
+  auto back = metrics_from_json(to_json(run)).metrics.value();
+  CHECK(back.nodes[0].counts == run.nodes[0].counts);
+}
+
 TEST_CASE("Metrics JSON survives invalid UTF-8 in an error line", "[output][json]") {
   auto run = full_run();
   run.error = std::string("bad \xff byte");
@@ -297,7 +314,8 @@ TEST_CASE("Metrics JSON reading names the offending key on bad input", "[output]
 
   auto negative = good;
   negative["nodes"][2]["in"] = -1;
-  CHECK(message_for(negative.dump()) == "metrics JSON: nodes[2].in: expected a count (an integer >= 0), got -1");
+  CHECK(message_for(negative.dump()) ==
+        "metrics JSON: nodes[2].in: expected a count (an integer >= 0), got -1");
 
   auto no_name = good;
   no_name["sinks"][0].erase("name");
