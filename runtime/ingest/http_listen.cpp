@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "flow/arguments.hpp"
+#include "runtime/ingest/address.hpp"
 #include "runtime/ingest/http_intake.hpp"
 #include "runtime/ingest/http_server.hpp"
 #include "runtime/ingest/ingest.hpp"
@@ -33,6 +34,13 @@ constexpr auto kRoomPoll = 5ms;
 
 // What the server threads, the runtime's pulls and the receipts share. The
 // receipts may outlive the operator, so they hold this, never the operator.
+// Where the listener listens: address.hpp's Address, the path "/" when none is given.
+struct HttpAddress {
+  std::string host;
+  int port = 0;
+  std::string path;
+};
+
 struct Intake {
   std::mutex mutex;
   std::condition_variable changed;  // room may have opened, a request was delivered, the run stops
@@ -340,7 +348,10 @@ std::chrono::milliseconds millis_arg(const OperatorCall& call, const std::string
 }  // namespace
 
 std::unique_ptr<SourceOperator> make_http_listen(const OperatorCall& call) {
-  auto address = parse_http_address(required_arg<std::string>(call, "address"));
+  std::string error;
+  auto parsed = parse_address(required_arg<std::string>(call, "address"), error);
+  if (!parsed) throw std::invalid_argument(fmt::format("listen: {}", error));
+  HttpAddress address{parsed->host, parsed->port, parsed->path.empty() ? "/" : parsed->path};
   HttpLimits limits;
   if (auto max = optional_arg<std::int64_t>(call, "max_connections")) {
     if (*max < 1) throw std::invalid_argument("listen: max_connections must be at least 1");

@@ -196,47 +196,7 @@ class Connection final : public httplib::Stream {
   std::uint64_t taken_ = 0;  // read of this request so far
 };
 
-int port_of(std::string_view text, const std::string& address) {
-  int port = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9' || port > 65535) {
-      throw std::invalid_argument(fmt::format("listen: expected a port number in \"{}\"", address));
-    }
-    port = port * 10 + (c - '0');
-  }
-  if (text.empty() || port > 65535) {
-    throw std::invalid_argument(fmt::format("listen: expected a port from 0 to 65535 in \"{}\"", address));
-  }
-  return port;
-}
-
 }  // namespace
-
-HttpAddress parse_http_address(const std::string& address) {
-  constexpr std::string_view scheme = "http://";
-  std::string_view rest(address);
-  if (rest.substr(0, scheme.size()) != scheme) {
-    throw std::invalid_argument(
-        fmt::format("listen: expected \"http://host:port/path\", got \"{}\"", address));
-  }
-  rest.remove_prefix(scheme.size());
-  HttpAddress parsed;
-  auto slash = rest.find('/');
-  if (slash != std::string_view::npos) parsed.path = std::string(rest.substr(slash));
-  auto authority = rest.substr(0, slash);
-  // [::1]:8080 names an IPv6 host; a bare host keeps the loopback default.
-  auto colon = authority.rfind(':');
-  if (colon == std::string_view::npos ||
-      (authority.find(']') != std::string_view::npos && colon < authority.find(']'))) {
-    throw std::invalid_argument(
-        fmt::format("listen: expected a port in \"{}\" (\"http://127.0.0.1:8080/ingest\")", address));
-  }
-  auto host = authority.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (!host.empty()) parsed.host = std::string(host);
-  parsed.port = port_of(authority.substr(colon + 1), address);
-  return parsed;
-}
 
 HttpServer::HttpServer(const HttpLimits& limits)
     : idle_(limits.idle_timeout), most_(limits.max_body + kMostHead) {

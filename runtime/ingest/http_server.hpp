@@ -15,16 +15,6 @@
 
 namespace flow::ingest {
 
-/// Where listen("http://host:port/path") listens.
-struct HttpAddress {
-  std::string host = "127.0.0.1";  ///< loopback unless the address names a host
-  int port = 0;
-  std::string path = "/";
-};
-
-/// Parses "http://host:port/path"; throws std::invalid_argument saying what is wrong.
-HttpAddress parse_http_address(const std::string& address);
-
 struct HttpLimits {
   std::size_t max_connections = 64;
   std::chrono::milliseconds idle_timeout{5000};
