@@ -9,7 +9,9 @@ namespace flow::checker {
 /// Refuses read(follow=true) under clock=virtual (a followed file grows in
 /// real time: the simulated clock would stand still while it waits), and
 /// hands each followed read its checkpoint file in the pipeline's `state`
-/// directory (DIR/NODE.follow.json), as its internal argument `state`.
+/// directory (DIR/NODE.follow.json), as its internal argument `state`. With
+/// a state directory, write() appends (its internal argument `append`): a
+/// restart must not empty what the run before it delivered.
 void check_follow(Reporter& reporter, Pipeline& pipeline);
 
 }  // namespace flow::checker

@@ -256,11 +256,19 @@ class Follow final : public SourceOperator {
     if (!file.head_full()) return 0;
     auto offset = read_heads_.find(file.head_hash());
     std::uint64_t known = offset == read_heads_.end() ? 0 : offset->second;
-    for (const auto& entry : files_) {
-      const auto& other = *entry.file;
-      if (!other.gzip() && other.head_full() && other.head_hash() == file.head_hash()) known = other.line_end();
+    for (auto entry = files_.begin(); entry != files_.end(); ++entry) {
+      const auto& other = *entry->file;
+      if (other.gzip() || !other.head_full() || other.head_hash() != file.head_hash()) continue;
+      // The copy takes over: it holds every byte the file had when it was
+      // compressed, and the file is about to be deleted.
+      known = other.line_end();
+      if (ledger_) ledger_->closed(other.key());
+      if (entry->lingering) --lingering_;
+      files_.erase(entry);
+      break;
     }
-    if (known == 0 || !file.resume_at(known)) return 0;
+    // A copy shorter than that holds nothing new: it ends at once.
+    if (known != 0) file.resume_at(known);
     return known;
   }
 
