@@ -33,7 +33,8 @@ void check_follow(Reporter& reporter, Pipeline& pipeline) {
       continue;
     }
     // One file per node: two followers of one file keep their own offsets.
-    if (!pipeline.state.empty()) call.args["state"] = fmt::format("{}/{}.follow.json", pipeline.state, node.name);
+    if (!pipeline.state.empty())
+      call.args["state"] = fmt::format("{}/{}.follow.json", pipeline.state, node.name);
   }
 }
 

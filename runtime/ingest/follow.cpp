@@ -58,7 +58,8 @@ struct Match {
 std::vector<Match> matches_of(const std::string& pattern) {
   glob_t found{};
   std::vector<Match> matches;
-  if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &found) == 0) {
+  // Only the source's own pulls glob, one at a time.
+  if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &found) == 0) {  // NOLINT(concurrency-mt-unsafe)
     for (std::size_t i = 0; i < found.gl_pathc; ++i) {
       struct stat info {};
       if (::stat(found.gl_pathv[i], &info) != 0 || !S_ISREG(info.st_mode)) continue;
@@ -79,7 +80,8 @@ std::string find_by_inode(const std::string& directory, FileKey key) {
   std::string found;
   DIR* dir = ::opendir(directory.c_str());
   if (dir == nullptr) return found;
-  while (auto* entry = ::readdir(dir)) {
+  // readdir(3) is safe on a stream no other thread reads.
+  while (auto* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
     if (entry->d_ino != key.ino) continue;
     auto path = directory + "/" + entry->d_name;
     struct stat info {};
@@ -139,8 +141,10 @@ class Follow final : public SourceOperator {
           ++i;
           continue;
         }
-        if (read_lines(files_[i], out, max, stopping)) files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(i));
-        else ++i;
+        if (read_lines(files_[i], out, max, stopping))
+          files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(i));
+        else
+          ++i;
       }
     }
     SourcePull result;
@@ -172,7 +176,10 @@ class Follow final : public SourceOperator {
 
   struct Tracked {
     Tracked(std::unique_ptr<FollowedFile> opened, std::uint64_t start_epoch, bool is_gone)
-        : file(std::move(opened)), epoch(start_epoch), gone(is_gone), grew(std::chrono::steady_clock::now()) {}
+        : file(std::move(opened)),
+          epoch(start_epoch),
+          gone(is_gone),
+          grew(std::chrono::steady_clock::now()) {}
     std::unique_ptr<FollowedFile> file;
     std::uint64_t epoch = 0;
     bool gone = false;  ///< no longer at a path the pattern matches: read to its end, then closed
@@ -207,10 +214,13 @@ class Follow final : public SourceOperator {
     Checkpoint start{path, 0, file->head_hash(), file->head_length()};
     if (ledger_) {
       auto found = ledger_->loaded().find(file->key());
-      if (found != ledger_->loaded().end() && file->head_matches(found->second.head_hash, found->second.head_length)) {
+      if (found != ledger_->loaded().end() &&
+          file->head_matches(found->second.head_hash, found->second.head_length)) {
         // A file shorter than its checkpoint was truncated while flow was down: from its start.
-        if (file->resume_at(found->second.offset)) start.offset = found->second.offset;
-        else file = FollowedFile::open(path);
+        if (file->resume_at(found->second.offset))
+          start.offset = found->second.offset;
+        else
+          file = FollowedFile::open(path);
         if (!file) return;
       }
     }
@@ -244,7 +254,8 @@ class Follow final : public SourceOperator {
       stalled_[file->key()] = Stall{file->size(), state.offset, state.epoch};
       return;
     }
-    if (ledger_ && state.epoch == 0) state.epoch = ledger_->track(file->key(), Checkpoint{path, state.offset, 0, 0});
+    if (ledger_ && state.epoch == 0)
+      state.epoch = ledger_->track(file->key(), Checkpoint{path, state.offset, 0, 0});
     files_.emplace_back(std::move(file), state.epoch, false);
   }
 
@@ -407,7 +418,8 @@ class Follow final : public SourceOperator {
   std::unique_ptr<Watcher> watcher_;
   std::vector<Tracked> files_;
   std::set<FileKey> finished_;
-  std::map<std::uint64_t, std::uint64_t> read_heads_;  ///< head hash → where a file closed (or checkpointed) was left
+  std::map<std::uint64_t, std::uint64_t>
+      read_heads_;  ///< head hash → where a file closed (or checkpointed) was left
   std::map<FileKey, Stall> stalled_;
   std::atomic<bool> dirty_{true};
   std::atomic<bool> stopping_{false};
@@ -425,7 +437,6 @@ std::unique_ptr<SourceOperator> make_follow(const OperatorCall& call) {
                                   optional_arg<std::string>(call, "state").value_or(""));
 }
 
-
 std::string validate_follow(const OperatorCall& call, std::string& argument) {
   auto path = required_arg<std::string>(call, "path");
   argument = "path";
@@ -440,14 +451,16 @@ std::string validate_follow(const OperatorCall& call, std::string& argument) {
     return "";
   }
   if (S_ISDIR(info.st_mode)) {
-    return fmt::format("follow=true follows files; '{}' is a directory (a glob such as \"{}/*.log\" follows "
-                       "files in it)",
-                       path, path);
+    return fmt::format(
+        "follow=true follows files; '{}' is a directory (a glob such as \"{}/*.log\" follows "
+        "files in it)",
+        path, path);
   }
   if (!S_ISREG(info.st_mode)) {
-    return fmt::format("follow=true follows regular files; '{}' is not one (a device, FIFO or socket "
-                       "cannot be rotated or read again)",
-                       path);
+    return fmt::format(
+        "follow=true follows regular files; '{}' is not one (a device, FIFO or socket "
+        "cannot be rotated or read again)",
+        path);
   }
   argument.clear();
   return "";

@@ -39,14 +39,17 @@ std::unique_ptr<FollowedFile> FollowedFile::open(const std::string& path) {
   std::unique_ptr<FollowedFile> file(new FollowedFile(fd, path, FileKey{info.st_dev, info.st_ino}));
   file->grow_head(0);
   const auto& head = file->head_;
-  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b) {
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+      static_cast<unsigned char>(head[1]) == 0x8b) {
     file->gunzip_ = std::make_unique<ops::Gunzip>(fd, fmt::format("'{}'", path), std::string_view(), false);
     file->head_.clear();  // that of the inflated text, known as it is read
   }
   return file;
 }
 
-bool FollowedFile::head_full() const { return head_.size() == kHead; }
+bool FollowedFile::head_full() const {
+  return head_.size() == kHead;
+}
 
 void FollowedFile::read_head() {
   while (gzip() && !head_full() && fill()) {
@@ -68,9 +71,12 @@ void FollowedFile::grow_head(std::uint64_t old_end) {
   head_.append(buffer_.data() + (buffer_.size() - (read_end_ - old_end)), take);
 }
 
-FollowedFile::FollowedFile(int fd, std::string path, FileKey key) : fd_(fd), path_(std::move(path)), key_(key) {}
+FollowedFile::FollowedFile(int fd, std::string path, FileKey key)
+    : fd_(fd), path_(std::move(path)), key_(key) {}
 
-FollowedFile::~FollowedFile() { ::close(fd_); }
+FollowedFile::~FollowedFile() {
+  ::close(fd_);
+}
 
 bool FollowedFile::head_matches(std::uint64_t hash, std::uint64_t length) const {
   if (gzip() || length == 0) return true;

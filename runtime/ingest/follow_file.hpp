@@ -69,9 +69,9 @@ class FollowedFile {
   FileKey key_;
   std::string head_;
   std::unique_ptr<ops::Gunzip> gunzip_;
-  std::string buffer_;      ///< bytes read and not yet cut, from offset line_end_
-  std::size_t start_ = 0;   ///< where the uncut part of buffer_ begins
-  std::size_t scanned_ = 0; ///< bytes after start_ known to hold no newline
+  std::string buffer_;       ///< bytes read and not yet cut, from offset line_end_
+  std::size_t start_ = 0;    ///< where the uncut part of buffer_ begins
+  std::size_t scanned_ = 0;  ///< bytes after start_ known to hold no newline
   std::uint64_t line_end_ = 0;
   std::uint64_t read_end_ = 0;  ///< offset after the last byte read
   bool finished_ = false;       ///< a gzip file read to its end

@@ -24,15 +24,17 @@ namespace flow::ingest {
 struct FileKey {
   std::uint64_t dev = 0;
   std::uint64_t ino = 0;
-  friend bool operator<(const FileKey& a, const FileKey& b) { return std::pair(a.dev, a.ino) < std::pair(b.dev, b.ino); }
+  friend bool operator<(const FileKey& a, const FileKey& b) {
+    return std::pair(a.dev, a.ino) < std::pair(b.dev, b.ino);
+  }
   friend bool operator==(const FileKey& a, const FileKey& b) { return a.dev == b.dev && a.ino == b.ino; }
 };
 
 /// What a checkpoint file says of one file.
 struct Checkpoint {
-  std::string path;              ///< where it was last seen, for people and for finding it after a rotation
-  std::uint64_t offset = 0;      ///< every byte before it is done with
-  std::uint64_t head_hash = 0;   ///< of its first head_length bytes: tells a reused inode from the file
+  std::string path;             ///< where it was last seen, for people and for finding it after a rotation
+  std::uint64_t offset = 0;     ///< every byte before it is done with
+  std::uint64_t head_hash = 0;  ///< of its first head_length bytes: tells a reused inode from the file
   std::uint64_t head_length = 0;
 };
 

@@ -68,7 +68,8 @@ void Watcher::loop() {
   alignas(inotify_event) char events[16384];
   auto next_tick = std::chrono::steady_clock::now() + interval_;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - std::chrono::steady_clock::now());
     pollfd fds[2] = {{inotify_, POLLIN, 0}, {stop_, POLLIN, 0}};
     int n = ::poll(fds, 2, static_cast<int>(std::max<std::int64_t>(0, left.count())));
     if (n > 0 && (fds[1].revents & POLLIN) != 0) break;

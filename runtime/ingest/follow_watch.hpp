@@ -16,8 +16,8 @@ class Watcher {
   /// Watches `directories` (throws naming one that cannot be watched).
   /// `changed` is called from the watcher's thread after inotify events;
   /// `tick` about every `interval` (checkpoints), and once more as it stops.
-  Watcher(const std::vector<std::string>& directories, std::function<void()> changed, std::function<void()> tick,
-          std::chrono::milliseconds interval);
+  Watcher(const std::vector<std::string>& directories, std::function<void()> changed,
+          std::function<void()> tick, std::chrono::milliseconds interval);
   ~Watcher();
   Watcher(const Watcher&) = delete;
   Watcher& operator=(const Watcher&) = delete;

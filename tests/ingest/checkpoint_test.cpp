@@ -18,7 +18,9 @@ using namespace flow::test;
 
 namespace {
 
-std::string line_of(int i) { return fmt::format("line {:05}", i); }
+std::string line_of(int i) {
+  return fmt::format("line {:05}", i);
+}
 
 /// Appends lines [first, last) in steps of `step`, renaming the log to
 /// `log`.N (and so starting a new one) before each line in `rotate_at`. A
@@ -145,7 +147,8 @@ TEST_CASE("after kill -9 and a restart with --state every line of a rotated, gro
     }
     again->finish(std::chrono::seconds(20));
     FAIL_CHECK("missing:" << missing.substr(0, 400) << "\nat kill:" << checkpoint_at_kill << listing_at_kill
-                          << out_at_kill.substr(out_at_kill.size() - 300) << "\n" << again->err() << read_file(state + "/logs.follow.json")
+                          << out_at_kill.substr(out_at_kill.size() - 300) << "\n"
+                          << again->err() << read_file(state + "/logs.follow.json")
                           << run_command("ls -li " + dir).out);
   }
   REQUIRE(again->finish(std::chrono::seconds(20)) == 130);

@@ -55,7 +55,8 @@ inline std::size_t total(const std::map<std::string, int>& counts) {
 }
 
 /// Waits until `done()` holds, looking every few milliseconds, for at most `limit`.
-inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+inline bool wait_until(const std::function<bool()>& done,
+                       std::chrono::milliseconds limit = std::chrono::seconds(20)) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
@@ -73,7 +74,8 @@ inline bool wait_for_lines(const std::string& path, std::size_t count) {
 inline std::string follow_pipeline(const std::string& dir, const std::string& pattern,
                                    const std::string& stage = "") {
   auto text = fmt::format(
-      "pipeline follow\n\nsource logs = read(\"{}\", follow=true)\n{}sink   out  = write(\"{}/out.txt\")\n\n{}\n",
+      "pipeline follow\n\nsource logs = read(\"{}\", follow=true)\n{}sink   out  = "
+      "write(\"{}/out.txt\")\n\n{}\n",
       pattern, stage.empty() ? "" : fmt::format("stage  work = {}\n", stage), dir,
       stage.empty() ? "logs -> out" : "logs -> work [capacity=64]\nwork -> out [capacity=64]");
   auto path = dir + "/follow.flow";

@@ -46,8 +46,9 @@ void gzip_file(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("a followed file's appended lines arrive as they are written and a partial line waits for its newline",
-          "[ingest][follow]") {
+TEST_CASE(
+    "a followed file's appended lines arrive as they are written and a partial line waits for its newline",
+    "[ingest][follow]") {
   auto dir = temp_directory();
   auto log = dir + "/app.log";
   append(log, numbered("early ", 0, 3));
@@ -60,8 +61,13 @@ TEST_CASE("a followed file's appended lines arrive as they are written and a par
   interrupt(*flow);
   auto out = line_counts(dir + "/out.txt");
   // The line cut in two by the writer arrives whole, once; the one never finished does not.
-  CHECK(out == std::map<std::string, int>{{"early 0", 1}, {"early 1", 1}, {"early 2", 1}, {"late 0", 1},
-                                          {"late 1", 1}, {"half a line", 1}, {"last 0", 1}});
+  CHECK(out == std::map<std::string, int>{{"early 0", 1},
+                                          {"early 1", 1},
+                                          {"early 2", 1},
+                                          {"late 0", 1},
+                                          {"late 1", 1},
+                                          {"half a line", 1},
+                                          {"last 0", 1}});
   CHECK(counts_of(dir, "logs")["files_opened"] == 1);
 }
 
@@ -154,17 +160,19 @@ TEST_CASE("a rotated file compressed by logrotate is not read twice", "[ingest][
   CHECK(total(out) == 15);
 }
 
-TEST_CASE("follow=true is refused for standard input, a directory and the virtual clock", "[ingest][follow]") {
+TEST_CASE("follow=true is refused for standard input, a directory and the virtual clock",
+          "[ingest][follow]") {
   auto dir = temp_directory();
   auto check = [&](const std::string& source, const std::string& header) {
     write_file(dir + "/bad.flow",
-               fmt::format("pipeline bad{}\n\nsource logs = {}\nsink   out  = discard()\n\nlogs -> out\n", header, source));
+               fmt::format("pipeline bad{}\n\nsource logs = {}\nsink   out  = discard()\n\nlogs -> out\n",
+                           header, source));
     return run_command(fmt::format("{} check bad.flow", FLOW_BINARY), dir);
   };
   auto stdin_result = check("read(\"-\", follow=true)", "");
   CHECK(stdin_result.exit_code != 0);
-  CHECK_THAT(stdin_result.err, Catch::Contains("bad.flow:3:") && Catch::Contains("standard input") &&
-                                   Catch::Contains("^"));
+  CHECK_THAT(stdin_result.err,
+             Catch::Contains("bad.flow:3:") && Catch::Contains("standard input") && Catch::Contains("^"));
   auto directory_result = check(fmt::format("read(\"{}\", follow=true)", dir), "");
   CHECK(directory_result.exit_code != 0);
   CHECK_THAT(directory_result.err, Catch::Contains("is a directory"));
