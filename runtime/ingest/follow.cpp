@@ -110,20 +110,13 @@ class Follow final : public SourceOperator {
 
   void attach(SourceContext& context) override {
     context_ = &context;
-    watcher_ = std::make_unique<Watcher>(
-        std::vector<std::string>{directory_of(pattern_)},
-        [this] {
-          dirty_.store(true, std::memory_order_release);
-          context_->wake();
-        },
-        [this] {
-          write_checkpoints();
-          // A rotated file whose wait is over is closed at the next pull.
-          if (lingering_.load(std::memory_order_acquire) > 0) context_->wake();
-        },
-        kCheckpointInterval);
-    resume_rotated();
-    watcher_->start();
+    // attach may not throw: what goes wrong here fails the first pull, naming the node.
+    try {
+      watch();
+    } catch (const std::exception& error) {
+      std::lock_guard lock(error_mutex_);
+      error_ = error.what();
+    }
   }
 
   SourcePull pull(Chunk& out, std::size_t max, Clock::time_point now) override {
@@ -167,6 +160,24 @@ class Follow final : public SourceOperator {
   }
 
  private:
+  /// Starts the watcher, and reads first what a rotation moved while flow was down.
+  void watch() {
+    watcher_ = std::make_unique<Watcher>(
+        std::vector<std::string>{directory_of(pattern_)},
+        [this] {
+          dirty_.store(true, std::memory_order_release);
+          context_->wake();
+        },
+        [this] {
+          write_checkpoints();
+          // A rotated file whose wait is over is closed at the next pull.
+          if (lingering_.load(std::memory_order_acquire) > 0) context_->wake();
+        },
+        kCheckpointInterval);
+    resume_rotated();
+    watcher_->start();
+  }
+
   /// A gzip file that could not be inflated to its end, and where it was left.
   struct Stall {
     std::uint64_t size = 0;
@@ -210,7 +221,6 @@ class Follow final : public SourceOperator {
   void open(const std::string& path, bool gone) {
     auto file = FollowedFile::open(path);
     if (!file) return;
-    ++files_opened_;
     Checkpoint start{path, 0, file->head_hash(), file->head_length()};
     if (ledger_) {
       auto found = ledger_->loaded().find(file->key());
@@ -239,14 +249,16 @@ class Follow final : public SourceOperator {
       // next tick must not leave a file nobody knows to look for by inode.
       ledger_->write_if_changed();
     }
+    ++files_opened_;
     files_.push_back(std::move(entry));
   }
 
   /// A stalled gzip file grew: inflated again up to where it was left, under the same epoch.
   void reopen(const std::string& path, std::map<FileKey, Stall>::iterator stall) {
-    auto file = FollowedFile::open(path);
     auto state = stall->second;
     stalled_.erase(stall);
+    if (state.epoch == 0) return open(path, false);  // stalled before it began: as if new
+    auto file = FollowedFile::open(path);
     if (!file) return;
     try {
       if (!file->resume_at(state.offset)) return;
@@ -254,8 +266,6 @@ class Follow final : public SourceOperator {
       stalled_[file->key()] = Stall{file->size(), state.offset, state.epoch};
       return;
     }
-    if (ledger_ && state.epoch == 0)
-      state.epoch = ledger_->track(file->key(), Checkpoint{path, state.offset, 0, 0});
     files_.emplace_back(std::move(file), state.epoch, false);
   }
 
@@ -312,7 +322,9 @@ class Follow final : public SourceOperator {
       }
       auto* entry = tracked(match.key);
       if (entry == nullptr) {
-        open(match.path, false);
+        // An empty file is opened once it has bytes: they say whether it is
+        // gzip (logrotate's compress makes the .gz empty, then fills it).
+        if (match.size > 0) open(match.path, false);
         continue;
       }
       if (entry->file->path() == match.path) continue;

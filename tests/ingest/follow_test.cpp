@@ -160,6 +160,33 @@ TEST_CASE("a rotated file compressed by logrotate is not read twice", "[ingest][
   CHECK(total(out) == 15);
 }
 
+TEST_CASE("a followed line longer than max_line fails the run naming the file", "[ingest][follow]") {
+  auto dir = temp_directory();
+  auto log = dir + "/app.log";
+  append(log, "short\n");
+  write_file(dir + "/long.flow",
+             fmt::format("pipeline long\n\nsource logs = read(\"{}\", follow=true, max_line=16B)\n"
+                         "sink   out  = write(\"{}/out.txt\")\n\nlogs -> out\n",
+                         log, dir));
+  auto flow = start_flow(dir, dir + "/long.flow");
+  REQUIRE(wait_for_lines(dir + "/out.txt", 1));
+  append(log, std::string(40, 'x') + "\n");
+  CHECK(flow->finish(std::chrono::seconds(20)) == 1);
+  CHECK_THAT(flow->err(), Catch::Contains("source logs") && Catch::Contains("longer than max_line 16B") &&
+                              Catch::Contains(log));
+}
+
+TEST_CASE("following a file in a directory that does not exist fails the run naming the node",
+          "[ingest][follow]") {
+  auto dir = temp_directory();
+  write_file(dir + "/gone.flow", fmt::format("pipeline gone\n\nsource logs = read(\"{}/nowhere/app.log\", "
+                                             "follow=true)\nsink   out  = discard()\n\nlogs -> out\n",
+                                             dir));
+  auto result = run_command(fmt::format("{} run -q gone.flow", FLOW_BINARY), dir);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("source logs") && Catch::Contains("cannot watch the directory"));
+}
+
 TEST_CASE("follow=true is refused for standard input, a directory and the virtual clock",
           "[ingest][follow]") {
   auto dir = temp_directory();
