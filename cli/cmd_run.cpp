@@ -42,7 +42,7 @@ constexpr auto default_ui_interval = default_trace_interval;
 
 struct RunArguments {
   std::string file;
-  std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock;
+  std::string report, metrics_json, duration, memory_limit, trace, threads, seed, clock, state;
   std::string metrics_port, metrics_listen, ui;
   std::string part, nats_url;
   std::string trace_interval;
@@ -50,6 +50,18 @@ struct RunArguments {
   bool quiet = false;
   bool ui_hold = false;
 };
+
+// A string as the language writes it: quoted, with its escapes.
+std::string quote_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    if (c == '\n') quoted += "\\n";
+    else if (c == '\t') quoted += "\\t";
+    else quoted += c;
+  }
+  return quoted + "\"";
+}
 
 // Everything the command line says, parsed; nullopt after printing the error.
 struct Parsed {
@@ -81,6 +93,8 @@ std::optional<Parsed> parse_arguments(const RunArguments& args) {
   // --seed N is `--set pipeline.seed=N`, checked the same way; a --set after it wins.
   if (!args.seed.empty()) parsed.overrides.push_back(Override{"pipeline", "seed", args.seed});
   if (!args.clock.empty()) parsed.overrides.push_back(Override{"pipeline", "clock", args.clock});
+  // --state DIR is `--set pipeline.state="DIR"`: the directory as a quoted string.
+  if (!args.state.empty()) parsed.overrides.push_back(Override{"pipeline", "state", quote_string(args.state)});
   for (const auto& set : args.sets) {
     auto override_value = parse_override(set, error);
     if (!override_value) return print_error(fmt::format("--set: {}", error)), std::nullopt;
@@ -332,6 +346,10 @@ Handler setup_run(CLI::App& app) {
                  "real (default) or virtual: simulated time that jumps to the next timer whenever no worker "
                  "has work, so an hour of traffic runs in seconds (default: the pipeline's `clock`)")
       ->type_name("real|virtual");
+  app.add_option("--state", args->state,
+                 "keep the checkpoints of followed files (read with follow=true) in this directory, so that a "
+                 "restart goes on where the lines were delivered (default: the pipeline's `state`)")
+      ->type_name("DIR");
   app.add_option("--duration", args->duration, "stop the sources after this long (e.g. 10s), then drain")
       ->type_name("DURATION");
   app.add_option("--threads", args->threads,

@@ -92,6 +92,7 @@ struct Pipeline {
   std::optional<Duration> report;               ///< report interval from the header
   std::uint64_t seed = 1;                       ///< `seed` attribute or `flow run --seed N`
   ClockKind clock = ClockKind::Real;            ///< `clock` attribute or `flow run --clock`
+  std::string state;                            ///< `state` attribute or `flow run --state`: checkpoints' directory
   std::shared_ptr<const SourceFile> file;       ///< for diagnostics after checking
 
   /// Index of the node called `name`, if any.

@@ -116,7 +116,7 @@ std::string kind_error(std::string_view expected, const Value& got) {
 }
 
 const std::vector<std::string>& pipeline_attribute_names() {
-  static const std::vector<std::string> names{"max_in_flight", "report", "seed", "clock"};
+  static const std::vector<std::string> names{"max_in_flight", "report", "seed", "clock", "state"};
   return names;
 }
 
@@ -144,6 +144,14 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
     return "";
   }
   if (key == "clock") return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
+  if (key == "state") {
+    // Where followed files keep their checkpoints (docs/ingest.md).
+    const auto* directory = std::get_if<std::string>(&value);
+    if (directory == nullptr) return kind_error("a directory (a string)", value);
+    if (directory->empty()) return "state must name a directory";
+    pipeline.state = *directory;
+    return "";
+  }
   const auto* duration = std::get_if<Duration>(&value);
   if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);
   if (duration->value.count() <= 0) return "report must be longer than 0s";

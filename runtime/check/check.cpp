@@ -11,6 +11,7 @@
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/clock_notes.hpp"
+#include "runtime/check/follow_check.hpp"
 #include "runtime/check/conflicts.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
@@ -197,6 +198,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   if (file_complete) checker::check_topology(reporter, pipeline);
   checker::check_limits(reporter, pipeline, registry);
   checker::note_virtual_clock(reporter, pipeline, registry);
+  checker::check_follow(reporter, pipeline);
   checker::check_conflicts(reporter, pipeline, registry);
   if (file_complete) checker::warn_reordering(reporter, pipeline, walker.ordering());
   check_nats_name(reporter, pipeline);

@@ -12,6 +12,8 @@ namespace flow::ingest {
 
 // follow.cpp: read(path, follow=true)
 std::unique_ptr<SourceOperator> make_follow(const OperatorCall& call);
+/// "" when read(path, follow=true) can follow `path`, else why not (standard input, a device, a FIFO, a directory).
+std::string validate_follow(const OperatorCall& call, std::string& argument);
 
 // listen.cpp: listen(address), by the address's scheme
 std::unique_ptr<SourceOperator> make_listen(const OperatorCall& call);

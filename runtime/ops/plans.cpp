@@ -86,6 +86,8 @@ OperatorPlan plan_read(const OperatorCall& call) {
   const auto* path = named(call, "path");
   const auto* text = path ? std::get_if<std::string>(path) : nullptr;
   if (text && *text == "-") plan.outside_input = "standard input";
+  const auto* follow = named(call, "follow");
+  if (follow && std::get_if<bool>(follow) && *std::get_if<bool>(follow)) plan.endless = "read with follow=true";
   return plan;
 }
 

@@ -218,6 +218,9 @@ std::string validate_read(const OperatorCall& call, std::string& argument) {
     argument = "max_line";
     return "max_line must be more than 0B";
   }
+  if (ops::optional_arg<bool>(call, "follow").value_or(false)) {
+    if (auto error = ingest::validate_follow(call, argument); !error.empty()) return error;
+  }
   return validate_path(call, argument);
 }
 

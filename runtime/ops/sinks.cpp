@@ -248,6 +248,9 @@ std::unique_ptr<Operator> make_stdout(const OperatorCall&) {
 
 std::unique_ptr<Operator> make_write(const OperatorCall& call) {
   auto path = required_arg<std::string>(call, "path");
+  // A pipeline with a state directory goes on after a restart: it appends,
+  // as a part does (runtime/check/follow_check.cpp sets `append`).
+  if (optional_arg<bool>(call, "append").value_or(false)) return std::make_unique<Write>(path, open_for_appending(path));
   return std::make_unique<Write>(path, open_for_writing(path));
 }
 
