@@ -24,6 +24,12 @@ class Receipt {
   Receipt& operator=(const Receipt&) = delete;
   void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void release();
+  /// A message holding it left the pipeline undelivered: dropped by an edge's
+  /// policy or an operator, or failed (on_error, a broken stream). Filtered
+  /// messages are not lost: the pipeline chose not to keep them.
+  void lose() { lost_.store(true, std::memory_order_relaxed); }
+  /// Whether any holder was lost; read in done(), after every holder let go.
+  bool lost() const { return lost_.load(std::memory_order_relaxed); }
   /// Its number in the table of live receipts, never 0 (what a message holds).
   std::uint32_t handle() const { return handle_; }
 
@@ -34,6 +40,7 @@ class Receipt {
 
  private:
   std::atomic<std::uint32_t> refs_{1};
+  std::atomic<bool> lost_{false};
   std::uint32_t handle_;
 };
 
@@ -60,6 +67,8 @@ class ReceiptRef {
     if (handle_ != 0) receipt_at(handle_).release();
   }
   explicit operator bool() const { return handle_ != 0; }
+  /// The receipt held (there must be one).
+  Receipt& get() const { return receipt_at(handle_); }
 
  private:
   std::uint32_t handle_ = 0;
@@ -88,5 +97,10 @@ void detach_payloads(Message& message);
 
 /// Messages moved together between nodes and through an operator chain.
 using Chunk = std::vector<Message>;
+
+/// Marks the receipts of `message` (a batch: of its members) lost (Receipt::lose).
+void mark_lost(const Message& message);
+/// mark_lost for every message of `messages`.
+void mark_lost(const Chunk& messages);
 
 }  // namespace flow

@@ -2,7 +2,9 @@
 // The interface between the runtime and an operator. Built-in operators and a
 // user's own C++ operators implement it the same way and register in the
 // OperatorRegistry (registry.hpp). Nothing here knows TBB.
+#include <atomic>
 #include <cstddef>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -142,6 +144,10 @@ class SourceContext {
   /// counted as produced by this source and dropped at its first output edge,
   /// so the edge's `in = out + dropped` and the source's balance hold.
   virtual void refused(std::size_t messages) = 0;
+  /// Set once the run has failed, and readable after it ended: a receipt told
+  /// then (messages let go at the end of a failed run) must not take them
+  /// for delivered (a checkpoint, an acknowledgement).
+  virtual std::shared_ptr<const std::atomic<bool>> run_failed() const = 0;
 };
 
 /// The first operator of a source node.

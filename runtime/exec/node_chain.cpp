@@ -18,7 +18,10 @@ class FilterCounter final : public OperatorContext {
     tally_.add(message);
     ++count_;
   }
-  void dropped(const Message& message) override { dropped_.add(message); }
+  void dropped(const Message& message) override {
+    dropped_.add(message);
+    mark_lost(message);
+  }
   void resized(std::int64_t delta) override { resized_ += delta; }
   std::int64_t resized_bytes() const { return resized_; }
   const SourceTally& tally() const { return tally_; }
@@ -153,6 +156,7 @@ bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_p
   // What the operator reported filtered before it threw counts as the error too: counted once.
   errors_.fetch_add(messages_before, std::memory_order_relaxed);
   state_.retire(before, Exit::Errors);
+  mark_lost(unit.messages);
   unit.messages.clear();
   return true;
 }
@@ -168,6 +172,7 @@ bool NodeRunner::stream_failed(Unit& unit, std::size_t op, const StreamError& er
   tally.add_all(lost);
   errors_.fetch_add(lost.size(), std::memory_order_relaxed);
   state_.retire(tally, Exit::Errors);
+  mark_lost(lost);
   if (dynamic_cast<const BrokenPipe*>(&error) != nullptr) {
     state_.reader_gone(fmt::format("{} {}: {}", to_string(node_.kind), node_.name, error.what()));
   } else {

@@ -161,6 +161,7 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
     SourceTally tally = state_.tally();
     tally.add_all(dropped);
     state_.retire(tally, Exit::Dropped);
+    mark_lost(dropped);
   }
   if (result.overflowed) {
     EdgeId id = node_.outputs[output];

@@ -67,6 +67,9 @@ void NodeRunner::stop_source() {
 }
 
 void NodeRunner::open_source() {
+  // Attached only now, with the edges connected: a source's own threads may
+  // ask for the room on its output from the moment it has the context.
+  attach_source();
   if (outside_) outside_->open();
 }
 

@@ -82,7 +82,6 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
     ledgers_.push_back(origins_.back().foreign ? std::make_unique<Ledger>() : nullptr);
     has_foreign_ = has_foreign_ || origins_.back().foreign;
   }
-  attach_source();
 }
 
 void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,

@@ -215,6 +215,7 @@ class NodeRunner {
     Overflow policy() const override;
     std::optional<std::uint64_t> capacity() const override;
     void refused(std::size_t messages) override;
+    std::shared_ptr<const std::atomic<bool>> run_failed() const override { return runner_.state_.failure_flag(); }
     void open();   ///< the graph is built: wakes may start workers
     void close();  ///< the run is over: wakes do nothing
 

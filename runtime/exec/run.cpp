@@ -212,6 +212,9 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
     for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->schedule();
   };
   state.on_room(wake_sources);
+  state.on_stopping([&] {
+    for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->stop_source();
+  });
   std::function<void()> stop_sources = [&] {
     for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->stop_source();
     state.stop_sources();
@@ -229,7 +232,11 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   }
   double elapsed = state.elapsed_s();
   if (options.on_over) options.on_over(status);
-  for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->close_source();
+  for (std::size_t i = 0; i < state.source_count(); ++i) {
+    // A failed run was never stopped: its listeners must stop taking input now.
+    runners[state.source_node(i)]->stop_source();
+    runners[state.source_node(i)]->close_source();
+  }
   timer.stop();  // no callback may put work into the graph past this point
   graph.wait();
   return finish(collect(parts, status, elapsed));

@@ -52,6 +52,7 @@ void RunState::fail(std::string error) {
     std::lock_guard lock(mutex_);
     if (error_) return;
     error_ = std::move(error);
+    failure_flag_->store(true, std::memory_order_release);
     failed_.store(true, std::memory_order_release);
   }
   over_.notify_all();
@@ -68,6 +69,7 @@ void RunState::reader_gone(std::string what) {
     if (reader_gone_) return;
     reader_gone_ = std::move(what);
   }
+  if (tell_sources_) tell_sources_();
   stop_sources();
   // As the watching thread does when it stops them: each source then sees the stop and finishes.
   if (wake_sources_) wake_sources_();

@@ -54,6 +54,9 @@ class RunState {
   /// Records the run's failure; the first one wins. Every worker stops soon after.
   void fail(std::string error);
   bool failed() const { return failed_.load(std::memory_order_acquire); }
+  /// The same as failed(), in a flag that outlives the run: receipts told
+  /// after it (messages let go at the end of a failed run) read it.
+  std::shared_ptr<const std::atomic<bool>> failure_flag() const { return failure_flag_; }
   std::optional<std::string> error() const;
 
   /// A sink's reader has gone (EPIPE): stops the sources so the run drains and
@@ -108,6 +111,9 @@ class RunState {
   std::uint64_t peak_payload_bytes() const { return peak_bytes_.load(std::memory_order_relaxed); }
   /// Called when room in flight opens again after being used up.
   void on_room(std::function<void()> wake_sources) { wake_sources_ = std::move(wake_sources); }
+  /// Called before the sources are stopped for a reader gone (reader_gone):
+  /// the sources fed from outside are told, as for Ctrl-C.
+  void on_stopping(std::function<void()> tell_sources) { tell_sources_ = std::move(tell_sources); }
   std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
   struct Balance {
@@ -135,12 +141,14 @@ class RunState {
   const std::optional<std::uint64_t> memory_limit_;
 
   std::atomic<bool> failed_{false};
+  std::shared_ptr<std::atomic<bool>> failure_flag_ = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> stop_sources_{false};
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> alive_messages_{0}, alive_bytes_{0};
   std::atomic<std::int64_t> allocating_{0};  ///< net bytes allocated by guarded calls now running
   std::atomic<std::uint64_t> peak_messages_{0}, peak_bytes_{0};
   std::function<void()> wake_sources_;
+  std::function<void()> tell_sources_;
 
   std::vector<int> source_index_;
   std::vector<NodeId> source_nodes_;

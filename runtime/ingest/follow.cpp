@@ -58,6 +58,7 @@ class Follow final : public SourceOperator {
 
   void attach(SourceContext& context) override {
     context_ = &context;
+    if (ledger_) ledger_->watch_failure(context.run_failed());
     // attach may not throw: what goes wrong here fails the first pull, naming the node.
     try {
       watch();

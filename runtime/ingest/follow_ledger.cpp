@@ -85,7 +85,7 @@ class Ledger::Range final : public Receipt {
 
  private:
   void done() override {
-    ledger_->finish(key_, epoch_, begin_, end_);
+    ledger_->finish(key_, epoch_, begin_, end_, ledger_->run_failed());
     delete this;
   }
   std::shared_ptr<Ledger> ledger_;
@@ -162,13 +162,26 @@ ReceiptRef Ledger::receipt(FileKey key, std::uint64_t epoch, std::uint64_t begin
   // NOLINTEND(clang-analyzer-cplusplus.NewDeleteLeaks)
 }
 
-void Ledger::finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end) {
+bool Ledger::run_failed() const {
+  std::lock_guard lock(mutex_);
+  return failed_ && failed_->load(std::memory_order_acquire);
+}
+
+void Ledger::watch_failure(std::shared_ptr<const std::atomic<bool>> failed) {
+  std::lock_guard lock(mutex_);
+  failed_ = std::move(failed);
+}
+
+void Ledger::finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end, bool abandoned) {
   std::lock_guard lock(mutex_);
   auto found = entries_.find(key);
   if (found == entries_.end()) return;
   auto& entry = found->second;
   --entry.pending;
-  if (entry.epoch == epoch) {
+  // Let go by a failed run, not delivered: the checkpoint stays before these
+  // bytes for good, and the entry is kept, so a restart reads them again.
+  if (abandoned) entry.stuck = true;
+  if (entry.epoch == epoch && !abandoned) {
     entry.finished[begin] = end;
     // The prefix grows while the next range begins where it ends.
     for (auto next = entry.finished.begin();
@@ -178,7 +191,7 @@ void Ledger::finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::
       changed_ = true;
     }
   }
-  if (entry.closed && entry.pending == 0) {
+  if (entry.closed && entry.pending == 0 && !entry.stuck) {
     entries_.erase(found);
     changed_ = true;
   }

@@ -64,6 +64,8 @@ class Ledger : public std::enable_shared_from_this<Ledger> {
   void closed(FileKey key);
   /// A receipt for the bytes [begin, end) of `key`: its done() marks them finished.
   ReceiptRef receipt(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end);
+  /// The run's failure flag (SourceContext::run_failed): ranges let go after it are not finished.
+  void watch_failure(std::shared_ptr<const std::atomic<bool>> failed);
 
   /// Writes the checkpoint file if anything changed since the last write.
   void write_if_changed();
@@ -75,14 +77,18 @@ class Ledger : public std::enable_shared_from_this<Ledger> {
     std::map<std::uint64_t, std::uint64_t> finished;  ///< begin → end of ranges done beyond the offset
     std::uint64_t pending = 0;                        ///< receipts not yet done
     bool closed = false;
+    bool stuck = false;  ///< a range was let go by a failed run: the offset stays before it
   };
   class Range;
-  void finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end);
+  /// `abandoned`: let go by a failed run, not delivered.
+  void finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end, bool abandoned);
+  bool run_failed() const;
   void write_locked();
 
   std::string file_;
   std::map<FileKey, Checkpoint> loaded_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const std::atomic<bool>> failed_;
   std::map<FileKey, Entry> entries_;
   bool changed_ = false;
 };

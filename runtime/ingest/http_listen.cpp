@@ -50,36 +50,41 @@ struct Intake {
   std::uint64_t fill = 0;           // what the edge held when last looked at
   DrainRate rate;
   SourceContext* context = nullptr;  // set by attach; requests before it are 503
+  std::shared_ptr<const std::atomic<bool>> run_failed;  // set by attach; outlives the run
   bool stopping = false;             // stop(): new requests 503, pending drains
   bool closing = false;              // the operator is going: nobody waits any more
   std::uint64_t accepted = 0, messages = 0, acknowledged = 0, rejected = 0, timed_out = 0, too_large = 0,
-                bad_request = 0, unavailable = 0, unacknowledged = 0;
+                bad_request = 0, unavailable = 0, unacknowledged = 0, lost = 0;
 };
+
+// What became of a request's messages, once the pipeline is done with them.
+enum class Outcome { Pending, Delivered, Lost };
 
 // One per request with ack=delivered, shared by its messages.
 class Delivered final : public Receipt {
  public:
-  Delivered(std::shared_ptr<Intake> intake, std::shared_ptr<bool> done)
-      : intake_(std::move(intake)), done_(std::move(done)) {}
+  Delivered(std::shared_ptr<Intake> intake, std::shared_ptr<Outcome> outcome)
+      : intake_(std::move(intake)), outcome_(std::move(outcome)) {}
 
  private:
   void done() override {
     {
       std::lock_guard lock(intake_->mutex);
-      *done_ = true;
+      // Let go by a failed run is not delivered either.
+      bool failed = intake_->run_failed && intake_->run_failed->load(std::memory_order_acquire);
+      *outcome_ = lost() || failed ? Outcome::Lost : Outcome::Delivered;
     }
     intake_->changed.notify_all();
     delete this;
   }
   std::shared_ptr<Intake> intake_;
-  std::shared_ptr<bool> done_;
+  std::shared_ptr<Outcome> outcome_;
 };
 
 struct Answer {
   int status = 202;
   std::string body;
   std::uint64_t retry_after = 0;
-  std::size_t refused = 0;  // messages to report as refused at the edge
 };
 
 void reply(httplib::Response& response, const Answer& answer) {
@@ -96,7 +101,7 @@ void close_unread(httplib::Response& response) {
 
 Answer error(int status, std::uint64_t& counter, const std::string& why, std::uint64_t retry_after = 0) {
   ++counter;
-  return {status, fmt::format(R"({{"error":"{}"}})", why), retry_after, 0};
+  return {status, fmt::format(R"({{"error":"{}"}})", why), retry_after};
 }
 
 class HttpListen final : public SourceOperator {
@@ -148,6 +153,7 @@ class HttpListen final : public SourceOperator {
     {
       std::lock_guard lock(intake_->mutex);
       intake_->context = &context;
+      intake_->run_failed = context.run_failed();
     }
     // Tests and scripts read the port from this line when they asked for port 0.
     fmt::print(stderr, "flow: listening on http://{}:{}{}\n", address_.host, address_.port, address_.path);
@@ -191,7 +197,7 @@ class HttpListen final : public SourceOperator {
     std::lock_guard lock(intake_->mutex);
     const Intake& in = *intake_;
     return {{"accepted", in.accepted},         {"accepted_messages", in.messages},
-            {"acknowledged", in.acknowledged}, {"unacknowledged", in.unacknowledged},
+            {"acknowledged", in.acknowledged}, {"unacknowledged", in.unacknowledged}, {"lost", in.lost},
             {"rejected", in.rejected},         {"timed_out", in.timed_out},
             {"too_large", in.too_large},       {"bad_request", in.bad_request},
             {"unavailable", in.unavailable},   {"refused_connections", server_.refused_connections()}};
@@ -255,12 +261,7 @@ Answer HttpListen::ingest(const httplib::Request& request, httplib::Response& re
     std::lock_guard lock(intake_->mutex);
     return error(400, intake_->bad_request, fmt::format("line {} is not JSON", bad_line));
   }
-  Answer answer = admit(std::move(lines));
-  if (answer.refused > 0) {
-    std::lock_guard lock(intake_->mutex);
-    if (intake_->context != nullptr) intake_->context->refused(answer.refused);
-  }
-  return answer;
+  return admit(std::move(lines));
 }
 
 std::size_t HttpListen::available() const {
@@ -277,12 +278,12 @@ std::size_t HttpListen::available() const {
 
 Answer HttpListen::admit(Chunk lines) {
   const std::size_t n = lines.size();
-  auto done = std::make_shared<bool>(false);
+  auto outcome = std::make_shared<Outcome>(Outcome::Pending);
   if (ack_ && n > 0) {
     // One receipt for the whole request: it is told when its last message is
     // done with, and deletes itself then (the analyzer cannot see it through
     // the receipt table's number).
-    ReceiptRef receipt(new Delivered(intake_, done));  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
+    ReceiptRef receipt(new Delivered(intake_, outcome));  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
     for (auto& line : lines) line.receipt = receipt;
   }
   auto deadline = SteadyClock::now() + timeout_;
@@ -301,9 +302,9 @@ Answer HttpListen::admit(Chunk lines) {
     auto policy = in.context->policy();
     if (policy == Overflow::DropNewest || policy == Overflow::DropOldest) {
       auto retry = retry_after_s(n - room, in.rate.per_second(SteadyClock::now(), in.handed, in.fill));
-      Answer refused = error(429, in.rejected, "the pipeline is full", retry);
-      refused.refused = n;
-      return refused;
+      // Counted at the edge in the same hold of the lock as `rejected`, so the two always agree.
+      in.context->refused(n);
+      return error(429, in.rejected, "the pipeline is full", retry);
     }
     if (SteadyClock::now() >= deadline) return error(503, in.timed_out, "no room within the timeout", 1);
     in.changed.wait_until(lock, std::min(deadline, SteadyClock::now() + kRoomPoll));
@@ -314,14 +315,19 @@ Answer HttpListen::admit(Chunk lines) {
   SourceContext* context = in.context;
   lock.unlock();
   context->wake();
-  if (!ack_ || n == 0) return {202, fmt::format(R"({{"accepted":{}}})", n), 0, 0};
+  if (!ack_ || n == 0) return {202, fmt::format(R"({{"accepted":{}}})", n), 0};
   lock.lock();
   // Answered as the messages are done with, even while the run stops; only
   // the end of the operator cuts the wait short.
-  in.changed.wait(lock, [&] { return *done || in.closing; });
-  if (!*done) return error(503, in.unacknowledged, "the run ended before the request was delivered");
+  in.changed.wait(lock, [&] { return *outcome != Outcome::Pending || in.closing; });
+  if (*outcome == Outcome::Pending) {
+    return error(503, in.unacknowledged, "the run ended before the request was delivered");
+  }
+  // Taken, then shed or failed further on (a full drop edge, on_error=skip):
+  // not a 200. 503 like a refusal: the client may send it again.
+  if (*outcome == Outcome::Lost) return error(503, in.lost, "lines of the request were dropped or failed in the pipeline");
   ++in.acknowledged;
-  return {200, fmt::format(R"({{"delivered":{}}})", n), 0, 0};
+  return {200, fmt::format(R"({{"delivered":{}}})", n), 0};
 }
 
 void HttpListen::health(httplib::Response& response) {

@@ -15,6 +15,15 @@ std::size_t Message::count() const {
   return total;
 }
 
+void mark_lost(const Message& message) {
+  if (message.receipt) message.receipt.get().lose();
+  for (const auto& member : message.members) mark_lost(member);
+}
+
+void mark_lost(const Chunk& messages) {
+  for (const auto& message : messages) mark_lost(message);
+}
+
 void detach_payloads(Message& message) {
   message.payload.detach();
   for (auto& member : message.members) detach_payloads(member);

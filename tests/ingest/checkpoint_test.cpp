@@ -9,6 +9,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -167,4 +168,31 @@ TEST_CASE("after kill -9 and a restart with --state every line of a rotated, gro
   INFO("delivered before the kill: " << delivered_before);
   CHECK(duplicates <= 64 + 64 + 64 + 250);
   CHECK(duplicates < delivered_before);
+}
+
+TEST_CASE("a run that fails moves no checkpoint past lines it did not deliver", "[ingest][checkpoint]") {
+  auto dir = temp_directory();
+  auto log = dir + "/app.log";
+  append(log, numbered("kept ", 0, 40));
+  // The sink's disk is full: every write fails, the run fails, and the lines
+  // it had taken are let go at its end, never written.
+  write_file(dir + "/full.flow",
+             fmt::format("pipeline follow\n\nsource logs = read(\"{}\", follow=true)\nsink   out  = "
+                         "write(\"/dev/full\")\n\nlogs -> out\n",
+                         log));
+  auto failing = start_flow(dir, dir + "/full.flow", {"--state", dir + "/state"});
+  REQUIRE(failing->finish(std::chrono::seconds(20)) == 1);
+  if (std::ifstream(dir + "/state/logs.follow.json").good()) {
+    auto checkpoints = nlohmann::json::parse(read_file(dir + "/state/logs.follow.json"));
+    for (const auto& entry : checkpoints.at("files")) CHECK(entry.at("offset").get<std::uint64_t>() == 0);
+  }
+  // The next run, with room on its disk, reads every line.
+  auto file = follow_pipeline(dir, log);
+  auto again = start_flow(dir, file, {"--state", dir + "/state"});
+  REQUIRE(wait_for_lines(dir + "/out.txt", 40));
+  again->send(SIGINT);
+  REQUIRE(again->finish(std::chrono::seconds(20)) == 130);
+  auto out = line_counts(dir + "/out.txt");
+  CHECK(total(out) == 40);
+  for (int i = 0; i < 40; ++i) CHECK(out[fmt::format("kept {}", i)] == 1);
 }

@@ -158,7 +158,7 @@ in -> out [capacity=100]
   slow.send_text("line\n");  // the rest, 12 bytes in all: "slow-line\n" and two more
   slow.send_text("x\n");
   bool closed = false;
-  auto answer = slow.read_until_closed(500ms, closed);
+  auto answer = slow.read_until_closed(3s, closed);  // a keep-alive answer: waits the whole time
   CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
   auto metrics = run.stop();
   CHECK(count_of(metrics, "acknowledged") == 4);
@@ -186,4 +186,21 @@ in -> out [capacity=10]
   auto metrics = run.stop(/*signal=*/false);
   CHECK(run.sink_text() == read_file(body));
   CHECK(count_of(metrics, "unavailable") == 1);
+}
+
+TEST_CASE("with ack=delivered a request whose lines are dropped further on is answered 503, not 200",
+          "[ingest][http]") {
+  HttpRun run(R"(source in = listen("http://127.0.0.1:0/ingest", ack=delivered)
+stage up = upper()
+sink out = delay(100ms) | write("@OUT@")
+in -> up [capacity=100]
+up -> out [capacity=1, overflow=drop_newest]
+)");
+  // 20 lines into an edge of one, in front of a sink that takes one a tenth of a second: most are dropped.
+  auto body = lines_file(run.dir(), "shed", 20);
+  auto reply = run.post(body);
+  CHECK(reply.status == 503);
+  auto metrics = run.stop();
+  CHECK(count_of(metrics, "lost") == 1);
+  CHECK(count_of(metrics, "acknowledged") == 0);
 }

@@ -63,9 +63,10 @@ in -> out [capacity=100]
 
 TEST_CASE("under drop_newest a slow sink turns the surplus into 429s, each one counted dropped at the edge",
           "[ingest][http]") {
-  // The sink takes 20 ms a line; requests of 5 lines come much faster.
+  // The sink takes 200 ms a line (5 a second); requests of 5 lines come much
+  // faster, even from curl started one after another on a loaded machine.
   HttpRun run(R"(source in = listen("http://127.0.0.1:0/ingest")
-sink out = delay(20ms) | write("@OUT@")
+sink out = delay(200ms) | write("@OUT@")
 in -> out [capacity=10, overflow=drop_newest]
 )");
   const int requests = 40, lines = 5;
@@ -139,18 +140,19 @@ in -> out [capacity=8]
 }
 
 TEST_CASE("under block a request waits for room up to timeout, then gets 503", "[ingest][http]") {
-  // The sink holds one line a second; the edge holds 2.
+  // The sink holds one line 2 s; the edge holds 2. The second request must
+  // come before the sink takes its next line, 2 s after the first.
   HttpRun run(R"(source in = listen("http://127.0.0.1:0/ingest", timeout=200ms)
-sink out = delay(1s) | write("@OUT@")
+sink out = delay(2s) | write("@OUT@")
 in -> out [capacity=2, overflow=block]
 )");
   auto first = lines_file(run.dir(), "first", 2);
   REQUIRE(run.post(first).status == 202);
-  // Room for one more opens when the sink takes a line; for two, only after a second.
+  // Room for one more opens when the sink takes a line; for two, only after 2 s.
   auto reply = run.post(lines_file(run.dir(), "second", 2));
   CHECK(reply.status == 503);
   CHECK(reply.seconds >= 0.2);
-  CHECK(reply.seconds < 1.0);
+  CHECK(reply.seconds < 2.0);
   auto metrics = run.stop();
   CHECK(count_of(metrics, "in", "timed_out") == 1);
   CHECK(edge(metrics, "in").at("dropped") == 0);
