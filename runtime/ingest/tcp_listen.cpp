@@ -161,6 +161,7 @@ class TcpListen final : public SourceOperator, public ops::HoldsUnfinished {
   std::uint64_t next_id_ = kFirstConnection;
   std::atomic<bool> stopping_{false};  ///< set under mutex_, read without it by visit()
   bool resting_ = false;               ///< the listener is out of epoll: accept(2) ran out of descriptors
+  Steady::time_point resume_at_{};     ///< when a resting listener is watched again
 
   std::atomic<std::uint64_t> accepted_{0}, refused_{0}, idle_closed_{0}, too_long_{0}, bytes_{0};
   std::atomic<std::int64_t> buffered_{0};  ///< bytes read and not yet handed on, over all connections
@@ -175,7 +176,7 @@ void TcpListen::watch_loop() {
   auto next_check = idle_ ? Steady::now() + tick : Steady::time_point::max();
   while (true) {
     auto now = Steady::now();
-    auto due = resting_ ? std::min(next_check, now + kResumeAfter) : next_check;
+    auto due = resting_ ? std::min(next_check, resume_at_) : next_check;
     int timeout = due == Steady::time_point::max()
                       ? -1
                       : static_cast<int>(std::chrono::ceil<milliseconds>(std::max(due - now, {})).count());
@@ -200,7 +201,8 @@ void TcpListen::watch_loop() {
       close_idle(now);
       next_check = now + tick;
     }
-    if (resting_ && n == 0) {
+    // At its time whatever the traffic: busy connections must not keep it resting for good.
+    if (resting_ && now >= resume_at_) {
       resting_ = false;
       watch(listener_.get(), EPOLL_CTL_MOD, EPOLLIN, kListenerId);
     }
@@ -216,6 +218,7 @@ void TcpListen::accept_all(Steady::time_point now) {
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         // Out of descriptors (EMFILE): a level-triggered listener would spin; rest it.
         resting_ = true;
+        resume_at_ = now + kResumeAfter;
         watch(listener_.get(), EPOLL_CTL_MOD, 0, kListenerId);
       }
       return;
