@@ -18,7 +18,8 @@ using namespace exec;
 constexpr auto kInterruptPoll = std::chrono::milliseconds(10);
 
 std::unique_ptr<Operator> make_stage(const OperatorSpec& spec, const OperatorCall& call) {
-  if (!spec.make) throw std::invalid_argument(fmt::format("'{}' is a {} operator", call.name, to_string(spec.role)));
+  if (!spec.make)
+    throw std::invalid_argument(fmt::format("'{}' is a {} operator", call.name, to_string(spec.role)));
   auto op = spec.make(call);
   if (!op) throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
   return op;
@@ -32,19 +33,23 @@ NodeOperators make_operators(const Node& node, const OperatorRegistry& registry)
     const OperatorSpec* spec = registry.find(call.name);
     if (!spec) throw std::invalid_argument(fmt::format("unknown operator '{}'", call.name));
     if (node.kind == NodeKind::Source && i == 0) {
-      if (!spec->make_source) throw std::invalid_argument(fmt::format("'{}' is not a source operator", call.name));
+      if (!spec->make_source)
+        throw std::invalid_argument(fmt::format("'{}' is not a source operator", call.name));
       ops.source = spec->make_source(call);
-      if (!ops.source) throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
+      if (!ops.source)
+        throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
     } else {
       ops.chain.push_back(make_stage(*spec, call));
     }
   }
-  if (node.kind == NodeKind::Source && !ops.source) throw std::invalid_argument("a source needs a source operator");
+  if (node.kind == NodeKind::Source && !ops.source)
+    throw std::invalid_argument("a source needs a source operator");
   return ops;
 }
 
 /// Wires `runner` to its edges and to the runners at their other ends.
-void connect(NodeRunner& runner, const Pipeline& pipeline, const std::vector<std::unique_ptr<EdgeBuffer>>& edges,
+void connect(NodeRunner& runner, const Pipeline& pipeline,
+             const std::vector<std::unique_ptr<EdgeBuffer>>& edges,
              const std::vector<std::unique_ptr<NodeRunner>>& runners) {
   const Node& node = runner.node();
   std::vector<EdgeBuffer*> inputs, outputs;
@@ -124,8 +129,8 @@ Clock::time_point next_report_time(Clock::time_point start, std::chrono::nanosec
 /// reports that fell behind: without that, `report_every=1ns` reported every
 /// simulated nanosecond between two events, and the drain after a signal,
 /// which needs simulated time, never came to its end.
-RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions& options, VirtualClock& clock,
-                        GraphBuilder& graph, const std::function<void()>& wake_sources,
+RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions& options,
+                        VirtualClock& clock, GraphBuilder& graph, const std::function<void()>& wake_sources,
                         const std::function<void()>& stop_sources) {
   const auto start = state.start();
   if (options.duration) clock.at(start + *options.duration, stop_sources);
@@ -168,6 +173,20 @@ RunStatus watch_virtual(RunState& state, const RunParts& parts, const RunOptions
   return final_status(state, interrupted);
 }
 
+/// Makes the operators of every node into `operators`; the error naming the
+/// node whose operator could not be made (a port taken, a file missing).
+std::optional<std::string> make_every_operator(const Pipeline& pipeline, const OperatorRegistry& registry,
+                                               std::vector<NodeOperators>& operators) {
+  for (const Node& node : pipeline.nodes) {
+    try {
+      operators.push_back(make_operators(node, registry));
+    } catch (const std::exception& e) {
+      return fmt::format("{} {}: {}", to_string(node.kind), node.name, e.what());
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& options) {
@@ -183,13 +202,8 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   };
 
   std::vector<NodeOperators> operators;
-  for (const Node& node : pipeline.nodes) {
-    try {
-      operators.push_back(make_operators(node, registry));
-    } catch (const std::exception& e) {
-      return finish(failed_before_start(pipeline, fmt::format("{} {}: {}", to_string(node.kind), node.name, e.what())));
-    }
-  }
+  if (auto error = make_every_operator(pipeline, registry, operators))
+    return finish(failed_before_start(pipeline, *error));
 
   RunState state(pipeline, options.memory_limit);
   // Declared before the runners: its callbacks point at them.
@@ -205,18 +219,18 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
 
   // One thread under the virtual clock: workers are slots in simulated time,
   // and one thing at a time makes a seed give the same run.
-  GraphBuilder graph(virtual_clock ? 1 : options.threads, virtual_clock.get());  // after the runners: its destructor waits for their tasks
+  GraphBuilder graph(virtual_clock ? 1 : options.threads,
+                     virtual_clock.get());  // after the runners: its destructor waits for their tasks
   graph.build(runners);
-  for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->open_source();
-  auto wake_sources = [&] {
-    for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->schedule();
+  auto each_source = [&](void (NodeRunner::*step)()) {
+    for (std::size_t i = 0; i < state.source_count(); ++i) (runners[state.source_node(i)].get()->*step)();
   };
+  each_source(&NodeRunner::open_source);
+  auto wake_sources = [&] { each_source(&NodeRunner::schedule); };
   state.on_room(wake_sources);
-  state.on_stopping([&] {
-    for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->stop_source();
-  });
+  state.on_stopping([&] { each_source(&NodeRunner::stop_source); });
   std::function<void()> stop_sources = [&] {
-    for (std::size_t i = 0; i < state.source_count(); ++i) runners[state.source_node(i)]->stop_source();
+    each_source(&NodeRunner::stop_source);
     state.stop_sources();
     wake_sources();
   };
@@ -232,11 +246,9 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   }
   double elapsed = state.elapsed_s();
   if (options.on_over) options.on_over(status);
-  for (std::size_t i = 0; i < state.source_count(); ++i) {
-    // A failed run was never stopped: its listeners must stop taking input now.
-    runners[state.source_node(i)]->stop_source();
-    runners[state.source_node(i)]->close_source();
-  }
+  each_source(
+      &NodeRunner::stop_source);  // a failed run was never stopped: its listeners stop taking input now
+  each_source(&NodeRunner::close_source);
   timer.stop();  // no callback may put work into the graph past this point
   graph.wait();
   return finish(collect(parts, status, elapsed));

@@ -172,7 +172,8 @@ void Ledger::watch_failure(std::shared_ptr<const std::atomic<bool>> failed) {
   failed_ = std::move(failed);
 }
 
-void Ledger::finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end, bool abandoned) {
+void Ledger::finish(FileKey key, std::uint64_t epoch, std::uint64_t begin, std::uint64_t end,
+                    bool abandoned) {
   std::lock_guard lock(mutex_);
   auto found = entries_.find(key);
   if (found == entries_.end()) return;

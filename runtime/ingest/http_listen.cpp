@@ -49,10 +49,10 @@ struct Intake {
   std::uint64_t handed = 0;         // handed in all, for the drain rate
   std::uint64_t fill = 0;           // what the edge held when last looked at
   DrainRate rate;
-  SourceContext* context = nullptr;  // set by attach; requests before it are 503
+  SourceContext* context = nullptr;                     // set by attach; requests before it are 503
   std::shared_ptr<const std::atomic<bool>> run_failed;  // set by attach; outlives the run
-  bool stopping = false;             // stop(): new requests 503, pending drains
-  bool closing = false;              // the operator is going: nobody waits any more
+  bool stopping = false;                                // stop(): new requests 503, pending drains
+  bool closing = false;                                 // the operator is going: nobody waits any more
   std::uint64_t accepted = 0, messages = 0, acknowledged = 0, rejected = 0, timed_out = 0, too_large = 0,
                 bad_request = 0, unavailable = 0, unacknowledged = 0, lost = 0;
 };
@@ -196,11 +196,17 @@ class HttpListen final : public SourceOperator {
   std::vector<std::pair<std::string, std::uint64_t>> counts() const override {
     std::lock_guard lock(intake_->mutex);
     const Intake& in = *intake_;
-    return {{"accepted", in.accepted},         {"accepted_messages", in.messages},
-            {"acknowledged", in.acknowledged}, {"unacknowledged", in.unacknowledged}, {"lost", in.lost},
-            {"rejected", in.rejected},         {"timed_out", in.timed_out},
-            {"too_large", in.too_large},       {"bad_request", in.bad_request},
-            {"unavailable", in.unavailable},   {"refused_connections", server_.refused_connections()}};
+    return {{"accepted", in.accepted},
+            {"accepted_messages", in.messages},
+            {"acknowledged", in.acknowledged},
+            {"unacknowledged", in.unacknowledged},
+            {"lost", in.lost},
+            {"rejected", in.rejected},
+            {"timed_out", in.timed_out},
+            {"too_large", in.too_large},
+            {"bad_request", in.bad_request},
+            {"unavailable", in.unavailable},
+            {"refused_connections", server_.refused_connections()}};
   }
 
  private:
@@ -325,7 +331,8 @@ Answer HttpListen::admit(Chunk lines) {
   }
   // Taken, then shed or failed further on (a full drop edge, on_error=skip):
   // not a 200. 503 like a refusal: the client may send it again.
-  if (*outcome == Outcome::Lost) return error(503, in.lost, "lines of the request were dropped or failed in the pipeline");
+  if (*outcome == Outcome::Lost)
+    return error(503, in.lost, "lines of the request were dropped or failed in the pipeline");
   ++in.acknowledged;
   return {200, fmt::format(R"({{"delivered":{}}})", n), 0};
 }
