@@ -327,6 +327,7 @@ class Follow final : public SourceOperator {
         ++truncations_;
         file.restart();
         if (ledger_) entry.epoch = ledger_->track(file.key(), Checkpoint{file.path(), 0, 0, 0});
+        entry.head_reported = 0;  // the new content's head is reported anew (inode reuse is told by it)
         begin = 0;
         continue;
       }
