@@ -1,4 +1,4 @@
-// The long variant (label soak): a sender pushes 1 M lines of 100 bytes
+// The long variant (about 10 s, in the default run): a sender pushes 1 M lines of 100 bytes
 // (100 MB) into a sink slower than the network (spin: 5 us a line). Every line arrives, in
 // order, and flow's memory stays what the edge and one connection's buffer
 // hold, not what was sent.
