@@ -17,6 +17,24 @@ std::string scheme_of(const std::string& address) {
   return colon == std::string::npos ? std::string() : address.substr(0, colon);
 }
 
+// What `flow check` can tell of an http:// listener's arguments before a run.
+std::string validate_http_listen(const OperatorCall& call, std::string& argument) {
+  if (call.args.count("max_line") != 0) {
+    argument = "max_line";
+    return "max_line applies to tcp:// listeners only; an http:// listener is bounded by max_body";
+  }
+  if (auto ack = optional_arg<Identifier>(call, "ack");
+      ack && ack->name != "accepted" && ack->name != "delivered") {
+    argument = "ack";
+    return fmt::format("expected ack=accepted or ack=delivered, got {}", ack->name);
+  }
+  if (auto max = optional_arg<std::int64_t>(call, "max_connections"); max && *max < 1) {
+    argument = "max_connections";
+    return fmt::format("max_connections must be at least 1, got {}", *max);
+  }
+  return "";
+}
+
 }  // namespace
 
 std::unique_ptr<SourceOperator> make_listen(const OperatorCall& call) {
@@ -44,7 +62,7 @@ std::string validate_listen(const OperatorCall& call, std::string& argument) {
   std::string error;
   auto address = parse_address(required_arg<std::string>(call, "address"), error);
   if (address && address->scheme == "tcp") return validate_tcp_listen(call, argument);
-  if (address && address->scheme == "http") return "";
+  if (address && address->scheme == "http") return validate_http_listen(call, argument);
   argument = "address";
   if (!address) return error;
   return fmt::format("expected an address starting tcp:// or http://, got \"{}\"",

@@ -272,3 +272,22 @@ TEST_CASE("a slow sender halfway through a line does not hold up the other conne
   CHECK(read_file(run.out) == lines);
   CHECK(node_counts(metrics, "net")["connections"] == 2);
 }
+
+TEST_CASE("flow check refuses what an http:// listener cannot take: max_line, an unknown ack, no connections",
+          "[ingest][http]") {
+  auto dir = temp_directory();
+  auto refused = [&](const std::string& arguments, int column, const std::string& expected) {
+    write_file(dir + "/http.flow", fmt::format("source net = listen(\"http://127.0.0.1:0/in\", {})\n"
+                                               "sink store = discard()\nnet -> store\n",
+                                               arguments));
+    auto result = run_command(fmt::format("{} check {}", FLOW_BINARY, shell_quote(dir + "/http.flow")));
+    INFO(arguments);
+    CHECK(result.exit_code != 0);
+    CHECK_THAT(result.out + result.err, Catch::Contains(fmt::format("http.flow:1:{}", column)));
+    CHECK_THAT(result.out + result.err, Catch::Contains(expected));
+  };
+  // The caret goes under the value: the arguments begin at column 46.
+  refused("max_line=1KiB", 55, "max_line applies to tcp:// listeners only");
+  refused("ack=sometimes", 50, "expected ack=accepted or ack=delivered, got sometimes");
+  refused("max_connections=0", 62, "max_connections must be at least 1, got 0");
+}
