@@ -187,6 +187,19 @@ std::optional<std::string> make_every_operator(const Pipeline& pipeline, const O
   return std::nullopt;
 }
 
+/// A runner per node, wired to its edges.
+std::vector<std::unique_ptr<NodeRunner>> make_runners(RunState& state, Timer& timer,
+                                                      const std::vector<std::unique_ptr<EdgeBuffer>>& edges,
+                                                      std::vector<NodeOperators>& operators) {
+  const Pipeline& pipeline = state.pipeline();
+  std::vector<std::unique_ptr<NodeRunner>> runners;
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
+    runners.push_back(std::make_unique<NodeRunner>(state, timer, id, std::move(operators[id])));
+  }
+  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) connect(*runners[id], pipeline, edges, runners);
+  return runners;
+}
+
 }  // namespace
 
 RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const RunOptions& options) {
@@ -211,11 +224,7 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   Timer& timer = virtual_clock ? static_cast<Timer&>(*virtual_clock) : thread_timer.emplace();
   std::vector<std::unique_ptr<EdgeBuffer>> edges;
   for (const Edge& edge : pipeline.edges) edges.push_back(std::make_unique<EdgeBuffer>(edge));
-  std::vector<std::unique_ptr<NodeRunner>> runners;
-  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
-    runners.push_back(std::make_unique<NodeRunner>(state, timer, id, std::move(operators[id])));
-  }
-  for (NodeId id = 0; id < pipeline.nodes.size(); ++id) connect(*runners[id], pipeline, edges, runners);
+  auto runners = make_runners(state, timer, edges, operators);
 
   // One thread under the virtual clock: workers are slots in simulated time,
   // and one thing at a time makes a seed give the same run.
@@ -246,8 +255,8 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
   }
   double elapsed = state.elapsed_s();
   if (options.on_over) options.on_over(status);
-  each_source(
-      &NodeRunner::stop_source);  // a failed run was never stopped: its listeners stop taking input now
+  // A failed run was never stopped: its listeners stop taking input now.
+  each_source(&NodeRunner::stop_source);
   each_source(&NodeRunner::close_source);
   timer.stop();  // no callback may put work into the graph past this point
   graph.wait();
