@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config tao-pegtl-dev libtbb-dev libfmt-dev catch2
           graphviz libre2-dev libcli11-dev nlohmann-json3-dev libxml2-utils libcpp-httplib-dev clang-tidy
-          libnats-dev nats-server chromium zlib1g-dev curl wrk)
+          libnats-dev nats-server chromium zlib1g-dev curl wrk libcurl4-openssl-dev libsqlite3-dev sqlite3 jq)
+# libcurl: http()'s client; libsqlite3 and sqlite3: sqlite() and the tests that read its rows back;
+# jq: one of the real programs exec() runs in the tests.
 # chromium: the tests load `flow run --ui`'s page in it, headless.
 # The tests check `flow run --metrics-port` with its promtool. The package is
 # the whole Prometheus server (on a systemd machine it starts one on :9090);

@@ -34,6 +34,9 @@ struct EdgeMetrics {
   /// held and high_water are then the stream's, counted by the server.
   std::string transport{};
   std::uint64_t redelivered = 0;  ///< a cut edge: messages this part took again after another process failed to finish them
+  std::uint64_t expired = 0;        ///< shed by a deadline when the consumer would take them
+  std::uint64_t dead_lettered = 0;  ///< of dropped + expired, sent on along a dead-letter route
+  bool dead_letter = false;         ///< a dead-letter edge (Edge::dead_letter)
 };
 
 struct NodeMetrics {
@@ -54,6 +57,8 @@ struct NodeMetrics {
   /// What a source fed from outside counts of its own (SourceOperator::counts):
   /// HTTP answers, connections, rotated files; by name, in the source's order.
   std::vector<std::pair<std::string, std::uint64_t>> counts{};
+  std::uint64_t expired = 0;        ///< shed by the node's own deadline (Node::deadline)
+  std::uint64_t dead_lettered = 0;  ///< of errors + expired, sent on along a dead-letter route
 };
 
 /// One bucket of a cumulative latency histogram (Prometheus's `le`).
@@ -74,15 +79,20 @@ struct SinkMetrics {
   std::vector<LatencyBucket> latency_buckets{};
 };
 
-/// Per source: produced = delivered + dropped + filtered + errors, when the run was not failed.
+/// Per source: produced = delivered + dead_lettered + dropped + expired +
+/// filtered + errors, when the run was not failed. Each message counts once,
+/// where it finally left: one dropped on an edge, sent along a dead-letter
+/// route and delivered by that route's sink counts as dead_lettered.
 struct SourceBalance {
   std::string name;
   std::uint64_t produced = 0;
-  std::uint64_t delivered = 0;
+  std::uint64_t delivered = 0;      ///< delivered at a sink by the pipeline's own edges
   std::uint64_t dropped = 0;
   std::uint64_t filtered = 0;
   std::uint64_t errors = 0;
   std::optional<std::uint64_t> expected;  ///< the source's count, when it has one (progress)
+  std::uint64_t dead_lettered = 0;  ///< delivered at a sink after a dead-letter route
+  std::uint64_t expired = 0;        ///< shed by a deadline and not routed on
 };
 
 struct Bottleneck {

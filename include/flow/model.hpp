@@ -18,7 +18,9 @@ namespace flow {
 enum class NodeKind { Source, Stage, Sink };
 enum class Overflow { Block, DropNewest, DropOldest, Fail };
 enum class Fanout { Broadcast, RoundRobin };
-enum class OnError { Fail, Skip };
+/// DeadLetter: a failed message goes on to the node `Node::errors_to` names
+/// (`on_error=NODE`; docs/dead_letters.md).
+enum class OnError { Fail, Skip, DeadLetter };
 /// What a run's timed things read: the machine's steady clock, or a simulated
 /// one that jumps to the next timer whenever no worker has work (docs/capacity.md).
 enum class ClockKind { Real, Virtual };
@@ -26,7 +28,7 @@ enum class ClockKind { Real, Virtual };
 const char* to_string(NodeKind kind);    ///< "source", "stage", "sink"
 const char* to_string(Overflow policy);  ///< "block", "drop_newest", "drop_oldest", "fail"
 const char* to_string(Fanout fanout);    ///< "broadcast", "round_robin"
-const char* to_string(OnError on_error); ///< "fail", "skip"
+const char* to_string(OnError on_error); ///< "fail", "skip", "dead_letter"
 const char* to_string(ClockKind clock);  ///< "real", "virtual"
 
 /// One operator of a node's fused chain, with every argument resolved
@@ -52,11 +54,20 @@ struct Node {
   bool ordered = false;
   Fanout fanout = Fanout::Broadcast;
   OnError on_error = OnError::Fail;
+  std::optional<NodeId> errors_to;   ///< on_error=NODE: where failed messages go
+  /// `deadline=D`: a message older than D (since its source made it) when
+  /// this node would take it, from any input, is shed as expired.
+  std::optional<Duration> deadline;
+  std::optional<NodeId> expired_to;  ///< `expired=NODE`: where what expires here goes
   /// The process that runs it (`part=NAME`; docs/distributed.md): "" when the
   /// file names no parts. An edge between nodes of two parts is a cut edge.
   std::string part;
   std::vector<EdgeId> inputs;   ///< edges entering, in declaration order
-  std::vector<EdgeId> outputs;  ///< edges leaving, in declaration order
+  std::vector<EdgeId> outputs;  ///< edges leaving, in declaration order; never a dead-letter edge
+  /// Dead-letter edges leaving (Edge::dead_letter), one per node they lead
+  /// to: what this node's routes send on (its errors; drops on its output
+  /// edges; what expires on its inputs). They are in the consumer's inputs.
+  std::vector<EdgeId> dead_letter_outputs;
   SourceLocation location;      ///< of the node's name in its declaration
 };
 
@@ -80,6 +91,15 @@ struct Edge {
   std::optional<std::uint64_t> capacity;   ///< messages; nullopt = unbounded
   Overflow overflow = Overflow::Block;
   std::optional<std::uint64_t> max_bytes;  ///< payload bytes held; nullopt = no byte limit
+  /// `deadline=D`: a message older than D (since its source made it) when
+  /// the consumer would take it is shed as expired.
+  std::optional<Duration> deadline;
+  std::optional<NodeId> dropped_to;  ///< `dropped=NODE`: where what this edge drops goes
+  std::optional<NodeId> expired_to;  ///< `expired=NODE`: where what expires on this edge goes
+  /// Made by the checker for a route (dropped=, expired=, on_error=), not
+  /// declared: it never makes its producer wait (full, it drops what it
+  /// would carry, counted on it) and is drawn dashed.
+  bool dead_letter = false;
   SourceLocation location;                 ///< of the `->` that declared it
 };
 

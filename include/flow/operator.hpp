@@ -53,6 +53,13 @@ class OperatorContext {
   /// Count `message` as dropped under an overflow policy the operator carries
   /// out itself (a cut edge whose stream refused it: docs/distributed.md).
   virtual void dropped(const Message& message) { filtered(message); }
+  /// Count `message`, which the operator removed from its chunk, as failed
+  /// for `cause` (an HTTP call out of retries, a child that died holding it),
+  /// while the rest of the chunk goes on. The node's on_error decides what
+  /// follows: `fail` fails the run with the first cause, `skip` counts it as
+  /// an error, a dead-letter route sends it on there (docs/dead_letters.md).
+  /// Throwing from apply instead fails the whole chunk.
+  virtual void failed(Message message, const std::string& cause) = 0;
 };
 
 /// A stage or sink operator. One instance per node, shared by the node's
@@ -89,6 +96,12 @@ class Operator {
   };
   virtual Cost cost() const { return Cost::Cheap; }
 
+  /// Operators whose apply blocks its thread while something outside works
+  /// (a child process's pipes, an HTTP request) say so: the runtime gives
+  /// each worker of the node a thread of its own on top of the cores, so
+  /// `workers` calls wait at once without starving the other nodes.
+  virtual bool blocks() const { return false; }
+
   /// Operators that may give out more messages than they take (unbatch) say so:
   /// the runtime then hands them one message at a time, so that what goes out
   /// beyond the room reserved downstream is at most one input's worth.
@@ -110,6 +123,12 @@ class Operator {
   /// an error the kernel reports only at close (a full disk over NFS) fails the
   /// run instead of passing unseen. Throwing fails the run naming the node.
   virtual void finish() {}
+
+  /// What the operator counts of its own (HTTP requests, retries, answers
+  /// by status; child restarts), by name: shown per node in the metrics
+  /// (`nodes[].counts`), the summary and /metrics, as a source's are.
+  /// Called from any thread while the run goes on: keep them in atomics.
+  virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }
 };
 
 /// What a source produced in one pull.

@@ -35,6 +35,9 @@ struct OperatorSpec {
   /// Exactly one of these is set: make_source for Role::Source, make for the others.
   std::function<std::unique_ptr<SourceOperator>(const OperatorCall&)> make_source;
   std::function<std::unique_ptr<Operator>(const OperatorCall&)> make;
+  /// Set for a stage operator that may also end a sink (exec, http): made by
+  /// this one there, where what it leaves in its chunk counts as delivered.
+  std::function<std::unique_ptr<Operator>(const OperatorCall&)> make_sink;
   /// Optional extra check on resolved arguments (e.g. a regex that must compile,
   /// `count >= 0`). Returns "" when fine, else the message; `argument` names the
   /// offending argument for the caret.

@@ -10,8 +10,11 @@ namespace {
 
 // A source produces with its first operator and only there; a sink consumes
 // with its last and only there; every other place takes a stage operator.
-void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t index, Role role) {
+void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t index, const OperatorSpec& spec) {
   const auto& op = decl.chain[index].name;
+  // A stage operator that may also end a sink (exec, http) counts as a sink operator there.
+  Role role = spec.role;
+  if (decl.kind == NodeKind::Sink && index + 1 == decl.chain.size() && spec.make_sink) role = Role::Sink;
   bool starts_source = decl.kind == NodeKind::Source && index == 0;
   bool ends_sink = decl.kind == NodeKind::Sink && index + 1 == decl.chain.size();
   std::string message;
@@ -40,7 +43,7 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
   for (std::size_t index = 0; index < decl.chain.size(); ++index) {
     auto resolved = resolve_call(reporter, registry, decl.chain[index]);
     if (!resolved) continue;
-    check_role(reporter, decl, index, resolved->spec->role);
+    check_role(reporter, decl, index, *resolved->spec);
     node.chain.push_back(std::move(resolved->call));
   }
   // Defaults were checked where they were written; only what is valid got this far.

@@ -61,8 +61,8 @@ int resolve_threads(int threads) {
 
 }  // namespace
 
-GraphBuilder::GraphBuilder(int threads, VirtualClock* clock)
-    : impl_(std::make_unique<Impl>(resolve_threads(threads), clock)) {}
+GraphBuilder::GraphBuilder(int threads, int blocking_threads, VirtualClock* clock)
+    : impl_(std::make_unique<Impl>(resolve_threads(threads) + blocking_threads, clock)) {}
 
 GraphBuilder::~GraphBuilder() {
   wait();

@@ -14,9 +14,11 @@ namespace flow::exec {
 
 class GraphBuilder {
  public:
-  /// `threads` = 0: one per core. With a virtual clock, every task counts as
-  /// work on it and runs with it as its thread's clock.
-  GraphBuilder(int threads, VirtualClock* clock);
+  /// `threads` = 0: one per core. `blocking_threads` more are added for
+  /// operators that block their thread (Operator::blocks), so that their
+  /// waits leave the cores to the rest. With a virtual clock, every task
+  /// counts as work on it and runs with it as its thread's clock.
+  GraphBuilder(int threads, int blocking_threads, VirtualClock* clock);
   ~GraphBuilder();
   GraphBuilder(const GraphBuilder&) = delete;
   GraphBuilder& operator=(const GraphBuilder&) = delete;

@@ -22,7 +22,13 @@ class FilterCounter final : public OperatorContext {
     dropped_.add(message);
     mark_lost(message);
   }
+  void failed(Message message, const std::string& cause) override {
+    if (failed_.empty()) first_cause_ = cause;
+    failed_.push_back(std::move(message));
+  }
   void resized(std::int64_t delta) override { resized_ += delta; }
+  Chunk& failed_messages() { return failed_; }
+  const std::string& first_cause() const { return first_cause_; }
   std::int64_t resized_bytes() const { return resized_; }
   const SourceTally& tally() const { return tally_; }
   const SourceTally& dropped_tally() const { return dropped_; }
@@ -33,6 +39,8 @@ class FilterCounter final : public OperatorContext {
   SourceTally dropped_;
   std::uint64_t count_ = 0;
   std::int64_t resized_ = 0;
+  Chunk failed_;
+  std::string first_cause_;
 };
 
 }  // namespace
@@ -114,6 +122,8 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
     }
   }
   if (thrown) return apply_failed(unit, op, thrown, before, messages_before);
+  if (!context.failed_messages().empty() && !messages_failed(unit, op, context.failed_messages(), context.first_cause()))
+    return false;
   if (context.count()) {
     filtered_.fetch_add(context.count(), std::memory_order_relaxed);
     state_.retire(context.tally(), Exit::Filtered);
@@ -121,7 +131,9 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   if (context.dropped_tally().total() != 0) state_.retire(context.dropped_tally(), Exit::Dropped);
   // After what left is retired, so that growth does not count it twice against the memory limit.
   if (foreign) {
-    account_foreign(op, before, unit.messages, context.tally(), context.dropped_tally(), messages_before);
+    SourceTally gone = context.tally();  // what left the chain here, filtered or failed
+    gone.add_all(context.failed_messages());
+    account_foreign(op, before, unit.messages, gone, context.dropped_tally(), messages_before);
   } else if (context.resized_bytes() != 0) {
     state_.resized(context.resized_bytes(), origins_[op].note);
   }
@@ -158,6 +170,19 @@ bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_p
   state_.retire(before, Exit::Errors);
   mark_lost(unit.messages);
   unit.messages.clear();
+  return true;
+}
+
+bool NodeRunner::messages_failed(const Unit& unit, std::size_t op, Chunk& failed, const std::string& cause) {
+  if (node_.on_error != OnError::Skip) {
+    state_.fail(failure(unit, op, cause.c_str()));
+    return false;
+  }
+  SourceTally tally = state_.tally();
+  tally.add_all(failed);
+  errors_.fetch_add(failed.size(), std::memory_order_relaxed);
+  state_.retire(tally, Exit::Errors);
+  mark_lost(failed);
   return true;
 }
 

@@ -271,6 +271,10 @@ NodeMetrics NodeRunner::metrics(double elapsed_s) const {
   m.latency_p50_s = work_latency_.quantile_s(0.50);
   m.latency_p99_s = work_latency_.quantile_s(0.99);
   if (ops_.source) m.counts = ops_.source->counts();
+  for (const auto& op : ops_.chain) {
+    auto own = op->counts();
+    m.counts.insert(m.counts.end(), own.begin(), own.end());
+  }
   return m;
 }
 

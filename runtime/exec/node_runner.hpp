@@ -131,6 +131,8 @@ class NodeRunner {
   bool apply_one(Unit& unit, std::size_t op);
   /// An operator's stream failed: counts what it wrote and what it lost, then fails or stops the run.
   bool stream_failed(Unit& unit, std::size_t op, const StreamError& error);
+  /// What an operator reported failed (OperatorContext::failed), by on_error.
+  bool messages_failed(const Unit& unit, std::size_t op, Chunk& failed, const std::string& cause);
   void unit_done(Unit& unit);
   Step flush_due(bool everything);
   void arm_flush_timer();

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "runtime/exec/builder.hpp"
 #include "runtime/exec/collector.hpp"
 #include "runtime/exec/virtual_clock.hpp"
@@ -38,6 +40,10 @@ NodeOperators make_operators(const Node& node, const OperatorRegistry& registry)
       ops.source = spec->make_source(call);
       if (!ops.source)
         throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
+    } else if (node.kind == NodeKind::Sink && i + 1 == node.chain.size() && spec->make_sink) {
+      auto op = spec->make_sink(call);
+      if (!op) throw std::invalid_argument(fmt::format("the factory of '{}' made nothing", call.name));
+      ops.chain.push_back(std::move(op));
     } else {
       ops.chain.push_back(make_stage(*spec, call));
     }
@@ -45,6 +51,18 @@ NodeOperators make_operators(const Node& node, const OperatorRegistry& registry)
   if (node.kind == NodeKind::Source && !ops.source)
     throw std::invalid_argument("a source needs a source operator");
   return ops;
+}
+
+/// Workers of the nodes with an operator that blocks its thread (exec, http):
+/// each gets a thread of its own on top of the cores.
+int blocking_workers(const Pipeline& pipeline, const std::vector<NodeOperators>& operators) {
+  int total = 0;
+  for (std::size_t n = 0; n < operators.size(); ++n) {
+    const auto& chain = operators[n].chain;
+    if (std::any_of(chain.begin(), chain.end(), [](const auto& op) { return op->blocks(); }))
+      total += pipeline.nodes[n].workers;
+  }
+  return total;
 }
 
 /// Wires `runner` to its edges and to the runners at their other ends.
@@ -228,7 +246,7 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
 
   // One thread under the virtual clock: workers are slots in simulated time,
   // and one thing at a time makes a seed give the same run.
-  GraphBuilder graph(virtual_clock ? 1 : options.threads,
+  GraphBuilder graph(virtual_clock ? 1 : options.threads, virtual_clock ? 0 : blocking_workers(pipeline, operators),
                      virtual_clock.get());  // after the runners: its destructor waits for their tasks
   graph.build(runners);
   auto each_source = [&](void (NodeRunner::*step)()) {

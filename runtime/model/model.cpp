@@ -25,7 +25,14 @@ const char* to_string(Overflow policy) {
 
 const char* to_string(Fanout fanout) { return fanout == Fanout::Broadcast ? "broadcast" : "round_robin"; }
 
-const char* to_string(OnError on_error) { return on_error == OnError::Fail ? "fail" : "skip"; }
+const char* to_string(OnError on_error) {
+  switch (on_error) {
+    case OnError::Fail: return "fail";
+    case OnError::Skip: return "skip";
+    case OnError::DeadLetter: return "dead_letter";
+  }
+  return "?";
+}
 
 const char* to_string(ClockKind clock) { return clock == ClockKind::Real ? "real" : "virtual"; }
 

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include "runtime/model/value_limits.hpp"
+#include "runtime/calls/calls.hpp"
 #include "runtime/ingest/ingest.hpp"
 #include "runtime/ops/builtins.hpp"
 
@@ -350,6 +351,7 @@ void register_builtin_operators(OperatorRegistry& registry) {
   register_stages(registry);
   register_text(registry);
   register_sinks(registry);
+  calls::register_calls(registry);
 }
 
 const OperatorRegistry& builtin_operators() {

@@ -196,6 +196,39 @@ TEST_CASE("on_error skip counts the failed messages and drops them", "[runtime][
   CHECK(sink_metrics(metrics, "k").delivered == 90);
 }
 
+TEST_CASE("messages an operator reports failed count as errors under skip, the rest go on", "[runtime][node]") {
+  int threads = GENERATE(1, 2);
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  auto m = b.stage("m", {call("fail_mod", {{"k", std::int64_t{7}}})}, 2);
+  b.node(m).on_error = OnError::Skip;
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, m, 4);
+  b.edge(m, k, 4);
+  RunOptions options;
+  options.threads = threads;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Ok);
+  check_invariants(b.get(), metrics);
+  CHECK(node_metrics(metrics, "m").errors == 15);  // 0, 7, ..., 98
+  CHECK(source_balance(metrics, "s").errors == 15);
+  CHECK(sink_metrics(metrics, "k").delivered == 85);
+}
+
+TEST_CASE("a message an operator reports failed stops the run under on_error fail, naming the cause", "[runtime][node]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  auto m = b.stage("m", {call("fail_mod", {{"k", std::int64_t{7}}})});
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, m, 4);
+  b.edge(m, k, 4);
+  RunMetrics metrics = run_guarded(b.get(), registry, {});
+  REQUIRE(metrics.status == RunStatus::Failed);
+  CHECK_THAT(metrics.error.value_or(""), Catch::Contains("(operator fail_mod): refused 0"));
+}
+
 TEST_CASE("a fused chain runs every operator in order in one node", "[runtime][node]") {
   auto recorder = std::make_shared<Recorder>();
   auto registry = test_registry(recorder);

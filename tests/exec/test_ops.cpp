@@ -100,6 +100,28 @@ class ErrorMod final : public Operator {
   std::int64_t k_;
 };
 
+/// Takes the messages divisible by k out of the chunk and reports each one
+/// failed (OperatorContext::failed), the way an HTTP call out of retries does.
+class FailMod final : public Operator {
+ public:
+  explicit FailMod(std::int64_t k) : k_(k) {}
+  void apply(Chunk& messages, OperatorContext& context) override {
+    Chunk kept;
+    for (auto& message : messages) {
+      if (!message.is_batch() && number_of(message.payload) % k_ == 0) {
+        std::string cause = fmt::format("refused {}", message.payload.view());
+        context.failed(std::move(message), cause);
+      } else {
+        kept.push_back(std::move(message));
+      }
+    }
+    messages = std::move(kept);
+  }
+
+ private:
+  std::int64_t k_;
+};
+
 /// Like the built-in spin: under the virtual clock it waits its time on the timer.
 class SpinUs final : public Operator {
  public:
@@ -246,6 +268,7 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   registry.add(numbers);
   registry.add(stage_spec("pass", [](const OperatorCall&) { return std::make_unique<Pass>(); }));
   registry.add(stage_spec("filter_mod", [](const OperatorCall& c) { return std::make_unique<FilterMod>(int_arg(c, "k", 2)); }));
+  registry.add(stage_spec("fail_mod", [](const OperatorCall& c) { return std::make_unique<FailMod>(int_arg(c, "k", 2)); }));
   registry.add(stage_spec("error_mod", [](const OperatorCall& c) { return std::make_unique<ErrorMod>(int_arg(c, "k", 2)); }));
   registry.add(stage_spec("spin_us", [recorder](const OperatorCall& c) {
     return std::make_unique<SpinUs>(int_arg(c, "us", 10), recorder);

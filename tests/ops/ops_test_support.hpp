@@ -50,7 +50,11 @@ inline std::pair<std::string, std::string> validate(const std::string& name, std
 class RecordingContext final : public OperatorContext {
  public:
   void filtered(const Message& message) override { removed.push_back(message.payload.str()); }
+  void failed(Message message, const std::string& cause) override {
+    failures.emplace_back(message.payload.str(), cause);
+  }
   std::vector<std::string> removed;
+  std::vector<std::pair<std::string, std::string>> failures;  ///< payload, cause
 };
 
 inline Chunk chunk_of(const std::vector<std::string>& payloads) {

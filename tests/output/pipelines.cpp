@@ -21,7 +21,12 @@ NodeId PipelineBuilder::node(std::string name, NodeKind kind, std::vector<Operat
 }
 
 EdgeId PipelineBuilder::edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity, Overflow overflow) {
-  pipeline_.edges.push_back(Edge{from, to, capacity, overflow, std::nullopt, {}});
+  Edge edge;
+  edge.from = from;
+  edge.to = to;
+  edge.capacity = capacity;
+  edge.overflow = overflow;
+  pipeline_.edges.push_back(edge);
   auto id = pipeline_.edges.size() - 1;
   pipeline_.nodes.at(from).outputs.push_back(id);
   pipeline_.nodes.at(to).inputs.push_back(id);
