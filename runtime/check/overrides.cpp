@@ -103,7 +103,11 @@ std::string unknown_edge(const Pipeline& pipeline, const std::string& target) {
 
 /// The edge's attributes as settings, so the file's own setter checks the value.
 EdgeSettings settings_of(const Edge& edge) {
-  EdgeSettings settings{true, edge.capacity, edge.overflow, edge.max_bytes};
+  EdgeSettings settings;
+  settings.capacity_set = true;
+  settings.capacity = edge.capacity;
+  settings.overflow = edge.overflow;
+  settings.max_bytes = edge.max_bytes;
   settings.deadline = edge.deadline;
   return settings;
 }

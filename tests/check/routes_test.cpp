@@ -20,6 +20,14 @@ const std::string kBase =
 
 std::string with(const std::string& extra) { return kBase + extra + "\n"; }
 
+// The base with `[attributes]` on b's declaration (line 2; the value of
+// `on_error=` starts at column 32, of `expired=` at 31).
+std::string with_b(const std::string& attributes) {
+  auto text = kBase;
+  text.insert(text.find("\nsink k"), " [" + attributes + "]");
+  return text + "s -> dlq\n";  // fed, whatever becomes of the route
+}
+
 const Edge& only_route(const Pipeline& pipeline, NodeId from) {
   REQUIRE(pipeline.nodes[from].dead_letter_outputs.size() == 1);
   return pipeline.edges[pipeline.nodes[from].dead_letter_outputs[0]];
@@ -88,19 +96,19 @@ TEST_CASE("a route to an unknown node is shown under its value with a suggestion
 }
 
 TEST_CASE("a route must lead to a stage or a sink other than its producer", "[check][dead_letter]") {
-  CHECK(diagnostics_of(with("b [on_error=s]")) ==
-        "t.flow:6:13: error: on_error=s: 's' is a source; a dead-letter route leads to a stage or a sink\n"
-        "    b [on_error=s]\n"
-        "                ^\n");
-  CHECK(diagnostics_of(with("b [on_error=b]")) ==
-        "t.flow:6:13: error: on_error=b: the route starts at 'b' itself; expected another stage or sink\n"
-        "    b [on_error=b]\n"
-        "                ^\n");
-  CHECK(diagnostics_of(with("b [on_error=k]")) ==
-        "t.flow:6:13: error: on_error=k: 'k' already takes the output of 'b' (edge b -> k); a dead-letter route "
+  CHECK(diagnostics_of(with_b("on_error=s")) ==
+        "t.flow:2:32: error: on_error=s: 's' is a source; a dead-letter route leads to a stage or a sink\n"
+        "    stage b = delay(1ms) [on_error=s]\n"
+        "                                   ^\n");
+  CHECK(diagnostics_of(with_b("on_error=b")) ==
+        "t.flow:2:32: error: on_error=b: the route starts at 'b' itself; expected another stage or sink\n"
+        "    stage b = delay(1ms) [on_error=b]\n"
+        "                                   ^\n");
+  CHECK(diagnostics_of(with_b("on_error=k")) ==
+        "t.flow:2:32: error: on_error=k: 'k' already takes the output of 'b' (edge b -> k); a dead-letter route "
         "leads to a node that edge does not feed\n"
-        "    b [on_error=k]\n"
-        "                ^\n");
+        "    stage b = delay(1ms) [on_error=k]\n"
+        "                                   ^\n");
 }
 
 TEST_CASE("a route stays inside its part", "[check][dead_letter]") {
@@ -110,10 +118,13 @@ TEST_CASE("a route stays inside its part", "[check][dead_letter]") {
               "sink dlq = discard() [part=back]\n"
               "s -> b -> k\n";
   CHECK(diagnostics_of(text) ==
-        "t.flow:2:43: error: on_error=dlq: 'dlq' is in part 'back' and the route starts at 'b' in part 'front'; "
+        "t.flow:2:44: error: on_error=dlq: 'dlq' is in part 'back' and the route starts at 'b' in part 'front'; "
         "a dead-letter route stays inside its part\n"
         "    stage b = delay(1ms) [part=front, on_error=dlq]\n"
-        "                                               ^^^\n");
+        "                                               ^^^\n"
+        "t.flow:4:6: error: no source reaches sink 'dlq'\n"
+        "    sink dlq = discard() [part=back]\n"
+        "         ^^^\n");
 }
 
 TEST_CASE("dropped= needs an edge that drops, expired= a deadline", "[check][dead_letter]") {
@@ -127,11 +138,11 @@ TEST_CASE("dropped= needs an edge that drops, expired= a deadline", "[check][dea
         "there without one\n"
         "    s -> dlq [expired=k]\n"
         "                      ^\n");
-  CHECK(diagnostics_of(with("b [expired=dlq]")) ==
-        "t.flow:6:12: error: expired=dlq needs a deadline on node 'b' (deadline=200ms, say): nothing expires there "
+  CHECK(diagnostics_of(with_b("expired=dlq")) ==
+        "t.flow:2:31: error: expired=dlq needs a deadline on node 'b' (deadline=200ms, say): nothing expires there "
         "without one\n"
-        "    b [expired=dlq]\n"
-        "               ^^^\n");
+        "    stage b = delay(1ms) [expired=dlq]\n"
+        "                                  ^^^\n");
 }
 
 TEST_CASE("a deadline is longer than zero, and a route names a node", "[check][deadline]") {
@@ -139,10 +150,10 @@ TEST_CASE("a deadline is longer than zero, and a route names a node", "[check][d
         "t.flow:6:20: error: deadline must be longer than 0s\n"
         "    s -> dlq [deadline=0s]\n"
         "                       ^^\n");
-  CHECK(diagnostics_of(with("b [on_error=\"dlq\"]")) ==
-        "t.flow:6:13: error: expected fail, skip or a node name (a bare word), got a string\n"
-        "    b [on_error=\"dlq\"]\n"
-        "                ^^^^^\n");
+  CHECK(diagnostics_of(with_b("on_error=\"dlq\"")) ==
+        "t.flow:2:32: error: expected fail, skip or a node name (a bare word), got a string\n"
+        "    stage b = delay(1ms) [on_error=\"dlq\"]\n"
+        "                                   ^^^^^\n");
 }
 
 TEST_CASE("a route back upstream is a cycle", "[check][dead_letter]") {
@@ -152,9 +163,9 @@ TEST_CASE("a route back upstream is a cycle", "[check][dead_letter]") {
               "sink k = discard()\n"
               "s -> a -> b -> k\n";
   CHECK(diagnostics_of(text) ==
-        "t.flow:3:32: error: cycle: a -> b ~> a (~> is a dead-letter route)\n"
-        "    stage b = delay(1ms) [on_error=a]\n"
-        "                                   ^\n");
+        "t.flow:5:8: error: cycle: a -> b ~> a (~> is a dead-letter route)\n"
+        "    s -> a -> b -> k\n"
+        "           ^^\n");
 }
 
 TEST_CASE("on_error=fail means the policy even beside a node called fail", "[check][dead_letter]") {
