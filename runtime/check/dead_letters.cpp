@@ -30,7 +30,9 @@ class RouteBuilder {
     return target;
   }
 
-  void error(const RouteName& at, std::string message) { reporter_.error(at.at, at.width, std::move(message)); }
+  void error(const RouteName& at, std::string message) {
+    reporter_.error(at.at, at.width, std::move(message));
+  }
 
  private:
   std::optional<NodeId> check_target(const Route& route) {
@@ -38,8 +40,8 @@ class RouteBuilder {
     auto prefix = fmt::format("{}={}: ", route.key, name);
     auto id = pipeline_.find_node(name);
     if (!id) {
-      error(*route.name, fmt::format("{}unknown node '{}'; expected a stage or a sink of this file{}", prefix, name,
-                                     did_you_mean(name, names_)));
+      error(*route.name, fmt::format("{}unknown node '{}'; expected a stage or a sink of this file{}", prefix,
+                                     name, did_you_mean(name, names_)));
       return std::nullopt;
     }
     const Node& target = pipeline_.nodes[*id];
@@ -50,13 +52,15 @@ class RouteBuilder {
     } else if (*id == route.producer) {
       problem = fmt::format("the route starts at '{}' itself; expected another stage or sink", name);
     } else if (target.part != producer.part) {
-      problem = fmt::format("'{}' is in part '{}' and the route starts at '{}' in part '{}'; a dead-letter route "
-                            "stays inside its part",
-                            name, target.part, producer.name, producer.part);
+      problem = fmt::format(
+          "'{}' is in part '{}' and the route starts at '{}' in part '{}'; a dead-letter route "
+          "stays inside its part",
+          name, target.part, producer.name, producer.part);
     } else if (auto edge = declared_edge(route.producer, *id)) {
-      problem = fmt::format("'{}' already takes the output of '{}' (edge {}); a dead-letter route leads to a node "
-                            "that edge does not feed",
-                            name, producer.name, pipeline_.edge_name(*edge));
+      problem = fmt::format(
+          "'{}' already takes the output of '{}' (edge {}); a dead-letter route leads to a node "
+          "that edge does not feed",
+          name, producer.name, pipeline_.edge_name(*edge));
     }
     if (!problem.empty()) {
       error(*route.name, prefix + problem);
@@ -98,18 +102,20 @@ void resolve_node_routes(RouteBuilder& builder, Pipeline& pipeline, NodeId id, c
   Node& node = pipeline.nodes[id];
   if (routes.errors && node.on_error == OnError::DeadLetter) {
     if (node.kind == NodeKind::Source) {
-      builder.error(*routes.errors, fmt::format("on_error={}: source '{}' runs no operator that fails a message; "
-                                                "expected on_error on a stage or a sink",
-                                                routes.errors->target, node.name));
+      builder.error(*routes.errors,
+                    fmt::format("on_error={}: source '{}' runs no operator that fails a message; "
+                                "expected on_error on a stage or a sink",
+                                routes.errors->target, node.name));
     } else {
       node.errors_to = builder.add({"on_error", &*routes.errors, id});
     }
   }
   if (!routes.expired) return;
   if (!node.deadline) {
-    builder.error(*routes.expired, fmt::format("expired={} needs a deadline on node '{}' (deadline=200ms, say): "
-                                               "nothing expires there without one",
-                                               routes.expired->target, node.name));
+    builder.error(*routes.expired,
+                  fmt::format("expired={} needs a deadline on node '{}' (deadline=200ms, say): "
+                              "nothing expires there without one",
+                              routes.expired->target, node.name));
     return;
   }
   node.expired_to = builder.add({"expired", &*routes.expired, id});
@@ -126,9 +132,10 @@ void resolve_edge_routes(RouteBuilder& builder, Pipeline& pipeline, EdgeId id, c
   bool cut = is_cut(pipeline, id);
   for (const auto* route : {&routes.dropped, &routes.expired}) {
     if (*route && cut) {
-      builder.error(**route, fmt::format("edge {} joins two parts: what it drops or sheds stays in its stream, so it "
-                                         "cannot be routed; expected an edge inside one part",
-                                         name));
+      builder.error(**route,
+                    fmt::format("edge {} joins two parts: what it drops or sheds stays in its stream, so it "
+                                "cannot be routed; expected an edge inside one part",
+                                name));
       return;
     }
   }
@@ -136,15 +143,17 @@ void resolve_edge_routes(RouteBuilder& builder, Pipeline& pipeline, EdgeId id, c
     if (edge.overflow == Overflow::DropNewest || edge.overflow == Overflow::DropOldest) {
       edge.dropped_to = builder.add({"dropped", &*routes.dropped, edge.from});
     } else {
-      builder.error(*routes.dropped, fmt::format("dropped={} needs overflow=drop_newest or drop_oldest on edge {}: {}",
-                                                 routes.dropped->target, name, why_no_drops(edge.overflow)));
+      builder.error(*routes.dropped,
+                    fmt::format("dropped={} needs overflow=drop_newest or drop_oldest on edge {}: {}",
+                                routes.dropped->target, name, why_no_drops(edge.overflow)));
     }
   }
   if (!routes.expired) return;
   if (!edge.deadline) {
-    builder.error(*routes.expired, fmt::format("expired={} needs a deadline on edge {} (deadline=200ms, say): "
-                                               "nothing expires there without one",
-                                               routes.expired->target, name));
+    builder.error(*routes.expired,
+                  fmt::format("expired={} needs a deadline on edge {} (deadline=200ms, say): "
+                              "nothing expires there without one",
+                              routes.expired->target, name));
     return;
   }
   edge.expired_to = builder.add({"expired", &*routes.expired, edge.to});
@@ -155,10 +164,11 @@ void resolve_edge_routes(RouteBuilder& builder, Pipeline& pipeline, EdgeId id, c
 void warn_policy_names(Reporter& reporter, const Pipeline& pipeline) {
   for (const auto& node : pipeline.nodes) {
     if (node.name != "fail" && node.name != "skip") continue;
-    reporter.warning(node.location, node.name.size(),
-                     fmt::format("on_error={0} always means the policy {0}, never this node: rename it to send "
-                                 "failed messages here",
-                                 node.name));
+    reporter.warning(
+        node.location, node.name.size(),
+        fmt::format("on_error={0} always means the policy {0}, never this node: rename it to send "
+                    "failed messages here",
+                    node.name));
   }
 }
 

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "flow/model.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/reporter.hpp"
-#include "flow/model.hpp"
 
 namespace flow::checker {
 

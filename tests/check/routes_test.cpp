@@ -18,7 +18,9 @@ const std::string kBase =
     "sink dlq = discard()\n"
     "s -> b -> k\n";
 
-std::string with(const std::string& extra) { return kBase + extra + "\n"; }
+std::string with(const std::string& extra) {
+  return kBase + extra + "\n";
+}
 
 // The base with `[attributes]` on b's declaration (line 2; the value of
 // `on_error=` starts at column 32, of `expired=` at 31).
@@ -73,6 +75,16 @@ TEST_CASE("routes on an edge start where the message leaves: drops at the produc
   // b's errors and what expires on its input share one edge b ~> dlq.
   CHECK(only_route(pipeline, b).to == dlq);
   CHECK(pipeline.nodes[dlq].inputs.size() == 2);
+  // Alone, an edge's expired= route leaves from its consumer.
+  auto expiring = pipeline_of(
+      "source s = generate(count=10)\n"
+      "stage b = delay(1ms)\n"
+      "sink k = discard()\n"
+      "sink dlq = discard()\n"
+      "s -> b [deadline=200ms, expired=dlq]\n"
+      "b -> k\n");
+  CHECK(expiring.nodes[*expiring.find_node("s")].dead_letter_outputs.empty());
+  CHECK(only_route(expiring, *expiring.find_node("b")).to == *expiring.find_node("dlq"));
 }
 
 TEST_CASE("a node's deadline and expired route are read", "[check][deadline]") {
@@ -88,11 +100,12 @@ TEST_CASE("a node's deadline and expired route are read", "[check][deadline]") {
 }
 
 TEST_CASE("a route to an unknown node is shown under its value with a suggestion", "[check][dead_letter]") {
-  CHECK(diagnostics_of(with("s -> dlq [overflow=drop_newest, dropped=dql]")) ==
-        "t.flow:6:41: error: dropped=dql: unknown node 'dql'; expected a stage or a sink of this file; did you "
-        "mean 'dlq'?\n"
-        "    s -> dlq [overflow=drop_newest, dropped=dql]\n"
-        "                                            ^^^\n");
+  CHECK(
+      diagnostics_of(with("s -> dlq [overflow=drop_newest, dropped=dql]")) ==
+      "t.flow:6:41: error: dropped=dql: unknown node 'dql'; expected a stage or a sink of this file; did you "
+      "mean 'dlq'?\n"
+      "    s -> dlq [overflow=drop_newest, dropped=dql]\n"
+      "                                            ^^^\n");
 }
 
 TEST_CASE("a route must lead to a stage or a sink other than its producer", "[check][dead_letter]") {
@@ -105,20 +118,23 @@ TEST_CASE("a route must lead to a stage or a sink other than its producer", "[ch
         "    stage b = delay(1ms) [on_error=b]\n"
         "                                   ^\n");
   CHECK(diagnostics_of(with_b("on_error=k")) ==
-        "t.flow:2:32: error: on_error=k: 'k' already takes the output of 'b' (edge b -> k); a dead-letter route "
+        "t.flow:2:32: error: on_error=k: 'k' already takes the output of 'b' (edge b -> k); a dead-letter "
+        "route "
         "leads to a node that edge does not feed\n"
         "    stage b = delay(1ms) [on_error=k]\n"
         "                                   ^\n");
 }
 
 TEST_CASE("a route stays inside its part", "[check][dead_letter]") {
-  auto text = "source s = generate(count=10) [part=front]\n"
-              "stage b = delay(1ms) [part=front, on_error=dlq]\n"
-              "sink k = discard() [part=front]\n"
-              "sink dlq = discard() [part=back]\n"
-              "s -> b -> k\n";
+  auto text =
+      "source s = generate(count=10) [part=front]\n"
+      "stage b = delay(1ms) [part=front, on_error=dlq]\n"
+      "sink k = discard() [part=front]\n"
+      "sink dlq = discard() [part=back]\n"
+      "s -> b -> k\n";
   CHECK(diagnostics_of(text) ==
-        "t.flow:2:44: error: on_error=dlq: 'dlq' is in part 'back' and the route starts at 'b' in part 'front'; "
+        "t.flow:2:44: error: on_error=dlq: 'dlq' is in part 'back' and the route starts at 'b' in part "
+        "'front'; "
         "a dead-letter route stays inside its part\n"
         "    stage b = delay(1ms) [part=front, on_error=dlq]\n"
         "                                               ^^^\n"
@@ -129,17 +145,20 @@ TEST_CASE("a route stays inside its part", "[check][dead_letter]") {
 
 TEST_CASE("dropped= needs an edge that drops, expired= a deadline", "[check][dead_letter]") {
   CHECK(diagnostics_of(with("s -> dlq [dropped=k]")) ==
-        "t.flow:6:19: error: dropped=k needs overflow=drop_newest or drop_oldest on edge s -> dlq: overflow=block "
+        "t.flow:6:19: error: dropped=k needs overflow=drop_newest or drop_oldest on edge s -> dlq: "
+        "overflow=block "
         "makes the producer wait and drops nothing\n"
         "    s -> dlq [dropped=k]\n"
         "                      ^\n");
   CHECK(diagnostics_of(with("s -> dlq [expired=k]")) ==
-        "t.flow:6:19: error: expired=k needs a deadline on edge s -> dlq (deadline=200ms, say): nothing expires "
+        "t.flow:6:19: error: expired=k needs a deadline on edge s -> dlq (deadline=200ms, say): nothing "
+        "expires "
         "there without one\n"
         "    s -> dlq [expired=k]\n"
         "                      ^\n");
   CHECK(diagnostics_of(with_b("expired=dlq")) ==
-        "t.flow:2:31: error: expired=dlq needs a deadline on node 'b' (deadline=200ms, say): nothing expires there "
+        "t.flow:2:31: error: expired=dlq needs a deadline on node 'b' (deadline=200ms, say): nothing expires "
+        "there "
         "without one\n"
         "    stage b = delay(1ms) [expired=dlq]\n"
         "                                  ^^^\n");
@@ -157,11 +176,12 @@ TEST_CASE("a deadline is longer than zero, and a route names a node", "[check][d
 }
 
 TEST_CASE("a route back upstream is a cycle", "[check][dead_letter]") {
-  auto text = "source s = generate(count=10)\n"
-              "stage a = delay(1ms)\n"
-              "stage b = delay(1ms) [on_error=a]\n"
-              "sink k = discard()\n"
-              "s -> a -> b -> k\n";
+  auto text =
+      "source s = generate(count=10)\n"
+      "stage a = delay(1ms)\n"
+      "stage b = delay(1ms) [on_error=a]\n"
+      "sink k = discard()\n"
+      "s -> a -> b -> k\n";
   CHECK(diagnostics_of(text) ==
         "t.flow:5:8: error: cycle: a -> b ~> a (~> is a dead-letter route)\n"
         "    s -> a -> b -> k\n"
@@ -169,12 +189,13 @@ TEST_CASE("a route back upstream is a cycle", "[check][dead_letter]") {
 }
 
 TEST_CASE("on_error=fail means the policy even beside a node called fail", "[check][dead_letter]") {
-  auto text = "source s = generate(count=10)\n"
-              "stage b = delay(1ms) [on_error=fail]\n"
-              "sink k = discard()\n"
-              "sink fail = discard()\n"
-              "s -> b -> k\n"
-              "s -> fail\n";
+  auto text =
+      "source s = generate(count=10)\n"
+      "stage b = delay(1ms) [on_error=fail]\n"
+      "sink k = discard()\n"
+      "sink fail = discard()\n"
+      "s -> b -> k\n"
+      "s -> fail\n";
   CHECK(diagnostics_of(text) ==
         "t.flow:4:6: warning: on_error=fail always means the policy fail, never this node: rename it to send "
         "failed messages here\n"

@@ -18,10 +18,13 @@ std::vector<std::string> multiples(long k, long from, long to) {
   return out;
 }
 
-std::vector<std::string> range(long from, long to) { return multiples(1, from, to); }
+std::vector<std::string> range(long from, long to) {
+  return multiples(1, from, to);
+}
 
 std::vector<std::string> sorted(std::vector<std::string> payloads) {
-  std::sort(payloads.begin(), payloads.end(), [](const auto& a, const auto& b) { return std::stol(a) < std::stol(b); });
+  std::sort(payloads.begin(), payloads.end(),
+            [](const auto& a, const auto& b) { return std::stol(a) < std::stol(b); });
   return payloads;
 }
 

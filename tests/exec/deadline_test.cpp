@@ -64,7 +64,8 @@ TEST_CASE("an edge's deadline sheds what waited too long on it, counted on the e
   CHECK(source_balance(run.metrics, "s").expired == kMessages - kPassing);
 }
 
-TEST_CASE("a node's deadline sheds what is too old from any input, counted on the node", "[runtime][deadline]") {
+TEST_CASE("a node's deadline sheds what is too old from any input, counted on the node",
+          "[runtime][deadline]") {
   auto run = run_shedding(Where::Node, false);
   REQUIRE(run.metrics.status == RunStatus::Ok);
   check_invariants(run.pipeline, run.metrics);

@@ -11,7 +11,8 @@
 
 namespace flow::test {
 
-NodeId PipelineBuilder::add(const std::string& name, NodeKind kind, std::vector<OperatorCall> chain, int workers) {
+NodeId PipelineBuilder::add(const std::string& name, NodeKind kind, std::vector<OperatorCall> chain,
+                            int workers) {
   Node node;
   node.name = name;
   node.kind = kind;
