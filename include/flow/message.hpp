@@ -83,8 +83,8 @@ struct Message {
   /// delivers it counts it dead-lettered, not delivered. A bit beside
   /// `source`, so a message stays 80 bytes.
   std::uint32_t dead_letter : 1 = 0;
-  ReceiptRef receipt;           ///< set by a source that must know when the message is done (cut_consume)
-  Clock::time_point created{};  ///< when the source made it, for end-to-end latency
+  ReceiptRef receipt;            ///< set by a source that must know when the message is done (cut_consume)
+  Clock::time_point created{};   ///< when the source made it, for end-to-end latency
 
   bool is_batch() const { return !members.empty(); }
   /// Payload bytes held: the payload, or the members' payloads for a batch.

@@ -1,9 +1,9 @@
 #include "runtime/check/attributes.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <fmt/format.h>
 #include <set>
 #include <utility>
 
@@ -35,16 +35,14 @@ std::string read_enum(const char* what, const Value& value, const std::array<Enu
       return "";
     }
   }
-  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list,
-                     did_you_mean(word->name, names));
+  return fmt::format("unknown {} '{}'; expected one of {}{}", what, word->name, list, did_you_mean(word->name, names));
 }
 
 std::string read_workers(const Value& value, int& out) {
   std::uint64_t workers = 0;
   auto error = read_at_least_one("workers", value, workers);
   if (!error.empty()) return error;
-  if (workers > static_cast<std::uint64_t>(INT_MAX))
-    return fmt::format("workers must be at most {}", INT_MAX);
+  if (workers > static_cast<std::uint64_t>(INT_MAX)) return fmt::format("workers must be at most {}", INT_MAX);
   out = static_cast<int>(workers);
   return "";
 }
@@ -135,8 +133,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAttribu
 
 }  // namespace
 
-std::string unknown_attribute(std::string_view what, const std::string& key,
-                              const std::vector<std::string>& names) {
+std::string unknown_attribute(std::string_view what, const std::string& key, const std::vector<std::string>& names) {
   for (const auto& [synonym, name] : kAttributeSynonyms) {
     if (key == synonym && std::find(names.begin(), names.end(), name) != names.end()) {
       return fmt::format("unknown {} '{}'; did you mean '{}'?", what, key, name);
@@ -155,14 +152,13 @@ const std::vector<std::string>& pipeline_attribute_names() {
 }
 
 const std::vector<std::string>& node_attribute_names() {
-  static const std::vector<std::string> names{"workers", "ordered",  "fanout", "on_error",
-                                              "part",    "deadline", "expired"};
+  static const std::vector<std::string> names{"workers", "ordered", "fanout", "on_error", "part", "deadline",
+                                              "expired"};
   return names;
 }
 
 const std::vector<std::string>& edge_attribute_names() {
-  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes",
-                                              "deadline", "dropped",  "expired"};
+  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes", "deadline", "dropped", "expired"};
   return names;
 }
 
@@ -179,8 +175,7 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
     pipeline.seed = static_cast<std::uint64_t>(*seed);
     return "";
   }
-  if (key == "clock")
-    return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
+  if (key == "clock") return read_enum("clock", value, std::array{ClockKind::Real, ClockKind::Virtual}, pipeline.clock);
   if (key == "state") {
     // Where followed files keep their checkpoints (docs/ingest.md).
     const auto* directory = std::get_if<std::string>(&value);

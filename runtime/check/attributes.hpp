@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "flow/model.hpp"
 #include "grammar/syntax_tree.hpp"
 #include "runtime/check/reporter.hpp"
+#include "flow/model.hpp"
 
 namespace flow::checker {
 
@@ -59,8 +59,7 @@ std::string set_edge_attribute(EdgeSettings& edge, const std::string& key, const
 
 /// "unknown edge attribute 'policy'; did you mean 'overflow'?": a word another
 /// tool uses for one of `names` suggests it, else the closest in spelling.
-std::string unknown_attribute(std::string_view what, const std::string& key,
-                              const std::vector<std::string>& names);
+std::string unknown_attribute(std::string_view what, const std::string& key, const std::vector<std::string>& names);
 
 /// "expected a duration, got a size".
 std::string kind_error(std::string_view expected, const Value& got);

@@ -11,9 +11,9 @@
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/clock_notes.hpp"
+#include "runtime/check/follow_check.hpp"
 #include "runtime/check/conflicts.hpp"
 #include "runtime/check/dead_letters.hpp"
-#include "runtime/check/follow_check.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
 #include "runtime/check/overrides.hpp"
@@ -79,9 +79,8 @@ class StatementWalker {
  private:
   void visit(const syntax::Header& header, std::size_t index) {
     if (header_line_ != 0) {
-      reporter_.error(
-          header.name.location, header.name.text.size(),
-          fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
+      reporter_.error(header.name.location, header.name.text.size(),
+                      fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
       return;
     }
     header_line_ = header.name.location.line;
@@ -90,8 +89,8 @@ class StatementWalker {
                       "the pipeline header must come before every other statement");
     }
     pipeline_.name = header.name.text;
-    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(),
-                              header.attributes, [this](const std::string& key, const Value& value) {
+    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(), header.attributes,
+                              [this](const std::string& key, const Value& value) {
                                 return checker::set_pipeline_attribute(pipeline_, key, value);
                               });
   }
@@ -101,15 +100,13 @@ class StatementWalker {
     if (defaults.target == Target::Edge) {
       EdgeSettings scratch;
       valid = checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
-                                        defaults.attributes,
-                                        [&scratch](const std::string& key, const Value& value) {
+                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
                                           return checker::set_edge_attribute(scratch, key, value);
                                         });
     } else {
       Node scratch;
       valid = checker::apply_attributes(reporter_, "node attribute", checker::node_attribute_names(),
-                                        defaults.attributes,
-                                        [&scratch](const std::string& key, const Value& value) {
+                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
                                           return checker::set_node_attribute(scratch, key, value);
                                         });
     }
@@ -119,8 +116,7 @@ class StatementWalker {
 
   void visit(const syntax::NodeDecl& decl, std::size_t /*index*/) {
     checker::NodeRoutes routes;
-    auto node =
-        checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes);
+    auto node = checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes);
     auto [first, fresh] = declared_on_.emplace(decl.name.text, decl.name.location.line);
     if (!fresh) {
       reporter_.error(decl.name.location, decl.name.text.size(),
@@ -155,8 +151,8 @@ class StatementWalker {
       checker::set_edge_attribute(pending.settings, attribute.key.text, attribute.value.value);
     }
     auto applied =
-        checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
-                                  chain.attributes, [&pending](const std::string& key, const Value& value) {
+        checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(), chain.attributes,
+                                  [&pending](const std::string& key, const Value& value) {
                                     return checker::set_edge_attribute(pending.settings, key, value);
                                   });
     checker::locate_routes(pending.settings, defaults);
@@ -166,12 +162,9 @@ class StatementWalker {
 
   static Target target_of(NodeKind kind) {
     switch (kind) {
-      case NodeKind::Source:
-        return Target::Source;
-      case NodeKind::Sink:
-        return Target::Sink;
-      case NodeKind::Stage:
-        break;
+      case NodeKind::Source: return Target::Source;
+      case NodeKind::Sink: return Target::Sink;
+      case NodeKind::Stage: break;
     }
     return Target::Stage;
   }
@@ -200,8 +193,7 @@ class StatementWalker {
 // be unknown, or a node unconnected, only because its statement did not parse,
 // so the checks across statements are skipped.
 CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::File& file,
-                       const OperatorRegistry& registry, const std::vector<Override>& overrides,
-                       bool file_complete) {
+                       const OperatorRegistry& registry, const std::vector<Override>& overrides, bool file_complete) {
   Reporter reporter;
   Pipeline pipeline;
   pipeline.file = source;
@@ -243,16 +235,12 @@ CheckResult load(std::shared_ptr<const SourceFile> source, const OperatorRegistr
   // Merge keeping source order; syntax errors first where two share a place.
   Reporter merged;
   for (auto& diagnostic : parsed.diagnostics) {
-    if (diagnostic.severity == Severity::Error)
-      merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    else
-      merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
   }
   for (auto& diagnostic : result.diagnostics) {
-    if (diagnostic.severity == Severity::Error)
-      merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    else
-      merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
   }
   result.diagnostics = merged.take();
   return result;

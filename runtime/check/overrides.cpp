@@ -1,7 +1,7 @@
 #include "runtime/check/overrides.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "grammar/parser.hpp"
 #include "runtime/check/arguments.hpp"
@@ -43,8 +43,7 @@ std::vector<std::string> settable_names(const OperatorRegistry& registry, const 
   return names;
 }
 
-std::string apply_to_node(const OperatorRegistry& registry, Node& node, const std::string& key,
-                          const Value& value) {
+std::string apply_to_node(const OperatorRegistry& registry, Node& node, const std::string& key, const Value& value) {
   if (contains(node_attribute_names(), key)) return set_node_attribute(node, key, value);
   if (auto result = set_argument(registry, node, key, value)) return *result;
   return fmt::format("node '{}' has no attribute or operator argument '{}'{}", node.name, key,
@@ -74,15 +73,12 @@ std::string apply_one(const OperatorRegistry& registry, Pipeline& pipeline, cons
 
 constexpr std::string_view kArrow = "->";
 
-bool names_edge(const Override& change) {
-  return change.node.find(kArrow) != std::string::npos;
-}
+bool names_edge(const Override& change) { return change.node.find(kArrow) != std::string::npos; }
 
 std::optional<EdgeId> find_edge(const Pipeline& pipeline, const std::string& target) {
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
     const auto& edge = pipeline.edges[id];
-    if (pipeline.nodes[edge.from].name + std::string(kArrow) + pipeline.nodes[edge.to].name == target)
-      return id;
+    if (pipeline.nodes[edge.from].name + std::string(kArrow) + pipeline.nodes[edge.to].name == target) return id;
   }
   return std::nullopt;
 }

@@ -63,8 +63,7 @@ class EdgeBuilder {
                       fmt::format("source '{}' cannot have an incoming edge", name.text));
     }
     if (kind == NodeKind::Sink && has_outgoing) {
-      reporter_.error(name.location, name.text.size(),
-                      fmt::format("sink '{}' cannot have an outgoing edge", name.text));
+      reporter_.error(name.location, name.text.size(), fmt::format("sink '{}' cannot have an outgoing edge", name.text));
     }
   }
 
@@ -91,8 +90,7 @@ class EdgeBuilder {
       reporter_.warning(arrow, 2, fmt::format("edge {} is unbounded; its memory use has no limit", name));
     }
     auto id = pipeline_.edges.size();
-    if (settings.dropped || settings.expired)
-      routes_.edges[id] = EdgeRoutes{settings.dropped, settings.expired};
+    if (settings.dropped || settings.expired) routes_.edges[id] = EdgeRoutes{settings.dropped, settings.expired};
     pipeline_.edges.push_back(edge);
     pipeline_.nodes[from].outputs.push_back(id);
     pipeline_.nodes[to].inputs.push_back(id);

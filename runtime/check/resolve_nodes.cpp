@@ -10,8 +10,7 @@ namespace {
 
 // A source produces with its first operator and only there; a sink consumes
 // with its last and only there; every other place takes a stage operator.
-void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t index,
-                const OperatorSpec& spec) {
+void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t index, const OperatorSpec& spec) {
   const auto& op = decl.chain[index].name;
   // A stage operator that may also end a sink (exec, http) counts as a sink operator there.
   Role role = spec.role;
@@ -20,8 +19,8 @@ void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t in
   bool ends_sink = decl.kind == NodeKind::Sink && index + 1 == decl.chain.size();
   std::string message;
   if (starts_source && role != Role::Source) {
-    message = fmt::format("source '{}' must start with a source operator, not {} operator '{}'",
-                          decl.name.text, to_string(role), op.text);
+    message = fmt::format("source '{}' must start with a source operator, not {} operator '{}'", decl.name.text,
+                          to_string(role), op.text);
   } else if (ends_sink && role != Role::Sink) {
     message = fmt::format("sink '{}' must end with a sink operator, not {} operator '{}'", decl.name.text,
                           to_string(role), op.text);
@@ -49,9 +48,9 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
   }
   // Defaults were checked where they were written; only what is valid got this far.
   for (const auto& attribute : defaults) set_node_attribute(node, attribute.key.text, attribute.value.value);
-  auto applied = apply_attributes(
-      reporter, "node attribute", node_attribute_names(), decl.attributes,
-      [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
+  auto applied =
+      apply_attributes(reporter, "node attribute", node_attribute_names(), decl.attributes,
+                       [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
   if (routes != nullptr) {
     note_node_routes(*routes, defaults);
     note_node_routes(*routes, applied);

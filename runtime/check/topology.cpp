@@ -42,11 +42,8 @@ void check_flow(Reporter& reporter, const Pipeline& pipeline) {
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
     const auto& node = pipeline.nodes[id];
     auto kind = to_string(node.kind);
-    auto report = [&](std::string message) {
-      reporter.error(node.location, node.name.size(), std::move(message));
-    };
-    if (node.kind != NodeKind::Source && !fed[id])
-      report(fmt::format("no source reaches {} '{}'", kind, node.name));
+    auto report = [&](std::string message) { reporter.error(node.location, node.name.size(), std::move(message)); };
+    if (node.kind != NodeKind::Source && !fed[id]) report(fmt::format("no source reaches {} '{}'", kind, node.name));
     if (node.kind == NodeKind::Sink) continue;
     // An output that goes nowhere also reaches no sink; say the more precise thing.
     if (node.outputs.empty()) {
@@ -64,16 +61,14 @@ std::vector<std::vector<EdgeId>> leaving_edges(const Pipeline& pipeline) {
   leaving.reserve(pipeline.nodes.size());
   for (const auto& node : pipeline.nodes) {
     leaving.push_back(node.outputs);
-    leaving.back().insert(leaving.back().end(), node.dead_letter_outputs.begin(),
-                          node.dead_letter_outputs.end());
+    leaving.back().insert(leaving.back().end(), node.dead_letter_outputs.begin(), node.dead_letter_outputs.end());
   }
   return leaving;
 }
 
 // Strongly connected components (Kosaraju, iterative so a long chain cannot
 // overflow the stack): only nodes in one component can share a cycle.
-std::vector<std::size_t> components(const Pipeline& pipeline,
-                                    const std::vector<std::vector<EdgeId>>& leaving) {
+std::vector<std::size_t> components(const Pipeline& pipeline, const std::vector<std::vector<EdgeId>>& leaving) {
   const auto count = pipeline.nodes.size();
   std::vector<NodeId> finished;
   std::vector<bool> seen(count, false);
@@ -124,11 +119,8 @@ std::vector<std::size_t> components(const Pipeline& pipeline,
 class CycleFinder {
  public:
   CycleFinder(Reporter& reporter, const Pipeline& pipeline)
-      : reporter_(reporter),
-        pipeline_(pipeline),
-        leaving_(leaving_edges(pipeline)),
-        component_(components(pipeline, leaving_)),
-        on_path_(pipeline.nodes.size(), false) {}
+      : reporter_(reporter), pipeline_(pipeline), leaving_(leaving_edges(pipeline)),
+        component_(components(pipeline, leaving_)), on_path_(pipeline.nodes.size(), false) {}
 
   void run() {
     for (NodeId start = 0; start < pipeline_.nodes.size() && !exhausted(); ++start) walk(start);

@@ -6,9 +6,7 @@
 namespace flow::exec {
 namespace {
 
-double seconds(std::chrono::nanoseconds d) {
-  return std::chrono::duration<double>(d).count();
-}
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
 /// Moves messages[from..] to the end of `to`.
 void move_tail(Chunk& messages, std::size_t from, Chunk& to) {
@@ -19,8 +17,7 @@ void move_tail(Chunk& messages, std::size_t from, Chunk& to) {
               std::make_move_iterator(messages.end()));
   }
   // Only the elements were moved from: the vector itself is whole.
-  messages.resize(
-      std::min(from, messages.size()));  // NOLINT(bugprone-use-after-move,clang-analyzer-cplusplus.Move)
+  messages.resize(std::min(from, messages.size()));  // NOLINT(bugprone-use-after-move,clang-analyzer-cplusplus.Move)
 }
 
 }  // namespace
@@ -127,18 +124,10 @@ OfferResult EdgeBuffer::offer(Chunk& messages, Chunk& dropped, std::size_t reser
   OfferResult result;
   std::lock_guard lock(mutex_);
   switch (policy_) {
-    case Overflow::Block:
-      offer_block(messages, reserved, result);
-      break;
-    case Overflow::DropNewest:
-      offer_drop_newest(messages, dropped, result);
-      break;
-    case Overflow::DropOldest:
-      offer_drop_oldest(messages, dropped, result);
-      break;
-    case Overflow::Fail:
-      offer_fail(messages, result);
-      break;
+    case Overflow::Block: offer_block(messages, reserved, result); break;
+    case Overflow::DropNewest: offer_drop_newest(messages, dropped, result); break;
+    case Overflow::DropOldest: offer_drop_oldest(messages, dropped, result); break;
+    case Overflow::Fail: offer_fail(messages, result); break;
   }
   messages.clear();
   note_state();
@@ -155,8 +144,8 @@ void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult&
   std::uint64_t fitting_bytes = 0, total_bytes = 0;
   // Parked output keeps its order: nothing overtakes it.
   std::size_t fitting = was_parked ? 0
-                                   : count_fitting(messages, count_room(), byte_room(), held_.empty(),
-                                                   fitting_bytes, total_bytes);
+                                   : count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes,
+                                                   total_bytes);
   if (was_parked) {
     for (const auto& message : messages) total_bytes += bytes_of(message);
   }
@@ -180,8 +169,7 @@ void EdgeBuffer::offer_block(Chunk& messages, std::size_t reserved, OfferResult&
 
 void EdgeBuffer::offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result) {
   std::uint64_t fitting_bytes = 0, total_bytes = 0;
-  std::size_t fitting =
-      count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes, total_bytes);
+  std::size_t fitting = count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes, total_bytes);
   std::size_t refused = messages.size() - fitting;
   if (refused > 0) {
     in_ += refused;
@@ -199,8 +187,7 @@ void EdgeBuffer::offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult&
   in_ += messages.size();
   held_.push(std::move(messages), total_bytes);
   // The newest message always stays, even alone above max_bytes.
-  while ((capacity_ && held_.size() > *capacity_) ||
-         (max_bytes_ && held_.bytes() > *max_bytes_ && held_.size() > 1)) {
+  while ((capacity_ && held_.size() > *capacity_) || (max_bytes_ && held_.bytes() > *max_bytes_ && held_.size() > 1)) {
     dropped.push_back(held_.pop_front());
     ++dropped_;
   }
@@ -210,8 +197,7 @@ void EdgeBuffer::offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult&
 
 void EdgeBuffer::offer_fail(Chunk& messages, OfferResult& result) {
   std::uint64_t fitting_bytes = 0, total_bytes = 0;
-  std::size_t fitting =
-      count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes, total_bytes);
+  std::size_t fitting = count_fitting(messages, count_room(), byte_room(), held_.empty(), fitting_bytes, total_bytes);
   if (fitting < messages.size()) {
     result.overflowed = true;
     result.bytes_limited = count_room() > fitting;
@@ -267,9 +253,7 @@ std::size_t EdgeBuffer::waiting() const {
   return held_.size() + parked_.size();
 }
 
-bool EdgeBuffer::has_parked() const {
-  return parked_now_.load(std::memory_order_acquire);
-}
+bool EdgeBuffer::has_parked() const { return parked_now_.load(std::memory_order_acquire); }
 
 EdgeMetrics EdgeBuffer::snapshot() const {
   std::lock_guard lock(mutex_);

@@ -9,27 +9,27 @@
 #include <mutex>
 #include <optional>
 
+#include "runtime/exec/message_queue.hpp"
 #include "flow/metrics.hpp"
 #include "flow/model.hpp"
-#include "runtime/exec/message_queue.hpp"
 
 namespace flow::exec {
 
 struct OfferResult {
-  std::size_t accepted = 0;    ///< messages now held by the edge
-  bool overflowed = false;     ///< `fail`: the edge was full; nothing was taken
-  bool bytes_limited = false;  ///< `fail`: it was max_bytes, not capacity, that was reached
-  bool unblocked = false;      ///< output parked earlier is all in now
-  bool room_opened = false;    ///< room reserved and not used is free, and a producer worker waits for it
-  bool out_of_room = false;  ///< credit: no room is left; the next take that opens some says so (room_opened)
+  std::size_t accepted = 0;      ///< messages now held by the edge
+  bool overflowed = false;       ///< `fail`: the edge was full; nothing was taken
+  bool bytes_limited = false;    ///< `fail`: it was max_bytes, not capacity, that was reached
+  bool unblocked = false;        ///< output parked earlier is all in now
+  bool room_opened = false;      ///< room reserved and not used is free, and a producer worker waits for it
+  bool out_of_room = false;      ///< credit: no room is left; the next take that opens some says so (room_opened)
 };
 
 struct TakeResult {
   std::size_t taken = 0;
-  bool unblocked = false;    ///< the producer's parked output is all in: wake it
-  bool room_opened = false;  ///< a producer found no room to reserve, and now there is: wake it
-  bool drained = false;      ///< closed, and nothing left: the consumer will never get more
-  bool emptied = false;      ///< nothing left for now (open or closed)
+  bool unblocked = false;        ///< the producer's parked output is all in: wake it
+  bool room_opened = false;      ///< a producer found no room to reserve, and now there is: wake it
+  bool drained = false;          ///< closed, and nothing left: the consumer will never get more
+  bool emptied = false;          ///< nothing left for now (open or closed)
 };
 
 class EdgeBuffer {
@@ -90,7 +90,7 @@ class EdgeBuffer {
   void offer_drop_newest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_drop_oldest(Chunk& messages, Chunk& dropped, OfferResult& result);
   void offer_fail(Chunk& messages, OfferResult& result);
-  void note_state();    ///< times the blocked and full states
+  void note_state();  ///< times the blocked and full states
   bool wake_wanting();  ///< a producer that found no room is told once there is some
 
   const std::optional<std::uint64_t> capacity_;

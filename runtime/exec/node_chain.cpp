@@ -48,8 +48,7 @@ class FilterCounter final : public OperatorContext {
 NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
   hand_off_now();
   std::shared_ptr<Unit> suspended;
-  if (!run_ops(unit, tail_from_, &suspended))
-    return Step::Progress;  // the run failed; the worker loop sees it
+  if (!run_ops(unit, tail_from_, &suspended)) return Step::Progress;  // the run failed; the worker loop sees it
   if (suspended) return Step::Suspended;
   // Only scalars are read once emit has moved the unit on.
   bool tail_waits = emit(unit);
@@ -130,8 +129,7 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   // What left the chain here, filtered or failed (taken before routing moves the failed on).
   SourceTally gone = context.tally();
   if (foreign) gone.add_all(context.failed_messages());
-  if (!context.failed_messages().empty() &&
-      !messages_failed(unit, op, context.failed_messages(), context.first_cause()))
+  if (!context.failed_messages().empty() && !messages_failed(unit, op, context.failed_messages(), context.first_cause()))
     return false;
   if (context.count()) {
     filtered_.fetch_add(context.count(), std::memory_order_relaxed);
@@ -147,8 +145,7 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   return true;
 }
 
-std::exception_ptr NodeRunner::call_apply(std::size_t op, Chunk& messages,
-                                          OperatorContext& context) noexcept {
+std::exception_ptr NodeRunner::call_apply(std::size_t op, Chunk& messages, OperatorContext& context) noexcept {
   try {
     ops_.chain[op]->apply(messages, context);
     return nullptr;
@@ -262,7 +259,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
     // A flushed batch is one message: it needs room downstream like any other.
     unit.reserved = reserve_room(1).per_edge;
     if (unit.reserved == 0) {
-      input_.found();                              // room alone lets the flush go on
+      input_.found();  // room alone lets the flush go on
       if (!everything) flush_wanted_.store(true);  // tried again once the edge has room
       return Step::Blocked;
     }

@@ -97,6 +97,7 @@ void NodeRunner::on_unblocked() {
   schedule();
 }
 
+
 bool NodeRunner::emit(Unit& unit) {
   if (!ordered_ || outputs_.empty()) {
     emit_chunk(unit.messages, unit.reserved);
@@ -115,7 +116,7 @@ bool NodeRunner::emit_in_turn(Unit unit) {
   for (;;) {
     std::shared_ptr<Unit> suspended;
     if (!run_tail(unit, &suspended)) return false;  // the run failed
-    if (suspended) return true;                     // resumed by the timer, still in its turn
+    if (suspended) return true;                    // resumed by the timer, still in its turn
     emit_chunk(unit.messages, unit.reserved);
     next_emit_.store(next_emit_.load() + 1);
     auto next = waiting_.find(next_emit_.load());
@@ -159,8 +160,7 @@ void NodeRunner::emit_chunk(Chunk& messages, std::size_t reserved) {
 
 void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved) {
   EdgeBuffer& buffer = *outputs_[output];
-  if (messages.empty() && (reserved == 0 || !buffer.gives_credit()))
-    return;  // nothing to hand over or give back
+  if (messages.empty() && (reserved == 0 || !buffer.gives_credit())) return;  // nothing to hand over or give back
   Chunk dropped;
   auto epoch = room_.epoch();
   OfferResult result = buffer.offer(messages, dropped, reserved);

@@ -143,8 +143,7 @@ void NodeRunner::hand_off_now() {
 void NodeRunner::work(const Activation& activation) noexcept {
   Running running(node_note_.c_str(), nullptr);  // a crash names at least the node
   try {
-    if (activation.resume && continue_unit(std::unique_ptr<Unit>(activation.resume)) == Step::Suspended)
-      return;
+    if (activation.resume && continue_unit(std::unique_ptr<Unit>(activation.resume)) == Step::Suspended) return;
     for (int units = 0;; ++units) {
       if (state_.failed()) {
         release_slot();

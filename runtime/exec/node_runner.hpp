@@ -20,25 +20,25 @@
 #include <string>
 #include <vector>
 
-#include "flow/metrics.hpp"
-#include "flow/operator.hpp"
 #include "runtime/exec/edge.hpp"
 #include "runtime/exec/foreign.hpp"
 #include "runtime/exec/histogram.hpp"
 #include "runtime/exec/run_state.hpp"
 #include "runtime/exec/timer.hpp"
 #include "runtime/exec/wait_flag.hpp"
+#include "flow/metrics.hpp"
+#include "flow/operator.hpp"
 
 namespace flow::exec {
 
 /// Messages on their way through a node's chain.
 struct Unit {
   Chunk messages;
-  std::size_t next_op = 0;   ///< index of the next operator to apply
-  std::uint64_t seq = 0;     ///< emission order, for ordered nodes
-  std::uint64_t first = 0;   ///< the node's count of messages taken before these
-  std::size_t taken = 0;     ///< messages taken from the input for this unit
-  std::size_t reserved = 0;  ///< room claimed on each output edge that gives credit
+  std::size_t next_op = 0;       ///< index of the next operator to apply
+  std::uint64_t seq = 0;         ///< emission order, for ordered nodes
+  std::uint64_t first = 0;       ///< the node's count of messages taken before these
+  std::size_t taken = 0;         ///< messages taken from the input for this unit
+  std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
   Clock::time_point started{};
   bool flushing = false;  ///< ordered tail: flush operator `next_op` at this unit's turn, then go on
 };
@@ -51,8 +51,8 @@ struct Activation {
 };
 
 struct NodeOperators {
-  std::unique_ptr<SourceOperator> source;        ///< set for a source node
-  std::vector<std::unique_ptr<Operator>> chain;  ///< the rest of the chain, in order
+  std::unique_ptr<SourceOperator> source;         ///< set for a source node
+  std::vector<std::unique_ptr<Operator>> chain;   ///< the rest of the chain, in order
 };
 
 class NodeRunner {
@@ -72,8 +72,7 @@ class NodeRunner {
   NodeRunner(const NodeRunner&) = delete;
   NodeRunner& operator=(const NodeRunner&) = delete;
 
-  /// Wires the node to its edges; index k of `inputs` comes from `producers[k]`, of `outputs` goes to
-  /// `consumers[k]`.
+  /// Wires the node to its edges; index k of `inputs` comes from `producers[k]`, of `outputs` goes to `consumers[k]`.
   void connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers);
   /// Wires the node's dead-letter edges (Node::dead_letter_outputs, in that
@@ -105,9 +104,7 @@ class NodeRunner {
   /// The run is over: a source fed from outside can wake this runner no more.
   void close_source();
   /// The source operator's expected count, for a source node.
-  std::optional<std::uint64_t> expected() const {
-    return ops_.source ? ops_.source->expected_count() : std::nullopt;
-  }
+  std::optional<std::uint64_t> expected() const { return ops_.source ? ops_.source->expected_count() : std::nullopt; }
 
  private:
   /// Blocked: a flush found no room downstream; the edge wakes the node when it has some.
@@ -116,10 +113,10 @@ class NodeRunner {
   // node_runner.cpp
   void work(const Activation& activation) noexcept;
   Step step();
-  bool claim_slot();  ///< takes a worker slot if one is free, else tells a busy worker to look again
+  bool claim_slot();    ///< takes a worker slot if one is free, else tells a busy worker to look again
   bool waits_for_room() const;  ///< only room opening downstream can give a worker something to do
   void hand_off_now();  ///< this worker goes on working: a consumer it held back gets a task of its own
-  bool idle();          ///< true: the worker is done (slot released, or handed to a unit)
+  bool idle();  ///< true: the worker is done (slot released, or handed to a unit)
   void start_worker();
   bool inputs_done() const;
   bool blocked() const;  ///< an output edge holds this node's parked output: it takes nothing new
@@ -223,8 +220,7 @@ class NodeRunner {
   Step pull_and_run();
   bool claim_pull();    ///< true: this worker pulls; false: a request is left for the one pulling
   bool release_pull();  ///< true: another worker asked for a pull meanwhile
-  std::uint64_t pull_claimed(
-      Unit& unit);  ///< the pull itself, by the worker that claimed it; its payload bytes
+  std::uint64_t pull_claimed(Unit& unit);  ///< the pull itself, by the worker that claimed it; its payload bytes
   void arm_pull_timer(Clock::time_point again);
   /// Whether the source is done: exhausted, or stopped without a drain of its own.
   bool source_done() const;
@@ -240,9 +236,7 @@ class NodeRunner {
     Overflow policy() const override;
     std::optional<std::uint64_t> capacity() const override;
     void refused(std::size_t messages) override;
-    std::shared_ptr<const std::atomic<bool>> run_failed() const override {
-      return runner_.state_.failure_flag();
-    }
+    std::shared_ptr<const std::atomic<bool>> run_failed() const override { return runner_.state_.failure_flag(); }
     void open();   ///< the graph is built: wakes may start workers
     void close();  ///< the run is over: wakes do nothing
 
@@ -259,8 +253,7 @@ class NodeRunner {
   const NodeId id_;
   NodeOperators ops_;
   const UnitLimit unit_limit_;
-  const std::vector<bool>
-      waits_;  ///< per operator of the chain: Cost::Wait, the only ones asked for ready_at
+  const std::vector<bool> waits_;  ///< per operator of the chain: Cost::Wait, the only ones asked for ready_at
   const bool ordered_;
   /// Per operator of the chain: who it is (errors, crashes), and for a
   /// foreign one what it made and holds.
@@ -299,7 +292,7 @@ class NodeRunner {
   std::uint64_t next_seq_ = 0;
   std::mutex reorder_mutex_;
   std::atomic<std::uint64_t> next_emit_{0};  ///< written under reorder_mutex_, read when taking
-  std::map<std::uint64_t, Unit> waiting_;    ///< ordered units that finished early, their tail not yet run
+  std::map<std::uint64_t, Unit> waiting_;  ///< ordered units that finished early, their tail not yet run
   std::atomic<bool> tail_flush_pending_{false};  ///< a flush waits for its turn in the ordered tail
 
   std::mutex flush_mutex_;
@@ -312,8 +305,7 @@ class NodeRunner {
   std::atomic<bool> exhausted_{false};
   Clock::time_point next_pull_{};
   std::optional<Clock::time_point> pull_armed_;
-  std::optional<std::uint64_t>
-      largest_message_;  ///< payload bytes of the largest message pulled (memory_limit)
+  std::optional<std::uint64_t> largest_message_;  ///< payload bytes of the largest message pulled (memory_limit)
 
   std::atomic<std::uint64_t> in_{0}, out_{0}, errors_{0}, filtered_{0}, busy_ns_{0}, delivered_{0};
   LatencyHistogram work_latency_;
@@ -322,14 +314,14 @@ class NodeRunner {
   // before sources fed from outside: bench/ab.sh's hops with two threads is
   // sensitive to where the hot counters fall.
   std::atomic<bool> stop_told_{false};  ///< SourceOperator::stop was called (once)
-  std::atomic<bool> draining_{false};   ///< stopped, and the source drains what it took before it ends
-  std::unique_ptr<Outside> outside_;    ///< set for a source node
+  std::atomic<bool> draining_{false};  ///< stopped, and the source drains what it took before it ends
+  std::unique_ptr<Outside> outside_;   ///< set for a source node
   // Dead-letter routes and deadlines (node_route.cpp), after the hot members too.
-  std::vector<EdgeBuffer*> dead_letters_;  ///< one per Node::dead_letter_outputs
+  std::vector<EdgeBuffer*> dead_letters_;            ///< one per Node::dead_letter_outputs
   std::vector<NodeRunner*> dead_letter_consumers_;
-  std::vector<Clock::duration> input_deadlines_;  ///< per input edge; zero: none
-  Clock::duration deadline_{0};                   ///< the node's own; zero: none
-  bool sheds_ = false;                            ///< an input edge or the node has a deadline
+  std::vector<Clock::duration> input_deadlines_;     ///< per input edge; zero: none
+  Clock::duration deadline_{0};                      ///< the node's own; zero: none
+  bool sheds_ = false;                               ///< an input edge or the node has a deadline
   std::atomic<std::uint64_t> expired_{0}, dead_lettered_{0};
 };
 

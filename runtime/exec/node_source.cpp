@@ -21,9 +21,7 @@ bool NodeRunner::claim_pull() {
   return false;
 }
 
-bool NodeRunner::release_pull() {
-  return pull_state_.exchange(kPullFree) == kPullRequested;
-}
+bool NodeRunner::release_pull() { return pull_state_.exchange(kPullFree) == kPullRequested; }
 
 bool NodeRunner::source_done() const {
   if (exhausted_.load(std::memory_order_acquire)) return true;
@@ -51,11 +49,10 @@ NodeRunner::Step NodeRunner::pull_and_run() {
 }
 
 std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
-  std::lock_guard lock(
-      pull_mutex_);  // against the pull timer's callback; other workers are kept out by the claim
+  std::lock_guard lock(pull_mutex_);  // against the pull timer's callback; other workers are kept out by the claim
   auto now = Clock::now();
   if (now < next_pull_) return 0;  // the timer wakes this node then
-  if (room_.waiting()) return 0;   // a full output edge wakes it
+  if (room_.waiting()) return 0;  // a full output edge wakes it
   if (ordered_) {
     std::lock_guard numbering(take_mutex_);
     if (window_full()) return 0;  // the worker emitting the oldest unit pulls again
@@ -91,8 +88,7 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   if (again) arm_pull_timer(*again);
   std::uint64_t bytes = 0, largest = 0;
   for (auto& message : unit.messages) {
-    message.source =
-        static_cast<std::uint32_t>(id_) & 0x7fffffffU;  // 31 bits: the dead-letter mark is beside it
+    message.source = static_cast<std::uint32_t>(id_) & 0x7fffffffU;  // 31 bits: the dead-letter mark is beside it
     // A source that knows when a message arrived (Poisson arrivals) says so.
     if (message.created == Clock::time_point{}) message.created = now;
     std::uint64_t size = message.bytes();

@@ -253,8 +253,7 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
 
   // One thread under the virtual clock: workers are slots in simulated time,
   // and one thing at a time makes a seed give the same run.
-  GraphBuilder graph(virtual_clock ? 1 : options.threads,
-                     virtual_clock ? 0 : blocking_workers(pipeline, operators),
+  GraphBuilder graph(virtual_clock ? 1 : options.threads, virtual_clock ? 0 : blocking_workers(pipeline, operators),
                      virtual_clock.get());  // after the runners: its destructor waits for their tasks
   graph.build(runners);
   auto each_source = [&](void (NodeRunner::*step)()) {

@@ -45,9 +45,7 @@ RunState::RunState(const Pipeline& pipeline, std::optional<std::uint64_t> memory
   balance_ = std::make_unique<Balance[]>(std::max<std::size_t>(1, source_nodes_.size()));
 }
 
-double RunState::elapsed_s() const {
-  return std::chrono::duration<double>(Clock::now() - start_).count();
-}
+double RunState::elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
 void RunState::fail(std::string error) {
   {
@@ -103,16 +101,14 @@ void RunState::freed(std::uint64_t n) {
   auto before = in_flight_.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_acq_rel);
   auto limit = static_cast<std::int64_t>(max_in_flight_);
   // Only the release that reopens the limit wakes the sources; they re-check under their own protocol.
-  if (max_in_flight_ != 0 && before >= limit && before - static_cast<std::int64_t>(n) < limit &&
-      wake_sources_) {
+  if (max_in_flight_ != 0 && before >= limit && before - static_cast<std::int64_t>(n) < limit && wake_sources_) {
     wake_sources_();
   }
 }
 
 void RunState::settle(std::size_t reserved, std::size_t used) {
   if (used < reserved) freed(reserved - used);
-  if (used > reserved)
-    in_flight_.fetch_add(static_cast<std::int64_t>(used - reserved), std::memory_order_relaxed);
+  if (used > reserved) in_flight_.fetch_add(static_cast<std::int64_t>(used - reserved), std::memory_order_relaxed);
 }
 
 void RunState::produced(const SourceTally& tally, bool reserved) {
@@ -141,8 +137,7 @@ void raise_peak(std::atomic<std::uint64_t>& peak, std::int64_t now) {
 }  // namespace
 
 void RunState::grow(std::int64_t messages, std::int64_t bytes, const std::string* who) {
-  if (messages != 0)
-    raise_peak(peak_messages_, alive_messages_.fetch_add(messages, std::memory_order_relaxed) + messages);
+  if (messages != 0) raise_peak(peak_messages_, alive_messages_.fetch_add(messages, std::memory_order_relaxed) + messages);
   if (bytes == 0) return;
   auto alive = alive_bytes_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   raise_peak(peak_bytes_, alive);
@@ -160,9 +155,7 @@ void RunState::grow(std::int64_t messages, std::int64_t bytes, const std::string
   }
 }
 
-void RunState::resized(std::int64_t delta, const std::string& who) {
-  grow(0, delta, &who);
-}
+void RunState::resized(std::int64_t delta, const std::string& who) { grow(0, delta, &who); }
 
 void RunState::made(const SourceTally& made, std::int64_t bytes, const std::string& who) {
   const auto& counts = made.per_source();
@@ -251,8 +244,6 @@ bool RunState::over() const {
   return over_locked();
 }
 
-bool RunState::over_locked() const {
-  return error_ || finished_ == pipeline_.nodes.size();
-}
+bool RunState::over_locked() const { return error_ || finished_ == pipeline_.nodes.size(); }
 
 }  // namespace flow::exec

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "flow/message.hpp"
 #include "flow/model.hpp"
+#include "flow/message.hpp"
 
 namespace flow::exec {
 

@@ -1,8 +1,8 @@
 #pragma once
 // Running an example of examples/ through the built binary, and the
 // invariants every run of one must hold: shared by the example tests.
-#include <fmt/format.h>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -14,9 +14,7 @@ namespace flow::test {
 
 using Json = nlohmann::json;
 
-inline std::string example(const std::string& name) {
-  return fmt::format("{}/examples/{}.flow", FLOW_SOURCE_DIR, name);
-}
+inline std::string example(const std::string& name) { return fmt::format("{}/examples/{}.flow", FLOW_SOURCE_DIR, name); }
 
 struct Run {
   ProcessResult process;
@@ -37,8 +35,7 @@ inline Run run_example(const std::string& name, const std::string& extra = "") {
 
 // The plan's bound on messages alive at once, read from `flow plan` (nullopt: unbounded).
 inline std::optional<std::uint64_t> plan_bound(const std::string& name) {
-  auto plan =
-      run_command(fmt::format("{} plan {}", FLOW_BINARY, shell_quote(example(name))), FLOW_SOURCE_DIR);
+  auto plan = run_command(fmt::format("{} plan {}", FLOW_BINARY, shell_quote(example(name))), FLOW_SOURCE_DIR);
   const std::string key = "messages alive: at most ";
   auto at = plan.out.find(key);
   if (at == std::string::npos) return std::nullopt;
@@ -52,8 +49,7 @@ inline void require_invariants(const Json& metrics, const std::string& name) {
   if (auto bound = plan_bound(name)) CHECK(metrics.at("peak_messages").get<std::uint64_t>() <= *bound);
   for (const auto& e : metrics.at("edges")) {
     INFO(e.dump());
-    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() +
-                                                 e.at("dropped").get<std::uint64_t>() +
+    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() + e.at("dropped").get<std::uint64_t>() +
                                                  e.value("expired", std::uint64_t{0}));
     if (!e.at("capacity").is_null()) CHECK(e.at("high_water") <= e.at("capacity"));
   }

@@ -1,13 +1,13 @@
 // Property tests: the runtime's invariants on hundreds of random topologies,
 // and what each run must have done: every source made its count, every source
 // and sink moved something, max_bytes held, ordered paths kept their order.
-#include <algorithm>
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
-#include "flow/metrics_json.hpp"
 #include "random_topology.hpp"
+#include "flow/metrics_json.hpp"
 #include "support.hpp"
 
 using namespace flow;
@@ -53,9 +53,7 @@ std::vector<std::uint64_t> paths_from(const Pipeline& p, NodeId from) {
   return paths;
 }
 
-bool keeps_order(const Node& node) {
-  return node.workers == 1 || (node.ordered && node.kind != NodeKind::Sink);
-}
+bool keeps_order(const Node& node) { return node.workers == 1 || (node.ordered && node.kind != NodeKind::Sink); }
 
 struct OrderedPairs {
   /// (sink index K, source node) pairs whose messages must reach the sink in the
@@ -107,8 +105,7 @@ void check_made_and_moved(const Pipeline& p, const RunMetrics& metrics) {
     if (node.kind != NodeKind::Source) continue;
     INFO("source " << node.name);
     // A source's balance counts broadcast copies as produced; the node counts what it pulled.
-    CHECK(node_metrics(metrics, node.name).in ==
-          static_cast<std::uint64_t>(int_arg(node.chain.front(), "count")));
+    CHECK(node_metrics(metrics, node.name).in == static_cast<std::uint64_t>(int_arg(node.chain.front(), "count")));
     const auto& balance = source_balance(metrics, node.name);
     delivered += balance.delivered;
     dropped += balance.dropped;
@@ -126,8 +123,7 @@ void check_made_and_moved(const Pipeline& p, const RunMetrics& metrics) {
     failed += node.errors - node.dead_lettered;  // the generator gives nodes no deadline of their own
   }
   // Operators that remove messages may remove the few a drop edge let through; so may a deadline.
-  bool sheds =
-      std::any_of(p.edges.begin(), p.edges.end(), [](const Edge& e) { return e.deadline.has_value(); });
+  bool sheds = std::any_of(p.edges.begin(), p.edges.end(), [](const Edge& e) { return e.deadline.has_value(); });
   if (!has_operator(p, "filter_mod") && !has_operator(p, "error_mod") && !sheds) CHECK(at_sinks > 0);
   CHECK(delivered == at_sinks);
   // Batches count as one message on edges and in nodes, but each member in the balance.

@@ -18,31 +18,22 @@ std::int64_t between(Rng& rng, std::int64_t low, std::int64_t high) {
   auto span = static_cast<std::uint64_t>(high - low) + 1;
   return low + static_cast<std::int64_t>(rng() % span);
 }
-bool chance(Rng& rng, double p) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53 < p;
-}
+bool chance(Rng& rng, double p) { return static_cast<double>(rng() >> 11) * 0x1.0p-53 < p; }
 
 /// One random stage operator; sets `errors` when it may throw.
 OperatorCall random_operator(Rng& rng, bool& errors) {
   switch (between(rng, 0, 7)) {
-    case 0:
-      return call("pass");
-    case 1:
-      return call("filter_mod", {{"k", between(rng, 2, 7)}});
+    case 0: return call("pass");
+    case 1: return call("filter_mod", {{"k", between(rng, 2, 7)}});
     case 2:
       errors = true;
       return call("error_mod", {{"k", between(rng, 3, 9)}});
-    case 3:
-      return call("spin_us", {{"us", between(rng, 1, 20)}});
-    case 4:
-      return call("wait_us", {{"us", between(rng, 10, 300)}});
-    case 5:
-      return call("wait_mod", {{"us", between(rng, 10, 100)}});
+    case 3: return call("spin_us", {{"us", between(rng, 1, 20)}});
+    case 4: return call("wait_us", {{"us", between(rng, 10, 300)}});
+    case 5: return call("wait_mod", {{"us", between(rng, 10, 100)}});
     case 6:
-      return call("batch",
-                  {{"max", between(rng, 2, 10)}, {"within", Duration{std::chrono::milliseconds(1)}}});
-    default:
-      return call("unbatch");
+      return call("batch", {{"max", between(rng, 2, 10)}, {"within", Duration{std::chrono::milliseconds(1)}}});
+    default: return call("unbatch");
   }
 }
 
@@ -63,10 +54,8 @@ void random_node_attributes(Rng& rng, Node& node, bool errors) {
 void random_edge_attributes(Rng& rng, Edge& edge, bool fail_edges) {
   edge.capacity = chance(rng, 0.1) ? std::nullopt : std::optional<std::uint64_t>(between(rng, 1, 8));
   auto pick = between(rng, 0, fail_edges ? 5 : 4);
-  edge.overflow = pick <= 2   ? Overflow::Block
-                  : pick == 3 ? Overflow::DropNewest
-                  : pick == 4 ? Overflow::DropOldest
-                              : Overflow::Fail;
+  edge.overflow = pick <= 2 ? Overflow::Block : pick == 3 ? Overflow::DropNewest : pick == 4 ? Overflow::DropOldest
+                                                                                                : Overflow::Fail;
   if (chance(rng, 0.1)) edge.max_bytes = static_cast<std::uint64_t>(between(rng, 20, 100));
 }
 
@@ -131,8 +120,7 @@ void add_routes(std::uint64_t seed, Pipeline& p, std::int64_t sinks) {
     }
   }
   for (NodeId id = 0; id < target; ++id) {
-    if (p.nodes[id].on_error != OnError::Skip || p.nodes[id].kind == NodeKind::Source || !chance(rng, 0.5))
-      continue;
+    if (p.nodes[id].on_error != OnError::Skip || p.nodes[id].kind == NodeKind::Source || !chance(rng, 0.5)) continue;
     p.nodes[id].on_error = OnError::DeadLetter;
     p.nodes[id].errors_to = target;
     route_to(p, id, target);
@@ -144,22 +132,18 @@ void add_routes(std::uint64_t seed, Pipeline& p, std::int64_t sinks) {
 std::string describe(const Pipeline& p) {
   std::string text;
   for (const auto& node : p.nodes) {
-    text +=
-        fmt::format("  {} {} workers={} ordered={} fanout={} on_error={}:", to_string(node.kind), node.name,
-                    node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error));
+    text += fmt::format("  {} {} workers={} ordered={} fanout={} on_error={}:", to_string(node.kind), node.name,
+                        node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error));
     for (const auto& op : node.chain) text += fmt::format(" {}", op.name);
     text += "\n";
   }
   for (EdgeId id = 0; id < p.edges.size(); ++id) {
     const Edge& e = p.edges[id];
-    text += fmt::format("  {} {}capacity={} overflow={} max_bytes={}", p.edge_name(id),
-                        e.dead_letter ? "(dead letter) " : "",
+    text += fmt::format("  {} {}capacity={} overflow={} max_bytes={}", p.edge_name(id), e.dead_letter ? "(dead letter) " : "",
                         e.capacity ? std::to_string(*e.capacity) : "unbounded", to_string(e.overflow),
                         e.max_bytes ? std::to_string(*e.max_bytes) : "-");
     if (e.dropped_to) text += " dropped=dl";
-    if (e.deadline)
-      text += fmt::format(" deadline={}ms{}", e.deadline->value.count() / 1'000'000,
-                          e.expired_to ? " expired=dl" : "");
+    if (e.deadline) text += fmt::format(" deadline={}ms{}", e.deadline->value.count() / 1'000'000, e.expired_to ? " expired=dl" : "");
     text += "\n";
   }
   return text + fmt::format("  max_in_flight={}\n", p.max_in_flight);
@@ -182,8 +166,7 @@ RandomTopology random_topology(std::uint64_t seed, bool fail_edges) {
     p.nodes.push_back(std::move(node));
   };
   for (std::int64_t i = 0; i < sources; ++i) {
-    std::vector<std::pair<std::string, Value>> args{{"count", between(rng, 50, 300)},
-                                                    {"size", between(rng, 0, 16)}};
+    std::vector<std::pair<std::string, Value>> args{{"count", between(rng, 50, 300)}, {"size", between(rng, 0, 16)}};
     if (chance(rng, 0.2)) {
       args.emplace_back("burst", between(rng, 20, 50));
       args.emplace_back("pause_ms", between(rng, 1, 3));

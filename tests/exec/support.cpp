@@ -11,8 +11,7 @@
 
 namespace flow::test {
 
-NodeId PipelineBuilder::add(const std::string& name, NodeKind kind, std::vector<OperatorCall> chain,
-                            int workers) {
+NodeId PipelineBuilder::add(const std::string& name, NodeKind kind, std::vector<OperatorCall> chain, int workers) {
   Node node;
   node.name = name;
   node.kind = kind;

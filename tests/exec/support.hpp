@@ -4,12 +4,12 @@
 // be), a watchdog so a hung run fails loudly, and the invariants checked on
 // every run.
 #include <chrono>
-#include <map>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <string_view>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "flow/run.hpp"
@@ -37,12 +37,14 @@ struct Recorder {
 };
 
 /// Test operators, plus every built-in:
-///   numbers(count, size, burst, pause_ms) source: payloads "0", "1", … (padded to `size` bytes); count < 0:
-///   endless pass()                 stage: nothing filter_mod(k)          stage: filters messages whose
-///   number % k == 0 error_mod(k)           stage: throws on messages whose number % k == 0 spin_us(us)
-///   stage: burns `us` of CPU per message (Cost::Cpu); records its chunk sizes wait_us(us)            stage:
-///   waits `us` per message on the timer (Cost::Wait) wait_mod(us)           stage: waits (number % 5) × `us`
-///   on the timer (Cost::Wait): finishes out of order record()               sink: records into `recorder`
+///   numbers(count, size, burst, pause_ms) source: payloads "0", "1", … (padded to `size` bytes); count < 0: endless
+///   pass()                 stage: nothing
+///   filter_mod(k)          stage: filters messages whose number % k == 0
+///   error_mod(k)           stage: throws on messages whose number % k == 0
+///   spin_us(us)            stage: burns `us` of CPU per message (Cost::Cpu); records its chunk sizes
+///   wait_us(us)            stage: waits `us` per message on the timer (Cost::Wait)
+///   wait_mod(us)           stage: waits (number % 5) × `us` on the timer (Cost::Wait): finishes out of order
+///   record()               sink: records into `recorder`
 ///   drain()                sink: delivers everything
 ///   stream_fail(k, pipe)   sink: takes `k` messages in all, then throws StreamError (BrokenPipe when pipe=1)
 ///   finish_fail()          sink: delivers everything; its finish() throws
@@ -59,8 +61,8 @@ class PipelineBuilder {
   NodeId stage(const std::string& name, std::vector<OperatorCall> chain, int workers = 1);
   NodeId sink(const std::string& name, std::vector<OperatorCall> chain, int workers = 1);
   Node& node(NodeId id) { return pipeline_.nodes[id]; }
-  EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 8,
-              Overflow policy = Overflow::Block, std::optional<std::uint64_t> max_bytes = std::nullopt);
+  EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 8, Overflow policy = Overflow::Block,
+              std::optional<std::uint64_t> max_bytes = std::nullopt);
   /// A dead-letter edge from `producer` to `target`, as the checker makes one
   /// for a route (drop_newest, never waits); the caller sets the route itself
   /// (Node::errors_to, Edge::dropped_to, ...).
