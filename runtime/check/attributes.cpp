@@ -152,13 +152,14 @@ const std::vector<std::string>& pipeline_attribute_names() {
 }
 
 const std::vector<std::string>& node_attribute_names() {
-  static const std::vector<std::string> names{"workers", "ordered", "fanout", "on_error", "part", "deadline",
-                                              "expired"};
+  static const std::vector<std::string> names{"workers", "ordered",  "fanout", "on_error",
+                                              "part",    "deadline", "expired"};
   return names;
 }
 
 const std::vector<std::string>& edge_attribute_names() {
-  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes", "deadline", "dropped", "expired"};
+  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes",
+                                              "deadline", "dropped",  "expired"};
   return names;
 }
 

@@ -11,9 +11,9 @@
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/clock_notes.hpp"
-#include "runtime/check/follow_check.hpp"
 #include "runtime/check/conflicts.hpp"
 #include "runtime/check/dead_letters.hpp"
+#include "runtime/check/follow_check.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
 #include "runtime/check/overrides.hpp"
@@ -116,7 +116,8 @@ class StatementWalker {
 
   void visit(const syntax::NodeDecl& decl, std::size_t /*index*/) {
     checker::NodeRoutes routes;
-    auto node = checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes);
+    auto node =
+        checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes);
     auto [first, fresh] = declared_on_.emplace(decl.name.text, decl.name.location.line);
     if (!fresh) {
       reporter_.error(decl.name.location, decl.name.text.size(),
@@ -151,8 +152,8 @@ class StatementWalker {
       checker::set_edge_attribute(pending.settings, attribute.key.text, attribute.value.value);
     }
     auto applied =
-        checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(), chain.attributes,
-                                  [&pending](const std::string& key, const Value& value) {
+        checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
+                                  chain.attributes, [&pending](const std::string& key, const Value& value) {
                                     return checker::set_edge_attribute(pending.settings, key, value);
                                   });
     checker::locate_routes(pending.settings, defaults);

@@ -90,7 +90,8 @@ class EdgeBuilder {
       reporter_.warning(arrow, 2, fmt::format("edge {} is unbounded; its memory use has no limit", name));
     }
     auto id = pipeline_.edges.size();
-    if (settings.dropped || settings.expired) routes_.edges[id] = EdgeRoutes{settings.dropped, settings.expired};
+    if (settings.dropped || settings.expired)
+      routes_.edges[id] = EdgeRoutes{settings.dropped, settings.expired};
     pipeline_.edges.push_back(edge);
     pipeline_.nodes[from].outputs.push_back(id);
     pipeline_.nodes[to].inputs.push_back(id);

@@ -3,11 +3,11 @@
 // declared later in the file).
 #include <vector>
 
+#include "flow/model.hpp"
 #include "grammar/syntax_tree.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/dead_letters.hpp"
 #include "runtime/check/reporter.hpp"
-#include "flow/model.hpp"
 
 namespace flow::checker {
 

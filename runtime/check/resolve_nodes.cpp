@@ -48,9 +48,9 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
   }
   // Defaults were checked where they were written; only what is valid got this far.
   for (const auto& attribute : defaults) set_node_attribute(node, attribute.key.text, attribute.value.value);
-  auto applied =
-      apply_attributes(reporter, "node attribute", node_attribute_names(), decl.attributes,
-                       [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
+  auto applied = apply_attributes(
+      reporter, "node attribute", node_attribute_names(), decl.attributes,
+      [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
   if (routes != nullptr) {
     note_node_routes(*routes, defaults);
     note_node_routes(*routes, applied);

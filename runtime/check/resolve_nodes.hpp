@@ -2,11 +2,11 @@
 // Node declarations → model nodes: operator chain, roles, attributes.
 #include <vector>
 
+#include "flow/model.hpp"
+#include "flow/registry.hpp"
 #include "grammar/syntax_tree.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/reporter.hpp"
-#include "flow/model.hpp"
-#include "flow/registry.hpp"
 
 namespace flow::checker {
 
@@ -15,7 +15,6 @@ namespace flow::checker {
 /// the declaration's own attributes win over them. Its dead-letter routes
 /// as written go into `routes`.
 Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
-                  const std::vector<syntax::Attribute>& defaults,
-                  NodeRoutes* routes = nullptr);
+                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes = nullptr);
 
 }  // namespace flow::checker

@@ -61,14 +61,16 @@ std::vector<std::vector<EdgeId>> leaving_edges(const Pipeline& pipeline) {
   leaving.reserve(pipeline.nodes.size());
   for (const auto& node : pipeline.nodes) {
     leaving.push_back(node.outputs);
-    leaving.back().insert(leaving.back().end(), node.dead_letter_outputs.begin(), node.dead_letter_outputs.end());
+    leaving.back().insert(leaving.back().end(), node.dead_letter_outputs.begin(),
+                          node.dead_letter_outputs.end());
   }
   return leaving;
 }
 
 // Strongly connected components (Kosaraju, iterative so a long chain cannot
 // overflow the stack): only nodes in one component can share a cycle.
-std::vector<std::size_t> components(const Pipeline& pipeline, const std::vector<std::vector<EdgeId>>& leaving) {
+std::vector<std::size_t> components(const Pipeline& pipeline,
+                                    const std::vector<std::vector<EdgeId>>& leaving) {
   const auto count = pipeline.nodes.size();
   std::vector<NodeId> finished;
   std::vector<bool> seen(count, false);
@@ -119,8 +121,11 @@ std::vector<std::size_t> components(const Pipeline& pipeline, const std::vector<
 class CycleFinder {
  public:
   CycleFinder(Reporter& reporter, const Pipeline& pipeline)
-      : reporter_(reporter), pipeline_(pipeline), leaving_(leaving_edges(pipeline)),
-        component_(components(pipeline, leaving_)), on_path_(pipeline.nodes.size(), false) {}
+      : reporter_(reporter),
+        pipeline_(pipeline),
+        leaving_(leaving_edges(pipeline)),
+        component_(components(pipeline, leaving_)),
+        on_path_(pipeline.nodes.size(), false) {}
 
   void run() {
     for (NodeId start = 0; start < pipeline_.nodes.size() && !exhausted(); ++start) walk(start);

@@ -317,11 +317,11 @@ class NodeRunner {
   std::atomic<bool> draining_{false};  ///< stopped, and the source drains what it took before it ends
   std::unique_ptr<Outside> outside_;   ///< set for a source node
   // Dead-letter routes and deadlines (node_route.cpp), after the hot members too.
-  std::vector<EdgeBuffer*> dead_letters_;            ///< one per Node::dead_letter_outputs
+  std::vector<EdgeBuffer*> dead_letters_;  ///< one per Node::dead_letter_outputs
   std::vector<NodeRunner*> dead_letter_consumers_;
-  std::vector<Clock::duration> input_deadlines_;     ///< per input edge; zero: none
-  Clock::duration deadline_{0};                      ///< the node's own; zero: none
-  bool sheds_ = false;                               ///< an input edge or the node has a deadline
+  std::vector<Clock::duration> input_deadlines_;  ///< per input edge; zero: none
+  Clock::duration deadline_{0};                   ///< the node's own; zero: none
+  bool sheds_ = false;                            ///< an input edge or the node has a deadline
   std::atomic<std::uint64_t> expired_{0}, dead_lettered_{0};
 };
 

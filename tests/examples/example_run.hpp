@@ -49,7 +49,8 @@ inline void require_invariants(const Json& metrics, const std::string& name) {
   if (auto bound = plan_bound(name)) CHECK(metrics.at("peak_messages").get<std::uint64_t>() <= *bound);
   for (const auto& e : metrics.at("edges")) {
     INFO(e.dump());
-    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() + e.at("dropped").get<std::uint64_t>() +
+    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() +
+                                                 e.at("dropped").get<std::uint64_t>() +
                                                  e.value("expired", std::uint64_t{0}));
     if (!e.at("capacity").is_null()) CHECK(e.at("high_water") <= e.at("capacity"));
   }

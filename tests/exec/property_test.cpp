@@ -1,8 +1,8 @@
 // Property tests: the runtime's invariants on hundreds of random topologies,
 // and what each run must have done: every source made its count, every source
 // and sink moved something, max_bytes held, ordered paths kept their order.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <regex>
 
@@ -123,7 +123,8 @@ void check_made_and_moved(const Pipeline& p, const RunMetrics& metrics) {
     failed += node.errors - node.dead_lettered;  // the generator gives nodes no deadline of their own
   }
   // Operators that remove messages may remove the few a drop edge let through; so may a deadline.
-  bool sheds = std::any_of(p.edges.begin(), p.edges.end(), [](const Edge& e) { return e.deadline.has_value(); });
+  bool sheds =
+      std::any_of(p.edges.begin(), p.edges.end(), [](const Edge& e) { return e.deadline.has_value(); });
   if (!has_operator(p, "filter_mod") && !has_operator(p, "error_mod") && !sheds) CHECK(at_sinks > 0);
   CHECK(delivered == at_sinks);
   // Batches count as one message on edges and in nodes, but each member in the balance.

@@ -120,7 +120,8 @@ void add_routes(std::uint64_t seed, Pipeline& p, std::int64_t sinks) {
     }
   }
   for (NodeId id = 0; id < target; ++id) {
-    if (p.nodes[id].on_error != OnError::Skip || p.nodes[id].kind == NodeKind::Source || !chance(rng, 0.5)) continue;
+    if (p.nodes[id].on_error != OnError::Skip || p.nodes[id].kind == NodeKind::Source || !chance(rng, 0.5))
+      continue;
     p.nodes[id].on_error = OnError::DeadLetter;
     p.nodes[id].errors_to = target;
     route_to(p, id, target);
@@ -139,11 +140,14 @@ std::string describe(const Pipeline& p) {
   }
   for (EdgeId id = 0; id < p.edges.size(); ++id) {
     const Edge& e = p.edges[id];
-    text += fmt::format("  {} {}capacity={} overflow={} max_bytes={}", p.edge_name(id), e.dead_letter ? "(dead letter) " : "",
+    text += fmt::format("  {} {}capacity={} overflow={} max_bytes={}", p.edge_name(id),
+                        e.dead_letter ? "(dead letter) " : "",
                         e.capacity ? std::to_string(*e.capacity) : "unbounded", to_string(e.overflow),
                         e.max_bytes ? std::to_string(*e.max_bytes) : "-");
     if (e.dropped_to) text += " dropped=dl";
-    if (e.deadline) text += fmt::format(" deadline={}ms{}", e.deadline->value.count() / 1'000'000, e.expired_to ? " expired=dl" : "");
+    if (e.deadline)
+      text += fmt::format(" deadline={}ms{}", e.deadline->value.count() / 1'000'000,
+                          e.expired_to ? " expired=dl" : "");
     text += "\n";
   }
   return text + fmt::format("  max_in_flight={}\n", p.max_in_flight);
