@@ -77,7 +77,12 @@ class ReceiptRef {
 struct Message {
   Payload payload;
   std::vector<Message> members;  ///< non-empty: this message is a batch (made by `batch`)
-  std::uint32_t source = 0;      ///< NodeId of the source that made it (a batch: its first member's)
+  /// NodeId of the source that made it (a batch: its first member's).
+  std::uint32_t source : 31 = 0;
+  /// Sent along a dead-letter route (docs/dead_letters.md): a sink that
+  /// delivers it counts it dead-lettered, not delivered. A bit beside
+  /// `source`, so a message stays 80 bytes.
+  std::uint32_t dead_letter : 1 = 0;
   ReceiptRef receipt;            ///< set by a source that must know when the message is done (cut_consume)
   Clock::time_point created{};   ///< when the source made it, for end-to-end latency
 

@@ -85,6 +85,37 @@ std::string read_part(const Value& value, std::string& out) {
   return "";
 }
 
+// `deadline=200ms`: how old a message may be when it would be taken.
+std::string read_deadline(const Value& value, std::optional<Duration>& out) {
+  const auto* duration = std::get_if<Duration>(&value);
+  if (duration == nullptr) return kind_error(describe(ValueKind::Duration), value);
+  if (duration->value.count() <= 0) return "deadline must be longer than 0s";
+  out = *duration;
+  return "";
+}
+
+// A route names the node it leads to: a bare word, as in `dropped=dlq`.
+std::string read_route(const std::string& key, const Value& value, std::optional<RouteName>* out) {
+  const auto* word = std::get_if<Identifier>(&value);
+  if (word == nullptr) return kind_error(fmt::format("a node name (a bare word, as in {}=dlq)", key), value);
+  if (out != nullptr) *out = RouteName{word->name, {}, 0};
+  return "";
+}
+
+// `on_error=fail`, `skip`, or the node failed messages go to. The words
+// fail and skip always mean the policies (a node of that name gets a
+// warning where it is named: dead_letters.cpp).
+std::string read_on_error(const Value& value, Node& node) {
+  const auto* word = std::get_if<Identifier>(&value);
+  if (word == nullptr) return kind_error("fail, skip or a node name (a bare word)", value);
+  if (word->name == "fail" || word->name == "skip") {
+    node.on_error = word->name == "fail" ? OnError::Fail : OnError::Skip;
+  } else {
+    node.on_error = OnError::DeadLetter;  // its target is looked up once every node is known
+  }
+  return "";
+}
+
 // Words other tools (and flow's own metrics JSON, `policy`) use for an
 // attribute, too far from its name in spelling for closest_match to find.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAttributeSynonyms{{
@@ -121,12 +152,14 @@ const std::vector<std::string>& pipeline_attribute_names() {
 }
 
 const std::vector<std::string>& node_attribute_names() {
-  static const std::vector<std::string> names{"workers", "ordered", "fanout", "on_error", "part"};
+  static const std::vector<std::string> names{"workers", "ordered",  "fanout", "on_error",
+                                              "part",    "deadline", "expired"};
   return names;
 }
 
 const std::vector<std::string>& edge_attribute_names() {
-  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes"};
+  static const std::vector<std::string> names{"capacity", "overflow", "max_bytes",
+                                              "deadline", "dropped",  "expired"};
   return names;
 }
 
@@ -171,12 +204,17 @@ std::string set_node_attribute(Node& node, const std::string& key, const Value& 
   if (key == "fanout") {
     return read_enum("fanout", value, std::array{Fanout::Broadcast, Fanout::RoundRobin}, node.fanout);
   }
-  return read_enum("on_error policy", value, std::array{OnError::Fail, OnError::Skip}, node.on_error);
+  if (key == "deadline") return read_deadline(value, node.deadline);
+  if (key == "expired") return read_route(key, value, nullptr);
+  return read_on_error(value, node);
 }
 
 std::string set_edge_attribute(EdgeSettings& edge, const std::string& key, const Value& value) {
   if (key == "capacity") return read_capacity(value, edge);
   if (key == "max_bytes") return read_max_bytes(value, edge);
+  if (key == "deadline") return read_deadline(value, edge.deadline);
+  if (key == "dropped") return read_route(key, value, &edge.dropped);
+  if (key == "expired") return read_route(key, value, &edge.expired);
   return read_enum("overflow policy", value,
                    std::array{Overflow::Block, Overflow::DropNewest, Overflow::DropOldest, Overflow::Fail},
                    edge.overflow);
@@ -207,6 +245,45 @@ std::vector<syntax::Attribute> apply_attributes(Reporter& reporter, std::string_
     applied.push_back(attribute);
   }
   return applied;
+}
+
+std::optional<std::string> node_route_target(const std::string& key, const Value& value) {
+  const auto* word = std::get_if<Identifier>(&value);
+  if (word == nullptr) return std::nullopt;
+  if (key == "expired") return word->name;
+  if (key == "on_error" && word->name != "fail" && word->name != "skip") return word->name;
+  return std::nullopt;
+}
+
+namespace {
+
+RouteName located(const syntax::Attribute& attribute, std::string target) {
+  return RouteName{std::move(target), attribute.value.location, attribute.value.width};
+}
+
+}  // namespace
+
+void locate_routes(EdgeSettings& edge, const std::vector<syntax::Attribute>& attributes) {
+  for (const auto& attribute : attributes) {
+    const auto* word = std::get_if<Identifier>(&attribute.value.value);
+    if (word == nullptr) continue;
+    if (attribute.key.text == "dropped") edge.dropped = located(attribute, word->name);
+    if (attribute.key.text == "expired") edge.expired = located(attribute, word->name);
+  }
+}
+
+void note_node_routes(NodeRoutes& routes, const std::vector<syntax::Attribute>& attributes) {
+  for (const auto& attribute : attributes) {
+    if (attribute.key.text == "on_error") {
+      auto target = node_route_target("on_error", attribute.value.value);
+      // A later on_error=fail (or skip) takes back a route a default gave.
+      routes.errors = target ? std::optional<RouteName>(located(attribute, *target)) : std::nullopt;
+    }
+    if (auto target = attribute.key.text == "expired" ? node_route_target("expired", attribute.value.value)
+                                                      : std::nullopt) {
+      routes.expired = located(attribute, *target);
+    }
+  }
 }
 
 }  // namespace flow::checker

@@ -14,6 +14,15 @@
 
 namespace flow::checker {
 
+/// A dead-letter route's target as written (`dropped=dlq`): the node is
+/// looked up once every node is known (dead_letters.hpp); `at`/`width` point
+/// at the value (empty for a `--set`).
+struct RouteName {
+  std::string target;
+  SourceLocation at;
+  std::size_t width = 0;
+};
+
 /// An edge's attributes as written; what is left unset takes its default once
 /// the consumer (and so its workers) is known.
 struct EdgeSettings {
@@ -21,7 +30,23 @@ struct EdgeSettings {
   std::optional<std::uint64_t> capacity;  ///< nullopt with capacity_set: unbounded
   Overflow overflow = Overflow::Block;
   std::optional<std::uint64_t> max_bytes;
+  std::optional<Duration> deadline;
+  std::optional<RouteName> dropped, expired;  ///< `dropped=NODE`, `expired=NODE`
 };
+
+/// A node's routes as written: `on_error=NODE` and `expired=NODE`.
+struct NodeRoutes {
+  std::optional<RouteName> errors, expired;
+};
+
+/// Where each route attribute among `attributes` (already applied) was
+/// written: fills `at`/`width` of the matching route of `edge` or `routes`.
+void locate_routes(EdgeSettings& edge, const std::vector<syntax::Attribute>& attributes);
+/// The routes among a node's applied `attributes` (defaults first, then its
+/// own: a later one wins), with where they were written.
+void note_node_routes(NodeRoutes& routes, const std::vector<syntax::Attribute>& attributes);
+/// The route a node attribute names (`on_error=dlq`, `expired=late`), if `key`/`value` is one.
+std::optional<std::string> node_route_target(const std::string& key, const Value& value);
 
 const std::vector<std::string>& pipeline_attribute_names();
 const std::vector<std::string>& node_attribute_names();

@@ -11,8 +11,9 @@
 #include "grammar/parser.hpp"
 #include "runtime/check/attributes.hpp"
 #include "runtime/check/clock_notes.hpp"
-#include "runtime/check/follow_check.hpp"
 #include "runtime/check/conflicts.hpp"
+#include "runtime/check/dead_letters.hpp"
+#include "runtime/check/follow_check.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
 #include "runtime/check/overrides.hpp"
@@ -72,6 +73,7 @@ class StatementWalker {
   }
 
   std::vector<PendingChain> take_chains() { return std::move(chains_); }
+  checker::Routes& routes() { return routes_; }
   const std::map<std::string, checker::OrderingSyntax>& ordering() const { return ordering_; }
 
  private:
@@ -113,7 +115,9 @@ class StatementWalker {
   }
 
   void visit(const syntax::NodeDecl& decl, std::size_t /*index*/) {
-    auto node = checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)));
+    checker::NodeRoutes routes;
+    auto node =
+        checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes);
     auto [first, fresh] = declared_on_.emplace(decl.name.text, decl.name.location.line);
     if (!fresh) {
       reporter_.error(decl.name.location, decl.name.text.size(),
@@ -121,6 +125,7 @@ class StatementWalker {
       return;
     }
     ordering_[decl.name.text] = ordering_of(decl);
+    if (routes.errors || routes.expired) routes_.nodes.emplace(decl.name.text, std::move(routes));
     pipeline_.nodes.push_back(std::move(node));
   }
 
@@ -142,13 +147,17 @@ class StatementWalker {
 
   void visit(const syntax::EdgeChain& chain, std::size_t /*index*/) {
     PendingChain pending{&chain, {}};
-    for (const auto& attribute : defaults_for(Target::Edge)) {
+    auto defaults = defaults_for(Target::Edge);
+    for (const auto& attribute : defaults) {
       checker::set_edge_attribute(pending.settings, attribute.key.text, attribute.value.value);
     }
-    checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(), chain.attributes,
-                              [&pending](const std::string& key, const Value& value) {
-                                return checker::set_edge_attribute(pending.settings, key, value);
-                              });
+    auto applied =
+        checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
+                                  chain.attributes, [&pending](const std::string& key, const Value& value) {
+                                    return checker::set_edge_attribute(pending.settings, key, value);
+                                  });
+    checker::locate_routes(pending.settings, defaults);
+    checker::locate_routes(pending.settings, applied);
     chains_.push_back(pending);
   }
 
@@ -176,6 +185,7 @@ class StatementWalker {
   std::map<Target, std::map<std::string, syntax::Attribute>> defaults_;
   std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
   std::vector<PendingChain> chains_;
+  checker::Routes routes_;  ///< dead-letter routes as written, resolved once every edge is known
   std::map<std::string, checker::OrderingSyntax>
       ordering_;  ///< node name → its workers and ordered as written
 };
@@ -191,10 +201,11 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   pipeline.name = default_name(*source);
   StatementWalker walker(reporter, registry, pipeline);
   walker.walk(file);
-  checker::apply_overrides(reporter, registry, pipeline, overrides);
+  checker::apply_overrides(reporter, registry, pipeline, overrides, walker.routes());
   checker::derive_seeds(pipeline);
-  checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete);
-  checker::apply_edge_overrides(reporter, pipeline, overrides);
+  checker::resolve_edges(reporter, pipeline, walker.take_chains(), file_complete, walker.routes());
+  checker::apply_edge_overrides(reporter, pipeline, overrides, walker.routes());
+  if (file_complete) checker::resolve_dead_letters(reporter, pipeline, walker.routes());
   if (file_complete) checker::check_topology(reporter, pipeline);
   checker::check_limits(reporter, pipeline, registry);
   checker::note_virtual_clock(reporter, pipeline, registry);

@@ -103,10 +103,16 @@ std::string unknown_edge(const Pipeline& pipeline, const std::string& target) {
 
 /// The edge's attributes as settings, so the file's own setter checks the value.
 EdgeSettings settings_of(const Edge& edge) {
-  return EdgeSettings{true, edge.capacity, edge.overflow, edge.max_bytes};
+  EdgeSettings settings;
+  settings.capacity_set = true;
+  settings.capacity = edge.capacity;
+  settings.overflow = edge.overflow;
+  settings.max_bytes = edge.max_bytes;
+  settings.deadline = edge.deadline;
+  return settings;
 }
 
-std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::string& warning) {
+std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::string& warning, Routes& routes) {
   std::string parse_error;
   auto literal = parse_value(change.value, parse_error);
   if (!literal) return parse_error;
@@ -122,6 +128,9 @@ std::string apply_to_edge(Pipeline& pipeline, const Override& change, std::strin
   edge.capacity = settings.capacity;
   edge.overflow = settings.overflow;
   edge.max_bytes = settings.max_bytes;
+  edge.deadline = settings.deadline;
+  if (settings.dropped) routes.edges[*id].dropped = settings.dropped;
+  if (settings.expired) routes.edges[*id].expired = settings.expired;
   if (!edge.capacity) {
     warning = fmt::format("edge {} is unbounded; its memory use has no limit", pipeline.edge_name(*id));
   }
@@ -143,13 +152,26 @@ std::string quoting_hint(const OperatorRegistry& registry, const Pipeline& pipel
                      change.key, value);
 }
 
+// `--set b.on_error=dlq` replaces the route the file wrote (on_error=skip takes it back).
+void note_route(const Override& change, Routes& routes) {
+  if (change.key != "on_error" && change.key != "expired") return;
+  std::string parse_error;
+  auto literal = parse_value(change.value, parse_error);
+  if (!literal) return;
+  auto target = node_route_target(change.key, literal->value);
+  auto& node = routes.nodes[change.node];
+  auto& route = change.key == "on_error" ? node.errors : node.expired;
+  route = target ? std::optional<RouteName>(RouteName{*target, {}, 0}) : std::nullopt;
+}
+
 }  // namespace
 
 void apply_overrides(Reporter& reporter, const OperatorRegistry& registry, Pipeline& pipeline,
-                     const std::vector<Override>& overrides) {
+                     const std::vector<Override>& overrides, Routes& routes) {
   for (const auto& change : overrides) {
     if (names_edge(change)) continue;
     auto error = apply_one(registry, pipeline, change);
+    if (error.empty()) note_route(change, routes);
     if (!error.empty()) {
       reporter.error(SourceLocation{}, 0,
                      fmt::format("--set {}.{}={}: {}{}", change.node, change.key, change.value, error,
@@ -185,11 +207,12 @@ void derive_seeds(Pipeline& pipeline) {
   }
 }
 
-void apply_edge_overrides(Reporter& reporter, Pipeline& pipeline, const std::vector<Override>& overrides) {
+void apply_edge_overrides(Reporter& reporter, Pipeline& pipeline, const std::vector<Override>& overrides,
+                          Routes& routes) {
   for (const auto& change : overrides) {
     if (!names_edge(change)) continue;
     std::string warning;
-    auto error = apply_to_edge(pipeline, change, warning);
+    auto error = apply_to_edge(pipeline, change, warning, routes);
     auto what = fmt::format("--set {}.{}={}: ", change.node, change.key, change.value);
     if (!error.empty()) reporter.error(SourceLocation{}, 0, what + error);
     if (!warning.empty()) reporter.warning(SourceLocation{}, 0, what + warning);

@@ -13,8 +13,8 @@ using StepIds = std::vector<std::optional<NodeId>>;
 
 class EdgeBuilder {
  public:
-  EdgeBuilder(Reporter& reporter, Pipeline& pipeline, bool report_unknown)
-      : reporter_(reporter), pipeline_(pipeline), report_unknown_(report_unknown) {
+  EdgeBuilder(Reporter& reporter, Pipeline& pipeline, bool report_unknown, Routes& routes)
+      : reporter_(reporter), pipeline_(pipeline), report_unknown_(report_unknown), routes_(routes) {
     for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
       node_names_.push_back(pipeline.nodes[id].name);
       ids_.emplace(pipeline.nodes[id].name, id);
@@ -79,6 +79,7 @@ class EdgeBuilder {
     edge.to = to;
     edge.overflow = settings.overflow;
     edge.max_bytes = settings.max_bytes;
+    edge.deadline = settings.deadline;
     edge.location = arrow;
     if (settings.capacity_set) {
       edge.capacity = settings.capacity;
@@ -89,6 +90,8 @@ class EdgeBuilder {
       reporter_.warning(arrow, 2, fmt::format("edge {} is unbounded; its memory use has no limit", name));
     }
     auto id = pipeline_.edges.size();
+    if (settings.dropped || settings.expired)
+      routes_.edges[id] = EdgeRoutes{settings.dropped, settings.expired};
     pipeline_.edges.push_back(edge);
     pipeline_.nodes[from].outputs.push_back(id);
     pipeline_.nodes[to].inputs.push_back(id);
@@ -97,6 +100,7 @@ class EdgeBuilder {
   Reporter& reporter_;
   Pipeline& pipeline_;
   bool report_unknown_;
+  Routes& routes_;
   std::vector<std::string> node_names_;
   std::unordered_map<std::string, NodeId> ids_;  ///< first declarations only, as in pipeline_.nodes
   std::size_t unknown_ = 0;
@@ -106,8 +110,8 @@ class EdgeBuilder {
 }  // namespace
 
 void resolve_edges(Reporter& reporter, Pipeline& pipeline, const std::vector<PendingChain>& chains,
-                   bool report_unknown) {
-  EdgeBuilder builder(reporter, pipeline, report_unknown);
+                   bool report_unknown, Routes& routes) {
+  EdgeBuilder builder(reporter, pipeline, report_unknown, routes);
   for (const auto& pending : chains) builder.add_chain(pending);
 }
 

@@ -3,10 +3,11 @@
 // declared later in the file).
 #include <vector>
 
+#include "flow/model.hpp"
 #include "grammar/syntax_tree.hpp"
 #include "runtime/check/attributes.hpp"
+#include "runtime/check/dead_letters.hpp"
 #include "runtime/check/reporter.hpp"
-#include "flow/model.hpp"
 
 namespace flow::checker {
 
@@ -21,7 +22,8 @@ struct PendingChain {
 /// order, and fills the nodes' inputs and outputs. With `report_unknown` false
 /// (the file had syntax errors, so a name may be missing only because its
 /// declaration did not parse) unknown names are skipped silently.
+/// The routes an edge's attributes name (`dropped=`, `expired=`) go into `routes`.
 void resolve_edges(Reporter& reporter, Pipeline& pipeline, const std::vector<PendingChain>& chains,
-                   bool report_unknown);
+                   bool report_unknown, Routes& routes);
 
 }  // namespace flow::checker

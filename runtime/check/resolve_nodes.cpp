@@ -35,7 +35,7 @@ void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t in
 }  // namespace
 
 Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
-                  const std::vector<syntax::Attribute>& defaults) {
+                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes) {
   Node node;
   node.name = decl.name.text;
   node.kind = decl.kind;
@@ -48,8 +48,13 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
   }
   // Defaults were checked where they were written; only what is valid got this far.
   for (const auto& attribute : defaults) set_node_attribute(node, attribute.key.text, attribute.value.value);
-  apply_attributes(reporter, "node attribute", node_attribute_names(), decl.attributes,
-                   [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
+  auto applied = apply_attributes(
+      reporter, "node attribute", node_attribute_names(), decl.attributes,
+      [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
+  if (routes != nullptr) {
+    note_node_routes(*routes, defaults);
+    note_node_routes(*routes, applied);
+  }
   return node;
 }
 

@@ -2,17 +2,19 @@
 // Node declarations → model nodes: operator chain, roles, attributes.
 #include <vector>
 
-#include "grammar/syntax_tree.hpp"
-#include "runtime/check/reporter.hpp"
 #include "flow/model.hpp"
 #include "flow/registry.hpp"
+#include "grammar/syntax_tree.hpp"
+#include "runtime/check/attributes.hpp"
+#include "runtime/check/reporter.hpp"
 
 namespace flow::checker {
 
 /// Builds the node `decl` declares. `defaults` are the already-checked
 /// attributes of earlier `source|stage|sink [...]` statements for its kind;
-/// the declaration's own attributes win over them.
+/// the declaration's own attributes win over them. Its dead-letter routes
+/// as written go into `routes`.
 Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
-                  const std::vector<syntax::Attribute>& defaults);
+                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes = nullptr);
 
 }  // namespace flow::checker

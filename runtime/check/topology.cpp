@@ -19,13 +19,18 @@ std::vector<bool> reachable(const Pipeline& pipeline, NodeKind start_kind, bool 
     auto id = pending.back();
     pending.pop_back();
     const auto& node = pipeline.nodes[id];
-    for (auto edge_id : forwards ? node.outputs : node.inputs) {
+    auto visit = [&](EdgeId edge_id) {
       const auto& edge = pipeline.edges[edge_id];
       auto next = forwards ? edge.to : edge.from;
       if (!seen[next]) {
         seen[next] = true;
         pending.push_back(next);
       }
+    };
+    // A node fed only by a dead-letter route is reached through it.
+    for (auto edge_id : forwards ? node.outputs : node.inputs) visit(edge_id);
+    if (forwards) {
+      for (auto edge_id : node.dead_letter_outputs) visit(edge_id);
     }
   }
   return seen;
@@ -49,9 +54,23 @@ void check_flow(Reporter& reporter, const Pipeline& pipeline) {
   }
 }
 
+// The edges leaving each node: its outputs, then its dead-letter routes (a
+// route back upstream would make each end wait for the other to finish).
+std::vector<std::vector<EdgeId>> leaving_edges(const Pipeline& pipeline) {
+  std::vector<std::vector<EdgeId>> leaving;
+  leaving.reserve(pipeline.nodes.size());
+  for (const auto& node : pipeline.nodes) {
+    leaving.push_back(node.outputs);
+    leaving.back().insert(leaving.back().end(), node.dead_letter_outputs.begin(),
+                          node.dead_letter_outputs.end());
+  }
+  return leaving;
+}
+
 // Strongly connected components (Kosaraju, iterative so a long chain cannot
 // overflow the stack): only nodes in one component can share a cycle.
-std::vector<std::size_t> components(const Pipeline& pipeline) {
+std::vector<std::size_t> components(const Pipeline& pipeline,
+                                    const std::vector<std::vector<EdgeId>>& leaving) {
   const auto count = pipeline.nodes.size();
   std::vector<NodeId> finished;
   std::vector<bool> seen(count, false);
@@ -61,7 +80,7 @@ std::vector<std::size_t> components(const Pipeline& pipeline) {
     seen[root] = true;
     while (!stack.empty()) {
       auto& [id, next] = stack.back();
-      const auto& outputs = pipeline.nodes[id].outputs;
+      const auto& outputs = leaving[id];
       if (next == outputs.size()) {
         finished.push_back(id);
         stack.pop_back();
@@ -102,7 +121,10 @@ std::vector<std::size_t> components(const Pipeline& pipeline) {
 class CycleFinder {
  public:
   CycleFinder(Reporter& reporter, const Pipeline& pipeline)
-      : reporter_(reporter), pipeline_(pipeline), component_(components(pipeline)),
+      : reporter_(reporter),
+        pipeline_(pipeline),
+        leaving_(leaving_edges(pipeline)),
+        component_(components(pipeline, leaving_)),
         on_path_(pipeline.nodes.size(), false) {}
 
   void run() {
@@ -120,7 +142,7 @@ class CycleFinder {
     on_path_[start] = true;
     while (!stack.empty() && !exhausted()) {
       auto& [id, next] = stack.back();
-      const auto& outputs = pipeline_.nodes[id].outputs;
+      const auto& outputs = leaving_[id];
       if (next == outputs.size()) {
         on_path_[id] = false;
         stack.pop_back();
@@ -146,13 +168,23 @@ class CycleFinder {
 
   void report(NodeId start) {
     std::string names = pipeline_.nodes[start].name;
-    for (auto edge_id : path_) names += " -> " + pipeline_.nodes[pipeline_.edges[edge_id].to].name;
-    reporter_.error(pipeline_.edges[path_.front()].location, 2, fmt::format("cycle: {}", names));
+    bool routed = false;
+    for (auto edge_id : path_) {
+      const auto& edge = pipeline_.edges[edge_id];
+      routed = routed || edge.dead_letter;
+      names += (edge.dead_letter ? " ~> " : " -> ") + pipeline_.nodes[edge.to].name;
+    }
+    // A dead-letter edge's location is its route's value, as wide as the target's name.
+    const auto& first = pipeline_.edges[path_.front()];
+    auto width = first.dead_letter ? pipeline_.nodes[first.to].name.size() : 2;
+    reporter_.error(first.location, width,
+                    fmt::format("cycle: {}{}", names, routed ? " (~> is a dead-letter route)" : ""));
     ++found_;
   }
 
   Reporter& reporter_;
   const Pipeline& pipeline_;
+  std::vector<std::vector<EdgeId>> leaving_;
   std::vector<std::size_t> component_;
   std::vector<bool> on_path_;
   std::vector<EdgeId> path_;

@@ -72,6 +72,8 @@ void collect_sources(const RunParts& parts, RunMetrics& metrics) {
     source.dropped = balance.dropped.load(std::memory_order_relaxed);
     source.filtered = balance.filtered.load(std::memory_order_relaxed);
     source.errors = balance.errors.load(std::memory_order_relaxed);
+    source.expired = balance.expired.load(std::memory_order_relaxed);
+    source.dead_lettered = balance.dead_lettered.load(std::memory_order_relaxed);
     source.expected = runner.expected();
     metrics.sources.push_back(std::move(source));
   }

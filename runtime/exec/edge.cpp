@@ -26,7 +26,19 @@ EdgeBuffer::EdgeBuffer(const Edge& edge)
     : capacity_(edge.capacity),
       max_bytes_(edge.max_bytes),
       policy_(edge.overflow),
-      gives_credit_(edge.overflow == Overflow::Block && edge.capacity.has_value()) {}
+      gives_credit_(edge.overflow == Overflow::Block && edge.capacity.has_value()),
+      dead_letter_(edge.dead_letter) {}
+
+void EdgeBuffer::expired(std::size_t n) {
+  std::lock_guard lock(mutex_);
+  out_ -= n;
+  expired_ += n;
+}
+
+void EdgeBuffer::routed(std::size_t n) {
+  std::lock_guard lock(mutex_);
+  routed_ += n;
+}
 
 // Room to admit messages now: what is neither held nor promised to another worker's reservation.
 std::size_t EdgeBuffer::count_room() const {
@@ -251,6 +263,9 @@ EdgeMetrics EdgeBuffer::snapshot() const {
   m.in = in_;
   m.out = out_;
   m.dropped = dropped_;
+  m.expired = expired_;
+  m.dead_lettered = routed_;
+  m.dead_letter = dead_letter_;
   m.held = held_.size();
   m.high_water = high_water_;
   m.bytes_held = held_.bytes();

@@ -67,6 +67,12 @@ class EdgeBuffer {
   /// Counts `messages` that arrived for this edge and were refused before
   /// being offered (a source answered 429): in and dropped both grow.
   void refuse(std::size_t messages);
+  /// `n` messages the consumer just took were older than the edge's
+  /// deadline: they count as expired, not as taken out.
+  void expired(std::size_t n);
+  /// `n` messages this edge dropped or shed were sent along a dead-letter route.
+  void routed(std::size_t n);
+
   /// Producer output waits here (a `block` edge that was full). Read without
   /// the lock: a producer asks before every unit.
   bool has_parked() const;
@@ -91,6 +97,7 @@ class EdgeBuffer {
   const std::optional<std::uint64_t> max_bytes_;
   const Overflow policy_;
   const bool gives_credit_;
+  const bool dead_letter_;
 
   mutable std::mutex mutex_;
   MessageQueue held_;
@@ -104,7 +111,7 @@ class EdgeBuffer {
   std::uint64_t reserved_ = 0;  ///< room claimed by producer workers that have not offered yet
   bool wanting_ = false;        ///< a producer found no room to reserve
 
-  std::uint64_t in_ = 0, out_ = 0, dropped_ = 0;
+  std::uint64_t in_ = 0, out_ = 0, dropped_ = 0, expired_ = 0, routed_ = 0;
   std::uint64_t high_water_ = 0, high_water_bytes_ = 0;
   std::chrono::nanoseconds blocked_{0}, full_{0};
   std::optional<Clock::time_point> blocked_since_, full_since_;

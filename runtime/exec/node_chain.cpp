@@ -104,6 +104,10 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   SourceTally before = state_.tally();
   if (skip || foreign) before.add_all(unit.messages);
   auto messages_before = unit.messages.size();
+  // on_error=NODE sends a throwing call's input on: kept before the call
+  // (payloads are shared views; the copy is one vector).
+  std::optional<Chunk> input;
+  if (node_.on_error == OnError::DeadLetter) input = unit.messages;
   FilterCounter context(state_.tally());
   std::optional<AllocationGuard> guard;
   if (guarded(op)) guard.emplace(state_);
@@ -121,7 +125,10 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
       return false;
     }
   }
-  if (thrown) return apply_failed(unit, op, thrown, before, messages_before);
+  if (thrown) return apply_failed(unit, op, thrown, before, messages_before, input ? &*input : nullptr);
+  // What left the chain here, filtered or failed (taken before routing moves the failed on).
+  SourceTally gone = context.tally();
+  if (foreign) gone.add_all(context.failed_messages());
   if (!context.failed_messages().empty() && !messages_failed(unit, op, context.failed_messages(), context.first_cause()))
     return false;
   if (context.count()) {
@@ -131,8 +138,6 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   if (context.dropped_tally().total() != 0) state_.retire(context.dropped_tally(), Exit::Dropped);
   // After what left is retired, so that growth does not count it twice against the memory limit.
   if (foreign) {
-    SourceTally gone = context.tally();  // what left the chain here, filtered or failed
-    gone.add_all(context.failed_messages());
     account_foreign(op, before, unit.messages, gone, context.dropped_tally(), messages_before);
   } else if (context.resized_bytes() != 0) {
     state_.resized(context.resized_bytes(), origins_[op].note);
@@ -150,7 +155,7 @@ std::exception_ptr NodeRunner::call_apply(std::size_t op, Chunk& messages, Opera
 }
 
 bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_ptr& thrown,
-                              const SourceTally& before, std::size_t messages_before) {
+                              const SourceTally& before, std::size_t messages_before, Chunk* input) {
   std::string cause;
   try {
     std::rethrow_exception(thrown);
@@ -161,11 +166,17 @@ bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_p
   } catch (...) {
     cause = "unknown exception";
   }
-  if (node_.on_error != OnError::Skip) {
+  if (node_.on_error == OnError::Fail) {
     state_.fail(failure(unit, op, cause.c_str()));
     return false;
   }
   // What the operator reported filtered before it threw counts as the error too: counted once.
+  if (input != nullptr) {  // on_error=NODE: the call's input goes on, as it was before the call
+    errors_.fetch_add(input->size(), std::memory_order_relaxed);
+    unit.messages.clear();
+    route_failed(*input);
+    return true;
+  }
   errors_.fetch_add(messages_before, std::memory_order_relaxed);
   state_.retire(before, Exit::Errors);
   mark_lost(unit.messages);
@@ -174,9 +185,14 @@ bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_p
 }
 
 bool NodeRunner::messages_failed(const Unit& unit, std::size_t op, Chunk& failed, const std::string& cause) {
-  if (node_.on_error != OnError::Skip) {
+  if (node_.on_error == OnError::Fail) {
     state_.fail(failure(unit, op, cause.c_str()));
     return false;
+  }
+  if (node_.on_error == OnError::DeadLetter) {
+    errors_.fetch_add(failed.size(), std::memory_order_relaxed);
+    route_failed(failed);
+    return true;
   }
   SourceTally tally = state_.tally();
   tally.add_all(failed);

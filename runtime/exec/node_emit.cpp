@@ -43,6 +43,8 @@ NodeRunner::Step NodeRunner::take_and_run() {
   } else if (looked) {
     input_.found();
   }
+  // Everything taken was too old (shed_expired): the inputs may hold more.
+  if (unit.messages.empty() && inputs.shed > 0) return Step::Progress;
   if (unit.messages.empty()) return Step::Idle;
   unit.taken = unit.messages.size();
   unit.first = in_.fetch_add(unit.taken, std::memory_order_relaxed);
@@ -70,16 +72,24 @@ NodeRunner::InputState NodeRunner::take_input(Chunk& out, std::size_t max) {
   auto start = next_input_.fetch_add(1, std::memory_order_relaxed);
   InputState state{true, true};
   std::size_t looked = 0;
+  std::optional<Clock::time_point> now;
   for (; looked < count && out.size() < max; ++looked) {
     auto index = (start + looked) % count;
+    auto had = out.size();
     TakeResult taken = inputs_[index]->take(out, max - out.size());
+    if (sheds_ && taken.taken > 0) {
+      if (!now) now = Clock::now();
+      // Those the node's own deadline shed were taken by it: they count in its `in`.
+      in_.fetch_add(shed_expired(index, out, had, *now), std::memory_order_relaxed);
+      state.shed += taken.taken - (out.size() - had);
+    }
     state.drained = state.drained && taken.drained;
     state.emptied = state.emptied && taken.emptied;
     if (taken.unblocked) producers_[index]->on_unblocked();
     if (taken.room_opened) producers_[index]->on_room();
   }
   // Inputs not looked at may hold messages, and may be open.
-  if (looked < count) state = {false, false};
+  if (looked < count) state = {false, false, state.shed};
   return state;
 }
 
@@ -157,12 +167,7 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
   if (result.unblocked) on_unblocked();
   if (result.room_opened) on_room();
   if (result.out_of_room) room_.wait(epoch);
-  if (!dropped.empty()) {
-    SourceTally tally = state_.tally();
-    tally.add_all(dropped);
-    state_.retire(tally, Exit::Dropped);
-    mark_lost(dropped);
-  }
+  if (!dropped.empty()) drop(output, dropped);
   if (result.overflowed) {
     EdgeId id = node_.outputs[output];
     const Edge& edge = state_.pipeline().edges[id];
@@ -177,6 +182,7 @@ void NodeRunner::offer(std::size_t output, Chunk& messages, std::size_t reserved
 void NodeRunner::deliver(Chunk& messages) {
   auto now = Clock::now();
   SourceTally tally = state_.tally();
+  SourceTally dead_lettered = state_.tally();  // what came along a dead-letter route
   std::uint64_t delivered = 0;
   // Messages of one pull share their creation time: record each run of equal times once.
   Clock::time_point run_created{};
@@ -192,7 +198,7 @@ void NodeRunner::deliver(Chunk& messages) {
     }
     run_created = message.created;
     ++run_length;
-    tally.add(message);
+    (message.dead_letter ? dead_lettered : tally).add(message);
     ++delivered;
   };
   for (const auto& message : messages) one(message, one);
@@ -200,6 +206,7 @@ void NodeRunner::deliver(Chunk& messages) {
   delivered_.fetch_add(delivered, std::memory_order_relaxed);
   out_.fetch_add(delivered, std::memory_order_relaxed);
   state_.retire(tally, Exit::Delivered);
+  if (dead_lettered.total() != 0) state_.retire(dead_lettered, Exit::DeadLettered);
   messages.clear();
 }
 

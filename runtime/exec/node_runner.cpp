@@ -236,6 +236,11 @@ void NodeRunner::finish() {
     outputs_[k]->close();
     consumers_[k]->on_input();
   }
+  // Nothing more can be routed: each route's target may end once it has taken the rest.
+  for (std::size_t k = 0; k < dead_letters_.size(); ++k) {
+    dead_letters_[k]->close();
+    dead_letter_consumers_[k]->on_input();
+  }
   state_.node_finished();
 }
 
@@ -265,6 +270,8 @@ NodeMetrics NodeRunner::metrics(double elapsed_s) const {
   m.out = out_.load(std::memory_order_relaxed);
   m.errors = errors_.load(std::memory_order_relaxed);
   m.filtered = filtered_.load(std::memory_order_relaxed);
+  m.expired = expired_.load(std::memory_order_relaxed);
+  m.dead_lettered = dead_lettered_.load(std::memory_order_relaxed);
   m.busy_s = static_cast<double>(busy_ns_.load(std::memory_order_relaxed)) * 1e-9;
   double capacity_s = elapsed_s * node_.workers;
   m.busy = capacity_s > 0 ? std::min(1.0, m.busy_s / capacity_s) : 0;

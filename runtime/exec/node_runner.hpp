@@ -75,6 +75,9 @@ class NodeRunner {
   /// Wires the node to its edges; index k of `inputs` comes from `producers[k]`, of `outputs` goes to `consumers[k]`.
   void connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner*> producers,
                std::vector<EdgeBuffer*> outputs, std::vector<NodeRunner*> consumers);
+  /// Wires the node's dead-letter edges (Node::dead_letter_outputs, in that
+  /// order) and the runners they lead to.
+  void connect_dead_letters(std::vector<EdgeBuffer*> edges, std::vector<NodeRunner*> consumers);
   /// How a worker gets started: puts an activation into the TBB graph.
   void set_spawn(std::function<void(const Activation&)> spawn) { spawn_ = std::move(spawn); }
 
@@ -140,8 +143,9 @@ class NodeRunner {
   /// Applies operator `op`; what it threw, if anything.
   std::exception_ptr call_apply(std::size_t op, Chunk& messages, OperatorContext& context) noexcept;
   /// Operator `op` threw `thrown` (not a refusal of the memory limit): on_error decides.
+  /// `input`: the call's input as it was before it (on_error=NODE only).
   bool apply_failed(Unit& unit, std::size_t op, const std::exception_ptr& thrown, const SourceTally& before,
-                    std::size_t messages_before);
+                    std::size_t messages_before, Chunk* input);
 
   // node_foreign.cpp
   /// Flushes operator `op` into `out`; a foreign one's output is counted (Ledger).
@@ -186,6 +190,7 @@ class NodeRunner {
   struct InputState {
     bool drained = false;  ///< every input is closed and empty
     bool emptied = false;  ///< every input is empty for now
+    std::size_t shed = 0;  ///< messages taken and shed as expired (shed_expired)
   };
   /// Takes up to `max` from the inputs into `out`.
   InputState take_input(Chunk& out, std::size_t max);
@@ -196,6 +201,20 @@ class NodeRunner {
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
   void on_unblocked();
+
+  // node_route.cpp (docs/dead_letters.md)
+  /// Sends `messages` (emptied) along the dead-letter edge to `target`:
+  /// marked, offered without credit; what does not fit is dropped there.
+  void route(NodeId target, Chunk& messages);
+  /// Sheds the messages of `out[from..]`, just taken from input `input`, that
+  /// are older than its edge's deadline or the node's (counted expired; routed
+  /// by `expired=` or retired); returns how many the node's deadline shed.
+  std::size_t shed_expired(std::size_t input, Chunk& out, std::size_t from, Clock::time_point now);
+  /// Drops `dropped` by output edge `output` (already counted dropped on it):
+  /// routed by its `dropped=`, else retired and their receipts lost.
+  void drop(std::size_t output, Chunk& dropped);
+  /// on_error=NODE: `failed` messages (emptied) go on to Node::errors_to.
+  void route_failed(Chunk& failed);
 
   // node_source.cpp
   Step pull_and_run();
@@ -297,6 +316,13 @@ class NodeRunner {
   std::atomic<bool> stop_told_{false};  ///< SourceOperator::stop was called (once)
   std::atomic<bool> draining_{false};  ///< stopped, and the source drains what it took before it ends
   std::unique_ptr<Outside> outside_;   ///< set for a source node
+  // Dead-letter routes and deadlines (node_route.cpp), after the hot members too.
+  std::vector<EdgeBuffer*> dead_letters_;  ///< one per Node::dead_letter_outputs
+  std::vector<NodeRunner*> dead_letter_consumers_;
+  std::vector<Clock::duration> input_deadlines_;  ///< per input edge; zero: none
+  Clock::duration deadline_{0};                   ///< the node's own; zero: none
+  bool sheds_ = false;                            ///< an input edge or the node has a deadline
+  std::atomic<std::uint64_t> expired_{0}, dead_lettered_{0};
 };
 
 }  // namespace flow::exec

@@ -88,7 +88,8 @@ std::uint64_t NodeRunner::pull_claimed(Unit& unit) {
   if (again) arm_pull_timer(*again);
   std::uint64_t bytes = 0, largest = 0;
   for (auto& message : unit.messages) {
-    message.source = static_cast<std::uint32_t>(id_);
+    message.source =
+        static_cast<std::uint32_t>(id_) & 0x7fffffffU;  // 31 bits: the dead-letter mark is beside it
     // A source that knows when a message arrived (Poisson arrivals) says so.
     if (message.created == Clock::time_point{}) message.created = now;
     std::uint64_t size = message.bytes();

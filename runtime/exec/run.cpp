@@ -81,6 +81,13 @@ void connect(NodeRunner& runner, const Pipeline& pipeline,
     consumers.push_back(runners[pipeline.edges[e].to].get());
   }
   runner.connect(std::move(inputs), std::move(producers), std::move(outputs), std::move(consumers));
+  std::vector<EdgeBuffer*> routes;
+  std::vector<NodeRunner*> targets;
+  for (EdgeId e : node.dead_letter_outputs) {
+    routes.push_back(edges[e].get());
+    targets.push_back(runners[pipeline.edges[e].to].get());
+  }
+  runner.connect_dead_letters(std::move(routes), std::move(targets));
 }
 
 RunMetrics failed_before_start(const Pipeline& pipeline, std::string error) {

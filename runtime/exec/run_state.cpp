@@ -213,10 +213,12 @@ void RunState::retire(const SourceTally& tally, Exit why) {
   for (std::size_t i = 0; i < counts.size(); ++i) {
     if (!counts[i]) continue;
     Balance& b = balance_[i];
-    auto& counter = why == Exit::Delivered ? b.delivered
-                    : why == Exit::Dropped ? b.dropped
-                    : why == Exit::Filtered ? b.filtered
-                                            : b.errors;
+    auto& counter = why == Exit::Delivered      ? b.delivered
+                    : why == Exit::Dropped      ? b.dropped
+                    : why == Exit::Filtered     ? b.filtered
+                    : why == Exit::Expired      ? b.expired
+                    : why == Exit::DeadLettered ? b.dead_lettered
+                                                : b.errors;
     counter.fetch_add(counts[i], std::memory_order_relaxed);
   }
   alive_messages_.fetch_sub(static_cast<std::int64_t>(tally.total()), std::memory_order_relaxed);

@@ -19,8 +19,9 @@
 
 namespace flow::exec {
 
-/// Why a message left the pipeline.
-enum class Exit { Delivered, Dropped, Filtered, Errors };
+/// Why a message left the pipeline. Expired: shed by a deadline and not
+/// routed on; DeadLettered: delivered at a sink after a dead-letter route.
+enum class Exit { Delivered, Dropped, Filtered, Errors, Expired, DeadLettered };
 
 /// Messages counted per source, for one chunk: batch members count one by one,
 /// each for the source that made it. Their payload bytes are counted too.
@@ -118,6 +119,7 @@ class RunState {
 
   struct Balance {
     std::atomic<std::uint64_t> produced{0}, delivered{0}, dropped{0}, filtered{0}, errors{0};
+    std::atomic<std::uint64_t> expired{0}, dead_lettered{0};
   };
   const Balance& balance(std::size_t source) const { return balance_[source]; }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace flow {
 
@@ -47,6 +48,15 @@ class PartBuilder {
       if (whole_.nodes[id].part == part_) local_[id] = add_node(whole_.nodes[id], id, false);
     }
     for (EdgeId id = 0; id < whole_.edges.size(); ++id) add_edge(id);
+    // Routes stay inside their part (flow check): their targets are local too.
+    for (auto& node : out_.pipeline.nodes) {
+      node.errors_to = local(node.errors_to);
+      node.expired_to = local(node.expired_to);
+    }
+    for (auto& edge : out_.pipeline.edges) {
+      edge.dropped_to = local(edge.dropped_to);
+      edge.expired_to = local(edge.expired_to);
+    }
     return std::move(out_);
   }
 
@@ -54,6 +64,7 @@ class PartBuilder {
   NodeId add_node(Node node, NodeId whole_id, bool stand_in) {
     node.inputs.clear();
     node.outputs.clear();
+    node.dead_letter_outputs.clear();
     out_.pipeline.nodes.push_back(std::move(node));
     out_.nodes.push_back({whole_id, stand_in});
     return out_.pipeline.nodes.size() - 1;
@@ -94,10 +105,18 @@ class PartBuilder {
       edge.to = local_.at(edge.to);
     }
     auto local_id = out_.pipeline.edges.size();
-    out_.pipeline.nodes[edge.from].outputs.push_back(local_id);
+    auto& leaving = edge.dead_letter ? out_.pipeline.nodes[edge.from].dead_letter_outputs
+                                     : out_.pipeline.nodes[edge.from].outputs;
+    leaving.push_back(local_id);
     out_.pipeline.nodes[edge.to].inputs.push_back(local_id);
     out_.pipeline.edges.push_back(edge);
     out_.edges.push_back(id);
+  }
+
+  std::optional<NodeId> local(std::optional<NodeId> whole_id) const {
+    if (!whole_id) return std::nullopt;
+    auto found = local_.find(*whole_id);
+    return found == local_.end() ? std::nullopt : std::optional<NodeId>(found->second);
   }
 
   const Pipeline& whole_;

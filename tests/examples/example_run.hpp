@@ -49,14 +49,17 @@ inline void require_invariants(const Json& metrics, const std::string& name) {
   if (auto bound = plan_bound(name)) CHECK(metrics.at("peak_messages").get<std::uint64_t>() <= *bound);
   for (const auto& e : metrics.at("edges")) {
     INFO(e.dump());
-    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() + e.at("dropped").get<std::uint64_t>());
+    CHECK(e.at("in").get<std::uint64_t>() == e.at("out").get<std::uint64_t>() +
+                                                 e.at("dropped").get<std::uint64_t>() +
+                                                 e.value("expired", std::uint64_t{0}));
     if (!e.at("capacity").is_null()) CHECK(e.at("high_water") <= e.at("capacity"));
   }
   for (const auto& s : metrics.at("sources")) {
     INFO(s.dump());
     CHECK(s.at("produced").get<std::uint64_t>() ==
           s.at("delivered").get<std::uint64_t>() + s.at("dropped").get<std::uint64_t>() +
-              s.at("filtered").get<std::uint64_t>() + s.at("errors").get<std::uint64_t>());
+              s.at("filtered").get<std::uint64_t>() + s.at("errors").get<std::uint64_t>() +
+              s.value("dead_lettered", std::uint64_t{0}) + s.value("expired", std::uint64_t{0}));
   }
 }
 

@@ -76,6 +76,60 @@ void connect(Rng& rng, Pipeline& p, NodeId from, NodeId to, bool fail_edges) {
   p.nodes[to].inputs.push_back(p.edges.size() - 1);
 }
 
+/// A dead-letter edge from `producer` to the sink `dl` (one per producer).
+void route_to(Pipeline& p, NodeId producer, NodeId dl) {
+  for (EdgeId e : p.nodes[producer].dead_letter_outputs) {
+    if (p.edges[e].to == dl) return;
+  }
+  Edge edge;
+  edge.from = producer;
+  edge.to = dl;
+  edge.capacity = default_capacity(1);
+  edge.overflow = Overflow::DropNewest;
+  edge.dead_letter = true;
+  p.edges.push_back(edge);
+  p.nodes[producer].dead_letter_outputs.push_back(p.edges.size() - 1);
+  p.nodes[dl].inputs.push_back(p.edges.size() - 1);
+}
+
+// Three topologies in ten get a dead-letter sink `dl`, with routes from some
+// drop edges (dropped=), some failing nodes (on_error=dl) and deadlines on
+// some edges, half of them routed (expired=). A stream of its own, so the
+// topology of a seed is otherwise the one it always was.
+void add_routes(std::uint64_t seed, Pipeline& p, std::int64_t sinks) {
+  Rng rng(seed * 0x9E3779B97F4A7C15ULL + 1);
+  if (!chance(rng, 0.3)) return;
+  Node dl;
+  dl.name = "dl";
+  dl.kind = NodeKind::Sink;
+  dl.chain.push_back(call("drain", {{"sink", sinks}}));
+  p.nodes.push_back(std::move(dl));
+  NodeId target = p.nodes.size() - 1;
+  const auto declared = p.edges.size();
+  for (EdgeId id = 0; id < declared; ++id) {
+    bool drops = p.edges[id].overflow == Overflow::DropNewest || p.edges[id].overflow == Overflow::DropOldest;
+    if (drops && chance(rng, 0.5)) {
+      p.edges[id].dropped_to = target;
+      route_to(p, p.edges[id].from, target);
+    }
+    if (!chance(rng, 0.2)) continue;
+    p.edges[id].deadline = Duration{std::chrono::milliseconds(between(rng, 2, 30))};
+    if (chance(rng, 0.5)) {
+      p.edges[id].expired_to = target;
+      route_to(p, p.edges[id].to, target);
+    }
+  }
+  for (NodeId id = 0; id < target; ++id) {
+    if (p.nodes[id].on_error != OnError::Skip || p.nodes[id].kind == NodeKind::Source || !chance(rng, 0.5))
+      continue;
+    p.nodes[id].on_error = OnError::DeadLetter;
+    p.nodes[id].errors_to = target;
+    route_to(p, id, target);
+  }
+  // No route made: a sink with no input is never started (flow check refuses it).
+  if (p.nodes[target].inputs.empty()) p.nodes.pop_back();
+}
+
 std::string describe(const Pipeline& p) {
   std::string text;
   for (const auto& node : p.nodes) {
@@ -86,9 +140,15 @@ std::string describe(const Pipeline& p) {
   }
   for (EdgeId id = 0; id < p.edges.size(); ++id) {
     const Edge& e = p.edges[id];
-    text += fmt::format("  {} capacity={} overflow={} max_bytes={}\n", p.edge_name(id),
+    text += fmt::format("  {} {}capacity={} overflow={} max_bytes={}", p.edge_name(id),
+                        e.dead_letter ? "(dead letter) " : "",
                         e.capacity ? std::to_string(*e.capacity) : "unbounded", to_string(e.overflow),
                         e.max_bytes ? std::to_string(*e.max_bytes) : "-");
+    if (e.dropped_to) text += " dropped=dl";
+    if (e.deadline)
+      text += fmt::format(" deadline={}ms{}", e.deadline->value.count() / 1'000'000,
+                          e.expired_to ? " expired=dl" : "");
+    text += "\n";
   }
   return text + fmt::format("  max_in_flight={}\n", p.max_in_flight);
 }
@@ -152,6 +212,7 @@ RandomTopology random_topology(std::uint64_t seed, bool fail_edges) {
   p.max_in_flight = chance(rng, 0.5) ? 0 : static_cast<std::uint64_t>(between(rng, 4, 64));
   p.max_in_flight_explicit = p.max_in_flight != 0;
   t.threads = static_cast<int>(std::array<int, 3>{1, 2, 4}[static_cast<std::size_t>(between(rng, 0, 2))]);
+  add_routes(seed, p, sinks);
   t.description = describe(p);
   return t;
 }

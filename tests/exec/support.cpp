@@ -46,6 +46,20 @@ EdgeId PipelineBuilder::edge(NodeId from, NodeId to, std::optional<std::uint64_t
   return id;
 }
 
+EdgeId PipelineBuilder::route(NodeId producer, NodeId target, std::uint64_t capacity) {
+  Edge edge;
+  edge.from = producer;
+  edge.to = target;
+  edge.capacity = capacity;
+  edge.overflow = Overflow::DropNewest;
+  edge.dead_letter = true;
+  pipeline_.edges.push_back(edge);
+  EdgeId id = pipeline_.edges.size() - 1;
+  pipeline_.nodes[producer].dead_letter_outputs.push_back(id);
+  pipeline_.nodes[target].inputs.push_back(id);
+  return id;
+}
+
 OperatorCall call(const std::string& name, std::vector<std::pair<std::string, Value>> args) {
   OperatorCall result;
   result.name = name;
@@ -82,16 +96,24 @@ void check_invariants(const Pipeline& pipeline, const RunMetrics& metrics) {
   REQUIRE(metrics.edges.size() == pipeline.edges.size());
   for (const auto& edge : metrics.edges) {
     INFO("edge " << edge.from << " -> " << edge.to);
-    CHECK(edge.in == edge.out + edge.dropped);
+    CHECK(edge.in == edge.out + edge.dropped + edge.expired);
+    CHECK(edge.dead_lettered <= edge.dropped + edge.expired);
     CHECK(edge.held == 0);
     if (edge.capacity) CHECK(edge.high_water <= *edge.capacity);
   }
   for (const auto& source : metrics.sources) {
     INFO("source " << source.name << ": produced " << source.produced << ", delivered " << source.delivered
                    << ", dropped " << source.dropped << ", filtered " << source.filtered << ", errors "
-                   << source.errors);
-    CHECK(source.produced == source.delivered + source.dropped + source.filtered + source.errors);
+                   << source.errors << ", expired " << source.expired << ", dead-lettered "
+                   << source.dead_lettered);
+    CHECK(source.produced == source.delivered + source.dead_lettered + source.dropped + source.expired +
+                                 source.filtered + source.errors);
   }
+  // A sink counts all it delivered; the balance tells the routed ones apart.
+  std::uint64_t at_sinks = 0, balanced = 0;
+  for (const auto& sink : metrics.sinks) at_sinks += sink.delivered;
+  for (const auto& source : metrics.sources) balanced += source.delivered + source.dead_lettered;
+  CHECK(at_sinks == balanced);
   // What the run held at once never passes the plan's bound (runtime/output/bound.hpp).
   // The test operators declare no plan, so the built-ins alone plan them as
   // any registry would: as operators the bound knows nothing of.

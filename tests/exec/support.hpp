@@ -63,6 +63,11 @@ class PipelineBuilder {
   Node& node(NodeId id) { return pipeline_.nodes[id]; }
   EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 8, Overflow policy = Overflow::Block,
               std::optional<std::uint64_t> max_bytes = std::nullopt);
+  /// A dead-letter edge from `producer` to `target`, as the checker makes one
+  /// for a route (drop_newest, never waits); the caller sets the route itself
+  /// (Node::errors_to, Edge::dropped_to, ...).
+  EdgeId route(NodeId producer, NodeId target, std::uint64_t capacity = 256);
+  Edge& edge_at(EdgeId id) { return pipeline_.edges[id]; }
   PipelineBuilder& max_in_flight(std::uint64_t limit) {
     pipeline_.max_in_flight = limit;
     pipeline_.max_in_flight_explicit = true;
@@ -87,8 +92,9 @@ RunMetrics run_guarded(const Pipeline& pipeline, const OperatorRegistry& registr
                        std::chrono::seconds limit = std::chrono::seconds(60));
 
 /// Checks (with Catch2 CHECKs) the invariants of a run that was not failed:
-/// every edge in = out + dropped and held 0, high_water <= capacity, per source
-/// produced = delivered + dropped + filtered + errors.
+/// every edge in = out + dropped + expired and held 0, high_water <= capacity,
+/// per source produced = delivered + dead_lettered + dropped + expired +
+/// filtered + errors, and what sinks delivered = delivered + dead_lettered.
 void check_invariants(const Pipeline& pipeline, const RunMetrics& metrics);
 
 /// The metrics of the node / edge / sink / source called `name` ("a -> b" for an edge).
