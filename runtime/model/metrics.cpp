@@ -31,6 +31,7 @@ RunMetrics unstarted_metrics(const Pipeline& pipeline) {
     counts.to = pipeline.nodes[edge.to].name;
     counts.capacity = edge.capacity;
     counts.policy = edge.overflow;
+    counts.dead_letter = edge.dead_letter;
     metrics.edges.push_back(counts);
   }
   return metrics;
