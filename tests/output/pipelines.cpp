@@ -121,11 +121,11 @@ Pipeline dead_letters() {
   auto in = b.edge(ingest, work, 5, Overflow::DropNewest);
   b.edge_at(in).dropped_to = dlq;
   auto out = b.edge(work, store, 5);
-  b.edge_at(out).deadline = std::chrono::milliseconds(100);
+  b.edge_at(out).deadline = Duration{std::chrono::milliseconds(100)};
   b.edge_at(out).expired_to = dlq;
   b.at(work).on_error = OnError::DeadLetter;
   b.at(work).errors_to = dlq;
-  b.at(work).deadline = std::chrono::milliseconds(200);
+  b.at(work).deadline = Duration{std::chrono::milliseconds(200)};
   b.at(work).expired_to = dlq;
   b.dead_letter(ingest, dlq);
   b.dead_letter(work, dlq);

@@ -62,7 +62,7 @@ TEST_CASE("a route counts only for the edge to the node it names", "[output][rou
   b.at(work).on_error = OnError::DeadLetter;
   b.at(work).errors_to = dlq;
   b.at(work).expired_to = audit;
-  b.at(work).deadline = std::chrono::milliseconds(50);
+  b.at(work).deadline = Duration{std::chrono::milliseconds(50)};
   auto to_audit = b.dead_letter(work, audit);
   auto to_dlq = b.dead_letter(work, dlq);
   auto pipeline = b.build();
