@@ -76,8 +76,10 @@ std::vector<Candidate> candidates_of(const Pipeline& pipeline, const RunMetrics&
     bool routed = false;
     for (const auto& edge : run.edges) {
       if (edge.to != node.name) continue;
-      if (edge.dead_letter) routed = true;
-      else edges.push_back(&edge);
+      if (edge.dead_letter)
+        routed = true;
+      else
+        edges.push_back(&edge);
     }
     if (edges.empty() && routed) continue;
     add(&node, edges);

@@ -75,7 +75,8 @@ std::string attribute_text(const Pipeline& pipeline, const Node& node) {
 std::string edge_text(const Edge& edge) {
   auto capacity = edge.capacity ? fmt::format("{}", *edge.capacity) : std::string("∞");
   auto bytes = edge.max_bytes ? fmt::format(", max {}", to_string(Value{Size{*edge.max_bytes}})) : std::string();
-  auto deadline = edge.deadline ? fmt::format(", deadline={}", to_string(Value{*edge.deadline})) : std::string();
+  auto deadline =
+      edge.deadline ? fmt::format(", deadline={}", to_string(Value{*edge.deadline})) : std::string();
   return fmt::format("cap {}{}, {}{}", capacity, bytes, to_string(edge.overflow), deadline);
 }
 
@@ -157,8 +158,9 @@ const EdgeMetrics* find_edge_metrics(const Pipeline& pipeline, const RunMetrics&
   // Runs list edges in the pipeline's order: the place decides, whatever else the file says.
   if (id < run.edges.size() && run.edges.size() == pipeline.edges.size() && ends(run.edges[id]))
     return &run.edges[id];
-  auto found = std::find_if(run.edges.begin(), run.edges.end(),
-                            [&](const EdgeMetrics& e) { return ends(e) && e.dead_letter == edge.dead_letter; });
+  auto found = std::find_if(run.edges.begin(), run.edges.end(), [&](const EdgeMetrics& e) {
+    return ends(e) && e.dead_letter == edge.dead_letter;
+  });
   return found == run.edges.end() ? nullptr : &*found;
 }
 

@@ -28,8 +28,8 @@ std::string node_shape(NodeKind kind, const std::string& label) {
   return fmt::format("[\"{}\"]", label);
 }
 
-std::string node_line(const Pipeline& pipeline, NodeId id, const OperatorRegistry& registry, const RunMetrics* run,
-                      bool bottleneck) {
+std::string node_line(const Pipeline& pipeline, NodeId id, const OperatorRegistry& registry,
+                      const RunMetrics* run, bool bottleneck) {
   const Node& node = pipeline.nodes[id];
   auto label = mermaid_escape(node.name);
   if (bottleneck) label = "bottleneck: " + label;
@@ -60,8 +60,8 @@ std::string edge_line(const Pipeline& pipeline, EdgeId id, const RunMetrics* run
   if (cut) label += "<br/>JetStream";
   const auto* measured = run ? output::find_edge_metrics(pipeline, *run, id) : nullptr;
   if (measured != nullptr) label += "<br/>" + mermaid_escape(output::edge_run_text(*measured, run->elapsed_s));
-  return fmt::format("  n{} {}|\"{}\"| n{}\n", edge.from, cut || edge.dead_letter ? "-.->" : arrow(edge.overflow),
-                     label, edge.to);
+  return fmt::format("  n{} {}|\"{}\"| n{}\n", edge.from,
+                     cut || edge.dead_letter ? "-.->" : arrow(edge.overflow), label, edge.to);
 }
 
 // The colouring of a finished run, as `style` / `linkStyle` lines after the graph.

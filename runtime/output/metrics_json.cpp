@@ -15,11 +15,19 @@ Json optional_json(const std::optional<T>& value) {
 }
 
 Json node_json(const NodeMetrics& n) {
-  Json json{{"name", n.name},         {"kind", to_string(n.kind)},     {"workers", n.workers},
-            {"in", n.in},             {"out", n.out},                  {"errors", n.errors},
-            {"filtered", n.filtered}, {"busy", n.busy},                {"busy_s", n.busy_s},
-            {"latency_p50_s", n.latency_p50_s}, {"latency_p99_s", n.latency_p99_s},
-            {"expired", n.expired},   {"dead_lettered", n.dead_lettered}};
+  Json json{{"name", n.name},
+            {"kind", to_string(n.kind)},
+            {"workers", n.workers},
+            {"in", n.in},
+            {"out", n.out},
+            {"errors", n.errors},
+            {"filtered", n.filtered},
+            {"busy", n.busy},
+            {"busy_s", n.busy_s},
+            {"latency_p50_s", n.latency_p50_s},
+            {"latency_p99_s", n.latency_p99_s},
+            {"expired", n.expired},
+            {"dead_lettered", n.dead_lettered}};
   if (n.remote) json["remote"] = true;
   if (!n.counts.empty()) {
     Json counts = Json::object();
@@ -31,20 +39,20 @@ Json node_json(const NodeMetrics& n) {
 
 Json edge_json(const EdgeMetrics& e) {
   Json json{{"from", e.from},
-              {"to", e.to},
-              {"capacity", optional_json(e.capacity)},
-              {"policy", to_string(e.policy)},
-              {"in", e.in},
-              {"out", e.out},
-              {"dropped", e.dropped},
-              {"held", e.held},
-              {"high_water", e.high_water},
-              {"bytes_held", e.bytes_held},
-              {"high_water_bytes", e.high_water_bytes},
-              {"blocked_s", e.blocked_s},
-              {"full_s", e.full_s},
-              {"expired", e.expired},
-              {"dead_lettered", e.dead_lettered}};
+            {"to", e.to},
+            {"capacity", optional_json(e.capacity)},
+            {"policy", to_string(e.policy)},
+            {"in", e.in},
+            {"out", e.out},
+            {"dropped", e.dropped},
+            {"held", e.held},
+            {"high_water", e.high_water},
+            {"bytes_held", e.bytes_held},
+            {"high_water_bytes", e.high_water_bytes},
+            {"blocked_s", e.blocked_s},
+            {"full_s", e.full_s},
+            {"expired", e.expired},
+            {"dead_lettered", e.dead_lettered}};
   // Only dead-letter edges say so, as only cut edges carry a transport.
   if (e.dead_letter) json["dead_letter"] = true;
   // Only cut edges carry these: a run in one process keeps its JSON as it was.
@@ -65,9 +73,14 @@ Json sink_json(const SinkMetrics& s) {
 }
 
 Json source_json(const SourceBalance& s) {
-  return Json{{"name", s.name},         {"produced", s.produced}, {"delivered", s.delivered},
-              {"dropped", s.dropped},   {"filtered", s.filtered}, {"errors", s.errors},
-              {"expected", optional_json(s.expected)}, {"dead_lettered", s.dead_lettered},
+  return Json{{"name", s.name},
+              {"produced", s.produced},
+              {"delivered", s.delivered},
+              {"dropped", s.dropped},
+              {"filtered", s.filtered},
+              {"errors", s.errors},
+              {"expected", optional_json(s.expected)},
+              {"dead_lettered", s.dead_lettered},
               {"expired", s.expired}};
 }
 
@@ -123,7 +136,8 @@ std::optional<std::uint64_t> optional_count(const Json& object, const std::strin
 bool flag_of(const Json& object, const std::string& where, const char* key) {
   const auto* value = field(object, where, key, false);
   if (value == nullptr) return false;
-  if (!value->is_boolean()) fail(key_path(where, key), fmt::format("expected true or false, got {}", value->type_name()));
+  if (!value->is_boolean())
+    fail(key_path(where, key), fmt::format("expected true or false, got {}", value->type_name()));
   return value->get<bool>();
 }
 
@@ -223,8 +237,8 @@ SinkMetrics read_sink(const Json& j, const std::string& at) {
 }
 
 SourceBalance read_source(const Json& j, const std::string& at) {
-  SourceBalance s{text_of(j, at, "name"),     count_of(j, at, "produced"), count_of(j, at, "delivered"),
-                  count_of(j, at, "dropped"), count_of(j, at, "filtered"), count_of(j, at, "errors"),
+  SourceBalance s{text_of(j, at, "name"),           count_of(j, at, "produced"), count_of(j, at, "delivered"),
+                  count_of(j, at, "dropped"),       count_of(j, at, "filtered"), count_of(j, at, "errors"),
                   optional_count(j, at, "expected")};
   s.dead_lettered = count_of(j, at, "dead_lettered", false);
   s.expired = count_of(j, at, "expired", false);

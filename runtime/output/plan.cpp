@@ -45,9 +45,10 @@ std::string nodes_part(const Pipeline& pipeline, const OperatorRegistry& registr
     out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width,
                        output::chain_text(node, registry));
     auto part = node.part.empty() ? std::string() : fmt::format(", part={}", node.part);
-    out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}{}{}]\n", "", "", width,
-                       node.workers, node.ordered, to_string(node.fanout), on_error_text(pipeline, node),
-                       deadline_text(node.deadline, node.expired_to, pipeline), part);
+    out +=
+        fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}{}{}]\n", "", "", width,
+                    node.workers, node.ordered, to_string(node.fanout), on_error_text(pipeline, node),
+                    deadline_text(node.deadline, node.expired_to, pipeline), part);
   }
   return out;
 }

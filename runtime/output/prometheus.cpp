@@ -149,7 +149,8 @@ void edge_families(Exposition& out, const RunMetrics& m) {
   edge_family(out, m, {"flow_edge_full_seconds_total", "counter", "Time the edge spent full."},
               [](const EdgeMetrics& e) { return e.full_s; });
   edge_family(out, m,
-              {"flow_edge_expired_total", "counter", "Messages shed by a deadline when the consumer would take them."},
+              {"flow_edge_expired_total", "counter",
+               "Messages shed by a deadline when the consumer would take them."},
               [](const EdgeMetrics& e) { return e.expired; });
   edge_family(out, m,
               {"flow_edge_dead_lettered_total", "counter",

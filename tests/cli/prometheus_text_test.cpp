@@ -252,13 +252,16 @@ RunMetrics routed_run() {
 TEST_CASE("deadlines and dead-letter routes are counters per edge, node and source, the route labelled",
           "[cli][prometheus]") {
   auto text = to_prometheus(routed_run());
-  CHECK_THAT(text, Catch::Contains("\n# TYPE flow_edge_expired_total counter\n"
-                                   "flow_edge_expired_total{pipeline=\"p\",edge=\"a -> b\"} 2\n"
-                                   "flow_edge_expired_total{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "\n# TYPE flow_edge_expired_total counter\n"
+                       "flow_edge_expired_total{pipeline=\"p\",edge=\"a -> b\"} 2\n"
+                       "flow_edge_expired_total{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 0\n"));
   CHECK_THAT(text, Catch::Contains("\nflow_edge_dead_lettered_total{pipeline=\"p\",edge=\"a -> b\"} 3\n"));
   // Every family of the route carries the label, its in and out the messages it carried.
-  CHECK_THAT(text, Catch::Contains("\nflow_edge_in_total{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 8\n"));
-  CHECK_THAT(text, Catch::Contains("\nflow_edge_capacity{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 256\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "\nflow_edge_in_total{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 8\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "\nflow_edge_capacity{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 256\n"));
   CHECK(flow::test::count(text, "dead_letter=\"true\"") == 10);  // one sample in each of the 10 edge families
   CHECK_THAT(text, Catch::Contains("\nflow_node_expired_total{pipeline=\"p\",node=\"b\"} 4\n"));
   CHECK_THAT(text, Catch::Contains("\nflow_node_dead_lettered_total{pipeline=\"p\",node=\"b\"} 5\n"));

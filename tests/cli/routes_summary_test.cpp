@@ -4,6 +4,7 @@
 // prints what it always did. The metrics are built by hand.
 #include <catch2/catch.hpp>
 
+#include "cli/report.hpp"
 #include "cli/summary.hpp"
 
 namespace {
@@ -20,7 +21,8 @@ flow::EdgeMetrics edge(std::string from, std::string to, std::uint64_t capacity,
   return e;
 }
 
-flow::NodeMetrics node(std::string name, flow::NodeKind kind, int workers, std::uint64_t in, std::uint64_t out) {
+flow::NodeMetrics node(std::string name, flow::NodeKind kind, int workers, std::uint64_t in,
+                       std::uint64_t out) {
   flow::NodeMetrics n;
   n.name = std::move(name);
   n.kind = kind;
@@ -42,8 +44,8 @@ flow::RunMetrics routed() {
   work.errors = 5;
   work.expired = 3;
   work.dead_lettered = 8;
-  m.nodes = {node("ingest", flow::NodeKind::Source, 1, 100, 100), work, node("store", flow::NodeKind::Sink, 1, 80, 80),
-             node("dlq", flow::NodeKind::Sink, 1, 20, 20)};
+  m.nodes = {node("ingest", flow::NodeKind::Source, 1, 100, 100), work,
+             node("store", flow::NodeKind::Sink, 1, 80, 80), node("dlq", flow::NodeKind::Sink, 1, 20, 20)};
   auto in = edge("ingest", "work", 5, 100, 90);
   in.policy = flow::Overflow::DropNewest;
   in.dropped = in.dead_lettered = 10;
@@ -78,10 +80,12 @@ TEST_CASE("the balance counts dead-lettered and expired messages where a run had
   source.dropped = 1;
   source.expired = 3;
   CHECK(flow::cli::balance_line(source) ==
-        "source ingest: produced 100 = delivered 80 + dead-lettered 16 + dropped 1 + expired 3 + filtered 0 + errors 0");
+        "source ingest: produced 100 = delivered 80 + dead-lettered 16 + dropped 1 + expired 3 + filtered 0 "
+        "+ errors 0");
   source.expired = 4;
   CHECK(flow::cli::balance_line(source) ==
-        "source ingest: produced 100 != delivered 80 + dead-lettered 16 + dropped 1 + expired 4 + filtered 0 + errors 0"
+        "source ingest: produced 100 != delivered 80 + dead-lettered 16 + dropped 1 + expired 4 + filtered 0 "
+        "+ errors 0"
         "  (1 counted more than made: a bug in flow)");
   // Without routes or deadlines, the line as it always was.
   CHECK(flow::cli::balance_line(flow::SourceBalance{"ingest", 100, 95, 5, 0, 0, 100}) ==
@@ -91,15 +95,28 @@ TEST_CASE("the balance counts dead-lettered and expired messages where a run had
 TEST_CASE("the summary's edge table marks dead-letter edges and shows what expired", "[cli][routes]") {
   auto summary = flow::cli::render_summary(routed(), std::nullopt, {});
   INFO(summary);
-  CHECK(has_line_starting(summary, "edge                           overflow           in       out   dropped   expired   high/cap"));
-  CHECK(has_line_starting(summary, "work -> store                  block              82        80         0         2        5/5 "));
-  CHECK(has_line_starting(summary, "ingest -> work                 drop_newest       100        90        10         0        5/5 "));
-  CHECK(has_line_starting(summary, "work \u21e2 dlq (dead letters)      drop_newest         8         8         0         0      8/256 "));
-  CHECK(has_line_starting(summary, "store \u21e2 dlq (dead letters)     drop_newest         2         2         0         0      2/256 "));
-  CHECK(has_line_starting(summary, "node                 kind   workers        in       out  errors  filtered   expired "));
-  CHECK(has_line_starting(summary, "work                 stage        2        90        82       5         0         3 "));
-  CHECK(has_line_starting(summary,
-                          "source ingest: produced 100 = delivered 80 + dead-lettered 20 + dropped 0 + filtered 0 + errors 0\n"));
+  CHECK(has_line_starting(
+      summary,
+      "edge                           overflow           in       out   dropped   expired   high/cap"));
+  CHECK(has_line_starting(
+      summary,
+      "work -> store                  block              82        80         0         2        5/5 "));
+  CHECK(has_line_starting(
+      summary,
+      "ingest -> work                 drop_newest       100        90        10         0        5/5 "));
+  CHECK(has_line_starting(
+      summary,
+      "work \u21e2 dlq (dead letters)      drop_newest         8         8         0         0      8/256 "));
+  CHECK(has_line_starting(
+      summary,
+      "store \u21e2 dlq (dead letters)     drop_newest         2         2         0         0      2/256 "));
+  CHECK(has_line_starting(
+      summary, "node                 kind   workers        in       out  errors  filtered   expired "));
+  CHECK(has_line_starting(
+      summary, "work                 stage        2        90        82       5         0         3 "));
+  CHECK(has_line_starting(
+      summary,
+      "source ingest: produced 100 = delivered 80 + dead-lettered 20 + dropped 0 + filtered 0 + errors 0\n"));
 }
 
 TEST_CASE("a run without deadlines has no expired column", "[cli][routes]") {
@@ -109,6 +126,24 @@ TEST_CASE("a run without deadlines has no expired column", "[cli][routes]") {
   auto summary = flow::cli::render_summary(metrics, std::nullopt, {});
   INFO(summary);
   CHECK(summary.find("expired") == std::string::npos);
-  CHECK(has_line_starting(summary, "edge                           overflow           in       out   dropped   high/cap"));
-  CHECK(has_line_starting(summary, "work -> store                  block              82        80         0        5/5 "));
+  CHECK(has_line_starting(
+      summary, "edge                           overflow           in       out   dropped   high/cap"));
+  CHECK(has_line_starting(
+      summary, "work -> store                  block              82        80         0        5/5 "));
+}
+
+TEST_CASE("the live report's table draws dead-letter edges with the dashed arrow, its line keeps ->",
+          "[cli][routes]") {
+  auto metrics = routed();
+  metrics.status = flow::RunStatus::Running;
+  auto rows = flow::cli::report_table(metrics, nullptr);
+  auto row_of = [&rows](const std::string& start) {
+    for (const auto& row : rows)
+      if (row.rfind(start, 0) == 0) return true;
+    return false;
+  };
+  CHECK(row_of("work \u21e2 dlq "));
+  CHECK(row_of("work -> store "));
+  CHECK_FALSE(row_of("work -> dlq "));
+  CHECK(flow::cli::report_line(metrics).find(" work->dlq 0/256") != std::string::npos);
 }

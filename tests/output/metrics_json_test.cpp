@@ -177,14 +177,15 @@ TEST_CASE("Metrics JSON holds every documented key", "[output][json]") {
   for (const char* key : {"name", "kind", "workers", "in", "out", "errors", "filtered", "busy", "busy_s",
                           "latency_p50_s", "latency_p99_s", "expired", "dead_lettered"})
     CHECK(json["nodes"][0].contains(key));
-  for (const char* key : {"from", "to", "capacity", "policy", "in", "out", "dropped", "held", "high_water",
-                          "bytes_held", "high_water_bytes", "blocked_s", "full_s", "expired", "dead_lettered"})
+  for (const char* key :
+       {"from", "to", "capacity", "policy", "in", "out", "dropped", "held", "high_water", "bytes_held",
+        "high_water_bytes", "blocked_s", "full_s", "expired", "dead_lettered"})
     CHECK(json["edges"][0].contains(key));
   for (const char* key :
        {"name", "delivered", "latency_p50_s", "latency_p99_s", "latency_mean_s", "latency_max_s"})
     CHECK(json["sinks"][0].contains(key));
-  for (const char* key :
-       {"name", "produced", "delivered", "dropped", "filtered", "errors", "expected", "dead_lettered", "expired"})
+  for (const char* key : {"name", "produced", "delivered", "dropped", "filtered", "errors", "expected",
+                          "dead_lettered", "expired"})
     CHECK(json["sources"][0].contains(key));
 }
 
@@ -366,7 +367,8 @@ TEST_CASE("Metrics JSON reading accepts the minimal shape of cli.md", "[output][
   CHECK(run.sinks[0].latency_mean_s == 0);
 }
 
-TEST_CASE("Metrics JSON marks a dead-letter edge with dead_letter true, and only that edge", "[output][json]") {
+TEST_CASE("Metrics JSON marks a dead-letter edge with dead_letter true, and only that edge",
+          "[output][json]") {
   auto run = dead_letters_run();
   auto json = Json::parse(to_json(run));
   REQUIRE(json["edges"].size() == 5);

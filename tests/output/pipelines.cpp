@@ -114,7 +114,8 @@ RunMetrics end_to_end_run() {
 
 Pipeline dead_letters() {
   PipelineBuilder b("dead_letters");
-  auto ingest = b.node("ingest", NodeKind::Source, {call("generate", {{"count", std::int64_t{100}}, {"size", bytes(16)}})});
+  auto ingest = b.node("ingest", NodeKind::Source,
+                       {call("generate", {{"count", std::int64_t{100}}, {"size", bytes(16)}})});
   auto work = b.node("work", NodeKind::Stage, {call("delay", {{"duration", ms(10)}})}, 2);
   auto store = b.node("store", NodeKind::Sink, {call("discard")});
   auto dlq = b.node("dlq", NodeKind::Sink, {call("discard")});
@@ -134,7 +135,8 @@ Pipeline dead_letters() {
 }
 
 namespace {
-EdgeMetrics counted_edge(std::string from, std::string to, std::uint64_t capacity, std::uint64_t in, std::uint64_t out) {
+EdgeMetrics counted_edge(std::string from, std::string to, std::uint64_t capacity, std::uint64_t in,
+                         std::uint64_t out) {
   EdgeMetrics e;
   e.from = std::move(from);
   e.to = std::move(to);
@@ -166,7 +168,8 @@ RunMetrics dead_letters_run() {
   work.expired = 3;
   work.dead_lettered = 8;
   m.nodes = {counted_node("ingest", NodeKind::Source, 1, 100, 100), work,
-             counted_node("store", NodeKind::Sink, 1, 80, 80), counted_node("dlq", NodeKind::Sink, 1, 20, 20)};
+             counted_node("store", NodeKind::Sink, 1, 80, 80),
+             counted_node("dlq", NodeKind::Sink, 1, 20, 20)};
   auto in = counted_edge("ingest", "work", 5, 100, 90);
   in.policy = Overflow::DropNewest;
   in.dropped = in.dead_lettered = 10;

@@ -34,16 +34,21 @@ TEST_CASE("Plan lists dead-letter edges with their capacity and reasons, routes 
           "[output][plan][routes]") {
   auto plan = to_plan(dead_letters(), builtin_operators());
   INFO(plan);
-  CHECK(has_line(plan, "         work     [workers=2, ordered=false, fanout=broadcast, on_error=dlq, "
-                       "deadline=200ms, expired=dlq]"));
+  CHECK(has_line(plan,
+                 "         work     [workers=2, ordered=false, fanout=broadcast, on_error=dlq, "
+                 "deadline=200ms, expired=dlq]"));
   CHECK(has_line(plan, "  ingest -> work  [capacity=5, overflow=drop_newest, max_bytes=none, dropped=dlq]"));
-  CHECK(has_line(plan, "  work -> store   [capacity=5, overflow=block, max_bytes=none, deadline=100ms, expired=dlq]"));
-  CHECK(has_line(plan, "  ingest -> dlq   [capacity=256, overflow=drop_newest, max_bytes=none] "
-                       "dead letters: dropped, never makes its producer wait"));
-  CHECK(has_line(plan, "  work -> dlq     [capacity=256, overflow=drop_newest, max_bytes=none] "
-                       "dead letters: errors, expired, never makes its producer wait"));
-  CHECK(has_line(plan, "  store -> dlq    [capacity=256, overflow=drop_newest, max_bytes=none] "
-                       "dead letters: expired, never makes its producer wait"));
+  CHECK(has_line(
+      plan, "  work -> store   [capacity=5, overflow=block, max_bytes=none, deadline=100ms, expired=dlq]"));
+  CHECK(has_line(plan,
+                 "  ingest -> dlq   [capacity=256, overflow=drop_newest, max_bytes=none] "
+                 "dead letters: dropped, never makes its producer wait"));
+  CHECK(has_line(plan,
+                 "  work -> dlq     [capacity=256, overflow=drop_newest, max_bytes=none] "
+                 "dead letters: errors, expired, never makes its producer wait"));
+  CHECK(has_line(plan,
+                 "  store -> dlq    [capacity=256, overflow=drop_newest, max_bytes=none] "
+                 "dead letters: expired, never makes its producer wait"));
   // Three routes of 256 beside the two declared edges of 5.
   CHECK(plan.find("edge capacities 778 + ") != std::string::npos);
 }
@@ -130,7 +135,8 @@ TEST_CASE("Prediction: a slow consumer of dead letters slows no producer of them
   CHECK(p.throughput_per_s == Approx(110));
 }
 
-TEST_CASE("Bottleneck: a full dead-letter edge is not the pipeline's bottleneck", "[output][bottleneck][routes]") {
+TEST_CASE("Bottleneck: a full dead-letter edge is not the pipeline's bottleneck",
+          "[output][bottleneck][routes]") {
   // work's input was full half the run and work busy 80 %; the route ingest ⇢ dlq
   // was full 90 % of it and dlq busy 99 %. Full, a route drops: it holds no one back.
   auto run = dead_letters_run();
@@ -147,7 +153,8 @@ TEST_CASE("Bottleneck: a full dead-letter edge is not the pipeline's bottleneck"
   CHECK(find_bottleneck(Pipeline{}, run).node == "work");
 }
 
-TEST_CASE("Bottleneck: a node fed only by routes does not set the pipeline's pace", "[output][bottleneck][routes]") {
+TEST_CASE("Bottleneck: a node fed only by routes does not set the pipeline's pace",
+          "[output][bottleneck][routes]") {
   // No edge was full: the run is source-bound, and the busiest node counts,
   // except dlq, which works on what the pipeline sheds.
   auto run = dead_letters_run();

@@ -39,14 +39,16 @@ using Reasons = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("a dead-letter edge carries the reasons of the routes from its producer to its consumer", "[output][routes]") {
+TEST_CASE("a dead-letter edge carries the reasons of the routes from its producer to its consumer",
+          "[output][routes]") {
   auto pipeline = dead_letters();
   // Edges 0 and 1 are declared; 2, 3, 4 are ingest ⇢ dlq, work ⇢ dlq, store ⇢ dlq.
   CHECK(dead_letter_reasons(pipeline, 0).empty());
   CHECK(dead_letter_reasons(pipeline, 1).empty());
-  CHECK(dead_letter_reasons(pipeline, 2) == Reasons{"dropped"});             // ingest -> work [dropped=dlq]
-  CHECK(dead_letter_reasons(pipeline, 3) == Reasons{"errors", "expired"});   // work [on_error=dlq, expired=dlq]
-  CHECK(dead_letter_reasons(pipeline, 4) == Reasons{"expired"});             // work -> store [expired=dlq]: store sheds
+  CHECK(dead_letter_reasons(pipeline, 2) == Reasons{"dropped"});  // ingest -> work [dropped=dlq]
+  CHECK(dead_letter_reasons(pipeline, 3) ==
+        Reasons{"errors", "expired"});                            // work [on_error=dlq, expired=dlq]
+  CHECK(dead_letter_reasons(pipeline, 4) == Reasons{"expired"});  // work -> store [expired=dlq]: store sheds
 }
 
 TEST_CASE("a route counts only for the edge to the node it names", "[output][routes]") {
@@ -70,18 +72,23 @@ TEST_CASE("a route counts only for the edge to the node it names", "[output][rou
   CHECK(dead_letter_reasons(pipeline, to_dlq) == Reasons{"errors"});
 }
 
-TEST_CASE("DOT draws dead-letter edges dashed with a hollow head, labelled with their reasons", "[output][dot][routes]") {
+TEST_CASE("DOT draws dead-letter edges dashed with a hollow head, labelled with their reasons",
+          "[output][dot][routes]") {
   auto dot = to_dot(dead_letters(), builtin_operators());
   INFO(dot);
-  CHECK(dot_edge(dot, "ingest", "dlq") ==
-        R"(  "ingest" -> "dlq" [style=dashed, arrowhead=onormal, label="dead letters: dropped\ncap 256, drop_newest"];)");
-  CHECK(dot_edge(dot, "work", "dlq") ==
-        R"(  "work" -> "dlq" [style=dashed, arrowhead=onormal, label="dead letters: errors, expired\ncap 256, drop_newest"];)");
+  CHECK(
+      dot_edge(dot, "ingest", "dlq") ==
+      R"(  "ingest" -> "dlq" [style=dashed, arrowhead=onormal, label="dead letters: dropped\ncap 256, drop_newest"];)");
+  CHECK(
+      dot_edge(dot, "work", "dlq") ==
+      R"(  "work" -> "dlq" [style=dashed, arrowhead=onormal, label="dead letters: errors, expired\ncap 256, drop_newest"];)");
   CHECK(dot_edge(dot, "store", "dlq").find("label=\"dead letters: expired\\n") != std::string::npos);
   // A declared edge keeps its own style: solid for block, and its deadline in the label.
-  CHECK(dot_edge(dot, "work", "store") == R"(  "work" -> "store" [style=solid, label="cap 5, block, deadline=100ms"];)");
-  CHECK(dot_node(dot, "work").find("label=\"work\\ndelay(10ms)\\n2 workers, on_error=dlq, deadline=200ms\"") !=
-        std::string::npos);
+  CHECK(dot_edge(dot, "work", "store") ==
+        R"(  "work" -> "store" [style=solid, label="cap 5, block, deadline=100ms"];)");
+  CHECK(
+      dot_node(dot, "work").find("label=\"work\\ndelay(10ms)\\n2 workers, on_error=dlq, deadline=200ms\"") !=
+      std::string::npos);
 
   // Graphviz accepts it, and the dashes reach the SVG (the live page draws this SVG).
   auto svg = render_svg(dot);
@@ -92,7 +99,8 @@ TEST_CASE("DOT draws dead-letter edges dashed with a hollow head, labelled with 
   CHECK(svg_edge(svg.out, "work", "store").find("stroke-dasharray") == std::string::npos);
 }
 
-TEST_CASE("DOT with a run puts a route's counts on it, and deadlines' on edges and nodes", "[output][dot][routes]") {
+TEST_CASE("DOT with a run puts a route's counts on it, and deadlines' on edges and nodes",
+          "[output][dot][routes]") {
   auto run = dead_letters_run();
   auto dot = to_dot(dead_letters(), builtin_operators(), &run);
   INFO(dot);
@@ -138,10 +146,12 @@ TEST_CASE("Mermaid draws dead-letter edges dotted with their reasons, deadlines 
   auto mermaid = to_mermaid(dead_letters(), builtin_operators());
   INFO(mermaid);
   // Nodes n0 ingest, n1 work, n2 store, n3 dlq, in declaration order.
-  CHECK(mermaid.find("\n  n0 -.->|\"dead letters: dropped<br/>cap 256, drop_newest\"| n3\n") != std::string::npos);
+  CHECK(mermaid.find("\n  n0 -.->|\"dead letters: dropped<br/>cap 256, drop_newest\"| n3\n") !=
+        std::string::npos);
   CHECK(mermaid.find("\n  n1 -.->|\"dead letters: errors, expired<br/>cap 256, drop_newest\"| n3\n") !=
         std::string::npos);
-  CHECK(mermaid.find("\n  n2 -.->|\"dead letters: expired<br/>cap 256, drop_newest\"| n3\n") != std::string::npos);
+  CHECK(mermaid.find("\n  n2 -.->|\"dead letters: expired<br/>cap 256, drop_newest\"| n3\n") !=
+        std::string::npos);
   CHECK(mermaid.find("\n  n1 -->|\"cap 5, block, deadline=100ms\"| n2\n") != std::string::npos);
   CHECK(mermaid.find("\n  n1[\"work<br/>delay(10ms)<br/>2 workers, on_error=dlq, deadline=200ms\"]\n") !=
         std::string::npos);
@@ -149,8 +159,8 @@ TEST_CASE("Mermaid draws dead-letter edges dotted with their reasons, deadlines 
   auto run = dead_letters_run();
   auto measured = to_mermaid(dead_letters(), builtin_operators(), &run);
   INFO(measured);
-  CHECK(measured.find("\n  n1 -.->|\"dead letters: errors, expired<br/>cap 256, drop_newest<br/>8 carried, peak 8/256\"| n3\n") !=
-        std::string::npos);
+  CHECK(measured.find("\n  n1 -.->|\"dead letters: errors, expired<br/>cap 256, drop_newest<br/>8 carried, "
+                      "peak 8/256\"| n3\n") != std::string::npos);
   // linkStyle numbers links in the order drawn: the route work ⇢ dlq is link 3.
   CHECK(measured.find("\n  linkStyle 3 stroke:") != std::string::npos);
 }
