@@ -34,9 +34,9 @@ TEST_CASE("Plan lists dead-letter edges with their capacity and reasons, routes 
           "[output][plan][routes]") {
   auto plan = to_plan(dead_letters(), builtin_operators());
   INFO(plan);
-  CHECK(has_line(plan,
-                 "         work     [workers=2, ordered=false, fanout=broadcast, on_error=dlq, "
-                 "deadline=200ms, expired=dlq]"));
+  CHECK(has_line(plan, "  stage  work   = delay(10ms)"));
+  CHECK(has_line(plan, std::string(18, ' ') +
+                           "[workers=2, ordered=false, fanout=broadcast, on_error=dlq, deadline=200ms, expired=dlq]"));
   CHECK(has_line(plan, "  ingest -> work  [capacity=5, overflow=drop_newest, max_bytes=none, dropped=dlq]"));
   CHECK(has_line(
       plan, "  work -> store   [capacity=5, overflow=block, max_bytes=none, deadline=100ms, expired=dlq]"));
