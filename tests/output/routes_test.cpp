@@ -156,6 +156,15 @@ TEST_CASE("Mermaid draws dead-letter edges dotted with their reasons, deadlines 
   CHECK(mermaid.find("\n  n1[\"work<br/>delay(10ms)<br/>2 workers, on_error=dlq, deadline=200ms\"]\n") !=
         std::string::npos);
 
+  // Dotted as a route whatever its overflow says, as a cut edge is.
+  auto blocking = dead_letters();
+  blocking.edges[3].overflow = Overflow::Block;
+  CHECK(to_mermaid(blocking, builtin_operators())
+            .find("\n  n1 -.->|\"dead letters: errors, expired<br/>cap 256, block\"| n3\n") !=
+        std::string::npos);
+  CHECK(to_dot(blocking, builtin_operators())
+            .find("\n  \"work\" -> \"dlq\" [style=dashed, arrowhead=onormal,") != std::string::npos);
+
   auto run = dead_letters_run();
   auto measured = to_mermaid(dead_letters(), builtin_operators(), &run);
   INFO(measured);
