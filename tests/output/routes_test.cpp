@@ -132,6 +132,14 @@ TEST_CASE("DOT with a run tells a route a -> b from a declared edge a -> b", "[o
   CHECK(dot_edge(dot, "src", "dlq", 1).find("style=dashed, arrowhead=onormal") != std::string::npos);
   CHECK(dot_edge(dot, "src", "dlq", 1).find("\\n3 carried, peak 3/256\"") != std::string::npos);
 
+  // Metrics that do not mark the route (written before dead_letter was a key)
+  // but list edges in the pipeline's order: the place tells them apart.
+  auto unmarked = run;
+  unmarked.edges[1].dead_letter = false;
+  auto by_place = to_dot(pipeline, builtin_operators(), &unmarked);
+  CHECK(dot_edge(by_place, "src", "dlq", 0).find("\\npeak 7/7\"") != std::string::npos);
+  CHECK(dot_edge(by_place, "src", "dlq", 1).find("\\npeak 3/256\"") != std::string::npos);
+
   // Read back from a file that lists the route first, the kinds still match them up.
   std::swap(run.edges[0], run.edges[1]);
   run.edges.push_back(run.edges[0]);  // no longer in the pipeline's order: found by ends and kind
