@@ -52,8 +52,10 @@ std::vector<std::string> edge_rows(const RunMetrics& snapshot, const RunMetrics*
     const auto& edge = snapshot.edges[i];
     const EdgeMetrics* before = previous && i < previous->edges.size() ? &previous->edges[i] : nullptr;
     auto fill = fmt::format("{}/{}", edge.held, format_capacity(edge.capacity));
-    rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", edge.from + " -> " + edge.to, fill,
-                               bar(edge), format_rate(rate(edge.in, before ? before->in : 0, interval)),
+    // A dead-letter edge with the summary's dashed arrow (the pipe's report_line keeps `->` for parsers).
+    auto name = edge.from + (edge.dead_letter ? " \u21e2 " : " -> ") + edge.to;
+    rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", name, fill, bar(edge),
+                               format_rate(rate(edge.in, before ? before->in : 0, interval)),
                                format_rate(rate(edge.out, before ? before->out : 0, interval)), edge.dropped,
                                format_seconds(edge.blocked_s)));
   }

@@ -22,12 +22,26 @@ std::string header(const RunMetrics& metrics) {
   return line;
 }
 
+// A column only some runs have (what deadlines shed): shown when any row has
+// one, so the tables of runs without deadlines read as they always did.
+std::string optional_cell(bool shown, std::uint64_t count) {
+  return shown ? fmt::format(" {:>9}", count) : std::string();
+}
+
+std::string optional_head(bool shown, const char* name) {
+  return shown ? fmt::format(" {:>9}", name) : std::string();
+}
+
 std::string node_table(const RunMetrics& metrics) {
-  auto text = fmt::format("\n{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9} {:>6} {:>9} {:>9}\n", "node", "kind",
-                          "workers", "in", "out", "errors", "filtered", "busy", "p50", "p99");
+  bool expired =
+      std::any_of(metrics.nodes.begin(), metrics.nodes.end(), [](const auto& n) { return n.expired > 0; });
+  auto text = fmt::format("\n{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9}{} {:>6} {:>9} {:>9}\n", "node",
+                          "kind", "workers", "in", "out", "errors", "filtered",
+                          optional_head(expired, "expired"), "busy", "p50", "p99");
   for (const auto& node : metrics.nodes) {
-    text += fmt::format("{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9} {:>6} {:>9} {:>9}\n", node.name,
-                        node.remote ? "remote" : to_string(node.kind), node.workers, node.in, node.out, node.errors, node.filtered,
+    text += fmt::format("{:<20} {:<6} {:>7} {:>9} {:>9} {:>7} {:>9}{} {:>6} {:>9} {:>9}\n", node.name,
+                        node.remote ? "remote" : to_string(node.kind), node.workers, node.in, node.out,
+                        node.errors, node.filtered, optional_cell(expired, node.expired),
                         format_percent(node.busy), format_seconds(node.latency_p50_s),
                         format_seconds(node.latency_p99_s));
   }
@@ -47,15 +61,23 @@ std::string counts_lines(const RunMetrics& metrics) {
   return text;
 }
 
+// "a -> b", a cut edge's transport after it; a dead-letter edge (made for a
+// route, never declared) drawn with a dashed arrow and said to be one.
+std::string edge_label(const EdgeMetrics& edge) {
+  if (edge.dead_letter) return fmt::format("{} ⇢ {} (dead letters)", edge.from, edge.to);
+  return edge.from + " -> " + edge.to + (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
+}
+
 std::string edge_table(const RunMetrics& metrics) {
-  auto text = fmt::format("\n{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", "edge", "overflow", "in", "out",
-                          "dropped", "high/cap", "blocked");
+  bool expired =
+      std::any_of(metrics.edges.begin(), metrics.edges.end(), [](const auto& e) { return e.expired > 0; });
+  auto text = fmt::format("\n{:<30} {:<11} {:>9} {:>9} {:>9}{} {:>10} {:>9}\n", "edge", "overflow", "in",
+                          "out", "dropped", optional_head(expired, "expired"), "high/cap", "blocked");
   for (const auto& edge : metrics.edges) {
     auto fill = fmt::format("{}/{}", edge.high_water, format_capacity(edge.capacity));
-    auto name = edge.from + " -> " + edge.to + (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
-    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9} {:>10} {:>9}\n", name,
-                        to_string(edge.policy), edge.in, edge.out, edge.dropped, fill,
-                        format_seconds(edge.blocked_s));
+    text += fmt::format("{:<30} {:<11} {:>9} {:>9} {:>9}{} {:>10} {:>9}\n", edge_label(edge),
+                        to_string(edge.policy), edge.in, edge.out, edge.dropped,
+                        optional_cell(expired, edge.expired), fill, format_seconds(edge.blocked_s));
   }
   return text;
 }
@@ -89,11 +111,16 @@ std::string comparison_line(const RunMetrics& metrics, const PredictedThroughput
 }
 
 std::string balance_line(const SourceBalance& source, bool run_failed) {
-  auto accounted = source.delivered + source.dropped + source.filtered + source.errors;
+  auto accounted = source.delivered + source.dead_lettered + source.dropped + source.expired +
+                   source.filtered + source.errors;
+  // Dead letters and deadlines only where a run had them: other balances read as before.
+  auto routed =
+      source.dead_lettered > 0 ? fmt::format(" + dead-lettered {}", source.dead_lettered) : std::string();
+  auto expired = source.expired > 0 ? fmt::format(" + expired {}", source.expired) : std::string();
   auto line =
-      fmt::format("source {}: produced {} {} delivered {} + dropped {} + filtered {} + errors {}",
+      fmt::format("source {}: produced {} {} delivered {}{} + dropped {}{} + filtered {} + errors {}",
                   source.name, source.produced, accounted == source.produced ? "=" : "!=", source.delivered,
-                  source.dropped, source.filtered, source.errors);
+                  routed, source.dropped, expired, source.filtered, source.errors);
   if (accounted == source.produced) return line;
   // A failed run stops where it is: what was still on its way is neither
   // delivered nor lost by any rule. Only a run that ended in order must balance.

@@ -24,7 +24,8 @@ std::string render_summary(const RunMetrics& metrics, const std::optional<Predic
 /// `held at once: peak 12 messages of the plan's 18, 192B of payload of 288B`
 std::string peak_line(const RunMetrics& metrics, const HoldBound& bound);
 
-/// `source ingest: produced 100 = delivered 100 + dropped 0 + filtered 0 + errors 0`;
+/// `source ingest: produced 100 = delivered 100 + dropped 0 + filtered 0 + errors 0`
+/// (with `+ dead-lettered N` after delivered and `+ expired N` after dropped when non-zero);
 /// `!=` and the difference when the balance does not hold: in flight when the run
 /// failed (`run_failed`), else a bug in flow.
 std::string balance_line(const SourceBalance& source, bool run_failed = false);

@@ -102,11 +102,15 @@ function fillText(edge) {
 }
 
 // What the run did to an edge, as `flow dot --metrics` labels it
-// (runtime/output/labels.cpp, edge_run_text): `peak 100/100, full 70 %, dropped 3800`.
+// (runtime/output/labels.cpp, edge_run_text): `peak 100/100, full 70 %, dropped 3800`;
+// a dead-letter edge (drawn dashed by flow dot) first says what it carried.
 function runText(edge, run) {
   let text = edge.capacity === null ? `peak ${edge.high_water}` : `peak ${edge.high_water}/${edge.capacity}`;
+  if (edge.dead_letter) text = `${edge.out} carried, ${text}`;
   if (edge.full_s > 0 && run.elapsed_s > 0) text += `, full ${percent(edge.full_s / run.elapsed_s)}`;
   if (edge.dropped > 0) text += `, dropped ${edge.dropped}`;
+  if (edge.expired > 0) text += `, expired ${edge.expired}`;
+  if (edge.dead_lettered > 0) text += ` (${edge.dead_lettered} routed)`;
   return text;
 }
 

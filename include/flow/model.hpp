@@ -121,4 +121,11 @@ struct Pipeline {
   std::string edge_name(EdgeId id) const;
 };
 
+/// What a dead-letter edge (Edge::dead_letter) carries, from the routes that
+/// made it: any of "dropped" (an output edge of its producer with
+/// `dropped=` its consumer), "errors" (the producer's `on_error=` it) and
+/// "expired" (`expired=` it on an input edge of the producer, or on the
+/// producer itself), in that order. Empty for an ordinary edge.
+std::vector<std::string> dead_letter_reasons(const Pipeline& pipeline, EdgeId id);
+
 }  // namespace flow

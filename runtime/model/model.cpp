@@ -48,4 +48,21 @@ std::string Pipeline::edge_name(EdgeId id) const {
   return fmt::format("{} -> {}", nodes.at(edge.from).name, nodes.at(edge.to).name);
 }
 
+std::vector<std::string> dead_letter_reasons(const Pipeline& pipeline, EdgeId id) {
+  const auto& edge = pipeline.edges.at(id);
+  if (!edge.dead_letter) return {};
+  const auto& from = pipeline.nodes.at(edge.from);
+  auto routed = [&](const std::optional<NodeId>& target) { return target && *target == edge.to; };
+  auto any_edge = [&](const std::vector<EdgeId>& ids, std::optional<NodeId> Edge::*route) {
+    for (auto e : ids)
+      if (routed(pipeline.edges.at(e).*route)) return true;
+    return false;
+  };
+  std::vector<std::string> reasons;
+  if (any_edge(from.outputs, &Edge::dropped_to)) reasons.emplace_back("dropped");
+  if (routed(from.errors_to)) reasons.emplace_back("errors");
+  if (routed(from.expired_to) || any_edge(from.inputs, &Edge::expired_to)) reasons.emplace_back("expired");
+  return reasons;
+}
+
 }  // namespace flow

@@ -58,19 +58,30 @@ std::vector<Candidate> candidates_of(const Pipeline& pipeline, const RunMetrics&
     }
     result.push_back(std::move(candidate));
   };
+  // A dead-letter edge never makes its producer wait (full, it drops): however
+  // full it is, it holds no one back, and a node fed only by routes sets no
+  // pace of the pipeline's. Neither counts.
   if (!pipeline.nodes.empty()) {
     for (const auto& node : pipeline.nodes) {
       std::vector<const EdgeMetrics*> edges;
       for (auto id : node.inputs)
-        edges.push_back(output::find_edge_metrics(run, pipeline.nodes.at(pipeline.edges.at(id).from).name, node.name));
+        if (!pipeline.edges.at(id).dead_letter) edges.push_back(output::find_edge_metrics(pipeline, run, id));
+      if (edges.empty() && !node.inputs.empty()) continue;
       add(output::find_node_metrics(run, node.name), edges);
     }
     return result;
   }
   for (const auto& node : run.nodes) {
     std::vector<const EdgeMetrics*> edges;
-    for (const auto& edge : run.edges)
-      if (edge.to == node.name) edges.push_back(&edge);
+    bool routed = false;
+    for (const auto& edge : run.edges) {
+      if (edge.to != node.name) continue;
+      if (edge.dead_letter)
+        routed = true;
+      else
+        edges.push_back(&edge);
+    }
+    if (edges.empty() && routed) continue;
     add(&node, edges);
   }
   return result;

@@ -164,7 +164,12 @@ HoldBound hold_bound(const Pipeline& pipeline, const OperatorRegistry& registry)
       count_bytes(0, costs[edge.from].bytes_out);  // its message size still caps max_in_flight's bytes
       continue;
     }
-    auto held = mul(*edge.capacity, members(shapes[edge.from].out));
+    // A dead-letter edge carries what its producer took in (its errors, what
+    // expired on its inputs) as well as what it sent out (drops on its edges).
+    const auto& producer = shapes[edge.from];
+    auto per_message =
+        edge.dead_letter ? std::max(members(producer.in), members(producer.out)) : members(producer.out);
+    auto held = mul(*edge.capacity, per_message);
     bound.edges = add(bound.edges, held);
     count_bytes(held, costs[edge.from].bytes_out);
   }

@@ -75,6 +75,8 @@ std::vector<NodeId> topological_order(const Pipeline& pipeline) {
       placed[id] = progress = true;
       order.push_back(id);
       for (auto e : pipeline.nodes[id].outputs) --waiting.at(pipeline.edges.at(e).to);
+      // Dead-letter edges are in their consumer's inputs too: its turn comes after their producers'.
+      for (auto e : pipeline.nodes[id].dead_letter_outputs) --waiting.at(pipeline.edges.at(e).to);
     }
   }
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id)

@@ -19,11 +19,11 @@ const char* shape_of(NodeKind kind) {
   return "box";
 }
 
-std::string node_statement(const Node& node, const OperatorRegistry& registry, const RunMetrics* run,
-                           const std::string& bottleneck) {
+std::string node_statement(const Pipeline& pipeline, const Node& node, const OperatorRegistry& registry,
+                           const RunMetrics* run, const std::string& bottleneck) {
   auto label = dot_escape(node.name);
   if (!node.chain.empty()) label += "\\n" + dot_escape(output::chain_text(node, registry));
-  label += "\\n" + dot_escape(output::attribute_text(node));
+  label += "\\n" + dot_escape(output::attribute_text(pipeline, node));
   std::string styles = node.kind == NodeKind::Stage ? "rounded" : "";
   std::string extra;
   const auto* measured = run ? output::find_node_metrics(*run, node.name) : nullptr;
@@ -42,8 +42,10 @@ std::string node_statement(const Node& node, const OperatorRegistry& registry, c
 }
 
 // A cut edge (between two parts, carried by JetStream) is dashed whatever its
-// policy; a fail edge keeps its bold line and tee head.
+// policy; a fail edge keeps its bold line and tee head. A dead-letter edge is
+// dashed with a hollow head: a route, never a declared edge.
 std::string edge_style(const Edge& edge, bool cut) {
+  if (edge.dead_letter) return "style=dashed, arrowhead=onormal";
   switch (edge.overflow) {
     case Overflow::DropNewest:
     case Overflow::DropOldest: return "style=dashed";
@@ -61,9 +63,10 @@ std::string edge_statement(const Pipeline& pipeline, EdgeId id, const RunMetrics
   const auto& to = pipeline.nodes.at(edge.to);
   bool cut = is_cut(pipeline, id);
   auto label = dot_escape(output::edge_text(edge));
+  if (edge.dead_letter) label = dot_escape(output::route_text(pipeline, id)) + "\\n" + label;
   if (cut) label += "\\nJetStream";
   auto style = edge_style(edge, cut);
-  const auto* measured = run ? output::find_edge_metrics(*run, from.name, to.name) : nullptr;
+  const auto* measured = run ? output::find_edge_metrics(pipeline, *run, id) : nullptr;
   if (measured != nullptr) {
     auto fill = fill_ratio(*measured, to.workers);
     label += "\\n" + dot_escape(output::edge_run_text(*measured, run->elapsed_s));
@@ -83,12 +86,12 @@ std::string node_statements(const Pipeline& pipeline, const OperatorRegistry& re
     out += fmt::format("    label=\"part {}\";\n    style=\"rounded\";\n    color=\"#888888\";\n",
                        dot_escape(part));
     for (const auto& node : pipeline.nodes) {
-      if (node.part == part) out += "  " + node_statement(node, registry, run, bottleneck);
+      if (node.part == part) out += "  " + node_statement(pipeline, node, registry, run, bottleneck);
     }
     out += "  }\n";
   }
   for (const auto& node : pipeline.nodes) {
-    if (node.part.empty()) out += node_statement(node, registry, run, bottleneck);
+    if (node.part.empty()) out += node_statement(pipeline, node, registry, run, bottleneck);
   }
   return out;
 }

@@ -60,25 +60,43 @@ std::string chain_text(const Node& node, const OperatorRegistry& registry) {
   return text;
 }
 
-std::string attribute_text(const Node& node) {
+std::string attribute_text(const Pipeline& pipeline, const Node& node) {
   auto text = fmt::format("{} worker{}", node.workers, node.workers == 1 ? "" : "s");
   if (node.ordered) text += ", ordered";
   if (node.fanout == Fanout::RoundRobin) text += ", round_robin";
   if (node.on_error == OnError::Skip) text += ", on_error=skip";
+  // As the file writes the route: the node failed messages go to.
+  if (node.on_error == OnError::DeadLetter && node.errors_to)
+    text += fmt::format(", on_error={}", pipeline.nodes.at(*node.errors_to).name);
+  if (node.deadline) text += fmt::format(", deadline={}", to_string(Value{*node.deadline}));
   return text;
 }
 
 std::string edge_text(const Edge& edge) {
   auto capacity = edge.capacity ? fmt::format("{}", *edge.capacity) : std::string("∞");
   auto bytes = edge.max_bytes ? fmt::format(", max {}", to_string(Value{Size{*edge.max_bytes}})) : std::string();
-  return fmt::format("cap {}{}, {}", capacity, bytes, to_string(edge.overflow));
+  auto deadline =
+      edge.deadline ? fmt::format(", deadline={}", to_string(Value{*edge.deadline})) : std::string();
+  return fmt::format("cap {}{}, {}{}", capacity, bytes, to_string(edge.overflow), deadline);
+}
+
+std::string route_text(const Pipeline& pipeline, EdgeId id) {
+  auto reasons = dead_letter_reasons(pipeline, id);
+  if (!pipeline.edges.at(id).dead_letter) return "";
+  std::string text = "dead letters:";
+  for (std::size_t i = 0; i < reasons.size(); ++i) text += (i == 0 ? " " : ", ") + reasons[i];
+  return text;
 }
 
 std::string edge_run_text(const EdgeMetrics& metrics, double elapsed_s) {
   std::string text = metrics.capacity ? fmt::format("peak {}/{}", metrics.high_water, *metrics.capacity)
                                       : fmt::format("peak {}", metrics.high_water);
+  // A route's count is what it carried: nothing else says how many dead letters there were.
+  if (metrics.dead_letter) text = fmt::format("{} carried, {}", metrics.out, text);
   if (metrics.full_s > 0 && elapsed_s > 0) text += fmt::format(", full {}", percent(metrics.full_s / elapsed_s));
   if (metrics.dropped > 0) text += fmt::format(", dropped {}", metrics.dropped);
+  if (metrics.expired > 0) text += fmt::format(", expired {}", metrics.expired);
+  if (metrics.dead_lettered > 0) text += fmt::format(" ({} routed)", metrics.dead_lettered);
   return text;
 }
 
@@ -86,6 +104,8 @@ std::string node_run_text(const NodeMetrics& metrics) {
   auto text = fmt::format("busy {}, {} in / {} out", percent(metrics.busy), metrics.in, metrics.out);
   if (metrics.filtered > 0) text += fmt::format(", {} filtered", metrics.filtered);
   if (metrics.errors > 0) text += fmt::format(", {} errors", metrics.errors);
+  if (metrics.expired > 0) text += fmt::format(", {} expired", metrics.expired);
+  if (metrics.dead_lettered > 0) text += fmt::format(" ({} routed)", metrics.dead_lettered);
   return text;
 }
 
@@ -127,6 +147,20 @@ const NodeMetrics* find_node_metrics(const RunMetrics& run, const std::string& n
 const EdgeMetrics* find_edge_metrics(const RunMetrics& run, const std::string& from, const std::string& to) {
   auto found = std::find_if(run.edges.begin(), run.edges.end(),
                             [&](const auto& e) { return e.from == from && e.to == to; });
+  return found == run.edges.end() ? nullptr : &*found;
+}
+
+const EdgeMetrics* find_edge_metrics(const Pipeline& pipeline, const RunMetrics& run, EdgeId id) {
+  const Edge& edge = pipeline.edges.at(id);
+  const auto& from = pipeline.nodes.at(edge.from).name;
+  const auto& to = pipeline.nodes.at(edge.to).name;
+  auto ends = [&](const EdgeMetrics& e) { return e.from == from && e.to == to; };
+  // Runs list edges in the pipeline's order: the place decides, whatever else the file says.
+  if (id < run.edges.size() && run.edges.size() == pipeline.edges.size() && ends(run.edges[id]))
+    return &run.edges[id];
+  auto found = std::find_if(run.edges.begin(), run.edges.end(), [&](const EdgeMetrics& e) {
+    return ends(e) && e.dead_letter == edge.dead_letter;
+  });
   return found == run.edges.end() ? nullptr : &*found;
 }
 

@@ -17,11 +17,17 @@ std::string call_text(const OperatorCall& call, const OperatorRegistry& registry
 /// The operator chain as the user would write it: `generate(count=100, size=16B) | delay(20ms)`.
 std::string chain_text(const Node& node, const OperatorRegistry& registry);
 
-/// "1 worker", "5 workers", plus any non-default attribute: "5 workers, ordered, round_robin, on_error=skip".
-std::string attribute_text(const Node& node);
+/// "1 worker", "5 workers", plus any non-default attribute: "5 workers, ordered, round_robin, on_error=skip",
+/// "on_error=dlq" (a route: the node it names), "deadline=200ms".
+std::string attribute_text(const Pipeline& pipeline, const Node& node);
 
-/// The edge as declared: "cap 5, block", "cap ∞, drop_newest", "cap 5, max 1MB, fail".
+/// The edge as declared: "cap 5, block", "cap ∞, drop_newest", "cap 5, max 1MB, fail", plus
+/// ", deadline=100ms" when it has one.
 std::string edge_text(const Edge& edge);
+
+/// A dead-letter edge's first label line: "dead letters: dropped, errors" (model.hpp's
+/// dead_letter_reasons); "" for an ordinary edge.
+std::string route_text(const Pipeline& pipeline, EdgeId id);
 
 /// What a run measured on an edge: "peak 5/5, full 92 %", plus "dropped 120" when any were.
 std::string edge_run_text(const EdgeMetrics& metrics, double elapsed_s);
@@ -41,6 +47,11 @@ std::string heat_colour(double fraction, bool pale = false);
 /// The metrics measured for a node / an edge, by name; nullptr when the run has none.
 const NodeMetrics* find_node_metrics(const RunMetrics& run, const std::string& name);
 const EdgeMetrics* find_edge_metrics(const RunMetrics& run, const std::string& from, const std::string& to);
+/// The metrics of edge `id` of `pipeline`: the run's edge at the same place when
+/// the run has as many edges and its ends match (runs list edges in the
+/// pipeline's order), else the first one with the same ends and the same kind
+/// (declared, or dead-letter), so a route a ⇢ dlq is not read for a declared a -> dlq.
+const EdgeMetrics* find_edge_metrics(const Pipeline& pipeline, const RunMetrics& run, EdgeId id);
 
 /// The node a run names as its bottleneck: the recorded one, else computed.
 std::string bottleneck_of(const Pipeline& pipeline, const RunMetrics& run);

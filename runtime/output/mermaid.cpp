@@ -28,12 +28,13 @@ std::string node_shape(NodeKind kind, const std::string& label) {
   return fmt::format("[\"{}\"]", label);
 }
 
-std::string node_line(NodeId id, const Node& node, const OperatorRegistry& registry, const RunMetrics* run,
-                      bool bottleneck) {
+std::string node_line(const Pipeline& pipeline, NodeId id, const OperatorRegistry& registry,
+                      const RunMetrics* run, bool bottleneck) {
+  const Node& node = pipeline.nodes[id];
   auto label = mermaid_escape(node.name);
   if (bottleneck) label = "bottleneck: " + label;
   if (!node.chain.empty()) label += "<br/>" + mermaid_escape(output::chain_text(node, registry));
-  label += "<br/>" + mermaid_escape(output::attribute_text(node));
+  label += "<br/>" + mermaid_escape(output::attribute_text(pipeline, node));
   const auto* measured = run ? output::find_node_metrics(*run, node.name) : nullptr;
   if (measured != nullptr) label += "<br/>" + mermaid_escape(output::node_run_text(*measured));
   return fmt::format("  n{}{}\n", id, node_shape(node.kind, label));
@@ -49,18 +50,18 @@ std::string arrow(Overflow overflow) {
   return "-->";
 }
 
-// A cut edge (between two parts, carried by JetStream) is dotted whatever its policy.
+// A cut edge (between two parts, carried by JetStream) and a dead-letter edge
+// (a route) are dotted whatever their policy; a route says what it carries first.
 std::string edge_line(const Pipeline& pipeline, EdgeId id, const RunMetrics* run) {
   const auto& edge = pipeline.edges[id];
   bool cut = is_cut(pipeline, id);
   auto label = mermaid_escape(output::edge_text(edge));
+  if (edge.dead_letter) label = mermaid_escape(output::route_text(pipeline, id)) + "<br/>" + label;
   if (cut) label += "<br/>JetStream";
-  const auto* measured =
-      run ? output::find_edge_metrics(*run, pipeline.nodes.at(edge.from).name, pipeline.nodes.at(edge.to).name)
-          : nullptr;
+  const auto* measured = run ? output::find_edge_metrics(pipeline, *run, id) : nullptr;
   if (measured != nullptr) label += "<br/>" + mermaid_escape(output::edge_run_text(*measured, run->elapsed_s));
-  return fmt::format("  n{} {}|\"{}\"| n{}\n", edge.from, cut ? "-.->" : arrow(edge.overflow), label,
-                     edge.to);
+  return fmt::format("  n{} {}|\"{}\"| n{}\n", edge.from,
+                     cut || edge.dead_letter ? "-.->" : arrow(edge.overflow), label, edge.to);
 }
 
 // The colouring of a finished run, as `style` / `linkStyle` lines after the graph.
@@ -77,7 +78,7 @@ std::string run_styles(const Pipeline& pipeline, const RunMetrics& run, const st
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
     const auto& edge = pipeline.edges[id];
     const auto& to = pipeline.nodes.at(edge.to);
-    const auto* measured = output::find_edge_metrics(run, pipeline.nodes.at(edge.from).name, to.name);
+    const auto* measured = output::find_edge_metrics(pipeline, run, id);
     if (measured == nullptr) continue;
     auto fill = fill_ratio(*measured, to.workers);
     out += fmt::format("  linkStyle {} stroke:{},stroke-width:{:.0f}px\n", id, output::heat_colour(fill),
@@ -92,7 +93,7 @@ std::string run_styles(const Pipeline& pipeline, const RunMetrics& run, const st
 std::string node_lines(const Pipeline& pipeline, const OperatorRegistry& registry, const RunMetrics* run,
                        const std::string& bottleneck) {
   auto line = [&](NodeId id) {
-    return node_line(id, pipeline.nodes[id], registry, run,
+    return node_line(pipeline, id, registry, run,
                      !bottleneck.empty() && pipeline.nodes[id].name == bottleneck);
   };
   std::string out;

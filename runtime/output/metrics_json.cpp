@@ -15,10 +15,19 @@ Json optional_json(const std::optional<T>& value) {
 }
 
 Json node_json(const NodeMetrics& n) {
-  Json json{{"name", n.name},         {"kind", to_string(n.kind)},     {"workers", n.workers},
-            {"in", n.in},             {"out", n.out},                  {"errors", n.errors},
-            {"filtered", n.filtered}, {"busy", n.busy},                {"busy_s", n.busy_s},
-            {"latency_p50_s", n.latency_p50_s}, {"latency_p99_s", n.latency_p99_s}};
+  Json json{{"name", n.name},
+            {"kind", to_string(n.kind)},
+            {"workers", n.workers},
+            {"in", n.in},
+            {"out", n.out},
+            {"errors", n.errors},
+            {"filtered", n.filtered},
+            {"busy", n.busy},
+            {"busy_s", n.busy_s},
+            {"latency_p50_s", n.latency_p50_s},
+            {"latency_p99_s", n.latency_p99_s},
+            {"expired", n.expired},
+            {"dead_lettered", n.dead_lettered}};
   if (n.remote) json["remote"] = true;
   if (!n.counts.empty()) {
     Json counts = Json::object();
@@ -30,18 +39,22 @@ Json node_json(const NodeMetrics& n) {
 
 Json edge_json(const EdgeMetrics& e) {
   Json json{{"from", e.from},
-              {"to", e.to},
-              {"capacity", optional_json(e.capacity)},
-              {"policy", to_string(e.policy)},
-              {"in", e.in},
-              {"out", e.out},
-              {"dropped", e.dropped},
-              {"held", e.held},
-              {"high_water", e.high_water},
-              {"bytes_held", e.bytes_held},
-              {"high_water_bytes", e.high_water_bytes},
-              {"blocked_s", e.blocked_s},
-              {"full_s", e.full_s}};
+            {"to", e.to},
+            {"capacity", optional_json(e.capacity)},
+            {"policy", to_string(e.policy)},
+            {"in", e.in},
+            {"out", e.out},
+            {"dropped", e.dropped},
+            {"held", e.held},
+            {"high_water", e.high_water},
+            {"bytes_held", e.bytes_held},
+            {"high_water_bytes", e.high_water_bytes},
+            {"blocked_s", e.blocked_s},
+            {"full_s", e.full_s},
+            {"expired", e.expired},
+            {"dead_lettered", e.dead_lettered}};
+  // Only dead-letter edges say so, as only cut edges carry a transport.
+  if (e.dead_letter) json["dead_letter"] = true;
   // Only cut edges carry these: a run in one process keeps its JSON as it was.
   if (!e.transport.empty()) {
     json["transport"] = e.transport;
@@ -60,9 +73,15 @@ Json sink_json(const SinkMetrics& s) {
 }
 
 Json source_json(const SourceBalance& s) {
-  return Json{{"name", s.name},         {"produced", s.produced}, {"delivered", s.delivered},
-              {"dropped", s.dropped},   {"filtered", s.filtered}, {"errors", s.errors},
-              {"expected", optional_json(s.expected)}};
+  return Json{{"name", s.name},
+              {"produced", s.produced},
+              {"delivered", s.delivered},
+              {"dropped", s.dropped},
+              {"filtered", s.filtered},
+              {"errors", s.errors},
+              {"expected", optional_json(s.expected)},
+              {"dead_lettered", s.dead_lettered},
+              {"expired", s.expired}};
 }
 
 template <typename T, typename F>
@@ -113,6 +132,15 @@ std::optional<std::uint64_t> optional_count(const Json& object, const std::strin
   return value->get<std::uint64_t>();
 }
 
+// A key written only when true (`remote`, `dead_letter`): absent reads as false.
+bool flag_of(const Json& object, const std::string& where, const char* key) {
+  const auto* value = field(object, where, key, false);
+  if (value == nullptr) return false;
+  if (!value->is_boolean())
+    fail(key_path(where, key), fmt::format("expected true or false, got {}", value->type_name()));
+  return value->get<bool>();
+}
+
 // Seconds and fractions; null stands for a value that was not measurable (NaN).
 double number_of(const Json& object, const std::string& where, const char* key, bool required = true) {
   const auto* value = field(object, where, key, required);
@@ -161,10 +189,10 @@ NodeMetrics read_node(const Json& j, const std::string& at) {
   n.busy_s = number_of(j, at, "busy_s", false);
   n.latency_p50_s = number_of(j, at, "latency_p50_s");
   n.latency_p99_s = number_of(j, at, "latency_p99_s");
-  if (const auto* remote = field(j, at, "remote", false); remote != nullptr) {
-    if (!remote->is_boolean()) fail(key_path(at, "remote"), fmt::format("expected true or false, got {}", remote->type_name()));
-    n.remote = remote->get<bool>();
-  }
+  n.remote = flag_of(j, at, "remote");
+  // Files written before dead-letter routes and deadlines read them as 0.
+  n.expired = count_of(j, at, "expired", false);
+  n.dead_lettered = count_of(j, at, "dead_lettered", false);
   if (const auto* counts = field(j, at, "counts", false); counts != nullptr) {
     auto where = key_path(at, "counts");
     if (!counts->is_object()) fail(where, fmt::format("expected an object, got {}", counts->type_name()));
@@ -190,6 +218,9 @@ EdgeMetrics read_edge(const Json& j, const std::string& at) {
   e.full_s = number_of(j, at, "full_s", false);
   e.transport = text_of(j, at, "transport", false);
   e.redelivered = count_of(j, at, "redelivered", false);
+  e.expired = count_of(j, at, "expired", false);
+  e.dead_lettered = count_of(j, at, "dead_lettered", false);
+  e.dead_letter = flag_of(j, at, "dead_letter");
   return e;
 }
 
@@ -206,9 +237,12 @@ SinkMetrics read_sink(const Json& j, const std::string& at) {
 }
 
 SourceBalance read_source(const Json& j, const std::string& at) {
-  return {text_of(j, at, "name"),          count_of(j, at, "produced"), count_of(j, at, "delivered"),
-          count_of(j, at, "dropped"),      count_of(j, at, "filtered"), count_of(j, at, "errors"),
-          optional_count(j, at, "expected")};
+  SourceBalance s{text_of(j, at, "name"),           count_of(j, at, "produced"), count_of(j, at, "delivered"),
+                  count_of(j, at, "dropped"),       count_of(j, at, "filtered"), count_of(j, at, "errors"),
+                  optional_count(j, at, "expected")};
+  s.dead_lettered = count_of(j, at, "dead_lettered", false);
+  s.expired = count_of(j, at, "expired", false);
+  return s;
 }
 
 RunMetrics read_run(const Json& j) {

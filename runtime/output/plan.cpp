@@ -22,6 +22,22 @@ std::size_t widest_name(const Pipeline& pipeline) {
   return width;
 }
 
+// `on_error=` as the file writes it: fail, skip, or the node a route sends failures to.
+std::string on_error_text(const Pipeline& pipeline, const Node& node) {
+  if (node.on_error == OnError::DeadLetter && node.errors_to) return pipeline.nodes.at(*node.errors_to).name;
+  return to_string(node.on_error);
+}
+
+// Settings only some files use (deadlines, the routes of what expires), shown
+// where set, like part=: a plan without them reads as it always did.
+std::string deadline_text(const std::optional<Duration>& deadline, const std::optional<NodeId>& expired_to,
+                          const Pipeline& pipeline) {
+  std::string text;
+  if (deadline) text += fmt::format(", deadline={}", to_string(Value{*deadline}));
+  if (expired_to) text += fmt::format(", expired={}", pipeline.nodes.at(*expired_to).name);
+  return text;
+}
+
 std::string nodes_part(const Pipeline& pipeline, const OperatorRegistry& registry) {
   std::string out = "nodes:\n";
   auto width = widest_name(pipeline);
@@ -29,8 +45,10 @@ std::string nodes_part(const Pipeline& pipeline, const OperatorRegistry& registr
     out += fmt::format("  {:<6} {:<{}} = {}\n", to_string(node.kind), node.name, width,
                        output::chain_text(node, registry));
     auto part = node.part.empty() ? std::string() : fmt::format(", part={}", node.part);
-    out += fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}{}]\n", "", "", width,
-                       node.workers, node.ordered, to_string(node.fanout), to_string(node.on_error), part);
+    out +=
+        fmt::format("  {:<6} {:<{}}   [workers={}, ordered={}, fanout={}, on_error={}{}{}]\n", "", "", width,
+                    node.workers, node.ordered, to_string(node.fanout), on_error_text(pipeline, node),
+                    deadline_text(node.deadline, node.expired_to, pipeline), part);
   }
   return out;
 }
@@ -42,12 +60,25 @@ std::string edge_settings(const Edge& edge) {
   return fmt::format("[capacity={}, overflow={}, max_bytes={}]", capacity, to_string(edge.overflow), bytes);
 }
 
+// A declared edge's routes and deadline inside its brackets; a dead-letter
+// edge (made for those routes) says after them what it carries.
+std::string edge_line_settings(const Pipeline& pipeline, EdgeId id) {
+  const Edge& edge = pipeline.edges[id];
+  auto settings = edge_settings(edge);
+  std::string extra = deadline_text(edge.deadline, edge.expired_to, pipeline);
+  if (edge.dropped_to) extra = fmt::format(", dropped={}{}", pipeline.nodes.at(*edge.dropped_to).name, extra);
+  if (!extra.empty()) settings.insert(settings.size() - 1, extra);
+  if (edge.dead_letter)
+    settings += fmt::format(" {}, never makes its producer wait", output::route_text(pipeline, id));
+  return settings;
+}
+
 std::string edges_part(const Pipeline& pipeline) {
   std::string out = "edges:\n";
   std::size_t width = 0;
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) width = std::max(width, pipeline.edge_name(id).size());
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id)
-    out += fmt::format("  {:<{}}  {}\n", pipeline.edge_name(id), width, edge_settings(pipeline.edges[id]));
+    out += fmt::format("  {:<{}}  {}\n", pipeline.edge_name(id), width, edge_line_settings(pipeline, id));
   return out;
 }
 

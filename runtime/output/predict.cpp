@@ -58,6 +58,8 @@ struct Flow {
     seen[id] = true;
     if (pipeline.nodes[id].kind == NodeKind::Source) source_pace[id] *= factor;
     for (auto e : pipeline.nodes[id].inputs) {
+      // A dead-letter edge never makes its producer wait: a slow consumer of dead letters slows no one.
+      if (pipeline.edges[e].dead_letter) continue;
       if (drops(pipeline.edges[e])) admitted[e] *= factor;
       else scale_roots(pipeline.edges[e].from, factor, seen);
     }

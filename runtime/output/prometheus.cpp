@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <vector>
 
 namespace flow {
 namespace {
@@ -43,6 +44,10 @@ class Exposition {
   }
 
   void sample(std::string_view name, std::initializer_list<Label> labels, const std::string& value) {
+    sample(name, std::vector<Label>(labels), value);
+  }
+
+  void sample(std::string_view name, const std::vector<Label>& labels, const std::string& value) {
     text_ += name;
     char separator = '{';
     for (const Label& label : labels) {
@@ -50,7 +55,7 @@ class Exposition {
                      escape_label_value(label.value));
       separator = ',';
     }
-    if (labels.size() != 0) text_ += '}';
+    if (!labels.empty()) text_ += '}';
     fmt::format_to(std::back_inserter(text_), " {}\n", value);
   }
 
@@ -65,11 +70,16 @@ std::string edge_name(const EdgeMetrics& edge) {
 }
 
 // One family with a sample per edge: `value` reads the number off an EdgeMetrics.
+// A dead-letter edge carries dead_letter="true" as well, so a query can keep
+// routes apart (`sum without(dead_letter)` still adds them up with the rest).
 template <typename Value>
 void edge_family(Exposition& out, const RunMetrics& metrics, const Family& family, Value value) {
   out.family(family);
   for (const EdgeMetrics& edge : metrics.edges) {
-    out.sample(family.name, {{"pipeline", metrics.pipeline}, {"edge", edge_name(edge)}}, number(value(edge)));
+    auto name = edge_name(edge);
+    std::vector<Label> labels{{"pipeline", metrics.pipeline}, {"edge", name}};
+    if (edge.dead_letter) labels.push_back({"dead_letter", "true"});
+    out.sample(family.name, labels, number(value(edge)));
   }
 }
 
@@ -95,6 +105,27 @@ void source_counts_family(Exposition& out, const RunMetrics& m) {
   }
 }
 
+// Where each source's messages went that did not reach a sink by the
+// pipeline's own edges: the two parts of the balance routes and deadlines add.
+template <typename Value>
+void source_family(Exposition& out, const RunMetrics& metrics, const Family& family, Value value) {
+  out.family(family);
+  for (const SourceBalance& source : metrics.sources) {
+    out.sample(family.name, {{"pipeline", metrics.pipeline}, {"source", source.name}}, number(value(source)));
+  }
+}
+
+void source_families(Exposition& out, const RunMetrics& m) {
+  source_family(out, m,
+                {"flow_source_dead_lettered_total", "counter",
+                 "Messages of this source delivered at a sink after a dead-letter route."},
+                [](const SourceBalance& s) { return s.dead_lettered; });
+  source_family(out, m,
+                {"flow_source_expired_total", "counter",
+                 "Messages of this source shed by a deadline and routed nowhere."},
+                [](const SourceBalance& s) { return s.expired; });
+}
+
 void edge_families(Exposition& out, const RunMetrics& m) {
   edge_family(out, m, {"flow_edge_held", "gauge", "Messages the edge holds now."},
               [](const EdgeMetrics& e) { return e.held; });
@@ -117,6 +148,14 @@ void edge_families(Exposition& out, const RunMetrics& m) {
       [](const EdgeMetrics& e) { return e.blocked_s; });
   edge_family(out, m, {"flow_edge_full_seconds_total", "counter", "Time the edge spent full."},
               [](const EdgeMetrics& e) { return e.full_s; });
+  edge_family(out, m,
+              {"flow_edge_expired_total", "counter",
+               "Messages shed by a deadline when the consumer would take them."},
+              [](const EdgeMetrics& e) { return e.expired; });
+  edge_family(out, m,
+              {"flow_edge_dead_lettered_total", "counter",
+               "Of the messages the edge dropped or shed, those sent on along a dead-letter route."},
+              [](const EdgeMetrics& e) { return e.dead_lettered; });
 }
 
 void node_families(Exposition& out, const RunMetrics& m) {
@@ -141,6 +180,12 @@ void node_families(Exposition& out, const RunMetrics& m) {
   node_family(out, m,
               {"flow_node_filtered_total", "counter", "Messages an operator removed (grep, sample...)."},
               [](const NodeMetrics& n) { return n.filtered; });
+  node_family(out, m, {"flow_node_expired_total", "counter", "Messages shed by the node's own deadline."},
+              [](const NodeMetrics& n) { return n.expired; });
+  node_family(out, m,
+              {"flow_node_dead_lettered_total", "counter",
+               "Of the messages the node failed on or shed, those sent on along a dead-letter route."},
+              [](const NodeMetrics& n) { return n.dead_lettered; });
   node_family(out, m,
               {"flow_node_bottleneck", "gauge", "1 for the node named the bottleneck so far, else 0."},
               [&m](const NodeMetrics& n) { return std::uint64_t{n.name == m.bottleneck.node ? 1U : 0U}; });
@@ -200,6 +245,7 @@ std::string to_prometheus(const RunMetrics& metrics) {
   edge_families(out, metrics);
   node_families(out, metrics);
   source_counts_family(out, metrics);
+  source_families(out, metrics);
   latency_histogram(out, metrics);
   return out.take();
 }

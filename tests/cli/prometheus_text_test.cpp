@@ -91,6 +91,12 @@ flow_edge_blocked_seconds_total{pipeline="p",edge="a -> b"} 0.5
 # HELP flow_edge_full_seconds_total Time the edge spent full.
 # TYPE flow_edge_full_seconds_total counter
 flow_edge_full_seconds_total{pipeline="p",edge="a -> b"} 0.25
+# HELP flow_edge_expired_total Messages shed by a deadline when the consumer would take them.
+# TYPE flow_edge_expired_total counter
+flow_edge_expired_total{pipeline="p",edge="a -> b"} 0
+# HELP flow_edge_dead_lettered_total Of the messages the edge dropped or shed, those sent on along a dead-letter route.
+# TYPE flow_edge_dead_lettered_total counter
+flow_edge_dead_lettered_total{pipeline="p",edge="a -> b"} 0
 # HELP flow_node_workers Workers the node runs.
 # TYPE flow_node_workers gauge
 flow_node_workers{pipeline="p",node="b"} 2
@@ -112,9 +118,19 @@ flow_node_errors_total{pipeline="p",node="b"} 1
 # HELP flow_node_filtered_total Messages an operator removed (grep, sample...).
 # TYPE flow_node_filtered_total counter
 flow_node_filtered_total{pipeline="p",node="b"} 0
+# HELP flow_node_expired_total Messages shed by the node's own deadline.
+# TYPE flow_node_expired_total counter
+flow_node_expired_total{pipeline="p",node="b"} 0
+# HELP flow_node_dead_lettered_total Of the messages the node failed on or shed, those sent on along a dead-letter route.
+# TYPE flow_node_dead_lettered_total counter
+flow_node_dead_lettered_total{pipeline="p",node="b"} 0
 # HELP flow_node_bottleneck 1 for the node named the bottleneck so far, else 0.
 # TYPE flow_node_bottleneck gauge
 flow_node_bottleneck{pipeline="p",node="b"} 1
+# HELP flow_source_dead_lettered_total Messages of this source delivered at a sink after a dead-letter route.
+# TYPE flow_source_dead_lettered_total counter
+# HELP flow_source_expired_total Messages of this source shed by a deadline and routed nowhere.
+# TYPE flow_source_expired_total counter
 # HELP flow_sink_latency_seconds End-to-end latency: from a message's creation at a source to the end of this sink's chain.
 # TYPE flow_sink_latency_seconds histogram
 flow_sink_latency_seconds_bucket{pipeline="p",sink="b",le="0.01"} 1
@@ -200,5 +216,64 @@ TEST_CASE("promtool accepts the text, escaped labels and unbounded edges include
   auto checked =
       flow::test::run_command(fmt::format("promtool check metrics < {}", flow::test::shell_quote(path)));
   INFO("promtool (Debian's prometheus package, scripts/setup.sh) said: " << checked.out << checked.err);
+  CHECK(checked.exit_code == 0);
+}
+
+namespace {
+
+// small_run with a deadline and a route: a -> b shed 2 by its deadline and
+// dropped 1, all 3 sent on to `dlq` along the dead-letter edge b ⇢ dlq (b
+// failed on 1 more and shed 4 by its own deadline, 5 sent on); source a's
+// balance counts 8 dead-lettered and 1 expired that no route took.
+RunMetrics routed_run() {
+  RunMetrics run = small_run();
+  run.edges[0].expired = 2;
+  run.edges[0].dead_lettered = 3;
+  EdgeMetrics route;
+  route.from = "b";
+  route.to = "dlq";
+  route.capacity = 256;
+  route.policy = flow::Overflow::DropNewest;
+  route.in = route.out = 8;
+  route.high_water = 4;
+  route.dead_letter = true;
+  run.edges.push_back(route);
+  run.nodes[0].expired = 4;
+  run.nodes[0].dead_lettered = 5;
+  flow::SourceBalance source{"a", 10, 0, 1, 0, 0, std::nullopt};
+  source.dead_lettered = 8;
+  source.expired = 1;
+  run.sources = {source};
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("deadlines and dead-letter routes are counters per edge, node and source, the route labelled",
+          "[cli][prometheus]") {
+  auto text = to_prometheus(routed_run());
+  CHECK_THAT(text, Catch::Contains(
+                       "\n# TYPE flow_edge_expired_total counter\n"
+                       "flow_edge_expired_total{pipeline=\"p\",edge=\"a -> b\"} 2\n"
+                       "flow_edge_expired_total{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("\nflow_edge_dead_lettered_total{pipeline=\"p\",edge=\"a -> b\"} 3\n"));
+  // Every family of the route carries the label, its in and out the messages it carried.
+  CHECK_THAT(text, Catch::Contains(
+                       "\nflow_edge_in_total{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 8\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "\nflow_edge_capacity{pipeline=\"p\",edge=\"b -> dlq\",dead_letter=\"true\"} 256\n"));
+  CHECK(flow::test::count(text, "dead_letter=\"true\"") == 10);  // one sample in each of the 10 edge families
+  CHECK_THAT(text, Catch::Contains("\nflow_node_expired_total{pipeline=\"p\",node=\"b\"} 4\n"));
+  CHECK_THAT(text, Catch::Contains("\nflow_node_dead_lettered_total{pipeline=\"p\",node=\"b\"} 5\n"));
+  CHECK_THAT(text, Catch::Contains("\nflow_source_dead_lettered_total{pipeline=\"p\",source=\"a\"} 8\n"));
+  CHECK_THAT(text, Catch::Contains("\nflow_source_expired_total{pipeline=\"p\",source=\"a\"} 1\n"));
+}
+
+TEST_CASE("promtool accepts the routes' counters and the dead_letter label", "[cli][prometheus]") {
+  auto path = flow::test::temp_directory() + "/routed.txt";
+  flow::test::write_file(path, to_prometheus(routed_run()));
+  auto checked =
+      flow::test::run_command(fmt::format("promtool check metrics < {}", flow::test::shell_quote(path)));
+  INFO("promtool said: " << checked.out << checked.err);
   CHECK(checked.exit_code == 0);
 }

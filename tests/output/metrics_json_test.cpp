@@ -38,6 +38,8 @@ void make_every_number_distinct(RunMetrics& run) {
     node.latency_p50_s = seconds();
     node.latency_p99_s = seconds();
     node.counts = {{"accepted", count()}, {"rejected", count()}};
+    node.expired = count();
+    node.dead_lettered = count();
   }
   for (auto& edge : run.edges) {
     edge.in = count();
@@ -49,6 +51,8 @@ void make_every_number_distinct(RunMetrics& run) {
     edge.high_water_bytes = count();
     edge.blocked_s = seconds();
     edge.full_s = seconds();
+    edge.expired = count();
+    edge.dead_lettered = count();
   }
   for (auto& sink : run.sinks) {
     sink.delivered = count();
@@ -63,6 +67,8 @@ void make_every_number_distinct(RunMetrics& run) {
     source.dropped = count();
     source.filtered = count();
     source.errors = count();
+    source.dead_lettered = count();
+    source.expired = count();
   }
 }
 
@@ -72,6 +78,7 @@ RunMetrics full_run() {
   make_every_number_distinct(run);
   run.edges[2].capacity.reset();
   run.edges[2].policy = Overflow::DropOldest;
+  run.edges[1].dead_letter = true;
   run.sources[0].expected.reset();
   // A second sink and source, so the lists are compared element by element.
   run.sinks.push_back(SinkMetrics{"audit", 7, 0.125, 0.25, 0.5, 0.1875});
@@ -111,6 +118,8 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
     CHECK(a.nodes[i].latency_p50_s == b.nodes[i].latency_p50_s);
     CHECK(a.nodes[i].latency_p99_s == b.nodes[i].latency_p99_s);
     CHECK(a.nodes[i].counts == b.nodes[i].counts);
+    CHECK(a.nodes[i].expired == b.nodes[i].expired);
+    CHECK(a.nodes[i].dead_lettered == b.nodes[i].dead_lettered);
   }
   REQUIRE(a.edges.size() == b.edges.size());
   for (std::size_t i = 0; i < a.edges.size(); ++i) {
@@ -128,6 +137,9 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
     CHECK(a.edges[i].high_water_bytes == b.edges[i].high_water_bytes);
     CHECK(a.edges[i].full_s == b.edges[i].full_s);
     CHECK(a.edges[i].blocked_s == b.edges[i].blocked_s);
+    CHECK(a.edges[i].expired == b.edges[i].expired);
+    CHECK(a.edges[i].dead_lettered == b.edges[i].dead_lettered);
+    CHECK(a.edges[i].dead_letter == b.edges[i].dead_letter);
   }
   REQUIRE(a.sinks.size() == b.sinks.size());
   for (std::size_t i = 0; i < a.sinks.size(); ++i) {
@@ -149,6 +161,8 @@ void require_same(const RunMetrics& a, const RunMetrics& b) {
     CHECK(a.sources[i].filtered == b.sources[i].filtered);
     CHECK(a.sources[i].errors == b.sources[i].errors);
     CHECK(a.sources[i].expected == b.sources[i].expected);
+    CHECK(a.sources[i].dead_lettered == b.sources[i].dead_lettered);
+    CHECK(a.sources[i].expired == b.sources[i].expired);
   }
 }
 }  // namespace
@@ -161,15 +175,17 @@ TEST_CASE("Metrics JSON holds every documented key", "[output][json]") {
         "latency_p99_s", "latency_mean_s", "latency_max_s", "nodes", "edges", "sinks", "sources"})
     CHECK(json.contains(key));
   for (const char* key : {"name", "kind", "workers", "in", "out", "errors", "filtered", "busy", "busy_s",
-                          "latency_p50_s", "latency_p99_s"})
+                          "latency_p50_s", "latency_p99_s", "expired", "dead_lettered"})
     CHECK(json["nodes"][0].contains(key));
-  for (const char* key : {"from", "to", "capacity", "policy", "in", "out", "dropped", "held", "high_water",
-                          "bytes_held", "high_water_bytes", "blocked_s", "full_s"})
+  for (const char* key :
+       {"from", "to", "capacity", "policy", "in", "out", "dropped", "held", "high_water", "bytes_held",
+        "high_water_bytes", "blocked_s", "full_s", "expired", "dead_lettered"})
     CHECK(json["edges"][0].contains(key));
   for (const char* key :
        {"name", "delivered", "latency_p50_s", "latency_p99_s", "latency_mean_s", "latency_max_s"})
     CHECK(json["sinks"][0].contains(key));
-  for (const char* key : {"name", "produced", "delivered", "dropped", "filtered", "errors", "expected"})
+  for (const char* key : {"name", "produced", "delivered", "dropped", "filtered", "errors", "expected",
+                          "dead_lettered", "expired"})
     CHECK(json["sources"][0].contains(key));
 }
 
@@ -220,6 +236,8 @@ TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]")
   CHECK(n["busy_s"] == node.busy_s);
   CHECK(n["latency_p50_s"] == node.latency_p50_s);
   CHECK(n["latency_p99_s"] == node.latency_p99_s);
+  CHECK(n["expired"] == node.expired);
+  CHECK(n["dead_lettered"] == node.dead_lettered);
   const auto& edge = run.edges[1];
   const auto& e = json["edges"][1];
   CHECK(e["in"] == edge.in);
@@ -231,6 +249,8 @@ TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]")
   CHECK(e["high_water_bytes"] == edge.high_water_bytes);
   CHECK(e["blocked_s"] == edge.blocked_s);
   CHECK(e["full_s"] == edge.full_s);
+  CHECK(e["expired"] == edge.expired);
+  CHECK(e["dead_lettered"] == edge.dead_lettered);
   const auto& sink = run.sinks[0];
   const auto& k = json["sinks"][0];
   CHECK(k["delivered"] == sink.delivered);
@@ -246,6 +266,8 @@ TEST_CASE("Metrics JSON writes each number under its own key", "[output][json]")
   CHECK(s["filtered"] == source.filtered);
   CHECK(s["errors"] == source.errors);
   CHECK(s["expected"] == *source.expected);
+  CHECK(s["dead_lettered"] == source.dead_lettered);
+  CHECK(s["expired"] == source.expired);
 }
 
 TEST_CASE("Metrics JSON reads back what it wrote", "[output][json]") {

@@ -1,5 +1,7 @@
 #include "pipelines.hpp"
 
+#include <algorithm>
+
 namespace flow::test {
 
 OperatorCall call(std::string name, std::vector<std::pair<std::string, Value>> args) {
@@ -29,6 +31,20 @@ EdgeId PipelineBuilder::edge(NodeId from, NodeId to, std::optional<std::uint64_t
   pipeline_.edges.push_back(edge);
   auto id = pipeline_.edges.size() - 1;
   pipeline_.nodes.at(from).outputs.push_back(id);
+  pipeline_.nodes.at(to).inputs.push_back(id);
+  return id;
+}
+
+EdgeId PipelineBuilder::dead_letter(NodeId from, NodeId to) {
+  Edge edge;
+  edge.from = from;
+  edge.to = to;
+  edge.capacity = default_capacity(pipeline_.nodes.at(to).workers);
+  edge.overflow = Overflow::DropNewest;
+  edge.dead_letter = true;
+  pipeline_.edges.push_back(edge);
+  auto id = pipeline_.edges.size() - 1;
+  pipeline_.nodes.at(from).dead_letter_outputs.push_back(id);
   pipeline_.nodes.at(to).inputs.push_back(id);
   return id;
 }
@@ -93,6 +109,83 @@ RunMetrics end_to_end_run() {
              edge_metrics("process", "store", 1, 0, 0)};
   m.sinks = {SinkMetrics{"store", 100, 0.9, 1.2, 1.3}};
   m.sources = {SourceBalance{"ingest", 100, 100, 0, 0, 0, 100}};
+  return m;
+}
+
+Pipeline dead_letters() {
+  PipelineBuilder b("dead_letters");
+  auto ingest = b.node("ingest", NodeKind::Source,
+                       {call("generate", {{"count", std::int64_t{100}}, {"size", bytes(16)}})});
+  auto work = b.node("work", NodeKind::Stage, {call("delay", {{"duration", ms(10)}})}, 2);
+  auto store = b.node("store", NodeKind::Sink, {call("discard")});
+  auto dlq = b.node("dlq", NodeKind::Sink, {call("discard")});
+  auto in = b.edge(ingest, work, 5, Overflow::DropNewest);
+  b.edge_at(in).dropped_to = dlq;
+  auto out = b.edge(work, store, 5);
+  b.edge_at(out).deadline = Duration{std::chrono::milliseconds(100)};
+  b.edge_at(out).expired_to = dlq;
+  b.at(work).on_error = OnError::DeadLetter;
+  b.at(work).errors_to = dlq;
+  b.at(work).deadline = Duration{std::chrono::milliseconds(200)};
+  b.at(work).expired_to = dlq;
+  b.dead_letter(ingest, dlq);
+  b.dead_letter(work, dlq);
+  b.dead_letter(store, dlq);
+  return b.build();
+}
+
+namespace {
+EdgeMetrics counted_edge(std::string from, std::string to, std::uint64_t capacity, std::uint64_t in,
+                         std::uint64_t out) {
+  EdgeMetrics e;
+  e.from = std::move(from);
+  e.to = std::move(to);
+  e.capacity = capacity;
+  e.in = in;
+  e.out = out;
+  e.high_water = std::min<std::uint64_t>(capacity, in);
+  return e;
+}
+
+NodeMetrics counted_node(std::string name, NodeKind kind, int workers, std::uint64_t in, std::uint64_t out) {
+  NodeMetrics n;
+  n.name = std::move(name);
+  n.kind = kind;
+  n.workers = workers;
+  n.in = in;
+  n.out = out;
+  return n;
+}
+}  // namespace
+
+RunMetrics dead_letters_run() {
+  RunMetrics m;
+  m.pipeline = "dead_letters";
+  m.status = RunStatus::Ok;
+  m.elapsed_s = 2;
+  auto work = counted_node("work", NodeKind::Stage, 2, 90, 82);
+  work.errors = 5;
+  work.expired = 3;
+  work.dead_lettered = 8;
+  m.nodes = {counted_node("ingest", NodeKind::Source, 1, 100, 100), work,
+             counted_node("store", NodeKind::Sink, 1, 80, 80),
+             counted_node("dlq", NodeKind::Sink, 1, 20, 20)};
+  auto in = counted_edge("ingest", "work", 5, 100, 90);
+  in.policy = Overflow::DropNewest;
+  in.dropped = in.dead_lettered = 10;
+  auto out = counted_edge("work", "store", 5, 82, 80);
+  out.expired = out.dead_lettered = 2;
+  m.edges = {in, out};
+  for (auto [from, count] : {std::pair{"ingest", 10}, {"work", 8}, {"store", 2}}) {
+    auto e = counted_edge(from, "dlq", 256, count, count);
+    e.policy = Overflow::DropNewest;
+    e.dead_letter = true;
+    m.edges.push_back(e);
+  }
+  m.sinks = {SinkMetrics{"store", 80}, SinkMetrics{"dlq", 20}};
+  SourceBalance balance{"ingest", 100, 80, 0, 0, 0, 100};
+  balance.dead_lettered = 20;
+  m.sources = {balance};
   return m;
 }
 
