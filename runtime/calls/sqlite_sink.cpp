@@ -92,10 +92,6 @@ std::string validate_sqlite(const OperatorCall& call, std::string& argument) {
     argument = "separator";
     return "separator must not be empty";
   }
-  if (auto wait = optional_arg<Duration>(call, "busy_timeout"); wait && wait->value.count() < 0) {
-    argument = "busy_timeout";
-    return "busy_timeout must not be negative";
-  }
   auto sync = optional_arg<Identifier>(call, "synchronous").value_or(Identifier{"full"}).name;
   if (sync != "full" && sync != "normal") {
     argument = "synchronous";
