@@ -34,7 +34,7 @@ std::string trimmed(std::string_view text) {
 std::vector<std::string> column_names(const std::string& list) {
   std::vector<std::string> names;
   std::size_t start = 0;
-  for (auto comma = list.find(','); ; comma = list.find(',', start)) {
+  for (auto comma = list.find(',');; comma = list.find(',', start)) {
     names.push_back(trimmed(std::string_view(list).substr(start, comma - start)));
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -52,7 +52,8 @@ std::string identifier_error(const std::string& what, const std::string& name) {
   if (name.empty()) return fmt::format("{} must not be empty", what);
   for (char c : name) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      return fmt::format("{} '{}' has a control character; expected letters, digits, _ or spaces", what, name);
+      return fmt::format("{} '{}' has a control character; expected letters, digits, _ or spaces", what,
+                         name);
   }
   if (lower(name).rfind("sqlite_", 0) == 0)
     return fmt::format("{} '{}' starts with sqlite_, which SQLite keeps for itself", what, name);
@@ -65,7 +66,8 @@ std::string validate_columns(const std::string& list) {
     return fmt::format("columns names {} columns; SQLite takes at most {}", names.size(), kMostColumns);
   std::set<std::string> seen;
   for (const auto& name : names) {
-    if (name.empty()) return fmt::format("columns has an empty name in \"{}\"; expected names between commas", list);
+    if (name.empty())
+      return fmt::format("columns has an empty name in \"{}\"; expected names between commas", list);
     if (auto error = identifier_error("column", name); !error.empty()) return error;
     if (!seen.insert(lower(name)).second)
       return fmt::format("column '{}' is named twice (SQLite ignores case in names)", name);
@@ -84,7 +86,8 @@ std::string validate_sqlite(const OperatorCall& call, std::string& argument) {
     argument = "table";
     return error;
   }
-  if (auto error = validate_columns(optional_arg<std::string>(call, "columns").value_or("line")); !error.empty()) {
+  if (auto error = validate_columns(optional_arg<std::string>(call, "columns").value_or("line"));
+      !error.empty()) {
     argument = "columns";
     return error;
   }
@@ -147,7 +150,9 @@ class SqliteSink final : public Operator {
 
   std::vector<std::pair<std::string, std::uint64_t>> counts() const override {
     const auto& counts = store_.counts();
-    return {{"rows", counts.rows.load()}, {"transactions", counts.transactions.load()}, {"busy", counts.busy.load()}};
+    return {{"rows", counts.rows.load()},
+            {"transactions", counts.transactions.load()},
+            {"busy", counts.busy.load()}};
   }
 
  private:
@@ -209,7 +214,8 @@ class SqliteSink final : public Operator {
       start = at + separator_.size();
     }
     values.push_back(line.substr(start));
-    if (values.size() - first == columns && line.find(separator_, start) == std::string_view::npos) return true;
+    if (values.size() - first == columns && line.find(separator_, start) == std::string_view::npos)
+      return true;
     values.resize(first);
     return false;
   }
@@ -230,11 +236,12 @@ class SqliteSink final : public Operator {
 
   std::string field_error(std::string_view line) const {
     std::size_t count = 1;  // all of them, for the message
-    for (auto at = line.find(separator_); at != std::string_view::npos; at = line.find(separator_, at + separator_.size()))
+    for (auto at = line.find(separator_); at != std::string_view::npos;
+         at = line.find(separator_, at + separator_.size()))
       ++count;
     return fmt::format("a line has {} {} where table {} has {} columns: \"{}\"", count,
-                       count == 1 ? "field" : "fields", store_.options().table, store_.options().columns.size(),
-                       line.substr(0, 80));
+                       count == 1 ? "field" : "fields", store_.options().table,
+                       store_.options().columns.size(), line.substr(0, 80));
   }
 
   std::mutex mutex_;
@@ -250,8 +257,10 @@ std::unique_ptr<Operator> make_sqlite(const OperatorCall& call) {
   auto wait = optional_arg<Duration>(call, "busy_timeout").value_or(Duration{std::chrono::seconds(5)});
   options.busy_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(wait.value);
   options.busy_timeout_text = to_string(Value{wait});
-  options.synchronous_full = optional_arg<Identifier>(call, "synchronous").value_or(Identifier{"full"}).name == "full";
-  return std::make_unique<SqliteSink>(std::move(options), optional_arg<std::string>(call, "separator").value_or("\t"));
+  options.synchronous_full =
+      optional_arg<Identifier>(call, "synchronous").value_or(Identifier{"full"}).name == "full";
+  return std::make_unique<SqliteSink>(std::move(options),
+                                      optional_arg<std::string>(call, "separator").value_or("\t"));
 }
 
 OperatorPlan plan_sqlite(const OperatorCall&) {
@@ -270,12 +279,10 @@ void register_sqlite(OperatorRegistry& registry) {
   OperatorSpec spec;
   spec.name = "sqlite";
   spec.role = Role::Sink;
-  spec.args = {argument("path", ValueKind::String, true, true),
-               argument("table", ValueKind::String, true, true),
-               argument("columns", ValueKind::String),
-               argument("separator", ValueKind::String),
-               argument("busy_timeout", ValueKind::Duration),
-               argument("synchronous", ValueKind::Identifier)};
+  spec.args = {
+      argument("path", ValueKind::String, true, true), argument("table", ValueKind::String, true, true),
+      argument("columns", ValueKind::String),          argument("separator", ValueKind::String),
+      argument("busy_timeout", ValueKind::Duration),   argument("synchronous", ValueKind::Identifier)};
   spec.summary =
       "insert each line as a row of `table` in the SQLite database `path` (WAL, one transaction per chunk or "
       "batch); `columns=\"a, b\"` splits lines on `separator` (tab)";

@@ -77,7 +77,8 @@ void SqliteStore::open() {
   // NOMUTEX: the sink serialises every call; no URI: the path is a file name as written.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (sqlite3_open_v2(options_.path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    if (db_ == nullptr) throw std::runtime_error(fmt::format("cannot open '{}': out of memory", options_.path));
+    if (db_ == nullptr)
+      throw std::runtime_error(fmt::format("cannot open '{}': out of memory", options_.path));
     fail("open");
   }
   sqlite3_busy_handler(db_, &SqliteStore::on_busy, this);
@@ -85,21 +86,24 @@ void SqliteStore::open() {
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &statement, nullptr) != SQLITE_OK) fail("open");
   int step = sqlite3_step(statement);
-  std::string mode = step == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)) : "";
+  std::string mode =
+      step == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)) : "";
   sqlite3_finalize(statement);
   if (step != SQLITE_ROW) fail("switch to WAL mode");
   if (mode != "wal") {
-    throw std::runtime_error(fmt::format("cannot switch '{}' to WAL mode: SQLite keeps it in '{}' mode",
-                                         options_.path, mode));
+    throw std::runtime_error(
+        fmt::format("cannot switch '{}' to WAL mode: SQLite keeps it in '{}' mode", options_.path, mode));
   }
-  exec(options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", "set synchronous");
+  exec(options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+       "set synchronous");
 }
 
 std::vector<std::string> SqliteStore::table_columns() {
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db_, "SELECT name FROM pragma_table_info(?1)", -1, &statement, nullptr) != SQLITE_OK)
     fail("read the columns of a table in");
-  sqlite3_bind_text(statement, 1, options_.table.data(), static_cast<int>(options_.table.size()), SQLITE_STATIC);
+  sqlite3_bind_text(statement, 1, options_.table.data(), static_cast<int>(options_.table.size()),
+                    SQLITE_STATIC);
   std::vector<std::string> names;
   int step = SQLITE_ROW;
   while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -115,13 +119,12 @@ std::vector<std::string> SqliteStore::table_columns() {
 void SqliteStore::ensure_table() {
   auto existing = table_columns();
   if (existing.empty()) {
-    auto sql = fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_identifier(options_.table),
-                           [&] {
-                             std::string text;
-                             for (const auto& column : options_.columns)
-                               text += (text.empty() ? "" : ", ") + quote_identifier(column) + " TEXT";
-                             return text;
-                           }());
+    auto sql = fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_identifier(options_.table), [&] {
+      std::string text;
+      for (const auto& column : options_.columns)
+        text += (text.empty() ? "" : ", ") + quote_identifier(column) + " TEXT";
+      return text;
+    }());
     exec(sql.c_str(), fmt::format("create table {} in", options_.table).c_str());
     return;
   }
@@ -142,7 +145,8 @@ void SqliteStore::ensure_table() {
 
 void SqliteStore::prepare_insert() {
   std::string values;
-  for (std::size_t i = 1; i <= options_.columns.size(); ++i) values += fmt::format("{}?{}", i > 1 ? ", " : "", i);
+  for (std::size_t i = 1; i <= options_.columns.size(); ++i)
+    values += fmt::format("{}?{}", i > 1 ? ", " : "", i);
   auto sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", quote_identifier(options_.table),
                          column_list(options_.columns), values);
   if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK)
@@ -203,9 +207,11 @@ void SqliteStore::fail(const std::string& doing) const {
   int code = sqlite3_extended_errcode(db_);
   std::string waited;
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
-    waited = fmt::format(" (another writer held it for longer than busy_timeout={})", options_.busy_timeout_text);
+    waited =
+        fmt::format(" (another writer held it for longer than busy_timeout={})", options_.busy_timeout_text);
   }
-  throw std::runtime_error(fmt::format("cannot {} '{}': {}{}", doing, options_.path, sqlite3_errmsg(db_), waited));
+  throw std::runtime_error(
+      fmt::format("cannot {} '{}': {}{}", doing, options_.path, sqlite3_errmsg(db_), waited));
 }
 
 }  // namespace flow::calls

@@ -25,7 +25,7 @@ struct StoreOptions {
   std::vector<std::string> columns;
   std::chrono::milliseconds busy_timeout{5000};
   std::string busy_timeout_text = "5s";  ///< as the file wrote it, for messages
-  bool synchronous_full = true;  ///< PRAGMA synchronous=FULL, else NORMAL
+  bool synchronous_full = true;          ///< PRAGMA synchronous=FULL, else NORMAL
 };
 
 /// What a transaction left: rows and transactions committed, and the waits

@@ -66,7 +66,9 @@ class LockHolder {
   }
 
  private:
-  void say(const std::string& text) { REQUIRE(::write(fd_, text.data(), text.size()) == static_cast<ssize_t>(text.size())); }
+  void say(const std::string& text) {
+    REQUIRE(::write(fd_, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  }
 
   std::string fifo_;
   std::unique_ptr<Child> process_;
@@ -83,16 +85,18 @@ std::string prepared_database(const std::string& dir) {
 std::string pipeline(const std::string& dir, const std::string& db, const std::string& args,
                      const std::string& attributes = "") {
   auto file = dir + "/busy.flow";
-  write_file(file, fmt::format("pipeline busy\n\nsource lines = read(\"{}/in.txt\")\nsink   store = sqlite(\"{}\", "
-                               "\"logs\"{}){}\n\nlines -> store\n",
-                               dir, db, args, attributes));
+  write_file(file,
+             fmt::format("pipeline busy\n\nsource lines = read(\"{}/in.txt\")\nsink   store = sqlite(\"{}\", "
+                         "\"logs\"{}){}\n\nlines -> store\n",
+                         dir, db, args, attributes));
   return file;
 }
 
 /// The sink's `busy` count as /metrics shows it now; nullopt before it is there.
 std::optional<long> scraped_busy(int port) {
   auto reply = run_command(fmt::format("curl -s http://127.0.0.1:{}/metrics", port));
-  static const std::regex sample(R"re(flow_source_events_total\{pipeline="busy",node="store",event="busy"\} (\d+))re");
+  static const std::regex sample(
+      R"re(flow_source_events_total\{pipeline="busy",node="store",event="busy"\} (\d+))re");
   std::smatch match;
   if (!std::regex_search(reply.out, match, sample)) return std::nullopt;
   return std::stol(match[1]);
@@ -108,8 +112,9 @@ TEST_CASE("a lock held shorter than busy_timeout makes sqlite wait, then every l
   write_file(dir + "/in.txt", numbered_lines("held ", count));
   LockHolder holder(dir, db);
   auto file = pipeline(dir, db, ", busy_timeout=60s");
-  Child flow(FLOW_BINARY, {"run", file, "--metrics-port", "0", "--report", "50ms", "--quiet", "--metrics-json",
-                           dir + "/run.json"},
+  Child flow(FLOW_BINARY,
+             {"run", file, "--metrics-port", "0", "--report", "50ms", "--quiet", "--metrics-json",
+              dir + "/run.json"},
              /*merge_stderr=*/true);
   auto first = flow.read_line(10s);
   REQUIRE(first);
@@ -137,7 +142,8 @@ TEST_CASE("a lock held past busy_timeout fails the messages: counted under skip,
   write_file(dir + "/in.txt", numbered_lines("late ", count));
   LockHolder holder(dir, db);
 
-  auto skipped = run_pipeline(dir, "skip", read_file(pipeline(dir, db, ", busy_timeout=200ms", " [on_error=skip]")));
+  auto skipped =
+      run_pipeline(dir, "skip", read_file(pipeline(dir, db, ", busy_timeout=200ms", " [on_error=skip]")));
   INFO(skipped.process.err);
   REQUIRE(skipped.process.exit_code == 0);
   CHECK(entry(skipped.metrics.at("sources"), "lines").at("errors") == count);
@@ -147,7 +153,8 @@ TEST_CASE("a lock held past busy_timeout fails the messages: counted under skip,
 
   auto failed = run_pipeline(dir, "fail", read_file(pipeline(dir, db, ", busy_timeout=200ms")));
   CHECK(failed.process.exit_code == 1);
-  CHECK_THAT(failed.process.err, Catch::Contains("sink store failed") && Catch::Contains("database is locked") &&
+  CHECK_THAT(failed.process.err, Catch::Contains("sink store failed") &&
+                                     Catch::Contains("database is locked") &&
                                      Catch::Contains("busy_timeout=200ms"));
   holder.release();
   CHECK(sql_number(db, "SELECT count(*) FROM logs") == 0);

@@ -52,7 +52,8 @@ std::string follow_into_sqlite(const std::string& dir, const std::string& log, c
 
 }  // namespace
 
-TEST_CASE("a line the checkpoint has passed is a committed row, even after kill -9", "[calls][sqlite][checkpoint]") {
+TEST_CASE("a line the checkpoint has passed is a committed row, even after kill -9",
+          "[calls][sqlite][checkpoint]") {
   auto dir = temp_directory();
   auto log = dir + "/app.log";
   auto db = dir + "/store.db";
@@ -87,10 +88,12 @@ TEST_CASE("after kill -9 and a restart with --state every followed line is a row
   const int before_kill = 1200, during_downtime = 1500, total_lines = 2000;
   // A slow stage keeps lines read but not yet stored in flight when the kill comes.
   auto file = dir + "/store.flow";
-  write_file(file, fmt::format("pipeline store\n\nsource logs  = read(\"{}\", follow=true)\nstage  work  = delay(1ms)\n"
-                               "sink   store = sqlite(\"{}\", \"logs\")\n\nlogs -> work [capacity=64]\n"
-                               "work -> store [capacity=64]\n",
-                               log, db));
+  write_file(
+      file,
+      fmt::format("pipeline store\n\nsource logs  = read(\"{}\", follow=true)\nstage  work  = delay(1ms)\n"
+                  "sink   store = sqlite(\"{}\", \"logs\")\n\nlogs -> work [capacity=64]\n"
+                  "work -> store [capacity=64]\n",
+                  log, db));
   auto state = dir + "/state";
   write_lines(log, 0, 20);
   auto flow = start_flow(dir, file, {"--state", state});
@@ -115,8 +118,8 @@ TEST_CASE("after kill -9 and a restart with --state every followed line is a row
 
   // Every line, and nothing else.
   CHECK(sql_number(db, "SELECT count(DISTINCT line) FROM logs") == total_lines);
-  CHECK(sql_number(db, fmt::format("SELECT count(*) FROM logs WHERE line NOT BETWEEN '{}' AND '{}'", line_of(0),
-                                   line_of(total_lines - 1))) == 0);
+  CHECK(sql_number(db, fmt::format("SELECT count(*) FROM logs WHERE line NOT BETWEEN '{}' AND '{}'",
+                                   line_of(0), line_of(total_lines - 1))) == 0);
   auto duplicates = sql_number(db, "SELECT count(*) - count(DISTINCT line) FROM logs");
   // Stored twice: at most what was in flight at the kill (two edges of 64, a
   // pull of 64 in the stage) and what was committed since the last checkpoint

@@ -2,8 +2,8 @@
 // Helpers for the tests of the sqlite() sink: pipelines written to a fresh
 // directory, `flow run` with its metrics JSON, and the rows read back with
 // the real sqlite3 command (never the library the sink links).
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -66,7 +66,8 @@ inline const nlohmann::json& entry(const nlohmann::json& list, const std::string
 }
 
 /// A node's own count (`nodes[].counts`) from the metrics JSON; 0 when absent.
-inline std::uint64_t node_count(const nlohmann::json& metrics, const std::string& node, const std::string& name) {
+inline std::uint64_t node_count(const nlohmann::json& metrics, const std::string& node,
+                                const std::string& name) {
   const auto& counts = entry(metrics.at("nodes"), node).at("counts");
   return counts.contains(name) ? counts.at(name).get<std::uint64_t>() : 0;
 }
