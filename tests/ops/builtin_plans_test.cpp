@@ -34,6 +34,7 @@ TEST_CASE("every built-in operator declares a plan", "[ops][plan]") {
 
 TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][plan]") {
   flow::test::TempPath out;
+  flow::test::TempPath db;
   const std::map<std::string, std::map<std::string, flow::Value>> calls{
       {"delay", {{"duration", duration(1ms)}}},
       {"spin", {{"duration", duration(1us)}}},
@@ -48,7 +49,8 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"sample", {{"probability", 0.5}}},
       {"discard", {}},
       {"stdout", {}},
-      {"write", {{"path", out.str()}}}};
+      {"write", {{"path", out.str()}}},
+      {"sqlite", {{"path", db.str()}, {"table", std::string("t")}}}};
   const auto& registry = flow::builtin_operators();
   std::size_t checked = 0;
   for (const auto& name : registry.names()) {

@@ -23,7 +23,7 @@ const flow::ArgumentSpec* argument(const OperatorSpec& spec, const std::string& 
 TEST_CASE("the built-in registry holds every operator of language version 0", "[ops]") {
   std::vector<std::string> expected{"batch",  "delay", "discard", "generate", "grep",     "listen",
                                     "lower",  "prefix", "read",   "replace",  "sample",   "spin",
-                                    "stdout", "throttle", "unbatch", "upper", "write"};
+                                    "sqlite", "stdout", "throttle", "unbatch", "upper", "write"};
   CHECK(builtin_operators().names() == expected);
 }
 
@@ -47,7 +47,7 @@ TEST_CASE("roles are as the language defines them", "[ops]") {
                             "prefix", "sample"}) {
     CHECK(role(stage) == Role::Stage);
   }
-  for (const char* sink : {"discard", "stdout", "write"}) CHECK(role(sink) == Role::Sink);
+  for (const char* sink : {"discard", "stdout", "write", "sqlite"}) CHECK(role(sink) == Role::Sink);
   CHECK(std::string(flow::to_string(Role::Source)) == "source");
   CHECK(std::string(flow::to_string(Role::Stage)) == "stage");
   CHECK(std::string(flow::to_string(Role::Sink)) == "sink");
