@@ -72,9 +72,10 @@ class TestServer {
 
  private:
   void start(int port) {
-    std::vector<std::string> args{HTTP_SERVER_SCRIPT, "--log", log_, "--port", std::to_string(port)};
+    std::vector<std::string> args{"--log", log_, "--port", std::to_string(port)};
     args.insert(args.end(), options_.begin(), options_.end());
-    child_ = std::make_unique<Child>("python3", args, /*merge_stderr=*/true);
+    // The script runs by its #! line (Child takes a path, not a name to look up).
+    child_ = std::make_unique<Child>(HTTP_SERVER_SCRIPT, args, /*merge_stderr=*/true);
     const std::string said = "listening on ";
     while (auto line = child_->read_line(std::chrono::seconds(20))) {
       if (line->rfind(said, 0) == 0) {
