@@ -107,7 +107,9 @@ void register_http(OperatorRegistry& registry) {
       "call an HTTP service per message (a batch: one request, its members one a line), retrying network "
       "errors, 429 and 5xx with backoff; a stage outputs the answer's body, a sink delivers on 2xx";
   spec.make = [](const OperatorCall& call) { return std::make_unique<HttpCall>(options_of(call, false)); };
-  spec.make_sink = [](const OperatorCall& call) { return std::make_unique<HttpCall>(options_of(call, true)); };
+  spec.make_sink = [](const OperatorCall& call) {
+    return std::make_unique<HttpCall>(options_of(call, true));
+  };
   spec.validate = [](const OperatorCall& call, std::string& argument) -> std::string {
     try {
       return validate_http(call, argument);

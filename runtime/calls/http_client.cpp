@@ -11,7 +11,8 @@ namespace flow::calls {
 void init_curl_once() {
   // curl_global_init is not thread-safe before 7.84; a function-local static is.
   static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (code != CURLE_OK) throw std::runtime_error(fmt::format("cannot start libcurl: {}", curl_easy_strerror(code)));
+  if (code != CURLE_OK)
+    throw std::runtime_error(fmt::format("cannot start libcurl: {}", curl_easy_strerror(code)));
 }
 
 namespace {
@@ -120,9 +121,8 @@ class CurlHandle {
       curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
     }
     // POST is curl's own; any other method's name goes on the request line.
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method == "POST" || request.method == "GET"
-                                                       ? nullptr
-                                                       : request.method.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST,
+                     request.method == "POST" || request.method == "GET" ? nullptr : request.method.c_str());
     set_headers(sends_body ? request.content_type : std::string());
   }
 
@@ -145,7 +145,9 @@ class CurlHandle {
   char error_[CURL_ERROR_SIZE] = {};
 };
 
-HandlePool::HandlePool() { init_curl_once(); }
+HandlePool::HandlePool() {
+  init_curl_once();
+}
 HandlePool::~HandlePool() = default;
 
 std::unique_ptr<CurlHandle> HandlePool::take() {

@@ -13,22 +13,22 @@
 namespace flow::calls {
 
 struct HttpRequest {
-  std::string method;        ///< POST, PUT, PATCH, GET, DELETE
+  std::string method;  ///< POST, PUT, PATCH, GET, DELETE
   std::string url;
-  std::string_view body;     ///< sent as is (not for GET or DELETE)
-  std::string content_type;  ///< the Content-Type header of the body
+  std::string_view body;                 ///< sent as is (not for GET or DELETE)
+  std::string content_type;              ///< the Content-Type header of the body
   std::chrono::milliseconds timeout{0};  ///< of the whole request: connect, send, wait, read
 };
 
 /// What one attempt came to: an answer, or why there was none.
 struct HttpAttempt {
-  long status = 0;           ///< the final answer's status; 0 when there was none
-  std::string body;          ///< the answer's body
-  std::string retry_after;   ///< its Retry-After header, "" when absent
-  std::string error;         ///< without an answer: curl's words for what went wrong
-  bool timed_out = false;    ///< without an answer: it took longer than the timeout
-  bool retryable = false;    ///< without an answer: a network error worth another try
-  long connections = 0;      ///< connections this attempt opened (0: it reused one)
+  long status = 0;          ///< the final answer's status; 0 when there was none
+  std::string body;         ///< the answer's body
+  std::string retry_after;  ///< its Retry-After header, "" when absent
+  std::string error;        ///< without an answer: curl's words for what went wrong
+  bool timed_out = false;   ///< without an answer: it took longer than the timeout
+  bool retryable = false;   ///< without an answer: a network error worth another try
+  long connections = 0;     ///< connections this attempt opened (0: it reused one)
 };
 
 /// Makes curl_global_init happen once, before the first handle, from whichever thread comes first.

@@ -100,11 +100,14 @@ HttpCall::Outcome HttpCall::call(std::string_view body, OperatorContext& context
     bool retry = answer.status != 0 ? retryable_status(answer.status) : answer.retryable;
     if (!retry) return {false, {}, fmt::format("{}, not retried", describe(answer))};
     if (attempt >= options_.retries) {
-      return {false, {}, fmt::format("{} after {} attempt{}", describe(answer), attempt + 1, attempt == 0 ? "" : "s")};
+      return {false,
+              {},
+              fmt::format("{} after {} attempt{}", describe(answer), attempt + 1, attempt == 0 ? "" : "s")};
     }
     // The server's word first; else a jittered wait that doubles each time.
-    auto said = answer.retry_after.empty() ? std::nullopt
-                                           : retry_after(answer.retry_after, std::chrono::system_clock::now());
+    auto said = answer.retry_after.empty()
+                    ? std::nullopt
+                    : retry_after(answer.retry_after, std::chrono::system_clock::now());
     auto wait = said ? *said : full_jitter(options_.backoff, attempt, random_engine());
     if (!pause(wait, context)) return {false, {}, fmt::format("{} (the run stopped)", describe(answer))};
   }
@@ -112,7 +115,8 @@ HttpCall::Outcome HttpCall::call(std::string_view body, OperatorContext& context
 
 std::string HttpCall::describe(const HttpAttempt& attempt) const {
   auto call = fmt::format("{} {}", options_.method, options_.url);
-  if (attempt.timed_out) return fmt::format("{}: no answer within the timeout of {}ms", call, options_.timeout.count());
+  if (attempt.timed_out)
+    return fmt::format("{}: no answer within the timeout of {}ms", call, options_.timeout.count());
   if (attempt.status == 0) return fmt::format("{}: {}", call, attempt.error);
   if (attempt.body.empty()) return fmt::format("{}: status {}", call, attempt.status);
   return fmt::format("{}: status {} ({})", call, attempt.status, shortened(attempt.body));
@@ -121,7 +125,8 @@ std::string HttpCall::describe(const HttpAttempt& attempt) const {
 // A stage's output is the answer: the payload becomes its body. A batch keeps
 // its members (each stands for a message the balance counts), so the answer
 // must have one line per member, as bulk APIs answer.
-bool HttpCall::respond(Message& message, std::string body, OperatorContext& context, std::string& cause) const {
+bool HttpCall::respond(Message& message, std::string body, OperatorContext& context,
+                       std::string& cause) const {
   std::int64_t delta = 0;
   if (!message.is_batch()) {
     delta = static_cast<std::int64_t>(body.size()) - static_cast<std::int64_t>(message.payload.size());
@@ -147,9 +152,11 @@ bool HttpCall::respond(Message& message, std::string body, OperatorContext& cont
 
 void HttpCall::count(const HttpAttempt& attempt) {
   requests_.fetch_add(1, std::memory_order_relaxed);
-  connections_.fetch_add(static_cast<std::uint64_t>(std::max(attempt.connections, 0L)), std::memory_order_relaxed);
+  connections_.fetch_add(static_cast<std::uint64_t>(std::max(attempt.connections, 0L)),
+                         std::memory_order_relaxed);
   if (attempt.status >= lowest_status && attempt.status <= highest_status) {
-    statuses_[static_cast<std::size_t>(attempt.status - lowest_status)].fetch_add(1, std::memory_order_relaxed);
+    statuses_[static_cast<std::size_t>(attempt.status - lowest_status)].fetch_add(1,
+                                                                                  std::memory_order_relaxed);
   } else if (attempt.timed_out) {
     timeouts_.fetch_add(1, std::memory_order_relaxed);
   } else {

@@ -23,7 +23,8 @@ std::optional<std::chrono::nanoseconds> retry_after(std::string_view value,
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   std::chrono::nanoseconds wait{};
-  if (std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  if (std::all_of(value.begin(), value.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     // More digits than a cap of a minute needs would only overflow.
     if (value.size() > 6) return retry_after_cap;
     wait = std::chrono::seconds(std::stol(std::string(value)));
@@ -37,6 +38,8 @@ std::optional<std::chrono::nanoseconds> retry_after(std::string_view value,
   return std::clamp<std::chrono::nanoseconds>(wait, std::chrono::nanoseconds(0), retry_after_cap);
 }
 
-bool retryable_status(long status) { return status == 429 || (status >= 500 && status <= 599); }
+bool retryable_status(long status) {
+  return status == 429 || (status >= 500 && status <= 599);
+}
 
 }  // namespace flow::calls

@@ -13,7 +13,8 @@ namespace {
 /// Collects what an operator filters out, to count it once the operator returns.
 class FilterCounter final : public OperatorContext {
  public:
-  FilterCounter(SourceTally tally, const RunState& state) : tally_(tally), dropped_(std::move(tally)), state_(state) {}
+  FilterCounter(SourceTally tally, const RunState& state)
+      : tally_(tally), dropped_(std::move(tally)), state_(state) {}
   void filtered(const Message& message) override {
     tally_.add(message);
     ++count_;

@@ -8,10 +8,10 @@ using namespace flow::test;
 
 TEST_CASE("examples/ship.flow ships the sample log in batches, retrying the server's 503s", "[calls][http]") {
   TestServer server({"--unavailable", "2", "--retry-after", "0"});
-  auto result = run_command(fmt::format("{} run examples/ship.flow --quiet --set ship.url={} --metrics-json {}",
-                                        FLOW_BINARY, shell_quote('"' + server.url() + '"'),
-                                        temp_directory() + "/run.json"),
-                            FLOW_SOURCE_DIR);
+  auto result = run_command(
+      fmt::format("{} run examples/ship.flow --quiet --set ship.url={} --metrics-json {}", FLOW_BINARY,
+                  shell_quote('"' + server.url() + '"'), temp_directory() + "/run.json"),
+      FLOW_SOURCE_DIR);
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   auto log = read_file(std::string(FLOW_SOURCE_DIR) + "/examples/data/app.log");

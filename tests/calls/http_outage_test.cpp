@@ -11,7 +11,8 @@ namespace {
 
 /// The value of `event` of node `node` in a Prometheus page, 0 when absent.
 std::uint64_t scraped(const std::string& page, const std::string& node, const std::string& event) {
-  std::regex sample(fmt::format(R"(flow_source_events_total\{{[^}}]*node="{}",event="{}"\}} (\d+))", node, event));
+  std::regex sample(
+      fmt::format(R"(flow_source_events_total\{{[^}}]*node="{}",event="{}"\}} (\d+))", node, event));
   std::smatch match;
   return std::regex_search(page, match, sample) ? std::stoull(match[1]) : 0;
 }
@@ -38,7 +39,8 @@ sink   out = throttle(200/s) | http("{}", retries=60, backoff=20ms, max_backoff=
 in -> out [capacity=16]
 )",
                                                input, server.url()));
-  Child flow(FLOW_BINARY, {"run", dir + "/outage.flow", "--metrics-json", dir + "/run.json", "--metrics-port", "0"},
+  Child flow(FLOW_BINARY,
+             {"run", dir + "/outage.flow", "--metrics-json", dir + "/run.json", "--metrics-port", "0"},
              /*merge_stderr=*/true);
   std::string metrics_url;
   const std::string said = "flow: metrics at ";
@@ -53,7 +55,8 @@ in -> out [capacity=16]
   server.kill();
   // Restarted only once flow has seen the outage: calls refused, then retried.
   auto page = [&] { return run_command(fmt::format("curl -s {}", shell_quote(metrics_url))).out; };
-  REQUIRE(wait_for([&] { return scraped(page(), "out", "connection_errors") >= 2; }, std::chrono::seconds(20)));
+  REQUIRE(
+      wait_for([&] { return scraped(page(), "out", "connection_errors") >= 2; }, std::chrono::seconds(20)));
   server.restart();
   REQUIRE(flow.finish(std::chrono::seconds(60)) == 0);
   auto metrics = nlohmann::json::parse(read_file(dir + "/run.json"));

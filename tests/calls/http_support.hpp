@@ -26,7 +26,7 @@ struct Received {
   double time = 0;         ///< seconds since the epoch
   std::string connection;  ///< the client's address:port
   std::string method, path, body, content_type;
-  int status = 0;          ///< what it answered
+  int status = 0;  ///< what it answered
 };
 
 class TestServer {
@@ -34,7 +34,8 @@ class TestServer {
   /// Starts the server with `options` (see http_server.py), logging to a file of its own;
   /// `port` 0 picks a free one.
   explicit TestServer(std::vector<std::string> options = {}, int port = 0, std::string log = "")
-      : log_(log.empty() ? temp_directory() + "/requests.jsonl" : std::move(log)), options_(std::move(options)) {
+      : log_(log.empty() ? temp_directory() + "/requests.jsonl" : std::move(log)),
+        options_(std::move(options)) {
     start(port);
   }
   ~TestServer() { kill(); }
@@ -64,8 +65,8 @@ class TestServer {
     std::istringstream in(read_file(log_));
     for (std::string line; std::getline(in, line);) {
       auto json = nlohmann::json::parse(line);
-      out.push_back({json.at("time"), json.at("connection"), json.at("method"), json.at("path"), json.at("body"),
-                     json.at("content_type"), json.at("status")});
+      out.push_back({json.at("time"), json.at("connection"), json.at("method"), json.at("path"),
+                     json.at("body"), json.at("content_type"), json.at("status")});
     }
     return out;
   }
@@ -104,10 +105,11 @@ struct FlowResult {
 /// @DIR@ stands for that directory, until it ends.
 inline FlowResult run_flow(std::string text, const std::string& extra = "") {
   auto dir = temp_directory();
-  for (auto at = text.find("@DIR@"); at != std::string::npos; at = text.find("@DIR@")) text.replace(at, 5, dir);
+  for (auto at = text.find("@DIR@"); at != std::string::npos; at = text.find("@DIR@"))
+    text.replace(at, 5, dir);
   write_file(dir + "/calls.flow", text);
-  auto result = run_command(fmt::format("{} run {}/calls.flow --metrics-json {}/run.json {}", FLOW_BINARY, dir,
-                                        dir, extra));
+  auto result = run_command(
+      fmt::format("{} run {}/calls.flow --metrics-json {}/run.json {}", FLOW_BINARY, dir, dir, extra));
   FlowResult out{result.exit_code, result.err, nlohmann::json(), dir};
   auto json = read_file(dir + "/run.json");
   if (!json.empty()) out.metrics = nlohmann::json::parse(json);
@@ -124,7 +126,8 @@ inline std::string numbered_lines(const std::string& prefix, int count) {
 }
 
 /// The entry of a metrics list whose `key` is `value`.
-inline const nlohmann::json& entry(const nlohmann::json& list, const std::string& key, const std::string& value) {
+inline const nlohmann::json& entry(const nlohmann::json& list, const std::string& key,
+                                   const std::string& value) {
   for (const auto& item : list)
     if (item.at(key) == value) return item;
   FAIL("no " << key << " " << value << " in " << list.dump());
@@ -133,7 +136,8 @@ inline const nlohmann::json& entry(const nlohmann::json& list, const std::string
 }
 
 /// A count of node `node`'s operator (nodes[].counts), 0 when it has none of that name.
-inline std::uint64_t node_count(const nlohmann::json& metrics, const std::string& node, const std::string& name) {
+inline std::uint64_t node_count(const nlohmann::json& metrics, const std::string& node,
+                                const std::string& name) {
   const auto& counts = entry(metrics.at("nodes"), "name", node).value("counts", nlohmann::json::object());
   return counts.value(name, std::uint64_t{0});
 }

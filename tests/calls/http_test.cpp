@@ -113,8 +113,9 @@ in -> out
   CHECK(delivered(run.metrics, "out") == 1);
 }
 
-TEST_CASE("a message out of retries fails: on_error=skip counts it, the default fails the run naming the call",
-          "[calls][http]") {
+TEST_CASE(
+    "a message out of retries fails: on_error=skip counts it, the default fails the run naming the call",
+    "[calls][http]") {
   TestServer server({"--status", "503"});
   auto input = numbered_lines("f", 3);
   constexpr const char* pipeline = R"(pipeline failing
@@ -175,7 +176,8 @@ in -> out
   CHECK(run.metrics.at("wall_s").get<double>() < 2.5);
 }
 
-TEST_CASE("as a stage the answer's body is the output, a batch's answer one line per member", "[calls][http]") {
+TEST_CASE("as a stage the answer's body is the output, a batch's answer one line per member",
+          "[calls][http]") {
   TestServer server;
   auto input = numbered_lines("s", 10);
   auto run = run_flow(fmt::format(R"(pipeline enrich
