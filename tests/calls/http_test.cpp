@@ -260,3 +260,27 @@ in -> full
   CHECK(run.metrics.at("wall_s").get<double>() < 1.5);
   CHECK(node_count(run.metrics, "ship", "connection_errors") >= 1);
 }
+
+TEST_CASE("flow check refuses a url that is not http or https, an unknown method and retries below 0",
+          "[calls][http]") {
+  auto dir = temp_directory();
+  write_file(dir + "/bad.flow", R"(pipeline bad
+source in = generate(count=1)
+sink   a  = http("ftp://127.0.0.1/x")
+sink   b  = http("http://127.0.0.1/x", method=FETCH)
+sink   c  = http("http://127.0.0.1/x", retries=-1)
+in -> a
+in -> b
+in -> c
+)");
+  auto result = run_command(fmt::format("{} check bad.flow", FLOW_BINARY), dir);
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find(
+            "bad.flow:3:18: error: url must start with http:// or https://, got \"ftp://127.0.0.1/x\"") !=
+        std::string::npos);
+  CHECK(result.err.find(
+            "bad.flow:4:47: error: unknown method 'FETCH'; expected POST, PUT, PATCH, GET or DELETE") !=
+        std::string::npos);
+  CHECK(result.err.find("bad.flow:5:48: error: retries must be between 0 and 100, got -1") !=
+        std::string::npos);
+}
