@@ -60,6 +60,10 @@ class OperatorContext {
   /// an error, a dead-letter route sends it on there (docs/dead_letters.md).
   /// Throwing from apply instead fails the whole chunk.
   virtual void failed(Message message, const std::string& cause) = 0;
+  /// Whether the run has failed meanwhile (another node, a limit): an
+  /// operator that waits inside apply (a retry's backoff, a slow call) gives
+  /// up at once instead of finishing its wait for a run that is over.
+  virtual bool stopping() const { return false; }
 };
 
 /// A stage or sink operator. One instance per node, shared by the node's

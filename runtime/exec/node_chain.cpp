@@ -13,7 +13,8 @@ namespace {
 /// Collects what an operator filters out, to count it once the operator returns.
 class FilterCounter final : public OperatorContext {
  public:
-  explicit FilterCounter(SourceTally tally) : tally_(tally), dropped_(std::move(tally)) {}
+  FilterCounter(SourceTally tally, const RunState& state)
+      : tally_(tally), dropped_(std::move(tally)), state_(state) {}
   void filtered(const Message& message) override {
     tally_.add(message);
     ++count_;
@@ -27,6 +28,7 @@ class FilterCounter final : public OperatorContext {
     failed_.push_back(std::move(message));
   }
   void resized(std::int64_t delta) override { resized_ += delta; }
+  bool stopping() const override { return state_.failed(); }
   Chunk& failed_messages() { return failed_; }
   const std::string& first_cause() const { return first_cause_; }
   std::int64_t resized_bytes() const { return resized_; }
@@ -41,6 +43,7 @@ class FilterCounter final : public OperatorContext {
   std::int64_t resized_ = 0;
   Chunk failed_;
   std::string first_cause_;
+  const RunState& state_;
 };
 
 }  // namespace
@@ -108,7 +111,7 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   // (payloads are shared views; the copy is one vector).
   std::optional<Chunk> input;
   if (node_.on_error == OnError::DeadLetter) input = unit.messages;
-  FilterCounter context(state_.tally());
+  FilterCounter context(state_.tally(), state_);
   std::optional<AllocationGuard> guard;
   if (guarded(op)) guard.emplace(state_);
   std::exception_ptr thrown;
