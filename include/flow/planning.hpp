@@ -76,6 +76,10 @@ struct OperatorPlan {
   /// The file it writes (write's path); "" when none. Two writers of one file
   /// are an error.
   std::string writes_file;
+  /// What it waits on outside the pipeline in real time, for a stage or sink
+  /// ("the program python3" for exec); "" when none. The virtual clock cannot
+  /// simulate that wait: the checker refuses it there.
+  std::string outside_work;
   /// A source that never ends by itself says why ("generate without count");
   /// "" when it ends. `flow tune` then needs a --duration.
   std::string endless;

@@ -7,6 +7,15 @@ namespace flow::checker {
 void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline, const OperatorRegistry& registry) {
   if (pipeline.clock != ClockKind::Virtual) return;
   for (const auto& node : pipeline.nodes) {
+    // A child process or a service works in real time, whatever the simulated clock says.
+    for (const auto& call : node.chain) {
+      auto plan = registry.plan(call);
+      if (!plan || plan->outside_work.empty()) continue;
+      reporter.error(call.location, call.name.size(),
+                     fmt::format("{} {} waits on {}, which works in real time: the virtual clock cannot "
+                                 "simulate it; expected clock=real",
+                                 to_string(node.kind), node.name, plan->outside_work));
+    }
     if (node.kind != NodeKind::Source || node.chain.empty()) continue;
     const auto& call = node.chain.front();
     auto plan = registry.plan(call);

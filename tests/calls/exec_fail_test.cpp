@@ -1,0 +1,120 @@
+// exec's children failing on purpose: a crash with restart=false and with
+// restart=true, a child that buffers its answers (the timeout), and children
+// that will not go (closed input ignored, SIGTERM ignored): none is left
+// running after flow exits.
+#include <set>
+
+#include "exec_support.hpp"
+
+using namespace flow::test;
+
+namespace {
+
+// Answers each number with "ok n"; on the numbers `crash` names it says so on
+// stderr and kills itself with SIGSEGV, holding what was written after.
+std::string crasher(const std::string& crash) {
+  return fmt::format(R"(import os, signal, sys
+for line in sys.stdin:
+    n = int(line)
+    if {}:
+        print(f"about to crash on {{n}}", file=sys.stderr, flush=True)
+        os.kill(os.getpid(), signal.SIGSEGV)
+    print(f"ok {{n}}")
+)",
+                     crash);
+}
+
+}  // namespace
+
+TEST_CASE("a child killed by SIGSEGV with restart=false fails the run naming the node, the signal and its stderr",
+          "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(1000));
+  write_file(dir + "/crash.py", crasher("n == 100"));
+  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py"))", dir)));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
+  CHECK_THAT(run.process.err, Catch::Contains("killed by SIGSEGV"));
+  CHECK_THAT(run.process.err, Catch::Contains("its last standard error: about to crash on 100"));
+  CHECK_THAT(run.process.err, Catch::Contains("(restart=false)"));
+  // Its stderr also came through as it was written, prefixed with the node.
+  CHECK_THAT(run.process.err, Catch::Contains("work: about to crash on 100"));
+  // Lines 0-99 were answered; whatever of them reached the sink is a prefix in order.
+  auto lines = lines_of(dir + "/out.txt");
+  REQUIRE(lines.size() <= 100);
+  for (std::size_t n = 0; n < lines.size(); ++n) CHECK(lines[n] == fmt::format("ok {}", n));
+  // Nothing answered is lost silently: the node counts what the child held as errors.
+  REQUIRE(run.metrics.is_object());
+  CHECK(number(entry(run.metrics, "nodes", "work"), "errors") >= 1);
+  CHECK(processes_with(dir).empty());
+}
+
+TEST_CASE("restart=true with on_error=skip starts a new child after each crash and accounts for every message",
+          "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(1000));
+  write_file(dir + "/crash.py", crasher("n % 50 == 25"));
+  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py", restart=true))", dir),
+                                          "on_error=skip"));
+  INFO(run.process.err);
+  REQUIRE(run.process.exit_code == 0);
+  // 25, 75, ..., 975 crash their child: 20 errors, 20 children started anew.
+  std::vector<std::string> expected;
+  for (int n = 0; n < 1000; ++n)
+    if (n % 50 != 25) expected.push_back(fmt::format("ok {}", n));
+  CHECK(lines_of(dir + "/out.txt") == expected);
+  auto work = entry(run.metrics, "nodes", "work");
+  CHECK(number(work, "errors") == 20);
+  CHECK(work.at("counts").at("restarts").get<std::uint64_t>() == 20);
+  auto lines = entry(run.metrics, "sources", "lines");
+  CHECK(number(lines, "produced") == 1000);
+  CHECK(number(lines, "delivered") == 980);
+  CHECK(number(lines, "errors") == 20);
+}
+
+TEST_CASE("restart=true gives up on a child that dies at once, every time", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(100));
+  auto run = run_flow(dir, stage_pipeline(dir, R"(exec("sh", "-c", "echo broken >&2; exit 2", restart=true))",
+                                          "on_error=skip"));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("gave up after 5 children in a row died answering nothing"));
+  CHECK_THAT(run.process.err, Catch::Contains("exited with status 2; its last standard error: broken"));
+}
+
+TEST_CASE("a child that buffers its answers fails the node after timeout with how many came and the hint",
+          "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(10));
+  // A 64 KiB buffer of its own: PYTHONUNBUFFERED cannot reach it.
+  write_file(dir + "/buffered.py",
+             "import os, sys\nout = os.fdopen(1, 'w', 65536)\nfor line in sys.stdin:\n    out.write(line)\n");
+  auto started = std::chrono::steady_clock::now();
+  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/buffered.py", timeout=1s))", dir)));
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
+  CHECK_THAT(run.process.err, Catch::Contains("no answer from python3 for 1s: 0 of 10 answers came"));
+  CHECK_THAT(run.process.err, Catch::Contains("sed -u, jq --unbuffered"));
+  CHECK(took < std::chrono::seconds(30));
+  CHECK(processes_with(dir).empty());
+}
+
+TEST_CASE("a child that ignores the end of its input and SIGTERM is killed and reaped", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(20));
+  write_file(dir + "/stubborn.py", R"(import signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+for line in sys.stdin:
+    print(line, end="")
+while True:
+    time.sleep(1)
+)");
+  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=1s))", dir),
+                                          "workers=2"));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("did not exit within 1000 ms of the end of its input"));
+  CHECK_THAT(run.process.err, Catch::Contains("killed by SIGKILL"));
+  CHECK(lines_of(dir + "/out.txt").size() == 20);
+  CHECK(processes_with(dir).empty());
+}
