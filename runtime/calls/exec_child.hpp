@@ -35,7 +35,7 @@ struct ChildSetup {
 /// that a Python script answers each line as it writes it.
 std::vector<std::string> child_environment();
 
-/// "exited with status 3", "killed by SIGSEGV".
+/// "exited with status 3", "was killed by SIGSEGV".
 std::string describe_status(int status);
 
 /// Whether `status` (from waitpid) is a clean exit.

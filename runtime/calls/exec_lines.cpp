@@ -142,18 +142,18 @@ Exchange LineChild::write_all(const Lines& lines, Millis timeout) {
   return result;
 }
 
-std::string LineChild::describe(int status) {
-  auto text = fmt::format("{} (pid {}) {}", program_, process_.pid(), describe_status(status));
+std::string LineChild::describe(int status, const std::string& note) {
+  auto text = fmt::format("{} (pid {}) {}{}", program_, process_.pid(), describe_status(status), note);
   auto tail = stderr_ ? stderr_->tail(Millis(500)) : std::string();
   if (!tail.empty()) text += fmt::format("; its last standard error: {}", tail);
   return text;
 }
 
-std::string LineChild::gone() {
+std::string LineChild::gone(const std::string& note) {
   // Its output ended or its input closed: it is exiting, or it closed them
   // and went on; give it a moment, then end it.
   auto status = process_.wait_for(Millis(1000));
-  return describe(status ? *status : process_.stop(Millis(200)));
+  return describe(status ? *status : process_.stop(Millis(200)), note);
 }
 
 std::string LineChild::finish(Millis limit) {

@@ -44,9 +44,9 @@ class LineChild {
   /// Writes `lines` to a child whose output is not captured (a sink's).
   Exchange write_all(const Lines& lines, std::chrono::milliseconds timeout);
 
-  /// Why it is gone: "python3 (pid 12) was killed by SIGSEGV; its last standard error: ...".
-  /// Waits briefly for it to end, ending it if it does not.
-  std::string gone();
+  /// Why it is gone: "python3 (pid 12) was killed by SIGSEGV NOTE; its last
+  /// standard error: ...". Waits briefly for it to end, ending it if it does not.
+  std::string gone(const std::string& note);
   /// End of input: closes its input and waits up to `limit` for it to exit;
   /// "" when it exited with status 0, else why not.
   std::string finish(std::chrono::milliseconds limit);
@@ -57,7 +57,7 @@ class LineChild {
 
  private:
   std::size_t take_answers(std::vector<std::string>& answers, std::size_t wanted);
-  std::string describe(int status);
+  std::string describe(int status, const std::string& note = "");
 
   std::string program_;
   ChildProcess process_;

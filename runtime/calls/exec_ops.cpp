@@ -157,13 +157,12 @@ class ExecStage final : public Operator {
   // The child went away holding `held` lines: they fail; the rest of the
   // chunk goes to a new child, or the run fails (restart=false).
   void died(Progress& progress, Chunk& messages, LineChild& child, std::size_t held) {
-    auto why = child.gone();
-    if (!config_.restart) {
-      progress.fail_stream(messages, fmt::format("{} holding {} line{} (restart=false)", why, held, held == 1 ? "" : "s"));
-    }
+    auto why = child.gone(fmt::format(" holding {} line{}{}", held, held == 1 ? "" : "s",
+                                      config_.restart ? "" : " (restart=false)"));
+    if (!config_.restart) progress.fail_stream(messages, why);
     for (std::size_t i = 0; i < held; ++i) {
       progress.failed.push_back(std::move(progress.pending[progress.next + i]));
-      progress.causes.push_back(fmt::format("{} holding it", why));
+      progress.causes.push_back(why);
     }
     progress.next += held;
     int in_a_row = 0;
@@ -241,7 +240,7 @@ class ExecSink final : public Operator {
                                     seconds_text(config_.timeout), result.written, messages.size()),
                         result.written);
     }
-    throw StreamError(fmt::format("{} stopped reading its input", child->gone()), result.written);
+    throw StreamError(child->gone(" and stopped reading its input"), result.written);
   }
 
   void finish() override { finish_pool(pool_, config_.timeout); }

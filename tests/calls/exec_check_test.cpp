@@ -25,11 +25,11 @@ TEST_CASE("flow check points at what is wrong in an exec call", "[calls][exec]")
   CHECK_THAT(kind.err, Catch::Contains("c.flow:4:30: error: expected a string, got an integer"));
   CHECK_THAT(kind.err, Catch::Contains("                             ^"));
   auto named = check(dir, R"(exec("sed", args="-u"))");
-  CHECK_THAT(named.err, Catch::Contains("c.flow:4:25: error: 'args' of 'exec' takes its values by position only"));
+  CHECK_THAT(named.err, Catch::Contains("c.flow:4:24: error: 'args' of 'exec' takes its values by position only"));
   auto shell = check(dir, R"(exec("sort | uniq", "-c", shell=true))");
   CHECK_THAT(shell.err, Catch::Contains("c.flow:4:32: error: with shell=true the command is the one string"));
   auto per = check(dir, R"(exec("tr", per=word))");
-  CHECK_THAT(per.err, Catch::Contains("c.flow:4:26: error: unknown per 'word'; expected line"));
+  CHECK_THAT(per.err, Catch::Contains("c.flow:4:27: error: unknown per 'word'; expected line"));
   auto empty = check(dir, R"(exec(""))");
   CHECK_THAT(empty.err, Catch::Contains("c.flow:4:17: error: the program must not be empty"));
 }

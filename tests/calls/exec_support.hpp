@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -61,9 +63,19 @@ inline std::vector<std::string> lines_of(const std::string& path) {
   return lines;
 }
 
-/// Processes whose command line contains `marker` (a test's own directory), other than pgrep.
+/// Processes whose command line contains `marker` (a test's own directory),
+/// one "pid: command line" each; read from /proc, so no helper of the test's
+/// own (a shell running pgrep) is counted.
 inline std::string processes_with(const std::string& marker) {
-  return run_command(fmt::format("pgrep -af {} || true", shell_quote(marker))).out;
+  std::string found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto command = read_file(entry.path().string() + "/cmdline");
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    if (command.find(marker) != std::string::npos) found += fmt::format("{}: {}\n", name, command);
+  }
+  return found;
 }
 
 /// A source reading `input` and a sink writing `dir`/out.txt around `stage`.
