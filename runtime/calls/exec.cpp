@@ -47,9 +47,10 @@ std::string validate_exec(const OperatorCall& call, std::string& argument) {
   auto per = optional_arg<Identifier>(call, "per").value_or(Identifier{"line"}).name;
   if (per != "line" && per != "message") {
     argument = "per";
-    return fmt::format("unknown per '{}'; expected line (one long-lived child per worker) or message "
-                       "(one process per message)",
-                       per);
+    return fmt::format(
+        "unknown per '{}'; expected line (one long-lived child per worker) or message "
+        "(one process per message)",
+        per);
   }
   if (optional_arg<bool>(call, "shell").value_or(false) && call.args.count(variadic_key("args", 1)) != 0) {
     argument = variadic_key("args", 1);
@@ -94,7 +95,8 @@ void register_exec(OperatorRegistry& registry) {
                argument("restart", ValueKind::Boolean),
                argument("timeout", ValueKind::Duration)};
   spec.summary =
-      "run a program: each line to its standard input, its answer line the new payload (a stage), or its input "
+      "run a program: each line to its standard input, its answer line the new payload (a stage), or its "
+      "input "
       "(a sink); `per=message`: one process per message";
   spec.make = [](const OperatorCall& call) { return make_exec_stage(config_of(call)); };
   spec.make_sink = [](const OperatorCall& call) { return make_exec_sink(config_of(call)); };

@@ -12,6 +12,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 extern char** environ;  // NOLINT: POSIX declares it nowhere else
 
@@ -31,7 +32,8 @@ struct Pipe {
 // another thread. dup2 onto 0-2 in the child clears the flag there.
 Pipe make_pipe() {
   std::array<int, 2> fds{};
-  if (::pipe2(fds.data(), O_CLOEXEC) != 0) throw SpawnError(fmt::format("cannot make a pipe: {}", std::strerror(errno)));
+  if (::pipe2(fds.data(), O_CLOEXEC) != 0)
+    throw SpawnError(fmt::format("cannot make a pipe: {}", std::generic_category().message(errno)));
   ::fcntl(fds[1], F_SETPIPE_SZ, kPipeBytes);  // a smaller pipe still works
   return {fds[0], fds[1]};
 }
@@ -41,7 +43,9 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 // The child gets default dispositions and an empty mask whatever flow's
 // threads have: flow ignores SIGPIPE and SIGXFSZ, and a child that inherited
@@ -75,7 +79,8 @@ struct FileActions {
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<char*> pointers;
   pointers.reserve(strings.size() + 1);
-  for (const auto& text : strings) pointers.push_back(const_cast<char*>(text.c_str()));  // NOLINT: spawn's API
+  for (const auto& text : strings)
+    pointers.push_back(const_cast<char*>(text.c_str()));  // NOLINT: spawn's API
   pointers.push_back(nullptr);
   return pointers;
 }
@@ -103,7 +108,9 @@ std::string describe_status(int status) {
   return fmt::format("ended with status {}", status);
 }
 
-bool clean_exit(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+bool clean_exit(int status) {
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 ChildProcess::ChildProcess(const ChildSetup& setup) {
   Pipe in = make_pipe();
@@ -129,7 +136,8 @@ ChildProcess::ChildProcess(const ChildSetup& setup) {
     close_fd(in_);
     close_fd(out_);
     close_fd(err_);
-    throw SpawnError(fmt::format("cannot start {}: {}", setup.argv[0], std::strerror(error)));
+    throw SpawnError(
+        fmt::format("cannot start {}: {}", setup.argv[0], std::generic_category().message(error)));
   }
   set_nonblocking(in_);
   if (out_ >= 0) set_nonblocking(out_);
@@ -147,7 +155,9 @@ int ChildProcess::release_err() {
   return fd;
 }
 
-void ChildProcess::close_in() { close_fd(in_); }
+void ChildProcess::close_in() {
+  close_fd(in_);
+}
 
 std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds limit) {
   if (status_) return status_;

@@ -31,7 +31,8 @@ int remaining_ms(SteadyClock::time_point deadline) {
 }
 
 std::size_t lines_written(const Lines& lines, std::size_t offset) {
-  return static_cast<std::size_t>(std::upper_bound(lines.ends.begin(), lines.ends.end(), offset) - lines.ends.begin());
+  return static_cast<std::size_t>(std::upper_bound(lines.ends.begin(), lines.ends.end(), offset) -
+                                  lines.ends.begin());
 }
 
 // Writes what the pipe takes now; false when the reader has gone (EPIPE).
@@ -199,24 +200,28 @@ bool feed_and_drain(ChildProcess& process, std::string_view input, std::string& 
 
 }  // namespace
 
-OnceResult run_once(const ChildSetup& setup, std::string_view input, Millis timeout, const std::string& label) {
+OnceResult run_once(const ChildSetup& setup, std::string_view input, Millis timeout,
+                    const std::string& label) {
   auto deadline = SteadyClock::now() + timeout;
   ChildProcess process(setup);
   std::unique_ptr<StderrPump> pump;
   if (process.err() >= 0) pump = std::make_unique<StderrPump>(process.release_err(), label);
   OnceResult result;
   bool drained = feed_and_drain(process, input, result.output, deadline);
-  auto status = drained ? process.wait_for(std::chrono::ceil<Millis>(deadline - SteadyClock::now())) : std::nullopt;
+  auto status =
+      drained ? process.wait_for(std::chrono::ceil<Millis>(deadline - SteadyClock::now())) : std::nullopt;
   auto describe = [&](const std::string& what) {
     auto tail = pump ? pump->tail(Millis(500)) : std::string();
     return tail.empty() ? what : fmt::format("{}; its last standard error: {}", what, tail);
   };
   if (!status) {
     auto stopped = process.stop(Millis(200));
-    result.error = describe(fmt::format("{} (pid {}) did not finish within {} ms ({} then)", setup.argv.front(),
-                                        process.pid(), timeout.count(), describe_status(stopped)));
+    result.error =
+        describe(fmt::format("{} (pid {}) did not finish within {} ms ({} then)", setup.argv.front(),
+                             process.pid(), timeout.count(), describe_status(stopped)));
   } else if (!clean_exit(*status)) {
-    result.error = describe(fmt::format("{} (pid {}) {}", setup.argv.front(), process.pid(), describe_status(*status)));
+    result.error =
+        describe(fmt::format("{} (pid {}) {}", setup.argv.front(), process.pid(), describe_status(*status)));
   }
   return result;
 }

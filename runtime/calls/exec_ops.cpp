@@ -18,7 +18,9 @@ constexpr int kDeadInARow = 5;  // children in a row that died answering nothing
 constexpr Millis kFirstBackoff{50};
 constexpr Millis kStopGrace{1000};
 
-std::string seconds_text(Millis timeout) { return fmt::format("{:g}s", static_cast<double>(timeout.count()) / 1000); }
+std::string seconds_text(Millis timeout) {
+  return fmt::format("{:g}s", static_cast<double>(timeout.count()) / 1000);
+}
 
 // Why a message cannot go through a line-mode child, or "".
 std::string refusal(const Message& message) {
@@ -78,8 +80,8 @@ void finish_pool(Pool& pool, Millis timeout) {
 
 // What one apply has done with its chunk so far; a StreamError puts it back in order.
 struct Progress {
-  Chunk kept;     // answered, in input order
-  Chunk failed;   // reported failed at the end (or counted as errors by a StreamError)
+  Chunk kept;    // answered, in input order
+  Chunk failed;  // reported failed at the end (or counted as errors by a StreamError)
   std::vector<std::string> causes;
   Chunk pending;  // still to go through a child, from `next`
   std::size_t next = 0;
@@ -135,16 +137,19 @@ class ExecStage final : public Operator {
       progress.fail_stream(messages, error.what());
     }
     Lines lines;
-    for (std::size_t i = progress.next; i < progress.pending.size(); ++i) lines.add(progress.pending[i].payload.view());
-    answers_.clear();
-    auto result = child->exchange(lines, answers_, config_.timeout);
-    for (std::size_t i = 0; i < answers_.size(); ++i) {
+    for (std::size_t i = progress.next; i < progress.pending.size(); ++i)
+      lines.add(progress.pending[i].payload.view());
+    std::vector<std::string> answers;
+    answers.reserve(lines.size());
+    auto result = child->exchange(lines, answers, config_.timeout);
+    for (std::size_t i = 0; i < answers.size(); ++i) {
       auto& message = progress.pending[progress.next + i];
-      resized += static_cast<std::int64_t>(answers_[i].size()) - static_cast<std::int64_t>(message.payload.size());
-      message.payload = Payload(std::move(answers_[i]));
+      resized +=
+          static_cast<std::int64_t>(answers[i].size()) - static_cast<std::int64_t>(message.payload.size());
+      message.payload = Payload(std::move(answers[i]));
       progress.kept.push_back(std::move(message));
     }
-    std::size_t answered = answers_.size();
+    std::size_t answered = answers.size();
     progress.next += answered;
     if (answered == lines.size()) {
       pool_.give(std::move(child));
@@ -172,8 +177,9 @@ class ExecStage final : public Operator {
       dead_in_a_row_.store(0);
     }
     if (in_a_row >= kDeadInARow) {
-      progress.fail_stream(messages, fmt::format("gave up after {} children in a row died answering nothing; the last: {}",
-                                                 in_a_row, why));
+      progress.fail_stream(
+          messages, fmt::format("gave up after {} children in a row died answering nothing; the last: {}",
+                                in_a_row, why));
     }
     to_restart_.fetch_add(1);
     // A child that dies at once would be restarted in a tight loop: back off.
@@ -206,10 +212,7 @@ class ExecStage final : public Operator {
   std::atomic<std::uint64_t> restarts_{0};
   std::atomic<std::uint64_t> to_restart_{0};
   std::atomic<int> dead_in_a_row_{0};
-  static thread_local std::vector<std::string> answers_;
 };
-
-thread_local std::vector<std::string> ExecStage::answers_;
 
 /// exec as a sink, line mode: lines into its children's standard input, whose
 /// output and error are flow's own. What went into a pipe is delivered.
@@ -280,7 +283,8 @@ class ExecOnce final : public Operator {
     for (std::size_t i = 0; i < messages.size(); ++i) {
       auto& message = messages[i];
       if (message.is_batch()) {
-        context.failed(std::move(message), "exec(per=message) takes one message, not a batch: put unbatch() before it");
+        context.failed(std::move(message),
+                       "exec(per=message) takes one message, not a batch: put unbatch() before it");
         continue;
       }
       OnceResult result;
@@ -302,7 +306,8 @@ class ExecOnce final : public Operator {
       }
       if (!sink_) {
         if (!result.output.empty() && result.output.back() == '\n') result.output.pop_back();
-        resized += static_cast<std::int64_t>(result.output.size()) - static_cast<std::int64_t>(message.payload.size());
+        resized += static_cast<std::int64_t>(result.output.size()) -
+                   static_cast<std::int64_t>(message.payload.size());
         message.payload = Payload(std::move(result.output));
       }
       kept.push_back(std::move(message));

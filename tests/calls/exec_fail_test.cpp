@@ -29,15 +29,19 @@ for line in sys.stdin:
 
 }  // namespace
 
-TEST_CASE("a child killed by SIGSEGV with restart=false fails the run naming the node, the signal and its stderr",
-          "[calls][exec]") {
+TEST_CASE(
+    "a child killed by SIGSEGV with restart=false fails the run naming the node, the signal and its stderr",
+    "[calls][exec]") {
   auto dir = temp_directory();
   write_file(dir + "/in.txt", number_lines(1000));
   write_file(dir + "/crash.py", crasher("n == 100"));
   auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py"))", dir)));
   REQUIRE(run.process.exit_code != 0);
   CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
-  CHECK_THAT(run.process.err, Catch::Matches(R"([\s\S]*\(operator exec\): python3 \(pid \d+\) was killed by SIGSEGV holding \d+ lines? \(restart=false\); its last standard error: about to crash on 100[\s\S]*)"));
+  CHECK_THAT(
+      run.process.err,
+      Catch::Matches(
+          R"([\s\S]*\(operator exec\): python3 \(pid \d+\) was killed by SIGSEGV holding \d+ lines? \(restart=false\); its last standard error: about to crash on 100[\s\S]*)"));
   // Its stderr also came through as it was written, prefixed with the node.
   CHECK_THAT(run.process.err, Catch::Contains("work: about to crash on 100"));
   // Lines 0-99 were answered; whatever of them reached the sink is a prefix in order.
@@ -53,13 +57,15 @@ TEST_CASE("a child killed by SIGSEGV with restart=false fails the run naming the
   CHECK(processes_with(dir) == "");
 }
 
-TEST_CASE("restart=true with on_error=skip starts a new child after each crash and accounts for every message",
-          "[calls][exec]") {
+TEST_CASE(
+    "restart=true with on_error=skip starts a new child after each crash and accounts for every message",
+    "[calls][exec]") {
   auto dir = temp_directory();
   write_file(dir + "/in.txt", number_lines(1000));
   write_file(dir + "/crash.py", crasher("n % 50 == 25"));
-  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py", restart=true))", dir),
-                                          "on_error=skip"));
+  auto run =
+      run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py", restart=true))", dir),
+                                   "on_error=skip"));
   INFO(run.process.err);
   REQUIRE(run.process.exit_code == 0);
   // 25, 75, ..., 975 crash their child: 20 errors, 20 children started anew.
@@ -97,7 +103,8 @@ TEST_CASE("a child that buffers its answers fails the node after timeout with ho
   write_file(dir + "/buffered.py",
              "import os, sys\nout = os.fdopen(1, 'w', 65536)\nfor line in sys.stdin:\n    out.write(line)\n");
   auto started = std::chrono::steady_clock::now();
-  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/buffered.py", timeout=1s))", dir)));
+  auto run = run_flow(
+      dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/buffered.py", timeout=1s))", dir)));
   auto took = std::chrono::steady_clock::now() - started;
   REQUIRE(run.process.exit_code != 0);
   CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
@@ -117,8 +124,9 @@ for line in sys.stdin:
 while True:
     time.sleep(1)
 )");
-  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=1s))", dir),
-                                          "workers=2"));
+  auto run = run_flow(
+      dir,
+      stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=1s))", dir), "workers=2"));
   REQUIRE(run.process.exit_code != 0);
   CHECK_THAT(run.process.err, Catch::Contains("did not exit within 1000 ms of the end of its input"));
   CHECK_THAT(run.process.err, Catch::Contains("killed by SIGKILL"));
@@ -129,10 +137,11 @@ TEST_CASE("Ctrl-C drains through the children, ends them and leaves none behind"
   auto dir = temp_directory();
   write_file(dir + "/echo.py", "import sys\nfor line in sys.stdin:\n    print('seen', line, end='')\n");
   write_file(dir + "/exec.flow",
-             fmt::format("pipeline endless\n\nsource ticks = generate(rate=2000/s)\nstage  work  = exec(\"python3\", "
-                         "\"{0}/echo.py\") [workers=3]\nsink   out   = write(\"{0}/out.txt\")\n\nticks -> work "
-                         "[capacity=64]\nwork -> out [capacity=64]\n",
-                         dir));
+             fmt::format(
+                 "pipeline endless\n\nsource ticks = generate(rate=2000/s)\nstage  work  = exec(\"python3\", "
+                 "\"{0}/echo.py\") [workers=3]\nsink   out   = write(\"{0}/out.txt\")\n\nticks -> work "
+                 "[capacity=64]\nwork -> out [capacity=64]\n",
+                 dir));
   Child flow(FLOW_BINARY, {"run", dir + "/exec.flow", "--metrics-json", dir + "/metrics.json"});
   // The children are at work once answers reach the file.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

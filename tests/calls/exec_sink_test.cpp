@@ -9,7 +9,8 @@ namespace {
 
 std::string sink_pipeline(const std::string& dir, const std::string& sink, const std::string& before = "") {
   return fmt::format(
-      "pipeline exec_sink\n\nsource lines = read(\"{}/in.txt\")\nsink   out   = {}{}\n\nlines -> out [capacity=64]\n",
+      "pipeline exec_sink\n\nsource lines = read(\"{}/in.txt\")\nsink   out   = {}{}\n\nlines -> out "
+      "[capacity=64]\n",
       dir, before, sink);
 }
 
@@ -26,8 +27,9 @@ TEST_CASE("exec as a sink writes each line to the child, which writes them where
     CHECK(number(entry(run.metrics, "sinks", "out"), "delivered") == 2000);
   }
   SECTION("a command line for the shell, after a stage operator in the same chain") {
-    auto run = run_flow(dir, sink_pipeline(dir, fmt::format(R"(exec("tr a-z A-Z > {}/got.txt", shell=true))", dir),
-                                           "prefix(\"> \") | "));
+    auto run =
+        run_flow(dir, sink_pipeline(dir, fmt::format(R"(exec("tr a-z A-Z > {}/got.txt", shell=true))", dir),
+                                    "prefix(\"> \") | "));
     INFO(run.process.err);
     REQUIRE(run.process.exit_code == 0);
     CHECK(read_file(dir + "/got.txt") == number_lines(2000, "> LINE "));
@@ -42,7 +44,8 @@ TEST_CASE("exec as a sink writes each line to the child, which writes them where
   }
 }
 
-TEST_CASE("a sink's child that exits non-zero at the end of input fails the run naming the node", "[calls][exec]") {
+TEST_CASE("a sink's child that exits non-zero at the end of input fails the run naming the node",
+          "[calls][exec]") {
   auto dir = temp_directory();
   write_file(dir + "/in.txt", number_lines(10));
   auto run = run_flow(dir, sink_pipeline(dir, R"(exec("sh", "-c", "cat > /dev/null; exit 4"))"));

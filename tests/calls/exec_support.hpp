@@ -2,8 +2,8 @@
 // Helpers for the exec tests: a pipeline file and its input written to a
 // fresh directory, `flow run` on it with its metrics JSON read back, and what
 // a test checks afterwards (lines of a file, a node's counts, processes left).
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -51,7 +51,9 @@ inline Json entry(const Json& metrics, const std::string& list, const std::strin
   return {};
 }
 
-inline std::uint64_t number(const Json& item, const std::string& key) { return item.at(key).get<std::uint64_t>(); }
+inline std::uint64_t number(const Json& item, const std::string& key) {
+  return item.at(key).get<std::uint64_t>();
+}
 
 /// The lines of a file, in order.
 inline std::vector<std::string> lines_of(const std::string& path) {

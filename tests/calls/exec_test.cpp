@@ -21,7 +21,8 @@ for line in sys.stdin:
 
 }  // namespace
 
-TEST_CASE("exec runs a python3 child per worker and ordered=true keeps input order across four", "[calls][exec]") {
+TEST_CASE("exec runs a python3 child per worker and ordered=true keeps input order across four",
+          "[calls][exec]") {
   auto dir = temp_directory();
   write_file(dir + "/in.txt", number_lines(3000));
   write_file(dir + "/square.py", kSquare);
@@ -63,14 +64,16 @@ TEST_CASE("exec(\"jq\", \"-c\", \"--unbuffered\", ...) answers a JSON line per J
     expected += fmt::format("{{\"id\":\"item{}\",\"twice\":{}}}\n", n, 2 * n);
   }
   write_file(dir + "/in.txt", input);
-  auto run = run_flow(dir, stage_pipeline(dir, R"(exec("jq", "-c", "--unbuffered", "{id: .name, twice: (.n * 2)}"))",
-                                          "workers=2, ordered=true"));
+  auto run =
+      run_flow(dir, stage_pipeline(dir, R"(exec("jq", "-c", "--unbuffered", "{id: .name, twice: (.n * 2)}"))",
+                                   "workers=2, ordered=true"));
   INFO(run.process.err);
   REQUIRE(run.process.exit_code == 0);
   CHECK(read_file(dir + "/out.txt") == expected);
 }
 
-TEST_CASE("lines far larger than a pipe go through cat without either side waiting on the other", "[calls][exec]") {
+TEST_CASE("lines far larger than a pipe go through cat without either side waiting on the other",
+          "[calls][exec]") {
   // 300 lines of 64 KiB: a chunk is far more than both pipes hold, so writing
   // it all before reading any answer would wait for ever.
   auto dir = temp_directory();
@@ -86,17 +89,20 @@ TEST_CASE("lines far larger than a pipe go through cat without either side waiti
 TEST_CASE("exec(per=message) runs tr once per message, its output the new payload", "[calls][exec]") {
   auto dir = temp_directory();
   write_file(dir + "/in.txt", number_lines(40, "hello "));
-  auto run = run_flow(dir, stage_pipeline(dir, R"(exec("tr", "a-z", "A-Z", per=message))", "workers=4, ordered=true"));
+  auto run = run_flow(
+      dir, stage_pipeline(dir, R"(exec("tr", "a-z", "A-Z", per=message))", "workers=4, ordered=true"));
   INFO(run.process.err);
   REQUIRE(run.process.exit_code == 0);
   CHECK(read_file(dir + "/out.txt") == number_lines(40, "HELLO "));
 }
 
-TEST_CASE("exec(per=message): a process that exits non-zero fails its message, by on_error", "[calls][exec]") {
+TEST_CASE("exec(per=message): a process that exits non-zero fails its message, by on_error",
+          "[calls][exec]") {
   auto dir = temp_directory();
   write_file(dir + "/in.txt", number_lines(100));
   // Numbers ending in 7 fail with status 3 and say why on stderr.
-  const std::string script = R"(exec("sh", "-c", "read x; case $x in *7) echo no sevens: $x >&2; exit 3;; esac; echo \"<$x>\"", per=message))";
+  const std::string script =
+      R"(exec("sh", "-c", "read x; case $x in *7) echo no sevens: $x >&2; exit 3;; esac; echo \"<$x>\"", per=message))";
   SECTION("skip counts them as errors and the rest go on") {
     auto run = run_flow(dir, stage_pipeline(dir, script, "workers=3, on_error=skip"));
     INFO(run.process.err);
@@ -118,6 +124,7 @@ TEST_CASE("exec(per=message): a process that exits non-zero fails its message, b
     REQUIRE(run.process.exit_code != 0);
     CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
     CHECK_THAT(run.process.err, Catch::Contains("sh (pid "));
-    CHECK_THAT(run.process.err, Catch::Contains("exited with status 3; its last standard error: no sevens: 7"));
+    CHECK_THAT(run.process.err,
+               Catch::Contains("exited with status 3; its last standard error: no sevens: 7"));
   }
 }
