@@ -126,9 +126,9 @@ while True:
 )");
   auto run = run_flow(
       dir,
-      stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=1s))", dir), "workers=2"));
+      stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=4s))", dir), "workers=2"));
   REQUIRE(run.process.exit_code != 0);
-  CHECK_THAT(run.process.err, Catch::Contains("did not exit within 1000 ms of the end of its input"));
+  CHECK_THAT(run.process.err, Catch::Contains("did not exit within 4000 ms of the end of its input"));
   CHECK_THAT(run.process.err, Catch::Contains("killed by SIGKILL"));
   CHECK(processes_with(dir) == "");
 }
