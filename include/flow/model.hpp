@@ -41,6 +41,9 @@ struct OperatorCall {
   /// derived from the pipeline's seed, the node's name and the operator's
   /// place in the chain, so adding a node leaves the others' draws alone.
   std::uint64_t seed = 0;
+  /// The node whose chain it is in, set by the checker: for what an operator
+  /// says of its own (exec prefixes its child's standard error with it).
+  std::string node{};
 };
 
 using NodeId = std::size_t;

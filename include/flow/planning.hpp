@@ -74,7 +74,7 @@ struct OperatorPlan {
   /// warning, and `flow tune` refuses it (its runs could not all see it).
   std::string outside_input;
   /// What it calls outside the pipeline and waits for in real time (http's
-  /// URL, exec's program); "" when none. The virtual clock cannot wait for
+  /// URL, "the program python3" for exec); "" when none. The virtual clock cannot wait for
   /// it: the checker refuses it there.
   std::string outside_call;
   /// The file it writes (write's path); "" when none. Two writers of one file

@@ -25,7 +25,26 @@ struct ArgumentSpec {
   std::optional<Value> fallback; ///< filled in when not given; nullopt and not required: left out of OperatorCall::args
   bool positional = false;       ///< may be given without `name=` (in declaration order)
   bool random = false;           ///< a Duration that may also be a Distribution (`exponential(10ms)`)
+  /// The last positional argument only, never required: it takes every
+  /// further positional value (`exec("sed", "-u", "s/a/b/")`), each stored
+  /// in OperatorCall::args under variadic_key(name, 1), (name, 2), ...; it
+  /// cannot be given by name.
+  bool variadic = false;
 };
+
+/// The key of the `index`-th value (from 1) of variadic argument `name`: "args.1".
+inline std::string variadic_key(const std::string& name, std::size_t index) {
+  return name + "." + std::to_string(index);
+}
+
+/// The values given to variadic argument `name`, in the order written.
+inline std::vector<Value> variadic_values(const OperatorCall& call, const std::string& name) {
+  std::vector<Value> values;
+  for (auto found = call.args.find(variadic_key(name, 1)); found != call.args.end();
+       found = call.args.find(variadic_key(name, values.size() + 1)))
+    values.push_back(found->second);
+  return values;
+}
 
 struct OperatorSpec {
   std::string name;

@@ -40,10 +40,18 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
       reporter.error(arg.name->location, arg.name->text.size(),
                      fmt::format("operator '{}' has no argument '{}'{}", spec.name, arg.name->text,
                                  did_you_mean(arg.name->text, argument_names(spec))));
+    } else if (found->variadic) {
+      reporter.error(arg.name->location, arg.name->text.size(),
+                     fmt::format("'{}' of '{}' takes its values by position only: {}(..., \"a\", \"b\")",
+                                 found->name, spec.name, spec.name));
+      return nullptr;
     }
     return found;
   }
   auto positional = positional_specs(spec);
+  // A variadic last one takes every further value.
+  if (next_positional >= positional.size() && !positional.empty() && positional.back()->variadic)
+    return positional.back();
   if (next_positional >= positional.size()) {
     reporter.error(arg.value.location, arg.value.width, too_many_positional(spec, positional.size()));
     return nullptr;
@@ -55,13 +63,15 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
 Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, ResolvedCall& resolved) {
   Written written;
   std::size_t next_positional = 0;
+  std::size_t variadic_count = 0;
   for (const auto& arg : call.args) {
     const auto* spec = match_argument(reporter, *resolved.spec, arg, next_positional);
     if (spec == nullptr) {
       resolved.complete = false;
       continue;
     }
-    if (!written.emplace(spec->name, &arg).second) {
+    auto key = spec->variadic ? variadic_key(spec->name, ++variadic_count) : spec->name;
+    if (!written.emplace(key, &arg).second) {
       auto at = arg.name ? arg.name->location : arg.value.location;
       auto width = arg.name ? arg.name->text.size() : arg.value.width;
       reporter.error(at, width, fmt::format("argument '{}' of '{}' is given twice", spec->name, call.name.text));
@@ -76,7 +86,7 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
       resolved.complete = false;
       continue;
     }
-    resolved.call.args[spec->name] = std::move(value);
+    resolved.call.args[key] = std::move(value);
   }
   return written;
 }

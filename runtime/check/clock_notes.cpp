@@ -7,14 +7,13 @@ namespace flow::checker {
 void note_virtual_clock(Reporter& reporter, const Pipeline& pipeline, const OperatorRegistry& registry) {
   if (pipeline.clock != ClockKind::Virtual) return;
   for (const auto& node : pipeline.nodes) {
-    // A call outside (http, exec) takes real time while simulated time stands
-    // still in apply: its answers would all come at one simulated instant.
+    // A child process or a service works in real time, whatever the simulated clock says.
     for (const auto& call : node.chain) {
       auto plan = registry.plan(call);
       if (!plan || plan->outside_call.empty()) continue;
       reporter.error(call.location, call.name.size(),
-                     fmt::format("{} {} calls {}, which takes real time the virtual clock cannot measure: "
-                                 "run it on the real clock (clock=real)",
+                     fmt::format("{} {} waits on {}, which works in real time: the virtual clock cannot "
+                                 "simulate it; expected clock=real",
                                  to_string(node.kind), node.name, plan->outside_call));
     }
     if (node.kind != NodeKind::Source || node.chain.empty()) continue;

@@ -23,6 +23,7 @@ std::optional<std::string> set_argument(const OperatorRegistry& registry, Node& 
     const auto* spec = registry.find(call.name);
     const auto* argument = spec == nullptr ? nullptr : find_argument(*spec, key);
     if (argument == nullptr) continue;
+    if (argument->variadic) return fmt::format("'{}' of '{}' is given by position in the file only", key, call.name);
     Value converted = value;
     auto error = convert_argument(*argument, converted);
     if (!error.empty()) return error;

@@ -44,6 +44,7 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
     auto resolved = resolve_call(reporter, registry, decl.chain[index]);
     if (!resolved) continue;
     check_role(reporter, decl, index, *resolved->spec);
+    resolved->call.node = node.name;
     node.chain.push_back(std::move(resolved->call));
   }
   // Defaults were checked where they were written; only what is valid got this far.

@@ -15,8 +15,11 @@ namespace {
 std::vector<std::pair<std::string, const Value*>> ordered_args(const OperatorCall& call, const OperatorSpec* spec) {
   std::vector<std::pair<std::string, const Value*>> ordered;
   if (spec != nullptr) {
-    for (const auto& arg : spec->args)
+    for (const auto& arg : spec->args) {
       if (auto found = call.args.find(arg.name); found != call.args.end()) ordered.emplace_back(arg.name, &found->second);
+      for (std::size_t i = 1; arg.variadic && call.args.count(variadic_key(arg.name, i)) != 0; ++i)
+        ordered.emplace_back(variadic_key(arg.name, i), &call.args.at(variadic_key(arg.name, i)));
+    }
   }
   for (const auto& entry : call.args) {
     const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
@@ -38,15 +41,31 @@ bool all_positional(const OperatorCall& call, const OperatorSpec* spec) {
   return true;
 }
 
+// An operator with a variadic argument (exec) is written with its positional
+// ones bare, as they must be: `exec("sed", "-u", timeout=1s)`.
+bool written_bare(const std::string& name, const OperatorSpec* spec) {
+  if (spec == nullptr) return false;
+  return std::any_of(spec->args.begin(), spec->args.end(), [&](const ArgumentSpec& arg) {
+    return arg.positional && (arg.name == name || (arg.variadic && name.rfind(arg.name + ".", 0) == 0));
+  });
+}
+
+bool has_variadic(const OperatorSpec* spec) {
+  return spec != nullptr &&
+         std::any_of(spec->args.begin(), spec->args.end(), [](const ArgumentSpec& arg) { return arg.variadic; });
+}
+
 }  // namespace
 
 std::string call_text(const OperatorCall& call, const OperatorRegistry& registry) {
   const auto* spec = registry.find(call.name);
   bool bare = all_positional(call, spec);
+  bool variadic = has_variadic(spec);
   std::string args;
   for (const auto& [name, value] : ordered_args(call, spec)) {
     if (!args.empty()) args += ", ";
-    args += bare ? to_string(*value) : fmt::format("{}={}", name, to_string(*value));
+    bool plain = bare || (variadic && written_bare(name, spec));
+    args += plain ? to_string(*value) : fmt::format("{}={}", name, to_string(*value));
   }
   return fmt::format("{}({})", call.name, args);
 }

@@ -1,0 +1,163 @@
+// exec's children failing on purpose: a crash with restart=false and with
+// restart=true, a child that buffers its answers (the timeout), and children
+// that will not go (closed input ignored, SIGTERM ignored): none is left
+// running after flow exits.
+#include <csignal>
+#include <set>
+#include <thread>
+
+#include "child.hpp"
+#include "exec_support.hpp"
+
+using namespace flow::test;
+
+namespace {
+
+// Answers each number with "ok n"; on the numbers `crash` names it says so on
+// stderr and kills itself with SIGSEGV, holding what was written after.
+std::string crasher(const std::string& crash) {
+  return fmt::format(R"(import os, signal, sys
+for line in sys.stdin:
+    n = int(line)
+    if {}:
+        print(f"about to crash on {{n}}", file=sys.stderr, flush=True)
+        os.kill(os.getpid(), signal.SIGSEGV)
+    print(f"ok {{n}}")
+)",
+                     crash);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a child killed by SIGSEGV with restart=false fails the run naming the node, the signal and its stderr",
+    "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(1000));
+  write_file(dir + "/crash.py", crasher("n == 100"));
+  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py"))", dir)));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
+  CHECK_THAT(
+      run.process.err,
+      Catch::Matches(
+          R"([\s\S]*\(operator exec\): python3 \(pid \d+\) was killed by SIGSEGV holding \d+ lines? \(restart=false\); its last standard error: about to crash on 100[\s\S]*)"));
+  // Its stderr also came through as it was written, prefixed with the node.
+  CHECK_THAT(run.process.err, Catch::Contains("work: about to crash on 100"));
+  // Lines 0-99 were answered; whatever of them reached the sink is a prefix in order.
+  auto lines = lines_of(dir + "/out.txt");
+  REQUIRE(lines.size() <= 100);
+  for (std::size_t n = 0; n < lines.size(); ++n) CHECK(lines[n] == fmt::format("ok {}", n));
+  // Nothing is lost silently: the node answered 0-99 and counts what the child held as errors.
+  REQUIRE(run.metrics.is_object());
+  auto work = entry(run.metrics, "nodes", "work");
+  CHECK(number(work, "out") == 100);
+  CHECK(number(work, "errors") >= 1);
+  CHECK(number(work, "in") == number(work, "out") + number(work, "errors"));
+  CHECK(processes_with(dir) == "");
+}
+
+TEST_CASE(
+    "restart=true with on_error=skip starts a new child after each crash and accounts for every message",
+    "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(1000));
+  write_file(dir + "/crash.py", crasher("n % 50 == 25"));
+  auto run =
+      run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/crash.py", restart=true))", dir),
+                                   "on_error=skip"));
+  INFO(run.process.err);
+  REQUIRE(run.process.exit_code == 0);
+  // 25, 75, ..., 975 crash their child: 20 errors, 20 children started anew.
+  std::vector<std::string> expected;
+  for (int n = 0; n < 1000; ++n)
+    if (n % 50 != 25) expected.push_back(fmt::format("ok {}", n));
+  CHECK(lines_of(dir + "/out.txt") == expected);
+  auto work = entry(run.metrics, "nodes", "work");
+  CHECK(number(work, "errors") == 20);
+  CHECK(work.at("counts").at("restarts").get<std::uint64_t>() == 20);
+  auto lines = entry(run.metrics, "sources", "lines");
+  CHECK(number(lines, "produced") == 1000);
+  CHECK(number(lines, "delivered") == 980);
+  CHECK(number(lines, "errors") == 20);
+}
+
+TEST_CASE("restart=true gives up on a child that dies at once, every time", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(100));
+  auto run = run_flow(dir, stage_pipeline(dir, R"(exec("sh", "-c", "echo broken >&2; exit 2", restart=true))",
+                                          "on_error=skip"));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("gave up after 5 children in a row died answering nothing"));
+  // Whether the line reached it before it exited is a race: "holding 0 lines" or "1 line".
+  CHECK_THAT(run.process.err, Catch::Contains("sh (pid "));
+  CHECK_THAT(run.process.err, Catch::Contains("exited with status 2 holding "));
+  CHECK_THAT(run.process.err, Catch::Contains("; its last standard error: broken"));
+}
+
+TEST_CASE("a child that buffers its answers fails the node after timeout with how many came and the hint",
+          "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(10));
+  // A 64 KiB buffer of its own: PYTHONUNBUFFERED cannot reach it.
+  write_file(dir + "/buffered.py",
+             "import os, sys\nout = os.fdopen(1, 'w', 65536)\nfor line in sys.stdin:\n    out.write(line)\n");
+  auto started = std::chrono::steady_clock::now();
+  auto run = run_flow(
+      dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/buffered.py", timeout=1s))", dir)));
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("stage work failed"));
+  CHECK_THAT(run.process.err, Catch::Contains("no answer from python3 for 1s: 0 of 10 answers came"));
+  CHECK_THAT(run.process.err, Catch::Contains("sed -u, jq --unbuffered"));
+  CHECK(took < std::chrono::seconds(30));
+  CHECK(processes_with(dir) == "");
+}
+
+TEST_CASE("a child that ignores the end of its input and SIGTERM is killed and reaped", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(20));
+  write_file(dir + "/stubborn.py", R"(import signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+for line in sys.stdin:
+    print(line, end="")
+while True:
+    time.sleep(1)
+)");
+  auto run = run_flow(
+      dir,
+      stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=4s))", dir), "workers=2"));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("did not exit within 4000 ms of the end of its input"));
+  CHECK_THAT(run.process.err, Catch::Contains("killed by SIGKILL"));
+  CHECK(processes_with(dir) == "");
+}
+
+TEST_CASE("Ctrl-C drains through the children, ends them and leaves none behind", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/echo.py", "import sys\nfor line in sys.stdin:\n    print('seen', line, end='')\n");
+  write_file(dir + "/exec.flow",
+             fmt::format(
+                 "pipeline endless\n\nsource ticks = generate(rate=2000/s)\nstage  work  = exec(\"python3\", "
+                 "\"{0}/echo.py\") [workers=3]\nsink   out   = write(\"{0}/out.txt\")\n\nticks -> work "
+                 "[capacity=64]\nwork -> out [capacity=64]\n",
+                 dir));
+  Child flow(FLOW_BINARY, {"run", dir + "/exec.flow", "--metrics-json", dir + "/metrics.json"});
+  // The children are at work once answers reach the file.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (lines_of(dir + "/out.txt").size() < 100 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(lines_of(dir + "/out.txt").size() >= 100);
+  REQUIRE(processes_with(dir + "/echo.py") != "");
+  flow.send(SIGINT);
+  int status = flow.finish(std::chrono::seconds(30));
+  INFO(flow.err());
+  CHECK(status == 130);  // interrupted and drained (docs/commands.md)
+  CHECK(processes_with(dir) == "");
+  // Drained: every message the source made reached the file, none failed.
+  auto metrics = Json::parse(read_file(dir + "/metrics.json"));
+  auto ticks = entry(metrics, "sources", "ticks");
+  CHECK(number(ticks, "errors") == 0);
+  CHECK(number(ticks, "delivered") == number(ticks, "produced"));
+  CHECK(lines_of(dir + "/out.txt").size() == number(ticks, "produced"));
+}
