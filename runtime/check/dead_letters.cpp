@@ -127,7 +127,8 @@ std::string why_no_drops(Overflow overflow) {
 }
 
 void resolve_edge_routes(RouteBuilder& builder, Pipeline& pipeline, EdgeId id, const EdgeRoutes& routes) {
-  Edge& edge = pipeline.edges[id];
+  // Copied, and written back by index: making a dead-letter edge grows pipeline.edges.
+  const Edge edge = pipeline.edges[id];
   auto name = pipeline.edge_name(id);
   bool cut = is_cut(pipeline, id);
   for (const auto* route : {&routes.dropped, &routes.expired}) {
@@ -141,7 +142,8 @@ void resolve_edge_routes(RouteBuilder& builder, Pipeline& pipeline, EdgeId id, c
   }
   if (routes.dropped) {
     if (edge.overflow == Overflow::DropNewest || edge.overflow == Overflow::DropOldest) {
-      edge.dropped_to = builder.add({"dropped", &*routes.dropped, edge.from});
+      auto target = builder.add({"dropped", &*routes.dropped, edge.from});
+      pipeline.edges[id].dropped_to = target;
     } else {
       builder.error(*routes.dropped,
                     fmt::format("dropped={} needs overflow=drop_newest or drop_oldest on edge {}: {}",
@@ -156,7 +158,8 @@ void resolve_edge_routes(RouteBuilder& builder, Pipeline& pipeline, EdgeId id, c
                               routes.expired->target, name));
     return;
   }
-  edge.expired_to = builder.add({"expired", &*routes.expired, edge.to});
+  auto target = builder.add({"expired", &*routes.expired, edge.to});
+  pipeline.edges[id].expired_to = target;
 }
 
 // on_error=fail and on_error=skip always mean the policies: a node called

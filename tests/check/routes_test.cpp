@@ -204,7 +204,7 @@ TEST_CASE("on_error=fail means the policy even beside a node called fail", "[che
   CHECK(pipeline_of(text).nodes[1].on_error == OnError::Fail);
 }
 
-TEST_CASE("--set gives a node a route", "[check][dead_letter]") {
+TEST_CASE("a node's route may come from --set", "[check][dead_letter]") {
   auto pipeline = pipeline_of(kBase, {{"b", "on_error", "dlq"}});
   CHECK(pipeline.nodes[1].errors_to == pipeline.find_node("dlq"));
 }
