@@ -160,6 +160,7 @@ class SqliteSink final : public Operator {
   /// another field count than the table's columns, reported failed; false
   /// when nothing is left of it.
   bool keep_whole_lines(Message& message, OperatorContext& context) {
+    if (store_.options().columns.size() == 1) return true;  // any line is one value
     if (!message.is_batch()) {
       if (whole(message.payload.view())) return true;
       auto cause = field_error(message.payload.view());
