@@ -238,7 +238,9 @@ void StderrPump::run() {
       if (stop_) break;
     }
     pollfd watch{fd_, POLLIN, 0};
-    if (::poll(&watch, 1, 100) == 0) continue;  // wakes now and then to see whether it must stop
+    // Wakes now and then to see whether it must stop; a signal (-1, EINTR)
+    // is no readiness: a blocking read could then outwait a grandchild.
+    if (::poll(&watch, 1, 100) <= 0) continue;
     auto n = ::read(fd_, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;

@@ -128,7 +128,12 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
       return false;
     }
   }
-  if (thrown) return apply_failed(unit, op, thrown, before, messages_before, input ? &*input : nullptr);
+  if (thrown) {
+    // What it reported failed before it threw is in `before` (and, under
+    // on_error=NODE, in the input routed on): only its receipts are left to mark.
+    if (!input) mark_lost(context.failed_messages());
+    return apply_failed(unit, op, thrown, before, messages_before, input ? &*input : nullptr);
+  }
   // What left the chain here, filtered or failed (taken before routing moves the failed on).
   SourceTally gone = context.tally();
   if (foreign) gone.add_all(context.failed_messages());
@@ -188,10 +193,6 @@ bool NodeRunner::apply_failed(Unit& unit, std::size_t op, const std::exception_p
 }
 
 bool NodeRunner::messages_failed(const Unit& unit, std::size_t op, Chunk& failed, const std::string& cause) {
-  if (node_.on_error == OnError::Fail) {
-    state_.fail(failure(unit, op, cause.c_str()));
-    return false;
-  }
   if (node_.on_error == OnError::DeadLetter) {
     errors_.fetch_add(failed.size(), std::memory_order_relaxed);
     route_failed(failed);
@@ -202,6 +203,9 @@ bool NodeRunner::messages_failed(const Unit& unit, std::size_t op, Chunk& failed
   errors_.fetch_add(failed.size(), std::memory_order_relaxed);
   state_.retire(tally, Exit::Errors);
   mark_lost(failed);
+  // The rest of the chunk went through the operator (a sink's rows are
+  // committed): it goes on, delivered, while the run fails, as stream_failed does.
+  if (node_.on_error == OnError::Fail) state_.fail(failure(unit, op, cause.c_str()));
   return true;
 }
 

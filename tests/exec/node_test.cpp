@@ -280,3 +280,21 @@ TEST_CASE("a CPU-bound node takes a share of its backlog, at most 8, and single 
     CHECK(spin_units(2, 1000) == std::vector<std::size_t>{1, 1});
   }
 }
+
+TEST_CASE("under on_error fail the rest of a chunk with a failed message still goes on and is counted", "[runtime][node]") {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  // Only message "0" fails; the source fills the edge before the sink takes
+  // its first chunk, so the others of that chunk went through fail_mod too
+  // (a sink's rows committed, say) and must be delivered, not vanish.
+  auto k = b.sink("k", {call("fail_mod", {{"k", std::int64_t{1000}}}), call("drain")});
+  b.edge(s, k, 100);
+  RunOptions options;
+  options.threads = 1;
+  RunMetrics metrics = run_guarded(b.get(), registry, options);
+  REQUIRE(metrics.status == RunStatus::Failed);
+  const auto& sink = node_metrics(metrics, "k");
+  CHECK(sink.errors == 1);
+  CHECK(sink.in == sink_metrics(metrics, "k").delivered + sink.errors);
+}
