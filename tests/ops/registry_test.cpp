@@ -21,9 +21,9 @@ const flow::ArgumentSpec* argument(const OperatorSpec& spec, const std::string& 
 }  // namespace
 
 TEST_CASE("the built-in registry holds every operator of language version 0", "[ops]") {
-  std::vector<std::string> expected{"batch",  "delay", "discard", "generate", "grep",     "http",     "listen",
-                                    "lower",  "prefix", "read",   "replace",  "sample",   "spin",
-                                    "sqlite", "stdout", "throttle", "unbatch", "upper", "write"};
+  std::vector<std::string> expected{"batch",  "delay",  "discard",  "exec",    "generate", "grep",   "http",
+                                    "listen", "lower",  "prefix",   "read",    "replace",  "sample", "spin",
+                                    "sqlite", "stdout", "throttle", "unbatch", "upper",    "write"};
   CHECK(builtin_operators().names() == expected);
 }
 
@@ -43,8 +43,8 @@ TEST_CASE("roles are as the language defines them", "[ops]") {
   auto role = [](const char* name) { return builtin_operators().find(name)->role; };
   CHECK(role("generate") == Role::Source);
   CHECK(role("read") == Role::Source);
-  for (const char* stage : {"delay", "spin", "batch", "unbatch", "throttle", "grep", "replace", "upper", "lower",
-                            "prefix", "sample"}) {
+  for (const char* stage : {"delay", "spin", "batch", "unbatch", "throttle", "grep", "replace", "upper",
+                            "lower", "prefix", "sample"}) {
     CHECK(role(stage) == Role::Stage);
   }
   for (const char* sink : {"discard", "stdout", "write", "sqlite"}) CHECK(role(sink) == Role::Sink);
@@ -70,8 +70,8 @@ TEST_CASE("generate's arguments are named, optional, and size defaults to 16 byt
 
 TEST_CASE("single-argument operators take their argument by position and require it", "[ops]") {
   std::vector<std::pair<const char*, ValueKind>> cases{
-      {"read", ValueKind::String},   {"delay", ValueKind::Duration}, {"spin", ValueKind::Duration},
-      {"throttle", ValueKind::Rate}, {"grep", ValueKind::String},    {"prefix", ValueKind::String},
+      {"read", ValueKind::String},    {"delay", ValueKind::Duration}, {"spin", ValueKind::Duration},
+      {"throttle", ValueKind::Rate},  {"grep", ValueKind::String},    {"prefix", ValueKind::String},
       {"sample", ValueKind::Decimal}, {"write", ValueKind::String}};
   for (const auto& [name, kind] : cases) {
     INFO(name);
@@ -92,7 +92,8 @@ TEST_CASE("batch requires max and leaves within out when not given", "[ops]") {
 
 TEST_CASE("valid arguments pass validation", "[ops]") {
   CHECK(validate("generate", {{"count", std::int64_t{0}}}).first == "");
-  CHECK(validate("generate", {{"burst", std::int64_t{5}}, {"every", flow::Duration{std::chrono::milliseconds(10)}}})
+  CHECK(validate("generate",
+                 {{"burst", std::int64_t{5}}, {"every", flow::Duration{std::chrono::milliseconds(10)}}})
             .first == "");
   CHECK(validate("batch", {{"max", std::int64_t{1}}}).first == "");
   CHECK(validate("grep", {{"pattern", std::string("a(b|c)+$")}}).first == "");
