@@ -48,7 +48,8 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"sample", {{"probability", 0.5}}},
       {"discard", {}},
       {"stdout", {}},
-      {"write", {{"path", out.str()}}}};
+      {"write", {{"path", out.str()}}},
+      {"exec", {{"program", std::string("cat")}}}};
   const auto& registry = flow::builtin_operators();
   std::size_t checked = 0;
   for (const auto& name : registry.names()) {

@@ -21,7 +21,7 @@ const flow::ArgumentSpec* argument(const OperatorSpec& spec, const std::string& 
 }  // namespace
 
 TEST_CASE("the built-in registry holds every operator of language version 0", "[ops]") {
-  std::vector<std::string> expected{"batch",  "delay", "discard", "generate", "grep",     "listen",
+  std::vector<std::string> expected{"batch",  "delay", "discard", "exec", "generate", "grep",     "listen",
                                     "lower",  "prefix", "read",   "replace",  "sample",   "spin",
                                     "stdout", "throttle", "unbatch", "upper", "write"};
   CHECK(builtin_operators().names() == expected);
