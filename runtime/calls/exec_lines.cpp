@@ -84,10 +84,26 @@ std::size_t LineChild::take_answers(std::vector<std::string>& answers, std::size
   return taken;
 }
 
+bool LineChild::output_waiting() {
+  pollfd watch{process_.out(), POLLIN, 0};
+  if (::poll(&watch, 1, 0) <= 0 || (watch.revents & POLLIN) == 0) return false;
+  std::array<char, kReadBytes> chunk{};
+  auto n = ::read(process_.out(), chunk.data(), chunk.size());
+  if (n <= 0) return false;  // its end, or nothing after all: the exchange sees it
+  buffer_.append(chunk.data(), static_cast<std::size_t>(n));
+  return true;
+}
+
 Exchange LineChild::exchange(const Lines& lines, std::vector<std::string>& answers, Millis timeout) {
   Exchange result;
   std::size_t offset = 0;
-  std::size_t wanted = lines.size() - take_answers(answers, lines.size());
+  // Every earlier line was answered, so whatever it wrote since is more than
+  // one answer for one line: taking it as this chunk's would shift every answer.
+  if (!buffer_.empty() || output_waiting()) {
+    result.extra_output = true;
+    return result;
+  }
+  std::size_t wanted = lines.size();
   auto deadline = SteadyClock::now() + timeout;
   std::array<char, kReadBytes> chunk{};
   while (wanted > 0) {

@@ -28,6 +28,7 @@ struct Exchange {
   std::size_t written = 0;  ///< lines that went into its input whole
   bool exited = false;      ///< its output ended, or its input was closed, before every answer came
   bool timed_out = false;   ///< no byte went either way for the whole timeout
+  bool extra_output = false;  ///< it wrote more than one answer line for a line: nothing was exchanged
 };
 
 /// A long-lived child that answers lines, with its stderr pumped to flow's.
@@ -57,6 +58,8 @@ class LineChild {
 
  private:
   std::size_t take_answers(std::vector<std::string>& answers, std::size_t wanted);
+  /// Reads what it wrote unasked, without waiting: true when there was some.
+  bool output_waiting();
   std::string describe(int status, const std::string& note = "");
 
   std::string program_;

@@ -142,6 +142,10 @@ class ExecStage final : public Operator {
     std::vector<std::string> answers;
     answers.reserve(lines.size());
     auto result = child->exchange(lines, answers, config_.timeout);
+    if (result.extra_output)
+      progress.fail_stream(messages,
+                           fmt::format("the program wrote more than one line for a line it was given "
+                                       "(exec's contract: one answer line per input line)"));
     for (std::size_t i = 0; i < answers.size(); ++i) {
       auto& message = progress.pending[progress.next + i];
       resized +=

@@ -161,3 +161,19 @@ TEST_CASE("Ctrl-C drains through the children, ends them and leaves none behind"
   CHECK(number(ticks, "delivered") == number(ticks, "produced"));
   CHECK(lines_of(dir + "/out.txt").size() == number(ticks, "produced"));
 }
+
+TEST_CASE("a child that answers a line with two fails the run instead of shifting every later answer",
+          "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(1000));
+  write_file(dir + "/twice.py", R"(import sys
+for line in sys.stdin:
+    print("first " + line.strip())
+    print("second " + line.strip())
+)");
+  auto run = run_flow(dir, stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/twice.py"))", dir)));
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err,
+             Catch::Contains("the program wrote more than one line for a line it was given"));
+  CHECK(processes_with(dir) == "");
+}

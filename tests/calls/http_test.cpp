@@ -238,7 +238,7 @@ in -> out
 )");
   auto result = run_command(fmt::format("{} check {}/virtual.flow", FLOW_BINARY, dir));
   CHECK(result.exit_code != 0);
-  CHECK(result.err.find("sink out calls http://127.0.0.1:9/x") != std::string::npos);
+  CHECK(result.err.find("sink out waits on http://127.0.0.1:9/x") != std::string::npos);
   CHECK(result.err.find("clock=real") != std::string::npos);
 }
 
