@@ -25,6 +25,9 @@ bool sigpipe_ignored() {
   return action.sa_handler == SIG_IGN;  // NOLINT: the macro is C's
 }
 
+/// How long a wait on a child goes before it asks whether the run has failed.
+constexpr int kStopCheckMs = 100;
+
 int remaining_ms(SteadyClock::time_point deadline) {
   auto left = std::chrono::ceil<Millis>(deadline - SteadyClock::now()).count();
   return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
@@ -94,7 +97,8 @@ bool LineChild::output_waiting() {
   return true;
 }
 
-Exchange LineChild::exchange(const Lines& lines, std::vector<std::string>& answers, Millis timeout) {
+Exchange LineChild::exchange(const Lines& lines, std::vector<std::string>& answers, Millis timeout,
+                             const StopAsked& stopping) {
   Exchange result;
   std::size_t offset = 0;
   // Every earlier line was answered, so whatever it wrote since is more than
@@ -109,9 +113,14 @@ Exchange LineChild::exchange(const Lines& lines, std::vector<std::string>& answe
   while (wanted > 0) {
     bool writing = offset < lines.bytes.size() && process_.in() >= 0;
     std::array<pollfd, 2> watch{pollfd{process_.out(), POLLIN, 0}, pollfd{process_.in(), POLLOUT, 0}};
-    int ready = ::poll(watch.data(), writing ? 2 : 1, remaining_ms(deadline));
+    int ready = ::poll(watch.data(), writing ? 2 : 1, std::min(remaining_ms(deadline), kStopCheckMs));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) {
+      if (stopping && stopping()) {
+        result.stopped = true;
+        break;
+      }
+      if (SteadyClock::now() < deadline) continue;
       result.timed_out = true;
       break;
     }
@@ -136,15 +145,20 @@ Exchange LineChild::exchange(const Lines& lines, std::vector<std::string>& answe
   return result;
 }
 
-Exchange LineChild::write_all(const Lines& lines, Millis timeout) {
+Exchange LineChild::write_all(const Lines& lines, Millis timeout, const StopAsked& stopping) {
   Exchange result;
   std::size_t offset = 0;
   auto deadline = SteadyClock::now() + timeout;
   while (offset < lines.bytes.size()) {
     pollfd watch{process_.in(), POLLOUT, 0};
-    int ready = ::poll(&watch, 1, remaining_ms(deadline));
+    int ready = ::poll(&watch, 1, std::min(remaining_ms(deadline), kStopCheckMs));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) {
+      if (stopping && stopping()) {
+        result.stopped = true;
+        break;
+      }
+      if (SteadyClock::now() < deadline) continue;
       result.timed_out = true;
       break;
     }

@@ -3,6 +3,7 @@
 // (one answer line per input line, as Benthos's subprocess and awk's
 // coprocesses have it), and writing lines to a sink's child.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,11 +26,16 @@ struct Lines {
 
 /// How an exchange with a child went.
 struct Exchange {
-  std::size_t written = 0;  ///< lines that went into its input whole
-  bool exited = false;      ///< its output ended, or its input was closed, before every answer came
-  bool timed_out = false;   ///< no byte went either way for the whole timeout
+  std::size_t written = 0;    ///< lines that went into its input whole
+  bool exited = false;        ///< its output ended, or its input was closed, before every answer came
+  bool timed_out = false;     ///< no byte went either way for the whole timeout
   bool extra_output = false;  ///< it wrote more than one answer line for a line: nothing was exchanged
+  bool stopped = false;       ///< the run failed meanwhile: it gave up waiting
 };
+
+/// Asked while an exchange waits: true once the run has failed, so that a
+/// slow child does not keep a failed run alive for its whole timeout.
+using StopAsked = std::function<bool()>;
 
 /// A long-lived child that answers lines, with its stderr pumped to flow's.
 class LineChild {
@@ -41,9 +47,10 @@ class LineChild {
   /// `answers` (appended, without their newlines), polling both pipes so
   /// that neither side waits on a full pipe. Stops at the first of: every
   /// answer came, the child went away, `timeout` passed with no progress.
-  Exchange exchange(const Lines& lines, std::vector<std::string>& answers, std::chrono::milliseconds timeout);
+  Exchange exchange(const Lines& lines, std::vector<std::string>& answers, std::chrono::milliseconds timeout,
+                    const StopAsked& stopping = {});
   /// Writes `lines` to a child whose output is not captured (a sink's).
-  Exchange write_all(const Lines& lines, std::chrono::milliseconds timeout);
+  Exchange write_all(const Lines& lines, std::chrono::milliseconds timeout, const StopAsked& stopping = {});
 
   /// Why it is gone: "python3 (pid 12) was killed by SIGSEGV NOTE; its last
   /// standard error: ...". Waits briefly for it to end, ending it if it does not.

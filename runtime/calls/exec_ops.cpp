@@ -113,7 +113,8 @@ class ExecStage final : public Operator {
       }
     }
     std::int64_t resized = 0;
-    while (progress.next < progress.pending.size()) step(progress, messages, resized);
+    StopAsked stopping = [&context] { return context.stopping(); };
+    while (progress.next < progress.pending.size()) step(progress, messages, resized, stopping);
     messages = std::move(progress.kept);
     context.resized(resized);
     for (std::size_t i = 0; i < progress.failed.size(); ++i)
@@ -129,7 +130,7 @@ class ExecStage final : public Operator {
 
  private:
   // One child's go at what is pending: it answers all, or dies, or times out.
-  void step(Progress& progress, Chunk& messages, std::int64_t& resized) {
+  void step(Progress& progress, Chunk& messages, std::int64_t& resized, const StopAsked& stopping) {
     std::unique_ptr<LineChild> child;
     try {
       child = acquire();
@@ -141,7 +142,7 @@ class ExecStage final : public Operator {
       lines.add(progress.pending[i].payload.view());
     std::vector<std::string> answers;
     answers.reserve(lines.size());
-    auto result = child->exchange(lines, answers, config_.timeout);
+    auto result = child->exchange(lines, answers, config_.timeout, stopping);
     if (result.extra_output)
       progress.fail_stream(messages,
                            fmt::format("the program wrote more than one line for a line it was given "
@@ -159,6 +160,7 @@ class ExecStage final : public Operator {
       pool_.give(std::move(child));
       return;
     }
+    if (result.stopped) progress.fail_stream(messages, "the run failed while the program worked");
     if (result.timed_out) progress.fail_stream(messages, timeout_text(*child, answered, lines.size()));
     died(progress, messages, *child, std::max(result.written, answered) - answered);
   }
@@ -228,7 +230,6 @@ class ExecSink final : public Operator {
   }
 
   void apply(Chunk& messages, OperatorContext& context) override {
-    (void)context;
     std::unique_ptr<LineChild> child = pool_.take();
     try {
       if (!child) child = std::make_unique<LineChild>(config_.setup, config_.label);
@@ -237,11 +238,12 @@ class ExecSink final : public Operator {
     }
     Lines lines;
     for (const auto& message : messages) add_message(lines, message);
-    auto result = child->write_all(lines, config_.timeout);
+    auto result = child->write_all(lines, config_.timeout, [&context] { return context.stopping(); });
     if (result.written == messages.size()) {
       pool_.give(std::move(child));
       return;
     }
+    if (result.stopped) throw StreamError("the run failed while the program read its input", result.written);
     if (result.timed_out) {
       throw StreamError(fmt::format("{} took no input for {} ({} of {} messages written)", child->program(),
                                     seconds_text(config_.timeout), result.written, messages.size()),

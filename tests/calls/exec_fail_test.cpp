@@ -2,6 +2,7 @@
 // restart=true, a child that buffers its answers (the timeout), and children
 // that will not go (closed input ignored, SIGTERM ignored): none is left
 // running after flow exits.
+#include <chrono>
 #include <csignal>
 #include <set>
 #include <thread>
@@ -175,5 +176,35 @@ for line in sys.stdin:
   REQUIRE(run.process.exit_code != 0);
   CHECK_THAT(run.process.err,
              Catch::Contains("the program wrote more than one line for a line it was given"));
+  CHECK(processes_with(dir) == "");
+}
+
+TEST_CASE("a run another node fails does not wait for a slow child's answers", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(200));
+  // One answer a second: the 64 lines of a chunk would take a minute.
+  write_file(dir + "/slow.py", R"(import sys, time
+for line in sys.stdin:
+    time.sleep(1)
+    print(line.strip())
+)");
+  auto text = fmt::format(R"(pipeline slow_child
+source lines = read("{0}/in.txt")
+stage  work  = exec("python3", "{0}/slow.py", timeout=120s)
+sink   out   = write("{0}/out.txt")
+sink   full  = write("/dev/full")
+
+lines -> work [capacity=64]
+lines -> full
+work -> out
+)",
+                          dir);
+  auto started = std::chrono::steady_clock::now();
+  auto run = run_flow(dir, text);
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(run.process.exit_code != 0);
+  CHECK_THAT(run.process.err, Catch::Contains("sink full"));
+  // Asked every 100 ms whether the run failed, it gives up long before the chunk's minute.
+  CHECK(took < std::chrono::seconds(20));
   CHECK(processes_with(dir) == "");
 }
