@@ -187,13 +187,13 @@ std::string LineChild::gone(const std::string& note) {
   return describe(status ? *status : process_.stop(Millis(200)), note);
 }
 
-std::string LineChild::finish(Millis limit) {
+std::string LineChild::finish(Millis wait, Millis stated) {
   process_.close_in();
-  auto status = process_.wait_for(limit);
+  auto status = process_.wait_for(wait);
   if (!status) {
     auto stopped = process_.stop(Millis(500));
     return fmt::format("{} (pid {}) did not exit within {} ms of the end of its input ({} then)", program_,
-                       process_.pid(), limit.count(), describe_status(stopped));
+                       process_.pid(), stated.count(), describe_status(stopped));
   }
   return clean_exit(*status) ? std::string() : describe(*status);
 }

@@ -55,9 +55,13 @@ class LineChild {
   /// Why it is gone: "python3 (pid 12) was killed by SIGSEGV NOTE; its last
   /// standard error: ...". Waits briefly for it to end, ending it if it does not.
   std::string gone(const std::string& note);
-  /// End of input: closes its input and waits up to `limit` for it to exit;
+  /// End of input: closes its input and waits up to `wait` for it to exit
+  /// (what is left of the `stated` timeout, which the message names);
   /// "" when it exited with status 0, else why not.
-  std::string finish(std::chrono::milliseconds limit);
+  std::string finish(std::chrono::milliseconds wait, std::chrono::milliseconds stated);
+  /// Closes its input (the first half of finish), so that several children
+  /// can be told at once and then waited for under one deadline.
+  void close_input() { process_.close_in(); }
   /// How many answers it gave in all.
   std::size_t answered() const { return answered_; }
   const std::string& program() const { return program_; }

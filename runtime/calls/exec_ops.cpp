@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -13,6 +15,7 @@ namespace flow::calls {
 namespace {
 
 using Millis = std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kDeadInARow = 5;  // children in a row that died answering nothing: give up
 constexpr Millis kFirstBackoff{50};
@@ -70,9 +73,14 @@ class Pool {
 /// must exit with status 0 within the timeout.
 void finish_pool(Pool& pool, Millis timeout) {
   auto children = pool.take_all();
+  // Every child is told at once and waited for under one deadline, so a
+  // drain takes one timeout, not one per worker.
+  for (auto& child : children) child->close_input();
+  auto deadline = SteadyClock::now() + timeout;
   std::string failures;
   for (auto& child : children) {
-    auto why = child->finish(timeout);
+    auto left = std::max(Millis(0), std::chrono::ceil<Millis>(deadline - SteadyClock::now()));
+    auto why = child->finish(left, timeout);
     if (!why.empty()) failures += (failures.empty() ? "" : "; ") + why;
   }
   if (!failures.empty()) throw std::runtime_error(fmt::format("at the end of input, {}", failures));

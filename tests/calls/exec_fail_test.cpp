@@ -208,3 +208,32 @@ work -> out
   CHECK(took < std::chrono::seconds(20));
   CHECK(processes_with(dir) == "");
 }
+
+TEST_CASE("children that will not end are waited for together, one timeout for all", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(400));
+  // Slow enough that the four workers' chunks overlap, so four children run.
+  write_file(dir + "/stubborn.py", R"(import os, signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+for line in sys.stdin:
+    time.sleep(0.01)
+    print(line, end="")
+while True:
+    time.sleep(1)
+)");
+  auto started = std::chrono::steady_clock::now();
+  auto run = run_flow(
+      dir,
+      stage_pipeline(dir, fmt::format(R"(exec("python3", "{}/stubborn.py", timeout=2s))", dir), "workers=4"));
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(run.process.exit_code != 0);
+  std::size_t stubborn = 0;
+  for (auto at = run.process.err.find("did not exit within 2000 ms"); at != std::string::npos;
+       at = run.process.err.find("did not exit within 2000 ms", at + 1))
+    ++stubborn;
+  INFO(run.process.err);
+  REQUIRE(stubborn >= 3);
+  // One after the other they would take 2.5 s each; together about 2.5 s in all.
+  CHECK(took < std::chrono::milliseconds(1000) + stubborn * std::chrono::milliseconds(1500));
+  CHECK(processes_with(dir) == "");
+}
