@@ -168,6 +168,8 @@ std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds limit) {
     pid_t done = ::waitpid(pid_, &status, WNOHANG);
     if (done == pid_ || (done < 0 && errno == ECHILD)) {
       status_ = done == pid_ ? status : 0;
+      // What it left running in its group (a `sh -c "job &"`) ends with it.
+      ::kill(-pid_, SIGTERM);
       return status_;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

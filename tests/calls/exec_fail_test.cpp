@@ -237,3 +237,21 @@ while True:
   CHECK(took < std::chrono::milliseconds(1000) + stubborn * std::chrono::milliseconds(1500));
   CHECK(processes_with(dir) == "");
 }
+
+TEST_CASE("what a child left running in the background is ended with it", "[calls][exec]") {
+  auto dir = temp_directory();
+  write_file(dir + "/in.txt", number_lines(10));
+  write_file(dir + "/background.py", "import time\ntime.sleep(300)\n");
+  auto run = run_flow(
+      dir, stage_pipeline(
+               dir, fmt::format(R"(exec("sh", "-c", "python3 {}/background.py >/dev/null 2>&1 & exec cat"))",
+                                dir)));
+  INFO(run.process.err);
+  REQUIRE(run.process.exit_code == 0);
+  CHECK(lines_of(dir + "/out.txt").size() == 10);
+  // SIGTERM reaches it as flow ends: look until it is gone, for up to 5 s.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (processes_with(dir) != "" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(processes_with(dir) == "");
+}
