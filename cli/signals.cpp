@@ -20,7 +20,7 @@ constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 // Lock-free atomics are among the few things a signal handler may touch.
 std::atomic<bool> interrupted{false};
 std::atomic<int> first_signal{0};
-std::atomic<bool> holding{false};  // the run is over; only --ui-hold's page is waiting
+std::atomic<bool> holding{false};   // the run is over; only --ui-hold's page is waiting
 std::atomic<bool> watching{false};  // flow status: there are no sources to stop
 static_assert(std::atomic<bool>::is_always_lock_free);
 static_assert(std::atomic<int>::is_always_lock_free);
@@ -63,6 +63,9 @@ extern "C" void on_stopping_signal(int signal) {
     return;
   }
   // A second signal: whoever sent it does not want to wait for the drain.
+  // exec's children are in groups of their own, out of the terminal's reach:
+  // they go first, or they would outlive flow.
+  flow::kill_child_groups();
   // Dying by the signal itself (not exit) lets the parent see what killed us;
   // it stays blocked until this handler returns, then the default action runs.
   struct sigaction fallback {};
@@ -175,6 +178,7 @@ extern "C" void on_crash(int signal) {
   write_crash(STDERR_FILENO, running, name, write_text);
   write_text(STDERR_FILENO, "\n");
   write_crash_json(running, name);
+  flow::kill_child_groups();  // exec's children would outlive a crashed flow
   errno = saved_errno;
   // SA_RESETHAND gave the signal its default action back. Raised here it waits
   // until the handler returns (it is blocked meanwhile), then kills the

@@ -35,4 +35,10 @@ RunMetrics run(const Pipeline& pipeline, const OperatorRegistry& registry, const
 /// runs nothing of a run. Async-signal-safe: it reads one thread-local pointer.
 const char* running_operator() noexcept;
 
+/// Kills (SIGKILL) the process group of every child `exec` started and has
+/// not yet reaped. For a handler that ends flow at once (a second Ctrl-C, a
+/// crash): the children run in groups of their own, so the terminal's
+/// signal never reaches them. Async-signal-safe.
+void kill_child_groups() noexcept;
+
 }  // namespace flow

@@ -1,5 +1,7 @@
 #include "runtime/calls/exec_child.hpp"
 
+#include "flow/run.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -112,6 +115,30 @@ bool clean_exit(int status) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+namespace {
+
+// The process groups of the children not yet reaped, for kill_child_groups:
+// slots a signal handler can read without a lock. A full table (over 1024
+// children at once) leaves a child out: then only its own stop ends it.
+constexpr std::size_t kGroupSlots = 1024;
+std::array<std::atomic<pid_t>, kGroupSlots> live_groups{};
+
+void remember_group(pid_t group) {
+  for (auto& slot : live_groups) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, group)) return;
+  }
+}
+
+void forget_group(pid_t group) {
+  for (auto& slot : live_groups) {
+    pid_t held = group;
+    if (slot.compare_exchange_strong(held, 0)) return;
+  }
+}
+
+}  // namespace
+
 ChildProcess::ChildProcess(const ChildSetup& setup) {
   Pipe in = make_pipe();
   Pipe out = setup.capture_stdout ? make_pipe() : Pipe{};
@@ -139,6 +166,7 @@ ChildProcess::ChildProcess(const ChildSetup& setup) {
     throw SpawnError(
         fmt::format("cannot start {}: {}", setup.argv[0], std::generic_category().message(error)));
   }
+  remember_group(pid_);
   set_nonblocking(in_);
   if (out_ >= 0) set_nonblocking(out_);
 }
@@ -168,6 +196,7 @@ std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds limit) {
     pid_t done = ::waitpid(pid_, &status, WNOHANG);
     if (done == pid_ || (done < 0 && errno == ECHILD)) {
       status_ = done == pid_ ? status : 0;
+      forget_group(pid_);
       // What it left running in its group (a `sh -c "job &"`) ends with it.
       ::kill(-pid_, SIGTERM);
       return status_;
@@ -276,3 +305,10 @@ std::string StderrPump::tail(std::chrono::milliseconds limit) {
 }
 
 }  // namespace flow::calls
+
+void flow::kill_child_groups() noexcept {
+  for (const auto& slot : flow::calls::live_groups) {
+    pid_t group = slot.load();
+    if (group > 0) ::kill(-group, SIGKILL);
+  }
+}

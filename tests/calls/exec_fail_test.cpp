@@ -255,3 +255,37 @@ TEST_CASE("what a child left running in the background is ended with it", "[call
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   CHECK(processes_with(dir) == "");
 }
+
+TEST_CASE("a second Ctrl-C ends flow at once and takes its children with it", "[calls][exec]") {
+  auto dir = temp_directory();
+  // Busy with its first line for minutes, writing nothing: only a signal ends it.
+  write_file(dir + "/slow.py", "import sys, time\nfor line in sys.stdin:\n    time.sleep(300)\n");
+  write_file(dir + "/exec.flow",
+             fmt::format(
+                 "pipeline endless\n\nsource ticks = generate(rate=2000/s)\nstage  work  = exec(\"python3\", "
+                 "\"{0}/slow.py\") [workers=2]\nsink   out   = write(\"{0}/out.txt\")\n\nticks -> work "
+                 "[capacity=64]\nwork -> out [capacity=64]\n",
+                 dir));
+  Child flow(FLOW_BINARY, {"run", dir + "/exec.flow"}, true);  // its stderr read as it comes
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (processes_with(dir + "/slow.py") == "" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(processes_with(dir + "/slow.py") != "");
+  flow.send(SIGINT);
+  // The second only once the first was taken (its notice), or the two would be one.
+  bool noticed = false;
+  while (!noticed && std::chrono::steady_clock::now() < deadline) {
+    auto line = flow.read_line(std::chrono::milliseconds(1000));
+    noticed = line && line->find("SIGINT") != std::string::npos;
+  }
+  REQUIRE(noticed);
+  flow.send(SIGINT);
+  int status = flow.finish(std::chrono::seconds(30));
+  INFO(flow.err());
+  CHECK(status != 0);
+  // SIGKILL reaches them as flow dies: look until they are gone, for up to 5 s.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (processes_with(dir) != "" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(processes_with(dir) == "");
+}
