@@ -4,12 +4,12 @@
 // be), a watchdog so a hung run fails loudly, and the invariants checked on
 // every run.
 #include <chrono>
-#include <memory>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <string_view>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flow/run.hpp"
@@ -26,6 +26,9 @@ struct Recorder {
   /// the pairs for which a number came after a larger one.
   std::map<std::pair<std::int64_t, std::uint32_t>, long> last_number;
   std::set<std::pair<std::int64_t, std::uint32_t>> out_of_order;
+  /// numbers(receipts=1): the numbers whose receipt was told lost, and told whole.
+  std::set<long> receipts_lost;
+  std::set<long> receipts_whole;
   std::vector<std::string> copy_payloads() {
     std::lock_guard lock(mutex);
     return payloads;
@@ -37,7 +40,10 @@ struct Recorder {
 };
 
 /// Test operators, plus every built-in:
-///   numbers(count, size, burst, pause_ms) source: payloads "0", "1", … (padded to `size` bytes); count < 0: endless
+///   numbers(count, size, burst, pause_ms) source: payloads "0", "1", … (padded to `size` bytes); count < 0:
+///   endless;
+///                          receipts=1: each message carries a receipt that records, when done, whether it
+///                          was lost
 ///   pass()                 stage: nothing
 ///   filter_mod(k)          stage: filters messages whose number % k == 0
 ///   error_mod(k)           stage: throws on messages whose number % k == 0
@@ -61,8 +67,8 @@ class PipelineBuilder {
   NodeId stage(const std::string& name, std::vector<OperatorCall> chain, int workers = 1);
   NodeId sink(const std::string& name, std::vector<OperatorCall> chain, int workers = 1);
   Node& node(NodeId id) { return pipeline_.nodes[id]; }
-  EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 8, Overflow policy = Overflow::Block,
-              std::optional<std::uint64_t> max_bytes = std::nullopt);
+  EdgeId edge(NodeId from, NodeId to, std::optional<std::uint64_t> capacity = 8,
+              Overflow policy = Overflow::Block, std::optional<std::uint64_t> max_bytes = std::nullopt);
   /// A dead-letter edge from `producer` to `target`, as the checker makes one
   /// for a route (drop_newest, never waits); the caller sets the route itself
   /// (Node::errors_to, Edge::dropped_to, ...).

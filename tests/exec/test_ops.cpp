@@ -19,10 +19,32 @@ std::int64_t int_arg(const OperatorCall& call, const std::string& name, std::int
   return std::get<std::int64_t>(found->second);
 }
 
+/// Records into the recorder, once every holder of the message let go,
+/// whether the message was lost (numbers(receipts=1)).
+class RecordingReceipt final : public Receipt {
+ public:
+  RecordingReceipt(long number, std::shared_ptr<Recorder> recorder)
+      : number_(number), recorder_(std::move(recorder)) {}
+
+ protected:
+  void done() override {
+    {
+      std::lock_guard lock(recorder_->mutex);
+      (lost() ? recorder_->receipts_lost : recorder_->receipts_whole).insert(number_);
+    }
+    delete this;
+  }
+
+ private:
+  long number_;
+  std::shared_ptr<Recorder> recorder_;
+};
+
 class Numbers final : public SourceOperator {
  public:
-  explicit Numbers(const OperatorCall& call)
-      : count_(int_arg(call, "count", 100)),
+  Numbers(const OperatorCall& call, std::shared_ptr<Recorder> recorder)
+      : recorder_(int_arg(call, "receipts", 0) == 1 ? std::move(recorder) : nullptr),
+        count_(int_arg(call, "count", 100)),
         size_(static_cast<std::size_t>(int_arg(call, "size", 0))),
         burst_(int_arg(call, "burst", 0)),
         pause_(std::chrono::milliseconds(int_arg(call, "pause_ms", 0))),
@@ -32,10 +54,12 @@ class Numbers final : public SourceOperator {
     if (count_ >= 0 && next_ >= count_) return {true, std::nullopt};
     if (now < resume_) return {false, resume_};
     for (std::size_t i = 0; i < max && (count_ < 0 || next_ < count_); ++i) {
-      std::string payload = std::to_string(next_++);
+      auto number = next_++;
+      std::string payload = std::to_string(number);
       if (payload.size() < size_) payload.resize(size_, '.');
       auto& message = out.emplace_back();
       message.payload = std::move(payload);
+      if (recorder_) message.receipt = ReceiptRef(new RecordingReceipt(static_cast<long>(number), recorder_));
       // A source that knows when a message arrived stamps it (Poisson arrivals do).
       if (backdate_.count() > 0) message.created = now - backdate_;
       if (burst_ > 0 && next_ % burst_ == 0) {
@@ -52,6 +76,7 @@ class Numbers final : public SourceOperator {
   }
 
  private:
+  std::shared_ptr<Recorder> recorder_;
   std::int64_t count_;
   std::size_t size_;
   std::int64_t burst_;
@@ -187,7 +212,8 @@ class Record final : public Operator {
 /// per source whether numbers arrive in the order they were made.
 class Drain final : public Operator {
  public:
-  Drain(std::int64_t sink, std::shared_ptr<Recorder> recorder) : sink_(sink), recorder_(std::move(recorder)) {}
+  Drain(std::int64_t sink, std::shared_ptr<Recorder> recorder)
+      : sink_(sink), recorder_(std::move(recorder)) {}
   void apply(Chunk& messages, OperatorContext&) override {
     if (!recorder_ || sink_ < 0) return;
     std::lock_guard lock(recorder_->mutex);
@@ -241,7 +267,8 @@ class FinishFail final : public Operator {
   void finish() override { throw std::runtime_error("cannot close the test stream: Input/output error"); }
 };
 
-OperatorSpec stage_spec(const std::string& name, std::function<std::unique_ptr<Operator>(const OperatorCall&)> make,
+OperatorSpec stage_spec(const std::string& name,
+                        std::function<std::unique_ptr<Operator>(const OperatorCall&)> make,
                         Role role = Role::Stage) {
   OperatorSpec spec;
   spec.name = name;
@@ -264,21 +291,30 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
   OperatorSpec numbers;
   numbers.name = "numbers";
   numbers.role = Role::Source;
-  numbers.make_source = [](const OperatorCall& c) { return std::make_unique<Numbers>(c); };
+  numbers.make_source = [recorder](const OperatorCall& c) { return std::make_unique<Numbers>(c, recorder); };
   registry.add(numbers);
   registry.add(stage_spec("pass", [](const OperatorCall&) { return std::make_unique<Pass>(); }));
-  registry.add(stage_spec("filter_mod", [](const OperatorCall& c) { return std::make_unique<FilterMod>(int_arg(c, "k", 2)); }));
-  registry.add(stage_spec("fail_mod", [](const OperatorCall& c) { return std::make_unique<FailMod>(int_arg(c, "k", 2)); }));
-  registry.add(stage_spec("error_mod", [](const OperatorCall& c) { return std::make_unique<ErrorMod>(int_arg(c, "k", 2)); }));
+  registry.add(stage_spec(
+      "filter_mod", [](const OperatorCall& c) { return std::make_unique<FilterMod>(int_arg(c, "k", 2)); }));
+  registry.add(stage_spec(
+      "fail_mod", [](const OperatorCall& c) { return std::make_unique<FailMod>(int_arg(c, "k", 2)); }));
+  registry.add(stage_spec(
+      "error_mod", [](const OperatorCall& c) { return std::make_unique<ErrorMod>(int_arg(c, "k", 2)); }));
   registry.add(stage_spec("spin_us", [recorder](const OperatorCall& c) {
     return std::make_unique<SpinUs>(int_arg(c, "us", 10), recorder);
   }));
-  registry.add(stage_spec("wait_us", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), false); }));
-  registry.add(stage_spec("wait_mod", [](const OperatorCall& c) { return std::make_unique<WaitUs>(int_arg(c, "us", 10), true); }));
-  registry.add(stage_spec("record", [recorder](const OperatorCall&) { return std::make_unique<Record>(recorder); }, Role::Sink));
-  registry.add(stage_spec("drain", [recorder](const OperatorCall& c) {
-    return std::make_unique<Drain>(int_arg(c, "sink", -1), recorder);
-  }, Role::Sink));
+  registry.add(stage_spec("wait_us", [](const OperatorCall& c) {
+    return std::make_unique<WaitUs>(int_arg(c, "us", 10), false);
+  }));
+  registry.add(stage_spec("wait_mod", [](const OperatorCall& c) {
+    return std::make_unique<WaitUs>(int_arg(c, "us", 10), true);
+  }));
+  registry.add(stage_spec(
+      "record", [recorder](const OperatorCall&) { return std::make_unique<Record>(recorder); }, Role::Sink));
+  registry.add(stage_spec(
+      "drain",
+      [recorder](const OperatorCall& c) { return std::make_unique<Drain>(int_arg(c, "sink", -1), recorder); },
+      Role::Sink));
   registry.add(stage_spec(
       "stream_fail",
       [](const OperatorCall& c) {
