@@ -3,7 +3,7 @@
 # by `flow --plugin` and the program that loads it use one copy of the
 # registry, the clock and the types. Its interface is include/flow/ alone;
 # in this tree it also exposes the source tree, for the tests and the CLI.
-set(FLOW_LAYERS flow_model flow_grammar flow_ops flow_ingest flow_calls flow_check flow_exec flow_output flow_tune flow_cut)
+set(FLOW_LAYERS flow_model flow_grammar flow_ops flow_ingest flow_calls flow_fields flow_check flow_exec flow_output flow_tune flow_cut)
 
 # The layers are built for a shared library, but calls among them need not go
 # through the PLT: nothing outside may interpose on flow's own functions.

@@ -109,6 +109,46 @@ struct action<distribution_value> {
   }
 };
 
+/// An argument's text, less the blanks the grammar let it end with.
+inline std::string_view trimmed_expression(std::string_view text) {
+  auto end = text.find_last_not_of(" \t\r\n");
+  return end == std::string_view::npos ? std::string_view{} : text.substr(0, end + 1);
+}
+template <>
+struct action<expression_text> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    auto text = trimmed_expression(in.string_view());
+    b.literal = {Value{Expression{std::string(text), ""}}, location_of(in), std::max<std::size_t>(1, text.size())};
+  }
+};
+template <>
+struct action<arg_label> {
+  // The match is `label sp :`: keep only the label.
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    auto text = in.string_view();
+    b.pending_label = std::string(text.substr(0, text.find_first_of(" \t:")));
+  }
+};
+template <>
+struct action<labeled_expression> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    auto text = trimmed_expression(in.string_view());
+    b.literal = {Value{Expression{std::string(text), std::move(b.pending_label)}}, location_of(in),
+                 std::max<std::size_t>(1, text.size())};
+    b.pending_label.clear();
+  }
+};
+template <>
+struct action<key_value> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, Value{Expression{in.string(), ""}});
+  }
+};
+
 /// A keyword where a name is due: say which word is reserved.
 template <>
 struct action<reserved_name> {

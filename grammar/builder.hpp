@@ -32,6 +32,7 @@ struct StatementBuilder {
 
   syntax::Literal literal;                  ///< the last value read
   std::optional<syntax::Name> pending_key;  ///< `key` of the `key=value` being read
+  std::string pending_label;                ///< `label` of the `label: expr` being read
   DistributionCall distribution;           ///< the distribution value being read
   std::vector<syntax::Attribute> attributes;
   std::optional<syntax::Span> attribute_list;  ///< where the statement's `[...]` is, once read

@@ -32,6 +32,7 @@ template <> inline constexpr auto error_message<op_open> = "expected '(' after t
 template <> inline constexpr auto error_message<arg_first> = "expected an argument such as '10ms' or 'count=100', or ')'";
 template <> inline constexpr auto error_message<arg_next> = "expected an argument after ',', such as '10ms' or 'count=100'";
 template <> inline constexpr auto error_message<arg_value> = "expected a value after '=', such as '100', '10ms', '16B' or '\"text\"'";
+template <> inline constexpr auto error_message<labeled_expression> = "expected an expression after ':', such as 'status >= 500' or 'true'";
 template <> inline constexpr auto error_message<arg_close> = "expected ',' or ')' after the argument";
 
 template <> inline constexpr auto error_message<attr_first> = "expected an attribute such as 'capacity=5', or ']'";

@@ -86,11 +86,19 @@ struct dist_first : dist_param {};
 struct dist_next : dist_param {};
 struct dist_close : one<')'> {};
 struct dist_more : seq<one<','>, sp, must<dist_next>, sp> {};
+/// The lookahead wants a number or `name=` inside, so that a function call in
+/// an expression (`len(path) > 3`) is not taken for a distribution.
+struct dist_start : seq<identifier, sp, one<'('>, sp, sor<one<'-'>, digit, seq<identifier, sp, one<'='>>>> {};
 struct distribution_value
-    : seq<at<identifier, sp, one<'('>>, dist_name, sp, one<'('>, sp, must<dist_first>, sp, star<dist_more>, must<dist_close>> {};
+    : seq<at<dist_start>, dist_name, sp, one<'('>, sp, must<dist_first>, sp, star<dist_more>, must<dist_close>> {};
 
-struct value
-    : sor<string_literal, number, true_value, false_value, unbounded_value, distribution_value, identifier_value> {};
+/// `by(user)` or `by(user, path)`: the key a node partitions its input by (partition=).
+struct key_field : identifier {};
+struct key_more : seq<ws, one<','>, ws, key_field> {};
+struct key_value : seq<TAO_PEGTL_KEYWORD("by"), sp, one<'('>, ws, key_field, star<key_more>, ws, one<')'>> {};
+
+struct value : sor<string_literal, number, true_value, false_value, unbounded_value, key_value, distribution_value,
+                   identifier_value> {};
 
 // ---------------------------------------------------------------- attribute lists `[k=v, ...]`
 
@@ -111,10 +119,29 @@ struct trailing_attrs : seq<attr_list, sp, must<attrs_end>> {};
 
 struct op_name : seq<not_at<keyword>, identifier> {};
 struct op_open : one<'('> {};
-struct arg_name : seq<identifier, ws, one<'='>> {};
-struct arg_value : value {};
+/// `name =`, but not the start of `name == x` or `name =~ x` (an expression).
+struct arg_name : seq<identifier, ws, one<'='>, not_at<one<'=', '~'>>> {};
+/// Where an argument ends: its value was the whole of it.
+struct arg_end : at<ws, one<',', ')'>> {};
+/// An argument that is not one plain value is an expression (docs/fields.md),
+/// kept as text for the checker to parse: everything up to the `,` or `)`
+/// that ends the argument, with brackets balanced and strings whole.
+/// Choice: an expression stays on one line and holds no comment, so a bracket
+/// left open is reported on its own line, as with any other argument.
+struct expr_group;
+struct expr_bracketed : seq<one<'('>, expr_group, opt<one<')'>>> {};
+struct expr_char : seq<not_at<two<'/'>>, not_one<'(', ')', '"', '\n', '#'>> {};
+struct expr_group : star<sor<string_literal, expr_bracketed, expr_char>> {};
+struct expression_text : plus<sor<string_literal, expr_bracketed, seq<not_at<one<','>>, expr_char>>> {};
+struct plain_value : seq<value, arg_end> {};
+struct argument_value : sor<plain_value, expression_text> {};
+struct arg_value : argument_value {};
 struct named_argument : seq<arg_name, ws, must<arg_value>> {};
-struct argument : sor<named_argument, value> {};
+/// `label: expr`, as route's outputs are written (`errors: status >= 500`).
+struct arg_label : seq<identifier, sp, one<':'>> {};
+struct labeled_expression : expression_text {};
+struct labeled_argument : seq<arg_label, ws, must<labeled_expression>> {};
+struct argument : sor<labeled_argument, named_argument, argument_value> {};
 struct arg_first : argument {};
 struct arg_next : argument {};
 struct arg_close : one<')'> {};
@@ -150,11 +177,12 @@ struct source_keyword : kw_source {};
 struct stage_keyword : kw_stage {};
 struct sink_keyword : kw_sink {};
 
-/// `a -> {b, c} -> d [attrs]`
-struct step_name : name_reference {};
+/// `a -> {b, c} -> d [attrs]`; `r.errors` names the output `errors` of node `r` (route).
+struct output_reference : seq<name_reference, opt<one<'.'>, identifier>> {};
+struct step_name : output_reference {};
 struct group_open : one<'{'> {};
-struct group_first : name_reference {};
-struct group_member : name_reference {};
+struct group_first : output_reference {};
+struct group_member : output_reference {};
 struct group_close : one<'}'> {};
 struct group_more : seq<one<','>, ws, sor<at<one<'}'>>, must<group_member>>, ws> {};
 struct group : seq<group_open, ws, must<group_first>, ws, star<group_more>, must<group_close>> {};

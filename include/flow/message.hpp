@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "flow/clock.hpp"
+#include "flow/fields.hpp"
 #include "flow/payload.hpp"
 
 namespace flow {
@@ -81,10 +82,12 @@ struct Message {
   std::uint32_t source : 31 = 0;
   /// Sent along a dead-letter route (docs/dead_letters.md): a sink that
   /// delivers it counts it dead-lettered, not delivered. A bit beside
-  /// `source`, so a message stays 80 bytes.
+  /// `source`, so it takes no room of its own.
   std::uint32_t dead_letter : 1 = 0;
   ReceiptRef receipt;            ///< set by a source that must know when the message is done (cut_consume)
   Clock::time_point created{};   ///< when the source made it, for end-to-end latency
+  /// Named fields beside the payload (docs/fields.md); empty until a parser sets some.
+  FieldsRef fields;
 
   bool is_batch() const { return !members.empty(); }
   /// Payload bytes held: the payload, or the members' payloads for a batch.

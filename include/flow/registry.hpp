@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "flow/fields.hpp"
 #include "flow/model.hpp"
 #include "flow/value.hpp"
 #include "flow/operator.hpp"
@@ -66,6 +67,9 @@ struct OperatorSpec {
   /// writes outside the pipeline. Unset: nothing; the planner then takes it
   /// as free, keeping payload sizes, and lets each worker hold a message in hand.
   std::function<OperatorPlan(const OperatorCall&)> plan;
+  /// What the call does to a message's fields (flow/fields.hpp), for the
+  /// checks of expressions downstream. Unset: it leaves them as they are.
+  std::function<FieldChange(const OperatorCall&)> fields;
 };
 
 class OperatorRegistry {

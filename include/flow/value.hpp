@@ -38,15 +38,37 @@ struct Distribution {
   double mean_seconds() const;
 };
 
+/// An expression over a message's fields (docs/fields.md), kept as written:
+/// `status >= 500 && path =~ "^/api"`. An operator argument that is not a
+/// plain value is one; `label` is set when it was written `label: expr`
+/// (route's outputs), and `by(user)` (partition=) is one too.
+struct Expression {
+  std::string text;
+  std::string label;
+  bool operator==(const Expression&) const = default;
+};
+
 /// The lognormal's sigma from its median and 99th percentile (seconds or any one unit).
 double log_normal_sigma(double p50, double p99);
 
 /// String literals are std::string (escapes already decoded); integers are int64_t.
-using Value =
-    std::variant<std::int64_t, double, Duration, Size, Rate, std::string, bool, Identifier, Unbounded, Distribution>;
+using Value = std::variant<std::int64_t, double, Duration, Size, Rate, std::string, bool, Identifier, Unbounded,
+                           Distribution, Expression>;
 
 /// The kinds, in the order of Value's alternatives.
-enum class ValueKind { Integer, Decimal, Duration, Size, Rate, String, Boolean, Identifier, Unbounded, Distribution };
+enum class ValueKind {
+  Integer,
+  Decimal,
+  Duration,
+  Size,
+  Rate,
+  String,
+  Boolean,
+  Identifier,
+  Unbounded,
+  Distribution,
+  Expression
+};
 
 inline ValueKind kind_of(const Value& v) { return static_cast<ValueKind>(v.index()); }
 

@@ -84,6 +84,7 @@ const char* describe(ValueKind kind) {
     case ValueKind::Identifier: return "a name";
     case ValueKind::Unbounded: return "'unbounded'";
     case ValueKind::Distribution: return "a distribution";
+    case ValueKind::Expression: return "an expression";
   }
   return "a value";
 }
@@ -108,6 +109,9 @@ std::string to_string(const Value& value) {
         case Distribution::Shape::LogNormal: return fmt::format("lognormal(p50={}, p99={})", first, second);
       }
       return "a distribution";
+    }
+    std::string operator()(const Expression& v) const {
+      return v.label.empty() ? v.text : fmt::format("{}: {}", v.label, v.text);
     }
   };
   return std::visit(Printer{}, value);

@@ -44,7 +44,7 @@ TEST_CASE("a semicolon ends a broken statement, so the rest of the line still pa
 TEST_CASE("a broken statement spanning lines inside brackets is skipped whole", "[grammar]") {
   auto result = parse_text(
       "sink s = write(\n"
-      "  \"x\" \"y\",\n"
+      "  \"x\", count=,\n"
       "  \"z\"\n"
       ") [workers=2]\n"
       "source g = generate()\n");
