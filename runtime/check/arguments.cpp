@@ -36,6 +36,13 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
                                    std::size_t& next_positional) {
   if (arg.name) {
     const auto* found = find_argument(spec, arg.name->text);
+    // set(ms = ...): any name is an expression argument named so.
+    static const ArgumentSpec open_name = [] {
+      ArgumentSpec open;
+      open.kind = ValueKind::Expression;
+      return open;
+    }();
+    if (found == nullptr && spec.open_names) return &open_name;
     if (found == nullptr) {
       reporter.error(arg.name->location, arg.name->text.size(),
                      fmt::format("operator '{}' has no argument '{}'{}", spec.name, arg.name->text,
@@ -70,7 +77,9 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
       resolved.complete = false;
       continue;
     }
-    auto key = spec->variadic ? variadic_key(spec->name, ++variadic_count) : spec->name;
+    auto key = spec->variadic       ? variadic_key(spec->name, ++variadic_count)
+               : spec->name.empty() ? arg.name->text  // an open name
+                                    : spec->name;
     if (!written.emplace(key, &arg).second) {
       auto at = arg.name ? arg.name->location : arg.value.location;
       auto width = arg.name ? arg.name->text.size() : arg.value.width;
@@ -86,6 +95,7 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
       resolved.complete = false;
       continue;
     }
+    if (spec->kind == ValueKind::Expression) resolved.expressions[key] = arg.value.location;
     resolved.call.args[key] = std::move(value);
   }
   return written;
@@ -121,6 +131,11 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
   if (kind_of(value) == spec.kind) return "";
+  // A plain value where an expression is due is one: where(true), count(by=status).
+  if (spec.kind == ValueKind::Expression) {
+    value = Expression{to_string(value), ""};
+    return "";
+  }
   if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";
   if (spec.random) {
     return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}", describe(spec.kind),
@@ -154,7 +169,7 @@ std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegis
                    unknown_name("operator", call.name.text, registry.names()));
     return std::nullopt;
   }
-  ResolvedCall resolved{OperatorCall{call.name.text, {}, call.name.location}, spec, true};
+  ResolvedCall resolved{OperatorCall{call.name.text, {}, call.name.location}, spec, true, {}};
   auto written = read_arguments(reporter, call, resolved);
   // Arguments that matched no spec left the call incomplete before any default was looked at.
   bool unmatched = !resolved.complete && written.size() < call.args.size();
