@@ -70,6 +70,10 @@ struct OperatorSpec {
   /// What the call does to a message's fields (flow/fields.hpp), for the
   /// checks of expressions downstream. Unset: it leaves them as they are.
   std::function<FieldChange(const OperatorCall&)> fields;
+  /// Set for an operator whose labeled expressions (`errors: status >= 500`)
+  /// name its node's outputs (route): it must end its node's chain, and its
+  /// edges leave from `node.label` (docs/routing.md).
+  bool routes = false;
 };
 
 class OperatorRegistry {
