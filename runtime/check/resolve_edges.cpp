@@ -71,8 +71,8 @@ class EdgeBuilder {
     } else if (std::find(node.output_labels.begin(), node.output_labels.end(), label) == node.output_labels.end()) {
       std::string outputs;
       for (const auto& known : node.output_labels) outputs += fmt::format("{}{}", outputs.empty() ? "" : ", ", known);
-      message = fmt::format("'{}' has no output '{}'{}; its outputs: {}", node.name, label,
-                            did_you_mean(label, node.output_labels), outputs);
+      message = fmt::format("'{}' has no output '{}' (its outputs: {}){}", node.name, label, outputs,
+                            did_you_mean(label, node.output_labels));
     }
     if (message.empty()) return true;
     reporter_.error(name.location, name.text.size(), std::move(message));

@@ -114,7 +114,9 @@ NodeRunner::Step NodeRunner::take_partitioned() {
     {
       // Taking and queueing are one step, so each partition's queue is in input order.
       std::lock_guard lock(take_mutex_);
-      inputs = take_input(taken, take);
+      // The queues never pass their cap: partitioned_ changes only under this lock.
+      auto queued = partitioned_.load(std::memory_order_relaxed);
+      if (queued < partition_cap_) inputs = take_input(taken, std::min(take, partition_cap_ - queued));
       kept = std::min(room.per_edge, taken.size());
       for (auto& message : taken) partitions_[partition_of(message)].queue.push_back(std::move(message));
       partitioned_.fetch_add(taken.size(), std::memory_order_acq_rel);
