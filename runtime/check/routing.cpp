@@ -35,10 +35,12 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
     if (spec == nullptr || !spec->routes) continue;
     if (index + 1 != decl.chain.size() || decl.kind == NodeKind::Sink) {
       // Its labels name the node's outputs: nothing may come after it, and a sink has none.
-      reporter.error(call.name.location, call.name.text.size(),
-                     fmt::format("'{}' picks one of the node's outputs for each message, so it must end the chain of "
-                                 "a stage (or source); split the chain: stage r = {}(...) and r.LABEL -> next",
-                                 call.name.text, call.name.text));
+      reporter.error(
+          call.name.location, call.name.text.size(),
+          fmt::format(
+              "'{}' picks the output each message leaves by, so it must be last in the chain of a stage "
+              "or source; move what follows it to a node after {}.LABEL",
+              call.name.text, decl.name.text));
       continue;
     }
     std::map<std::string, std::size_t> lines;
@@ -46,16 +48,18 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
       const auto* expression = std::get_if<Expression>(&arg.value.value);
       if (expression == nullptr) continue;  // not an expression at all: resolve_call said so
       if (expression->label.empty()) {
-        reporter.error(arg.value.location, arg.value.width,
-                       fmt::format("expected 'label: condition', such as 'errors: status >= 500' or 'rest: true'; "
-                                   "each label names an output: {}.LABEL -> NODE",
-                                   decl.name.text));
+        reporter.error(
+            arg.value.location, arg.value.width,
+            fmt::format("expected 'label: condition', such as 'errors: status >= 500' or 'rest: true'; "
+                        "each label names an output: {}.LABEL -> NODE",
+                        decl.name.text));
         continue;
       }
       auto [first, fresh] = lines.emplace(expression->label, arg.value.location.line);
       if (!fresh) {
-        reporter.error(arg.value.location, expression->label.size(),
-                       fmt::format("output '{}' is already labeled on line {}", expression->label, first->second));
+        reporter.error(
+            arg.value.location, expression->label.size(),
+            fmt::format("output '{}' is already labeled on line {}", expression->label, first->second));
         continue;
       }
       node.output_labels.push_back(expression->label);
@@ -63,8 +67,8 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
   }
 }
 
-void check_partition(Reporter& reporter, const syntax::NodeDecl& decl, const std::vector<syntax::Attribute>& defaults,
-                     const Node& node) {
+void check_partition(Reporter& reporter, const syntax::NodeDecl& decl,
+                     const std::vector<syntax::Attribute>& defaults, const Node& node) {
   if (node.partition_by.empty()) return;
   const auto* written = find_attribute(decl.attributes, "partition");
   if (written == nullptr) written = find_attribute(defaults, "partition");
@@ -72,18 +76,21 @@ void check_partition(Reporter& reporter, const syntax::NodeDecl& decl, const std
   auto at = written->key.location;
   auto width = written->value.location.offset + written->value.width - at.offset;
   if (node.kind == NodeKind::Source) {
-    reporter.error(at, width,
-                   fmt::format("source '{}' takes no input, so it has nothing to partition; put partition= on the "
-                               "stage that does the work",
-                               node.name));
+    reporter.error(
+        at, width,
+        fmt::format("source '{}' takes no input, so it has nothing to partition; put partition= on the "
+                    "stage that does the work",
+                    node.name));
   } else if (node.ordered) {
-    reporter.error(at, width,
-                   "partition= keeps each key's order and ordered=true the whole node's: choose one (partition= "
-                   "lets other keys pass a slow one)");
+    reporter.error(
+        at, width,
+        "partition= keeps each key's order and ordered=true the whole node's: choose one (partition= "
+        "lets other keys pass a slow one)");
   } else if (node.fanout == Fanout::RoundRobin) {
-    reporter.error(at, width,
-                   "partition= keeps each key's order, which fanout=round_robin would deal over several edges; "
-                   "leave fanout out");
+    reporter.error(
+        at, width,
+        "partition= keeps each key's order, which fanout=round_robin would deal over several edges; "
+        "leave fanout out");
   }
 }
 
@@ -102,17 +109,20 @@ void check_labeled_edges(Reporter& reporter, const Pipeline& pipeline) {
                                  listed(node.output_labels, node.name)));
     }
     if (node.fanout == Fanout::RoundRobin) {
-      reporter.error(node.location, node.name.size(),
-                     fmt::format("'{}' sends each message by its label; fanout=round_robin does not apply", node.name));
+      reporter.error(
+          node.location, node.name.size(),
+          fmt::format("'{}' sends each message by its label; fanout=round_robin does not apply", node.name));
     }
     for (const auto& label : node.output_labels) {
       if (used.count(label) != 0) continue;
       const auto& route = node.chain.back();
-      // A label whose messages would go nowhere is most likely a forgotten edge: the choice (docs/routing.md).
-      reporter.error(route.location, route.name.size(),
-                     fmt::format("output '{}' of '{}' has no edge: add `{}.{} -> NODE`, or leave the condition out "
-                                 "(messages no condition takes are counted filtered)",
-                                 label, node.name, node.name, label));
+      // A label whose messages would go nowhere is most likely a forgotten edge: the choice
+      // (docs/routing.md).
+      reporter.error(
+          route.location, route.name.size(),
+          fmt::format("output '{}' of '{}' has no edge: add `{}.{} -> NODE`, or leave the condition out "
+                      "(messages no condition takes are counted filtered)",
+                      label, node.name, node.name, label));
     }
   }
 }

@@ -20,8 +20,8 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
 /// What partition= cannot go with: a source (it takes no input), ordered=true
 /// (the whole node's order or each key's: choose), fanout=round_robin (it
 /// deals a key's messages over several edges). Caret on the attribute.
-void check_partition(Reporter& reporter, const syntax::NodeDecl& decl, const std::vector<syntax::Attribute>& defaults,
-                     const Node& node);
+void check_partition(Reporter& reporter, const syntax::NodeDecl& decl,
+                     const std::vector<syntax::Attribute>& defaults, const Node& node);
 
 /// Once every edge is known: each edge from a node with labeled outputs names
 /// one, and each label has an edge.

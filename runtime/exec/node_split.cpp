@@ -12,17 +12,19 @@ namespace flow::exec {
 
 bool NodeRunner::routes_given(const Unit& unit, std::size_t op) {
   bool valid = unit.routes.size() == unit.messages.size();
-  for (std::size_t i = 0; valid && i < unit.routes.size(); ++i) valid = unit.routes[i] < label_outputs_.size();
+  for (std::size_t i = 0; valid && i < unit.routes.size(); ++i)
+    valid = unit.routes[i] < label_outputs_.size();
   if (valid) return true;
   // Only an operator that is not flow's route can get it wrong; the run cannot tell where its messages go.
   state_.fail(failure(unit, op,
-                      fmt::format("it gave {} output labels for {} messages (of {} labels)", unit.routes.size(),
-                                  unit.messages.size(), label_outputs_.size())
+                      fmt::format("it gave {} output labels for {} messages (of {} labels)",
+                                  unit.routes.size(), unit.messages.size(), label_outputs_.size())
                           .c_str()));
   return false;
 }
 
-void NodeRunner::emit_routed(Chunk& messages, std::size_t reserved, const std::vector<std::uint32_t>& routes) {
+void NodeRunner::emit_routed(Chunk& messages, std::size_t reserved,
+                             const std::vector<std::uint32_t>& routes) {
   // One chunk per label, each in the order the messages came, so every edge keeps their order.
   std::vector<Chunk> split(label_outputs_.size());
   for (std::size_t i = 0; i < messages.size(); ++i) split[routes[i]].push_back(std::move(messages[i]));
@@ -135,7 +137,8 @@ NodeRunner::Step NodeRunner::take_partitioned() {
   // More partitions may have work: recruit another worker while this one works.
   if (partitioned_.load(std::memory_order_acquire) > 0) schedule();
   unit.taken = unit.messages.size();
-  unit.first = in_.load(std::memory_order_relaxed) - partitioned_.load(std::memory_order_relaxed) - unit.taken;
+  unit.first =
+      in_.load(std::memory_order_relaxed) - partitioned_.load(std::memory_order_relaxed) - unit.taken;
   unit.started = Clock::now();
   return run_unit(unit);
 }

@@ -5,7 +5,8 @@
 
 namespace flow::fields {
 
-/// route(label: condition, ...): each message leaves by the first label whose condition holds (docs/routing.md).
+/// route(label: condition, ...): each message leaves by the first label whose condition holds
+/// (docs/routing.md).
 void register_route(OperatorRegistry& registry);
 
 }  // namespace flow::fields

@@ -21,7 +21,8 @@ struct Condition {
 };
 
 /// The call's conditions compiled; the first problem's message when one does not compile.
-std::vector<Condition> compile_conditions(const OperatorCall& call, std::string* problem, std::string* argument) {
+std::vector<Condition> compile_conditions(const OperatorCall& call, std::string* problem,
+                                          std::string* argument) {
   std::vector<Condition> conditions;
   auto values = variadic_values(call, kOutputs);
   for (std::size_t index = 0; index < values.size(); ++index) {
@@ -31,8 +32,9 @@ std::vector<Condition> compile_conditions(const OperatorCall& call, std::string*
     auto compiled = compile_expression(expression->text, call.location, nullptr, diagnostics);
     if (!compiled) {
       if (problem != nullptr && problem->empty()) {
-        *problem = diagnostics.empty() ? fmt::format("the condition of '{}' does not compile", expression->label)
-                                       : diagnostics.front().message;
+        *problem = diagnostics.empty()
+                       ? fmt::format("the condition of '{}' does not compile", expression->label)
+                       : diagnostics.front().message;
         *argument = variadic_key(kOutputs, index + 1);
       }
       continue;
@@ -49,7 +51,8 @@ class Route final : public Operator {
   void apply(Chunk& messages, OperatorContext& context) override {
     auto* outputs = context.outputs();
     // The checker makes route end a node whose outputs are its labels.
-    if (outputs == nullptr) throw std::runtime_error("route must end the chain of a node with labeled outputs");
+    if (outputs == nullptr)
+      throw std::runtime_error("route must end the chain of a node with labeled outputs");
     const auto now = Clock::now();
     std::size_t kept = 0;
     for (std::size_t i = 0; i < messages.size(); ++i) {

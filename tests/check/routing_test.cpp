@@ -20,7 +20,9 @@ const char* const routed =
     "sink kb = discard()\n"
     "s -> r\n";
 
-std::string with(const std::string& lines) { return std::string(routed) + lines; }
+std::string with(const std::string& lines) {
+  return std::string(routed) + lines;
+}
 
 }  // namespace
 
@@ -93,8 +95,8 @@ TEST_CASE("route must end its node's chain", "[check][route]") {
                        "stage r = route(a: true) | upper()\n"
                        "sink k = discard()\n"
                        "s -> r -> k\n") ==
-        "t.flow:2:11: error: 'route' picks one of the node's outputs for each message, so it must end the chain "
-        "of a stage (or source); split the chain: stage r = route(...) and r.LABEL -> next\n"
+        "t.flow:2:11: error: 'route' picks the output each message leaves by, so it must be last in the "
+        "chain of a stage or source; move what follows it to a node after r.LABEL\n"
         "    stage r = route(a: true) | upper()\n"
         "              ^^^^^\n");
 }
@@ -105,7 +107,8 @@ TEST_CASE("a condition without a label is an error", "[check][route]") {
                        "sink k = discard()\n"
                        "s -> r\n"
                        "r.a -> k\n") ==
-        "t.flow:2:26: error: expected 'label: condition', such as 'errors: status >= 500' or 'rest: true'; each "
+        "t.flow:2:26: error: expected 'label: condition', such as 'errors: status >= 500' or 'rest: true'; "
+        "each "
         "label names an output: r.LABEL -> NODE\n"
         "    stage r = route(a: true, 1 > 0)\n"
         "                             ^^^^^\n");
@@ -123,10 +126,11 @@ TEST_CASE("a route node cannot deal round_robin", "[check][route]") {
 }
 
 TEST_CASE("partition=by names the key's fields", "[check][partition]") {
-  auto pipeline = pipeline_of("source s = generate(count=10)\n"
-                              "stage w = delay(1ms) [workers=4, partition=by(user, path)]\n"
-                              "sink k = discard()\n"
-                              "s -> w -> k\n");
+  auto pipeline = pipeline_of(
+      "source s = generate(count=10)\n"
+      "stage w = delay(1ms) [workers=4, partition=by(user, path)]\n"
+      "sink k = discard()\n"
+      "s -> w -> k\n");
   CHECK(pipeline.nodes[1].partition_by == std::vector<std::string>{"user", "path"});
   CHECK(pipeline.nodes[0].partition_by.empty());
 }
@@ -149,13 +153,14 @@ TEST_CASE("partition= takes by(FIELD, ...) only", "[check][partition]") {
 }
 
 TEST_CASE("partition= on a source, with ordered=true or with round_robin is an error", "[check][partition]") {
-  CHECK(diagnostics_of("source s = generate(count=10) [partition=by(user)]\n"
-                       "sink k = discard()\n"
-                       "s -> k\n") ==
-        "t.flow:1:32: error: source 's' takes no input, so it has nothing to partition; put partition= on the "
-        "stage that does the work\n"
-        "    source s = generate(count=10) [partition=by(user)]\n"
-        "                                   ^^^^^^^^^^^^^^^^^^\n");
+  CHECK(
+      diagnostics_of("source s = generate(count=10) [partition=by(user)]\n"
+                     "sink k = discard()\n"
+                     "s -> k\n") ==
+      "t.flow:1:32: error: source 's' takes no input, so it has nothing to partition; put partition= on the "
+      "stage that does the work\n"
+      "    source s = generate(count=10) [partition=by(user)]\n"
+      "                                   ^^^^^^^^^^^^^^^^^^\n");
   CHECK(diagnostics_of("source s = generate(count=10)\n"
                        "stage w = delay(1ms) [workers=4, ordered=true, partition=by(user)]\n"
                        "sink k = discard()\n"
@@ -169,7 +174,8 @@ TEST_CASE("partition= on a source, with ordered=true or with round_robin is an e
                        "sink k = discard()\n"
                        "sink k2 = discard()\n"
                        "s -> w -> {k, k2}\n") ==
-        "t.flow:2:53: error: partition= keeps each key's order, which fanout=round_robin would deal over several "
+        "t.flow:2:53: error: partition= keeps each key's order, which fanout=round_robin would deal over "
+        "several "
         "edges; leave fanout out\n"
         "    stage w = delay(1ms) [workers=4, fanout=round_robin, partition=by(user)]\n"
         "                                                         ^^^^^^^^^^^^^^^^^^\n");

@@ -2,8 +2,8 @@
 // messages of one key are worked by one worker at a time, in the order the
 // node took them, so each key's order holds at the node's output while
 // different keys run side by side.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <map>
 
@@ -132,7 +132,8 @@ TEST_CASE("partition=by with a cheap chain and a route keeps each key's order on
   for (std::int64_t sink : {0, 1}) {
     std::map<std::string, std::vector<long>> keyed;
     const auto& numbers = seen->collected[sink];
-    for (std::size_t i = 0; i < numbers.size(); ++i) keyed[seen->collected_users[sink][i]].push_back(numbers[i]);
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+      keyed[seen->collected_users[sink][i]].push_back(numbers[i]);
     for (const auto& [key, list] : keyed) CHECK(std::is_sorted(list.begin(), list.end()));
     CHECK(numbers.size() == 2500);
   }

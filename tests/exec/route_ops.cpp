@@ -55,7 +55,8 @@ class KeyMod final : public Operator {
 
 class Collect final : public Operator {
  public:
-  Collect(std::int64_t sink, std::shared_ptr<Recorder> recorder) : sink_(sink), recorder_(std::move(recorder)) {}
+  Collect(std::int64_t sink, std::shared_ptr<Recorder> recorder)
+      : sink_(sink), recorder_(std::move(recorder)) {}
   void apply(Chunk& messages, OperatorContext&) override {
     std::lock_guard lock(recorder_->mutex);
     for (const auto& message : messages) {
@@ -70,7 +71,8 @@ class Collect final : public Operator {
   std::shared_ptr<Recorder> recorder_;
 };
 
-OperatorSpec spec(const std::string& name, Role role, std::function<std::unique_ptr<Operator>(const OperatorCall&)> make) {
+OperatorSpec spec(const std::string& name, Role role,
+                  std::function<std::unique_ptr<Operator>(const OperatorCall&)> make) {
   OperatorSpec spec;
   spec.name = name;
   spec.role = role;

@@ -4,8 +4,8 @@
 // node (head-of-line, as a tokio task awaiting send), a full drop_newest
 // output drops only its own. The router here is route_mod (by number), so
 // the mechanism is tested apart from expressions.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "support.hpp"
 
@@ -35,8 +35,9 @@ struct Routed {
 
 }  // namespace
 
-TEST_CASE("a route sends each message by the label it picked, in order, and counts what none took as filtered",
-          "[runtime][route]") {
+TEST_CASE(
+    "a route sends each message by the label it picked, in order, and counts what none took as filtered",
+    "[runtime][route]") {
   auto seen = std::make_shared<Recorder>();
   auto registry = test_registry(seen);
   const long count = 1000;
@@ -56,7 +57,8 @@ TEST_CASE("a route sends each message by the label it picked, in order, and coun
   check_invariants(b.get(), metrics);
   auto want_a = numbers_where(count, [](long n) { return n % 3 == 0; });
   auto want_b = numbers_where(count, [](long n) { return n % 3 == 1; });
-  // Two workers of r, yet each edge is fed in order: r is not ordered, so compare as sets and check order apart.
+  // Two workers of r, yet each edge is fed in order: r is not ordered, so compare as sets and check order
+  // apart.
   auto got_a = seen->collected[0];
   auto got_b = seen->collected[1];
   std::sort(got_a.begin(), got_a.end());
@@ -98,7 +100,8 @@ TEST_CASE("several edges from one label each get all of its messages", "[runtime
   auto r = b.stage("r", {call("route_mod", {{"k", std::int64_t{3}}})});
   b.node(r).output_labels = {"a", "b", "c"};
   std::vector<NodeId> sinks;
-  for (std::int64_t k = 0; k < 4; ++k) sinks.push_back(b.sink(fmt::format("k{}", k), {call("collect", {{"sink", k}})}));
+  for (std::int64_t k = 0; k < 4; ++k)
+    sinks.push_back(b.sink(fmt::format("k{}", k), {call("collect", {{"sink", k}})}));
   b.edge(s, r, 8);
   b.edge_at(b.edge(r, sinks[0], 4)).output = "a";
   b.edge_at(b.edge(r, sinks[1], 4)).output = "a";
@@ -131,7 +134,8 @@ TEST_CASE("a full block output stops the whole route node: head-of-line, as one 
   auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
   auto r = b.stage("r", {call("route_below", {{"n", std::int64_t{10}}})});
   b.node(r).output_labels = {"a", "b"};
-  auto ka = b.sink("ka", {call("wait_us", {{"us", std::int64_t{10000}}}), call("collect", {{"sink", std::int64_t{0}}})});
+  auto ka = b.sink(
+      "ka", {call("wait_us", {{"us", std::int64_t{10000}}}), call("collect", {{"sink", std::int64_t{0}}})});
   auto kb = b.sink("kb", {call("collect", {{"sink", std::int64_t{1}}})});
   b.edge(s, r, 100);  // the source makes all 100 at once, at time 0
   b.edge_at(b.edge(r, ka, 1)).output = "a";
@@ -157,7 +161,8 @@ TEST_CASE("a full drop_newest output drops only what goes to it; the others get 
   auto s = b.source("s", call("numbers", {{"count", std::int64_t{count}}}));
   auto r = b.stage("r", {call("route_mod", {{"k", std::int64_t{2}}})});
   b.node(r).output_labels = {"slow", "fast"};
-  auto slow = b.sink("slow", {call("wait_us", {{"us", std::int64_t{1000}}}), call("collect", {{"sink", std::int64_t{0}}})});
+  auto slow = b.sink(
+      "slow", {call("wait_us", {{"us", std::int64_t{1000}}}), call("collect", {{"sink", std::int64_t{0}}})});
   auto fast = b.sink("fast", {call("collect", {{"sink", std::int64_t{1}}})});
   b.edge(s, r, 64);
   b.edge_at(b.edge(r, slow, 2, Overflow::DropNewest)).output = "slow";

@@ -33,8 +33,10 @@ Pipeline routed() {
 TEST_CASE("DOT labels each route edge with its output and condition", "[output][dot][route]") {
   auto dot = to_dot(routed(), builtin_operators());
   INFO(dot);
-  CHECK(dot.find("  \"r\" -> \"bad\" [style=solid, label=\"errors: status >= 500 && path =~ \\\"^/api\\\"\\ncap 2, "
-                 "block\"];\n") != std::string::npos);
+  CHECK(
+      dot.find(
+          "  \"r\" -> \"bad\" [style=solid, label=\"errors: status >= 500 && path =~ \\\"^/api\\\"\\ncap 2, "
+          "block\"];\n") != std::string::npos);
   CHECK(dot.find("label=\"rest: true\\ncap 4, drop_newest\"") != std::string::npos);
   // An edge without a label keeps its plain label.
   CHECK(dot.find("  \"s\" -> \"r\" [style=solid, label=\"cap 2, block\"];\n") != std::string::npos);
@@ -45,7 +47,7 @@ TEST_CASE("DOT labels each route edge with its output and condition", "[output][
 TEST_CASE("Mermaid labels each route edge with its output and condition", "[output][mermaid][route]") {
   auto chart = to_mermaid(routed(), builtin_operators());
   INFO(chart);
-  CHECK(chart.find("  n1 -->|\"errors: status #gt;= 500 #amp;#amp; path =~ #quot;^/api#quot;<br/>cap 2, block\"| n2\n") !=
-        std::string::npos);
+  CHECK(chart.find("  n1 -->|\"errors: status #gt;= 500 #amp;#amp; path =~ #quot;^/api#quot;<br/>cap 2, "
+                   "block\"| n2\n") != std::string::npos);
   CHECK(chart.find("|\"rest: true<br/>cap 4, drop_newest\"| n3\n") != std::string::npos);
 }
