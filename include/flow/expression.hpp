@@ -1,5 +1,5 @@
 #pragma once
-// Expressions over a message's fields (docs/fields.md): `status >= 500 &&
+// Expressions over a message's fields (docs/expressions.md): `status >= 500 &&
 // path =~ "^/api"`, as where(), set(), route() and the checker use them. The
 // grammar keeps an expression argument as text (flow::Expression); this
 // parses, checks and compiles it. Implemented in runtime/fields.
@@ -36,6 +36,10 @@ class CompiledExpression {
     const auto* truth = std::get_if<bool>(&value);
     return truth != nullptr && *truth;
   }
+  /// True when it gives a boolean: a condition such as `status >= 500`.
+  virtual bool is_condition() const { return false; }
+  /// The type a field set to its value gets (Any where the checker cannot tell).
+  virtual FieldType type() const { return FieldType::Any; }
 };
 
 /// The fields the checker knows a message has at some point of a chain, by

@@ -31,6 +31,8 @@ struct ArgumentSpec {
   /// in OperatorCall::args under variadic_key(name, 1), (name, 2), ...; it
   /// cannot be given by name.
   bool variadic = false;
+  /// An Expression that must give a condition, such as `status >= 500` (where, route).
+  bool condition = false;
 };
 
 /// The key of the `index`-th value (from 1) of variadic argument `name`: "args.1".
@@ -70,6 +72,8 @@ struct OperatorSpec {
   /// What the call does to a message's fields (flow/fields.hpp), for the
   /// checks of expressions downstream. Unset: it leaves them as they are.
   std::function<FieldChange(const OperatorCall&)> fields;
+  /// Takes arguments of any name, each an Expression (set(ms = duration * 1000)).
+  bool open_names = false;
   /// Set for an operator whose labeled expressions (`errors: status >= 500`)
   /// name its node's outputs (route): it must end its node's chain, and its
   /// edges leave from `node.label` (docs/routing.md).

@@ -36,6 +36,9 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
                                    std::size_t& next_positional) {
   if (arg.name) {
     const auto* found = find_argument(spec, arg.name->text);
+    // set(ms = ...): any name is an expression argument named so.
+    static const ArgumentSpec open_name{"", ValueKind::Expression};
+    if (found == nullptr && spec.open_names) return &open_name;
     if (found == nullptr) {
       reporter.error(arg.name->location, arg.name->text.size(),
                      fmt::format("operator '{}' has no argument '{}'{}", spec.name, arg.name->text,
@@ -70,7 +73,9 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
       resolved.complete = false;
       continue;
     }
-    auto key = spec->variadic ? variadic_key(spec->name, ++variadic_count) : spec->name;
+    auto key = spec->variadic       ? variadic_key(spec->name, ++variadic_count)
+               : spec->name.empty() ? arg.name->text  // an open name
+                                    : spec->name;
     if (!written.emplace(key, &arg).second) {
       auto at = arg.name ? arg.name->location : arg.value.location;
       auto width = arg.name ? arg.name->text.size() : arg.value.width;
@@ -86,6 +91,7 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
       resolved.complete = false;
       continue;
     }
+    if (spec->kind == ValueKind::Expression) resolved.expressions[key] = arg.value.location;
     resolved.call.args[key] = std::move(value);
   }
   return written;
@@ -121,6 +127,11 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
   if (kind_of(value) == spec.kind) return "";
+  // A plain value where an expression is due is one: where(true), count(by=status).
+  if (spec.kind == ValueKind::Expression) {
+    value = Expression{to_string(value), ""};
+    return "";
+  }
   if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";
   if (spec.random) {
     return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}", describe(spec.kind),

@@ -1,6 +1,7 @@
 #pragma once
 // Operator calls: name lookup in the registry, positional and named arguments,
 // kinds, defaults and the operator's own validation.
+#include <map>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,9 @@ struct ResolvedCall {
   OperatorCall call;
   const OperatorSpec* spec = nullptr;
   bool complete = true;
+  /// Where each Expression argument was written, by its key: the checker
+  /// compiles them later (fields_check.cpp), once it knows the fields upstream.
+  std::map<std::string, SourceLocation> expressions;
 };
 
 /// Resolves one call, reporting every problem; nullopt when the operator is unknown.

@@ -20,6 +20,7 @@
 #include "runtime/check/reporter.hpp"
 #include "runtime/check/resolve_edges.hpp"
 #include "runtime/check/resolve_nodes.hpp"
+#include "runtime/check/fields_check.hpp"
 #include "runtime/check/topology.hpp"
 
 namespace flow {
@@ -74,6 +75,7 @@ class StatementWalker {
 
   std::vector<PendingChain> take_chains() { return std::move(chains_); }
   checker::Routes& routes() { return routes_; }
+  const checker::ExpressionSites& expressions() const { return expressions_; }
   const std::map<std::string, checker::OrderingSyntax>& ordering() const { return ordering_; }
 
  private:
@@ -117,7 +119,8 @@ class StatementWalker {
   void visit(const syntax::NodeDecl& decl, std::size_t /*index*/) {
     checker::NodeRoutes routes;
     auto node =
-        checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes);
+        checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes,
+                              &expressions_[decl.name.text]);
     auto [first, fresh] = declared_on_.emplace(decl.name.text, decl.name.location.line);
     if (!fresh) {
       reporter_.error(decl.name.location, decl.name.text.size(),
@@ -186,6 +189,7 @@ class StatementWalker {
   std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
   std::vector<PendingChain> chains_;
   checker::Routes routes_;  ///< dead-letter routes as written, resolved once every edge is known
+  checker::ExpressionSites expressions_;  ///< where each node's expression arguments were written
   std::map<std::string, checker::OrderingSyntax>
       ordering_;  ///< node name → its workers and ordered as written
 };
@@ -207,6 +211,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::apply_edge_overrides(reporter, pipeline, overrides, walker.routes());
   if (file_complete) checker::resolve_dead_letters(reporter, pipeline, walker.routes());
   if (file_complete) checker::check_topology(reporter, pipeline);
+  checker::check_expressions(reporter, pipeline, registry, walker.expressions(), file_complete);
   checker::check_limits(reporter, pipeline, registry);
   checker::note_virtual_clock(reporter, pipeline, registry);
   checker::check_follow(reporter, pipeline);

@@ -36,7 +36,8 @@ void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t in
 }  // namespace
 
 Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
-                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes) {
+                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes,
+                  ChainExpressions* expressions) {
   Node node;
   node.name = decl.name.text;
   node.kind = decl.kind;
@@ -46,6 +47,8 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
     if (!resolved) continue;
     check_role(reporter, decl, index, *resolved->spec);
     resolved->call.node = node.name;
+    if (expressions != nullptr && !resolved->expressions.empty())
+      (*expressions)[node.chain.size()] = std::move(resolved->expressions);
     node.chain.push_back(std::move(resolved->call));
   }
   note_output_labels(reporter, registry, decl, node);

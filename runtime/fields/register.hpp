@@ -1,12 +1,14 @@
 #pragma once
-// The operators of structured messages (docs/fields.md), registered by
-// register_builtin_operators (runtime/ops/registry.cpp): one function per part.
-#include "flow/registry.hpp"
+// The operators of runtime/fields, each part registering its own from
+// register_builtin_operators (runtime/ops/registry.cpp).
+namespace flow {
 
-namespace flow::fields {
+class OperatorRegistry;
 
-/// route(label: condition, ...): each message leaves by the first label whose condition holds
-/// (docs/routing.md).
+/// where(expr) and set(name = expr, ...): docs/expressions.md.
+void register_expressions(OperatorRegistry& registry);
+
+/// route(label: condition, ...): each message leaves by the first label whose condition holds (docs/routing.md).
 void register_route(OperatorRegistry& registry);
 
-}  // namespace flow::fields
+}  // namespace flow

@@ -8,9 +8,10 @@
 #include <stdexcept>
 
 #include "flow/expression.hpp"
+#include "flow/registry.hpp"
 #include "runtime/fields/register.hpp"
 
-namespace flow::fields {
+namespace flow {
 namespace {
 
 constexpr const char* kOutputs = "outputs";
@@ -114,4 +115,4 @@ void register_route(OperatorRegistry& registry) {
   registry.add(std::move(spec));
 }
 
-}  // namespace flow::fields
+}  // namespace flow

@@ -1,4 +1,4 @@
-// Every example in docs/language.md is checked: a ```flow block must pass
+// Every example in docs/language.md (and the other pages listed below) is checked: a ```flow block must pass
 // `flow check`; a ```flow-invalid block must fail with exactly the diagnostics
 // of the ```text block that follows it (the file is called example.flow).
 #include <catch2/catch.hpp>
@@ -46,7 +46,7 @@ flow::test::ProcessResult check_text(const std::string& text) {
 }  // namespace
 
 TEST_CASE("every example in docs/language.md behaves as the page says", "[examples]") {
-  for (const char* page : {"language.md", "checks.md", "operators.md", "distributed.md"}) {
+  for (const char* page : {"language.md", "checks.md", "operators.md", "distributed.md", "expressions.md"}) {
     auto markdown = flow::test::read_file(fmt::format("{}/docs/{}", FLOW_SOURCE_DIR, page));
     auto blocks = fenced_blocks(markdown);
     std::size_t checked = 0;
