@@ -22,8 +22,7 @@ struct Condition {
 };
 
 /// The call's conditions compiled; the first problem's message when one does not compile.
-std::vector<Condition> compile_conditions(const OperatorCall& call, std::string* problem,
-                                          std::string* argument) {
+std::vector<Condition> compile_conditions(const OperatorCall& call, std::string* problem) {
   std::vector<Condition> conditions;
   auto values = variadic_values(call, kOutputs);
   for (std::size_t index = 0; index < values.size(); ++index) {
@@ -32,11 +31,10 @@ std::vector<Condition> compile_conditions(const OperatorCall& call, std::string*
     std::vector<Diagnostic> diagnostics;
     auto compiled = compile_expression(expression->text, call.location, nullptr, diagnostics);
     if (!compiled) {
-      if (problem != nullptr && problem->empty()) {
+      if (problem->empty()) {
         *problem = diagnostics.empty()
                        ? fmt::format("the condition of '{}' does not compile", expression->label)
                        : diagnostics.front().message;
-        *argument = variadic_key(kOutputs, index + 1);
       }
       continue;
     }
@@ -93,19 +91,20 @@ void register_route(OperatorRegistry& registry) {
   outputs.kind = ValueKind::Expression;
   outputs.positional = true;
   outputs.variadic = true;
+  outputs.condition = true;
   spec.args = {outputs};
   spec.routes = true;
   spec.make = [](const OperatorCall& call) -> std::unique_ptr<Operator> {
-    std::string problem, argument;
-    auto conditions = compile_conditions(call, &problem, &argument);
+    std::string problem;
+    auto conditions = compile_conditions(call, &problem);
     if (!problem.empty()) throw std::invalid_argument(problem);
     return std::make_unique<Route>(std::move(conditions));
   };
-  spec.validate = [](const OperatorCall& call, std::string& argument) -> std::string {
+  // Each condition is compiled and checked, with carets and the fields known
+  // upstream, by the checker's pass over every expression (fields_check.cpp).
+  spec.validate = [](const OperatorCall& call, std::string&) -> std::string {
     if (variadic_values(call, kOutputs).empty()) return "route needs at least one 'label: condition'";
-    std::string problem;
-    compile_conditions(call, &problem, &argument);
-    return problem;
+    return "";
   };
   spec.plan = [](const OperatorCall&) {
     OperatorPlan plan;
