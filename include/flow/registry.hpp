@@ -31,6 +31,9 @@ struct ArgumentSpec {
   /// in OperatorCall::args under variadic_key(name, 1), (name, 2), ...; it
   /// cannot be given by name.
   bool variadic = false;
+  /// A String that may also be written as a bare word, taken as its text:
+  /// `parse(nginx_combined)` as `parse("nginx_combined")`, `drop(status)`.
+  bool word = false;
 };
 
 /// The key of the `index`-th value (from 1) of variadic argument `name`: "args.1".

@@ -120,6 +120,9 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
   if (spec.kind == ValueKind::Decimal) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
+  if (spec.word && spec.kind == ValueKind::String) {
+    if (const auto* word = std::get_if<Identifier>(&value)) value = std::string(word->name);
+  }
   if (kind_of(value) == spec.kind) return "";
   if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";
   if (spec.random) {
