@@ -33,6 +33,9 @@ struct ArgumentSpec {
   bool variadic = false;
   /// An Expression that must give a condition, such as `status >= 500` (where, route).
   bool condition = false;
+  /// A String that may also be written as a bare word, taken as its text:
+  /// `parse(nginx_combined)` as `parse("nginx_combined")`, `drop(status)`.
+  bool word = false;
 };
 
 /// The key of the `index`-th value (from 1) of variadic argument `name`: "args.1".
