@@ -37,7 +37,11 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
   if (arg.name) {
     const auto* found = find_argument(spec, arg.name->text);
     // set(ms = ...): any name is an expression argument named so.
-    static const ArgumentSpec open_name{"", ValueKind::Expression};
+    static const ArgumentSpec open_name = [] {
+      ArgumentSpec open;
+      open.kind = ValueKind::Expression;
+      return open;
+    }();
     if (found == nullptr && spec.open_names) return &open_name;
     if (found == nullptr) {
       reporter.error(arg.name->location, arg.name->text.size(),
@@ -168,7 +172,7 @@ std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegis
                    unknown_name("operator", call.name.text, registry.names()));
     return std::nullopt;
   }
-  ResolvedCall resolved{OperatorCall{call.name.text, {}, call.name.location}, spec, true};
+  ResolvedCall resolved{OperatorCall{call.name.text, {}, call.name.location}, spec, true, {}};
   auto written = read_arguments(reporter, call, resolved);
   // Arguments that matched no spec left the call incomplete before any default was looked at.
   bool unmatched = !resolved.complete && written.size() < call.args.size();

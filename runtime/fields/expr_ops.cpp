@@ -163,7 +163,11 @@ void register_expressions(OperatorRegistry& registry) {
   OperatorSpec where;
   where.name = "where";
   where.role = Role::Stage;
-  ArgumentSpec condition{"condition", ValueKind::Expression, true, std::nullopt, true};
+  ArgumentSpec condition;
+  condition.name = "condition";
+  condition.kind = ValueKind::Expression;
+  condition.required = true;
+  condition.positional = true;
   condition.condition = true;
   where.args = {condition};
   where.summary =

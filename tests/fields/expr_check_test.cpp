@@ -66,7 +66,7 @@ TEST_CASE("expressions: a syntax error points at the column where the text stops
   text = "status >= 500 500";
   CHECK(rendered(text) ==
         expected(written(text), "500",
-                 "expected an operator such as '&&', '==' or '+', or the end of the expression", 7));
+                 "expected an operator such as '&&', '==' or '+', or the end of the expression", 11));
   text = "status = 500";
   CHECK(rendered(text) == expected(written(text), "=", "'=' is not a comparison; write '==' to compare"));
   text = "ms > 10xs";

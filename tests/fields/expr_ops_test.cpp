@@ -44,7 +44,7 @@ std::vector<Record> records() {
   const std::vector<std::int64_t> statuses = {200, 304, 404, 500, 502, 503, 499};
   for (std::size_t i = 0; i < 200; ++i) {
     Record record;
-    if (i % 11 != 0) record.status = statuses[(i * 7) % statuses.size()];
+    if (i % 11 != 0) record.status = statuses[(i * 5) % statuses.size()];
     record.status_as_text = i % 3 == 0;
     record.path = paths[(i * 3) % paths.size()];
     out.push_back(record);
