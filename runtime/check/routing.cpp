@@ -58,7 +58,7 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
       auto [first, fresh] = lines.emplace(expression->label, arg.value.location.line);
       if (!fresh) {
         reporter.error(
-            arg.value.location, expression->label.size(),
+            arg.value.location, arg.value.width,
             fmt::format("output '{}' is already labeled on line {}", expression->label, first->second));
         continue;
       }

@@ -39,19 +39,25 @@ TEST_CASE("edges from node.label carry the label, and the node its labels in ord
 }
 
 TEST_CASE("two labels of one route may lead to the same node", "[check][route]") {
-  auto pipeline = pipeline_of(with("r.a -> ka\nr.b -> ka\n"));
-  CHECK(pipeline.edges.size() == 3);
+  auto pipeline = pipeline_of(with("r.a -> ka\nr.b -> ka\ns -> kb\n"));
+  CHECK(pipeline.edges.size() == 4);
+  CHECK(pipeline.edge_name(1) == "r.a -> ka");
+  CHECK(pipeline.edge_name(2) == "r.b -> ka");
 }
 
 TEST_CASE("an unknown label is named with the labels there are", "[check][route]") {
+  // Sorted by place: b's missing edge first; kb, fed only by the bad edge, is unreachable.
   CHECK(diagnostics_of(with("r.a -> ka\nr.bb -> kb\n")) ==
-        "t.flow:8:1: error: 'r' has no output 'bb' (its outputs: a, b); did you mean 'b'?\n"
-        "    r.bb -> kb\n"
-        "    ^^^^\n"
         "t.flow:2:11: error: output 'b' of 'r' has no edge: add `r.b -> NODE`, or leave the condition out "
         "(messages no condition takes are counted filtered)\n"
         "    stage r = route(a: true,\n"
-        "              ^^^^^\n");
+        "              ^^^^^\n"
+        "t.flow:5:6: error: no source reaches sink 'kb'\n"
+        "    sink kb = discard()\n"
+        "         ^^\n"
+        "t.flow:8:1: error: 'r' has no output 'bb' (its outputs: a, b); did you mean 'b'?\n"
+        "    r.bb -> kb\n"
+        "    ^^^^\n");
 }
 
 TEST_CASE("a label on a node without labeled outputs is an error", "[check][route]") {
@@ -63,13 +69,13 @@ TEST_CASE("a label on a node without labeled outputs is an error", "[check][rout
 
 TEST_CASE("an edge from a route must name its output", "[check][route]") {
   CHECK(diagnostics_of(with("r.a -> ka\nr -> kb\n")) ==
-        "t.flow:8:3: error: an edge from 'r' must name the output it leaves by: r.a, r.b\n"
-        "    r -> kb\n"
-        "      ^^\n"
         "t.flow:2:11: error: output 'b' of 'r' has no edge: add `r.b -> NODE`, or leave the condition out "
         "(messages no condition takes are counted filtered)\n"
         "    stage r = route(a: true,\n"
-        "              ^^^^^\n");
+        "              ^^^^^\n"
+        "t.flow:8:3: error: an edge from 'r' must name the output it leaves by: r.a, r.b\n"
+        "    r -> kb\n"
+        "      ^^\n");
 }
 
 TEST_CASE("an edge enters a node, not one of its outputs", "[check][route]") {
@@ -85,9 +91,9 @@ TEST_CASE("a label given twice is an error at the second", "[check][route]") {
                        "sink k = discard()\n"
                        "s -> r\n"
                        "r.a -> k\n") ==
-        "t.flow:2:26: error: output 'a' is already labeled on line 2\n"
+        "t.flow:2:29: error: output 'a' is already labeled on line 2\n"
         "    stage r = route(a: true, a: false)\n"
-        "                             ^\n");
+        "                                ^^^^^\n");
 }
 
 TEST_CASE("route must end its node's chain", "[check][route]") {
@@ -144,12 +150,19 @@ TEST_CASE("partition= takes by(FIELD, ...) only", "[check][partition]") {
         "    stage w = delay(1ms) [workers=4, partition=user]\n"
         "                                               ^^^^\n");
   CHECK(diagnostics_of("source s = generate(count=10)\n"
-                       "stage w = delay(1ms) [workers=4, partition=by(user, 2x)]\n"
+                       "stage w = delay(1ms) [workers=4, partition=\"user\"]\n"
                        "sink k = discard()\n"
                        "s -> w -> k\n") ==
-        "t.flow:2:44: error: expected by(FIELD, ...), such as 'by(user)': '2x' is not a field name\n"
-        "    stage w = delay(1ms) [workers=4, partition=by(user, 2x)]\n"
-        "                                               ^^^^^^^^^^^^\n");
+        "t.flow:2:44: error: expected by(FIELD, ...), such as 'by(user)', got a string\n"
+        "    stage w = delay(1ms) [workers=4, partition=\"user\"]\n"
+        "                                               ^^^^^^\n");
+  CHECK(diagnostics_of("source s = generate(count=10)\n"
+                       "stage w = delay(1ms) [workers=4, partition=by(user, user)]\n"
+                       "sink k = discard()\n"
+                       "s -> w -> k\n") ==
+        "t.flow:2:44: error: field 'user' is named twice in by(user, user)\n"
+        "    stage w = delay(1ms) [workers=4, partition=by(user, user)]\n"
+        "                                               ^^^^^^^^^^^^^^\n");
 }
 
 TEST_CASE("partition= on a source, with ordered=true or with round_robin is an error", "[check][partition]") {
@@ -174,9 +187,8 @@ TEST_CASE("partition= on a source, with ordered=true or with round_robin is an e
                        "sink k = discard()\n"
                        "sink k2 = discard()\n"
                        "s -> w -> {k, k2}\n") ==
-        "t.flow:2:53: error: partition= keeps each key's order, which fanout=round_robin would deal over "
-        "several "
-        "edges; leave fanout out\n"
+        "t.flow:2:54: error: partition= keeps each key's order, which fanout=round_robin would deal over "
+        "several edges; leave fanout out\n"
         "    stage w = delay(1ms) [workers=4, fanout=round_robin, partition=by(user)]\n"
         "                                                         ^^^^^^^^^^^^^^^^^^\n");
 }

@@ -27,14 +27,14 @@ std::vector<std::string> lines_of(const std::string& text) {
 // Reads the log as nginx's combined format and prints, per line, the output
 // route(errors: status >= 500, api: path =~ "^/api", rest: true) sends it
 // to, a tab, and its path.
-constexpr const char* kReference = R"(import re, sys
+constexpr const char* kReference = R"py(import re, sys
 line_re = re.compile(r'^(\S+) \S+ (\S+) \[([^\]]+)\] "(\S+) (\S+) ([^"]*)" (\d{3}) (\d+|-) "([^"]*)" "([^"]*)"$')
 for line in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
     m = line_re.match(line.rstrip("\n"))
     status, path = int(m.group(7)), m.group(5)
     label = "errors" if status >= 500 else "api" if re.search(r"^/api", path) else "rest"
     print(f"{label}\t{path}")
-)";
+)py";
 
 const Json& named(const Json& list, const std::string& name) {
   for (const auto& item : list) {
@@ -60,11 +60,12 @@ TEST_CASE("flow run routes a real access log by status and path as a Python refe
           "[fields][route]") {
   auto dir = temp_directory();
   const std::size_t count = 20000;
-  REQUIRE(run_command(fmt::format("python3 {}/bench/gen_access_log.py {} 7 > {}/access.log", FLOW_SOURCE_DIR, count,
-                                  shell_quote(dir)))
+  REQUIRE(run_command(fmt::format("python3 {}/bench/gen_access_log.py {} 7 > {}/access.log", FLOW_SOURCE_DIR,
+                                  count, shell_quote(dir)))
               .exit_code == 0);
   write_file(dir + "/reference.py", kReference);
-  auto reference = run_command(fmt::format("python3 {}/reference.py {}/access.log", shell_quote(dir), shell_quote(dir)));
+  auto reference =
+      run_command(fmt::format("python3 {}/reference.py {}/access.log", shell_quote(dir), shell_quote(dir)));
   REQUIRE(reference.exit_code == 0);
   auto log = lines_of(read_file(dir + "/access.log"));
   auto labels = lines_of(reference.out);
@@ -104,11 +105,12 @@ TEST_CASE("flow run counts what no condition takes as filtered, and partition=by
           "[fields][route][partition]") {
   auto dir = temp_directory();
   const std::size_t count = 20000;
-  REQUIRE(run_command(fmt::format("python3 {}/bench/gen_access_log.py {} 11 > {}/access.log", FLOW_SOURCE_DIR, count,
-                                  shell_quote(dir)))
+  REQUIRE(run_command(fmt::format("python3 {}/bench/gen_access_log.py {} 11 > {}/access.log", FLOW_SOURCE_DIR,
+                                  count, shell_quote(dir)))
               .exit_code == 0);
   write_file(dir + "/reference.py", kReference);
-  auto reference = run_command(fmt::format("python3 {}/reference.py {}/access.log", shell_quote(dir), shell_quote(dir)));
+  auto reference =
+      run_command(fmt::format("python3 {}/reference.py {}/access.log", shell_quote(dir), shell_quote(dir)));
   REQUIRE(reference.exit_code == 0);
   auto log = lines_of(read_file(dir + "/access.log"));
   auto labels = lines_of(reference.out);
@@ -127,14 +129,15 @@ TEST_CASE("flow run counts what no condition takes as filtered, and partition=by
     unmatched += label == "rest" ? 1 : 0;
     errors += label == "errors" ? 1 : 0;
   }
-  write_file(dir + "/route.flow",
-             "source logs = read(\"access.log\") | parse(nginx_combined)\n"
-             "stage  r    = route(errors: status >= 500, api: path =~ \"^/api\") [workers=4, partition=by(path)]\n"
-             "sink   errs = discard()\n"
-             "sink   api  = write(\"api.log\")\n"
-             "logs -> r\n"
-             "r.errors -> errs\n"
-             "r.api -> api [capacity=8]\n");
+  write_file(
+      dir + "/route.flow",
+      "source logs = read(\"access.log\") | parse(nginx_combined)\n"
+      "stage  r    = route(errors: status >= 500, api: path =~ \"^/api\") [workers=4, partition=by(path)]\n"
+      "sink   errs = discard()\n"
+      "sink   api  = write(\"api.log\")\n"
+      "logs -> r\n"
+      "r.errors -> errs\n"
+      "r.api -> api [capacity=8]\n");
   auto run = run_command(fmt::format("{} run route.flow --metrics-json metrics.json", FLOW_BINARY), dir);
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
