@@ -72,6 +72,14 @@ struct Node {
   /// edges; what expires on its inputs). They are in the consumer's inputs.
   std::vector<EdgeId> dead_letter_outputs;
   SourceLocation location;      ///< of the node's name in its declaration
+  /// A node whose chain ends in `route(a: cond, b: cond)` has labeled
+  /// outputs, in the order written: each message leaves by the first label
+  /// whose condition holds, on the edges that name it (Edge::output;
+  /// docs/routing.md). Empty for every other node.
+  std::vector<std::string> output_labels;
+  /// `partition=by(a, b)`: the fields whose text is a message's key; the
+  /// messages of one key go to one worker, in order (docs/routing.md). Empty: none.
+  std::vector<std::string> partition_by;
 };
 
 /// The most messages a node takes at once when its operators are cheap: one
@@ -104,6 +112,9 @@ struct Edge {
   /// would carry, counted on it) and is drawn dashed.
   bool dead_letter = false;
   SourceLocation location;                 ///< of the `->` that declared it
+  /// The producer's output label it leaves from (`r.errors -> k`: "errors";
+  /// Node::output_labels); empty for an edge from a node without labels.
+  std::string output{};
 };
 
 struct Pipeline {
@@ -130,5 +141,9 @@ struct Pipeline {
 /// "expired" (`expired=` it on an input edge of the producer, or on the
 /// producer itself), in that order. Empty for an ordinary edge.
 std::vector<std::string> dead_letter_reasons(const Pipeline& pipeline, EdgeId id);
+
+/// The condition of `node`'s output `label` as written (`status >= 500`),
+/// read from the route call that ends its chain; "" when there is none.
+std::string output_condition(const Node& node, const std::string& label);
 
 }  // namespace flow

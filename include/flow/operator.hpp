@@ -64,6 +64,13 @@ class OperatorContext {
   /// operator that waits inside apply (a retry's backoff, a slow call) gives
   /// up at once instead of finishing its wait for a run that is over.
   virtual bool stopping() const { return false; }
+  /// Where the node has labeled outputs (Node::output_labels) and this
+  /// operator ends its chain (route): the list the operator fills with, for
+  /// each message it leaves in its chunk and in that order, the index of the
+  /// label the message leaves by; the runtime splits the chunk by it
+  /// (docs/routing.md). Null everywhere else. A per-unit list beside the
+  /// chunk rather than a field of Message, which stays 88 bytes.
+  virtual std::vector<std::uint32_t>* outputs() { return nullptr; }
 };
 
 /// A stage or sink operator. One instance per node, shared by the node's

@@ -33,6 +33,9 @@ struct ArgumentSpec {
   bool variadic = false;
   /// An Expression that must give a condition, such as `status >= 500` (where, route).
   bool condition = false;
+  /// A String that may also be written as a bare word, taken as its text:
+  /// `parse(nginx_combined)` as `parse("nginx_combined")`, `drop(status)`.
+  bool word = false;
 };
 
 /// The key of the `index`-th value (from 1) of variadic argument `name`: "args.1".
@@ -74,6 +77,10 @@ struct OperatorSpec {
   std::function<FieldChange(const OperatorCall&)> fields;
   /// Takes arguments of any name, each an Expression (set(ms = duration * 1000)).
   bool open_names = false;
+  /// Set for an operator whose labeled expressions (`errors: status >= 500`)
+  /// name its node's outputs (route): it must end its node's chain, and its
+  /// edges leave from `node.label` (docs/routing.md).
+  bool routes = false;
 };
 
 class OperatorRegistry {

@@ -130,6 +130,9 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
   if (spec.kind == ValueKind::Decimal) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
+  if (spec.word && spec.kind == ValueKind::String) {
+    if (const auto* word = std::get_if<Identifier>(&value)) value = std::string(word->name);
+  }
   if (kind_of(value) == spec.kind) return "";
   // A plain value where an expression is due is one: where(true), count(by=status).
   if (spec.kind == ValueKind::Expression) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <climits>
 #include <fmt/format.h>
 #include <set>
@@ -152,8 +153,8 @@ const std::vector<std::string>& pipeline_attribute_names() {
 }
 
 const std::vector<std::string>& node_attribute_names() {
-  static const std::vector<std::string> names{"workers", "ordered",  "fanout", "on_error",
-                                              "part",    "deadline", "expired"};
+  static const std::vector<std::string> names{"workers",  "ordered", "fanout",   "on_error",
+                                              "part",     "deadline", "expired", "partition"};
   return names;
 }
 
@@ -192,6 +193,41 @@ std::string set_pipeline_attribute(Pipeline& pipeline, const std::string& key, c
   return "";
 }
 
+namespace {
+
+bool is_field_name(const std::string& name) {
+  if (name.empty() || (std::isalpha(static_cast<unsigned char>(name[0])) == 0 && name[0] != '_')) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+}
+
+// `partition=by(user)` or `by(user, path)`: the fields whose text is the key (docs/routing.md).
+std::string read_partition(const Value& value, std::vector<std::string>& fields) {
+  const auto* expression = std::get_if<Expression>(&value);
+  const auto* word = std::get_if<Identifier>(&value);
+  const char* expected = "expected by(FIELD, ...), such as 'by(user)'";
+  if (word != nullptr) return fmt::format("{}, got '{}': write 'by({})'", expected, word->name, word->name);
+  if (expression == nullptr) return fmt::format("{}, got {}", expected, describe(kind_of(value)));
+  std::string_view text = expression->text;
+  if (text.substr(0, 3) != "by(" || text.back() != ')') return fmt::format("{}, got '{}'", expected, text);
+  fields.clear();
+  std::string_view inside = text.substr(3, text.size() - 4);
+  for (std::size_t start = 0; start <= inside.size();) {
+    auto comma = std::min(inside.find(',', start), inside.size());
+    std::string name(inside.substr(start, comma - start));
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (!is_field_name(name)) return fmt::format("{}: '{}' is not a field name", expected, name);
+    if (std::find(fields.begin(), fields.end(), name) != fields.end())
+      return fmt::format("field '{}' is named twice in {}", name, text);
+    fields.push_back(std::move(name));
+    start = comma + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string set_node_attribute(Node& node, const std::string& key, const Value& value) {
   if (key == "workers") return read_workers(value, node.workers);
   if (key == "ordered") {
@@ -206,6 +242,7 @@ std::string set_node_attribute(Node& node, const std::string& key, const Value& 
   }
   if (key == "deadline") return read_deadline(value, node.deadline);
   if (key == "expired") return read_route(key, value, nullptr);
+  if (key == "partition") return read_partition(value, node.partition_by);
   return read_on_error(value, node);
 }
 

@@ -4,6 +4,7 @@
 
 #include "runtime/check/arguments.hpp"
 #include "runtime/check/attributes.hpp"
+#include "runtime/check/routing.hpp"
 
 namespace flow::checker {
 namespace {
@@ -50,11 +51,13 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
       (*expressions)[node.chain.size()] = std::move(resolved->expressions);
     node.chain.push_back(std::move(resolved->call));
   }
+  note_output_labels(reporter, registry, decl, node);
   // Defaults were checked where they were written; only what is valid got this far.
   for (const auto& attribute : defaults) set_node_attribute(node, attribute.key.text, attribute.value.value);
   auto applied = apply_attributes(
       reporter, "node attribute", node_attribute_names(), decl.attributes,
       [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
+  check_partition(reporter, decl, defaults, node);
   if (routes != nullptr) {
     note_node_routes(*routes, defaults);
     note_node_routes(*routes, applied);

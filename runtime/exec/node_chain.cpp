@@ -13,8 +13,8 @@ namespace {
 /// Collects what an operator filters out, to count it once the operator returns.
 class FilterCounter final : public OperatorContext {
  public:
-  FilterCounter(SourceTally tally, const RunState& state)
-      : tally_(tally), dropped_(std::move(tally)), state_(state) {}
+  FilterCounter(SourceTally tally, const RunState& state, std::vector<std::uint32_t>* routes)
+      : tally_(tally), dropped_(std::move(tally)), state_(state), routes_(routes) {}
   void filtered(const Message& message) override {
     tally_.add(message);
     ++count_;
@@ -29,6 +29,7 @@ class FilterCounter final : public OperatorContext {
   }
   void resized(std::int64_t delta) override { resized_ += delta; }
   bool stopping() const override { return state_.failed(); }
+  std::vector<std::uint32_t>* outputs() override { return routes_; }
   Chunk& failed_messages() { return failed_; }
   const std::string& first_cause() const { return first_cause_; }
   std::int64_t resized_bytes() const { return resized_; }
@@ -44,6 +45,7 @@ class FilterCounter final : public OperatorContext {
   Chunk failed_;
   std::string first_cause_;
   const RunState& state_;
+  std::vector<std::uint32_t>* routes_;
 };
 
 }  // namespace
@@ -55,6 +57,7 @@ NodeRunner::Step NodeRunner::run_unit(Unit& unit) {
   if (suspended) return Step::Suspended;
   // Only scalars are read once emit has moved the unit on.
   bool tail_waits = emit(unit);
+  if (unit.partition >= 0) release_partition(unit);
   unit_done(unit);
   return tail_waits ? Step::Suspended : Step::Progress;
 }
@@ -111,7 +114,10 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
   // (payloads are shared views; the copy is one vector).
   std::optional<Chunk> input;
   if (node_.on_error == OnError::DeadLetter) input = unit.messages;
-  FilterCounter context(state_.tally(), state_);
+  // The operator that ends the chain of a node with labeled outputs (route) says where each message goes.
+  bool routing = !node_.output_labels.empty() && op + 1 == ops_.chain.size();
+  if (routing) unit.routes.clear();
+  FilterCounter context(state_.tally(), state_, routing ? &unit.routes : nullptr);
   std::optional<AllocationGuard> guard;
   if (guarded(op)) guard.emplace(state_);
   std::exception_ptr thrown;
@@ -144,6 +150,7 @@ bool NodeRunner::apply_one(Unit& unit, std::size_t op) {
     state_.retire(context.tally(), Exit::Filtered);
   }
   if (context.dropped_tally().total() != 0) state_.retire(context.dropped_tally(), Exit::Dropped);
+  if (routing && !routes_given(unit, op)) return false;
   // After what left is retired, so that growth does not count it twice against the memory limit.
   if (foreign) {
     account_foreign(op, before, unit.messages, gone, context.dropped_tally(), messages_before);

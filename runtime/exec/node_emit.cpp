@@ -100,7 +100,7 @@ void NodeRunner::on_unblocked() {
 
 bool NodeRunner::emit(Unit& unit) {
   if (!ordered_ || outputs_.empty()) {
-    emit_chunk(unit.messages, unit.reserved);
+    emit_chunk(unit.messages, unit.reserved, unit.routes);
     return false;
   }
   std::lock_guard lock(reorder_mutex_);
@@ -117,7 +117,7 @@ bool NodeRunner::emit_in_turn(Unit unit) {
     std::shared_ptr<Unit> suspended;
     if (!run_tail(unit, &suspended)) return false;  // the run failed
     if (suspended) return true;                    // resumed by the timer, still in its turn
-    emit_chunk(unit.messages, unit.reserved);
+    emit_chunk(unit.messages, unit.reserved, unit.routes);
     next_emit_.store(next_emit_.load() + 1);
     auto next = waiting_.find(next_emit_.load());
     if (next == waiting_.end()) return false;
@@ -126,7 +126,7 @@ bool NodeRunner::emit_in_turn(Unit unit) {
   }
 }
 
-void NodeRunner::emit_chunk(Chunk& messages, std::size_t reserved) {
+void NodeRunner::emit_chunk(Chunk& messages, std::size_t reserved, const std::vector<std::uint32_t>& routes) {
   if (outputs_.empty()) {
     deliver(messages);
     return;
@@ -137,7 +137,9 @@ void NodeRunner::emit_chunk(Chunk& messages, std::size_t reserved) {
   }
   out_.fetch_add(messages.size(), std::memory_order_relaxed);
   auto count = outputs_.size();
-  if (count == 1) {
+  if (!label_outputs_.empty()) {
+    emit_routed(messages, reserved, routes);
+  } else if (count == 1) {
     offer(0, messages, reserved);
   } else if (node_.fanout == Fanout::Broadcast) {
     // Each copy is a message of its own from here on: it enters the balance as produced.

@@ -57,6 +57,18 @@ std::vector<bool> waiting_operators(const NodeOperators& ops) {
   return waits;
 }
 
+/// Per label of a node with labeled outputs, the indices of its outputs that leave by it.
+std::vector<std::vector<std::size_t>> label_outputs(const Pipeline& pipeline, const Node& node) {
+  std::vector<std::vector<std::size_t>> by_label(node.output_labels.size());
+  for (std::size_t k = 0; k < node.outputs.size(); ++k) {
+    const auto& label = pipeline.edges[node.outputs[k]].output;
+    for (std::size_t l = 0; l < node.output_labels.size(); ++l) {
+      if (node.output_labels[l] == label) by_label[l].push_back(k);
+    }
+  }
+  return by_label;
+}
+
 }  // namespace
 
 NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators operators)
@@ -71,6 +83,11 @@ NodeRunner::NodeRunner(RunState& state, Timer& timer, NodeId id, NodeOperators o
       ordered_(node_.ordered && node_.workers > 1 && !node_.outputs.empty()),
       tail_from_(ordered_ ? first_holding(ops_) : ops_.chain.size()) {
   node_note_ = fmt::format("{} {}", to_string(node_.kind), node_.name);
+  // One worker keeps every key's order anyway: partitions only matter with several.
+  if (!node_.partition_by.empty() && node_.workers > 1 && !ops_.source) {
+    partitions_.resize(static_cast<std::size_t>(node_.workers));
+    partition_cap_ = unit_limit_.max * partitions_.size();
+  }
   std::size_t first = 0;
   if (ops_.source) {
     const SourceOperator& source = *ops_.source;
@@ -90,6 +107,7 @@ void NodeRunner::connect(std::vector<EdgeBuffer*> inputs, std::vector<NodeRunner
   producers_ = std::move(producers);
   outputs_ = std::move(outputs);
   consumers_ = std::move(consumers);
+  label_outputs_ = label_outputs(state_.pipeline(), node_);
 }
 
 void NodeRunner::schedule() {
@@ -171,7 +189,8 @@ NodeRunner::Step NodeRunner::step() {
     if (flushed == Step::Blocked) return Step::Idle;
     if (flushed != Step::Idle) return flushed;
   }
-  return ops_.source ? pull_and_run() : take_and_run();
+  if (ops_.source) return pull_and_run();
+  return partitions_.empty() ? take_and_run() : take_partitioned();
 }
 
 bool NodeRunner::blocked() const {
@@ -186,6 +205,7 @@ bool NodeRunner::blocked() const {
 
 bool NodeRunner::inputs_done() const {
   if (ops_.source) return source_done();
+  if (partitioned_.load(std::memory_order_acquire) != 0) return false;  // taken, not yet worked
   for (const auto* input : inputs_) {
     if (!input->drained()) return false;
   }

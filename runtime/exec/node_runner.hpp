@@ -11,6 +11,7 @@
 // node_source.cpp (pulling from the source operator), node_foreign.cpp
 // (counting what operators that are not flow's own make and keep).
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <map>
@@ -41,6 +42,10 @@ struct Unit {
   std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
   Clock::time_point started{};
   bool flushing = false;  ///< ordered tail: flush operator `next_op` at this unit's turn, then go on
+  /// A node with labeled outputs: per message, the label it leaves by (route fills it).
+  std::vector<std::uint32_t> routes;
+  /// A partitioned node (partition=by): the partition this unit holds until it is emitted; -1: none.
+  std::ptrdiff_t partition = -1;
 };
 
 /// What a TBB task hands a node: a fresh worker (null), or a unit whose timer
@@ -197,7 +202,22 @@ class NodeRunner {
   /// Sends the unit on; true when an ordered unit's tail waits on the timer, keeping its turn.
   bool emit(Unit& unit);
   bool emit_in_turn(Unit unit);  ///< caller holds reorder_mutex_ and it is this unit's turn
-  void emit_chunk(Chunk& messages, std::size_t reserved);
+  void emit_chunk(Chunk& messages, std::size_t reserved, const std::vector<std::uint32_t>& routes);
+
+  // node_split.cpp (docs/routing.md)
+  /// Labeled outputs: each message to the edges of the label it took, in order; every output gets its credit back.
+  void emit_routed(Chunk& messages, std::size_t reserved, const std::vector<std::uint32_t>& routes);
+  /// After a routing operator: whether it gave one valid label per message (else the run fails).
+  bool routes_given(const Unit& unit, std::size_t op);
+  /// partition=by: takes input into the partitions (in input order, under
+  /// take_mutex_), then works a unit of one partition no other worker holds.
+  Step take_partitioned();
+  /// Caller holds take_mutex_: moves up to `max` messages of a free partition
+  /// into `unit`, which holds the partition until it is emitted; false: none.
+  bool claim_partition(Unit& unit, std::size_t max);
+  /// The unit was emitted: its partition is free for the next worker.
+  void release_partition(const Unit& unit);
+  std::size_t partition_of(const Message& message) const;
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
   void on_unblocked();
@@ -273,6 +293,8 @@ class NodeRunner {
 
   std::vector<EdgeBuffer*> inputs_, outputs_;
   std::vector<NodeRunner*> producers_, consumers_;
+  /// Labeled outputs (Node::output_labels): per label, the indices of outputs_ that leave by it.
+  std::vector<std::vector<std::size_t>> label_outputs_;
   std::function<void(const Activation&)> spawn_;
 
   mutable std::mutex sched_mutex_;  ///< guards active_, wake_, finished_
@@ -323,6 +345,17 @@ class NodeRunner {
   Clock::duration deadline_{0};                   ///< the node's own; zero: none
   bool sheds_ = false;                            ///< an input edge or the node has a deadline
   std::atomic<std::uint64_t> expired_{0}, dead_lettered_{0};
+  // partition=by (node_split.cpp): one FIFO per partition, worked by one
+  // worker at a time; guarded by take_mutex_ but for the atomic count.
+  struct Partition {
+    std::deque<Message> queue;
+    bool busy = false;  ///< a unit of it is being worked (or waits on the timer)
+  };
+  std::vector<Partition> partitions_;  ///< empty: the node is not partitioned
+  std::size_t next_partition_ = 0;     ///< where the next claim starts looking: no partition starves
+  std::size_t partition_room_ = 0;     ///< room reserved downstream (per credit edge) for the queued messages
+  std::size_t partition_cap_ = 0;      ///< the most messages the queues hold before workers stop taking input
+  std::atomic<std::size_t> partitioned_{0};  ///< messages in the queues
 };
 
 }  // namespace flow::exec

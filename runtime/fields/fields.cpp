@@ -14,12 +14,14 @@ std::string field_text(const FieldValue& value) {
 }
 
 const FieldValue* Fields::find(std::string_view name) const {
-  auto found = std::find_if(entries_.begin(), entries_.end(), [name](const Entry& e) { return e.first == name; });
+  auto found =
+      std::find_if(entries_.begin(), entries_.end(), [name](const Entry& e) { return e.first == name; });
   return found == entries_.end() ? nullptr : &found->second;
 }
 
 void Fields::set(std::string_view name, FieldValue value) {
-  auto found = std::find_if(entries_.begin(), entries_.end(), [name](const Entry& e) { return e.first == name; });
+  auto found =
+      std::find_if(entries_.begin(), entries_.end(), [name](const Entry& e) { return e.first == name; });
   if (found != entries_.end()) {
     found->second = std::move(value);
     return;
@@ -28,7 +30,8 @@ void Fields::set(std::string_view name, FieldValue value) {
 }
 
 bool Fields::erase(std::string_view name) {
-  auto found = std::find_if(entries_.begin(), entries_.end(), [name](const Entry& e) { return e.first == name; });
+  auto found =
+      std::find_if(entries_.begin(), entries_.end(), [name](const Entry& e) { return e.first == name; });
   if (found == entries_.end()) return false;
   entries_.erase(found);
   return true;

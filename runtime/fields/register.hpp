@@ -1,11 +1,20 @@
 #pragma once
-// The operators of runtime/fields, each part registering its own from
-// register_builtin_operators (runtime/ops/registry.cpp).
-namespace flow {
+// The operators of runtime/fields (docs/fields.md), each part registering its
+// own from register_builtin_operators (runtime/ops/registry.cpp).
+#include "flow/registry.hpp"
 
-class OperatorRegistry;
+namespace flow {
 
 /// where(expr) and set(name = expr, ...): docs/expressions.md.
 void register_expressions(OperatorRegistry& registry);
 
+/// route(label: condition, ...): each message leaves by the first label whose condition holds (docs/routing.md).
+void register_route(OperatorRegistry& registry);
+
+namespace fields {
+
+/// parse(format=...), parse_json(), parse_regex(pattern) and drop(field, ...).
+void register_parsers(OperatorRegistry& registry);
+
+}  // namespace fields
 }  // namespace flow

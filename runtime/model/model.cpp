@@ -45,6 +45,7 @@ std::optional<NodeId> Pipeline::find_node(const std::string& wanted) const {
 
 std::string Pipeline::edge_name(EdgeId id) const {
   const auto& edge = edges.at(id);
+  if (!edge.output.empty()) return fmt::format("{}.{} -> {}", nodes.at(edge.from).name, edge.output, nodes.at(edge.to).name);
   return fmt::format("{} -> {}", nodes.at(edge.from).name, nodes.at(edge.to).name);
 }
 
@@ -63,6 +64,20 @@ std::vector<std::string> dead_letter_reasons(const Pipeline& pipeline, EdgeId id
   if (routed(from.errors_to)) reasons.emplace_back("errors");
   if (routed(from.expired_to) || any_edge(from.inputs, &Edge::expired_to)) reasons.emplace_back("expired");
   return reasons;
+}
+
+}  // namespace flow
+
+namespace flow {
+
+std::string output_condition(const Node& node, const std::string& label) {
+  if (node.chain.empty()) return "";
+  // route's conditions are its variadic values ("outputs.1", ...), each an Expression with its label.
+  for (const auto& [key, value] : node.chain.back().args) {
+    const auto* expression = std::get_if<Expression>(&value);
+    if (expression != nullptr && expression->label == label) return expression->text;
+  }
+  return "";
 }
 
 }  // namespace flow

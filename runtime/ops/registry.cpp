@@ -320,8 +320,9 @@ void register_stages(OperatorRegistry& registry) {
 }
 
 void register_text(OperatorRegistry& registry) {
-  registry.add(stage("grep", {required("pattern", ValueKind::String)},
-                     "keep the messages whose payload matches the regex `pattern`", ops::make_grep,
+  registry.add(stage("grep", {required("pattern", ValueKind::String), optional("invert", ValueKind::Boolean, false)},
+                     "keep the messages whose payload matches the regex `pattern` (`invert=true`: that do not)",
+                     ops::make_grep,
                      ops::plan_cheap, validate_pattern));
   registry.add(stage("replace", {required("pattern", ValueKind::String), required("with", ValueKind::String)},
                      "replace every match of `pattern` by `with` (\\1 names a group)", ops::make_replace,
@@ -354,6 +355,8 @@ void register_builtin_operators(OperatorRegistry& registry) {
   register_sinks(registry);
   calls::register_calls(registry);
   register_expressions(registry);
+  register_route(registry);
+  fields::register_parsers(registry);
 }
 
 const OperatorRegistry& builtin_operators() {

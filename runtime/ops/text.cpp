@@ -81,20 +81,25 @@ std::unique_ptr<RE2> compile(const std::string& pattern) {
 
 /// Lines that lack every literal the regex needs are dropped by the
 /// prefilter, at a tenth of the regex's cost; the regex decides the rest.
+/// `invert` keeps the lines that do not match (grep -v), which RE2 cannot
+/// say in a pattern (it has no lookahead).
 class Grep final : public Operator {
  public:
-  explicit Grep(const std::string& pattern) : regex_(compile(pattern)), prefilter_(pattern) {}
+  Grep(const std::string& pattern, bool invert) : regex_(compile(pattern)), prefilter_(pattern), invert_(invert) {}
 
   void apply(Chunk& messages, OperatorContext& context) override {
     filter(
         messages,
-        [this](std::string_view line) { return prefilter_.may_match(line) && RE2::PartialMatch(line, *regex_); },
+        [this](std::string_view line) {
+          return (prefilter_.may_match(line) && RE2::PartialMatch(line, *regex_)) != invert_;
+        },
         context);
   }
 
  private:
   std::unique_ptr<RE2> regex_;
   RegexPrefilter prefilter_;
+  bool invert_;
 };
 
 class Replace final : public Operator {
@@ -218,7 +223,8 @@ class Sample final : public Operator {
 }  // namespace
 
 std::unique_ptr<Operator> make_grep(const OperatorCall& call) {
-  return std::make_unique<Grep>(required_arg<std::string>(call, "pattern"));
+  return std::make_unique<Grep>(required_arg<std::string>(call, "pattern"),
+                                optional_arg<bool>(call, "invert").value_or(false));
 }
 
 std::unique_ptr<Operator> make_replace(const OperatorCall& call) {

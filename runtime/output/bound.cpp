@@ -134,6 +134,13 @@ std::uint64_t hands_of(const Pipeline& pipeline, const Node& node, const NodeSha
   return mul(workers, mul(copies, add(mul(take, members(shape.in)), shape.batch_held)));
 }
 
+/// partition=by with several workers (docs/routing.md): the node's queues
+/// hold up to a unit per worker of messages taken and not yet worked.
+std::uint64_t queued_of(const Node& node, const NodeShape& shape) {
+  if (node.partition_by.empty() || node.workers < 2 || node.kind == NodeKind::Source) return 0;
+  return mul(static_cast<std::uint64_t>(node.workers), mul(shape.unit, members(shape.in)));
+}
+
 bool broadcasts(const Pipeline& pipeline) {
   return std::any_of(pipeline.nodes.begin(), pipeline.nodes.end(),
                      [](const Node& n) { return n.fanout == Fanout::Broadcast && n.outputs.size() > 1; });
@@ -181,7 +188,7 @@ HoldBound hold_bound(const Pipeline& pipeline, const OperatorRegistry& registry)
       auto in = costs[pipeline.edges[e].from].bytes_out;
       size = size && in ? std::optional(std::max(*size, *in)) : std::nullopt;
     }
-    auto hands = hands_of(pipeline, node, shapes[id]);
+    auto hands = add(hands_of(pipeline, node, shapes[id]), queued_of(node, shapes[id]));
     bound.hands = add(bound.hands, hands);
     bound.batches = add(bound.batches, shapes[id].batch_held);
     count_bytes(add(hands, shapes[id].batch_held), size);

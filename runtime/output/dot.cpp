@@ -64,6 +64,7 @@ std::string edge_statement(const Pipeline& pipeline, EdgeId id, const RunMetrics
   bool cut = is_cut(pipeline, id);
   auto label = dot_escape(output::edge_text(edge));
   if (edge.dead_letter) label = dot_escape(output::route_text(pipeline, id)) + "\\n" + label;
+  if (!edge.output.empty()) label = dot_escape(output::output_text(pipeline, id)) + "\\n" + label;
   if (cut) label += "\\nJetStream";
   auto style = edge_style(edge, cut);
   const auto* measured = run ? output::find_edge_metrics(pipeline, *run, id) : nullptr;

@@ -188,4 +188,11 @@ std::string bottleneck_of(const Pipeline& pipeline, const RunMetrics& run) {
   return find_bottleneck(pipeline, run).node;
 }
 
+std::string output_text(const Pipeline& pipeline, EdgeId id) {
+  const auto& edge = pipeline.edges.at(id);
+  if (edge.output.empty()) return "";
+  auto condition = output_condition(pipeline.nodes.at(edge.from), edge.output);
+  return condition.empty() ? edge.output : fmt::format("{}: {}", edge.output, condition);
+}
+
 }  // namespace flow::output

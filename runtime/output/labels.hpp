@@ -29,6 +29,10 @@ std::string edge_text(const Edge& edge);
 /// dead_letter_reasons); "" for an ordinary edge.
 std::string route_text(const Pipeline& pipeline, EdgeId id);
 
+/// A labeled edge's first label line, its output and condition as written:
+/// "errors: status >= 500" (docs/routing.md); "" for an edge without a label.
+std::string output_text(const Pipeline& pipeline, EdgeId id);
+
 /// What a run measured on an edge: "peak 5/5, full 92 %", plus "dropped 120" when any were.
 std::string edge_run_text(const EdgeMetrics& metrics, double elapsed_s);
 

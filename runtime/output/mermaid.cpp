@@ -57,6 +57,7 @@ std::string edge_line(const Pipeline& pipeline, EdgeId id, const RunMetrics* run
   bool cut = is_cut(pipeline, id);
   auto label = mermaid_escape(output::edge_text(edge));
   if (edge.dead_letter) label = mermaid_escape(output::route_text(pipeline, id)) + "<br/>" + label;
+  if (!edge.output.empty()) label = mermaid_escape(output::output_text(pipeline, id)) + "<br/>" + label;
   if (cut) label += "<br/>JetStream";
   const auto* measured = run ? output::find_edge_metrics(pipeline, *run, id) : nullptr;
   if (measured != nullptr) label += "<br/>" + mermaid_escape(output::edge_run_text(*measured, run->elapsed_s));

@@ -46,7 +46,8 @@ flow::test::ProcessResult check_text(const std::string& text) {
 }  // namespace
 
 TEST_CASE("every example in docs/language.md behaves as the page says", "[examples]") {
-  for (const char* page : {"language.md", "checks.md", "operators.md", "distributed.md", "expressions.md"}) {
+  for (const char* page : {"language.md", "checks.md", "operators.md", "distributed.md", "expressions.md",
+                           "routing.md"}) {
     auto markdown = flow::test::read_file(fmt::format("{}/docs/{}", FLOW_SOURCE_DIR, page));
     auto blocks = fenced_blocks(markdown);
     std::size_t checked = 0;

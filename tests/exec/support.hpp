@@ -29,6 +29,9 @@ struct Recorder {
   /// numbers(receipts=1): the numbers whose receipt was told lost, and told whole.
   std::set<long> receipts_lost;
   std::set<long> receipts_whole;
+  /// collect(sink=K): per K, the numbers delivered there and the `user` field of each, in order.
+  std::map<std::int64_t, std::vector<long>> collected;
+  std::map<std::int64_t, std::vector<std::string>> collected_users;
   std::vector<std::string> copy_payloads() {
     std::lock_guard lock(mutex);
     return payloads;
@@ -54,7 +57,13 @@ struct Recorder {
 ///   drain()                sink: delivers everything
 ///   stream_fail(k, pipe)   sink: takes `k` messages in all, then throws StreamError (BrokenPipe when pipe=1)
 ///   finish_fail()          sink: delivers everything; its finish() throws
+///   route_mod(k, labels)   stage, ends a node with labeled outputs: label number % k; labels or more: none (filtered)
+///   route_below(n)         stage, the same: label 0 for numbers below n, else 1
+///   key_mod(k)             stage: sets field `user` to "u" + number % k
+///   collect(sink)          sink: records each number and its `user` into Recorder::collected[sink]
 OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder = nullptr);
+/// Registers route_mod, route_below, key_mod and collect (route_ops.cpp).
+void add_route_test_ops(OperatorRegistry& registry, std::shared_ptr<Recorder> recorder);
 
 /// The number a test payload starts with.
 long number_of(std::string_view payload);

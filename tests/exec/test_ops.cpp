@@ -323,6 +323,7 @@ OperatorRegistry test_registry(std::shared_ptr<Recorder> recorder) {
       Role::Sink));
   registry.add(stage_spec(
       "finish_fail", [](const OperatorCall&) { return std::make_unique<FinishFail>(); }, Role::Sink));
+  add_route_test_ops(registry, recorder);
   return registry;
 }
 

@@ -52,7 +52,11 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"write", {{"path", out.str()}}},
       {"sqlite", {{"path", db.str()}, {"table", std::string("t")}}},
       {"http", {{"url", std::string("http://127.0.0.1:9/x")}}},
-      {"exec", {{"program", std::string("cat")}}}};
+      {"exec", {{"program", std::string("cat")}}},
+      {"parse", {{"format", std::string("nginx_combined")}}},
+      {"parse_json", {}},
+      {"parse_regex", {{"pattern", std::string("(?P<a>x)")}}},
+      {"drop", {{"field", std::string("a")}}}};
   const auto& registry = flow::builtin_operators();
   std::size_t checked = 0;
   for (const auto& name : registry.names()) {

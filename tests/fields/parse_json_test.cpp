@@ -1,0 +1,70 @@
+// parse_json(): a JSON object per line; nested objects flattened to a.b,
+// arrays kept as JSON text, numbers as numbers, true/false as text, null as
+// no field (docs/fields.md).
+#include "parse_support.hpp"
+
+using namespace flow;
+using namespace flow::test;
+
+namespace {
+
+std::string nested(int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += "{\"a\":";
+  text += "1";
+  for (int i = 0; i < depth; ++i) text += "}";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("parse_json makes a field of each member, nested ones as a.b", "[fields][parse]") {
+  auto parsed = parse_with(
+      "parse_json", {},
+      {R"({"status":200,"path":"/api","ms":12.5,"ok":true,"bad":false,"err":null,)"
+       R"("user":{"id":7,"name":"al","geo":{"cc":"NZ"}},"tags":["a",{"b":1}],"big":18446744073709551615,"neg":-3})"});
+  REQUIRE(parsed.failures.empty());
+  const auto& m = parsed.kept.at(0);
+  CHECK(integer(m, "status") == 200);
+  CHECK(string(m, "path") == "/api");
+  REQUIRE(m.fields.find("ms") != nullptr);
+  CHECK(std::get<double>(*m.fields.find("ms")) == 12.5);
+  CHECK(string(m, "ok") == "true");
+  CHECK(string(m, "bad") == "false");
+  CHECK_FALSE(m.fields.find("err"));
+  CHECK(integer(m, "user.id") == 7);
+  CHECK(string(m, "user.name") == "al");
+  CHECK(string(m, "user.geo.cc") == "NZ");
+  CHECK_FALSE(m.fields.find("user"));
+  CHECK(string(m, "tags") == R"(["a",{"b":1}])");
+  REQUIRE(m.fields.find("big") != nullptr);
+  CHECK(std::get<double>(*m.fields.find("big")) == 18446744073709551615.0);  // beyond int64: a decimal
+  CHECK(integer(m, "neg") == -3);
+}
+
+TEST_CASE("parse_json decodes string escapes", "[fields][parse]") {
+  auto parsed = parse_with("parse_json", {}, {R"({"msg":"line\nwith \"quotes\" \u00e9 \ud83d\ude00"})"});
+  REQUIRE(parsed.failures.empty());
+  CHECK(string(parsed.kept[0], "msg") == "line\nwith \"quotes\" \xC3\xA9 \xF0\x9F\x98\x80");
+}
+
+TEST_CASE("parse_json keeps an object nested deeper than 32 as JSON text", "[fields][parse]") {
+  auto parsed = parse_with("parse_json", {}, {nested(40)});
+  REQUIRE(parsed.failures.empty());
+  std::string name = "a";
+  for (int i = 1; i < 32; ++i) name += ".a";
+  CHECK(string(parsed.kept[0], name) == nested(8));
+}
+
+TEST_CASE("a line that is not one JSON object fails", "[fields][parse]") {
+  std::vector<std::string> lines{R"({"a":x})", "[1,2]", R"({"a":1)", "", "42"};
+  auto parsed = parse_with("parse_json", {}, lines);
+  CHECK(parsed.kept.empty());
+  REQUIRE(parsed.failures.size() == 5);
+  CHECK(parsed.failures[0].second.starts_with("json: syntax error"));
+  CHECK(parsed.failures[0].second.ends_with(fmt::format("(at byte {})", byte_of(lines[0], "x"))));
+  CHECK(parsed.failures[1].second == "json: expected an object ('{'), got array");
+  CHECK(parsed.failures[2].second.ends_with(fmt::format("(at byte {})", lines[2].size() + 1)));
+  CHECK(parsed.failures[3].second.starts_with("json: syntax error"));
+  CHECK(parsed.failures[4].second == "json: expected an object ('{'), got number");
+}
