@@ -27,20 +27,24 @@ class Parse final : public Operator {
   void parse_all(Chunk& messages, OperatorContext& context) const {
     std::size_t kept = 0;
     for (auto& message : messages) {
-      bool stays = true;
-      if (message.is_batch()) {
-        parse_all(message.members, context);
-        stays = !message.members.empty();  // its members were reported one by one
-      } else if (auto cause = parse_one(message); !cause.empty()) {
-        context.failed(std::move(message), cause);
-        stays = false;
-      }
-      if (stays) {
-        if (&messages[kept] != &message) messages[kept] = std::move(message);
-        ++kept;
-      }
+      if (!stays(message, context)) continue;
+      if (&messages[kept] != &message) messages[kept] = std::move(message);
+      ++kept;
     }
     messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(kept), messages.end());
+  }
+
+  // False for a message that leaves the chunk: a line that failed (handed to
+  // the context) or a batch whose members all failed (each reported already).
+  bool stays(Message& message, OperatorContext& context) const {
+    if (message.is_batch()) {
+      parse_all(message.members, context);
+      return !message.members.empty();
+    }
+    auto cause = parse_one(message);
+    if (cause.empty()) return true;
+    context.failed(std::move(message), cause);
+    return false;
   }
 
   // A message with no fields (the usual case) is parsed straight into its
@@ -229,7 +233,7 @@ FieldChange change_of(const std::function<std::unique_ptr<LineParser>(const Oper
 }
 
 void add_parser(OperatorRegistry& registry, OperatorSpec spec,
-                std::function<std::unique_ptr<LineParser>(const OperatorCall&)> make) {
+                const std::function<std::unique_ptr<LineParser>(const OperatorCall&)>& make) {
   spec.make = [make](const OperatorCall& call) -> std::unique_ptr<Operator> {
     return std::make_unique<Parse>(make(call));
   };
