@@ -6,6 +6,7 @@
 
 #include "runtime/model/value_limits.hpp"
 #include "runtime/calls/calls.hpp"
+#include "runtime/fields/register.hpp"
 #include "runtime/ingest/ingest.hpp"
 #include "runtime/ops/builtins.hpp"
 
@@ -352,6 +353,8 @@ void register_builtin_operators(OperatorRegistry& registry) {
   register_text(registry);
   register_sinks(registry);
   calls::register_calls(registry);
+  fields::register_formats(registry);
+  fields::register_counting(registry);
 }
 
 const OperatorRegistry& builtin_operators() {
