@@ -1,6 +1,7 @@
 // count() and aggregate(): messages counted by key over tumbling windows of
 // their time (Message::created), one message out per key per window
 // (docs/windows.md).
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "flow/arguments.hpp"
 #include "runtime/fields/count.hpp"
 #include "runtime/fields/register.hpp"
 
@@ -114,9 +115,14 @@ OperatorSpec counting_spec(std::string name, std::string summary, bool aggregati
   };
   spec.validate = validate_count;
   spec.fields = count_fields;
-  spec.plan = [](const OperatorCall&) {
+  spec.plan = [](const OperatorCall& call) {
     OperatorPlan plan;
     plan.cost = Operator::Cost::Cheap;
+    // It holds one message per key of each open window (and one for _other),
+    // and lets them go when the window's time has passed.
+    auto max_keys = optional_arg<std::int64_t>(call, "max_keys").value_or(kDefaultMaxKeys);
+    plan.holds_back = HoldBack{static_cast<std::uint64_t>(std::max<std::int64_t>(1, max_keys)) + 2, true,
+                               "max_keys", "every"};
     return plan;
   };
   return spec;

@@ -16,7 +16,9 @@ bool continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
 
 /// The length of the valid UTF-8 sequence at `at` (a lead byte >= 0x80), or 0.
 std::size_t utf8_length(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t i) { return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0; };
+  auto byte = [&](std::size_t i) -> unsigned char {
+    return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0;
+  };
   unsigned char lead = byte(0);
   // The second byte's range depends on the lead: it rules out overlong forms,
   // surrogates (ED A0..BF) and code points past U+10FFFF.

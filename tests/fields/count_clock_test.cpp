@@ -1,12 +1,12 @@
 // count() on the real clock: a window goes out when the clock passes its end,
 // with no new input and the input still open (docs/windows.md).
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <csignal>
 
-#include "support/child.hpp"
-#include "support/process.hpp"
+#include "child.hpp"
+#include "process.hpp"
 
 using namespace std::chrono_literals;
 

@@ -55,7 +55,7 @@ def expected_rows(lines, every, max_keys, by, aggregations):
                 window["other"] = {"key": tuple("_other" for _ in by), "count": 0, "values": {}}
             slot = window["other"]
         slot["count"] += 1
-        for _, field in aggregations:
+        for field in dict.fromkeys(field for _, field in aggregations):
             if field in fields and number(fields[field]) is not None:
                 slot["values"].setdefault(field, []).append(number(fields[field]))
     rows = []

@@ -1,12 +1,12 @@
 // count() and aggregate() against a Python reference computed from the same
 // input (tests/fields/count_reference.py), on the virtual clock.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <random>
 
-#include "support/process.hpp"
+#include "process.hpp"
 #include "tests/fields/count_support.hpp"
 
 namespace {

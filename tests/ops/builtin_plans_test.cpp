@@ -52,7 +52,10 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"write", {{"path", out.str()}}},
       {"sqlite", {{"path", db.str()}, {"table", std::string("t")}}},
       {"http", {{"url", std::string("http://127.0.0.1:9/x")}}},
-      {"exec", {{"program", std::string("cat")}}}};
+      {"exec", {{"program", std::string("cat")}}},
+      {"format", {{"as", flow::Identifier{"json"}}}},
+      {"count", {{"by", flow::Identifier{"status"}}}},
+      {"aggregate", {{"by", flow::Identifier{"path"}}, {"sum", flow::Identifier{"bytes"}}}}};
   const auto& registry = flow::builtin_operators();
   std::size_t checked = 0;
   for (const auto& name : registry.names()) {
