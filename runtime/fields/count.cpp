@@ -79,7 +79,8 @@ class Counter final : public Operator {
     auto now = Clock::now();
     while (!windows_.empty() && (ended_ || window_start(windows_.begin()->first + 1) <= now)) {
       emit(windows_.begin()->first, windows_.begin()->second, out);
-      closed_below_ = std::max(closed_below_.value_or(windows_.begin()->first + 1), windows_.begin()->first + 1);
+      closed_below_ =
+          std::max(closed_below_.value_or(windows_.begin()->first + 1), windows_.begin()->first + 1);
       windows_.erase(windows_.begin());
     }
   }
@@ -169,7 +170,8 @@ class Counter final : public Operator {
   }
 
   std::string wall_time(Clock::time_point at) const {
-    return rfc3339(wall_origin_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(at - clock_origin_));
+    return rfc3339(wall_origin_ +
+                   std::chrono::duration_cast<std::chrono::system_clock::duration>(at - clock_origin_));
   }
 
   void emit(std::int64_t index, Window& window, Chunk& out) {
@@ -186,7 +188,8 @@ class Counter final : public Operator {
       fields.reserve(spec_.by.size() + 3 + spec_.aggregations.size());
       for (std::size_t i = 0; i < spec_.by.size(); ++i) fields.set(spec_.by[i], std::move(slot.key[i]));
       fields.set("count", static_cast<std::int64_t>(slot.count));
-      for (std::size_t i = 0; i < spec_.aggregations.size(); ++i) aggregate(spec_.aggregations[i], slot, i, fields);
+      for (std::size_t i = 0; i < spec_.aggregations.size(); ++i)
+        aggregate(spec_.aggregations[i], slot, i, fields);
       fields.set("window_start", start);
       fields.set("window_end", end);
       std::string text;
@@ -204,18 +207,27 @@ class Counter final : public Operator {
       fields.set(aggregation.output, stats.count() == 0 ? FieldValue(std::int64_t{0}) : stats.sum());
       return;
     }
-    if (stats.count() == 0) return;  // no number to tell: the field is left out, as SQL's MIN of no rows is NULL
+    if (stats.count() == 0)
+      return;  // no number to tell: the field is left out, as SQL's MIN of no rows is NULL
     switch (aggregation.kind) {
-      case Aggregation::Kind::Min: fields.set(aggregation.output, stats.min()); break;
-      case Aggregation::Kind::Max: fields.set(aggregation.output, stats.max()); break;
-      case Aggregation::Kind::Avg: fields.set(aggregation.output, stats.average()); break;
-      default: fields.set(aggregation.output, stats.percentile(aggregation.percent)); break;
+      case Aggregation::Kind::Min:
+        fields.set(aggregation.output, stats.min());
+        break;
+      case Aggregation::Kind::Max:
+        fields.set(aggregation.output, stats.max());
+        break;
+      case Aggregation::Kind::Avg:
+        fields.set(aggregation.output, stats.average());
+        break;
+      default:
+        fields.set(aggregation.output, stats.percentile(aggregation.percent));
+        break;
     }
   }
 
   const CountSpec spec_;
-  std::vector<std::string> fields_;  ///< the distinct fields aggregated
-  std::vector<bool> percentiles_;    ///< per field: whether a percentile is asked of it
+  std::vector<std::string> fields_;   ///< the distinct fields aggregated
+  std::vector<bool> percentiles_;     ///< per field: whether a percentile is asked of it
   std::vector<std::size_t> stat_of_;  ///< per aggregation: its field's index in fields_
   const std::chrono::system_clock::time_point wall_origin_;
   const Clock::time_point clock_origin_;  ///< the run's clock when wall_origin_ was read
@@ -233,6 +245,8 @@ class Counter final : public Operator {
 
 }  // namespace
 
-std::unique_ptr<Operator> make_counter(CountSpec spec) { return std::make_unique<Counter>(std::move(spec)); }
+std::unique_ptr<Operator> make_counter(CountSpec spec) {
+  return std::make_unique<Counter>(std::move(spec));
+}
 
 }  // namespace flow::fields

@@ -15,7 +15,8 @@ namespace {
 constexpr std::int64_t kDefaultMaxKeys = 10000;
 
 /// `status` or "status,method": the field names an argument gives.
-std::vector<std::string> field_names(const OperatorCall& call, const std::string& name, std::string& argument) {
+std::vector<std::string> field_names(const OperatorCall& call, const std::string& name,
+                                     std::string& argument) {
   auto found = call.args.find(name);
   if (found == call.args.end()) return {};
   argument = name;
@@ -25,9 +26,10 @@ std::vector<std::string> field_names(const OperatorCall& call, const std::string
   } else if (const auto* written = std::get_if<std::string>(&found->second)) {
     text = *written;
   } else {
-    throw std::invalid_argument(fmt::format("{} takes a field name (status) or several in a string "
-                                            "(\"status,method\"), got {}",
-                                            name, to_string(found->second)));
+    throw std::invalid_argument(
+        fmt::format("{} takes a field name (status) or several in a string "
+                    "(\"status,method\"), got {}",
+                    name, to_string(found->second)));
   }
   std::vector<std::string> names;
   std::size_t from = 0;
@@ -36,7 +38,8 @@ std::vector<std::string> field_names(const OperatorCall& call, const std::string
     auto part = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
     part.erase(0, part.find_first_not_of(' '));
     part.erase(part.find_last_not_of(' ') + 1);
-    if (part.empty()) throw std::invalid_argument(fmt::format("{}: an empty field name in \"{}\"", name, text));
+    if (part.empty())
+      throw std::invalid_argument(fmt::format("{}: an empty field name in \"{}\"", name, text));
     names.push_back(part);
     if (comma == std::string::npos) return names;
     from = comma + 1;
@@ -69,9 +72,10 @@ std::string validate_count(const OperatorCall& call, std::string& argument) {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
           names.begin() + static_cast<std::ptrdiff_t>(i)) {
-        return fmt::format("the output would have the field '{}' twice; a key cannot be named count, "
-                           "window_start or window_end, nor an aggregation be asked twice",
-                           names[i]);
+        return fmt::format(
+            "the output would have the field '{}' twice; a key cannot be named count, "
+            "window_start or window_end, nor an aggregation be asked twice",
+            names[i]);
       }
     }
   } catch (const std::invalid_argument& error) {
@@ -89,7 +93,8 @@ FieldChange count_fields(const OperatorCall& call) {
   change.sets.emplace_back("count", FieldType::Integer);
   for (const auto& aggregation : spec.aggregations) {
     // A sum, min or max is an integer only while every value was one.
-    bool decimal = aggregation.kind == Aggregation::Kind::Avg || aggregation.kind == Aggregation::Kind::Percentile;
+    bool decimal =
+        aggregation.kind == Aggregation::Kind::Avg || aggregation.kind == Aggregation::Kind::Percentile;
     change.sets.emplace_back(aggregation.output, decimal ? FieldType::Decimal : FieldType::Any);
   }
   change.sets.emplace_back("window_start", FieldType::Text);
@@ -145,7 +150,8 @@ CountSpec read_count_spec(const OperatorCall& call, std::string& argument) {
   }
   if (auto max_keys = optional_arg<std::int64_t>(call, "max_keys")) {
     argument = "max_keys";
-    if (*max_keys < 1) throw std::invalid_argument(fmt::format("max_keys must be at least 1, got {}", *max_keys));
+    if (*max_keys < 1)
+      throw std::invalid_argument(fmt::format("max_keys must be at least 1, got {}", *max_keys));
     spec.max_keys = static_cast<std::size_t>(*max_keys);
   }
   read_aggregations(call, spec, argument);

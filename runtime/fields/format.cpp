@@ -21,7 +21,8 @@ std::optional<FormatArgument> read_argument(const OperatorCall& call, std::strin
     error = "format needs json, logfmt or a template such as \"{ip} {status}\"";
     return std::nullopt;
   }
-  if (const auto* text = std::get_if<std::string>(&found->second)) return FormatArgument{Style::Template, *text};
+  if (const auto* text = std::get_if<std::string>(&found->second))
+    return FormatArgument{Style::Template, *text};
   const auto* name = std::get_if<Identifier>(&found->second);
   if (name != nullptr && name->name == "json") return FormatArgument{Style::Json, {}};
   if (name != nullptr && name->name == "logfmt") return FormatArgument{Style::Logfmt, {}};
@@ -40,9 +41,15 @@ class Format final : public Operator {
     for (auto& message : messages) {
       text.clear();
       switch (style_) {
-        case Style::Json: append_json(text, message); break;
-        case Style::Logfmt: append_logfmt(text, message); break;
-        case Style::Template: template_->render(text, message); break;
+        case Style::Json:
+          append_json(text, message);
+          break;
+        case Style::Logfmt:
+          append_logfmt(text, message);
+          break;
+        case Style::Template:
+          template_->render(text, message);
+          break;
       }
       delta += static_cast<std::int64_t>(text.size()) - static_cast<std::int64_t>(message.payload.size());
       message.payload = text;  // copies into the payload's own string, keeping `text`'s room for the next
@@ -90,7 +97,8 @@ void register_formats(OperatorRegistry& registry) {
   spec.name = "format";
   spec.role = Role::Stage;
   spec.args = {ArgumentSpec{"as", ValueKind::Expression, true, std::nullopt, true}};
-  spec.summary = "the payload becomes the message's fields as text: json, logfmt or a template \"{ip} {status}\"";
+  spec.summary =
+      "the payload becomes the message's fields as text: json, logfmt or a template \"{ip} {status}\"";
   spec.make = make_format;
   spec.validate = validate_format;
   spec.plan = [](const OperatorCall&) {

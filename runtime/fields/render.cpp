@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
-bool continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
+bool continuation(unsigned char byte) {
+  return (byte & 0xC0U) == 0x80U;
+}
 
 /// The length of the valid UTF-8 sequence at `at` (a lead byte >= 0x80), or 0.
 std::size_t utf8_length(std::string_view text, std::size_t at) {
@@ -46,14 +48,29 @@ std::size_t utf8_length(std::string_view text, std::size_t at) {
 
 void append_escape(std::string& out, unsigned char byte) {
   switch (byte) {
-    case '"': out += "\\\""; return;
-    case '\\': out += "\\\\"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", byte);
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    default:
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", byte);
   }
 }
 

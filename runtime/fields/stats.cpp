@@ -12,10 +12,14 @@ const double kGamma = (1 + Sketch::kAccuracy) / (1 - Sketch::kAccuracy);
 const double kLogGamma = std::log(kGamma);
 constexpr double kZero = 1e-9;
 
-int bucket_of(double magnitude) { return static_cast<int>(std::ceil(std::log(magnitude) / kLogGamma)); }
+int bucket_of(double magnitude) {
+  return static_cast<int>(std::ceil(std::log(magnitude) / kLogGamma));
+}
 
 /// The estimate of bucket `index`: within kAccuracy of every value in it.
-double estimate(int index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
+double estimate(int index) {
+  return 2 * std::pow(kGamma, index) / (kGamma + 1);
+}
 
 }  // namespace
 
@@ -25,10 +29,12 @@ std::optional<FieldValue> numeric(const FieldValue& value) {
   const char* first = text->data();
   const char* last = first + text->size();
   std::int64_t integer = 0;
-  if (auto [end, error] = std::from_chars(first, last, integer); error == std::errc() && end == last && first != last)
+  if (auto [end, error] = std::from_chars(first, last, integer);
+      error == std::errc() && end == last && first != last)
     return FieldValue(integer);
   double decimal = 0;
-  if (auto [end, error] = std::from_chars(first, last, decimal); error == std::errc() && end == last && first != last)
+  if (auto [end, error] = std::from_chars(first, last, decimal);
+      error == std::errc() && end == last && first != last)
     return FieldValue(decimal);
   return std::nullopt;
 }
@@ -82,8 +88,14 @@ void FieldStats::add(const FieldValue& value) {
   if (sketch_) sketch_->add(decimal);
 }
 
-FieldValue FieldStats::sum() const { return integers_ ? FieldValue(integer_sum_) : FieldValue(sum_); }
-FieldValue FieldStats::min() const { return integers_ ? FieldValue(integer_min_) : FieldValue(min_); }
-FieldValue FieldStats::max() const { return integers_ ? FieldValue(integer_max_) : FieldValue(max_); }
+FieldValue FieldStats::sum() const {
+  return integers_ ? FieldValue(integer_sum_) : FieldValue(sum_);
+}
+FieldValue FieldStats::min() const {
+  return integers_ ? FieldValue(integer_min_) : FieldValue(min_);
+}
+FieldValue FieldStats::max() const {
+  return integers_ ? FieldValue(integer_max_) : FieldValue(max_);
+}
 
 }  // namespace flow::fields

@@ -1,7 +1,7 @@
 // count() on the real clock: a window goes out when the clock passes its end,
 // with no new input and the input still open (docs/windows.md).
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <csignal>
 
@@ -28,7 +28,8 @@ TEST_CASE("a window goes out when time passes, while the input is still open and
   CHECK(line->find(" window_end=") != std::string::npos);
   CHECK(::kill(child.pid(), 0) == 0);  // still running: the input has not ended
   // A later line opens a new window, which goes out in its turn.
-  REQUIRE(flow::test::run_command("printf 'd\\n' >> " + flow::test::shell_quote(dir + "/in.log")).exit_code == 0);
+  REQUIRE(flow::test::run_command("printf 'd\\n' >> " + flow::test::shell_quote(dir + "/in.log")).exit_code ==
+          0);
   auto second = child.read_line(20s);
   REQUIRE(second);
   CHECK(second->rfind("count=1 window_start=", 0) == 0);

@@ -1,7 +1,7 @@
 // count() and aggregate() against a Python reference computed from the same
 // input (tests/fields/count_reference.py), on the virtual clock.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <random>
@@ -66,9 +66,10 @@ Outcome run_and_compare(const std::string& input, const std::string& call, int e
   outcome.metrics = flow::run(*checked.pipeline, registry, {});
   INFO(outcome.metrics.error.value_or(""));
   REQUIRE(outcome.metrics.status == flow::RunStatus::Ok);
-  auto command = fmt::format("python3 {} {} {} {} {} {} {}", shell_quote(FIELDS_TEST_DIR "/count_reference.py"),
-                             shell_quote(dir + "/in.log"), shell_quote(dir + "/out.json"), every_ms, max_keys,
-                             shell_quote(by), shell_quote(aggregations));
+  auto command =
+      fmt::format("python3 {} {} {} {} {} {} {}", shell_quote(FIELDS_TEST_DIR "/count_reference.py"),
+                  shell_quote(dir + "/in.log"), shell_quote(dir + "/out.json"), every_ms, max_keys,
+                  shell_quote(by), shell_quote(aggregations));
   auto written = read_file(dir + "/out.json");
   outcome.rows = static_cast<std::size_t>(std::count(written.begin(), written.end(), '\n'));
   auto result = run_command(command);
@@ -100,18 +101,20 @@ TEST_CASE("count by status per second agrees with the reference, window by windo
 
 TEST_CASE("aggregate by path with sum, min, max, avg and percentiles agrees with the reference") {
   auto input = make_input(4000, 6, 11);
-  auto outcome = run_and_compare(input, "aggregate(by=path, every=2s, sum=bytes, min=ms, max=\"ms,bytes\", avg=ms, "
-                                        "p50=ms, p90=ms, p99=\"ms,bytes\")",
-                                 2000, 10000, "path", "sum=bytes,min=ms,max=ms,max=bytes,avg=ms,p50=ms,p90=ms,"
-                                                      "p99=ms,p99=bytes");
+  auto outcome = run_and_compare(input,
+                                 "aggregate(by=path, every=2s, sum=bytes, min=ms, max=\"ms,bytes\", avg=ms, "
+                                 "p50=ms, p90=ms, p99=\"ms,bytes\")",
+                                 2000, 10000, "path",
+                                 "sum=bytes,min=ms,max=ms,max=bytes,avg=ms,p50=ms,p90=ms,"
+                                 "p99=ms,p99=bytes");
   INFO(outcome.reference);
   REQUIRE(outcome.reference_status == 0);
 }
 
 TEST_CASE("keys past max_keys are counted under _other and the overflow is counted exactly") {
   auto input = make_input(3000, 40, 13);
-  auto outcome = run_and_compare(input, "aggregate(by=\"path,status\", every=1s, max_keys=5, sum=bytes)", 1000, 5,
-                                 "path,status", "sum=bytes");
+  auto outcome = run_and_compare(input, "aggregate(by=\"path,status\", every=1s, max_keys=5, sum=bytes)",
+                                 1000, 5, "path,status", "sum=bytes");
   INFO(outcome.reference);
   REQUIRE(outcome.reference_status == 0);
   auto expected = std::stoull(outcome.reference);

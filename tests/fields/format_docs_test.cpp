@@ -2,8 +2,8 @@
 // a ```flow-run block's standard output is the ```text block after it (its
 // timestamps, the run's wall time, compared by shape), a ```flow-invalid
 // block's `flow check` errors are, and a ```flow block passes the check.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <optional>
 #include <regex>
@@ -47,7 +47,8 @@ flow::test::ProcessResult flow_command(const std::string& command, const std::st
                                        const std::string& options = "") {
   auto directory = flow::test::temp_directory();
   flow::test::write_file(directory + "/example.flow", text);
-  return flow::test::run_command(fmt::format("{} {} example.flow {}", FLOW_BINARY, command, options), directory);
+  return flow::test::run_command(fmt::format("{} {} example.flow {}", FLOW_BINARY, command, options),
+                                 directory);
 }
 
 }  // namespace

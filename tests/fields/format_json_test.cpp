@@ -1,7 +1,7 @@
 // format(json | logfmt | "template"): fields rendered as the payload
 // (docs/formats.md). JSON is checked by python3's json module over random bytes.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <random>
@@ -25,9 +25,10 @@ class Context final : public flow::OperatorContext {
 
 /// Applies format(`argument`), written as in a .flow file, to `messages`.
 flow::Chunk format(const std::string& argument, flow::Chunk messages, std::int64_t* resized = nullptr) {
-  auto text = fmt::format("pipeline p\nsource s = generate(count=1)\nstage f = format({})\nsink o = discard()\n"
-                          "s -> f -> o\n",
-                          argument);
+  auto text = fmt::format(
+      "pipeline p\nsource s = generate(count=1)\nstage f = format({})\nsink o = discard()\n"
+      "s -> f -> o\n",
+      argument);
   auto checked = flow::load_string("format.flow", text, flow::builtin_operators());
   INFO(flow::render_all(*checked.source, checked.diagnostics));
   REQUIRE(checked.pipeline);
@@ -50,10 +51,29 @@ flow::Message with_fields(std::vector<std::pair<std::string, flow::FieldValue>> 
 /// continuations, overlong forms, surrogates, code points past U+10FFFF,
 /// control characters, quotes and backslashes.
 std::string random_bytes(std::mt19937& random) {
-  static const std::vector<std::string> pieces{"a", "\"", "\\", "\n", "\t", std::string(1, '\0'), "\x1f", "\x7f",
-                                               "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xe2\x82",
-                                               "\x80", "\xbf", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
-                                               "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xff", "/", "<"};
+  static const std::vector<std::string> pieces{"a",
+                                               "\"",
+                                               "\\",
+                                               "\n",
+                                               "\t",
+                                               std::string(1, '\0'),
+                                               "\x1f",
+                                               "\x7f",
+                                               "\xc3\xa9",
+                                               "\xe2\x82\xac",
+                                               "\xf0\x9f\x98\x80",
+                                               "\xc3",
+                                               "\xe2\x82",
+                                               "\x80",
+                                               "\xbf",
+                                               "\xc0\xaf",
+                                               "\xe0\x80\xaf",
+                                               "\xed\xa0\x80",
+                                               "\xf4\x90\x80\x80",
+                                               "\xf8\x88\x80\x80\x80",
+                                               "\xff",
+                                               "/",
+                                               "<"};
   std::string text;
   auto length = random() % 12;
   for (std::size_t i = 0; i < length; ++i) {
@@ -143,8 +163,9 @@ TEST_CASE("format(logfmt) quotes what needs quotes and a message without fields 
 
 TEST_CASE("format with a template fills fields, keeps doubled braces and leaves a missing field empty") {
   std::int64_t resized = 0;
-  auto out = format(R"("{ip} {status} {{literal}} [{missing}]")",
-                    {with_fields({{"ip", std::string("10.0.0.1")}, {"status", std::int64_t{404}}})}, &resized);
+  auto out =
+      format(R"("{ip} {status} {{literal}} [{missing}]")",
+             {with_fields({{"ip", std::string("10.0.0.1")}, {"status", std::int64_t{404}}})}, &resized);
   CHECK(out.at(0).payload == "10.0.0.1 404 {literal} []");
   // The payload "the line" (8 bytes) became 25: the runtime is told of the difference.
   CHECK(resized == 25 - 8);
@@ -154,8 +175,9 @@ TEST_CASE("format with a template fills fields, keeps doubled braces and leaves 
 }
 
 TEST_CASE("a bad template is a check error with its caret on the brace inside the string") {
-  auto text = "pipeline p\nsource s = generate(count=1)\nstage f = format(\"{ip} {status\")\nsink o = discard()\n"
-              "s -> f -> o\n";
+  auto text =
+      "pipeline p\nsource s = generate(count=1)\nstage f = format(\"{ip} {status\")\nsink o = discard()\n"
+      "s -> f -> o\n";
   auto checked = flow::load_string("bad.flow", text, flow::builtin_operators());
   REQUIRE_FALSE(checked.pipeline);
   auto rendered = flow::render_all(*checked.source, checked.diagnostics);
@@ -165,13 +187,15 @@ TEST_CASE("a bad template is a check error with its caret on the brace inside th
   CHECK(rendered.find("bad.flow:3:24: error: unclosed '{' in a template") != std::string::npos);
   CHECK(rendered.find("\n    stage f = format(\"{ip} {status\")\n" + std::string(4 + 23, ' ') + "^\n") !=
         std::string::npos);
-  auto lone = flow::load_string("lone.flow", "pipeline p\nsource s = generate(count=1)\nstage f = format(\"a}\")\n"
-                                             "sink o = discard()\ns -> f -> o\n",
+  auto lone = flow::load_string("lone.flow",
+                                "pipeline p\nsource s = generate(count=1)\nstage f = format(\"a}\")\n"
+                                "sink o = discard()\ns -> f -> o\n",
                                 flow::builtin_operators());
   CHECK(flow::render_all(*lone.source, lone.diagnostics).find("lone.flow:3:20: error: a lone '}'") !=
         std::string::npos);
-  auto other = flow::load_string("word.flow", "pipeline p\nsource s = generate(count=1)\nstage f = format(yaml)\n"
-                                              "sink o = discard()\ns -> f -> o\n",
+  auto other = flow::load_string("word.flow",
+                                 "pipeline p\nsource s = generate(count=1)\nstage f = format(yaml)\n"
+                                 "sink o = discard()\ns -> f -> o\n",
                                  flow::builtin_operators());
   CHECK(flow::render_all(*other.source, other.diagnostics).find("expected json, logfmt or a template") !=
         std::string::npos);
@@ -197,12 +221,14 @@ TEST_CASE("format(json) in a run: random bytes read from a file come out as vali
   REQUIRE(run.exit_code == 0);
   auto check = run_command(fmt::format(
       "python3 -c {} {}/out.json {}/in.bin",
-      shell_quote("import codecs, json, sys\n"
-                  "codecs.register_error('perbyte', lambda e: ('\\ufffd', e.start + 1))\n"
-                  "got = [json.loads(l)['message'] for l in open(sys.argv[1], encoding='utf-8').read().splitlines()]\n"
-                  "want = [l.decode('utf-8', 'perbyte') for l in open(sys.argv[2], 'rb').read().split(b'\\n')[:-1]]\n"
-                  "assert got == want, [(g, w) for g, w in zip(got, want) if g != w][:3]\n"
-                  "print(len(got))\n"),
+      shell_quote(
+          "import codecs, json, sys\n"
+          "codecs.register_error('perbyte', lambda e: ('\\ufffd', e.start + 1))\n"
+          "got = [json.loads(l)['message'] for l in open(sys.argv[1], "
+          "encoding='utf-8').read().splitlines()]\n"
+          "want = [l.decode('utf-8', 'perbyte') for l in open(sys.argv[2], 'rb').read().split(b'\\n')[:-1]]\n"
+          "assert got == want, [(g, w) for g, w in zip(got, want) if g != w][:3]\n"
+          "print(len(got))\n"),
       dir, dir));
   INFO(check.out + check.err);
   CHECK(check.exit_code == 0);
