@@ -38,26 +38,33 @@ class Format final : public Operator {
   void apply(Chunk& messages, OperatorContext& context) override {
     std::int64_t delta = 0;
     std::string text;
-    for (auto& message : messages) {
-      text.clear();
-      switch (style_) {
-        case Style::Json:
-          append_json(text, message);
-          break;
-        case Style::Logfmt:
-          append_logfmt(text, message);
-          break;
-        case Style::Template:
-          template_->render(text, message);
-          break;
-      }
-      delta += static_cast<std::int64_t>(text.size()) - static_cast<std::int64_t>(message.payload.size());
-      message.payload = text;  // copies into the payload's own string, keeping `text`'s room for the next
-    }
+    for (auto& message : messages) render(message, text, delta);
     if (delta != 0) context.resized(delta);
   }
 
  private:
+  // A batch's members each get theirs, as the text operators do (docs/operators.md, Batches).
+  void render(Message& message, std::string& text, std::int64_t& delta) const {
+    if (message.is_batch()) {
+      for (auto& member : message.members) render(member, text, delta);
+      return;
+    }
+    text.clear();
+    switch (style_) {
+      case Style::Json:
+        append_json(text, message);
+        break;
+      case Style::Logfmt:
+        append_logfmt(text, message);
+        break;
+      case Style::Template:
+        template_->render(text, message);
+        break;
+    }
+    delta += static_cast<std::int64_t>(text.size()) - static_cast<std::int64_t>(message.payload.size());
+    message.payload = text;  // copies into the payload's own string, keeping `text`'s room for the next
+  }
+
   Style style_;
   std::optional<Template> template_;
 };

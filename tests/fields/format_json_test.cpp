@@ -234,3 +234,15 @@ TEST_CASE("format(json) in a run: random bytes read from a file come out as vali
   CHECK(check.exit_code == 0);
   CHECK(check.out == "500\n");
 }
+
+TEST_CASE("format renders each member of a batch, as the text operators do") {
+  flow::Message batch;
+  batch.members.push_back(with_fields({{"a", std::int64_t{1}}}));
+  batch.members.push_back(with_fields({{"a", std::int64_t{2}}}));
+  std::int64_t resized = 0;
+  auto out = format("logfmt", {batch}, &resized);
+  REQUIRE(out.at(0).members.size() == 2);
+  CHECK(out.at(0).members[0].payload == "a=1");
+  CHECK(out.at(0).members[1].payload == "a=2");
+  CHECK(resized == 2 * (3 - 8));  // "the line" (8 bytes) became "a=N" (3) twice
+}
