@@ -134,3 +134,46 @@ TEST_CASE("count without by gives one row per window, and the balance of the sou
   CHECK(source.delivered == outcome.rows);
   CHECK(outcome.rows > 10);
 }
+
+namespace {
+
+std::string check_errors(const std::string& stage) {
+  auto text = fmt::format("pipeline p\nsource s = generate(count=1)\nstage c = {}\nsink o = discard()\ns -> c -> o\n",
+                          stage);
+  auto checked = flow::load_string("c.flow", text, flow::builtin_operators());
+  return checked.pipeline ? "" : flow::render_all(*checked.source, checked.diagnostics);
+}
+
+}  // namespace
+
+TEST_CASE("count and aggregate check their arguments with a caret on the one at fault") {
+  CHECK(check_errors("count(by=status, every=1s)").empty());
+  CHECK(check_errors("count(\"status, method\")").empty());
+  CHECK(check_errors("aggregate(by=path, sum=\"bytes,ms\", p99=ms)").empty());
+  CHECK(check_errors("count(by=status, every=0s)").find("c.flow:3:29: error: every must be longer than 0s") !=
+        std::string::npos);
+  CHECK(check_errors("count(max_keys=0)").find("c.flow:3:26: error: max_keys must be at least 1, got 0") !=
+        std::string::npos);
+  CHECK(check_errors("count(by=count)").find("the output would have the field 'count' twice") !=
+        std::string::npos);
+  CHECK(check_errors("count(by=\"a,,b\")").find("by: an empty field name") != std::string::npos);
+  CHECK(check_errors("aggregate(sum=bytes * 2)").find("sum takes a field name") != std::string::npos);
+  CHECK(check_errors("count(sum=bytes)").find("operator 'count' has no argument 'sum'") != std::string::npos);
+}
+
+TEST_CASE("count says what it does to fields: exactly its own, the rest gone") {
+  const auto* spec = flow::builtin_operators().find("aggregate");
+  auto call = flow::OperatorCall{"aggregate",
+                                 {{"by", flow::Identifier{"path"}},
+                                  {"every", flow::Duration{std::chrono::seconds(1)}},
+                                  {"max_keys", std::int64_t{10}},
+                                  {"p99", flow::Identifier{"ms"}}},
+                                 {}};
+  auto change = spec->fields(call);
+  CHECK(change.replaces);
+  std::vector<std::string> names;
+  for (const auto& [name, type] : change.sets) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"path", "count", "p99_ms", "window_start", "window_end"});
+  CHECK(change.sets[1].second == flow::FieldType::Integer);
+  CHECK(change.sets[2].second == flow::FieldType::Decimal);
+}
