@@ -150,7 +150,7 @@ TEST_CASE("count and aggregate check their arguments with a caret on the one at 
   CHECK(check_errors("count(by=status, every=1s)").empty());
   CHECK(check_errors("count(\"status, method\")").empty());
   CHECK(check_errors("aggregate(by=path, sum=\"bytes,ms\", p99=ms)").empty());
-  CHECK(check_errors("count(by=status, every=0s)").find("c.flow:3:29: error: every must be longer than 0s") !=
+  CHECK(check_errors("count(by=status, every=0s)").find("c.flow:3:34: error: every must be longer than 0s") !=
         std::string::npos);
   CHECK(check_errors("count(max_keys=0)").find("c.flow:3:26: error: max_keys must be at least 1, got 0") !=
         std::string::npos);
