@@ -9,6 +9,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "runtime/fields/count.hpp"
 #include "runtime/fields/render.hpp"
 #include "runtime/fields/stats.hpp"
@@ -129,37 +131,46 @@ class Counter final : public Operator {
 
   Slot& slot_for(Window& window, const Message& message) {
     key_.clear();
-    values_.clear();
+    found_.clear();
     const Fields* fields = message.fields.get();
     for (const auto& name : spec_.by) {
-      const FieldValue* value = fields != nullptr ? fields->find(name) : nullptr;
       // A message without the field counts under the empty key, as awk's $9 is "" on a short line.
-      values_.push_back(value != nullptr ? *value : FieldValue(std::string()));
-      if (const auto* text = std::get_if<std::string>(&values_.back())) {
-        key_ += *text;
-      } else {
-        key_ += field_text(values_.back());
-      }
+      const FieldValue* value = fields != nullptr ? fields->find(name) : nullptr;
+      found_.push_back(value);
+      if (value != nullptr) append_key(*value);
       key_ += '\x1f';  // the unit separator: "a b" + "c" is not "a" + "b c"
     }
     if (auto found = window.index.find(std::string_view(key_)); found != window.index.end())
       return window.slots[found->second];
     if (window.slots.size() - (window.other ? 1 : 0) >= spec_.max_keys) {
       overflowed_.fetch_add(1, std::memory_order_relaxed);
-      if (!window.other) {
-        window.other = window.slots.size();
-        values_.assign(spec_.by.size(), FieldValue(std::string(kOther)));
-        return new_slot(window);
-      }
-      return window.slots[*window.other];
+      if (window.other) return window.slots[*window.other];
+      window.other = window.slots.size();
+      Slot& other = new_slot(window);
+      other.key.assign(spec_.by.size(), FieldValue(std::string(kOther)));
+      return other;
     }
     window.index.emplace(key_, window.slots.size());
-    return new_slot(window);
+    Slot& slot = new_slot(window);
+    // The values are copied once per key and window, not per message.
+    for (const FieldValue* value : found_)
+      slot.key.push_back(value != nullptr ? *value : FieldValue(std::string()));
+    return slot;
+  }
+
+  /// The value's text, as field_text gives it, with no string of its own.
+  void append_key(const FieldValue& value) {
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      key_ += *text;
+    } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+      fmt::format_to(std::back_inserter(key_), "{}", *integer);
+    } else {
+      fmt::format_to(std::back_inserter(key_), "{}", std::get<double>(value));
+    }
   }
 
   Slot& new_slot(Window& window) {
     Slot& slot = window.slots.emplace_back();
-    slot.key = values_;
     slot.stats.reserve(fields_.size());
     for (std::size_t i = 0; i < fields_.size(); ++i) slot.stats.emplace_back(percentiles_[i]);
     return slot;
@@ -239,7 +250,7 @@ class Counter final : public Operator {
   std::optional<std::int64_t> closed_below_;  ///< every window before this one went out
   std::int64_t made_bytes_ = 0;
   std::string key_;
-  std::vector<FieldValue> values_;
+  std::vector<const FieldValue*> found_;  ///< the key's values in the message being taken
   std::atomic<std::uint64_t> overflowed_{0}, windows_done_{0}, late_{0};
 };
 
