@@ -26,6 +26,9 @@ struct FieldChange {
   std::vector<std::pair<std::string, FieldType>> sets;
   std::vector<std::string> removes;
   bool sets_unknown = false;
+  /// Every field it was given is gone: the output has `sets` alone (count,
+  /// aggregate make new messages of their own).
+  bool replaces = false;
 };
 
 /// The value as text: numbers as a user would write them (`200`, `0.25`).

@@ -128,6 +128,14 @@ class Operator {
   /// flushed, and the flush itself. The runtime also flushes at end of input.
   virtual std::optional<Clock::time_point> flush_deadline() const { return std::nullopt; }
   virtual void flush(Chunk& out) { (void)out; }
+  /// Called when the node's input has ended, before its end-of-input flushes
+  /// (maybe more than once): an operator that flushes by time (count's
+  /// windows) gives up everything it holds from then on.
+  virtual void input_ended() {}
+  /// How much the payload bytes of what the last flush gave out differ from
+  /// those of what it had held (count's new messages): flush has no
+  /// OperatorContext to call resized on. The runtime asks after each flush.
+  virtual std::int64_t flush_resized() { return 0; }
 
   /// Called once when the node's input has ended and its held messages are
   /// flushed, never after a failed run: a sink closes its stream here, so that

@@ -65,7 +65,8 @@ struct OperatorSpec {
   std::function<std::unique_ptr<Operator>(const OperatorCall&)> make_sink;
   /// Optional extra check on resolved arguments (e.g. a regex that must compile,
   /// `count >= 0`). Returns "" when fine, else the message; `argument` names the
-  /// offending argument for the caret.
+  /// offending argument for the caret, or `name@N` for byte N of a string
+  /// argument (a template's unclosed brace): the caret then points there.
   std::function<std::string(const OperatorCall&, std::string& argument)> validate;
   /// What `flow plan` and the checks know of a call (planning.hpp): its time
   /// per message, rate, batching, what it holds back, what it reads and

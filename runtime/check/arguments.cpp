@@ -117,6 +117,14 @@ void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const W
   }
 }
 
+// Whether byte `inside` of a string argument can be pointed at in the source:
+// the literal was written without escapes, so its bytes are the decoded ones.
+bool caret_inside(const syntax::Literal& literal, std::size_t inside) {
+  const auto* text = std::get_if<std::string>(&literal.value);
+  return inside != std::string::npos && text != nullptr && literal.width == text->size() + 2 &&
+         inside < text->size();
+}
+
 }  // namespace
 
 const ArgumentSpec* find_argument(const OperatorSpec& spec, const std::string& name) {
@@ -181,8 +189,20 @@ std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegis
   std::string culprit;
   auto error = validate_call(*spec, resolved.call, culprit);
   if (!error.empty()) {
+    // `name@N`: the problem is at byte N of the string given as `name` (registry.hpp).
+    std::size_t inside = std::string::npos;
+    if (auto at = culprit.find('@'); at != std::string::npos) {
+      inside = std::stoul(culprit.substr(at + 1));
+      culprit.resize(at);
+    }
     auto found = written.find(culprit);
-    if (found == written.end()) {
+    if (found != written.end() && caret_inside(found->second->value, inside)) {
+      const auto& value = found->second->value;
+      auto at = value.location;
+      at.column += 1 + inside;
+      at.offset += 1 + inside;
+      reporter.error(at, 1, std::move(error));
+    } else if (found == written.end()) {
       reporter.error(call.name.location, call.name.text.size(), std::move(error));
     } else {
       const auto& value = found->second->value;

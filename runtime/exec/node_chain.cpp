@@ -260,6 +260,9 @@ void NodeRunner::unit_done(Unit& unit) {
 NodeRunner::Step NodeRunner::flush_due(bool everything) {
   Step result = Step::Idle;
   auto& chain = ops_.chain;
+  if (everything) {
+    for (auto& op : chain) op->input_ended();
+  }
   for (std::size_t i = 0; i < chain.size(); ++i) {
     auto now = Clock::now();
     if (!everything) {

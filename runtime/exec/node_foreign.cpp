@@ -12,7 +12,8 @@ namespace flow::exec {
 
 void NodeRunner::flush_operator(std::size_t op, Chunk& out) {
   if (ledgers_[op] == nullptr) {
-    ops_.chain[op]->flush(out);  // flow's own: nothing to count
+    ops_.chain[op]->flush(out);  // flow's own: it says what it changed
+    if (auto delta = ops_.chain[op]->flush_resized(); delta != 0) state_.resized(delta, origins_[op].note);
     return;
   }
   std::optional<AllocationGuard> guard;

@@ -15,6 +15,10 @@ namespace fields {
 
 /// parse(format=...), parse_json(), parse_regex(pattern) and drop(field, ...).
 void register_parsers(OperatorRegistry& registry);
+/// format(json | logfmt | "template") (docs/formats.md).
+void register_formats(OperatorRegistry& registry);
+/// count() and aggregate(): counting by key over tumbling windows (docs/windows.md).
+void register_counting(OperatorRegistry& registry);
 
 }  // namespace fields
 }  // namespace flow

@@ -357,6 +357,8 @@ void register_builtin_operators(OperatorRegistry& registry) {
   register_expressions(registry);
   register_route(registry);
   fields::register_parsers(registry);
+  fields::register_formats(registry);
+  fields::register_counting(registry);
 }
 
 const OperatorRegistry& builtin_operators() {

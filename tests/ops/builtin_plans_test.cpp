@@ -57,6 +57,9 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"parse_json", {}},
       {"parse_regex", {{"pattern", std::string("(?P<a>x)")}}},
       {"drop", {{"field", std::string("a")}}}};
+      {"format", {{"as", std::string("json")}}},
+      {"count", {{"by", std::string("status")}}},
+      {"aggregate", {{"by", std::string("path")}, {"sum", std::string("bytes")}}}};
   const auto& registry = flow::builtin_operators();
   std::size_t checked = 0;
   for (const auto& name : registry.names()) {
