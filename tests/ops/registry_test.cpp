@@ -22,8 +22,9 @@ const flow::ArgumentSpec* argument(const OperatorSpec& spec, const std::string& 
 
 TEST_CASE("the built-in registry holds every operator of language version 0", "[ops]") {
   std::vector<std::string> expected{"batch",  "delay",  "discard",  "exec",    "generate", "grep",   "http",
-                                    "listen", "lower",  "prefix",   "read",    "replace",  "sample", "spin",
-                                    "sqlite", "stdout", "throttle", "unbatch", "upper",    "write"};
+                                    "listen", "lower",  "prefix",   "read",    "replace",  "sample", "set",
+                                    "spin",   "sqlite", "stdout",   "throttle", "unbatch", "upper",  "where",
+                                    "write"};
   CHECK(builtin_operators().names() == expected);
 }
 
