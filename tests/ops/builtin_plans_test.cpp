@@ -47,6 +47,8 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"lower", {}},
       {"prefix", {{"text", std::string("> ")}}},
       {"sample", {{"probability", 0.5}}},
+      {"where", {{"condition", flow::Expression{"n > 1", ""}}}},
+      {"set", {{"n", flow::Expression{"1", ""}}}},
       {"discard", {}},
       {"stdout", {}},
       {"write", {{"path", out.str()}}},
