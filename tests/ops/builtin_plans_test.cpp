@@ -58,7 +58,9 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"parse", {{"format", std::string("nginx_combined")}}},
       {"parse_json", {}},
       {"parse_regex", {{"pattern", std::string("(?P<a>x)")}}},
-      {"drop", {{"field", std::string("a")}}}};
+      {"drop", {{"field", std::string("a")}}},
+      {"route",
+       {{"outputs.1", flow::Expression{"n > 1", "big"}}, {"outputs.2", flow::Expression{"true", "rest"}}}},
       {"format", {{"as", std::string("json")}}},
       {"count", {{"by", std::string("status")}}},
       {"aggregate", {{"by", std::string("path")}, {"sum", std::string("bytes")}}}};
