@@ -129,24 +129,24 @@ Op binary_op(std::string_view text) {
 }
 
 template <typename Rule>
-struct action : tao::pegtl::nothing<Rule> {};
+struct Action : tao::pegtl::nothing<Rule> {};
 
 template <>
-struct action<rules::number> {
+struct Action<rules::number> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     push_literal(b, grammar::decode_number(in.string_view()), offset_of(in), in.size());
   }
 };
 template <>
-struct action<rules::text> {
+struct Action<rules::text> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     push_literal(b, grammar::decode_string(in.string_view()), offset_of(in), in.size());
   }
 };
 template <bool Truth>
-struct boolean_action {
+struct BooleanAction {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     auto node = leaf(Node::Kind::Literal, offset_of(in), in.size());
@@ -155,11 +155,11 @@ struct boolean_action {
   }
 };
 template <>
-struct action<rules::true_literal> : boolean_action<true> {};
+struct Action<rules::true_literal> : BooleanAction<true> {};
 template <>
-struct action<rules::false_literal> : boolean_action<false> {};
+struct Action<rules::false_literal> : BooleanAction<false> {};
 template <>
-struct action<rules::field_name> {
+struct Action<rules::field_name> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     auto node = leaf(Node::Kind::Field, offset_of(in), in.size());
@@ -168,7 +168,7 @@ struct action<rules::field_name> {
   }
 };
 template <>
-struct action<rules::call_name> {
+struct Action<rules::call_name> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     auto node = leaf(Node::Kind::Call, offset_of(in), in.size());
@@ -178,7 +178,7 @@ struct action<rules::call_name> {
   }
 };
 template <>
-struct action<rules::call_close> {
+struct Action<rules::call_close> {
   // The arguments are what the stack holds above the call's own node.
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
@@ -191,7 +191,7 @@ struct action<rules::call_close> {
   }
 };
 template <>
-struct action<rules::parenthesized> {
+struct Action<rules::parenthesized> {
   // Carets under a parenthesized operand cover its brackets too.
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
@@ -200,14 +200,14 @@ struct action<rules::parenthesized> {
   }
 };
 template <>
-struct action<rules::unary_operator> {
+struct Action<rules::unary_operator> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     b.ops.push_back({in.string_view() == "!" ? Op::Not : Op::Negate, offset_of(in)});
   }
 };
 template <>
-struct action<rules::unary_operand> {
+struct Action<rules::unary_operand> {
   template <typename ActionInput>
   static void apply(const ActionInput&, Builder& b) {
     auto pending = b.ops.back();
@@ -221,26 +221,26 @@ struct action<rules::unary_operand> {
     b.nodes.push_back(std::move(node));
   }
 };
-struct push_binary_operator {
+struct PushBinaryOperator {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     b.ops.push_back({binary_op(in.string_view()), offset_of(in)});
   }
 };
 template <>
-struct action<rules::multiplicative_operator> : push_binary_operator {};
+struct Action<rules::multiplicative_operator> : PushBinaryOperator {};
 template <>
-struct action<rules::additive_operator> : push_binary_operator {};
+struct Action<rules::additive_operator> : PushBinaryOperator {};
 template <>
-struct action<rules::relational_operator> : push_binary_operator {};
+struct Action<rules::relational_operator> : PushBinaryOperator {};
 template <>
-struct action<rules::equality_operator> : push_binary_operator {};
+struct Action<rules::equality_operator> : PushBinaryOperator {};
 template <>
-struct action<rules::and_operator> : push_binary_operator {};
+struct Action<rules::and_operator> : PushBinaryOperator {};
 template <>
-struct action<rules::or_operator> : push_binary_operator {};
+struct Action<rules::or_operator> : PushBinaryOperator {};
 template <typename Operator, typename Operand>
-struct action<rules::operand_after<Operator, Operand>> {
+struct Action<rules::operand_after<Operator, Operand>> {
   template <typename ActionInput>
   static void apply(const ActionInput&, Builder& b) {
     auto pending = b.ops.back();
@@ -258,7 +258,7 @@ struct action<rules::operand_after<Operator, Operand>> {
   }
 };
 template <>
-struct action<rules::lone_equals> {
+struct Action<rules::lone_equals> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder&) {
     throw ActionError{"'=' is not a comparison; write '==' to compare", offset_of(in), 1};
@@ -280,7 +280,7 @@ template <> inline constexpr const char* message<rules::fraction_digits> = "expe
 template <> inline constexpr const char* message<rules::expression_end> = "expected an operator such as '&&', '==' or '+', or the end of the expression";
 // clang-format on
 
-struct errors {
+struct Errors {
   template <typename Rule>
   static constexpr bool raise_on_failure = false;
   template <typename Rule>
@@ -288,7 +288,7 @@ struct errors {
 };
 
 template <typename Rule>
-using control = tao::pegtl::must_if<errors>::control<Rule>;
+using Control = tao::pegtl::must_if<Errors>::control<Rule>;
 
 }  // namespace
 
@@ -297,7 +297,7 @@ Parsed parse(std::string_view text) {
   tao::pegtl::memory_input input(text.data(), text.size(), "expression");
   Builder builder;
   try {
-    tao::pegtl::parse<rules::top, action, control>(input, builder);
+    tao::pegtl::parse<rules::top, Action, Control>(input, builder);
     parsed.root.push_back(std::move(builder.nodes.back()));
   } catch (const tao::pegtl::parse_error& e) {
     parsed.error = std::string(e.message());

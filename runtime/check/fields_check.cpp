@@ -27,7 +27,11 @@ class FieldsWalk {
       if (edge.to != id) continue;
       if (edge.dead_letter) return KnownFields{{}, false};
       auto upstream = at_end(edge.from);
-      merged = fed ? merge(std::move(merged), upstream) : std::move(upstream);
+      if (fed) {
+        merge(merged, upstream);
+      } else {
+        merged = std::move(upstream);
+      }
       fed = true;
     }
     if (!fed) merged.complete = false;
@@ -49,13 +53,12 @@ class FieldsWalk {
 
   // Two inputs: a name either carries is known (a message of the other
   // simply lacks it); a name typed differently on each is of any type.
-  static KnownFields merge(KnownFields into, const KnownFields& other) {
+  static void merge(KnownFields& into, const KnownFields& other) {
     into.complete = into.complete && other.complete;
     for (const auto& [name, type] : other.types) {
       auto [found, fresh] = into.types.emplace(name, type);
       if (!fresh && found->second != type) found->second = FieldType::Any;
     }
-    return into;
   }
 
   const Pipeline& pipeline_;

@@ -144,8 +144,8 @@ class Compiler {
     std::vector<std::string> names;
     for (const auto& entry : known_->types) names.push_back(entry.first);
     constexpr std::size_t listed = 12;
-    std::string list =
-        fmt::format("{}", fmt::join(names.begin(), names.begin() + std::min(listed, names.size()), ", "));
+    auto shown = static_cast<std::ptrdiff_t>(std::min(listed, names.size()));
+    std::string list = fmt::format("{}", fmt::join(names.begin(), names.begin() + shown, ", "));
     if (names.size() > listed) list += ", ...";
     auto meant = closest_match(name, names);
     return fmt::format("unknown field '{}'; known fields: {}{}", name, list,
@@ -157,6 +157,7 @@ class Compiler {
                                         [&node](const Function& f) { return f.name == node.name; });
     if (function == functions.end()) {
       std::vector<std::string> names;
+      names.reserve(functions.size());
       for (const auto& f : functions) names.emplace_back(f.name);
       auto meant = closest_match(node.name, names);
       error(node.offset, node.name.size(),
@@ -334,14 +335,14 @@ std::optional<Checked> Compiler::arithmetic(const Node& node, Checked left, Chec
   bool fine = takes_number(spelling(node.op), left, node.children[0]);
   fine = takes_number(spelling(node.op), right, node.children[1]) && fine;
   if (!fine) return std::nullopt;
+  // `/` always gives a decimal, as in awk and VRL: 7 / 2 is 3.5.
+  bool decimal = node.op == Op::Divide || (left.type == Type::Decimal && numeric(right.type)) ||
+                 (right.type == Type::Decimal && numeric(left.type));
   Type type = Type::Number;
-  if (node.op == Op::Divide) {
-    type = Type::Decimal;  // as in awk and VRL: 7 / 2 is 3.5
+  if (decimal) {
+    type = Type::Decimal;
   } else if (left.type == Type::Integer && right.type == Type::Integer) {
     type = Type::Integer;
-  } else if ((left.type == Type::Decimal && numeric(right.type)) ||
-             (right.type == Type::Decimal && numeric(left.type))) {
-    type = Type::Decimal;
   }
   return joined(Step::Kind::Arithmetic, node.op, type, std::move(left), std::move(right));
 }

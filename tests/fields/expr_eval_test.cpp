@@ -20,7 +20,8 @@ Message sample() {
   fields.set("status", std::int64_t{503});
   fields.set("text_status", std::string("500"));
   fields.set("ten", std::string("10"));
-  fields.set("nine", std::string(" 9 "));
+  fields.set("nine", std::string("9"));
+  fields.set("padded", std::string(" +9 "));
   fields.set("word", std::string("abc"));
   fields.set("path", std::string("/api/users"));
   fields.set("ms", 1.5);

@@ -21,10 +21,10 @@ const flow::ArgumentSpec* argument(const OperatorSpec& spec, const std::string& 
 }  // namespace
 
 TEST_CASE("the built-in registry holds every operator of language version 0", "[ops]") {
-  std::vector<std::string> expected{"batch",   "delay",   "discard", "drop",        "exec",       "generate",
-                                    "grep",    "http",    "listen",  "lower",       "parse",      "parse_json",
-                                    "parse_regex", "prefix", "read", "replace",     "sample",     "spin",
-                                    "sqlite",  "stdout",  "throttle", "unbatch",    "upper",      "write"};
+  std::vector<std::string> expected{
+      "batch", "delay", "discard",    "drop",        "exec",     "generate", "grep",    "http",  "listen",
+      "lower", "parse", "parse_json", "parse_regex", "prefix",   "read",     "replace", "route", "sample",
+      "set",   "spin",  "sqlite",     "stdout",      "throttle", "unbatch",  "upper",   "where", "write"};
   CHECK(builtin_operators().names() == expected);
 }
 
