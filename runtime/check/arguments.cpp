@@ -142,7 +142,8 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     if (const auto* word = std::get_if<Identifier>(&value)) value = std::string(word->name);
   }
   if (kind_of(value) == spec.kind) return "";
-  // A plain value where an expression is due is one: where(true), count(by=status).
+  if (spec.word) return fmt::format("expected a name such as 'status' or a string, got {}", describe(kind_of(value)));
+  // A plain value where an expression is due is one: where(true), route(rest: true).
   if (spec.kind == ValueKind::Expression) {
     value = Expression{to_string(value), ""};
     return "";

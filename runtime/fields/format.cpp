@@ -25,6 +25,11 @@ std::optional<FormatArgument> read_argument(const OperatorCall& call, std::strin
   if (const auto* text = std::get_if<std::string>(&found->second)) {
     if (*text == "json") return FormatArgument{Style::Json, {}};
     if (*text == "logfmt") return FormatArgument{Style::Logfmt, {}};
+    // A template names a field somewhere: a word such as `yaml` is a style that does not exist.
+    if (text->find_first_of("{}") == std::string::npos) {
+      error = fmt::format("expected json, logfmt or a template such as \"{{ip}} {{status}}\", got '{}'", *text);
+      return std::nullopt;
+    }
     return FormatArgument{Style::Template, *text};
   }
   error = fmt::format("expected json, logfmt or a template string such as \"{{ip}} {{status}}\", got {}",

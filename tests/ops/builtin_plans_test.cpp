@@ -49,6 +49,8 @@ TEST_CASE("a built-in's plan says what its operator tells the runtime", "[ops][p
       {"sample", {{"probability", 0.5}}},
       {"where", {{"condition", flow::Expression{"n > 1", ""}}}},
       {"set", {{"n", flow::Expression{"1", ""}}}},
+      {"route",
+       {{"outputs.1", flow::Expression{"n > 1", "big"}}, {"outputs.2", flow::Expression{"true", "rest"}}}},
       {"discard", {}},
       {"stdout", {}},
       {"write", {{"path", out.str()}}},
