@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The text benchmark of issue 13: flow against grep, sed and awk on a real log.
-# Input: examples/data/app.log repeated (5,000 times: 2 M lines, ~110 MB).
-# Five workloads (bench/workloads/text/*.flow, flow's defaults, no capacity
-# attributes), each against the tool that does the same job; rounds are
-# INTERLEAVED (every program runs every workload once per round). Every run is
-# a whole process under GNU time and a timeout, and its output must be byte for
-# byte the tool's (cmp; sorted for an unordered node), or the run fails and
-# the script exits 1 at the end.
+# The text benchmark of issues 13 and 25: flow against grep, sed, awk and jq.
+# Input: examples/data/app.log repeated (5,000 times: 2 M lines, ~110 MB), and
+# an nginx access log of bench/gen_access_log.py (200 lines per repetition:
+# 1 M lines). Seven workloads (bench/workloads/text/*.flow, flow's defaults,
+# no capacity attributes), each against the tool that does the same job;
+# rounds are INTERLEAVED (every program runs every workload once per round).
+# Every run is a whole process under GNU time and a timeout, and its output
+# must be byte for byte the tool's (cmp; sorted for an unordered node; for the
+# access log, the same JSON objects or the same counts per status, as
+# bench/text_compare.py reads them), or the run fails and the script exits 1.
 #
 #   bench/text.sh                     # build flow (Release, build-bench/), 5 rounds
-#   bench/text.sh --quick             # 500 repetitions (200 k lines, ~11 MB), 3 rounds
+#   bench/text.sh --quick             # 500 repetitions (200 k + 100 k lines), 3 rounds
 #   options: --flow PATH (this binary, no build)  --no-build (reuse bench/out/text/bin/flow
 #            or build-bench/cli/flow)
 #            --rounds N  --lines-x N (repetitions of app.log)  --threads N (passed to flow)
@@ -27,7 +29,7 @@ logs="$out/logs"
 wl="$here/workloads/text"
 sample="$root/examples/data/app.log"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
 quick=0 rounds="" lines_x="" flow_arg="" build=1 threads="" run_timeout=300
 while (($#)); do
@@ -102,6 +104,15 @@ fi
 in_lines=$(wc -l <"$big")
 in_bytes=$(stat -c %s "$big")
 
+access="$out/access.log"
+access_lines=$((lines_x * 200))
+if [[ ! -f $access || $(wc -l <"$access") != "$access_lines" ]]; then
+  say "writing $access: $access_lines lines of bench/gen_access_log.py ..."
+  python3 "$here/gen_access_log.py" "$access_lines" 25 >"$access.tmp" && mv "$access.tmp" "$access" ||
+    { say "could not write the access log"; exit 1; }
+fi
+access_bytes=$(stat -c %s "$access")
+
 # ---------------------------------------------------------------- the programs
 
 grep_re='\b(ERROR|FATAL)\b'
@@ -117,14 +128,15 @@ flow_opts=(--quiet)
 # The command line of PROGRAM on WORKLOAD, writing OUT (for stdio: a shell
 # command with the redirections; all of them run as "sh -c", see timed).
 command_of() {
-  local w=$1 p=$2 o=$3 in_q out_q
-  in_q=$(printf '%q' "$big") out_q=$(printf '%q' "$o")
+  local w=$1 p=$2 o=$3 in=$big in_q out_q
+  [[ $w == access_* ]] && in=$access
+  in_q=$(printf '%q' "$in") out_q=$(printf '%q' "$o")
   case "$w/$p" in
-    copy/flow|grep/flow|stages/flow|swap/flow-1w|swap/flow-2w|swap/flow-2u)
+    copy/flow|grep/flow|stages/flow|swap/flow-1w|swap/flow-2w|swap/flow-2u|access_json/flow|access_count/flow)
       local file=$w
       [[ $w == swap ]] && file=swap-${p#flow-}
       printf 'exec %q run %q' "$flow" "$wl/$file.flow"
-      printf ' %q' "${flow_opts[@]}" --set "lines.path=$(flow_str "$big")" --set "out.path=$(flow_str "$o")" ;;
+      printf ' %q' "${flow_opts[@]}" --set "lines.path=$(flow_str "$in")" --set "out.path=$(flow_str "$o")" ;;
     stdio/flow)
       printf 'exec %q run %q' "$flow" "$wl/stdio.flow"; printf ' %q' "${flow_opts[@]}"
       printf ' <%s >%s' "$in_q" "$out_q" ;;
@@ -134,16 +146,23 @@ command_of() {
     grep/grep)    printf "exec grep -E '%s' %s >%s" "$grep_re" "$in_q" "$out_q" ;;
     stages/shell) printf "grep -E '%s' %s | %s >%s" "$grep_re" "$in_q" "$shell_tail" "$out_q" ;;
     swap/sed)     printf "exec sed -E '%s' %s >%s" "$swap_sed" "$in_q" "$out_q" ;;
+    access_json/awk) printf 'exec awk -f %q %s >%s' "$wl/access_json.awk" "$in_q" "$out_q" ;;
+    access_json/jq)  printf 'exec jq -R -c -f %q %s >%s' "$wl/access_json.jq" "$in_q" "$out_q" ;;
+    access_count/awk)
+      printf "exec awk '{ n[\$9]++ } END { for (s in n) print \"status=\" s, \"count=\" n[s] }' %s >%s" \
+        "$in_q" "$out_q" ;;
     *) say "no command for $w/$p"; return 1 ;;
   esac
 }
 
 # workload: its programs, flow's first; the reference output comes from the tool.
-workloads=(copy grep stages stdio swap)
+workloads=(copy grep stages stdio swap access_json access_count)
 declare -A programs=([copy]="flow awk" [grep]="flow grep" [stages]="flow shell"
-                     [stdio]="flow awk cat" [swap]="flow-2w flow-1w flow-2u sed")
+                     [stdio]="flow awk cat" [swap]="flow-2w flow-1w flow-2u sed"
+                     [access_json]="flow awk jq" [access_count]="flow awk")
 declare -A reference=([copy]=copy/awk [grep]=grep/grep [stages]=stages/shell
-                      [stdio]=stdio/awk [swap]=swap/sed)
+                      [stdio]=stdio/awk [swap]=swap/sed [access_json]=access_json/awk
+                      [access_count]=access_count/awk)
 
 # ---------------------------------------------------------------- one run
 
@@ -163,6 +182,11 @@ timed() { /usr/bin/time -f "%e %U %S %M" -o "$work/time" timeout "$run_timeout" 
 # An unordered node (flow-2u) may deliver in any order: its output must hold
 # the same lines as the tool's, compared sorted (the sorted reference once).
 same_output() { # PROGRAM REFERENCE OUTPUT
+  case "$2" in
+    *access_json*) python3 "$here/text_compare.py" json "$2" "$3"; return ;;
+    *access_count*) [[ $1 == awk ]] && { cmp -s "$2" "$3"; return; }
+                    python3 "$here/text_compare.py" counts "$2" "$3"; return ;;
+  esac
   [[ $1 != *-2u ]] && { cmp -s "$2" "$3"; return; }
   [[ -f $2.sorted ]] || LC_ALL=C sort "$2" >"$2.sorted"
   LC_ALL=C sort "$3" | cmp -s "$2.sorted" -
@@ -201,7 +225,8 @@ done
 # stages keep as many lines as grep, and grep keeps some.
 if ! cmp -s "$big" "$work/ref-copy-awk.out" || ! cmp -s "$big" "$work/ref-stdio-awk.out" ||
    [[ ! -s $work/ref-grep-grep.out ]] ||
-   (($(wc -l <"$work/ref-stages-shell.out") != $(wc -l <"$work/ref-grep-grep.out"))); then
+   (($(wc -l <"$work/ref-stages-shell.out") != $(wc -l <"$work/ref-grep-grep.out"))) ||
+   [[ ! -s $work/ref-access_json-awk.out || ! -s $work/ref-access_count-awk.out ]]; then
   say "bench/text.sh: the tools' reference outputs do not agree with each other"; exit 1
 fi
 
@@ -236,7 +261,8 @@ $(git -C "$root" diff --quiet HEAD -- runtime grammar cli 2>/dev/null || echo ' 
 --threads ${threads:-default (all cores)}; $(grep --version | head -1), $(sed --version | head -1), \
 $(awk -W version 2>/dev/null | head -1 || echo awk), $(tr --version | head -1); locale LC_CTYPE=$(locale 2>/dev/null | sed -n 's/^LC_CTYPE="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p'); \
 1-minute load average $load_before before, $load_during during, $load_after after; $(date -u '+%Y-%m-%d %H:%M UTC')"
-input="$big: app.log × $lines_x = $in_lines lines, $(awk -v b="$in_bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'); $rounds interleaved rounds"
+input="$big: app.log × $lines_x = $in_lines lines, $(awk -v b="$in_bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'); \
+$access: $access_lines lines, $(awk -v b="$access_bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'); $rounds interleaved rounds"
 
 python3 "$here/text_report.py" "$raw" --out "$out/results.md" --machine "$machine" --input "$input" \
   --shell "grep -E '$grep_re' IN | $shell_tail >OUT" || failed=1

@@ -27,6 +27,13 @@ WORKLOADS = {
              ("swap", "flow-2w"),
              [("swap", "flow-2w", "flow, workers=2 ordered"), ("swap", "flow-2u", "flow, workers=2 unordered"),
               ("swap", "flow-1w", "flow, 1 worker"), ("swap", "sed", "sed -E")]),
+    "access_json": ("6. nginx 5xx as JSON: `parse(nginx_combined) | where(status >= 500) | format(json)` vs awk, jq",
+                    ("access_json", "flow"),
+                    [("access_json", "flow", "flow"), ("access_json", "awk", "awk -f access_json.awk"),
+                     ("access_json", "jq", "jq -R -c -f access_json.jq")]),
+    "access_count": ("7. requests per status: `parse(nginx_combined) | count(by=status, every=1s)` vs awk's array",
+                     ("access_count", "flow"),
+                     [("access_count", "flow", "flow"), ("access_count", "awk", "awk '{ n[$9]++ } END {...}'")]),
 }
 
 

@@ -5,16 +5,26 @@
 // format(). A field's value is text or a number.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "flow/payload.hpp"
+
 namespace flow {
 
-/// Text, an integer (kept exact) or a decimal.
+/// Text, an integer (kept exact) or a decimal: a value of its own (set(),
+/// an expression's constant, a count's key).
 using FieldValue = std::variant<std::string, std::int64_t, double>;
+/// A value as a message's fields hold it: its text is a view, valid while
+/// the fields are and until they next change.
+using FieldView = std::variant<std::string_view, std::int64_t, double>;
+
+FieldView view_of(const FieldValue& value);
+FieldValue value_of(const FieldView& value);
 
 /// What the checker knows of a field's values (docs/fields.md).
 enum class FieldType { Any, Text, Integer, Decimal };
@@ -32,31 +42,116 @@ struct FieldChange {
 };
 
 /// The value as text: numbers as a user would write them (`200`, `0.25`).
-std::string field_text(const FieldValue& value);
+std::string field_text(const FieldView& value);
+
+/// A field name that outlives every message (a parser's string literal):
+/// fields keep a pointer to it rather than a copy.
+struct StaticName {
+  std::string_view text;
+};
 
 /// A message's fields, in the order they were first set. Few per message
 /// (a log line's dozen), so a flat vector searched by name beats a map.
+///
+/// Parsing is the hot path (docs/performance_text.md): the parsed line is
+/// held, not copied (a Payload shares read()'s block), and a text field cut
+/// from it is an offset into it; names and other text go into one string of
+/// the fields' own. A parsed line costs three allocations however many
+/// fields it has.
 class Fields {
  public:
-  using Entry = std::pair<std::string, FieldValue>;
+  struct Entry {
+    std::string_view name;
+    FieldView value;
+  };
+  class Iterator;
 
-  /// The value of `name`, or nullptr.
-  const FieldValue* find(std::string_view name) const;
-  /// Sets `name`, replacing its value in place or adding it at the end.
-  void set(std::string_view name, FieldValue value);
+  /// Holds `line` while the fields live and returns its bytes: text set from
+  /// a view inside them is kept as an offset, not copied.
+  std::string_view hold(const Payload& line);
+
+  /// The value of `name`, or nullopt.
+  std::optional<FieldView> find(std::string_view name) const;
+  /// Sets `name`, replacing its value in place or adding it at the end; its
+  /// text is copied unless it lies in the held line. (A FieldValue is set as
+  /// view_of(value).)
+  void set(std::string_view name, const FieldView& value);
+  /// Adds `name` at the end without looking for it first: for a parser whose
+  /// names are distinct by construction (an access log's), where set()'s
+  /// search would cost more than the rest of the line.
+  void add(std::string_view name, const FieldView& value);
+  void add(StaticName name, const FieldView& value);
   /// Removes `name`; false when there was none.
   bool erase(std::string_view name);
-  void clear() { entries_.clear(); }
-  void reserve(std::size_t n) { entries_.reserve(n); }
-  bool empty() const { return entries_.empty(); }
-  std::size_t size() const { return entries_.size(); }
-  auto begin() const { return entries_.begin(); }
-  auto end() const { return entries_.end(); }
-  bool operator==(const Fields&) const = default;
+  void clear();
+  /// Room for `count` fields and `bytes` of names and copied text.
+  void reserve(std::size_t count, std::size_t bytes = 0);
+  bool empty() const { return slots_.empty(); }
+  std::size_t size() const { return slots_.size(); }
+  Entry at(std::size_t index) const;
+  Iterator begin() const;
+  Iterator end() const;
+  bool operator==(const Fields& other) const;
 
  private:
-  std::vector<Entry> entries_;
+  enum class Kind : std::uint8_t { Own, Held, Integer, Decimal };
+  /// Where text lies: `at`/`size` into own_ (Own text) or held_ (Held text).
+  struct Span {
+    std::uint32_t at;
+    std::uint32_t size;
+  };
+  /// A name and its value, 24 bytes: the name at `name.at` in own_, or at
+  /// `name.pointer` for a StaticName.
+  struct Slot {
+    union {
+      std::size_t at;
+      const char* pointer;
+    } name;
+    union {
+      Span text;
+      std::int64_t integer;
+      double decimal;
+    };
+    std::uint32_t name_size;
+    Kind kind;
+    bool static_name;
+  };
+  std::string_view name_of(const Slot& slot) const {
+    return {slot.static_name ? slot.name.pointer : own_.data() + slot.name.at, slot.name_size};
+  }
+  FieldView value_of(const Slot& slot) const;
+  Slot* slot_of(std::string_view name);
+  void store(Slot& slot, const FieldView& value);
+  Span append(std::string_view bytes);
+
+  Payload held_;
+  std::string own_;
+  std::vector<Slot> slots_;
 };
+
+class Fields::Iterator {
+ public:
+  using value_type = Entry;
+  using difference_type = std::ptrdiff_t;
+  Iterator(const Fields* fields, std::size_t index) : fields_(fields), index_(index) {}
+  Entry operator*() const { return fields_->at(index_); }
+  Iterator& operator++() {
+    ++index_;
+    return *this;
+  }
+  bool operator==(const Iterator& other) const { return index_ == other.index_; }
+
+ private:
+  const Fields* fields_;
+  std::size_t index_;
+};
+
+inline Fields::Iterator Fields::begin() const {
+  return {this, 0};
+}
+inline Fields::Iterator Fields::end() const {
+  return {this, slots_.size()};
+}
 
 /// A message's reference to its fields, 8 bytes: shared by a message's
 /// copies (broadcast), copied on the first edit of a shared one. Empty for a
@@ -76,11 +171,19 @@ class FieldsRef {
 
   /// The fields, or nullptr when the message has none.
   const Fields* get() const { return held_ == nullptr ? nullptr : &held_->fields; }
-  /// The value of `name`, or nullptr.
-  const FieldValue* find(std::string_view name) const { return held_ == nullptr ? nullptr : held_->fields.find(name); }
+  /// The value of `name`, or nullopt.
+  std::optional<FieldView> find(std::string_view name) const {
+    if (held_ == nullptr) return std::nullopt;
+    return held_->fields.find(name);
+  }
   /// Fields this message alone holds, made or copied as needed.
   Fields& edit();
   void reset();
+  /// Fields are made and dropped once per parsed line: the last dropped on
+  /// a thread, up to a chunk's worth (a parser makes a chunk of them, the
+  /// where() after it drops most), are kept emptied for the next lines
+  /// parsed there, so that a line costs no allocation (docs/performance_text.md).
+  static constexpr std::size_t kKeptPerThread = 256;
   explicit operator bool() const { return held_ != nullptr && !held_->fields.empty(); }
 
  private:
@@ -88,6 +191,9 @@ class FieldsRef {
     std::atomic<std::uint32_t> refs{1};
     Fields fields;
   };
+  class Kept;
+  static Kept& kept();
+  static Held* make();
   Held* held_ = nullptr;
 };
 

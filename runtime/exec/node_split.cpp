@@ -57,8 +57,12 @@ std::size_t NodeRunner::partition_of(const Message& message) const {
     hash *= 1099511628211ULL;
   };
   for (const auto& name : node_.partition_by) {
-    if (const auto* value = message.fields.find(name)) {
-      for (char c : field_text(*value)) mix(c);
+    if (auto value = message.fields.find(name)) {
+      if (const auto* text = std::get_if<std::string_view>(&*value)) {
+        for (char c : *text) mix(c);
+      } else {
+        for (char c : field_text(*value)) mix(c);
+      }
     }
     mix('\x1f');
   }

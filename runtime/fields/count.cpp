@@ -114,7 +114,7 @@ class Counter final : public Operator {
     ++slot.count;
     if (const Fields* fields = message.fields.get()) {
       for (std::size_t i = 0; i < fields_.size(); ++i) {
-        if (const FieldValue* value = fields->find(fields_[i])) slot.stats[i].add(*value);
+        if (auto value = fields->find(fields_[i])) slot.stats[i].add(*value);
       }
     }
     if (slot.count != 1) {
@@ -135,9 +135,9 @@ class Counter final : public Operator {
     const Fields* fields = message.fields.get();
     for (const auto& name : spec_.by) {
       // A message without the field counts under the empty key, as awk's $9 is "" on a short line.
-      const FieldValue* value = fields != nullptr ? fields->find(name) : nullptr;
+      auto value = fields != nullptr ? fields->find(name) : std::nullopt;
       found_.push_back(value);
-      if (value != nullptr) append_key(*value);
+      if (value) append_key(*value);
       key_ += '\x1f';  // the unit separator: "a b" + "c" is not "a" + "b c"
     }
     if (auto found = window.index.find(std::string_view(key_)); found != window.index.end())
@@ -153,14 +153,13 @@ class Counter final : public Operator {
     window.index.emplace(key_, window.slots.size());
     Slot& slot = new_slot(window);
     // The values are copied once per key and window, not per message.
-    for (const FieldValue* value : found_)
-      slot.key.push_back(value != nullptr ? *value : FieldValue(std::string()));
+    for (const auto& value : found_) slot.key.push_back(value ? value_of(*value) : FieldValue(std::string()));
     return slot;
   }
 
   /// The value's text, as field_text gives it, with no string of its own.
-  void append_key(const FieldValue& value) {
-    if (const auto* text = std::get_if<std::string>(&value)) {
+  void append_key(const FieldView& value) {
+    if (const auto* text = std::get_if<std::string_view>(&value)) {
       key_ += *text;
     } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
       fmt::format_to(std::back_inserter(key_), "{}", *integer);
@@ -197,7 +196,7 @@ class Counter final : public Operator {
       Message& row = slot.carrier;
       Fields& fields = row.fields.edit();
       fields.reserve(spec_.by.size() + 3 + spec_.aggregations.size());
-      for (std::size_t i = 0; i < spec_.by.size(); ++i) fields.set(spec_.by[i], std::move(slot.key[i]));
+      for (std::size_t i = 0; i < spec_.by.size(); ++i) fields.set(spec_.by[i], view_of(slot.key[i]));
       fields.set("count", static_cast<std::int64_t>(slot.count));
       for (std::size_t i = 0; i < spec_.aggregations.size(); ++i)
         aggregate(spec_.aggregations[i], slot, i, fields);
@@ -215,7 +214,7 @@ class Counter final : public Operator {
   void aggregate(const Aggregation& aggregation, const Slot& slot, std::size_t i, Fields& fields) const {
     const FieldStats& stats = slot.stats[stat_of_[i]];
     if (aggregation.kind == Aggregation::Kind::Sum) {
-      fields.set(aggregation.output, stats.count() == 0 ? FieldValue(std::int64_t{0}) : stats.sum());
+      fields.set(aggregation.output, stats.count() == 0 ? FieldView(std::int64_t{0}) : stats.sum());
       return;
     }
     if (stats.count() == 0)
@@ -250,7 +249,7 @@ class Counter final : public Operator {
   std::optional<std::int64_t> closed_below_;  ///< every window before this one went out
   std::int64_t made_bytes_ = 0;
   std::string key_;
-  std::vector<const FieldValue*> found_;  ///< the key's values in the message being taken
+  std::vector<std::optional<FieldView>> found_;  ///< the key's values in the message being taken
   std::atomic<std::uint64_t> overflowed_{0}, windows_done_{0}, late_{0};
 };
 

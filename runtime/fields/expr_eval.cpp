@@ -205,16 +205,16 @@ Val change_case(const Val& operand, bool upper) {
 }
 
 Val field(const Message& message, const std::string& name) {
-  const auto* value = message.fields.find(name);
-  if (value == nullptr) return none();
-  if (const auto* text = std::get_if<std::string>(value)) {
+  auto value = message.fields.find(name);
+  if (!value) return none();
+  if (const auto* text = std::get_if<std::string_view>(&*value)) {
     Val v;
     v.kind = Val::Kind::Text;
     v.view = *text;
     v.input = true;
     return v;
   }
-  if (const auto* integer = std::get_if<std::int64_t>(value)) return of_int(*integer);
+  if (const auto* integer = std::get_if<std::int64_t>(&*value)) return of_int(*integer);
   return of_dec(std::get<double>(*value));
 }
 

@@ -124,8 +124,8 @@ class Set final : public Operator {
       values[i] = field_value(assignments_[i].value->run(message, now));
     for (std::size_t i = 0; i < assignments_.size(); ++i) {
       if (values[i]) {
-        message.fields.edit().set(assignments_[i].field, std::move(*values[i]));
-      } else if (message.fields.find(assignments_[i].field) != nullptr) {
+        message.fields.edit().set(assignments_[i].field, view_of(*values[i]));
+      } else if (message.fields.find(assignments_[i].field)) {
         message.fields.edit().erase(assignments_[i].field);
       }
     }

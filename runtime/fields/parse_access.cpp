@@ -15,18 +15,18 @@ namespace {
 /// mod_log_config directives (%h %l %u %t %r %>s %b) by what they stand for.
 struct Names {
   const char* format;
-  const char* host;
-  const char* logname;  ///< nullptr: the format writes a literal '-' there (nginx)
-  const char* user;
-  const char* time;
-  const char* status;
-  const char* bytes;
+  StaticName host;
+  StaticName logname;  ///< empty: the format writes a literal '-' there (nginx)
+  StaticName user;
+  StaticName time;
+  StaticName status;
+  StaticName bytes;
 };
 
-constexpr Names kNginx{"nginx_combined", "remote_addr", nullptr,          "remote_user",
-                       "time_local",     "status",      "body_bytes_sent"};
-constexpr Names kApache{"apache_common", "remote_host", "remote_logname", "remote_user",
-                        "time",          "status",      "bytes"};
+constexpr Names kNginx{"nginx_combined", {"remote_addr"},    {}, {"remote_user"}, {"time_local"},
+                       {"status"},       {"body_bytes_sent"}};
+constexpr Names kApache{"apache_common", {"remote_host"}, {"remote_logname"}, {"remote_user"},
+                        {"time"},        {"status"},      {"bytes"}};
 
 /// A quoted value as the server wrote it: up to the closing '"'; a backslash
 /// (Apache's \" and \\, nginx's escape=json) hides the byte after it. The
@@ -61,15 +61,15 @@ void split_request(std::string_view request, Fields& out) {
     protocol = rest.substr(last + 1);
     rest = rest.substr(0, last);
   }
-  out.set("method", std::string(request.substr(0, first)));
-  out.set("path", std::string(rest));
-  if (!protocol.empty()) out.set("protocol", std::string(protocol));
+  out.add(StaticName{"method"}, request.substr(0, first));
+  out.add(StaticName{"path"}, rest);
+  if (!protocol.empty()) out.add(StaticName{"protocol"}, protocol);
 }
 
 /// A '-' stands for "no value" (no user, no referer): the field is left out,
 /// as Vector's parse_nginx_log does, so `where(remote_user == "-")` is not needed.
-void set_text(Fields& out, const char* name, std::string_view value) {
-  if (value != "-") out.set(name, std::string(value));
+void set_text(Fields& out, StaticName name, std::string_view value) {
+  if (value != "-") out.add(name, value);
 }
 
 class AccessParser final : public LineParser {
@@ -80,10 +80,10 @@ class AccessParser final : public LineParser {
     Cursor at(line);
     const char* format = names_.format;
     auto host = at.word();
-    if (host.empty()) return expected(format, fmt::format("the {}", names_.host), at);
-    out.set(names_.host, std::string(host));
+    if (host.empty()) return expected(format, fmt::format("the {}", names_.host.text), at);
+    out.add(names_.host, host);
     if (!at.take(' ')) return expected(format, "' '", at);
-    if (names_.logname == nullptr) {
+    if (names_.logname.text.empty()) {
       if (!at.take('-') || !at.take(' ')) return expected(format, "'- ' after the address", at);
     } else {
       auto logname = at.word();
@@ -96,12 +96,12 @@ class AccessParser final : public LineParser {
     if (!at.take('[')) return expected(format, "'[' before the time", at);
     auto time = at.until(']');
     if (!at.take(']')) return expected(format, "']' after the time", at);
-    out.set(names_.time, std::string(time));
+    out.add(names_.time, time);
     if (!at.take(' ')) return expected(format, "' '", at);
     std::string_view request;
     if (at.peek() != '"') return expected(format, "'\"' before the request", at);
     if (auto open = at; !quoted(at, request)) return unclosed(format, "request", open);
-    out.set("request", std::string(request));
+    out.add(StaticName{"request"}, request);
     split_request(request, out);
     if (auto error = numbers(at, out); !error.empty()) return error;
     if (combined_) {
@@ -115,16 +115,13 @@ class AccessParser final : public LineParser {
 
   FieldChange change() const override {
     FieldChange change;
-    auto text = [&](const char* name) {
-      if (name != nullptr) change.sets.emplace_back(name, FieldType::Text);
+    auto text = [&](std::string_view name) {
+      if (!name.empty()) change.sets.emplace_back(name, FieldType::Text);
     };
-    text(names_.host);
-    text(names_.logname);
-    text(names_.user);
-    text(names_.time);
-    for (const char* name : {"request", "method", "path", "protocol"}) text(name);
-    change.sets.emplace_back(names_.status, FieldType::Integer);
-    change.sets.emplace_back(names_.bytes, FieldType::Integer);
+    for (auto name : {names_.host, names_.logname, names_.user, names_.time}) text(name.text);
+    for (std::string_view name : {"request", "method", "path", "protocol"}) text(name);
+    change.sets.emplace_back(names_.status.text, FieldType::Integer);
+    change.sets.emplace_back(names_.bytes.text, FieldType::Integer);
     if (combined_) {
       text("http_referer");
       text("http_user_agent");
@@ -141,7 +138,7 @@ class AccessParser final : public LineParser {
     if (!at.take(' ')) return expected(format, "' ' after the request", at);
     auto before = at;
     if (!to_integer(at.word(), value)) return expected(format, "the status (a number)", before);
-    out.set(names_.status, value);
+    out.add(names_.status, value);
     if (!at.take(' ')) return expected(format, "' ' after the status", at);
     before = at;
     auto bytes = at.word();
@@ -150,7 +147,7 @@ class AccessParser final : public LineParser {
     } else if (!to_integer(bytes, value)) {
       return expected(format, "the size in bytes (a number)", before);
     }
-    out.set(names_.bytes, value);
+    out.add(names_.bytes, value);
     return "";
   }
 
@@ -160,10 +157,10 @@ class AccessParser final : public LineParser {
     std::string_view agent;
     if (!at.take(' ') || at.peek() != '"') return expected(format, "'\"' before the referer", at);
     if (auto open = at; !quoted(at, referer)) return unclosed(format, "referer", open);
-    set_text(out, "http_referer", referer);
+    set_text(out, StaticName{"http_referer"}, referer);
     if (!at.take(' ') || at.peek() != '"') return expected(format, "'\"' before the user agent", at);
     if (auto open = at; !quoted(at, agent)) return unclosed(format, "user agent", open);
-    set_text(out, "http_user_agent", agent);
+    set_text(out, StaticName{"http_user_agent"}, agent);
     return "";
   }
 

@@ -47,7 +47,7 @@ class Logfmt final : public LineParser {
       if (key.empty()) return expected(kFormat, "a key", at);
       if (at.peek() == '"') return expected(kFormat, "'=' or a space after the key (no '\"' in a key)", at);
       if (!at.take('=')) {
-        out.set(key, std::string("true"));
+        out.set(key, "true");
         continue;
       }
       if (at.peek() == '"') {
@@ -58,7 +58,7 @@ class Logfmt final : public LineParser {
         }
         out.set(key, value);
       } else {
-        out.set(key, std::string(at.until_any(" \t\r")));
+        out.set(key, at.until_any(" \t\r"));
       }
     }
   }

@@ -49,7 +49,7 @@ class RegexParser final : public LineParser {
     }
     for (std::size_t i = 1; i < names_.size(); ++i) {
       if (!names_[i].empty() && groups[i].data() != nullptr)
-        out.set(names_[i], std::string(groups[i].data(), groups[i].size()));
+        out.set(names_[i], std::string_view(groups[i].data(), groups[i].size()));
     }
     return "";
   }

@@ -29,21 +29,21 @@ bool priority(Cursor& at, Fields& out) {
     return false;
   }
   out.set("priority", value);
-  out.set("facility", std::string(kFacilities.at(static_cast<std::size_t>(value / 8))));
-  out.set("severity", std::string(kSeverities.at(static_cast<std::size_t>(value % 8))));
+  out.set("facility", kFacilities.at(static_cast<std::size_t>(value / 8)));
+  out.set("severity", kSeverities.at(static_cast<std::size_t>(value % 8)));
   return true;
 }
 
 /// RFC 5424's NILVALUE '-' is no value: the field is left out.
 void set_unless_nil(Fields& out, const char* name, std::string_view value) {
-  if (value != "-") out.set(name, std::string(value));
+  if (value != "-") out.set(name, value);
 }
 
 /// What is left after the header: the message, without the UTF-8 BOM 5424
 /// puts before a message it declares UTF-8.
 void set_message(Fields& out, std::string_view message) {
   if (message.starts_with("\xEF\xBB\xBF")) message.remove_prefix(3);
-  if (!message.empty()) out.set("message", std::string(message));
+  if (!message.empty()) out.set("message", message);
 }
 
 /// One PARAM-VALUE up to its closing '"', with RFC 5424's three escapes
@@ -132,12 +132,12 @@ class Rfc3164 final : public LineParser {
     Cursor at(line);
     priority(at, out);  // optional: the files syslog daemons write have none
     if (!timestamp(at.rest())) return expected(kFormat, "a timestamp such as 'Oct 11 22:14:15'", at);
-    out.set("timestamp", std::string(at.rest().substr(0, 15)));
+    out.set("timestamp", at.rest().substr(0, 15));
     at.skip(15);
     if (!at.take(' ')) return expected(kFormat, "' ' after the timestamp", at);
     auto host = at.word();
     if (host.empty()) return expected(kFormat, "the hostname", at);
-    out.set("hostname", std::string(host));
+    out.set("hostname", host);
     if (at.done()) return "";
     if (!at.take(' ')) return expected(kFormat, "' ' after the hostname", at);
     tag(at, out);
@@ -186,8 +186,8 @@ class Rfc3164 final : public LineParser {
         return;
       }
     }
-    out.set("appname", std::string(name));
-    if (!pid.empty()) out.set("procid", std::string(pid));
+    out.set("appname", name);
+    if (!pid.empty()) out.set("procid", pid);
     at.take(' ');
   }
 };

@@ -18,7 +18,9 @@ class LineParser {
   virtual ~LineParser() = default;
   /// Sets the fields `line` holds in `out` and returns ""; on a line it cannot
   /// read, returns the cause ("nginx_combined: expected ... at byte 12"),
-  /// leaving `out` in any state (the caller discards it).
+  /// leaving `out` in any state (the caller discards it). `out` comes empty,
+  /// holding `line` (Fields::hold), so a parser whose names are distinct may
+  /// add() them and text cut from `line` is not copied.
   virtual std::string parse(std::string_view line, Fields& out) const = 0;
   /// What the checker may know of the fields it sets (FieldChange).
   virtual FieldChange change() const = 0;

@@ -85,8 +85,8 @@ bool needs_quotes(std::string_view text) {
   return false;
 }
 
-void append_logfmt_value(std::string& out, const FieldValue& value) {
-  const auto* text = std::get_if<std::string>(&value);
+void append_logfmt_value(std::string& out, const FieldView& value) {
+  const auto* text = std::get_if<std::string_view>(&value);
   if (text == nullptr) {
     out += field_text(value);
     return;
@@ -99,7 +99,7 @@ void append_logfmt_value(std::string& out, const FieldValue& value) {
   append_json_string(out, *text);
 }
 
-void append_logfmt_pair(std::string& out, std::string_view name, const FieldValue& value) {
+void append_logfmt_pair(std::string& out, std::string_view name, const FieldView& value) {
   if (!out.empty() && out.back() != '\n') out += ' ';
   out += name;
   out += '=';
@@ -135,8 +135,8 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_json_value(std::string& out, const FieldValue& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) {
+void append_json_value(std::string& out, const FieldView& value) {
+  if (const auto* text = std::get_if<std::string_view>(&value)) {
     append_json_string(out, *text);
   } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
     fmt::format_to(std::back_inserter(out), "{}", *integer);
@@ -174,7 +174,7 @@ void append_logfmt(std::string& out, const Fields& fields) {
 void append_logfmt(std::string& out, const Message& message) {
   const Fields* fields = message.fields.get();
   if (fields == nullptr || fields->empty()) {
-    append_logfmt_pair(out, "message", FieldValue(std::string(message.payload.view())));
+    append_logfmt_pair(out, "message", message.payload.view());
     return;
   }
   append_logfmt(out, *fields);
@@ -227,8 +227,8 @@ void Template::render(std::string& out, const Message& message) const {
       out += piece.text;
     } else if (none) {
       if (piece.text == "message") out += message.payload.view();
-    } else if (const FieldValue* value = fields->find(piece.text)) {
-      if (const auto* text = std::get_if<std::string>(value)) {
+    } else if (auto value = fields->find(piece.text)) {
+      if (const auto* text = std::get_if<std::string_view>(&*value)) {
         out += *text;
       } else {
         out += field_text(*value);

@@ -18,7 +18,7 @@ namespace flow::fields {
 void append_json_string(std::string& out, std::string_view text);
 /// Appends `value` as JSON: text as a string, an integer or a finite
 /// decimal as a number, NaN and infinities as null.
-void append_json_value(std::string& out, const FieldValue& value);
+void append_json_value(std::string& out, const FieldView& value);
 /// Appends the fields as one JSON object; no fields: {"message": payload}.
 void append_json(std::string& out, const Message& message);
 /// Appends the fields as logfmt (`key=value key="two words"`); no fields: message=payload.

@@ -23,19 +23,19 @@ double estimate(int index) {
 
 }  // namespace
 
-std::optional<FieldValue> numeric(const FieldValue& value) {
-  const auto* text = std::get_if<std::string>(&value);
+std::optional<FieldView> numeric(const FieldView& value) {
+  const auto* text = std::get_if<std::string_view>(&value);
   if (text == nullptr) return value;
   const char* first = text->data();
   const char* last = first + text->size();
   std::int64_t integer = 0;
   if (auto [end, error] = std::from_chars(first, last, integer);
       error == std::errc() && end == last && first != last)
-    return FieldValue(integer);
+    return FieldView(integer);
   double decimal = 0;
   if (auto [end, error] = std::from_chars(first, last, decimal);
       error == std::errc() && end == last && first != last)
-    return FieldValue(decimal);
+    return FieldView(decimal);
   return std::nullopt;
 }
 
@@ -66,7 +66,7 @@ double Sketch::percentile(int percent) const {
   return positive_.empty() ? 0 : estimate(positive_.rbegin()->first);
 }
 
-void FieldStats::add(const FieldValue& value) {
+void FieldStats::add(const FieldView& value) {
   auto number = numeric(value);
   if (!number) return;
   const auto* integer = std::get_if<std::int64_t>(&*number);
@@ -88,14 +88,14 @@ void FieldStats::add(const FieldValue& value) {
   if (sketch_) sketch_->add(decimal);
 }
 
-FieldValue FieldStats::sum() const {
-  return integers_ ? FieldValue(integer_sum_) : FieldValue(sum_);
+FieldView FieldStats::sum() const {
+  return integers_ ? FieldView(integer_sum_) : FieldView(sum_);
 }
-FieldValue FieldStats::min() const {
-  return integers_ ? FieldValue(integer_min_) : FieldValue(min_);
+FieldView FieldStats::min() const {
+  return integers_ ? FieldView(integer_min_) : FieldView(min_);
 }
-FieldValue FieldStats::max() const {
-  return integers_ ? FieldValue(integer_max_) : FieldValue(max_);
+FieldView FieldStats::max() const {
+  return integers_ ? FieldView(integer_max_) : FieldView(max_);
 }
 
 }  // namespace flow::fields

@@ -13,7 +13,7 @@ namespace flow::fields {
 
 /// The value as a number: an integer, a decimal, or text that reads as one
 /// (`"200"`, `"0.25"`, as awk converts); nullopt for other text.
-std::optional<FieldValue> numeric(const FieldValue& value);
+std::optional<FieldView> numeric(const FieldView& value);
 
 /// Values into buckets whose bounds grow by a factor gamma = (1+a)/(1-a),
 /// a = 1%: every value of a bucket is within 1% of the bucket's estimate
@@ -39,12 +39,12 @@ class FieldStats {
     if (percentiles) sketch_.emplace();
   }
   /// Adds the field's value; text that is no number is left out.
-  void add(const FieldValue& value);
+  void add(const FieldView& value);
   std::uint64_t count() const { return count_; }
   /// Integers while every value was one (and their sum fits), else decimals.
-  FieldValue sum() const;
-  FieldValue min() const;
-  FieldValue max() const;
+  FieldView sum() const;
+  FieldView min() const;
+  FieldView max() const;
   double average() const { return sum_ / static_cast<double>(count_); }
   double percentile(int percent) const { return sketch_ ? sketch_->percentile(percent) : 0; }
 

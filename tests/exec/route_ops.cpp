@@ -45,7 +45,7 @@ class KeyMod final : public Operator {
   explicit KeyMod(std::int64_t k) : k_(k) {}
   void apply(Chunk& messages, OperatorContext&) override {
     for (auto& message : messages) {
-      message.fields.edit().set("user", FieldValue{fmt::format("u{}", number_of(message.payload) % k_)});
+      message.fields.edit().set("user", fmt::format("u{}", number_of(message.payload) % k_));
     }
   }
 
@@ -61,8 +61,8 @@ class Collect final : public Operator {
     std::lock_guard lock(recorder_->mutex);
     for (const auto& message : messages) {
       recorder_->collected[sink_].push_back(number_of(message.payload));
-      const auto* user = message.fields.find("user");
-      recorder_->collected_users[sink_].push_back(user == nullptr ? "" : field_text(*user));
+      auto user = message.fields.find("user");
+      recorder_->collected_users[sink_].push_back(user ? field_text(*user) : "");
     }
   }
 

@@ -43,7 +43,7 @@ class KeyValues final : public Operator {
         if (name == "t") {
           message.created = *origin_ + std::chrono::milliseconds(std::get<std::int64_t>(typed(value)));
         } else {
-          fields.set(name, typed(value));
+          fields.set(name, flow::view_of(typed(value)));
         }
       }
     }

@@ -138,8 +138,8 @@ TEST_CASE("count without by gives one row per window, and the balance of the sou
 namespace {
 
 std::string check_errors(const std::string& stage) {
-  auto text = fmt::format("pipeline p\nsource s = generate(count=1)\nstage c = {}\nsink o = discard()\ns -> c -> o\n",
-                          stage);
+  auto text = fmt::format(
+      "pipeline p\nsource s = generate(count=1)\nstage c = {}\nsink o = discard()\ns -> c -> o\n", stage);
   auto checked = flow::load_string("c.flow", text, flow::builtin_operators());
   return checked.pipeline ? "" : flow::render_all(*checked.source, checked.diagnostics);
 }
@@ -157,7 +157,8 @@ TEST_CASE("count and aggregate check their arguments with a caret on the one at 
   CHECK(check_errors("count(by=count)").find("the output would have the field 'count' twice") !=
         std::string::npos);
   CHECK(check_errors("count(by=\"a,,b\")").find("by: an empty field name") != std::string::npos);
-  CHECK(check_errors("aggregate(sum=bytes * 2)").find("expected a name such as 'status' or a string, got an expression") != std::string::npos);
+  CHECK(check_errors("aggregate(sum=bytes * 2)")
+            .find("expected a name such as 'status' or a string, got an expression") != std::string::npos);
   CHECK(check_errors("count(sum=bytes)").find("operator 'count' has no argument 'sum'") != std::string::npos);
 }
 

@@ -43,7 +43,7 @@ flow::Chunk format(const std::string& argument, flow::Chunk messages, std::int64
 flow::Message with_fields(std::vector<std::pair<std::string, flow::FieldValue>> fields) {
   flow::Message message;
   message.payload = "the line";
-  for (auto& [name, value] : fields) message.fields.edit().set(name, std::move(value));
+  for (auto& [name, value] : fields) message.fields.edit().set(name, flow::view_of(value));
   return message;
 }
 

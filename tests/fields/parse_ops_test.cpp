@@ -153,7 +153,7 @@ TEST_CASE("drop removes the named fields and leaves a message without them as it
   drop->apply(chunk, context);
   REQUIRE(chunk.size() == 2);
   REQUIRE(chunk[0].fields.get()->size() == 1);
-  CHECK(chunk[0].fields.get()->begin()->first == "a");
+  CHECK(chunk[0].fields.get()->at(0).name == "a");
   CHECK(chunk[1].fields.get() == copy.fields.get());
   CHECK(context.removed.empty());
 }

@@ -48,23 +48,23 @@ inline Parsed parse_format(const std::string& format, const std::vector<std::str
 
 /// The field as text (numbers included, as field_text writes them), or nullopt.
 inline std::optional<std::string> text(const Message& message, const std::string& name) {
-  const auto* value = message.fields.find(name);
-  if (value == nullptr) return std::nullopt;
+  auto value = message.fields.find(name);
+  if (!value) return std::nullopt;
   return field_text(*value);
 }
 
 /// The field when it is an integer, else nullopt.
 inline std::optional<std::int64_t> integer(const Message& message, const std::string& name) {
-  const auto* value = message.fields.find(name);
-  if (value == nullptr || !std::holds_alternative<std::int64_t>(*value)) return std::nullopt;
+  auto value = message.fields.find(name);
+  if (!value || !std::holds_alternative<std::int64_t>(*value)) return std::nullopt;
   return std::get<std::int64_t>(*value);
 }
 
 /// The field when it is text, else nullopt (a number is not text).
 inline std::optional<std::string> string(const Message& message, const std::string& name) {
-  const auto* value = message.fields.find(name);
-  if (value == nullptr || !std::holds_alternative<std::string>(*value)) return std::nullopt;
-  return std::get<std::string>(*value);
+  auto value = message.fields.find(name);
+  if (!value || !std::holds_alternative<std::string_view>(*value)) return std::nullopt;
+  return std::string(std::get<std::string_view>(*value));
 }
 
 /// 1 + the offset of `what` in `line`: the byte a cause names.
