@@ -1,13 +1,11 @@
-#!/ usr / bin / env python3
-""
-    "Compares a program's output with the reference's where bytes may differ
-    but the answer may not(bench / text.sh, workloads 6 and 7)
-        .
+#!/usr/bin/env python3
+"""Compares a program's output with the reference's where bytes may differ
+but the answer may not (bench/text.sh, workloads 6 and 7).
 
-    text_compare.py json REFERENCE OUTPUT #the same JSON objects,
-    line by line text_compare.py counts REFERENCE OUTPUT #the same count per status
+  text_compare.py json REFERENCE OUTPUT    # the same JSON objects, line by line
+  text_compare.py counts REFERENCE OUTPUT  # the same count per status
 
-        json : each line of both files is parsed; the objects must be equal (the
+json: each line of both files is parsed; the objects must be equal (the
 order of their keys aside) and come in the same order.
 counts: REFERENCE holds `status=S count=N` lines (awk's totals); OUTPUT holds
 count()'s rows, one per status per window (`status=S count=N window_start=...`);

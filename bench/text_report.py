@@ -59,7 +59,7 @@ def main():
         v = ok(w, p, key)
         return statistics.median(v) if v else None
 
-    lines = ["# flow on text (issue 13): bench/text.sh", ""]
+    lines = ["# flow on text (issues 13 and 25): bench/text.sh", ""]
     if a.input:
         lines += [f"Input: {a.input}.", ""]
     if a.machine:
@@ -69,7 +69,8 @@ def main():
         "measured by the script around GNU time (µs; it includes the few ms of starting time, timeout "
         "and sh, alike for every row), CPU = user + system of every process (GNU time, to the centisecond), peak RSS = the largest of any one process "
         "(for the pipeline: of sh, grep, sed, tr, sed, not their sum). Flow runs with `--quiet`. "
-        "Every output is compared with `cmp` to the tool's; a run that differs, fails or times out is "
+        "Every output is compared with `cmp` to the tool's (the access log's by text_compare.py: the same JSON "
+        "objects, the same counts per status); a run that differs, fails or times out is "
         "left out of the medians and listed. Ratio = flow's median ÷ the row's median (≤ 1.00: flow at "
         "least as fast / as frugal).",
         "",
