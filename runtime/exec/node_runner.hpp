@@ -223,6 +223,8 @@ class NodeRunner {
   void on_unblocked();
 
   // node_route.cpp (docs/dead_letters.md)
+  /// A batch reached a partitioned node: fails the run, naming the node.
+  void refuse_batch() const;
   /// Sends `messages` (emptied) along the dead-letter edge to `target`:
   /// marked, offered without credit; what does not fit is dropped there.
   void route(NodeId target, Chunk& messages);

@@ -69,6 +69,16 @@ std::size_t NodeRunner::partition_of(const Message& message) const {
   return static_cast<std::size_t>(hash % partitions_.size());
 }
 
+// A batch has no fields, so every batch would have the empty key and one
+// worker all of them; splitting it by its members' keys would give out more
+// messages than the room reserved for it. The run says so instead.
+void NodeRunner::refuse_batch() const {
+  state_.fail(
+      fmt::format("{} {} takes batches, but partition=by({}) keys single messages: put unbatch() "
+                  "before it, or batch() after it",
+                  to_string(node_.kind), node_.name, fmt::join(node_.partition_by, ", ")));
+}
+
 bool NodeRunner::claim_partition(Unit& unit, std::size_t max) {
   for (std::size_t looked = 0; looked < partitions_.size(); ++looked) {
     auto index = (next_partition_ + looked) % partitions_.size();
@@ -124,7 +134,10 @@ NodeRunner::Step NodeRunner::take_partitioned() {
       auto queued = partitioned_.load(std::memory_order_relaxed);
       if (queued < partition_cap_) inputs = take_input(taken, std::min(take, partition_cap_ - queued));
       kept = std::min(room.per_edge, taken.size());
-      for (auto& message : taken) partitions_[partition_of(message)].queue.push_back(std::move(message));
+      for (auto& message : taken) {
+        if (message.is_batch()) refuse_batch();
+        partitions_[partition_of(message)].queue.push_back(std::move(message));
+      }
       partitioned_.fetch_add(taken.size(), std::memory_order_acq_rel);
       partition_room_ += kept;
       in_.fetch_add(taken.size(), std::memory_order_relaxed);

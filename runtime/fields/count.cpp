@@ -99,7 +99,9 @@ class Counter final : public Operator {
   }
 
  private:
-  // Caller holds mutex_.
+  // Caller holds mutex_. A batch is its members, each counted by its own key
+  // and time, as where() and parse() read them: a batch has no fields, and
+  // as a carrier it would print its members' lines instead of the row.
   void take(Message& message, OperatorContext& context) {
     if (!origin_) origin_ = message.created;
     auto since = message.created - *origin_;
@@ -120,6 +122,10 @@ class Counter final : public Operator {
     if (slot.count != 1) {
       context.filtered(message);
       return;
+    if (message.is_batch()) {
+      for (auto& member : message.members) take(member, context);
+      return;
+    }
     }
     // The slot's first message goes on as its output (its receipt, source and
     // time): the source's balance holds, one message in for each that goes out.
