@@ -242,6 +242,9 @@ std::string NodeRunner::failure(const Unit& unit, std::size_t op, const char* ca
     where = "while flushing";
   } else if (unit.taken == 1) {
     where = fmt::format("on message {}", unit.first + 1);
+  } else if (unit.scattered) {
+    where = fmt::format("on one of {} messages of partition {} (the first: message {})", unit.taken,
+                        unit.partition, unit.first + 1);
   } else {
     where = fmt::format("on one of messages {}-{}", unit.first + 1, unit.first + unit.taken);
   }

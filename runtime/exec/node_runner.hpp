@@ -37,7 +37,7 @@ struct Unit {
   Chunk messages;
   std::size_t next_op = 0;       ///< index of the next operator to apply
   std::uint64_t seq = 0;         ///< emission order, for ordered nodes
-  std::uint64_t first = 0;       ///< the node's count of messages taken before these
+  std::uint64_t first = 0;       ///< messages the node took before these (before the first, if scattered)
   std::size_t taken = 0;         ///< messages taken from the input for this unit
   std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
   Clock::time_point started{};
@@ -47,6 +47,9 @@ struct Unit {
   /// A partitioned node (partition=by): the partition this unit holds until it is emitted; -1: none.
   std::ptrdiff_t partition = -1;
 };
+  /// A partitioned unit whose messages were not taken one after another
+  /// (other keys' came between): a failure names its first only.
+  bool scattered = false;
 
 /// What a TBB task hands a node: a fresh worker (null), or a unit whose timer
 /// wait is over (owned by the task from then on). A plain pointer keeps the
@@ -351,7 +354,8 @@ class NodeRunner {
   // worker at a time; guarded by take_mutex_ but for the atomic count.
   struct Partition {
     std::deque<Message> queue;
-    bool busy = false;  ///< a unit of it is being worked (or waits on the timer)
+    std::deque<std::uint64_t> numbers;  ///< per queued message: the node's count of messages taken before it
+    bool busy = false;                  ///< a unit of it is being worked (or waits on the timer)
   };
   std::vector<Partition> partitions_;  ///< empty: the node is not partitioned
   std::size_t next_partition_ = 0;     ///< where the next claim starts looking: no partition starves

@@ -85,9 +85,13 @@ bool NodeRunner::claim_partition(Unit& unit, std::size_t max) {
     auto& partition = partitions_[index];
     if (partition.busy || partition.queue.empty()) continue;
     auto count = std::min(max, partition.queue.size());
+    // A key's messages come between other keys': a failure names the right one.
+    unit.first = partition.numbers.front();
+    unit.scattered = partition.numbers[count - 1] - unit.first + 1 != count;
     for (std::size_t i = 0; i < count; ++i) {
       unit.messages.push_back(std::move(partition.queue.front()));
       partition.queue.pop_front();
+      partition.numbers.pop_front();
     }
     partition.busy = true;
     unit.partition = static_cast<std::ptrdiff_t>(index);
@@ -134,9 +138,13 @@ NodeRunner::Step NodeRunner::take_partitioned() {
       auto queued = partitioned_.load(std::memory_order_relaxed);
       if (queued < partition_cap_) inputs = take_input(taken, std::min(take, partition_cap_ - queued));
       kept = std::min(room.per_edge, taken.size());
+      // in_ changes only here, under this lock: it numbers the messages as they are taken.
+      auto number = in_.load(std::memory_order_relaxed);
       for (auto& message : taken) {
         if (message.is_batch()) refuse_batch();
-        partitions_[partition_of(message)].queue.push_back(std::move(message));
+        auto& partition = partitions_[partition_of(message)];
+        partition.queue.push_back(std::move(message));
+        partition.numbers.push_back(number++);
       }
       partitioned_.fetch_add(taken.size(), std::memory_order_acq_rel);
       partition_room_ += kept;
@@ -154,8 +162,6 @@ NodeRunner::Step NodeRunner::take_partitioned() {
   // More partitions may have work: recruit another worker while this one works.
   if (partitioned_.load(std::memory_order_acquire) > 0) schedule();
   unit.taken = unit.messages.size();
-  unit.first =
-      in_.load(std::memory_order_relaxed) - partitioned_.load(std::memory_order_relaxed) - unit.taken;
   unit.started = Clock::now();
   return run_unit(unit);
 }
