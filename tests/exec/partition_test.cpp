@@ -180,8 +180,8 @@ TEST_CASE("a message that fails in a partitioned node is named by its place in t
   REQUIRE(metrics.status == RunStatus::Failed);
   auto error = metrics.error.value_or("");
   auto number = failed_number(error);
-  CHECK(error == fmt::format("stage w failed on message {} (operator error_mod): bad message {}", number + 1,
-                             number));
+  CHECK(error ==
+        fmt::format("stage w failed on message {} (operator error_mod): bad message {}", number + 1, number));
 }
 
 TEST_CASE("a unit of a partition whose messages were not consecutive says so and names its first",
@@ -202,7 +202,8 @@ TEST_CASE("a unit of a partition whose messages were not consecutive says so and
   }
   REQUIRE(std::regex_search(
       error, match,
-      std::regex("^stage w failed on one of (\\d+) messages of partition (\\d) \\(the first: message (\\d+)\\) ")));
+      std::regex(
+          "^stage w failed on one of (\\d+) messages of partition (\\d) \\(the first: message (\\d+)\\) ")));
   auto first = std::stol(match[3]);
   CHECK(std::stoi(match[2]) == partition_of_key.at(number % 3));
   CHECK((first - 1) % 3 == number % 3);

@@ -23,7 +23,7 @@ Ran run_lines(const std::string& input, const std::string& body) {
   flow::test::write_file(ran.dir + "/in.log", input);
   auto text = fmt::format("pipeline p\nsource lines = read(\"{0}/in.log\")\n{1}", ran.dir,
                           fmt::format(fmt::runtime(body), fmt::arg("dir", ran.dir)));
-  auto registry = flow::builtin_operators();
+  const auto& registry = flow::builtin_operators();
   auto checked = flow::load_string("p.flow", text, registry);
   INFO(text);
   if (!checked.pipeline) FAIL(flow::render_all(*checked.source, checked.diagnostics));

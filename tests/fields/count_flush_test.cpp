@@ -6,9 +6,9 @@
 #include <algorithm>
 
 #include "ops/ops_test_support.hpp"
-#include "tests/fields/count_support.hpp"
 #include "process.hpp"
 #include "runtime/fields/count.hpp"
+#include "tests/fields/count_support.hpp"
 
 using namespace flow;
 using namespace flow::test;

@@ -23,7 +23,7 @@ TEST_CASE("two set() stages of 4 workers edit broadcast copies of the same field
       "s -> a -> ka\n"
       "s -> b -> kb\n",
       dir);
-  auto registry = flow::builtin_operators();
+  const auto& registry = flow::builtin_operators();
   auto checked = flow::load_string("share.flow", text, registry);
   INFO(text);
   if (!checked.pipeline) FAIL(flow::render_all(*checked.source, checked.diagnostics));

@@ -25,7 +25,7 @@ const char* const kRest = "s -> a -> w -> k\n";
 /// `text` rewritten with the knobs named in `values` (by their --set target)
 /// set as given and every other knob left at what the file says.
 std::string rewritten(const std::string& text, const std::map<std::string, std::uint64_t>& values,
-                      Vary vary = {true, false}) {
+                      const Vary& vary = {true, false}) {
   auto source = std::make_shared<SourceFile>(SourceFile{"t.flow", text});
   auto loaded = load(source, builtin_operators());
   INFO(render_all(*source, loaded.diagnostics));
