@@ -80,12 +80,14 @@ std::string without_spaces(std::string_view target) {
 
 std::optional<Override> parse_override(const std::string& text, std::string& error) {
   auto equals = text.find('=');
-  auto dot = text.find('.');
+  // The key follows the last '.' before the '=': an edge from a labeled
+  // output has one more (`r.errors->k.capacity=9`); a value may have some.
+  auto dot = equals == std::string::npos ? text.find('.') : text.rfind('.', equals);
   if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 ||
       dot + 1 == equals) {
     error = fmt::format(
         "'{}' is not NODE.KEY=VALUE or FROM->TO.KEY=VALUE (e.g. ingest.count=1000, "
-        "ingest->work.capacity=12)",
+        "ingest->work.capacity=12, r.errors->errs.capacity=4)",
         text);
     return std::nullopt;
   }

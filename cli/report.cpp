@@ -53,7 +53,7 @@ std::vector<std::string> edge_rows(const RunMetrics& snapshot, const RunMetrics*
     const EdgeMetrics* before = previous && i < previous->edges.size() ? &previous->edges[i] : nullptr;
     auto fill = fmt::format("{}/{}", edge.held, format_capacity(edge.capacity));
     // A dead-letter edge with the summary's dashed arrow (the pipe's report_line keeps `->` for parsers).
-    auto name = edge.from + (edge.dead_letter ? " \u21e2 " : " -> ") + edge.to;
+    auto name = edge.leaves() + (edge.dead_letter ? " \u21e2 " : " -> ") + edge.to;
     rows.push_back(fmt::format("{:<28} {:>9} {:<22} {:>9} {:>9} {:>8} {:>9}", name, fill, bar(edge),
                                format_rate(rate(edge.in, before ? before->in : 0, interval)),
                                format_rate(rate(edge.out, before ? before->out : 0, interval)), edge.dropped,
@@ -81,7 +81,7 @@ std::vector<std::string> node_rows(const RunMetrics& snapshot, const RunMetrics*
 std::string report_line(const RunMetrics& snapshot) {
   auto line = fmt::format("[{:.2f}s]", snapshot.elapsed_s);
   for (const auto& edge : snapshot.edges) {
-    line += fmt::format(" {}->{} {}/{}", edge.from, edge.to, edge.held, format_capacity(edge.capacity));
+    line += fmt::format(" {}->{} {}/{}", edge.leaves(), edge.to, edge.held, format_capacity(edge.capacity));
   }
   auto bottleneck = snapshot.bottleneck.node.empty() ? std::string("-") : snapshot.bottleneck.node;
   return line + " | bottleneck " + bottleneck;

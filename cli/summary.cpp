@@ -65,7 +65,8 @@ std::string counts_lines(const RunMetrics& metrics) {
 // route, never declared) drawn with a dashed arrow and said to be one.
 std::string edge_label(const EdgeMetrics& edge) {
   if (edge.dead_letter) return fmt::format("{} ⇢ {} (dead letters)", edge.from, edge.to);
-  return edge.from + " -> " + edge.to + (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
+  return edge.leaves() + " -> " + edge.to +
+         (edge.transport.empty() ? "" : fmt::format(" ({})", edge.transport));
 }
 
 std::string edge_table(const RunMetrics& metrics) {

@@ -128,6 +128,14 @@ class Operator {
   /// flushed, and the flush itself. The runtime also flushes at end of input.
   virtual std::optional<Clock::time_point> flush_deadline() const { return std::nullopt; }
   virtual void flush(Chunk& out) { (void)out; }
+  /// flush, giving out at most `most` messages: the runtime has room
+  /// downstream for that many. An operator whose flush may give more (count:
+  /// a row per key) keeps the rest for the next flush and its
+  /// flush_deadline past meanwhile; the default gives everything.
+  virtual void flush_some(Chunk& out, std::size_t most) {
+    (void)most;
+    flush(out);
+  }
   /// Called when the node's input has ended, before its end-of-input flushes
   /// (maybe more than once): an operator that flushes by time (count's
   /// windows) gives up everything it holds from then on.

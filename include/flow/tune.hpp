@@ -92,8 +92,9 @@ bool asks_for_less_memory(const std::vector<Goal>& goals);
 struct Knob {
   enum class Kind { Capacity, Workers };
   Kind kind = Kind::Capacity;
-  std::size_t index = 0;      ///< the EdgeId or NodeId in the pipeline
-  std::string target;         ///< as an Override names it: "a->b" or the node's name
+  std::size_t index = 0;  ///< the EdgeId or NodeId in the pipeline
+  std::string
+      target;  ///< as an Override names it: "a->b", "r.errors->b" (from a labeled output) or the node's name
   std::string label;          ///< for a table: "a -> b", "service workers"
   std::uint64_t now = 0;      ///< what the file (with its overrides) gives
   std::uint64_t ceiling = 0;  ///< the most the search tries

@@ -1,7 +1,7 @@
 #include "runtime/check/overrides.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "grammar/parser.hpp"
 #include "runtime/check/arguments.hpp"
@@ -74,12 +74,24 @@ std::string apply_one(const OperatorRegistry& registry, Pipeline& pipeline, cons
 
 constexpr std::string_view kArrow = "->";
 
-bool names_edge(const Override& change) { return change.node.find(kArrow) != std::string::npos; }
+bool names_edge(const Override& change) {
+  return change.node.find(kArrow) != std::string::npos;
+}
+
+/// Where the edge leaves, as the file writes it: `r.errors` from a labeled
+/// output (route), so that `r.a -> k` and `r.b -> k` are two targets.
+std::string leaves(const Pipeline& pipeline, const Edge& edge) {
+  const auto& from = pipeline.nodes[edge.from].name;
+  return edge.output.empty() ? from : from + "." + edge.output;
+}
+
+std::string target_of(const Pipeline& pipeline, const Edge& edge) {
+  return leaves(pipeline, edge) + std::string(kArrow) + pipeline.nodes[edge.to].name;
+}
 
 std::optional<EdgeId> find_edge(const Pipeline& pipeline, const std::string& target) {
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
-    const auto& edge = pipeline.edges[id];
-    if (pipeline.nodes[edge.from].name + std::string(kArrow) + pipeline.nodes[edge.to].name == target) return id;
+    if (target_of(pipeline, pipeline.edges[id]) == target) return id;
   }
   return std::nullopt;
 }
@@ -91,9 +103,10 @@ std::string unknown_edge(const Pipeline& pipeline, const std::string& target) {
   auto arrow = target.find(kArrow);
   auto from = target.substr(0, arrow), to = target.substr(arrow + kArrow.size());
   for (const auto& edge : pipeline.edges) {
-    const auto &a = pipeline.nodes[edge.from].name, &b = pipeline.nodes[edge.to].name;
-    names.push_back(a + std::string(kArrow) + b);
-    if (a == from || b == to) touching.push_back(names.back());
+    names.push_back(target_of(pipeline, edge));
+    if (leaves(pipeline, edge) == from || pipeline.nodes[edge.from].name == from ||
+        pipeline.nodes[edge.to].name == to)
+      touching.push_back(names.back());
   }
   auto message = unknown_name("edge", target, names);
   if (message.find("did you mean") != std::string::npos || touching.empty()) return message;

@@ -31,6 +31,7 @@ void collect_edges(const RunParts& parts, RunMetrics& metrics) {
     EdgeMetrics edge = parts.edges[id]->snapshot();
     edge.from = pipeline.nodes[pipeline.edges[id].from].name;
     edge.to = pipeline.nodes[pipeline.edges[id].to].name;
+    edge.output = pipeline.edges[id].output;
     metrics.edges.push_back(std::move(edge));
   }
 }

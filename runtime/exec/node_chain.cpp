@@ -99,7 +99,7 @@ bool NodeRunner::run_tail(Unit& unit, std::shared_ptr<Unit>* suspended) {
   if (unit.flushing) {
     unit.flushing = false;
     tail_flush_pending_.store(false);
-    flush_operator(unit.next_op++, unit.messages);
+    flush_operator(unit.next_op++, unit.messages, unit.flush_most);
   }
   return run_ops(unit, ops_.chain.size(), suspended);
 }
@@ -242,6 +242,9 @@ std::string NodeRunner::failure(const Unit& unit, std::size_t op, const char* ca
     where = "while flushing";
   } else if (unit.taken == 1) {
     where = fmt::format("on message {}", unit.first + 1);
+  } else if (unit.scattered) {
+    where = fmt::format("on one of {} messages of partition {} (the first: message {})", unit.taken,
+                        unit.partition, unit.first + 1);
   } else {
     where = fmt::format("on one of messages {}-{}", unit.first + 1, unit.first + unit.taken);
   }
@@ -273,8 +276,12 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
     Unit unit;
     unit.next_op = i + 1;
     unit.started = now;
-    // A flushed batch is one message: it needs room downstream like any other.
-    unit.reserved = reserve_room(1).per_edge;
+    // What a flush gives needs room downstream like any other message: a
+    // batch is one, count's rows may be thousands. A unit's worth of room,
+    // and the operator gives no more; the rest goes at the next flush.
+    const Room room = reserve_room(unit_limit_.max);
+    unit.reserved = room.per_edge;
+    unit.flush_most = room.messages;
     if (unit.reserved == 0) {
       input_.found();  // room alone lets the flush go on
       if (!everything) flush_wanted_.store(true);  // tried again once the edge has room
@@ -297,7 +304,7 @@ NodeRunner::Step NodeRunner::flush_due(bool everything) {
         unit.flushing = true;
         tail_flush_pending_.store(true);
       } else {
-        flush_operator(i, unit.messages);
+        flush_operator(i, unit.messages, unit.flush_most);
       }
       if (unit.messages.empty() && !unit.flushing) {
         release_outputs(unit.reserved);

@@ -10,9 +10,9 @@
 
 namespace flow::exec {
 
-void NodeRunner::flush_operator(std::size_t op, Chunk& out) {
+void NodeRunner::flush_operator(std::size_t op, Chunk& out, std::size_t most) {
   if (ledgers_[op] == nullptr) {
-    ops_.chain[op]->flush(out);  // flow's own: it says what it changed
+    ops_.chain[op]->flush_some(out, most);  // flow's own: it says what it changed
     if (auto delta = ops_.chain[op]->flush_resized(); delta != 0) state_.resized(delta, origins_[op].note);
     return;
   }
@@ -20,7 +20,7 @@ void NodeRunner::flush_operator(std::size_t op, Chunk& out) {
   if (guarded(op)) guard.emplace(state_);
   try {
     Running running(origins_[op].note.c_str(), guard ? &*guard : nullptr);
-    ops_.chain[op]->flush(out);
+    ops_.chain[op]->flush_some(out, most);
   } catch (...) {
     if (!guard || !guard->tripped()) throw;  // fails the run naming the node (NodeRunner::work)
   }

@@ -37,15 +37,19 @@ struct Unit {
   Chunk messages;
   std::size_t next_op = 0;       ///< index of the next operator to apply
   std::uint64_t seq = 0;         ///< emission order, for ordered nodes
-  std::uint64_t first = 0;       ///< the node's count of messages taken before these
+  std::uint64_t first = 0;       ///< messages the node took before these (before the first, if scattered)
   std::size_t taken = 0;         ///< messages taken from the input for this unit
   std::size_t reserved = 0;      ///< room claimed on each output edge that gives credit
+  std::size_t flush_most = 0;    ///< a flush unit: the most messages the flush may give (the room reserved)
   Clock::time_point started{};
   bool flushing = false;  ///< ordered tail: flush operator `next_op` at this unit's turn, then go on
   /// A node with labeled outputs: per message, the label it leaves by (route fills it).
   std::vector<std::uint32_t> routes;
   /// A partitioned node (partition=by): the partition this unit holds until it is emitted; -1: none.
   std::ptrdiff_t partition = -1;
+  /// A partitioned unit whose messages were not taken one after another
+  /// (other keys' came between): a failure names its first only.
+  bool scattered = false;
 };
 
 /// What a TBB task hands a node: a fresh worker (null), or a unit whose timer
@@ -153,8 +157,9 @@ class NodeRunner {
                     std::size_t messages_before, Chunk* input);
 
   // node_foreign.cpp
-  /// Flushes operator `op` into `out`; a foreign one's output is counted (Ledger).
-  void flush_operator(std::size_t op, Chunk& out);
+  /// Flushes operator `op` into `out`, `most` messages at most (the room
+  /// reserved for them); a foreign one's output is counted (Ledger).
+  void flush_operator(std::size_t op, Chunk& out, std::size_t most);
   /// After a call of foreign operator `op` that took `before` (`taken`
   /// messages) and left `out`: what it made and kept, counted (Ledger), and
   /// how much payload it makes per message taken (memory_room).
@@ -218,6 +223,8 @@ class NodeRunner {
   /// The unit was emitted: its partition is free for the next worker.
   void release_partition(const Unit& unit);
   std::size_t partition_of(const Message& message) const;
+  /// A batch reached a partitioned node: fails the run, naming the node.
+  void refuse_batch() const;
   void offer(std::size_t output, Chunk& messages, std::size_t reserved);
   void deliver(Chunk& messages);
   void on_unblocked();
@@ -349,7 +356,8 @@ class NodeRunner {
   // worker at a time; guarded by take_mutex_ but for the atomic count.
   struct Partition {
     std::deque<Message> queue;
-    bool busy = false;  ///< a unit of it is being worked (or waits on the timer)
+    std::deque<std::uint64_t> numbers;  ///< per queued message: the node's count of messages taken before it
+    bool busy = false;                  ///< a unit of it is being worked (or waits on the timer)
   };
   std::vector<Partition> partitions_;  ///< empty: the node is not partitioned
   std::size_t next_partition_ = 0;     ///< where the next claim starts looking: no partition starves

@@ -69,15 +69,29 @@ std::size_t NodeRunner::partition_of(const Message& message) const {
   return static_cast<std::size_t>(hash % partitions_.size());
 }
 
+// A batch has no fields, so every batch would have the empty key and one
+// worker all of them; splitting it by its members' keys would give out more
+// messages than the room reserved for it. The run says so instead.
+void NodeRunner::refuse_batch() const {
+  state_.fail(
+      fmt::format("{} {} takes batches, but partition=by({}) keys single messages: put unbatch() "
+                  "before it, or batch() after it",
+                  to_string(node_.kind), node_.name, fmt::join(node_.partition_by, ", ")));
+}
+
 bool NodeRunner::claim_partition(Unit& unit, std::size_t max) {
   for (std::size_t looked = 0; looked < partitions_.size(); ++looked) {
     auto index = (next_partition_ + looked) % partitions_.size();
     auto& partition = partitions_[index];
     if (partition.busy || partition.queue.empty()) continue;
     auto count = std::min(max, partition.queue.size());
+    // A key's messages come between other keys': a failure names the right one.
+    unit.first = partition.numbers.front();
+    unit.scattered = partition.numbers[count - 1] - unit.first + 1 != count;
     for (std::size_t i = 0; i < count; ++i) {
       unit.messages.push_back(std::move(partition.queue.front()));
       partition.queue.pop_front();
+      partition.numbers.pop_front();
     }
     partition.busy = true;
     unit.partition = static_cast<std::ptrdiff_t>(index);
@@ -124,7 +138,14 @@ NodeRunner::Step NodeRunner::take_partitioned() {
       auto queued = partitioned_.load(std::memory_order_relaxed);
       if (queued < partition_cap_) inputs = take_input(taken, std::min(take, partition_cap_ - queued));
       kept = std::min(room.per_edge, taken.size());
-      for (auto& message : taken) partitions_[partition_of(message)].queue.push_back(std::move(message));
+      // in_ changes only here, under this lock: it numbers the messages as they are taken.
+      auto number = in_.load(std::memory_order_relaxed);
+      for (auto& message : taken) {
+        if (message.is_batch()) refuse_batch();
+        auto& partition = partitions_[partition_of(message)];
+        partition.queue.push_back(std::move(message));
+        partition.numbers.push_back(number++);
+      }
       partitioned_.fetch_add(taken.size(), std::memory_order_acq_rel);
       partition_room_ += kept;
       in_.fetch_add(taken.size(), std::memory_order_relaxed);
@@ -141,8 +162,6 @@ NodeRunner::Step NodeRunner::take_partitioned() {
   // More partitions may have work: recruit another worker while this one works.
   if (partitioned_.load(std::memory_order_acquire) > 0) schedule();
   unit.taken = unit.messages.size();
-  unit.first =
-      in_.load(std::memory_order_relaxed) - partitioned_.load(std::memory_order_relaxed) - unit.taken;
   unit.started = Clock::now();
   return run_unit(unit);
 }

@@ -3,6 +3,7 @@
 // (docs/windows.md).
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,15 @@ struct Window {
   std::optional<std::size_t> other;
 };
 
+/// A window going out, a flush's room of rows at a time: taken out of the
+/// open ones, so a message for it from here on opens it again (late).
+struct Closing {
+  std::int64_t index = 0;
+  Window window;
+  std::size_t next = 0;  ///< the next slot to give out
+  std::string start, end;
+};
+
 class Counter final : public Operator {
  public:
   explicit Counter(CountSpec spec)
@@ -67,6 +77,7 @@ class Counter final : public Operator {
 
   std::optional<Clock::time_point> flush_deadline() const override {
     std::lock_guard lock(mutex_);
+    if (closing_) return window_start(closing_->index + 1);  // past: its other rows are due
     if (windows_.empty()) return std::nullopt;
     return window_start(windows_.begin()->first + 1);
   }
@@ -76,14 +87,20 @@ class Counter final : public Operator {
     ended_ = true;
   }
 
-  void flush(Chunk& out) override {
+  void flush(Chunk& out) override { flush_some(out, std::numeric_limits<std::size_t>::max()); }
+
+  // A window of max_keys rows may be more than the room downstream: the
+  // rows go out `most` at a time, so an edge never holds past its capacity.
+  void flush_some(Chunk& out, std::size_t most) override {
     std::lock_guard lock(mutex_);
     auto now = Clock::now();
-    while (!windows_.empty() && (ended_ || window_start(windows_.begin()->first + 1) <= now)) {
-      emit(windows_.begin()->first, windows_.begin()->second, out);
-      closed_below_ =
-          std::max(closed_below_.value_or(windows_.begin()->first + 1), windows_.begin()->first + 1);
-      windows_.erase(windows_.begin());
+    std::size_t given = 0;
+    while (given < most) {
+      if (!closing_ && !close_next(now)) return;
+      given += emit(*closing_, out, most - given);
+      if (closing_->next < closing_->window.slots.size()) return;
+      closing_.reset();
+      windows_done_.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -99,8 +116,14 @@ class Counter final : public Operator {
   }
 
  private:
-  // Caller holds mutex_.
+  // Caller holds mutex_. A batch is its members, each counted by its own key
+  // and time, as where() and parse() read them: a batch has no fields, and
+  // as a carrier it would print its members' lines instead of the row.
   void take(Message& message, OperatorContext& context) {
+    if (message.is_batch()) {
+      for (auto& member : message.members) take(member, context);
+      return;
+    }
     if (!origin_) origin_ = message.created;
     auto since = message.created - *origin_;
     // Floor division: a message older than the first one (another worker's) falls in an earlier window.
@@ -184,15 +207,32 @@ class Counter final : public Operator {
                    std::chrono::duration_cast<std::chrono::system_clock::duration>(at - clock_origin_));
   }
 
-  void emit(std::int64_t index, Window& window, Chunk& out) {
+  // Caller holds mutex_: the first open window, when it is due, becomes closing_.
+  bool close_next(Clock::time_point now) {
+    if (windows_.empty()) return false;
+    auto first = windows_.begin();
+    if (!ended_ && window_start(first->first + 1) > now) return false;
+    closed_below_ = std::max(closed_below_.value_or(first->first + 1), first->first + 1);
+    Closing& closing = closing_.emplace();
+    closing.index = first->first;
+    closing.window = std::move(first->second);
+    windows_.erase(first);
+    Window& window = closing.window;
     // The overflow row goes last, after the keys in the order they came.
     if (window.other && *window.other + 1 != window.slots.size()) {
       std::rotate(window.slots.begin() + static_cast<std::ptrdiff_t>(*window.other),
                   window.slots.begin() + static_cast<std::ptrdiff_t>(*window.other) + 1, window.slots.end());
     }
-    auto start = wall_time(window_start(index));
-    auto end = wall_time(window_start(index + 1));
-    for (auto& slot : window.slots) {
+    closing.start = wall_time(window_start(closing.index));
+    closing.end = wall_time(window_start(closing.index + 1));
+    return true;
+  }
+
+  /// Gives out up to `most` rows of the closing window; returns how many.
+  std::size_t emit(Closing& closing, Chunk& out, std::size_t most) {
+    std::size_t given = 0;
+    for (; given < most && closing.next < closing.window.slots.size(); ++given) {
+      Slot& slot = closing.window.slots[closing.next++];
       Message& row = slot.carrier;
       Fields& fields = row.fields.edit();
       fields.reserve(spec_.by.size() + 3 + spec_.aggregations.size());
@@ -200,15 +240,15 @@ class Counter final : public Operator {
       fields.set("count", static_cast<std::int64_t>(slot.count));
       for (std::size_t i = 0; i < spec_.aggregations.size(); ++i)
         aggregate(spec_.aggregations[i], slot, i, fields);
-      fields.set("window_start", start);
-      fields.set("window_end", end);
+      fields.set("window_start", closing.start);
+      fields.set("window_end", closing.end);
       std::string text;
       append_logfmt(text, fields);
       made_bytes_ += static_cast<std::int64_t>(text.size());
       row.payload = std::move(text);
       out.push_back(std::move(row));
     }
-    windows_done_.fetch_add(1, std::memory_order_relaxed);
+    return given;
   }
 
   void aggregate(const Aggregation& aggregation, const Slot& slot, std::size_t i, Fields& fields) const {
@@ -245,6 +285,7 @@ class Counter final : public Operator {
   mutable std::mutex mutex_;
   std::optional<Clock::time_point> origin_;  ///< the first message's time: window 0 starts there
   std::map<std::int64_t, Window> windows_;   ///< open, by index
+  std::optional<Closing> closing_;           ///< the window whose rows are going out
   bool ended_ = false;
   std::optional<std::int64_t> closed_below_;  ///< every window before this one went out
   std::int64_t made_bytes_ = 0;

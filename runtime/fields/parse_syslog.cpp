@@ -19,12 +19,15 @@ constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May",
                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /// `<PRI>`: sets priority, facility and severity; false when it is not there.
+/// to_integer takes a '-', and a negative value would index the names below
+/// it: `<-1>` is no priority.
 bool priority(Cursor& at, Fields& out) {
   auto start = at;
   if (!at.take('<')) return false;
   auto digits = at.until_any(">");
   std::int64_t value = 0;
-  if (digits.empty() || digits.size() > 3 || !to_integer(digits, value) || value > 191 || !at.take('>')) {
+  if (digits.empty() || digits.size() > 3 || !to_integer(digits, value) || value < 0 || value > 191 ||
+      !at.take('>')) {
     at = start;
     return false;
   }
@@ -130,7 +133,10 @@ class Rfc3164 final : public LineParser {
   std::string parse(std::string_view line, Fields& out) const override {
     static constexpr const char* kFormat = "syslog_rfc3164";
     Cursor at(line);
-    priority(at, out);  // optional: the files syslog daemons write have none
+    // Optional (the files syslog daemons write have none), but a line that
+    // opens one must close it: no timestamp starts with '<'.
+    if (!priority(at, out) && at.peek() == '<')
+      return expected(kFormat, "a priority from 0 to 191 in '<...>'", at);
     if (!timestamp(at.rest())) return expected(kFormat, "a timestamp such as 'Oct 11 22:14:15'", at);
     out.set("timestamp", at.rest().substr(0, 15));
     at.skip(15);

@@ -5,6 +5,7 @@
 // no route (to `_unmatched`).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "flow/expression.hpp"
@@ -53,6 +54,10 @@ class Route final : public Operator {
     if (outputs == nullptr)
       throw std::runtime_error("route must end the chain of a node with labeled outputs");
     const auto now = Clock::now();
+    if (std::any_of(messages.begin(), messages.end(), [](const Message& m) { return m.is_batch(); })) {
+      route_batches(messages, *outputs, context, now);
+      return;
+    }
     std::size_t kept = 0;
     for (std::size_t i = 0; i < messages.size(); ++i) {
       auto label = pick(messages[i], now);
@@ -74,6 +79,59 @@ class Route final : public Operator {
       if (conditions_[label].expression->holds(message, now)) return label;
     }
     return conditions_.size();
+  }
+
+  // A batch has no fields of its own: each member is routed by its own, and
+  // the members of one label leave together as one batch, in their order
+  // (as where() and parse() work member by member). One batch in gives at
+  // most one message per output, so the room the node reserved per message
+  // on each output still holds.
+  void route_batches(Chunk& messages, std::vector<std::uint32_t>& outputs, OperatorContext& context,
+                     Clock::time_point now) const {
+    Chunk routed;
+    routed.reserve(messages.size());
+    std::vector<Chunk> by_label(conditions_.size());
+    for (auto& message : messages) {
+      if (!message.is_batch()) {
+        if (auto label = pick(message, now); label == conditions_.size()) {
+          context.filtered(message);
+        } else {
+          outputs.push_back(static_cast<std::uint32_t>(label));
+          routed.push_back(std::move(message));
+        }
+        continue;
+      }
+      split_batch(message, by_label, context, now);
+      for (std::size_t label = 0; label < by_label.size(); ++label) {
+        if (by_label[label].empty()) continue;
+        outputs.push_back(static_cast<std::uint32_t>(label));
+        routed.push_back(batch_of(std::move(by_label[label]), message.dead_letter != 0));
+        by_label[label].clear();
+      }
+    }
+    messages = std::move(routed);
+  }
+
+  void split_batch(Message& batch, std::vector<Chunk>& by_label, OperatorContext& context,
+                   Clock::time_point now) const {
+    for (auto& member : batch.members) {
+      auto label = pick(member, now);
+      if (label == conditions_.size()) {
+        context.filtered(member);
+      } else {
+        by_label[label].push_back(std::move(member));
+      }
+    }
+  }
+
+  /// A batch of `members`, stamped as batch() stamps one: its first member's source and time.
+  static Message batch_of(Chunk members, bool dead_letter) {
+    Message batch;
+    batch.source = members.front().source;
+    batch.created = members.front().created;
+    batch.dead_letter = dead_letter ? 1 : 0;
+    batch.members = std::move(members);
+    return batch;
   }
 
   std::vector<Condition> conditions_;

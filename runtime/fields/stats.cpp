@@ -2,8 +2,9 @@
 #include "runtime/fields/stats.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+
+#include "runtime/fields/expr_program.hpp"
 
 namespace flow::fields {
 namespace {
@@ -23,23 +24,25 @@ double estimate(int index) {
 
 }  // namespace
 
+// One rule for text that reads as a number, the expressions' (blanks around
+// it and a leading '+' allowed); nan and inf are no numbers, whether text or
+// a decimal a field already holds: they would poison the sum, min and max,
+// and the sketch's bucket index.
 std::optional<FieldView> numeric(const FieldView& value) {
+  if (const auto* decimal = std::get_if<double>(&value)) {
+    if (!std::isfinite(*decimal)) return std::nullopt;
+    return value;
+  }
   const auto* text = std::get_if<std::string_view>(&value);
   if (text == nullptr) return value;
-  const char* first = text->data();
-  const char* last = first + text->size();
-  std::int64_t integer = 0;
-  if (auto [end, error] = std::from_chars(first, last, integer);
-      error == std::errc() && end == last && first != last)
-    return FieldView(integer);
-  double decimal = 0;
-  if (auto [end, error] = std::from_chars(first, last, decimal);
-      error == std::errc() && end == last && first != last)
-    return FieldView(decimal);
+  auto number = expr::number_from_text(*text);
+  if (number.kind == expr::Val::Kind::Int) return FieldView(number.integer);
+  if (number.kind == expr::Val::Kind::Dec) return FieldView(number.decimal);
   return std::nullopt;
 }
 
 void Sketch::add(double value) {
+  if (!std::isfinite(value)) return;  // its bucket index would be a NaN or inf cast to int
   ++count_;
   if (std::fabs(value) < kZero) {
     ++zeros_;

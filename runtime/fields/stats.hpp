@@ -11,8 +11,9 @@
 
 namespace flow::fields {
 
-/// The value as a number: an integer, a decimal, or text that reads as one
-/// (`"200"`, `"0.25"`, as awk converts); nullopt for other text.
+/// The value as a number: an integer, a finite decimal, or text that reads
+/// as one by expr::number_from_text (`"200"`, `" 0.25"`, `"+5"`, as awk
+/// converts); nullopt for other text, nan and inf.
 std::optional<FieldView> numeric(const FieldView& value);
 
 /// Values into buckets whose bounds grow by a factor gamma = (1+a)/(1-a),
@@ -22,6 +23,7 @@ std::optional<FieldView> numeric(const FieldView& value);
 class Sketch {
  public:
   static constexpr double kAccuracy = 0.01;
+  /// Adds `value`; nan and inf are left out.
   void add(double value);
   /// The value of nearest rank ceil(percent/100 * n) (1 at least), within 1%.
   double percentile(int percent) const;

@@ -29,6 +29,7 @@ RunMetrics unstarted_metrics(const Pipeline& pipeline) {
     EdgeMetrics counts;
     counts.from = pipeline.nodes[edge.from].name;
     counts.to = pipeline.nodes[edge.to].name;
+    counts.output = edge.output;
     counts.capacity = edge.capacity;
     counts.policy = edge.overflow;
     counts.dead_letter = edge.dead_letter;

@@ -173,7 +173,7 @@ const EdgeMetrics* find_edge_metrics(const Pipeline& pipeline, const RunMetrics&
   const Edge& edge = pipeline.edges.at(id);
   const auto& from = pipeline.nodes.at(edge.from).name;
   const auto& to = pipeline.nodes.at(edge.to).name;
-  auto ends = [&](const EdgeMetrics& e) { return e.from == from && e.to == to; };
+  auto ends = [&](const EdgeMetrics& e) { return e.from == from && e.to == to && e.output == edge.output; };
   // Runs list edges in the pipeline's order: the place decides, whatever else the file says.
   if (id < run.edges.size() && run.edges.size() == pipeline.edges.size() && ends(run.edges[id]))
     return &run.edges[id];

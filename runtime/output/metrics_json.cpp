@@ -53,6 +53,9 @@ Json edge_json(const EdgeMetrics& e) {
             {"full_s", e.full_s},
             {"expired", e.expired},
             {"dead_lettered", e.dead_lettered}};
+  // Only an edge from a labeled output (route) names it: two edges `r.a -> k`
+  // and `r.b -> k` are told apart, and other runs keep their JSON as it was.
+  if (!e.output.empty()) json["output"] = e.output;
   // Only dead-letter edges say so, as only cut edges carry a transport.
   if (e.dead_letter) json["dead_letter"] = true;
   // Only cut edges carry these: a run in one process keeps its JSON as it was.
@@ -205,6 +208,7 @@ EdgeMetrics read_edge(const Json& j, const std::string& at) {
   EdgeMetrics e;
   e.from = text_of(j, at, "from");
   e.to = text_of(j, at, "to");
+  e.output = text_of(j, at, "output", false);
   if (field(j, at, "capacity", true) != nullptr) e.capacity = optional_count(j, at, "capacity");
   e.policy = enum_of(j, at, "policy", {Overflow::Block, Overflow::DropNewest, Overflow::DropOldest, Overflow::Fail});
   e.in = count_of(j, at, "in");

@@ -66,7 +66,7 @@ class Exposition {
 };
 
 std::string edge_name(const EdgeMetrics& edge) {
-  return fmt::format("{} -> {}", edge.from, edge.to);
+  return fmt::format("{} -> {}", edge.leaves(), edge.to);
 }
 
 // One family with a sample per edge: `value` reads the number off an EdgeMetrics.

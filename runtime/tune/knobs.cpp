@@ -42,7 +42,9 @@ std::vector<Knob> every_knob(const Pipeline& pipeline, bool below_file) {
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
     const auto& edge = pipeline.edges[id];
     if (!edge.capacity) continue;
-    auto target = fmt::format("{}->{}", pipeline.nodes[edge.from].name, pipeline.nodes[edge.to].name);
+    // As --set names it: `r.errors->k` for an edge from a labeled output (route).
+    auto target = fmt::format("{}{}{}->{}", pipeline.nodes[edge.from].name, edge.output.empty() ? "" : ".",
+                              edge.output, pipeline.nodes[edge.to].name);
     knobs.push_back({Knob::Kind::Capacity, id, target, pipeline.edge_name(id), *edge.capacity,
                      capacity_ceiling(*edge.capacity), below_file ? 1 : *edge.capacity});
   }
@@ -80,18 +82,23 @@ std::string why_not_a_knob(const Pipeline& pipeline, const std::string& word) {
     return fmt::format("'{}': flow tune varies an edge's capacity and a node's workers, not '{}'", word, key);
   }
   if (arrow == std::string::npos) return fmt::format("'{}': capacity is an edge's: FROM->TO.capacity", word);
-  auto from = target.substr(0, arrow);
+  auto leaves = target.substr(0, arrow);
   auto to = target.substr(arrow + 2);
+  // `r.errors->k`: the edge from r's output `errors`.
+  auto label_dot = leaves.find('.');
+  auto from = leaves.substr(0, label_dot);
+  auto output = label_dot == std::string::npos ? std::string() : leaves.substr(label_dot + 1);
   for (const auto& name : {from, to}) {
     if (!pipeline.find_node(name)) return no_node(pipeline, word, name);
   }
   for (const auto& edge : pipeline.edges) {
-    if (pipeline.nodes[edge.from].name != from || pipeline.nodes[edge.to].name != to) continue;
+    if (pipeline.nodes[edge.from].name != from || pipeline.nodes[edge.to].name != to || edge.output != output)
+      continue;
     return edge.capacity
                ? ""
                : fmt::format("'{}': the edge is unbounded (capacity=unbounded is left alone)", word);
   }
-  return fmt::format("'{}': no edge {} -> {}", word, from, to);
+  return fmt::format("'{}': no edge {} -> {}", word, leaves, to);
 }
 
 std::string word_of(const Knob& knob) {

@@ -15,7 +15,9 @@
 namespace flow::tune {
 namespace {
 
-using EdgeKey = std::pair<std::string, std::string>;  // from, to
+/// (from, to) as the file writes them: from is `r.errors` for an edge from a
+/// labeled output (route), as a knob's target and the syntax name it.
+using EdgeKey = std::pair<std::string, std::string>;
 
 /// What the written file must say.
 struct Wanted {
@@ -114,7 +116,9 @@ std::vector<Edit> edits_for(const std::string& text, const syntax::File& file, c
 std::optional<EdgeId> find_edge(const Pipeline& pipeline, const EdgeKey& key) {
   for (EdgeId id = 0; id < pipeline.edges.size(); ++id) {
     const auto& edge = pipeline.edges[id];
-    if (pipeline.nodes[edge.from].name == key.first && pipeline.nodes[edge.to].name == key.second) return id;
+    const auto& from = pipeline.nodes[edge.from].name;
+    auto leaves = edge.output.empty() ? from : fmt::format("{}.{}", from, edge.output);
+    if (leaves == key.first && pipeline.nodes[edge.to].name == key.second) return id;
   }
   return std::nullopt;
 }

@@ -144,3 +144,26 @@ TEST_CASE("an override that quoting would not mend gets no quoting hint", "[chec
   CHECK(message.find("--set 'ingest.count") == std::string::npos);
   CHECK(message.find("t.flow: error: --set ingest.count=5x: ") == 0);
 }
+
+// Two edges from one route node to one consumer differ only by their labels:
+// `r.a->k` names one, `r->k` neither.
+TEST_CASE("an edge override names an edge from a labeled output by its label", "[check]") {
+  const char* routed =
+      "source s = generate(count=10) | set(n = 1)\n"
+      "stage r = route(a: n == 1, b: true)\n"
+      "sink k = discard()\n"
+      "s -> r\n"
+      "r.a -> k\n"
+      "r.b -> k [capacity=4]\n";
+  auto pipeline = pipeline_of(
+      routed, {Override{"r.b->k", "capacity", "9"}, Override{"r.a->k", "overflow", "drop_newest"}});
+  REQUIRE(pipeline.edges.size() == 3);
+  CHECK(pipeline.edges[1].output == "a");
+  CHECK(pipeline.edges[1].overflow == Overflow::DropNewest);
+  CHECK(pipeline.edges[2].output == "b");
+  CHECK(pipeline.edges[2].capacity == std::optional<std::uint64_t>(9));
+  CHECK(pipeline.edges[2].overflow == Overflow::Block);
+  CHECK(diagnostics_of(routed, {Override{"r->k", "capacity", "3"}}) ==
+        "t.flow: error: --set r->k.capacity=3: unknown edge 'r->k'; the edges of those nodes are r.a->k, "
+        "r.b->k\n");
+}

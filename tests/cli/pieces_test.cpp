@@ -143,6 +143,12 @@ TEST_CASE("a --set override splits NODE.KEY=VALUE at the first dot and the first
   CHECK(edge->node == "ingest->work");  // spaced or not, one name for the edge
   CHECK(edge->key == "capacity");
   CHECK(edge->value == "12");
+  // An edge from a labeled output has a dot of its own: the key follows the last one.
+  auto labeled = flow::cli::parse_override("r.errors -> errs.capacity=9", error);
+  REQUIRE(labeled);
+  CHECK(labeled->node == "r.errors->errs");
+  CHECK(labeled->key == "capacity");
+  CHECK(labeled->value == "9");
   for (const char* bad : {"nokey=1", ".count=1", "ingest.=1", "ingest.count=", "ingest.count"}) {
     INFO(bad);
     CHECK_FALSE(flow::cli::parse_override(bad, error));

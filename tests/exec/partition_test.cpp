@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <regex>
 
 #include "support.hpp"
 
@@ -138,6 +139,76 @@ TEST_CASE("partition=by with a cheap chain and a route keeps each key's order on
     for (const auto& [key, list] : keyed) CHECK(std::is_sorted(list.begin(), list.end()));
     CHECK(numbers.size() == 2500);
   }
+}
+
+namespace {
+
+/// s makes 100 numbers keyed "u" + n % 3; w, 4 workers partitioned by that
+/// key, runs `chain`, and fails on "37" and on "74", the 38th and the 75th
+/// messages it takes ("0" is filtered); the run names the first to fail.
+RunMetrics run_failing(std::vector<OperatorCall> chain) {
+  auto registry = test_registry();
+  PipelineBuilder b;
+  auto s = b.source("s", call("numbers", {{"count", std::int64_t{100}}}));
+  b.node(s).chain.push_back(call("key_mod", {{"k", std::int64_t{3}}}));
+  chain.insert(chain.begin(), call("filter_mod", {{"k", std::int64_t{1000}}}));
+  chain.push_back(call("error_mod", {{"k", std::int64_t{37}}}));
+  auto w = b.stage("w", std::move(chain), 4);
+  b.node(w).partition_by = {"user"};
+  auto k = b.sink("k", {call("drain")});
+  b.edge(s, w, 16);
+  b.edge(w, k, 16);
+  return run_guarded(b.get(), registry, {});
+}
+
+/// The number that failed ("bad message N"), checked to be 37 or 74.
+long failed_number(const std::string& error) {
+  std::smatch match;
+  REQUIRE(std::regex_search(error, match, std::regex("\\(operator error_mod\\): bad message (\\d+)$")));
+  auto number = std::stol(match[1]);
+  CHECK((number == 37 || number == 74));
+  return number;
+}
+
+}  // namespace
+
+// The queues hold other keys' messages taken after a unit's: the count of
+// messages taken minus those queued is not the unit's place in the input.
+TEST_CASE("a message that fails in a partitioned node is named by its place in the input",
+          "[runtime][partition]") {
+  auto metrics = run_failing({call("wait_us", {{"us", std::int64_t{1}}})});  // waits: one message a unit
+  REQUIRE(metrics.status == RunStatus::Failed);
+  auto error = metrics.error.value_or("");
+  auto number = failed_number(error);
+  CHECK(error ==
+        fmt::format("stage w failed on message {} (operator error_mod): bad message {}", number + 1, number));
+}
+
+TEST_CASE("a unit of a partition whose messages were not consecutive says so and names its first",
+          "[runtime][partition]") {
+  auto metrics = run_failing({});  // cheap: several messages a unit, of one partition
+  REQUIRE(metrics.status == RunStatus::Failed);
+  auto error = metrics.error.value_or("");
+  INFO(error);
+  auto number = failed_number(error);
+  // Each key is alone in its partition (FNV-1a, as above: u0 → 1, u1 → 0,
+  // u2 → 3): a unit of it holds every third message, its first is of that
+  // key, and it is at most the one that failed.
+  const std::map<long, int> partition_of_key{{0, 1}, {1, 0}, {2, 3}};
+  std::smatch match;
+  if (std::regex_search(error, match, std::regex("^stage w failed on message (\\d+) "))) {
+    CHECK(std::stol(match[1]) == number + 1);
+    return;
+  }
+  REQUIRE(std::regex_search(
+      error, match,
+      std::regex(
+          "^stage w failed on one of (\\d+) messages of partition (\\d) \\(the first: message (\\d+)\\) ")));
+  auto first = std::stol(match[3]);
+  CHECK(std::stoi(match[2]) == partition_of_key.at(number % 3));
+  CHECK((first - 1) % 3 == number % 3);
+  CHECK(first <= number + 1);
+  CHECK(first + 3 * (std::stol(match[1]) - 1) >= number + 1);
 }
 
 }  // namespace flow::test

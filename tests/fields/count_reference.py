@@ -17,14 +17,16 @@ from datetime import datetime
 
 
 def number(text):
+    """As flow reads a number (docs/expressions.md): blanks and '+' allowed, nan and inf no numbers."""
     try:
         return int(text)
     except ValueError:
         pass
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def parse(line):

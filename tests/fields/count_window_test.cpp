@@ -111,6 +111,22 @@ TEST_CASE("aggregate by path with sum, min, max, avg and percentiles agrees with
   REQUIRE(outcome.reference_status == 0);
 }
 
+// Metrics logs write NaN and inf; awk and the expressions read "+5" as 5.
+TEST_CASE("aggregate leaves out nan and inf and reads +5 as 5, as the reference does") {
+  auto input = make_input(2000, 3, 19);
+  const char* odd[] = {"nan", "inf", "+5", "-Infinity", "NaN", "+0.5"};
+  std::size_t replaced = 0;
+  for (auto at = input.find("ms=n/a"); at != std::string::npos; at = input.find("ms=n/a", at)) {
+    input.replace(at + 3, 3, odd[replaced++ % std::size(odd)]);
+  }
+  REQUIRE(replaced >= std::size(odd));
+  auto outcome =
+      run_and_compare(input, "aggregate(by=path, every=1s, sum=ms, min=ms, max=ms, avg=ms, p50=ms)", 1000,
+                      10000, "path", "sum=ms,min=ms,max=ms,avg=ms,p50=ms");
+  INFO(outcome.reference);
+  REQUIRE(outcome.reference_status == 0);
+}
+
 TEST_CASE("keys past max_keys are counted under _other and the overflow is counted exactly") {
   auto input = make_input(3000, 40, 13);
   auto outcome = run_and_compare(input, "aggregate(by=\"path,status\", every=1s, max_keys=5, sum=bytes)",

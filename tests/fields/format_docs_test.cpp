@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -43,6 +44,26 @@ std::string without_times(const std::string& text) {
   return std::regex_replace(text, time, "TIME");
 }
 
+/// Per line with both bounds, window_end - window_start in ms: the shape
+/// comparison replaces the times, so the windows' lengths are compared apart.
+std::vector<std::int64_t> window_lengths(const std::string& text) {
+  static const std::regex bounds(R"(window_start=(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z )"
+                                 R"(window_end=(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z)");
+  auto millis = [](const std::smatch& m, int at) {
+    auto number = [&](int i) { return std::stoi(m[at + i].str()); };
+    std::chrono::sys_days day = std::chrono::year(number(0)) / number(1) / number(2);
+    return (day.time_since_epoch() / std::chrono::milliseconds(1)) +
+           ((number(3) * 60 + number(4)) * 60 + number(5)) * std::int64_t{1000} + number(6);
+  };
+  std::vector<std::int64_t> lengths;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch match;
+    if (std::regex_search(line, match, bounds)) lengths.push_back(millis(match, 8) - millis(match, 1));
+  }
+  return lengths;
+}
+
 flow::test::ProcessResult flow_command(const std::string& command, const std::string& text,
                                        const std::string& options = "") {
   auto directory = flow::test::temp_directory();
@@ -71,6 +92,7 @@ TEST_CASE("every example in docs/windows.md and docs/formats.md behaves as the p
           auto result = flow_command("run", blocks[i].text, "--quiet");
           CHECK(result.exit_code == 0);
           CHECK(without_times(result.out) == without_times(blocks[i + 1].text));
+          CHECK(window_lengths(result.out) == window_lengths(blocks[i + 1].text));
         } else {
           auto result = flow_command("check", blocks[i].text);
           CHECK(result.exit_code == 2);

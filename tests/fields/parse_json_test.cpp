@@ -68,3 +68,32 @@ TEST_CASE("a line that is not one JSON object fails", "[fields][parse]") {
   CHECK(parsed.failures[3].second.starts_with("json: syntax error"));
   CHECK(parsed.failures[4].second == "json: expected an object ('{'), got number");
 }
+
+// nlohmann reports a number past a double's range as out_of_range, not as a
+// parse_error: it is still this line's failure alone.
+TEST_CASE("a JSON number too large for a double fails its line alone", "[fields][parse]") {
+  auto parsed = parse_with("parse_json", {}, {R"({"n": 1e400})", R"({"ok": 1})"});
+  REQUIRE(parsed.failures.size() == 1);
+  CHECK(parsed.failures[0].second == "json: number overflow parsing '1e400'");
+  REQUIRE(parsed.kept.size() == 1);
+  CHECK(integer(parsed.kept[0], "ok") == 1);
+}
+
+// Writing a nested value back as JSON text recurses once per level: a line
+// nested past 512 levels fails before it is parsed, wherever the nesting is.
+TEST_CASE("a JSON line nested deeper than 512 levels fails with a cause", "[fields][parse]") {
+  constexpr std::size_t kDeep = 200000;
+  std::string arrays = R"({"a":)" + std::string(kDeep, '[') + std::string(kDeep, ']') + "}";
+  std::string objects = nested(kDeep);
+  std::string quoted =
+      R"({"s":")" + std::string(1000, '[') + R"(", "b":[[1]]})";  // brackets in a string do not nest
+  auto parsed = parse_with("parse_json", {}, {arrays, objects, nested(511), quoted});
+  REQUIRE(parsed.failures.size() == 2);
+  // Level 513 opens at the 512th '[' (after `{"a":`), or at the 513th `{"a":`.
+  CHECK(parsed.failures[0].second ==
+        fmt::format("json: nested deeper than 512 levels (at byte {})", 5 + 512));
+  CHECK(parsed.failures[1].second ==
+        fmt::format("json: nested deeper than 512 levels (at byte {})", 5 * 512 + 1));
+  REQUIRE(parsed.kept.size() == 2);
+  CHECK(string(parsed.kept[1], "b") == "[[1]]");
+}

@@ -107,7 +107,7 @@ TEST_CASE("each parser tells the checker the fields it sets and their types", "[
 
 TEST_CASE("a parser adds to the fields a message has, and a failed line keeps them", "[fields][parse]") {
   auto parser = make_operator("parse", {{"format", std::string("logfmt")}});
-  Chunk chunk = chunk_of({"a=1 b=2", "c=\"unclosed"});
+  Chunk chunk = chunk_of({"a=1 b=2", "c=\"unclosed", "d=4 e=\"unclosed"});
   chunk[0].fields.edit().set("a", std::int64_t{0});
   chunk[0].fields.edit().set("z", std::string("kept"));
   chunk[1].fields.edit().set("z", std::string("kept too"));
@@ -117,8 +117,14 @@ TEST_CASE("a parser adds to the fields a message has, and a failed line keeps th
   CHECK(string(chunk[0], "a") == "1");
   CHECK(string(chunk[0], "b") == "2");
   CHECK(string(chunk[0], "z") == "kept");
-  REQUIRE(context.failures.size() == 1);
+  REQUIRE(context.failures.size() == 2);
   CHECK(context.failures[0].first == "c=\"unclosed");
+  // What a dead-letter node gets: the message with the fields it came with,
+  // and nothing of the line, not even what the parser read before it failed.
+  REQUIRE(context.failed_messages.size() == 2);
+  CHECK(string(context.failed_messages[0], "z") == "kept too");
+  CHECK_FALSE(context.failed_messages[0].fields.find("c"));
+  CHECK_FALSE(context.failed_messages[1].fields.find("d"));
 }
 
 TEST_CASE("a parser parses each member of a batch and fails only the broken ones", "[fields][parse]") {

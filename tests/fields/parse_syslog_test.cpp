@@ -123,3 +123,28 @@ TEST_CASE("broken RFC 3164 lines fail with what was expected and where", "[field
   CHECK(parsed.failures[3].second ==
         "syslog_rfc3164: expected a timestamp such as 'Oct 11 22:14:15' at byte 1");
 }
+
+// A negative priority passes to_integer; it must fail its line alone, with
+// the cause, rather than index the names below zero and throw the chunk away.
+TEST_CASE("a negative syslog priority fails its line and the next line parses", "[fields][parse]") {
+  auto rfc5424 =
+      parse_format("syslog_rfc5424", {"<-1>1 - h a - - - x", "<-8>1 - h a - - - y", "<13>1 - h a - - - ok"});
+  REQUIRE(rfc5424.failures.size() == 2);
+  CHECK(rfc5424.failures[0].second ==
+        "syslog_rfc5424: expected '<', a priority from 0 to 191 and '>' at byte 1");
+  CHECK(rfc5424.failures[1].second ==
+        "syslog_rfc5424: expected '<', a priority from 0 to 191 and '>' at byte 1");
+  REQUIRE(rfc5424.kept.size() == 1);
+  CHECK(string(rfc5424.kept[0], "message") == "ok");
+
+  auto rfc3164 = parse_format(
+      "syslog_rfc3164",
+      {"<-1>Oct 11 22:14:15 host su: x", "<abc>Oct 11 22:14:15 host x", "<13>Oct 11 22:14:15 host ok"});
+  REQUIRE(rfc3164.failures.size() == 2);
+  CHECK(rfc3164.failures[0].second ==
+        "syslog_rfc3164: expected a priority from 0 to 191 in '<...>' at byte 1");
+  CHECK(rfc3164.failures[1].second ==
+        "syslog_rfc3164: expected a priority from 0 to 191 in '<...>' at byte 1");
+  REQUIRE(rfc3164.kept.size() == 1);
+  CHECK(string(rfc3164.kept[0], "message") == "ok");
+}

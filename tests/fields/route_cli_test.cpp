@@ -96,6 +96,11 @@ TEST_CASE("flow run routes a real access log by status and path as a Python refe
   CHECK(lines_of(read_file(dir + "/rest.log")) == want["rest"]);
   auto metrics = Json::parse(read_file(dir + "/metrics.json"));
   CHECK(edge(metrics, "r", "errs").at("in") == want["errors"].size());
+  CHECK(edge(metrics, "r", "errs").at("output") == "errors");
+  CHECK(edge(metrics, "logs", "r").count("output") == 0);  // an edge from a node without labels: as before
+  // The summary's edge table names the edge as the file does.
+  CHECK(run.err.find("\nr.errors -> errs ") != std::string::npos);
+  CHECK(run.err.find("\nr -> errs ") == std::string::npos);
   CHECK(edge(metrics, "r", "api").at("in") == want["api"].size());
   CHECK(named(metrics.at("nodes"), "r").at("filtered") == 0);
   CHECK(named(metrics.at("sources"), "logs").at("delivered") == count);
@@ -158,4 +163,32 @@ TEST_CASE("flow run counts what no condition takes as filtered, and partition=by
   CHECK(named(metrics.at("nodes"), "r").at("filtered") == unmatched);
   CHECK(named(metrics.at("sources"), "logs").at("filtered") == unmatched);
   CHECK(named(metrics.at("sinks"), "errs").at("delivered") == errors);
+}
+
+// Two edges from one route node into one sink differ by their labels alone:
+// the metrics JSON and the summary keep them apart.
+TEST_CASE("the metrics JSON and the summary tell r.a -> k from r.b -> k", "[fields][route]") {
+  auto dir = temp_directory();
+  write_file(dir + "/two.flow",
+             "source s = generate(count=10) | set(n = 1)\n"
+             "stage  r = route(a: n == 1, b: true)\n"
+             "sink   k = discard()\n"
+             "s -> r\n"
+             "r.a -> k [capacity=3]\n"
+             "r.b -> k [capacity=5]\n");
+  auto run = run_command(fmt::format("{} run two.flow --metrics-json metrics.json", FLOW_BINARY), dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto metrics = Json::parse(read_file(dir + "/metrics.json"));
+  std::map<std::string, Json> by_output;
+  for (const auto& item : metrics.at("edges")) {
+    if (item.at("from") == "r") by_output[item.at("output").get<std::string>()] = item;
+  }
+  REQUIRE(by_output.size() == 2);
+  CHECK(by_output["a"].at("capacity") == 3);
+  CHECK(by_output["a"].at("in") == 10);  // n == 1 for every message
+  CHECK(by_output["b"].at("capacity") == 5);
+  CHECK(by_output["b"].at("in") == 0);
+  CHECK(run.err.find("\nr.a -> k ") != std::string::npos);
+  CHECK(run.err.find("\nr.b -> k ") != std::string::npos);
 }

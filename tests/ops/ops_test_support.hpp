@@ -52,9 +52,11 @@ class RecordingContext final : public OperatorContext {
   void filtered(const Message& message) override { removed.push_back(message.payload.str()); }
   void failed(Message message, const std::string& cause) override {
     failures.emplace_back(message.payload.str(), cause);
+    failed_messages.push_back(std::move(message));
   }
   std::vector<std::string> removed;
   std::vector<std::pair<std::string, std::string>> failures;  ///< payload, cause
+  Chunk failed_messages;  ///< as they were handed over: what on_error sends on
 };
 
 inline Chunk chunk_of(const std::vector<std::string>& payloads) {

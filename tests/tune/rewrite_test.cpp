@@ -25,7 +25,7 @@ const char* const kRest = "s -> a -> w -> k\n";
 /// `text` rewritten with the knobs named in `values` (by their --set target)
 /// set as given and every other knob left at what the file says.
 std::string rewritten(const std::string& text, const std::map<std::string, std::uint64_t>& values,
-                      Vary vary = {true, false}) {
+                      const Vary& vary = {true, false}) {
   auto source = std::make_shared<SourceFile>(SourceFile{"t.flow", text});
   auto loaded = load(source, builtin_operators());
   INFO(render_all(*source, loaded.diagnostics));
@@ -161,4 +161,27 @@ TEST_CASE("a setting the language refuses gives no text and says where the rewri
   REQUIRE(result.diagnostics.size() == 1);
   CHECK_FALSE(result.diagnostics.front().location.known());  // the caller has no copy of the rewritten text
   CHECK(result.diagnostics.front().message.starts_with("the rewritten file does not check: t.flow:5:"));
+}
+
+// docs/routing.md's checked example, its errors edge bounded: the knob is
+// `r.errors->errs`, and the edge statement says `r.errors`.
+TEST_CASE("an edge from a labeled output gets its capacity rewritten", "[tune]") {
+  const std::string head =
+      "source s = generate(count=100) | set(status = 503, ms = 20)\n"
+      "stage  r = route(errors: status >= 500, slow: ms > 1000, rest: true)\n"
+      "sink   errs = discard()\n"
+      "sink   slow = discard()\n"
+      "sink   rest = discard()\n"
+      "s -> r\n";
+  const std::string tail = "r.slow -> slow\nr.rest -> rest\n";
+  auto text = head + "r.errors -> errs [capacity=4]\n" + tail;
+  CHECK(rewritten(text, {{"r.errors->errs", 9}}) == head + "r.errors -> errs [capacity=9]\n" + tail);
+  // Two edges from one route node to one sink, told apart by their labels.
+  const std::string two =
+      "source s = generate(count=10) | set(n = 1)\n"
+      "stage  r = route(a: n == 1, b: true)\n"
+      "sink   k = discard()\n"
+      "s -> r\n";
+  CHECK(rewritten(two + "r.a -> k [capacity=4]\nr.b -> k [capacity=4]\n", {{"r.b->k", 7}}) ==
+        two + "r.a -> k [capacity=4]\nr.b -> k [capacity=7]\n");
 }
