@@ -19,9 +19,6 @@ const char* to_string(RunStatus status);  ///< "running", "ok", "failed", "inter
 
 struct EdgeMetrics {
   std::string from, to;
-  /// The producer's output label the edge leaves from (`r.errors -> k`:
-  /// "errors"); empty for an edge from a node without labels.
-  std::string output{};
   std::optional<std::uint64_t> capacity;  ///< nullopt = unbounded
   Overflow policy = Overflow::Block;
   std::uint64_t in = 0;           ///< messages offered by the producer and accepted or dropped
@@ -40,6 +37,10 @@ struct EdgeMetrics {
   std::uint64_t expired = 0;        ///< shed by a deadline when the consumer would take them
   std::uint64_t dead_lettered = 0;  ///< of dropped + expired, sent on along a dead-letter route
   bool dead_letter = false;         ///< a dead-letter edge (Edge::dead_letter)
+  /// The producer's output label the edge leaves from (`r.errors -> k`:
+  /// "errors"); empty for an edge from a node without labels. Last, so that
+  /// `EdgeMetrics{from, to, capacity}` still reads as it did.
+  std::string output{};
 
   /// Where the edge leaves, as the file writes it: "r.errors", or "r".
   std::string leaves() const { return output.empty() ? from : from + "." + output; }
