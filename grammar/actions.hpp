@@ -35,7 +35,7 @@ void set_literal(StatementBuilder& b, const ActionInput& in, Decoded decoded) {
   if (auto* error = std::get_if<TokenError>(&decoded)) {
     throw SyntaxError{{Severity::Error, location_of(in, error->offset), error->message, error->width}};
   }
-  b.literal = {std::move(std::get<Value>(decoded)), location_of(in), in.size()};
+  b.literal = {std::move(std::get<Value>(decoded)), location_of(in), in.size(), in.string()};
 }
 
 template <typename Rule>
@@ -46,32 +46,44 @@ struct action : nothing<Rule> {};
 template <>
 struct action<number> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, decode_number(in.string_view())); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, decode_number(in.string_view()));
+  }
 };
 template <>
 struct action<string_literal> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, decode_string(in.string_view())); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, decode_string(in.string_view()));
+  }
 };
 template <>
 struct action<true_value> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, Value{true}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, Value{true});
+  }
 };
 template <>
 struct action<false_value> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, Value{false}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, Value{false});
+  }
 };
 template <>
 struct action<unbounded_value> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, Value{Unbounded{}}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, Value{Unbounded{}});
+  }
 };
 template <>
 struct action<identifier_value> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { set_literal(b, in, Value{Identifier{in.string()}}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    set_literal(b, in, Value{Identifier{in.string()}});
+  }
 };
 
 template <>
@@ -96,8 +108,8 @@ struct action<dist_param_value> {
   static void apply(const ActionInput& in, StatementBuilder& b) {
     // Offsets count from the distribution's name, which starts the token.
     auto offset = in.iterator().byte - b.distribution.start;
-    b.distribution.params.push_back({b.distribution.pending_name.value_or(""), decode_number(in.string_view()),
-                                     offset, in.size()});
+    b.distribution.params.push_back(
+        {b.distribution.pending_name.value_or(""), decode_number(in.string_view()), offset, in.size()});
     b.distribution.pending_name.reset();
   }
 };
@@ -119,7 +131,8 @@ struct action<expression_text> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, StatementBuilder& b) {
     auto text = trimmed_expression(in.string_view());
-    b.literal = {Value{Expression{std::string(text), ""}}, location_of(in), std::max<std::size_t>(1, text.size())};
+    b.literal = {Value{Expression{std::string(text), ""}}, location_of(in),
+                 std::max<std::size_t>(1, text.size()), std::string(text)};
   }
 };
 template <>
@@ -137,7 +150,7 @@ struct action<labeled_expression> {
   static void apply(const ActionInput& in, StatementBuilder& b) {
     auto text = trimmed_expression(in.string_view());
     b.literal = {Value{Expression{std::string(text), std::move(b.pending_label)}}, location_of(in),
-                 std::max<std::size_t>(1, text.size())};
+                 std::max<std::size_t>(1, text.size()), std::string(text)};
     b.pending_label.clear();
   }
 };
@@ -155,7 +168,8 @@ struct action<reserved_name> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, StatementBuilder&) {
     throw SyntaxError{{Severity::Error, location_of(in),
-                       fmt::format("'{}' is a keyword and cannot be used as a name", in.string_view()), in.size()}};
+                       fmt::format("'{}' is a keyword and cannot be used as a name", in.string_view()),
+                       in.size()}};
   }
 };
 
@@ -164,7 +178,9 @@ struct action<reserved_name> {
 template <>
 struct action<attr_key> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.pending_key = name_of(in); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.pending_key = name_of(in);
+  }
 };
 struct push_attribute {
   template <typename ActionInput>
@@ -181,7 +197,9 @@ struct action<attr_next> : push_attribute {};
 template <>
 struct action<attr_list> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.attribute_list = span_of(in); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.attribute_list = span_of(in);
+  }
 };
 
 // ---------------------------------------------------------------- operator calls
@@ -189,7 +207,9 @@ struct action<attr_list> {
 template <>
 struct action<op_name> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.node.chain.push_back({name_of(in), {}}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.node.chain.push_back({name_of(in), {}});
+  }
 };
 template <>
 struct action<arg_name> {
@@ -198,8 +218,8 @@ struct action<arg_name> {
   static void apply(const ActionInput& in, StatementBuilder& b) {
     auto text = in.string_view();
     std::size_t end = 0;
-    while (end < text.size() && text[end] != '=' && text[end] != ' ' && text[end] != '\t' && text[end] != '\r' &&
-           text[end] != '\n' && text[end] != '#' && text[end] != '/') {
+    while (end < text.size() && text[end] != '=' && text[end] != ' ' && text[end] != '\t' &&
+           text[end] != '\r' && text[end] != '\n' && text[end] != '#' && text[end] != '/') {
       ++end;
     }
     b.pending_key = syntax::Name{std::string(text.substr(0, end)), location_of(in)};
@@ -219,7 +239,9 @@ struct action<arg_next> : push_argument {};
 /// Where a node's `[...]` would go when it has none: after its last operator.
 struct end_chain {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.node.chain_end = span_of(in).end; }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.node.chain_end = span_of(in).end;
+  }
 };
 template <>
 struct action<first_op> : end_chain {};
@@ -231,7 +253,9 @@ struct action<next_op> : end_chain {};
 template <>
 struct action<pipeline_name> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.header.name = name_of(in); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.header.name = name_of(in);
+  }
 };
 template <>
 struct action<header> {
@@ -245,13 +269,16 @@ struct action<header> {
 template <>
 struct action<edge_keyword> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.node.keyword_location = location_of(in); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.node.keyword_location = location_of(in);
+  }
 };
 template <>
 struct action<edge_defaults> {
   template <typename ActionInput>
   static void apply(const ActionInput&, StatementBuilder& b) {
-    b.statement = syntax::Defaults{syntax::Defaults::Target::Edge, b.node.keyword_location, std::move(b.attributes)};
+    b.statement =
+        syntax::Defaults{syntax::Defaults::Target::Edge, b.node.keyword_location, std::move(b.attributes)};
   }
 };
 
@@ -284,7 +311,9 @@ struct action<kind_defaults> {
 template <>
 struct action<node_name> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.node.name = name_of(in); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.node.name = name_of(in);
+  }
 };
 template <>
 struct action<node_body> {
@@ -301,16 +330,22 @@ struct action<node_body> {
 template <>
 struct action<step_name> {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.steps.push_back({{name_of(in)}, {}}); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.chain.steps.push_back({{name_of(in)}, {}});
+  }
 };
 template <>
 struct action<group_open> {
   template <typename ActionInput>
-  static void apply(const ActionInput&, StatementBuilder& b) { b.chain.steps.emplace_back(); }
+  static void apply(const ActionInput&, StatementBuilder& b) {
+    b.chain.steps.emplace_back();
+  }
 };
 struct add_group_member {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.steps.back().nodes.push_back(name_of(in)); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.chain.steps.back().nodes.push_back(name_of(in));
+  }
 };
 template <>
 struct action<group_first> : add_group_member {};
@@ -318,12 +353,16 @@ template <>
 struct action<group_member> : add_group_member {};
 struct add_arrow {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.arrows.push_back(location_of(in)); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.chain.arrows.push_back(location_of(in));
+  }
 };
 /// A step's extent, once its name or its whole group has been read.
 struct end_step {
   template <typename ActionInput>
-  static void apply(const ActionInput& in, StatementBuilder& b) { b.chain.steps.back().span = span_of(in); }
+  static void apply(const ActionInput& in, StatementBuilder& b) {
+    b.chain.steps.back().span = span_of(in);
+  }
 };
 template <>
 struct action<edge_step> : end_step {};
