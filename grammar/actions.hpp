@@ -121,6 +121,25 @@ struct action<distribution_value> {
   }
 };
 
+/// `delay(10 ms)`: the word after the number is stray. When the two make a
+/// value together, say so; either way the error is at the word.
+template <>
+struct action<spaced_unit> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, StatementBuilder&) {
+    auto text = in.string_view();
+    auto number = text.substr(0, text.find_first_of(" \t\r"));
+    auto unit_at = text.find_first_not_of(" \t\r", number.size());
+    auto unit = text.substr(unit_at);
+    auto joined = fmt::format("{}{}", number, unit);
+    std::string message = "expected ',' or ')' after the argument";
+    if (std::holds_alternative<Value>(decode_number(joined)))
+      message = fmt::format("expected ',' or ')' after '{}'; write '{}', with no space before the unit",
+                            number, joined);
+    throw SyntaxError{{Severity::Error, location_of(in, unit_at), std::move(message), unit.size()}};
+  }
+};
+
 /// An argument's text, less the blanks the grammar let it end with.
 inline std::string_view trimmed_expression(std::string_view text) {
   auto end = text.find_last_not_of(" \t\r\n");

@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "grammar/literals.hpp"
 #include "runtime/model/value_limits.hpp"
 
 namespace flow::checker {
@@ -67,6 +68,22 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
   return positional[next_positional++];
 }
 
+// `delay(poisson(10ms))`: the grammar reads only the distributions' own names
+// as distributions, so another name called where a random duration is due
+// comes as an expression. Returns the message, "" when that is not the case;
+// `width` is the name's.
+std::string unknown_distribution(const ArgumentSpec& spec, const syntax::Literal& literal,
+                                 std::size_t& width) {
+  const auto* expression = std::get_if<Expression>(&literal.value);
+  if (!spec.random || expression == nullptr) return "";
+  std::string_view text = expression->text;
+  auto name_end = text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+  auto open = text.find_first_not_of(" \t", name_end);
+  if (name_end == 0 || open == std::string_view::npos || text[open] != '(') return "";
+  width = name_end;
+  return grammar::unknown_distribution(text.substr(0, name_end));
+}
+
 // Where `literal`'s value, now `value`, was written: a word reads as written,
 // and so does a string without escapes, one byte past its quote.
 ArgumentSite site_of(const syntax::Literal& literal, const Value& value) {
@@ -102,8 +119,14 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
       resolved.complete = false;
       continue;
     }
+    std::size_t width = arg.value.width;
+    if (auto unknown = unknown_distribution(*spec, arg.value, width); !unknown.empty()) {
+      reporter.error(arg.value.location, width, std::move(unknown));
+      resolved.complete = false;
+      continue;
+    }
     Value value = arg.value.value;
-    auto error = convert_argument(*spec, value);
+    auto error = convert_argument(*spec, value, arg.value.text);
     if (error.empty()) error = limits::out_of_range(value);
     if (!error.empty()) {
       reporter.error(arg.value.location, arg.value.width, std::move(error));
@@ -158,7 +181,7 @@ std::pair<SourceLocation, std::size_t> ArgumentSite::inside(std::size_t offset, 
   return {where, wide};
 }
 
-std::string convert_argument(const ArgumentSpec& spec, Value& value) {
+std::string convert_argument(const ArgumentSpec& spec, Value& value, std::string_view written) {
   if (spec.kind == ValueKind::Decimal) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
@@ -170,7 +193,7 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     return fmt::format("expected a name such as 'status' or a string, got {}", describe(kind_of(value)));
   // A plain value where an expression is due is one: where(true), route(rest: true).
   if (spec.kind == ValueKind::Expression) {
-    value = Expression{to_string(value), ""};
+    value = Expression{written.empty() ? to_string(value) : std::string(written), ""};
     return "";
   }
   if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";

@@ -46,7 +46,9 @@ std::optional<ResolvedCall> resolve_call(Reporter& reporter, const OperatorRegis
 
 /// Checks `value` against the argument's kind, widening an integer where a
 /// decimal is due. Returns "" or "expected a duration, got a size".
-std::string convert_argument(const ArgumentSpec& spec, Value& value);
+/// `written`: the value's text as written, from which an Expression due is
+/// made (`0.00001` stays as written, not re-printed as `1e-05`).
+std::string convert_argument(const ArgumentSpec& spec, Value& value, std::string_view written = {});
 
 /// The spec's argument called `name`, if any.
 const ArgumentSpec* find_argument(const OperatorSpec& spec, const std::string& name);

@@ -6,6 +6,7 @@
 // there gets the same error as one inside an expression, under the name.
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -107,4 +108,21 @@ TEST_CASE("set declares its expression's type where it runs, so a later misuse i
       "sink   k = discard()\ns -> w -> k\n";
   auto result = check_text(text);
   CHECK(result.err == error_at(text, 2, "code", "lower() takes text, got an integer"));
+}
+
+TEST_CASE("a plain decimal given to set is read as written", "[fields][check]") {
+  auto dir = temp_directory();
+  write_file(dir + "/p.flow",
+             "source s = generate(count=1) | set(a = 0.00001, b = 10000000000000000.0, c = 10_000)\n"
+             "sink   k = format(json) | stdout()\ns -> k\n");
+  auto checked = run_command(fmt::format("{} check p.flow", FLOW_BINARY), dir);
+  INFO(checked.err);
+  CHECK(checked.exit_code == 0);
+  auto run = run_command(fmt::format("{} run p.flow --quiet", FLOW_BINARY), dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto row = nlohmann::json::parse(run.out);
+  CHECK(row.at("a").get<double>() == 0.00001);
+  CHECK(row.at("b").get<double>() == 1e16);
+  CHECK(row.at("c").get<std::int64_t>() == 10000);
 }
