@@ -25,7 +25,9 @@ constexpr std::array<ShapeSpec, 4> shapes{{{"exponential", Shape::Exponential, {
                                            {"normal", Shape::Normal, {"mean", "sd"}},
                                            {"lognormal", Shape::LogNormal, {"p50", "p99"}}}};
 
-std::size_t arity(const ShapeSpec& spec) { return spec.params[1].empty() ? 1 : 2; }
+std::size_t arity(const ShapeSpec& spec) {
+  return spec.params[1].empty() ? 1 : 2;
+}
 
 std::string parameter_list(const ShapeSpec& spec) {
   return arity(spec) == 1 ? fmt::format("'{}'", spec.params[0])
@@ -51,8 +53,8 @@ std::string not_a_duration(const ShapeSpec& spec, const Value& value) {
 
 /// The parameters in the shape's order, each a checked duration; or the first error.
 std::variant<std::array<Duration, 2>, TokenError> durations_of(const ShapeSpec& spec,
-                                                              const std::vector<DistributionParam>& params,
-                                                              std::size_t width) {
+                                                               const std::vector<DistributionParam>& params,
+                                                               std::size_t width) {
   std::array<std::optional<Duration>, 2> found;
   std::size_t next_positional = 0;
   for (const auto& param : params) {
@@ -102,14 +104,17 @@ std::optional<TokenError> check_shape(const ShapeSpec& spec, const std::array<Du
   auto text = [](Duration v) { return to_string(Value{v}); };
   auto positive = [&](std::size_t k) -> std::optional<TokenError> {
     if (d[k].value.count() > 0) return std::nullopt;
-    return about(spec, params, k, width, fmt::format("'{}' must be more than 0, got {}", spec.params[k], text(d[k])));
+    return about(spec, params, k, width,
+                 fmt::format("'{}' must be more than 0, got {}", spec.params[k], text(d[k])));
   };
   auto not_negative = [&](std::size_t k) -> std::optional<TokenError> {
     if (d[k].value.count() >= 0) return std::nullopt;
-    return about(spec, params, k, width, fmt::format("'{}' must not be negative, got {}", spec.params[k], text(d[k])));
+    return about(spec, params, k, width,
+                 fmt::format("'{}' must not be negative, got {}", spec.params[k], text(d[k])));
   };
   switch (spec.shape) {
-    case Shape::Exponential: return positive(0);
+    case Shape::Exponential:
+      return positive(0);
     case Shape::Normal:
       if (auto error = positive(0)) return error;
       return not_negative(1);
@@ -133,16 +138,20 @@ std::optional<TokenError> check_shape(const ShapeSpec& spec, const std::array<Du
 
 }  // namespace
 
-Decoded decode_distribution(const std::string& name, const std::vector<DistributionParam>& params, std::size_t width) {
+std::string unknown_distribution(std::string_view name) {
+  for (const auto& candidate : shapes) {
+    if (candidate.name == name) return "";
+  }
+  return fmt::format("unknown distribution '{}'; expected exponential, uniform, normal or lognormal", name);
+}
+
+Decoded decode_distribution(const std::string& name, const std::vector<DistributionParam>& params,
+                            std::size_t width) {
   const ShapeSpec* spec = nullptr;
   for (const auto& candidate : shapes) {
     if (candidate.name == name) spec = &candidate;
   }
-  if (spec == nullptr) {
-    return TokenError{fmt::format("unknown distribution '{}'; expected exponential, uniform, normal or lognormal",
-                                  name),
-                      0, name.size()};
-  }
+  if (spec == nullptr) return TokenError{unknown_distribution(name), 0, name.size()};
   auto decoded = durations_of(*spec, params, width);
   if (auto* error = std::get_if<TokenError>(&decoded)) return *error;
   const auto& durations = std::get<std::array<Duration, 2>>(decoded);

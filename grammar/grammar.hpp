@@ -76,8 +76,10 @@ struct unbounded_value : kw_unbounded {};
 struct identifier_value : identifier {};
 
 /// A random duration: `exponential(10ms)`, `lognormal(p50=10ms, p99=80ms)`.
-/// Kept on one line (a token); the lookahead commits only to `NAME (`, so a
-/// name not followed by `(` is still an identifier value.
+/// Kept on one line (a token). The lookahead commits only to a distribution's
+/// own name and `(` (the shapes of distributions.cpp), so a function call
+/// such as `to_int(2 * ms)` is left to the expression that holds it; the
+/// checker names an unknown distribution where a duration is due.
 struct dist_name : identifier {};
 struct dist_param_name : seq<identifier, sp, one<'='>> {};
 struct dist_param_value : number {};
@@ -86,19 +88,19 @@ struct dist_first : dist_param {};
 struct dist_next : dist_param {};
 struct dist_close : one<')'> {};
 struct dist_more : seq<one<','>, sp, must<dist_next>, sp> {};
-/// The lookahead wants a number or `name=` inside, so that a function call in
-/// an expression (`len(path) > 3`) is not taken for a distribution.
-struct dist_start : seq<identifier, sp, one<'('>, sp, sor<one<'-'>, digit, seq<identifier, sp, one<'='>>>> {};
-struct distribution_value
-    : seq<at<dist_start>, dist_name, sp, one<'('>, sp, must<dist_first>, sp, star<dist_more>, must<dist_close>> {};
+struct dist_shape : sor<TAO_PEGTL_KEYWORD("exponential"), TAO_PEGTL_KEYWORD("uniform"),
+                        TAO_PEGTL_KEYWORD("normal"), TAO_PEGTL_KEYWORD("lognormal")> {};
+struct dist_start : seq<dist_shape, sp, one<'('>> {};
+struct distribution_value : seq<at<dist_start>, dist_name, sp, one<'('>, sp, must<dist_first>, sp,
+                                star<dist_more>, must<dist_close>> {};
 
 /// `by(user)` or `by(user, path)`: the key a node partitions its input by (partition=).
 struct key_field : identifier {};
 struct key_more : seq<ws, one<','>, ws, key_field> {};
 struct key_value : seq<TAO_PEGTL_KEYWORD("by"), sp, one<'('>, ws, key_field, star<key_more>, ws, one<')'>> {};
 
-struct value : sor<string_literal, number, true_value, false_value, unbounded_value, key_value, distribution_value,
-                   identifier_value> {};
+struct value : sor<string_literal, number, true_value, false_value, unbounded_value, key_value,
+                   distribution_value, identifier_value> {};
 
 // ---------------------------------------------------------------- attribute lists `[k=v, ...]`
 
@@ -110,7 +112,8 @@ struct attr_first : attribute {};
 struct attr_next : attribute {};
 struct attr_close : one<']'> {};
 struct attr_more : seq<one<','>, ws, sor<at<one<']'>>, must<attr_next>>, ws> {};
-struct attr_list : seq<one<'['>, ws, sor<one<']'>, seq<must<attr_first>, ws, star<attr_more>, must<attr_close>>>> {};
+struct attr_list
+    : seq<one<'['>, ws, sor<one<']'>, seq<must<attr_first>, ws, star<attr_more>, must<attr_close>>>> {};
 /// What may follow an attribute list: only the end of the statement.
 struct attrs_end : statement_end {};
 struct trailing_attrs : seq<attr_list, sp, must<attrs_end>> {};
@@ -123,30 +126,43 @@ struct op_open : one<'('> {};
 struct arg_name : seq<identifier, ws, one<'='>, not_at<one<'=', '~'>>> {};
 /// Where an argument ends: its value was the whole of it.
 struct arg_end : at<ws, one<',', ')'>> {};
-/// An argument that is not one plain value is an expression (docs/fields.md),
-/// kept as text for the checker to parse: everything up to the `,` or `)`
-/// that ends the argument, with brackets balanced and strings whole.
+/// An argument that is not one plain value but holds an operator or a bracket
+/// is an expression (docs/expressions.md), kept as text for the checker to
+/// parse: everything up to the `,` or `)` that ends the argument, with
+/// brackets balanced and strings whole.
 /// Choice: an expression stays on one line and holds no comment, so a bracket
 /// left open is reported on its own line, as with any other argument.
 struct expr_group;
 struct expr_bracketed : seq<one<'('>, expr_group, opt<one<')'>>> {};
 struct expr_char : seq<not_at<two<'/'>>, not_one<'(', ')', '"', '\n', '#'>> {};
 struct expr_group : star<sor<string_literal, expr_bracketed, expr_char>> {};
-struct expression_text : plus<sor<string_literal, expr_bracketed, seq<not_at<one<','>>, expr_char>>> {};
+struct expr_body : plus<sor<string_literal, expr_bracketed, seq<not_at<one<','>>, expr_char>>> {};
+/// Two values side by side with no operator (`10 ms`, `1 2`) are no
+/// expression: the argument is then its first value, and the second is
+/// reported where it stands. A `-` before a digit is a number's sign.
+struct expr_operator : one<'=', '!', '<', '>', '+', '-', '*', '/', '%', '&', '|', '~', '('> {};
+struct expr_operand_char : seq<not_at<expr_operator>, not_one<',', ')', '"', '\n', '#'>> {};
+struct expr_has_operator
+    : seq<opt<one<'-'>, at<digit>>, star<sor<string_literal, expr_operand_char>>, expr_operator> {};
+struct expression_text : seq<at<expr_has_operator>, expr_body> {};
 struct plain_value : seq<value, arg_end> {};
-struct argument_value : sor<plain_value, expression_text> {};
+/// `10 ms`: a number and then, apart, a unit (its action says to join them).
+struct spaced_number : seq<opt<one<'-'>>, digits, opt<fraction>> {};
+struct spaced_unit : seq<spaced_number, plus<blank_char>, identifier> {};
+struct argument_value : sor<plain_value, expression_text, spaced_unit, value> {};
 struct arg_value : argument_value {};
 struct named_argument : seq<arg_name, ws, must<arg_value>> {};
 /// `label: expr`, as route's outputs are written (`errors: status >= 500`).
 struct arg_label : seq<identifier, sp, one<':'>> {};
-struct labeled_expression : expression_text {};
+struct labeled_expression : expr_body {};
 struct labeled_argument : seq<arg_label, ws, must<labeled_expression>> {};
 struct argument : sor<labeled_argument, named_argument, argument_value> {};
 struct arg_first : argument {};
 struct arg_next : argument {};
 struct arg_close : one<')'> {};
 struct arg_more : seq<one<','>, ws, sor<at<one<')'>>, must<arg_next>>, ws> {};
-struct op_call : seq<op_name, sp, must<op_open>, ws, sor<one<')'>, seq<must<arg_first>, ws, star<arg_more>, must<arg_close>>>> {};
+struct op_call : seq<op_name, sp, must<op_open>, ws,
+                     sor<one<')'>, seq<must<arg_first>, ws, star<arg_more>, must<arg_close>>>> {};
 struct first_op : op_call {};
 struct next_op : op_call {};
 
@@ -166,8 +182,8 @@ struct edge_defaults : seq<edge_keyword, sp, must<edge_defaults_list>, sp, must<
 struct node_name : declared_name {};
 struct node_equals : one<'='> {};
 struct node_end : statement_end {};
-struct node_body : seq<node_name, sp, must<node_equals>, sp, must<first_op>, star<sp, one<'|'>, ws, must<next_op>>, sp,
-                       sor<trailing_attrs, must<node_end>>> {};
+struct node_body : seq<node_name, sp, must<node_equals>, sp, must<first_op>,
+                       star<sp, one<'|'>, ws, must<next_op>>, sp, sor<trailing_attrs, must<node_end>>> {};
 struct kind_defaults : trailing_attrs {};
 template <typename Keyword>
 struct after_kind : sor<kind_defaults, node_body> {};
@@ -191,8 +207,8 @@ struct arrow : TAO_PEGTL_STRING("->") {};
 struct first_arrow : arrow {};
 struct arrow_target : edge_step {};
 struct chain_end : statement_end {};
-struct edge_chain : seq<edge_step, sp, must<first_arrow>, ws, must<arrow_target>, star<sp, arrow, ws, must<arrow_target>>, sp,
-                        sor<trailing_attrs, must<chain_end>>> {};
+struct edge_chain : seq<edge_step, sp, must<first_arrow>, ws, must<arrow_target>,
+                        star<sp, arrow, ws, must<arrow_target>>, sp, sor<trailing_attrs, must<chain_end>>> {};
 
 struct statement : sor<header, edge_defaults, kind_statement<source_keyword>, kind_statement<stage_keyword>,
                        kind_statement<sink_keyword>, edge_chain> {};

@@ -33,16 +33,21 @@ Decoded decode_string(std::string_view token);
 
 /// One parameter of a distribution as written: `10ms` or `p50=10ms`.
 struct DistributionParam {
-  std::string name;       ///< "" when positional
-  Decoded value;          ///< the number, decoded
-  std::size_t offset = 0; ///< bytes from the distribution's first byte
+  std::string name;        ///< "" when positional
+  Decoded value;           ///< the number, decoded
+  std::size_t offset = 0;  ///< bytes from the distribution's first byte
   std::size_t width = 1;
 };
 
 /// Gives `NAME(params)` its meaning: a Distribution whose parameters are
 /// checked (a mean above 0, low <= high, p50 < p99...), or where it is wrong.
 /// `width`: of the whole distribution, for errors about all of it.
-Decoded decode_distribution(const std::string& name, const std::vector<DistributionParam>& params, std::size_t width);
+Decoded decode_distribution(const std::string& name, const std::vector<DistributionParam>& params,
+                            std::size_t width);
+
+/// Why `name` is no distribution ("unknown distribution 'poisson'; expected
+/// exponential, ..."), or "" when it is one.
+std::string unknown_distribution(std::string_view name);
 
 /// `text` fit for a one-line message: printable ASCII kept, other bytes as
 /// `\xNN`, and anything past `limit` bytes replaced by "...".

@@ -17,6 +17,9 @@ struct Literal {
   Value value;
   SourceLocation location;
   std::size_t width = 1;  ///< length of the literal's text, for carets
+  /// The text as written: an Expression argument given as one plain value
+  /// (`set(eps = 0.00001)`) is compiled from it, not from the value re-printed.
+  std::string text;
 };
 
 struct Name {
@@ -56,8 +59,8 @@ struct NodeDecl {
   Name name;
   std::vector<OperatorCall> chain;
   std::vector<Attribute> attributes;
-  std::size_t chain_end = 0;              ///< byte just past the last operator call's `)`
-  std::optional<Span> attribute_list;     ///< the `[...]`, brackets included, when written
+  std::size_t chain_end = 0;           ///< byte just past the last operator call's `)`
+  std::optional<Span> attribute_list;  ///< the `[...]`, brackets included, when written
 };
 
 /// One step of an edge chain: a single node or a DOT-style group `{a, b}`.

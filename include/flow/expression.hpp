@@ -50,6 +50,10 @@ struct KnownFields {
   bool complete = true;
 };
 
+/// What the checker says of a field `name` that `known` (complete) lacks:
+/// "unknown field 'stauts'; known fields: path, status (did you mean 'status'?)".
+std::string unknown_field_message(std::string_view name, const KnownFields& known);
+
 /// Parses and checks `text` (an Expression argument written at `at`): every
 /// problem goes into `diagnostics` located inside the text (line, column and
 /// caret), and nullptr is returned. `known`: what the checker knows of the

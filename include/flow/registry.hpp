@@ -10,22 +10,25 @@
 
 #include "flow/fields.hpp"
 #include "flow/model.hpp"
-#include "flow/value.hpp"
 #include "flow/operator.hpp"
 #include "flow/planning.hpp"
+#include "flow/value.hpp"
 
 namespace flow {
+
+struct KnownFields;
 
 enum class Role { Source, Stage, Sink };
 const char* to_string(Role role);  ///< "source", "stage", "sink"
 
 struct ArgumentSpec {
   std::string name;
-  ValueKind kind;                ///< an Integer is also accepted where a Decimal is due
-  bool required = false;         ///< must be given
-  std::optional<Value> fallback; ///< filled in when not given; nullopt and not required: left out of OperatorCall::args
-  bool positional = false;       ///< may be given without `name=` (in declaration order)
-  bool random = false;           ///< a Duration that may also be a Distribution (`exponential(10ms)`)
+  ValueKind kind;         ///< an Integer is also accepted where a Decimal is due
+  bool required = false;  ///< must be given
+  std::optional<Value>
+      fallback;  ///< filled in when not given; nullopt and not required: left out of OperatorCall::args
+  bool positional = false;  ///< may be given without `name=` (in declaration order)
+  bool random = false;      ///< a Duration that may also be a Distribution (`exponential(10ms)`)
   /// The last positional argument only, never required: it takes every
   /// further positional value (`exec("sed", "-u", "s/a/b/")`), each stored
   /// in OperatorCall::args under variadic_key(name, 1), (name, 2), ...; it
@@ -52,6 +55,16 @@ inline std::vector<Value> variadic_values(const OperatorCall& call, const std::s
   return values;
 }
 
+/// A field a call reads by name outside its expressions (count's `by=status`,
+/// a format template's `{status}`), for the checker: the name, the key of
+/// the argument that names it, and the byte of that argument's text (the
+/// word, or the string's decoded bytes) where the name starts.
+struct FieldRead {
+  std::string name;
+  std::string argument;
+  std::size_t offset = 0;
+};
+
 struct OperatorSpec {
   std::string name;
   Role role = Role::Stage;
@@ -76,6 +89,13 @@ struct OperatorSpec {
   /// What the call does to a message's fields (flow/fields.hpp), for the
   /// checks of expressions downstream. Unset: it leaves them as they are.
   std::function<FieldChange(const OperatorCall&)> fields;
+  /// As `fields`, for a call whose change depends on the fields that come in
+  /// (set()'s field takes its expression's type there). Set this or `fields`.
+  std::function<FieldChange(const OperatorCall&, const KnownFields&)> fields_given;
+  /// The fields the call reads by name outside expressions: where the checker
+  /// knows every field, a name that cannot be there is an error under the
+  /// name. Unset: it reads none.
+  std::function<std::vector<FieldRead>(const OperatorCall&)> reads;
   /// Takes arguments of any name, each an Expression (set(ms = duration * 1000)).
   bool open_names = false;
   /// Set for an operator whose labeled expressions (`errors: status >= 500`)

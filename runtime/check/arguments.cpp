@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "grammar/literals.hpp"
 #include "runtime/model/value_limits.hpp"
 
 namespace flow::checker {
@@ -25,7 +26,8 @@ std::vector<const ArgumentSpec*> positional_specs(const OperatorSpec& spec) {
 
 std::string too_many_positional(const OperatorSpec& spec, std::size_t allowed) {
   if (allowed == 0) return fmt::format("operator '{}' takes no positional arguments", spec.name);
-  return fmt::format("operator '{}' takes {} positional argument{}", spec.name, allowed, allowed == 1 ? "" : "s");
+  return fmt::format("operator '{}' takes {} positional argument{}", spec.name, allowed,
+                     allowed == 1 ? "" : "s");
 }
 
 // Where each given argument was written, so later messages can point at it.
@@ -66,6 +68,35 @@ const ArgumentSpec* match_argument(Reporter& reporter, const OperatorSpec& spec,
   return positional[next_positional++];
 }
 
+// `delay(poisson(10ms))`: the grammar reads only the distributions' own names
+// as distributions, so another name called where a random duration is due
+// comes as an expression. Returns the message, "" when that is not the case;
+// `width` is the name's.
+std::string unknown_distribution(const ArgumentSpec& spec, const syntax::Literal& literal,
+                                 std::size_t& width) {
+  const auto* expression = std::get_if<Expression>(&literal.value);
+  if (!spec.random || expression == nullptr) return "";
+  std::string_view text = expression->text;
+  auto name_end = text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+  auto open = text.find_first_not_of(" \t", name_end);
+  if (name_end == 0 || open == std::string_view::npos || text[open] != '(') return "";
+  width = name_end;
+  return grammar::unknown_distribution(text.substr(0, name_end));
+}
+
+// Where `literal`'s value, now `value`, was written: a word reads as written,
+// and so does a string without escapes, one byte past its quote.
+ArgumentSite site_of(const syntax::Literal& literal, const Value& value) {
+  ArgumentSite site{literal.location, literal.width};
+  const auto* text = std::get_if<std::string>(&value);
+  if (std::holds_alternative<Identifier>(literal.value) && text != nullptr && literal.width == text->size()) {
+    site.text_at = 0;
+  } else if (text != nullptr && literal.width == text->size() + 2) {
+    site.text_at = 1;
+  }
+  return site;
+}
+
 // Reads the written arguments into `resolved.call.args`; returns where each was written.
 Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, ResolvedCall& resolved) {
   Written written;
@@ -83,34 +114,42 @@ Written read_arguments(Reporter& reporter, const syntax::OperatorCall& call, Res
     if (!written.emplace(key, &arg).second) {
       auto at = arg.name ? arg.name->location : arg.value.location;
       auto width = arg.name ? arg.name->text.size() : arg.value.width;
-      reporter.error(at, width, fmt::format("argument '{}' of '{}' is given twice", spec->name, call.name.text));
+      reporter.error(at, width,
+                     fmt::format("argument '{}' of '{}' is given twice", spec->name, call.name.text));
+      resolved.complete = false;
+      continue;
+    }
+    std::size_t width = arg.value.width;
+    if (auto unknown = unknown_distribution(*spec, arg.value, width); !unknown.empty()) {
+      reporter.error(arg.value.location, width, std::move(unknown));
       resolved.complete = false;
       continue;
     }
     Value value = arg.value.value;
-    auto error = convert_argument(*spec, value);
+    auto error = convert_argument(*spec, value, arg.value.text);
     if (error.empty()) error = limits::out_of_range(value);
     if (!error.empty()) {
       reporter.error(arg.value.location, arg.value.width, std::move(error));
       resolved.complete = false;
       continue;
     }
-    if (spec->kind == ValueKind::Expression) resolved.expressions[key] = arg.value.location;
+    resolved.sites[key] = site_of(arg.value, value);
     resolved.call.args[key] = std::move(value);
   }
   return written;
 }
 
-void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written, bool unmatched,
-                   ResolvedCall& resolved) {
+void fill_defaults(Reporter& reporter, const syntax::OperatorCall& call, const Written& written,
+                   bool unmatched, ResolvedCall& resolved) {
   for (const auto& spec : resolved.spec->args) {
     if (written.count(spec.name) != 0) continue;
     if (spec.required) {
       resolved.complete = false;
       // A misspelt or extra argument is most likely the missing one: one message is enough.
       if (unmatched) continue;
-      reporter.error(call.name.location, call.name.text.size(),
-                     fmt::format("operator '{}' is missing its required argument '{}'", call.name.text, spec.name));
+      reporter.error(
+          call.name.location, call.name.text.size(),
+          fmt::format("operator '{}' is missing its required argument '{}'", call.name.text, spec.name));
     } else if (spec.fallback) {
       resolved.call.args[spec.name] = *spec.fallback;
     }
@@ -134,7 +173,15 @@ const ArgumentSpec* find_argument(const OperatorSpec& spec, const std::string& n
   return nullptr;
 }
 
-std::string convert_argument(const ArgumentSpec& spec, Value& value) {
+std::pair<SourceLocation, std::size_t> ArgumentSite::inside(std::size_t offset, std::size_t wide) const {
+  if (text_at == std::string::npos || !at.known()) return {at, width};
+  auto where = at;
+  where.column += text_at + offset;
+  where.offset += text_at + offset;
+  return {where, wide};
+}
+
+std::string convert_argument(const ArgumentSpec& spec, Value& value, std::string_view written) {
   if (spec.kind == ValueKind::Decimal) {
     if (const auto* integer = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*integer);
   }
@@ -142,16 +189,17 @@ std::string convert_argument(const ArgumentSpec& spec, Value& value) {
     if (const auto* word = std::get_if<Identifier>(&value)) value = std::string(word->name);
   }
   if (kind_of(value) == spec.kind) return "";
-  if (spec.word) return fmt::format("expected a name such as 'status' or a string, got {}", describe(kind_of(value)));
+  if (spec.word)
+    return fmt::format("expected a name such as 'status' or a string, got {}", describe(kind_of(value)));
   // A plain value where an expression is due is one: where(true), route(rest: true).
   if (spec.kind == ValueKind::Expression) {
-    value = Expression{to_string(value), ""};
+    value = Expression{written.empty() ? to_string(value) : std::string(written), ""};
     return "";
   }
   if (spec.random && spec.kind == ValueKind::Duration && kind_of(value) == ValueKind::Distribution) return "";
   if (spec.random) {
-    return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}", describe(spec.kind),
-                       describe(kind_of(value)));
+    return fmt::format("expected {} or a distribution such as 'exponential(10ms)', got {}",
+                       describe(spec.kind), describe(kind_of(value)));
   }
   if (kind_of(value) == ValueKind::Distribution) {
     // `burst=uniform(1ms, 9ms)`: a random count is not something flow draws.

@@ -13,6 +13,7 @@
 #include "runtime/check/clock_notes.hpp"
 #include "runtime/check/conflicts.hpp"
 #include "runtime/check/dead_letters.hpp"
+#include "runtime/check/fields_check.hpp"
 #include "runtime/check/follow_check.hpp"
 #include "runtime/check/limits.hpp"
 #include "runtime/check/ordering.hpp"
@@ -20,7 +21,6 @@
 #include "runtime/check/reporter.hpp"
 #include "runtime/check/resolve_edges.hpp"
 #include "runtime/check/resolve_nodes.hpp"
-#include "runtime/check/fields_check.hpp"
 #include "runtime/check/topology.hpp"
 
 namespace flow {
@@ -75,14 +75,15 @@ class StatementWalker {
 
   std::vector<PendingChain> take_chains() { return std::move(chains_); }
   checker::Routes& routes() { return routes_; }
-  const checker::ExpressionSites& expressions() const { return expressions_; }
+  const checker::FieldSites& sites() const { return sites_; }
   const std::map<std::string, checker::OrderingSyntax>& ordering() const { return ordering_; }
 
  private:
   void visit(const syntax::Header& header, std::size_t index) {
     if (header_line_ != 0) {
-      reporter_.error(header.name.location, header.name.text.size(),
-                      fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
+      reporter_.error(
+          header.name.location, header.name.text.size(),
+          fmt::format("only one pipeline header is allowed; the first is on line {}", header_line_));
       return;
     }
     header_line_ = header.name.location.line;
@@ -91,8 +92,8 @@ class StatementWalker {
                       "the pipeline header must come before every other statement");
     }
     pipeline_.name = header.name.text;
-    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(), header.attributes,
-                              [this](const std::string& key, const Value& value) {
+    checker::apply_attributes(reporter_, "pipeline attribute", checker::pipeline_attribute_names(),
+                              header.attributes, [this](const std::string& key, const Value& value) {
                                 return checker::set_pipeline_attribute(pipeline_, key, value);
                               });
   }
@@ -102,13 +103,15 @@ class StatementWalker {
     if (defaults.target == Target::Edge) {
       EdgeSettings scratch;
       valid = checker::apply_attributes(reporter_, "edge attribute", checker::edge_attribute_names(),
-                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
+                                        defaults.attributes,
+                                        [&scratch](const std::string& key, const Value& value) {
                                           return checker::set_edge_attribute(scratch, key, value);
                                         });
     } else {
       Node scratch;
       valid = checker::apply_attributes(reporter_, "node attribute", checker::node_attribute_names(),
-                                        defaults.attributes, [&scratch](const std::string& key, const Value& value) {
+                                        defaults.attributes,
+                                        [&scratch](const std::string& key, const Value& value) {
                                           return checker::set_node_attribute(scratch, key, value);
                                         });
     }
@@ -118,9 +121,8 @@ class StatementWalker {
 
   void visit(const syntax::NodeDecl& decl, std::size_t /*index*/) {
     checker::NodeRoutes routes;
-    auto node =
-        checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes,
-                              &expressions_[decl.name.text]);
+    auto node = checker::resolve_node(reporter_, registry_, decl, defaults_for(target_of(decl.kind)), &routes,
+                                      &sites_[decl.name.text]);
     auto [first, fresh] = declared_on_.emplace(decl.name.text, decl.name.location.line);
     if (!fresh) {
       reporter_.error(decl.name.location, decl.name.text.size(),
@@ -166,9 +168,12 @@ class StatementWalker {
 
   static Target target_of(NodeKind kind) {
     switch (kind) {
-      case NodeKind::Source: return Target::Source;
-      case NodeKind::Sink: return Target::Sink;
-      case NodeKind::Stage: break;
+      case NodeKind::Source:
+        return Target::Source;
+      case NodeKind::Sink:
+        return Target::Sink;
+      case NodeKind::Stage:
+        break;
     }
     return Target::Stage;
   }
@@ -188,8 +193,8 @@ class StatementWalker {
   std::map<Target, std::map<std::string, syntax::Attribute>> defaults_;
   std::map<std::string, std::size_t> declared_on_;  ///< node name → line of its declaration
   std::vector<PendingChain> chains_;
-  checker::Routes routes_;  ///< dead-letter routes as written, resolved once every edge is known
-  checker::ExpressionSites expressions_;  ///< where each node's expression arguments were written
+  checker::Routes routes_;     ///< dead-letter routes as written, resolved once every edge is known
+  checker::FieldSites sites_;  ///< where each node's arguments and partition= were written
   std::map<std::string, checker::OrderingSyntax>
       ordering_;  ///< node name → its workers and ordered as written
 };
@@ -198,7 +203,8 @@ class StatementWalker {
 // be unknown, or a node unconnected, only because its statement did not parse,
 // so the checks across statements are skipped.
 CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::File& file,
-                       const OperatorRegistry& registry, const std::vector<Override>& overrides, bool file_complete) {
+                       const OperatorRegistry& registry, const std::vector<Override>& overrides,
+                       bool file_complete) {
   Reporter reporter;
   Pipeline pipeline;
   pipeline.file = source;
@@ -211,7 +217,7 @@ CheckResult check_file(std::shared_ptr<const SourceFile> source, const syntax::F
   checker::apply_edge_overrides(reporter, pipeline, overrides, walker.routes());
   if (file_complete) checker::resolve_dead_letters(reporter, pipeline, walker.routes());
   if (file_complete) checker::check_topology(reporter, pipeline);
-  checker::check_expressions(reporter, pipeline, registry, walker.expressions(), file_complete);
+  checker::check_fields(reporter, pipeline, registry, walker.sites(), file_complete);
   checker::check_limits(reporter, pipeline, registry);
   checker::note_virtual_clock(reporter, pipeline, registry);
   checker::check_follow(reporter, pipeline);
@@ -241,12 +247,16 @@ CheckResult load(std::shared_ptr<const SourceFile> source, const OperatorRegistr
   // Merge keeping source order; syntax errors first where two share a place.
   Reporter merged;
   for (auto& diagnostic : parsed.diagnostics) {
-    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+    if (diagnostic.severity == Severity::Error)
+      merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else
+      merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
   }
   for (auto& diagnostic : result.diagnostics) {
-    if (diagnostic.severity == Severity::Error) merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    else merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
+    if (diagnostic.severity == Severity::Error)
+      merged.error(diagnostic.location, diagnostic.width, diagnostic.message);
+    else
+      merged.warning(diagnostic.location, diagnostic.width, diagnostic.message);
   }
   result.diagnostics = merged.take();
   return result;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/check/arguments.hpp"
@@ -88,23 +91,88 @@ const char* describe(FieldType type) {
   return "a value";
 }
 
+void check_expression(Reporter& reporter, const OperatorCall& call, const ArgumentSpec* argument,
+                      const Expression& expression, SourceLocation at, const KnownFields* known) {
+  std::vector<Diagnostic> diagnostics;
+  auto compiled = compile_expression(expression.text, at, known, diagnostics);
+  for (auto& diagnostic : diagnostics)
+    reporter.error(diagnostic.location, diagnostic.width, diagnostic.message);
+  if (compiled != nullptr && argument != nullptr && argument->condition && !compiled->is_condition()) {
+    reporter.error(at, expression.text.size(),
+                   fmt::format("{}() wants a condition such as 'status >= 500'; '{}' gives {}", call.name,
+                               expression.text, describe(compiled->type())));
+  }
+}
+
+// The names a call reads outside expressions (OperatorSpec::reads) that the
+// fields known cannot hold: an error under each, as in an expression.
+void check_reads(Reporter& reporter, const OperatorCall& call, const OperatorSpec& spec,
+                 const std::map<std::string, ArgumentSite>& written, const KnownFields& known) {
+  if (!spec.reads || !known.complete) return;
+  std::vector<FieldRead> reads;
+  // As with `fields`: a call the hook cannot read (a bad argument, reported already) reads nothing.
+  try {
+    reads = spec.reads(call);
+  } catch (const std::exception&) {
+    return;
+  }
+  for (const auto& read : reads) {
+    if (known.types.count(read.name) != 0) continue;
+    auto site = written.find(read.argument);
+    auto [at, width] = site == written.end() ? std::pair{call.location, call.name.size()}
+                                             : site->second.inside(read.offset, read.name.size());
+    reporter.error(at, width, unknown_field_message(read.name, known));
+  }
+}
+
 void check_call(Reporter& reporter, const OperatorCall& call, const OperatorSpec* spec,
-                const std::map<std::string, SourceLocation>& written, const KnownFields* known) {
-  for (const auto& [key, at] : written) {
+                const std::map<std::string, ArgumentSite>& written, const KnownFields* known, bool rejected) {
+  for (const auto& [key, site] : written) {
     auto value = call.args.find(key);
     if (value == call.args.end()) continue;
     const auto* expression = std::get_if<Expression>(&value->second);
     if (expression == nullptr) continue;
-    std::vector<Diagnostic> diagnostics;
-    auto compiled = compile_expression(expression->text, at, known, diagnostics);
-    for (auto& diagnostic : diagnostics)
-      reporter.error(diagnostic.location, diagnostic.width, diagnostic.message);
-    const auto* argument = spec == nullptr ? nullptr : spec_of(*spec, key);
-    if (compiled != nullptr && argument != nullptr && argument->condition && !compiled->is_condition()) {
-      reporter.error(at, expression->text.size(),
-                     fmt::format("{}() wants a condition such as 'status >= 500'; '{}' gives {}", call.name,
-                                 expression->text, describe(compiled->type())));
+    check_expression(reporter, call, spec == nullptr ? nullptr : spec_of(*spec, key), *expression, site.at,
+                     known);
+  }
+  if (spec != nullptr && known != nullptr && !rejected) check_reads(reporter, call, *spec, written, *known);
+}
+
+// Each field of `by(a, b)` and where it starts in that text, in order.
+std::vector<std::pair<std::string, std::size_t>> key_fields(std::string_view text) {
+  std::vector<std::pair<std::string, std::size_t>> fields;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  for (auto at = text.find('('); at != std::string_view::npos && at < text.size();) {
+    auto begin = at;
+    while (begin < text.size() && !word(text[begin])) ++begin;
+    auto end = begin;
+    while (end < text.size() && word(text[end])) ++end;
+    if (end == begin) break;
+    fields.emplace_back(std::string(text.substr(begin, end - begin)), begin);
+    at = end;
+  }
+  return fields;
+}
+
+// partition=by(usr) where `usr` cannot be there keys every message as "":
+// one partition, the node serial.
+void check_partition_fields(Reporter& reporter, const Node& node,
+                            const std::optional<syntax::Literal>& written, const KnownFields& known) {
+  if (!known.complete || node.kind == NodeKind::Source) return;
+  std::vector<std::pair<std::string, std::size_t>> fields;
+  if (written) fields = key_fields(written->text);
+  for (std::size_t i = 0; i < node.partition_by.size(); ++i) {
+    const auto& name = node.partition_by[i];
+    if (known.types.count(name) != 0) continue;
+    SourceLocation at = written ? written->location : node.location;
+    std::size_t width = written ? written->width : node.name.size();
+    bool found = i < fields.size() && fields[i].first == name;
+    if (found && written->text.find('\n') > fields[i].second && at.known()) {
+      at.column += fields[i].second;
+      at.offset += fields[i].second;
+      width = name.size();
     }
+    reporter.error(at, width, unknown_field_message(name, known));
   }
 }
 
@@ -112,37 +180,47 @@ void check_call(Reporter& reporter, const OperatorCall& call, const OperatorSpec
 
 void apply_field_change(KnownFields& known, const OperatorRegistry& registry, const OperatorCall& call) {
   const auto* spec = registry.find(call.name);
-  if (spec == nullptr || !spec->fields) return;
+  if (spec == nullptr || (!spec->fields && !spec->fields_given)) return;
   FieldChange change;
   // As a validator's: a call the function cannot read tells nothing of the fields.
   try {
-    change = spec->fields(call);
+    change = spec->fields_given ? spec->fields_given(call, known) : spec->fields(call);
   } catch (const std::exception&) {
     known.complete = false;
     return;
   }
+  // count and aggregate make messages of their own: what came in is gone,
+  // and what goes out is exactly their list, whatever came in.
+  if (change.replaces) known = KnownFields{{}, true};
   for (const auto& name : change.removes) known.types.erase(name);
+  if (change.sets_unknown) {
+    // Any field may now hold what the input gave it: parse_json may replace a number with text.
+    known.complete = false;
+    for (auto& entry : known.types) entry.second = FieldType::Any;
+  }
   for (const auto& [name, type] : change.sets) known.types.insert_or_assign(name, type);
-  if (change.sets_unknown) known.complete = false;
 }
 
 KnownFields known_fields_at_start(const Pipeline& pipeline, const OperatorRegistry& registry, NodeId id) {
   return FieldsWalk(pipeline, registry).at_start(id);
 }
 
-void check_expressions(Reporter& reporter, const Pipeline& pipeline, const OperatorRegistry& registry,
-                       const ExpressionSites& sites, bool file_complete) {
+void check_fields(Reporter& reporter, const Pipeline& pipeline, const OperatorRegistry& registry,
+                  const FieldSites& sites, bool file_complete) {
   FieldsWalk walk(pipeline, registry);
+  static const NodeSites none;
   for (NodeId id = 0; id < pipeline.nodes.size(); ++id) {
     const auto& node = pipeline.nodes[id];
     auto found = sites.find(node.name);
-    if (found == sites.end() || found->second.empty()) continue;
+    const auto& written = found == sites.end() ? none : found->second;
     KnownFields known = file_complete ? walk.at_start(id) : KnownFields{{}, false};
+    if (!node.partition_by.empty()) check_partition_fields(reporter, node, written.partition, known);
     for (std::size_t index = 0; index < node.chain.size(); ++index) {
       const auto& call = node.chain[index];
-      auto written = found->second.find(index);
-      if (written != found->second.end())
-        check_call(reporter, call, registry.find(call.name), written->second, &known);
+      auto at = written.calls.find(index);
+      if (at != written.calls.end())
+        check_call(reporter, call, registry.find(call.name), at->second, &known,
+                   written.rejected.count(index) != 0);
       apply_field_change(known, registry, call);
     }
   }

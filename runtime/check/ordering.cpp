@@ -1,7 +1,9 @@
 #include "runtime/check/ordering.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <string>
 #include <vector>
 
 namespace flow::checker {
@@ -32,14 +34,45 @@ const Node* line_sink_after(const Pipeline& pipeline, NodeId from) {
   return nullptr;
 }
 
+// `partition=by(user)` keeps each key's order and only that (Flink's keyBy):
+// said as such, since a user who partitioned asked for no more.
+std::string partitioned(const Node& node) {
+  return fmt::format("by({})", fmt::join(node.partition_by, ", "));
+}
+
 // A line sink with several workers writes in the order they finish: ordered=
 // cannot help (it orders what a node sends on, and a sink sends nothing).
 void warn_writing_workers(Reporter& reporter, const Node& sink, const OrderingSyntax& where) {
+  if (!sink.partition_by.empty()) {
+    reporter.warning(where.workers_at, where.workers_width,
+                     fmt::format("sink '{}' ({}) has {} workers and partition={}: each key's lines keep "
+                                 "their order, but lines of different keys can come out in another order "
+                                 "than they came in; workers=1 keeps the whole order",
+                                 sink.name, sink.chain.back().name, sink.workers, partitioned(sink)));
+    return;
+  }
   reporter.warning(where.workers_at, where.workers_width,
                    fmt::format("sink '{}' ({}) has {} workers, which write in the order they finish: its "
                                "lines can come out in another order than they came in; workers=1 keeps "
                                "their order",
                                sink.name, sink.chain.back().name, sink.workers));
+}
+
+std::string reordering_message(const Node& node, const Node& sink) {
+  if (!node.partition_by.empty()) {
+    return fmt::format(
+        "{} '{}' has {} workers and partition={}, and feeds {} '{}' ({}): each key's lines keep their "
+        "order, but lines of different keys can come out in another order than they came in; add "
+        "ordered=false to say that does not matter, or ordered=true instead of partition= to keep the "
+        "whole order",
+        to_string(node.kind), node.name, node.workers, partitioned(node), to_string(sink.kind), sink.name,
+        sink.chain.back().name);
+  }
+  return fmt::format(
+      "{} '{}' has {} workers, which finish in any order, and feeds {} '{}' ({}): its lines can come out "
+      "in another order than they came in; add ordered=true to keep their order, or ordered=false to say "
+      "it does not matter",
+      to_string(node.kind), node.name, node.workers, to_string(sink.kind), sink.name, sink.chain.back().name);
 }
 
 }  // namespace
@@ -59,13 +92,7 @@ void warn_reordering(Reporter& reporter, const Pipeline& pipeline,
     if (where.ordered_written) continue;
     const Node* sink = line_sink_after(pipeline, id);
     if (sink == nullptr) continue;
-    reporter.warning(
-        where.workers_at, where.workers_width,
-        fmt::format("{} '{}' has {} workers, which finish in any order, and feeds {} '{}' ({}): its "
-                    "lines can come out in another order than they came in; add ordered=true to "
-                    "keep their order, or ordered=false to say it does not matter",
-                    to_string(node.kind), node.name, node.workers, to_string(sink->kind), sink->name,
-                    sink->chain.back().name));
+    reporter.warning(where.workers_at, where.workers_width, reordering_message(node, *sink));
   }
 }
 

@@ -11,7 +11,8 @@ namespace {
 
 // A source produces with its first operator and only there; a sink consumes
 // with its last and only there; every other place takes a stage operator.
-void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t index, const OperatorSpec& spec) {
+void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t index,
+                const OperatorSpec& spec) {
   const auto& op = decl.chain[index].name;
   // A stage operator that may also end a sink (exec, http) counts as a sink operator there.
   Role role = spec.role;
@@ -20,8 +21,8 @@ void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t in
   bool ends_sink = decl.kind == NodeKind::Sink && index + 1 == decl.chain.size();
   std::string message;
   if (starts_source && role != Role::Source) {
-    message = fmt::format("source '{}' must start with a source operator, not {} operator '{}'", decl.name.text,
-                          to_string(role), op.text);
+    message = fmt::format("source '{}' must start with a source operator, not {} operator '{}'",
+                          decl.name.text, to_string(role), op.text);
   } else if (ends_sink && role != Role::Sink) {
     message = fmt::format("sink '{}' must end with a sink operator, not {} operator '{}'", decl.name.text,
                           to_string(role), op.text);
@@ -36,8 +37,7 @@ void check_role(Reporter& reporter, const syntax::NodeDecl& decl, std::size_t in
 }  // namespace
 
 Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
-                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes,
-                  ChainExpressions* expressions) {
+                  const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes, NodeSites* sites) {
   Node node;
   node.name = decl.name.text;
   node.kind = decl.kind;
@@ -47,8 +47,9 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
     if (!resolved) continue;
     check_role(reporter, decl, index, *resolved->spec);
     resolved->call.node = node.name;
-    if (expressions != nullptr && !resolved->expressions.empty())
-      (*expressions)[node.chain.size()] = std::move(resolved->expressions);
+    if (sites != nullptr && !resolved->complete) sites->rejected.insert(node.chain.size());
+    if (sites != nullptr && !resolved->sites.empty())
+      sites->calls[node.chain.size()] = std::move(resolved->sites);
     node.chain.push_back(std::move(resolved->call));
   }
   note_output_labels(reporter, registry, decl, node);
@@ -58,6 +59,7 @@ Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const sy
       reporter, "node attribute", node_attribute_names(), decl.attributes,
       [&node](const std::string& key, const Value& value) { return set_node_attribute(node, key, value); });
   check_partition(reporter, decl, defaults, node);
+  if (sites != nullptr && !node.partition_by.empty()) sites->partition = partition_written(decl, defaults);
   if (routes != nullptr) {
     note_node_routes(*routes, defaults);
     note_node_routes(*routes, applied);

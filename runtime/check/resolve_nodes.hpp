@@ -14,10 +14,10 @@ namespace flow::checker {
 /// Builds the node `decl` declares. `defaults` are the already-checked
 /// attributes of earlier `source|stage|sink [...]` statements for its kind;
 /// the declaration's own attributes win over them. Its dead-letter routes
-/// as written go into `routes`; where its expression arguments were written,
-/// into `expressions` (fields_check.hpp).
+/// as written go into `routes`; where its arguments and partition= were
+/// written, into `sites` (fields_check.hpp).
 Node resolve_node(Reporter& reporter, const OperatorRegistry& registry, const syntax::NodeDecl& decl,
                   const std::vector<syntax::Attribute>& defaults, NodeRoutes* routes = nullptr,
-                  ChainExpressions* expressions = nullptr);
+                  NodeSites* sites = nullptr);
 
 }  // namespace flow::checker

@@ -67,11 +67,27 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
   }
 }
 
+namespace {
+
+const syntax::Attribute* partition_attribute(const syntax::NodeDecl& decl,
+                                             const std::vector<syntax::Attribute>& defaults) {
+  const auto* written = find_attribute(decl.attributes, "partition");
+  return written != nullptr ? written : find_attribute(defaults, "partition");
+}
+
+}  // namespace
+
+std::optional<syntax::Literal> partition_written(const syntax::NodeDecl& decl,
+                                                 const std::vector<syntax::Attribute>& defaults) {
+  const auto* written = partition_attribute(decl, defaults);
+  if (written == nullptr) return std::nullopt;
+  return written->value;
+}
+
 void check_partition(Reporter& reporter, const syntax::NodeDecl& decl,
                      const std::vector<syntax::Attribute>& defaults, const Node& node) {
   if (node.partition_by.empty()) return;
-  const auto* written = find_attribute(decl.attributes, "partition");
-  if (written == nullptr) written = find_attribute(defaults, "partition");
+  const auto* written = partition_attribute(decl, defaults);
   if (written == nullptr) return;
   auto at = written->key.location;
   auto width = written->value.location.offset + written->value.width - at.offset;

@@ -2,6 +2,7 @@
 // Routing by content and keyed partitions (docs/routing.md): a node whose
 // chain ends in route(label: condition, ...) has labeled outputs, and its
 // edges leave from `node.label`; `partition=by(field, ...)` keys a node's workers.
+#include <optional>
 #include <vector>
 
 #include "flow/model.hpp"
@@ -22,6 +23,11 @@ void note_output_labels(Reporter& reporter, const OperatorRegistry& registry, co
 /// deals a key's messages over several edges). Caret on the attribute.
 void check_partition(Reporter& reporter, const syntax::NodeDecl& decl,
                      const std::vector<syntax::Attribute>& defaults, const Node& node);
+
+/// The value of the node's partition= as written (its own, else a
+/// default's), for carets at the key's fields.
+std::optional<syntax::Literal> partition_written(const syntax::NodeDecl& decl,
+                                                 const std::vector<syntax::Attribute>& defaults);
 
 /// Once every edge is known: each edge from a node with labeled outputs names
 /// one, and each label has an edge.

@@ -128,28 +128,10 @@ class Compiler {
                      : found->second == FieldType::Decimal ? Type::Decimal
                                                            : Type::Any;
     } else if (known_->complete) {
-      error(at.offset, at.width, unknown_field(name));
+      error(at.offset, at.width, unknown_field_message(name, *known_));
       return std::nullopt;
     }
     return checked;
-  }
-
-  std::string unknown_field(const std::string& name) const {
-    if (known_->types.empty()) {
-      return fmt::format(
-          "unknown field '{}'; no field is known here (a parser such as parse(format=\"logfmt\") "
-          "sets fields)",
-          name);
-    }
-    std::vector<std::string> names;
-    for (const auto& entry : known_->types) names.push_back(entry.first);
-    constexpr std::size_t listed = 12;
-    auto shown = static_cast<std::ptrdiff_t>(std::min(listed, names.size()));
-    std::string list = fmt::format("{}", fmt::join(names.begin(), names.begin() + shown, ", "));
-    if (names.size() > listed) list += ", ...";
-    auto meant = closest_match(name, names);
-    return fmt::format("unknown field '{}'; known fields: {}{}", name, list,
-                       meant.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", meant));
   }
 
   std::optional<Checked> call(const Node& node) {
@@ -221,7 +203,8 @@ class Compiler {
     } else {
       if (!takes_number("-", *operand, written)) return std::nullopt;
       checked.step.kind = Step::Kind::Negate;
-      checked.type = numeric(operand->type) ? operand->type : Type::Number;
+      // -(-2^63) is past the integers: a decimal then, so an integer's negation is a number.
+      checked.type = operand->type == Type::Decimal ? Type::Decimal : Type::Number;
     }
     checked.step.children.push_back(std::move(operand->step));
     return checked;
@@ -338,10 +321,11 @@ std::optional<Checked> Compiler::arithmetic(const Node& node, Checked left, Chec
   // `/` always gives a decimal, as in awk and VRL: 7 / 2 is 3.5.
   bool decimal = node.op == Op::Divide || (left.type == Type::Decimal && numeric(right.type)) ||
                  (right.type == Type::Decimal && numeric(left.type));
+  // Integer + - * past 64 bits give a decimal (docs/expressions.md), so only % stays an integer.
   Type type = Type::Number;
   if (decimal) {
     type = Type::Decimal;
-  } else if (left.type == Type::Integer && right.type == Type::Integer) {
+  } else if (left.type == Type::Integer && right.type == Type::Integer && node.op == Op::Remainder) {
     type = Type::Integer;
   }
   return joined(Step::Kind::Arithmetic, node.op, type, std::move(left), std::move(right));
@@ -379,6 +363,24 @@ std::optional<Checked> Compiler::match(const Node& node, Checked left) {
 
 }  // namespace
 }  // namespace expr
+
+std::string unknown_field_message(std::string_view name, const KnownFields& known) {
+  if (known.types.empty()) {
+    return fmt::format(
+        "unknown field '{}'; no field is known here (a parser such as parse(format=\"logfmt\") "
+        "sets fields)",
+        name);
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : known.types) names.push_back(entry.first);
+  constexpr std::size_t listed = 12;
+  auto shown = static_cast<std::ptrdiff_t>(std::min(listed, names.size()));
+  std::string list = fmt::format("{}", fmt::join(names.begin(), names.begin() + shown, ", "));
+  if (names.size() > listed) list += ", ...";
+  auto meant = closest_match(std::string(name), names);
+  return fmt::format("unknown field '{}'; known fields: {}{}", name, list,
+                     meant.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", meant));
+}
 
 std::unique_ptr<CompiledExpression> compile_expression(std::string_view text, SourceLocation at,
                                                        const KnownFields* known,

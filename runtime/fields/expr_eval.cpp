@@ -95,8 +95,16 @@ bool unordered(Op op) {
   return op == Op::NotEqual;
 }
 
+bool is_nan(const Val& v) {
+  return v.kind == Val::Kind::Dec && std::isnan(v.decimal);
+}
+
 bool compare(Op op, const Val& a, const Val& b) {
   using K = Val::Kind;
+  // NaN is no value to order or match: only `!=` holds, even against itself.
+  if (is_nan(a) || is_nan(b)) return unordered(op);
+  // Nothing equals nothing, as awk's "" == "" and VRL's null == null; it
+  // equals no value and is ordered against none.
   if (a.kind == K::None || b.kind == K::None) {
     bool both = a.kind == b.kind;
     return op == Op::Equal ? both : op == Op::NotEqual ? !both : false;
@@ -116,6 +124,12 @@ bool compare(Op op, const Val& a, const Val& b) {
   auto x = to_number(a), y = to_number(b);
   if (x.kind == K::None || y.kind == K::None) return unordered(op);
   return ordered_as(op, order(x, y));
+}
+
+// A result past a double's range (inf) or of none (NaN) is nothing, as a
+// division by zero is: no stored field or comparison ever sees one.
+Val finite(double decimal) {
+  return std::isfinite(decimal) ? of_dec(decimal) : none();
 }
 
 Val integer_arithmetic(Op op, std::int64_t x, std::int64_t y) {
@@ -147,20 +161,20 @@ Val arithmetic(Op op, const Val& left, const Val& right) {
   if (op == Op::Divide) {
     double divisor = as_double(b);
     if (divisor == 0) return none();
-    return of_dec(as_double(a) / divisor);
+    return finite(as_double(a) / divisor);
   }
   if (a.kind == Val::Kind::Int && b.kind == Val::Kind::Int)
     return integer_arithmetic(op, a.integer, b.integer);
   double x = as_double(a), y = as_double(b);
   switch (op) {
     case Op::Add:
-      return of_dec(x + y);
+      return finite(x + y);
     case Op::Subtract:
-      return of_dec(x - y);
+      return finite(x - y);
     case Op::Multiply:
-      return of_dec(x * y);
+      return finite(x * y);
     default:
-      return y == 0 ? none() : of_dec(std::fmod(x, y));
+      return y == 0 ? none() : finite(std::fmod(x, y));
   }
 }
 
@@ -180,7 +194,7 @@ Val negate(const Val& operand) {
     if (v.integer == std::numeric_limits<std::int64_t>::min()) return of_dec(-static_cast<double>(v.integer));
     return of_int(-v.integer);
   }
-  if (v.kind == Val::Kind::Dec) return of_dec(-v.decimal);
+  if (v.kind == Val::Kind::Dec) return finite(-v.decimal);
   return none();
 }
 

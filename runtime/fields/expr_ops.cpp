@@ -134,15 +134,16 @@ class Set final : public Operator {
   std::vector<Assignment> assignments_;
 };
 
-// What set() does to the fields: each name, typed by its expression alone
-// (the checker's known fields upstream could sharpen Any; not needed yet).
-FieldChange set_fields(const OperatorCall& call) {
+// What set() does to the fields: each name, typed by its expression where
+// it runs (`known`, the fields coming in), so that a later misuse of the
+// field is caught as the expression's would be.
+FieldChange set_fields(const OperatorCall& call, const KnownFields& known) {
   FieldChange change;
   for (const auto& [name, value] : call.args) {
     std::vector<Diagnostic> diagnostics;
     const auto* expression = std::get_if<Expression>(&value);
     auto compiled =
-        expression == nullptr ? nullptr : compile_expression(expression->text, {}, nullptr, diagnostics);
+        expression == nullptr ? nullptr : compile_expression(expression->text, {}, &known, diagnostics);
     auto type = compiled == nullptr        ? FieldType::Any
                 : compiled->is_condition() ? FieldType::Integer
                                            : compiled->type();
@@ -190,7 +191,7 @@ void register_expressions(OperatorRegistry& registry) {
     return call.args.empty() ? "set() needs at least one field to set, as in set(ms = duration * 1000)" : "";
   };
   set.plan = cheap;
-  set.fields = set_fields;
+  set.fields_given = set_fields;
   registry.add(std::move(set));
 }
 

@@ -4,19 +4,22 @@
 
 #include <re2/re2.h>
 
-#include "runtime/model/value_limits.hpp"
 #include "runtime/calls/calls.hpp"
 #include "runtime/fields/register.hpp"
 #include "runtime/ingest/ingest.hpp"
+#include "runtime/model/value_limits.hpp"
 #include "runtime/ops/builtins.hpp"
 
 namespace flow {
 
 const char* to_string(Role role) {
   switch (role) {
-    case Role::Source: return "source";
-    case Role::Stage: return "stage";
-    case Role::Sink: return "sink";
+    case Role::Source:
+      return "source";
+    case Role::Stage:
+      return "stage";
+    case Role::Sink:
+      return "sink";
   }
   return "?";
 }
@@ -170,7 +173,8 @@ std::string validate_arrivals(const OperatorCall& call, bool has_burst) {
     return fmt::format("unknown arrivals '{}'; expected even or poisson", arrivals);
   }
   if (arrivals == "poisson" && !ops::optional_arg<Rate>(call, "rate")) return "arrivals=poisson needs a rate";
-  if (arrivals == "poisson" && has_burst) return "arrivals=poisson paces by rate alone; it does not take burst";
+  if (arrivals == "poisson" && has_burst)
+    return "arrivals=poisson paces by rate alone; it does not take burst";
   return "";
 }
 
@@ -196,7 +200,8 @@ std::string validate_generate(const OperatorCall& call, std::string& argument) {
   }
   if (burst.has_value() != (call.args.count("every") != 0)) {
     argument = burst ? "burst" : "every";
-    return burst ? "burst needs every (the pause between bursts)" : "every needs burst (the messages per burst)";
+    return burst ? "burst needs every (the pause between bursts)"
+                 : "every needs burst (the messages per burst)";
   }
   if (burst && *burst < 1) {
     argument = "burst";
@@ -286,20 +291,22 @@ void register_sources(OperatorRegistry& registry) {
                       "synthetic messages of `size` bytes; endless without `count`; paced by `rate` and "
                       "`burst`/`every`",
                       ops::make_generate, ops::plan_generate, validate_generate));
-  registry.add(source("read",
-                      {required("path", ValueKind::String), optional("max_line", ValueKind::Size, Size{1 << 20}),
-                       optional("follow", ValueKind::Boolean, false)},
-                      "the lines of a file, one message each; \"-\" reads standard input; a line over `max_line` "
-                      "fails the run; `follow=true` follows a growing, rotated file like tail -F",
-                      ops::make_read, ops::plan_read, validate_read));
-  registry.add(source("listen",
-                      {required("address", ValueKind::String), optional("max_connections", ValueKind::Integer),
-                       optional("idle_timeout", ValueKind::Duration), optional("max_line", ValueKind::Size),
-                       optional("timeout", ValueKind::Duration), optional("max_body", ValueKind::Size),
-                       optional("ack", ValueKind::Identifier)},
-                      "messages from the network: lines over TCP (\"tcp://127.0.0.1:5140\") or POSTed "
-                      "bodies over HTTP (\"http://127.0.0.1:8080/ingest\")",
-                      ingest::make_listen, ingest::plan_listen, ingest::validate_listen));
+  registry.add(
+      source("read",
+             {required("path", ValueKind::String), optional("max_line", ValueKind::Size, Size{1 << 20}),
+              optional("follow", ValueKind::Boolean, false)},
+             "the lines of a file, one message each; \"-\" reads standard input; a line over `max_line` "
+             "fails the run; `follow=true` follows a growing, rotated file like tail -F",
+             ops::make_read, ops::plan_read, validate_read));
+  registry.add(
+      source("listen",
+             {required("address", ValueKind::String), optional("max_connections", ValueKind::Integer),
+              optional("idle_timeout", ValueKind::Duration), optional("max_line", ValueKind::Size),
+              optional("timeout", ValueKind::Duration), optional("max_body", ValueKind::Size),
+              optional("ack", ValueKind::Identifier)},
+             "messages from the network: lines over TCP (\"tcp://127.0.0.1:5140\") or POSTed "
+             "bodies over HTTP (\"http://127.0.0.1:8080/ingest\")",
+             ingest::make_listen, ingest::plan_listen, ingest::validate_listen));
 }
 
 void register_stages(OperatorRegistry& registry) {
@@ -320,10 +327,10 @@ void register_stages(OperatorRegistry& registry) {
 }
 
 void register_text(OperatorRegistry& registry) {
-  registry.add(stage("grep", {required("pattern", ValueKind::String), optional("invert", ValueKind::Boolean, false)},
-                     "keep the messages whose payload matches the regex `pattern` (`invert=true`: that do not)",
-                     ops::make_grep,
-                     ops::plan_cheap, validate_pattern));
+  registry.add(
+      stage("grep", {required("pattern", ValueKind::String), optional("invert", ValueKind::Boolean, false)},
+            "keep the messages whose payload matches the regex `pattern` (`invert=true`: that do not)",
+            ops::make_grep, ops::plan_cheap, validate_pattern));
   registry.add(stage("replace", {required("pattern", ValueKind::String), required("with", ValueKind::String)},
                      "replace every match of `pattern` by `with` (\\1 names a group)", ops::make_replace,
                      ops::plan_replace, validate_replace));
@@ -359,6 +366,7 @@ void register_builtin_operators(OperatorRegistry& registry) {
   fields::register_parsers(registry);
   fields::register_formats(registry);
   fields::register_counting(registry);
+  fields::declare_field_reads(registry);
 }
 
 const OperatorRegistry& builtin_operators() {

@@ -62,3 +62,27 @@ TEST_CASE("a write or stdout sink with several workers warns at its workers, and
                        "lines -> out\n")
             .empty());
 }
+
+TEST_CASE("a partitioned node warns that each key keeps its order and the order across keys does not hold",
+          "[check][partition]") {
+  CHECK(diagnostics_of("source lines = read(\"in.txt\") | parse_json()\n"
+                       "stage  work  = upper() [workers=2, partition=by(user)]\n"
+                       "sink   out   = write(\"out.txt\")\n"
+                       "lines -> work -> out\n") ==
+        "t.flow:2:25: warning: stage 'work' has 2 workers and partition=by(user), and feeds sink 'out' "
+        "(write): "
+        "each key's lines keep their order, but lines of different keys can come out in another order than "
+        "they came in; add ordered=false to say that does not matter, or ordered=true instead of partition= "
+        "to keep the whole order\n"
+        "    stage  work  = upper() [workers=2, partition=by(user)]\n"
+        "                            ^^^^^^^^^\n");
+  CHECK(
+      diagnostics_of("source lines = read(\"in.txt\") | parse_json()\n"
+                     "sink   out   = write(\"out.txt\") [workers=3, partition=by(user, path)]\n"
+                     "lines -> out\n") ==
+      "t.flow:2:34: warning: sink 'out' (write) has 3 workers and partition=by(user, path): each key's lines "
+      "keep their order, but lines of different keys can come out in another order than they came in; "
+      "workers=1 keeps the whole order\n"
+      "    sink   out   = write(\"out.txt\") [workers=3, partition=by(user, path)]\n"
+      "                                     ^^^^^^^^^\n");
+}

@@ -36,10 +36,22 @@ TEST_CASE("a distribution where only a constant duration is accepted is a wrong 
         "                       ^^^^^^^^^^^^^^^\n");
 }
 
+TEST_CASE("an unknown distribution where a random duration is due is named under its name", "[check]") {
+  CHECK(diagnostics_of("source s = generate(count=1)\n"
+                       "stage w = delay(poisson(10ms))\n"
+                       "sink k = discard()\n"
+                       "s -> w -> k\n") ==
+        "t.flow:2:17: error: unknown distribution 'poisson'; expected exponential, uniform, normal or "
+        "lognormal\n"
+        "    stage w = delay(poisson(10ms))\n"
+        "                    ^^^^^^^\n");
+}
+
 TEST_CASE("generate's every and batch's within take a distribution too", "[check]") {
-  auto pipeline = pipeline_of("source s = generate(count=10, burst=5, every=uniform(1ms, 3ms))\n"
-                              "sink k = batch(max=4, within=exponential(2ms)) | discard()\n"
-                              "s -> k\n");
+  auto pipeline = pipeline_of(
+      "source s = generate(count=10, burst=5, every=uniform(1ms, 3ms))\n"
+      "sink k = batch(max=4, within=exponential(2ms)) | discard()\n"
+      "s -> k\n");
   CHECK(std::holds_alternative<Distribution>(pipeline.nodes[0].chain[0].args.at("every")));
   CHECK(std::holds_alternative<Distribution>(pipeline.nodes[1].chain[0].args.at("within")));
   CHECK(diagnostics_of("source s = generate(count=10, every=uniform(1ms, 3ms))\n"
@@ -86,10 +98,11 @@ TEST_CASE("a seed is a whole number of at least 0", "[check]") {
 }
 
 TEST_CASE("the clock attribute is real or virtual", "[check]") {
-  CHECK(pipeline_of("pipeline p [clock=virtual]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n").clock ==
-        ClockKind::Virtual);
+  CHECK(pipeline_of("pipeline p [clock=virtual]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n")
+            .clock == ClockKind::Virtual);
   CHECK(pipeline_of("source s = generate(count=1)\nsink k = discard()\ns -> k\n").clock == ClockKind::Real);
-  CHECK(diagnostics_of("pipeline p [clock=simulated]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n") ==
+  CHECK(diagnostics_of(
+            "pipeline p [clock=simulated]\nsource s = generate(count=1)\nsink k = discard()\ns -> k\n") ==
         "t.flow:1:19: error: unknown clock 'simulated'; expected one of real, virtual\n"
         "    pipeline p [clock=simulated]\n"
         "                      ^^^^^^^^^\n");

@@ -133,7 +133,7 @@ TEST_CASE("a route node cannot deal round_robin", "[check][route]") {
 
 TEST_CASE("partition=by names the key's fields", "[check][partition]") {
   auto pipeline = pipeline_of(
-      "source s = generate(count=10)\n"
+      "source s = generate(count=10) | set(user = \"u\", path = \"/\")\n"
       "stage w = delay(1ms) [workers=4, partition=by(user, path)]\n"
       "sink k = discard()\n"
       "s -> w -> k\n");
@@ -142,21 +142,21 @@ TEST_CASE("partition=by names the key's fields", "[check][partition]") {
 }
 
 TEST_CASE("partition= takes by(FIELD, ...) only", "[check][partition]") {
-  CHECK(diagnostics_of("source s = generate(count=10)\n"
+  CHECK(diagnostics_of("source s = generate(count=10) | set(user = \"u\", path = \"/\")\n"
                        "stage w = delay(1ms) [workers=4, partition=user]\n"
                        "sink k = discard()\n"
                        "s -> w -> k\n") ==
         "t.flow:2:44: error: expected by(FIELD, ...), such as 'by(user)', got 'user': write 'by(user)'\n"
         "    stage w = delay(1ms) [workers=4, partition=user]\n"
         "                                               ^^^^\n");
-  CHECK(diagnostics_of("source s = generate(count=10)\n"
+  CHECK(diagnostics_of("source s = generate(count=10) | set(user = \"u\", path = \"/\")\n"
                        "stage w = delay(1ms) [workers=4, partition=\"user\"]\n"
                        "sink k = discard()\n"
                        "s -> w -> k\n") ==
         "t.flow:2:44: error: expected by(FIELD, ...), such as 'by(user)', got a string\n"
         "    stage w = delay(1ms) [workers=4, partition=\"user\"]\n"
         "                                               ^^^^^^\n");
-  CHECK(diagnostics_of("source s = generate(count=10)\n"
+  CHECK(diagnostics_of("source s = generate(count=10) | set(user = \"u\", path = \"/\")\n"
                        "stage w = delay(1ms) [workers=4, partition=by(user, user)]\n"
                        "sink k = discard()\n"
                        "s -> w -> k\n") ==
@@ -174,7 +174,7 @@ TEST_CASE("partition= on a source, with ordered=true or with round_robin is an e
       "stage that does the work\n"
       "    source s = generate(count=10) [partition=by(user)]\n"
       "                                   ^^^^^^^^^^^^^^^^^^\n");
-  CHECK(diagnostics_of("source s = generate(count=10)\n"
+  CHECK(diagnostics_of("source s = generate(count=10) | set(user = \"u\", path = \"/\")\n"
                        "stage w = delay(1ms) [workers=4, ordered=true, partition=by(user)]\n"
                        "sink k = discard()\n"
                        "s -> w -> k\n") ==
@@ -182,7 +182,7 @@ TEST_CASE("partition= on a source, with ordered=true or with round_robin is an e
         "(partition= lets other keys pass a slow one)\n"
         "    stage w = delay(1ms) [workers=4, ordered=true, partition=by(user)]\n"
         "                                                   ^^^^^^^^^^^^^^^^^^\n");
-  CHECK(diagnostics_of("source s = generate(count=10)\n"
+  CHECK(diagnostics_of("source s = generate(count=10) | set(user = \"u\", path = \"/\")\n"
                        "stage w = delay(1ms) [workers=4, fanout=round_robin, partition=by(user)]\n"
                        "sink k = discard()\n"
                        "sink k2 = discard()\n"
@@ -191,4 +191,23 @@ TEST_CASE("partition= on a source, with ordered=true or with round_robin is an e
         "several edges; leave fanout out\n"
         "    stage w = delay(1ms) [workers=4, fanout=round_robin, partition=by(user)]\n"
         "                                                         ^^^^^^^^^^^^^^^^^^\n");
+}
+
+TEST_CASE("partition=by a field that cannot be there is an error under the field", "[check][partition]") {
+  CHECK(diagnostics_of("source s = generate(count=10) | set(user = \"u\")\n"
+                       "stage w = delay(1ms) [workers=4, partition=by(user, usr, path)]\n"
+                       "sink k = discard()\n"
+                       "s -> w -> k\n") ==
+        "t.flow:2:53: error: unknown field 'usr'; known fields: user (did you mean 'user'?)\n"
+        "    stage w = delay(1ms) [workers=4, partition=by(user, usr, path)]\n"
+        "                                                        ^^^\n"
+        "t.flow:2:58: error: unknown field 'path'; known fields: user\n"
+        "    stage w = delay(1ms) [workers=4, partition=by(user, usr, path)]\n"
+        "                                                             ^^^^\n");
+  // Where the fields are not all known (a parser of any names), any name may be there.
+  CHECK(diagnostics_of("source s = read(\"in.log\") | parse_json()\n"
+                       "stage w = delay(1ms) [workers=4, partition=by(usr)]\n"
+                       "sink k = discard()\n"
+                       "s -> w -> k\n")
+            .empty());
 }

@@ -62,6 +62,12 @@ inline OperatorRegistry registry_with_kv() {
   spec.name = "kv";
   spec.summary = "test only: fields from key=value pairs";
   spec.make = [](const OperatorCall&) { return std::make_unique<KeyValues>(); };
+  // The input decides the names, as parse_json's: flow check then knows none of them.
+  spec.fields = [](const OperatorCall&) {
+    FieldChange change;
+    change.sets_unknown = true;
+    return change;
+  };
   registry.add(std::move(spec));
   return registry;
 }

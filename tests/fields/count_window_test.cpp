@@ -155,7 +155,10 @@ namespace {
 
 std::string check_errors(const std::string& stage) {
   auto text = fmt::format(
-      "pipeline p\nsource s = generate(count=1)\nstage c = {}\nsink o = discard()\ns -> c -> o\n", stage);
+      "pipeline p\nsource s = generate(count=1) | set(status = 200, method = \"GET\", path = \"/\", bytes = "
+      "10, "
+      "ms = 1.5)\nstage c = {}\nsink o = discard()\ns -> c -> o\n",
+      stage);
   auto checked = flow::load_string("c.flow", text, flow::builtin_operators());
   return checked.pipeline ? "" : flow::render_all(*checked.source, checked.diagnostics);
 }
@@ -178,19 +181,15 @@ TEST_CASE("count and aggregate check their arguments with a caret on the one at 
   CHECK(check_errors("count(sum=bytes)").find("operator 'count' has no argument 'sum'") != std::string::npos);
 }
 
-TEST_CASE("count says what it does to fields: exactly its own, the rest gone") {
-  const auto* spec = flow::builtin_operators().find("aggregate");
-  auto call = flow::OperatorCall{"aggregate",
-                                 {{"by", flow::Identifier{"path"}},
-                                  {"every", flow::Duration{std::chrono::seconds(1)}},
-                                  {"max_keys", std::int64_t{10}},
-                                  {"p99", flow::Identifier{"ms"}}},
-                                 {}};
-  auto change = spec->fields(call);
-  CHECK(change.replaces);
-  std::vector<std::string> names;
-  for (const auto& [name, type] : change.sets) names.push_back(name);
-  CHECK(names == std::vector<std::string>{"path", "count", "p99_ms", "window_start", "window_end"});
-  CHECK(change.sets[1].second == flow::FieldType::Integer);
-  CHECK(change.sets[2].second == flow::FieldType::Decimal);
+TEST_CASE("downstream of count the checker knows exactly its fields, with their types") {
+  CHECK(
+      check_errors("aggregate(by=path, p99=ms) | where(status == 200)")
+          .find("c.flow:3:46: error: unknown field 'status'; known fields: count, p99_ms, path, window_end, "
+                "window_start") != std::string::npos);
+  CHECK(
+      check_errors("aggregate(by=path, p99=ms) | where(count > 1 && p99_ms > 1.5 && path == \"/\")").empty());
+  CHECK(check_errors("count(by=path) | where(lower(count) == \"1\")")
+            .find("lower() takes text, got an integer") != std::string::npos);
+  CHECK(check_errors("aggregate(p99=ms) | where(upper(p99_ms) == \"1\")")
+            .find("upper() takes text, got a decimal") != std::string::npos);
 }

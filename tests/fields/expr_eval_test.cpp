@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "flow/expression.hpp"
 #include "flow/message.hpp"
@@ -26,6 +27,8 @@ Message sample() {
   fields.set("path", std::string("/api/users"));
   fields.set("ms", 1.5);
   fields.set("x-y", std::string("dash"));
+  fields.set("big", std::string("1e308"));  // reads as a number near a double's largest
+  fields.set("not_a_number", std::numeric_limits<double>::quiet_NaN());
   return message;
 }
 
@@ -97,7 +100,8 @@ TEST_CASE("expressions: division and remainder by zero give nothing", "[fields][
   CHECK_FALSE(truth("1 / 0 > 0"));
 }
 
-TEST_CASE("expressions: a missing field gives nothing, and only != and !~ hold for it", "[fields][expr]") {
+TEST_CASE("expressions: a missing field gives nothing; against a value only != and !~ hold",
+          "[fields][expr]") {
   CHECK(nothing("missing"));
   CHECK(nothing("missing + 1"));
   CHECK(nothing("len(missing)"));
@@ -107,7 +111,34 @@ TEST_CASE("expressions: a missing field gives nothing, and only != and !~ hold f
   CHECK(truth("missing != 500"));
   CHECK_FALSE(truth("missing =~ \"\""));
   CHECK(truth("missing !~ \"x\""));
+  CHECK_FALSE(truth("missing == 0"));
+  CHECK_FALSE(truth("missing == \"\""));
+  // Nothing equals nothing, as VRL's null == null and awk's "" == "" (docs/expressions.md).
   CHECK(truth("missing == other_missing"));
+  CHECK_FALSE(truth("missing != other_missing"));
+  CHECK_FALSE(truth("missing <= other_missing"));
+}
+
+TEST_CASE("expressions: a result that is no finite number gives nothing, and NaN compares as no value",
+          "[fields][expr]") {
+  CHECK(decimal("big * 1") == 1e308);
+  CHECK(nothing("big * 10"));  // 1e309 is past a double's range
+  CHECK(nothing("big * 10 - big * 10"));
+  CHECK(nothing("big / 0.1"));
+  CHECK(nothing("-(big * 10)"));
+  CHECK_FALSE(truth("big * 10 - big * 10 == 1"));
+  CHECK_FALSE(truth("big * 10 >= 0"));
+  CHECK(nothing("not_a_number + 1"));
+  CHECK(nothing("-not_a_number"));
+  for (const char* holds_not :
+       {"not_a_number == not_a_number", "not_a_number == 1", "not_a_number >= 0", "not_a_number <= 0",
+        "not_a_number < 1", "not_a_number == missing", "missing == not_a_number"}) {
+    INFO(holds_not);
+    CHECK_FALSE(truth(holds_not));
+  }
+  CHECK(truth("not_a_number != not_a_number"));
+  CHECK(truth("not_a_number != 0"));
+  CHECK(truth("not_a_number != missing"));
 }
 
 TEST_CASE("expressions: text that reads as a number compares as one (awk's strnum)", "[fields][expr]") {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "flow/expression.hpp"
 #include "flow/registry.hpp"
 
 using namespace flow;
@@ -145,19 +146,29 @@ TEST_CASE("set gives each field its expression's value, read from the message as
 TEST_CASE("set tells the checker which fields it sets and their types", "[fields][expr]") {
   const auto* spec = builtin_operators().find("set");
   REQUIRE(spec != nullptr);
-  REQUIRE(spec->fields);
-  auto change = spec->fields(OperatorCall{"set",
-                                          {{"n", Expression{"len(x)", ""}},
-                                           {"t", Expression{"upper(x)", ""}},
-                                           {"r", Expression{"x / 2", ""}},
-                                           {"c", Expression{"x > 2", ""}},
-                                           {"v", Expression{"x", ""}}},
-                                          {}});
+  REQUIRE(spec->fields_given);
+  auto call = OperatorCall{"set",
+                           {{"n", Expression{"len(x)", ""}},
+                            {"t", Expression{"upper(x)", ""}},
+                            {"r", Expression{"x / 2", ""}},
+                            {"c", Expression{"x > 2", ""}},
+                            {"v", Expression{"x", ""}},
+                            {"s", Expression{"status", ""}}},
+                           {}};
+  // Where nothing is known of x and status, a field copied from one is of any type...
+  auto change = spec->fields_given(call, KnownFields{{}, false});
   std::map<std::string, FieldType> sets(change.sets.begin(), change.sets.end());
   CHECK(sets == std::map<std::string, FieldType>{{"n", FieldType::Integer},
                                                  {"t", FieldType::Text},
                                                  {"r", FieldType::Decimal},
                                                  {"c", FieldType::Integer},
-                                                 {"v", FieldType::Any}});
+                                                 {"v", FieldType::Any},
+                                                 {"s", FieldType::Any}});
   CHECK_FALSE(change.sets_unknown);
+  // ... and where they are known, it takes their types.
+  change =
+      spec->fields_given(call, KnownFields{{{"x", FieldType::Text}, {"status", FieldType::Integer}}, true});
+  sets = std::map<std::string, FieldType>(change.sets.begin(), change.sets.end());
+  CHECK(sets.at("v") == FieldType::Text);
+  CHECK(sets.at("s") == FieldType::Integer);
 }

@@ -26,7 +26,7 @@ class Context final : public flow::OperatorContext {
 /// Applies format(`argument`), written as in a .flow file, to `messages`.
 flow::Chunk format(const std::string& argument, flow::Chunk messages, std::int64_t* resized = nullptr) {
   auto text = fmt::format(
-      "pipeline p\nsource s = generate(count=1)\nstage f = format({})\nsink o = discard()\n"
+      "pipeline p\nsource s = generate(count=1) | parse_json()\nstage f = format({})\nsink o = discard()\n"
       "s -> f -> o\n",
       argument);
   auto checked = flow::load_string("format.flow", text, flow::builtin_operators());

@@ -23,7 +23,8 @@ TEST_CASE("each distribution reads positionally or by name, in any order", "[gra
   CHECK(value_of("exponential(10ms)") == distribution(Shape::Exponential, milliseconds(10)));
   CHECK(value_of("exponential(mean=10ms)") == distribution(Shape::Exponential, milliseconds(10)));
   CHECK(value_of("uniform(1ms, 5ms)") == distribution(Shape::Uniform, milliseconds(1), milliseconds(5)));
-  CHECK(value_of("uniform(high=5ms, low=1ms)") == distribution(Shape::Uniform, milliseconds(1), milliseconds(5)));
+  CHECK(value_of("uniform(high=5ms, low=1ms)") ==
+        distribution(Shape::Uniform, milliseconds(1), milliseconds(5)));
   CHECK(value_of("normal(10ms,2ms)") == distribution(Shape::Normal, milliseconds(10), milliseconds(2)));
   CHECK(value_of("lognormal(p50=10ms, p99=80ms)") ==
         distribution(Shape::LogNormal, milliseconds(10), milliseconds(80)));
@@ -33,12 +34,14 @@ TEST_CASE("each distribution reads positionally or by name, in any order", "[gra
 }
 
 TEST_CASE("a distribution in an operator call is that argument's value", "[grammar]") {
-  auto result = flow::test::parse_text("stage w = delay(exponential(10ms)) | spin(duration=uniform(1ms, 2ms))\n");
+  auto result =
+      flow::test::parse_text("stage w = delay(exponential(10ms)) | spin(duration=uniform(1ms, 2ms))\n");
   REQUIRE(result.diagnostics.empty());
   const auto& node = std::get<syntax::NodeDecl>(result.file.statements.at(0));
   CHECK(node.chain.at(0).args.at(0).value.value == distribution(Shape::Exponential, milliseconds(10)));
   CHECK(node.chain.at(1).args.at(0).name->text == "duration");
-  CHECK(node.chain.at(1).args.at(0).value.value == distribution(Shape::Uniform, milliseconds(1), milliseconds(2)));
+  CHECK(node.chain.at(1).args.at(0).value.value ==
+        distribution(Shape::Uniform, milliseconds(1), milliseconds(2)));
 }
 
 TEST_CASE("a bad distribution is reported under the parameter at fault", "[grammar]") {
@@ -54,10 +57,8 @@ TEST_CASE("a bad distribution is reported under the parameter at fault", "[gramm
         "test.flow:1:41: error: 'p99' must be more than 'p50' (10ms), got 5ms\n"
         "    stage w = delay(lognormal(p50=10ms, p99=5ms))\n"
         "                                            ^^^\n");
-  CHECK(errors_of("stage w = delay(poisson(10ms))\n") ==
-        "test.flow:1:17: error: unknown distribution 'poisson'; expected exponential, uniform, normal or lognormal\n"
-        "    stage w = delay(poisson(10ms))\n"
-        "                    ^^^^^^^\n");
+  // Another name is a function call to the grammar; the checker names it (tests/check/random_test.cpp).
+  CHECK(errors_of("stage w = delay(poisson(10ms))\n").empty());
   CHECK(errors_of("stage w = delay(uniform(5ms, 1ms))\n") ==
         "test.flow:1:30: error: 'high' must not be less than 'low' (5ms), got 1ms\n"
         "    stage w = delay(uniform(5ms, 1ms))\n"
@@ -72,10 +73,12 @@ TEST_CASE("a distribution's parameters are durations, named as the shape says, e
   CHECK(value_error("exponential(16B)") == "expected a duration, got a size");
   CHECK(value_error("normal(10ms)") == "normal needs 'sd'");
   CHECK(value_error("normal(10ms, 1ms, 2ms)") == "normal takes 2 durations ('mean' and 'sd'), got more");
-  CHECK(value_error("lognormal(p50=10ms, p90=20ms)") == "lognormal has no parameter 'p90'; it takes 'p50' and 'p99'");
+  CHECK(value_error("lognormal(p50=10ms, p90=20ms)") ==
+        "lognormal has no parameter 'p90'; it takes 'p50' and 'p99'");
   CHECK(value_error("uniform(low=1ms, low=2ms)") == "'low' is given twice");
   CHECK(value_error("normal(0s, 1ms)") == "'mean' must be more than 0, got 0s");
-  CHECK(value_error("exponential(10ms") == "expected ',' or ')' after the duration; a distribution reads 'exponential(10ms)'");
+  CHECK(value_error("exponential(10ms") ==
+        "expected ',' or ')' after the duration; a distribution reads 'exponential(10ms)'");
   CHECK(value_error("exponential(9000h)").find("longer than the longest duration") != std::string::npos);
 }
 

@@ -125,6 +125,14 @@ TEST_CASE("argument lists and groups report the missing piece", "[grammar]") {
         "test.flow:1:13: error: expected an argument such as '10ms' or 'count=100', or ')'\n"
         "    stage v = f(,)\n"
         "                ^\n");
+  CHECK(errors_of("stage u = f(1 2)") ==
+        "test.flow:1:15: error: expected ',' or ')' after the argument\n"
+        "    stage u = f(1 2)\n"
+        "                  ^\n");
+  CHECK(errors_of("sink s = write(\"x\" \"y\")") ==
+        "test.flow:1:20: error: expected ',' or ')' after the argument\n"
+        "    sink s = write(\"x\" \"y\")\n"
+        "                       ^\n");
   CHECK(errors_of("stage w = f(a=)") ==
         "test.flow:1:15: error: expected a value after '=', such as '100', '10ms', '16B' or '\"text\"'\n"
         "    stage w = f(a=)\n"
@@ -140,11 +148,12 @@ TEST_CASE("argument lists and groups report the missing piece", "[grammar]") {
 }
 
 TEST_CASE("something that is no statement at all lists what a statement can be", "[grammar]") {
-  CHECK(errors_of("123") ==
-        "test.flow:1:1: error: expected a statement: 'pipeline', 'source', 'stage', 'sink', 'edge' or an edge "
-        "chain such as 'a -> b'\n"
-        "    123\n"
-        "    ^^^\n");
+  CHECK(
+      errors_of("123") ==
+      "test.flow:1:1: error: expected a statement: 'pipeline', 'source', 'stage', 'sink', 'edge' or an edge "
+      "chain such as 'a -> b'\n"
+      "    123\n"
+      "    ^^^\n");
 }
 
 TEST_CASE("errors inside a literal point into the literal", "[grammar]") {
@@ -168,4 +177,21 @@ TEST_CASE("errors inside a literal point into the literal", "[grammar]") {
         "test.flow:1:17: error: '_' may only separate digits, as in '10_000'\n"
         "    edge [capacity=1__0]\n"
         "                    ^\n");
+}
+
+TEST_CASE("a unit written apart from its number is reported at the unit, with the joined form", "[grammar]") {
+  CHECK(errors_of("stage d = delay(10 ms)") ==
+        "test.flow:1:20: error: expected ',' or ')' after '10'; write '10ms', with no space before the unit\n"
+        "    stage d = delay(10 ms)\n"
+        "                       ^^\n");
+  CHECK(
+      errors_of("stage d = delay(duration=1.5 s)") ==
+      "test.flow:1:30: error: expected ',' or ')' after '1.5'; write '1.5s', with no space before the unit\n"
+      "    stage d = delay(duration=1.5 s)\n"
+      "                                 ^\n");
+  // A word that makes no value with the number is just stray.
+  CHECK(errors_of("stage d = delay(10 apples)") ==
+        "test.flow:1:20: error: expected ',' or ')' after the argument\n"
+        "    stage d = delay(10 apples)\n"
+        "                       ^^^^^^\n");
 }

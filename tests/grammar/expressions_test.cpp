@@ -1,7 +1,7 @@
-// Where the .flow grammar keeps expressions (docs/fields.md): an operator
-// argument that is not one plain value is kept as text for the checker to
-// parse; `label: expr` labels one (route); `by(field)` is a key; `r.errors`
-// names an output of node r.
+// Where the .flow grammar keeps expressions (docs/expressions.md): an
+// operator argument that is not one plain value and holds an operator or a
+// bracket is kept as text for the checker to parse; `label: expr` labels one (route); `by(field)` is a key;
+// `r.errors` names an output of node r.
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
@@ -32,9 +32,10 @@ TEST_CASE("an argument that is not one plain value is kept as an expression", "[
   CHECK(expression_of(first) == Expression{R"x(status >= 500 && path =~ "^/a,b)")x", ""});
   CHECK(first.location.column == 17);
   CHECK(first.width == 33);
-  // Two values side by side are one expression too: the checker says what it wanted.
-  CHECK(expression_of(argument(only_statement<syntax::NodeDecl>("stage u = f(1 2)"), 0)).text == "1 2");
+  CHECK(expression_of(argument(only_statement<syntax::NodeDecl>("stage u = f(1 + 2)"), 0)).text == "1 + 2");
   CHECK(argument(node, 1).value == Value{std::int64_t{3}});  // a plain value stays one
+  // Two values side by side, with no operator, are no expression (errors_test.cpp).
+  CHECK(!errors_of("stage u = f(1 2)").empty());
 }
 
 TEST_CASE("name == value and name =~ value are expressions, not named arguments", "[grammar][fields]") {
@@ -59,6 +60,16 @@ TEST_CASE("a function call is an expression, a distribution stays a value", "[gr
   CHECK(expression_of(argument(node, 1)).text == "lower(method) == \"get\"");
   auto delay = only_statement<syntax::NodeDecl>("stage d = delay(exponential(10ms))");
   CHECK(std::holds_alternative<Distribution>(argument(delay, 0).value));
+  // A call whose first argument starts with a digit or '-' is no distribution.
+  auto calls = only_statement<syntax::NodeDecl>(
+      "stage w = where(to_int(2 * ms) > 3, len(-x) > 1, to_int(-delta) > 0, to_int(3.7) == 3)");
+  CHECK(expression_of(argument(calls, 0)).text == "to_int(2 * ms) > 3");
+  CHECK(expression_of(argument(calls, 1)).text == "len(-x) > 1");
+  CHECK(expression_of(argument(calls, 2)).text == "to_int(-delta) > 0");
+  CHECK(expression_of(argument(calls, 3)).text == "to_int(3.7) == 3");
+  auto set = only_statement<syntax::NodeDecl>("stage s = set(c = to_int(-ms), d = to_int(2.5))");
+  CHECK(expression_of(argument(set, 0)).text == "to_int(-ms)");
+  CHECK(expression_of(argument(set, 1)).text == "to_int(2.5)");
 }
 
 TEST_CASE("label: expr labels an expression", "[grammar][fields]") {

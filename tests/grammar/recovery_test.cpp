@@ -44,7 +44,7 @@ TEST_CASE("a semicolon ends a broken statement, so the rest of the line still pa
 TEST_CASE("a broken statement spanning lines inside brackets is skipped whole", "[grammar]") {
   auto result = parse_text(
       "sink s = write(\n"
-      "  \"x\", count=,\n"
+      "  \"x\" \"y\",\n"
       "  \"z\"\n"
       ") [workers=2]\n"
       "source g = generate()\n");
@@ -85,5 +85,6 @@ TEST_CASE("a recovered file reports the same errors as each broken line alone", 
   auto both = errors_of(first + second);
   auto alone = errors_of(first);
   CHECK(both.substr(0, alone.size()) == alone);
-  CHECK(both.find("test.flow:2:7: error: expected an attribute such as 'capacity=5', or ']'") != std::string::npos);
+  CHECK(both.find("test.flow:2:7: error: expected an attribute such as 'capacity=5', or ']'") !=
+        std::string::npos);
 }
