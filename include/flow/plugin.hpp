@@ -17,7 +17,7 @@
 
 /// Changes whenever a plugin built against older headers could not work with
 /// this library (Operator's or OperatorSpec's layout, the Message type).
-#define FLOW_PLUGIN_ABI_VERSION 2
+#define FLOW_PLUGIN_ABI_VERSION 3
 
 // The argument names the registration function's parameter: no parentheses.
 // NOLINTBEGIN(bugprone-macro-parentheses)
