@@ -14,9 +14,14 @@ namespace {
 
 constexpr std::int64_t kDefaultMaxKeys = 10000;
 
+/// A field name an argument gives, and the byte of the argument's text where it starts.
+struct NameAt {
+  std::string name;
+  std::size_t offset = 0;
+};
+
 /// `status` or "status,method": the field names an argument gives.
-std::vector<std::string> field_names(const OperatorCall& call, const std::string& name,
-                                     std::string& argument) {
+std::vector<NameAt> names_at(const OperatorCall& call, const std::string& name, std::string& argument) {
   auto found = call.args.find(name);
   if (found == call.args.end()) return {};
   argument = name;
@@ -31,19 +36,43 @@ std::vector<std::string> field_names(const OperatorCall& call, const std::string
                     "(\"status,method\"), got {}",
                     name, to_string(found->second)));
   }
-  std::vector<std::string> names;
+  std::vector<NameAt> names;
   std::size_t from = 0;
   while (true) {
-    auto comma = text.find(',', from);
-    auto part = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-    part.erase(0, part.find_first_not_of(' '));
-    part.erase(part.find_last_not_of(' ') + 1);
-    if (part.empty())
+    auto end = std::min(text.find(',', from), text.size());
+    auto begin = std::min(text.find_first_not_of(' ', from), end);
+    auto last = text.find_last_not_of(' ', end == 0 ? 0 : end - 1);
+    if (last == std::string::npos || last < begin || begin == end)
       throw std::invalid_argument(fmt::format("{}: an empty field name in \"{}\"", name, text));
-    names.push_back(part);
-    if (comma == std::string::npos) return names;
-    from = comma + 1;
+    names.push_back({text.substr(begin, last + 1 - begin), begin});
+    if (end == text.size()) return names;
+    from = end + 1;
   }
+}
+
+std::vector<std::string> field_names(const OperatorCall& call, const std::string& name,
+                                     std::string& argument) {
+  std::vector<std::string> names;
+  for (auto& [field, offset] : names_at(call, name, argument)) names.push_back(std::move(field));
+  return names;
+}
+
+// The checker's question: which fields by= and the aggregations name, and
+// where. A call validate refuses names none (its error is reported already).
+std::vector<FieldRead> count_reads(const OperatorCall& call) {
+  std::vector<FieldRead> reads;
+  std::vector<std::string> arguments{"by"};
+  for (const auto& name : aggregation_names()) arguments.push_back(name);
+  try {
+    for (const auto& argument : arguments) {
+      std::string key;
+      for (auto& [field, offset] : names_at(call, argument, key))
+        reads.push_back({std::move(field), key, offset});
+    }
+  } catch (const std::invalid_argument&) {
+    return {};
+  }
+  return reads;
 }
 
 void read_aggregations(const OperatorCall& call, CountSpec& spec, std::string& argument) {
@@ -110,7 +139,8 @@ OperatorSpec counting_spec(std::string name, std::string summary, bool aggregati
   // Field names, a bare word (`by=status`) or several in a string (`by="status,method"`).
   ArgumentSpec by{"by", ValueKind::String, false, std::nullopt, true};
   by.word = true;
-  spec.args = {by, ArgumentSpec{"every", ValueKind::Duration, false, Duration{std::chrono::seconds(10)}, false},
+  spec.args = {by,
+               ArgumentSpec{"every", ValueKind::Duration, false, Duration{std::chrono::seconds(10)}, false},
                ArgumentSpec{"max_keys", ValueKind::Integer, false, Value{kDefaultMaxKeys}, false}};
   if (aggregations) {
     for (const auto& kind : aggregation_names()) {
@@ -125,6 +155,7 @@ OperatorSpec counting_spec(std::string name, std::string summary, bool aggregati
   };
   spec.validate = validate_count;
   spec.fields = count_fields;
+  spec.reads = count_reads;
   spec.plan = [](const OperatorCall& call) {
     OperatorPlan plan;
     plan.cost = Operator::Cost::Cheap;

@@ -27,7 +27,8 @@ std::optional<FormatArgument> read_argument(const OperatorCall& call, std::strin
     if (*text == "logfmt") return FormatArgument{Style::Logfmt, {}};
     // A template names a field somewhere: a word such as `yaml` is a style that does not exist.
     if (text->find_first_of("{}") == std::string::npos) {
-      error = fmt::format("expected json, logfmt or a template such as \"{{ip}} {{status}}\", got '{}'", *text);
+      error =
+          fmt::format("expected json, logfmt or a template such as \"{{ip}} {{status}}\", got '{}'", *text);
       return std::nullopt;
     }
     return FormatArgument{Style::Template, *text};
@@ -103,6 +104,22 @@ std::string validate_format(const OperatorCall& call, std::string& argument) {
   return "";
 }
 
+// The fields a template names, for the checker. `{message}` is left out: a
+// message with no fields renders it as its payload, whatever the checker knows.
+std::vector<FieldRead> format_reads(const OperatorCall& call) {
+  std::string error;
+  auto read = read_argument(call, error);
+  std::size_t offset = 0;
+  std::optional<Template> shape;
+  if (read && read->style == Style::Template) shape = Template::parse(read->text, error, offset);
+  std::vector<FieldRead> reads;
+  if (!shape) return reads;
+  for (auto& [name, at] : shape->fields()) {
+    if (name != "message") reads.push_back({std::move(name), "as", at});
+  }
+  return reads;
+}
+
 }  // namespace
 
 void register_formats(OperatorRegistry& registry) {
@@ -116,6 +133,7 @@ void register_formats(OperatorRegistry& registry) {
       "the payload becomes the message's fields as text: json, logfmt or a template \"{ip} {status}\"";
   spec.make = make_format;
   spec.validate = validate_format;
+  spec.reads = format_reads;
   spec.plan = [](const OperatorCall&) {
     OperatorPlan plan;
     plan.cost = Operator::Cost::Cheap;

@@ -215,6 +215,20 @@ std::vector<std::string> dropped_names(const OperatorCall& call) {
   return names;
 }
 
+// Each name drop() is given, by the key of its argument (field, more.1, ...).
+std::vector<FieldRead> drop_reads(const OperatorCall& call) {
+  std::vector<FieldRead> reads;
+  auto read = [&](const std::string& key) {
+    auto found = call.args.find(key);
+    const auto* name = found == call.args.end() ? nullptr : std::get_if<std::string>(&found->second);
+    if (name != nullptr && !name->empty()) reads.push_back({*name, key, 0});
+  };
+  read("field");
+  for (std::size_t index = 1; call.args.count(variadic_key("more", index)) != 0; ++index)
+    read(variadic_key("more", index));
+  return reads;
+}
+
 std::string validate_drop(const OperatorCall& call, std::string& argument) {
   for (const auto& name : dropped_names(call)) {
     if (!name.empty()) continue;
@@ -272,6 +286,7 @@ void register_parsers(OperatorRegistry& registry) {
   more.variadic = true;
   auto drop = stage("drop", {word("field", true, true), std::move(more)}, "remove the named fields");
   drop.validate = validate_drop;
+  drop.reads = drop_reads;
   drop.make = [](const OperatorCall& call) -> std::unique_ptr<Operator> {
     return std::make_unique<Drop>(dropped_names(call));
   };

@@ -21,15 +21,5 @@ void register_formats(OperatorRegistry& registry);
 /// count() and aggregate(): counting by key over tumbling windows (docs/windows.md).
 void register_counting(OperatorRegistry& registry);
 
-/// What an operator reads by name outside its expressions (OperatorSpec::reads):
-/// each name of the arguments written `status` or "status,method";
-std::vector<FieldRead> listed_fields(const OperatorCall& call, const std::vector<std::string>& arguments);
-/// each argument one name (a variadic one's values too);
-std::vector<FieldRead> named_fields(const OperatorCall& call, const std::vector<std::string>& arguments);
-/// each `{name}` of a format template but `{message}`.
-std::vector<FieldRead> template_fields(const OperatorCall& call, const std::string& argument);
-/// Sets OperatorSpec::reads of count, aggregate, format and drop, once they are registered.
-void declare_field_reads(OperatorRegistry& registry);
-
 }  // namespace fields
 }  // namespace flow

@@ -212,7 +212,7 @@ std::optional<Template> Template::parse(std::string_view text, std::string& erro
       return std::nullopt;
     }
     if (!literal.empty()) parsed.pieces_.push_back({std::exchange(literal, {}), false});
-    parsed.pieces_.push_back({std::string(text.substr(i + 1, close - i - 1)), true});
+    parsed.pieces_.push_back({std::string(text.substr(i + 1, close - i - 1)), true, i + 1});
     i = close;
   }
   if (!literal.empty()) parsed.pieces_.push_back({std::move(literal), false});
@@ -235,6 +235,14 @@ void Template::render(std::string& out, const Message& message) const {
       }
     }
   }
+}
+
+std::vector<std::pair<std::string, std::size_t>> Template::fields() const {
+  std::vector<std::pair<std::string, std::size_t>> names;
+  for (const auto& piece : pieces_) {
+    if (piece.field) names.emplace_back(piece.text, piece.offset);
+  }
+  return names;
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point time) {

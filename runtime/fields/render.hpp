@@ -35,11 +35,14 @@ class Template {
   /// Appends the template filled from `message`: a field it lacks as nothing;
   /// a message with no fields has one, `message`, its payload.
   void render(std::string& out, const Message& message) const;
+  /// The field names it reads, each with the byte of the template where it starts.
+  std::vector<std::pair<std::string, std::size_t>> fields() const;
 
  private:
   struct Piece {
     std::string text;
     bool field = false;
+    std::size_t offset = 0;  ///< a field's: where its name starts in the template
   };
   std::vector<Piece> pieces_;
 };

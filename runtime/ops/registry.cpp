@@ -366,7 +366,6 @@ void register_builtin_operators(OperatorRegistry& registry) {
   fields::register_parsers(registry);
   fields::register_formats(registry);
   fields::register_counting(registry);
-  fields::declare_field_reads(registry);
 }
 
 const OperatorRegistry& builtin_operators() {
