@@ -58,8 +58,12 @@ std::size_t NodeRunner::partition_of(const Message& message) const {
   };
   for (const auto& name : node_.partition_by) {
     if (auto value = message.fields.find(name)) {
+      // The key's text as field_text writes it, without making a string per message.
       if (const auto* text = std::get_if<std::string_view>(&*value)) {
         for (char c : *text) mix(c);
+      } else if (const auto* integer = std::get_if<std::int64_t>(&*value)) {
+        const fmt::format_int digits(*integer);
+        for (char c : std::string_view(digits.data(), digits.size())) mix(c);
       } else {
         for (char c : field_text(*value)) mix(c);
       }
