@@ -41,6 +41,16 @@ struct FieldChange {
   bool replaces = false;
 };
 
+/// A field name in a written list, and the byte of the list where it starts.
+struct NameAt {
+  std::string name;
+  std::size_t offset = 0;
+};
+/// "status, method" (count's by=, partition=by(...)'s inside): the names
+/// between the commas, blanks around each left out. An empty one is kept as
+/// "" for the caller to refuse in its own words.
+std::vector<NameAt> split_field_names(std::string_view list);
+
 /// The value as text: numbers as a user would write them (`200`, `0.25`).
 std::string field_text(const FieldView& value);
 

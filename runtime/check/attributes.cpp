@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "flow/fields.hpp"
 #include "runtime/model/value_limits.hpp"
 
 namespace flow::checker {
@@ -211,17 +212,11 @@ std::string read_partition(const Value& value, std::vector<std::string>& fields)
   std::string_view text = expression->text;
   if (text.substr(0, 3) != "by(" || text.back() != ')') return fmt::format("{}, got '{}'", expected, text);
   fields.clear();
-  std::string_view inside = text.substr(3, text.size() - 4);
-  for (std::size_t start = 0; start <= inside.size();) {
-    auto comma = std::min(inside.find(',', start), inside.size());
-    std::string name(inside.substr(start, comma - start));
-    name.erase(0, name.find_first_not_of(' '));
-    name.erase(name.find_last_not_of(' ') + 1);
+  for (auto& [name, offset] : split_field_names(text.substr(3, text.size() - 4))) {
     if (!is_field_name(name)) return fmt::format("{}: '{}' is not a field name", expected, name);
     if (std::find(fields.begin(), fields.end(), name) != fields.end())
       return fmt::format("field '{}' is named twice in {}", name, text);
     fields.push_back(std::move(name));
-    start = comma + 1;
   }
   return "";
 }

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "flow/fields.hpp"
 #include "runtime/check/arguments.hpp"
 
 namespace flow::checker {
@@ -138,19 +138,13 @@ void check_call(Reporter& reporter, const OperatorCall& call, const OperatorSpec
   if (spec != nullptr && known != nullptr && !rejected) check_reads(reporter, call, *spec, written, *known);
 }
 
-// Each field of `by(a, b)` and where it starts in that text, in order.
-std::vector<std::pair<std::string, std::size_t>> key_fields(std::string_view text) {
-  std::vector<std::pair<std::string, std::size_t>> fields;
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
-  for (auto at = text.find('('); at != std::string_view::npos && at < text.size();) {
-    auto begin = at;
-    while (begin < text.size() && !word(text[begin])) ++begin;
-    auto end = begin;
-    while (end < text.size() && word(text[end])) ++end;
-    if (end == begin) break;
-    fields.emplace_back(std::string(text.substr(begin, end - begin)), begin);
-    at = end;
-  }
+// Each field of `by(a, b)` and where it starts in that text, in order
+// (read_partition read the same text into the node's partition_by).
+std::vector<NameAt> key_fields(std::string_view text) {
+  constexpr std::string_view kOpen = "by(";
+  if (!text.starts_with(kOpen) || !text.ends_with(')')) return {};
+  auto fields = split_field_names(text.substr(kOpen.size(), text.size() - kOpen.size() - 1));
+  for (auto& field : fields) field.offset += kOpen.size();
   return fields;
 }
 
@@ -159,17 +153,17 @@ std::vector<std::pair<std::string, std::size_t>> key_fields(std::string_view tex
 void check_partition_fields(Reporter& reporter, const Node& node,
                             const std::optional<syntax::Literal>& written, const KnownFields& known) {
   if (!known.complete || node.kind == NodeKind::Source) return;
-  std::vector<std::pair<std::string, std::size_t>> fields;
+  std::vector<NameAt> fields;
   if (written) fields = key_fields(written->text);
   for (std::size_t i = 0; i < node.partition_by.size(); ++i) {
     const auto& name = node.partition_by[i];
     if (known.types.count(name) != 0) continue;
     SourceLocation at = written ? written->location : node.location;
     std::size_t width = written ? written->width : node.name.size();
-    bool found = i < fields.size() && fields[i].first == name;
-    if (found && written->text.find('\n') > fields[i].second && at.known()) {
-      at.column += fields[i].second;
-      at.offset += fields[i].second;
+    bool found = i < fields.size() && fields[i].name == name;
+    if (found && written->text.find('\n') > fields[i].offset && at.known()) {
+      at.column += fields[i].offset;
+      at.offset += fields[i].offset;
       width = name.size();
     }
     reporter.error(at, width, unknown_field_message(name, known));

@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::int64_t kDefaultMaxKeys = 10000;
 
-/// A field name an argument gives, and the byte of the argument's text where it starts.
-struct NameAt {
-  std::string name;
-  std::size_t offset = 0;
-};
-
 /// `status` or "status,method": the field names an argument gives.
 std::vector<NameAt> names_at(const OperatorCall& call, const std::string& name, std::string& argument) {
   auto found = call.args.find(name);
@@ -36,18 +30,12 @@ std::vector<NameAt> names_at(const OperatorCall& call, const std::string& name, 
                     "(\"status,method\"), got {}",
                     name, to_string(found->second)));
   }
-  std::vector<NameAt> names;
-  std::size_t from = 0;
-  while (true) {
-    auto end = std::min(text.find(',', from), text.size());
-    auto begin = std::min(text.find_first_not_of(' ', from), end);
-    auto last = text.find_last_not_of(' ', end == 0 ? 0 : end - 1);
-    if (last == std::string::npos || last < begin || begin == end)
+  auto names = split_field_names(text);
+  for (const auto& field : names) {
+    if (field.name.empty())
       throw std::invalid_argument(fmt::format("{}: an empty field name in \"{}\"", name, text));
-    names.push_back({text.substr(begin, last + 1 - begin), begin});
-    if (end == text.size()) return names;
-    from = end + 1;
   }
+  return names;
 }
 
 std::vector<std::string> field_names(const OperatorCall& call, const std::string& name,

@@ -30,6 +30,21 @@ std::string field_text(const FieldView& value) {
 
 // Text kept as offsets into the line held before is copied first: the
 // offsets would read the new line.
+std::vector<NameAt> split_field_names(std::string_view list) {
+  std::vector<NameAt> names;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  for (std::size_t from = 0;;) {
+    auto end = std::min(list.find(',', from), list.size());
+    auto begin = from;
+    auto last = end;
+    while (begin < last && blank(list[begin])) ++begin;
+    while (last > begin && blank(list[last - 1])) --last;
+    names.push_back({std::string(list.substr(begin, last - begin)), begin});
+    if (end == list.size()) return names;
+    from = end + 1;
+  }
+}
+
 std::string_view Fields::hold(const Payload& line) {
   for (Slot& slot : slots_) {
     if (slot.kind != Kind::Held) continue;
